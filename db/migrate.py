@@ -1,0 +1,157 @@
+"""Ouverture d'une base : création + jeu initial, contrôle de version, migration après copie.
+
+Alembic n'est importé que si la base doit être créée ou migrée : une base à jour s'ouvre sans lui.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from db.errors import NotAStoreError, StoreCorruptError, StoreError, StoreTooNewError
+from db.schema import HEAD, REVISIONS, current_revision, has_user_tables
+from db.store import Store
+
+Seeder = Callable[[Session], None]
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class PrepareResult:
+    created: bool = False
+    migrated_from: str | None = None
+    backup: Path | None = None
+
+
+def backup_sqlite(source: Path, dest: Path) -> Path:
+    """Copie cohérente d'une base SQLite (API de sauvegarde en ligne), même si elle est ouverte."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    tmp.replace(dest)
+    return dest
+
+
+def migration_backup_path(path: Path, revision: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.avant-migration-{revision}-{stamp}{path.suffix or '.sqlite3'}")
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse un fichier qui n'est pas une base SQLite, avec un message clair."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head != SQLITE_MAGIC:
+        raise NotAStoreError(
+            f"Le fichier « {path} » n'est pas une base roadmap-app (ce n'est pas une base SQLite)."
+        )
+
+
+def _alembic_config(conn: Connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("db") / "migrations"))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def _upgrade(conn: Connection, target: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(conn), target)
+
+
+def prepare_store(store: Store, seeder: Seeder | None = None, *, create: bool = True) -> PrepareResult:
+    """Rend la base utilisable : création et jeu initial, ou migration (après copie), ou refus.
+
+    Lève ``StoreError`` (message en français) si la base est plus récente, endommagée ou étrangère.
+    """
+    path = store.path
+    if path is not None:
+        if not path.exists() and not create:
+            raise StoreError(f"La base « {path} » n'existe pas.")
+        check_sqlite_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with store.engine.connect() as conn:
+            revision = current_revision(conn)
+            populated = has_user_tables(conn)
+    except sa_exc.DatabaseError as err:
+        raise StoreCorruptError(
+            f"La base « {store.display_name} » ne peut pas être lue ({err.orig})."
+        ) from err
+
+    if revision == HEAD:
+        return PrepareResult()
+    if revision is None:
+        if populated:
+            raise NotAStoreError(
+                f"La base « {store.display_name} » contient des tables mais n'est pas une base roadmap-app."
+            )
+        _create(store, seeder)
+        return PrepareResult(created=True)
+    if revision not in REVISIONS:
+        raise StoreTooNewError(
+            f"La base « {store.display_name} » a été écrite par une version plus récente de roadmap-app "
+            f"(schéma {revision}, cette version connaît jusqu'au schéma {HEAD}). "
+            "Mettez l'application à jour ; la base n'a pas été modifiée."
+        )
+    backup = None
+    if path is not None:
+        backup = backup_sqlite(path, migration_backup_path(path, revision))
+    _migrate(store)
+    return PrepareResult(migrated_from=revision, backup=backup)
+
+
+def _create(store: Store, seeder: Seeder | None) -> None:
+    with store.engine.connect() as conn:
+        _foreign_keys(conn, on=False)
+        with conn.begin():
+            _upgrade(conn)
+            if seeder is not None:
+                with Session(bind=conn) as session:
+                    seeder(session)
+                    session.flush()
+        _foreign_keys(conn, on=True)
+
+
+def _migrate(store: Store) -> None:
+    with store.engine.connect() as conn:
+        _foreign_keys(conn, on=False)
+        with conn.begin():
+            _upgrade(conn)
+            if conn.dialect.name == "sqlite":
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise StoreCorruptError(
+                        f"La migration laisserait {len(problems)} référence(s) cassée(s) ; "
+                        "la base n'a pas été modifiée."
+                    )
+        _foreign_keys(conn, on=True)
+
+
+def _foreign_keys(conn: Connection, *, on: bool) -> None:
+    """SQLite : les migrations « batch » recréent des tables, les clés étrangères sont suspendues."""
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")

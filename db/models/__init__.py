@@ -1,0 +1,49 @@
+"""Tables de la base. Importer ce paquet enregistre toutes les tables dans ``SQLModel.metadata``."""
+
+from db.models.contract import Atelier, FinancementLine, IndicatorDefinition, KeyDate, Volet
+from db.models.enums import EcheancePrecision, Status
+from db.models.journal import JournalEntry
+from db.models.meta import StoreInfo
+from db.models.plan import (
+    Action,
+    ActionBassin,
+    ActionPilote,
+    Axe,
+    Cible,
+    Organisation,
+    Roadmap,
+)
+from db.models.territory import Bassin, ReferenceFigure
+
+__all__ = [
+    "Action",
+    "ActionBassin",
+    "ActionPilote",
+    "Atelier",
+    "Axe",
+    "Bassin",
+    "Cible",
+    "EcheancePrecision",
+    "FinancementLine",
+    "IndicatorDefinition",
+    "JournalEntry",
+    "KeyDate",
+    "Organisation",
+    "ReferenceFigure",
+    "Roadmap",
+    "Status",
+    "StoreInfo",
+    "Volet",
+]
+
+#: Tables dont les champs peuvent être modifiés par l'utilisateur, donc journalisés et annulables.
+JOURNALED_MODELS: dict[str, type] = {
+    "roadmap": Roadmap,
+    "axe": Axe,
+    "cible": Cible,
+    "action": Action,
+    "action_bassin": ActionBassin,
+    "bassin": Bassin,
+    "atelier": Atelier,
+    "financement_line": FinancementLine,
+}

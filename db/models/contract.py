@@ -1,0 +1,96 @@
+"""La convention : dates clés, volets et plan de financement, indicateurs nationaux, ateliers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Text
+from sqlmodel import Field, SQLModel
+
+from db.types import UtcDateTime
+
+
+class KeyDate(SQLModel, table=True):
+    """Date clé de la convention (début/fin de volet, échéance de bilan, délibération…)."""
+
+    __tablename__ = "key_date"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=60, unique=True)
+    label: str = Field(max_length=300)
+    date: date
+    end_date: date | None = None
+    description: str = Field(default="", sa_type=Text)
+    source: str = Field(default="", sa_type=Text)
+
+
+class Volet(SQLModel, table=True):
+    """Volet de la convention (1, 2, 3) avec son plafond ; montants en centimes (entiers exacts)."""
+
+    __tablename__ = "volet"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    label: str = Field(max_length=300)
+    period_start: date
+    period_end: date
+    plafond_cents: int | None = Field(default=None, sa_type=BigInteger)
+    total_document_cents: int | None = Field(default=None, sa_type=BigInteger)
+    advance_rate_pct: int = 60
+    source: str = Field(default="", sa_type=Text)
+
+
+class FinancementLine(SQLModel, table=True):
+    """Ligne du plan de financement (annexe 2), telle qu'écrite."""
+
+    __tablename__ = "financement_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    volet_id: int = Field(foreign_key="volet.id", index=True)
+    position: int = 0
+    section: str = Field(max_length=300)
+    nature: str = Field(default="", sa_type=Text)
+    objet: str = Field(default="", sa_type=Text)
+    precisions: str = Field(default="", sa_type=Text)
+    existant: str = Field(default="", max_length=200)
+    cible: str = Field(default="", max_length=200)
+    delta: str = Field(default="", max_length=200)
+    montant_cents: int | None = Field(default=None, sa_type=BigInteger)
+    financement_complementaire: str = Field(default="", sa_type=Text)
+    note: str = Field(default="", sa_type=Text)
+    version: int = 1
+
+
+class IndicatorDefinition(SQLModel, table=True):
+    """Indicateur de pilotage national (annexe 4 de l'instruction)."""
+
+    __tablename__ = "indicator_definition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    label: str = Field(max_length=300)
+    category: str = Field(max_length=40)
+    volet: int
+    definition: str = Field(default="", sa_type=Text)
+    unit: str = Field(default="", max_length=20)
+    source: str = Field(default="", sa_type=Text)
+    position: int = 0
+
+
+class Atelier(SQLModel, table=True):
+    """Atelier territorial (journée de lancement, revue du plan…)."""
+
+    __tablename__ = "atelier"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bassin_id: int | None = Field(default=None, foreign_key="bassin.id", index=True)
+    date: date
+    moment: str = Field(default="", max_length=40)
+    title: str = Field(max_length=300)
+    kind: str = Field(default="revue", max_length=40)
+    place: str = Field(default="", max_length=300)
+    participants: str = Field(default="", sa_type=Text)
+    notes: str = Field(default="", sa_type=Text)
+    source: str = Field(default="", sa_type=Text)
+    created_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    version: int = 1

@@ -1,0 +1,105 @@
+"""Moteur et sessions : une façade ``Store`` qui ouvre des sessions courtes.
+
+SQLite est configuré en WAL, avec clés étrangères et délai d'attente en cas de verrou.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, create_engine
+
+BUSY_TIMEOUT_MS = 10_000
+_IMMEDIATE = "roadmap_sqlite_immediate"
+
+
+def normalize_url(target: str | Path) -> str:
+    """Accepte un chemin de fichier ou une URL SQLAlchemy ; renvoie une URL."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """Chemin du fichier pour une URL SQLite sur disque, sinon ``None``."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # isolation_level=None : c'est SQLAlchemy (via l'événement « begin ») qui ouvre les transactions.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # Écriture : BEGIN IMMEDIATE prend le verrou d'écriture dès le début de la transaction
+    # (jamais d'échec « database is locked » au milieu d'une écriture) ; lecture : BEGIN simple.
+    if conn.get_execution_options().get(_IMMEDIATE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """Accès à une base : ouvre des sessions courtes ; les objets rendus sont détachés."""
+
+    def __init__(self, url: str | Path, engine: Engine | None = None) -> None:
+        self.url = normalize_url(url)
+        self.engine = engine or make_engine(self.url)
+        self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def backend(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+    @property
+    def display_name(self) -> str:
+        p = self.path
+        if p is not None:
+            return str(p)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Session en lecture ; aucun commit."""
+        with self._sessions() as s:
+            yield s
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Session d'écriture : tout est validé ensemble, ou rien en cas d'erreur."""
+        with self._sessions() as s, s.begin():
+            if self.backend == "sqlite":
+                s.connection(execution_options={_IMMEDIATE: True})
+            yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Interface en ligne de commande : mêmes services que l'interface graphique."""

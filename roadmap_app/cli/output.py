@@ -1,0 +1,44 @@
+"""Mise en forme des listes : tableau aligné, CSV (séparateur « ; »), JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+
+def write_json(out: TextIO, data: Any) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2, default=str)
+    out.write("\n")
+
+
+def write_csv(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
+    writer.writerow(headers)
+    for r in rows:
+        writer.writerow(["" if v is None else v for v in r])
+    out.write(buf.getvalue())
+
+
+def write_table(
+    out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]], max_widths: Sequence[int] | None = None
+) -> None:
+    text_rows = [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [len(h) for h in headers]
+    for r in text_rows:
+        for i, v in enumerate(r):
+            widths[i] = max(widths[i], len(v))
+    if max_widths:
+        widths = [min(w, m) for w, m in zip(widths, max_widths, strict=False)]
+
+    def fit(v: str, w: int) -> str:
+        return v if len(v) <= w else v[: max(w - 1, 0)] + "…"
+
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("─" * w for w in widths) + "\n")
+    for r in text_rows:
+        out.write("  ".join(fit(v, w).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() + "\n")
+    out.write(f"{len(rows)} ligne(s)\n")

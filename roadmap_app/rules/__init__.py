@@ -1,0 +1,1 @@
+"""Règles du domaine, sans dépendance à la base ni à Qt."""

@@ -1,0 +1,189 @@
+"""Journal des modifications : écriture des entrées, lecture de l'historique, annulation d'une opération."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db.models import JOURNALED_MODELS, JournalEntry
+from db.types import utcnow
+from roadmap_app.errors import UndoConflictError, UserError
+from roadmap_app.services.codec import decode_for_column, encode
+from roadmap_app.services.context import AppContext
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    entity: str
+    entity_id: int
+    entity_label: str
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    id: int
+    ts: datetime
+    author: str
+    operation_id: str
+    operation_label: str
+    entity: str
+    entity_id: int
+    entity_label: str
+    field: str
+    old_value: Any
+    new_value: Any
+    source: str
+    reverts_operation_id: str | None
+
+
+def new_operation_id() -> str:
+    return str(uuid.uuid4())
+
+
+def record(
+    session: Session,
+    changes: list[FieldChange],
+    *,
+    author: str,
+    label: str,
+    source: str,
+    operation_id: str | None = None,
+    reverts: str | None = None,
+    atelier_id: int | None = None,
+    ts: datetime | None = None,
+) -> str:
+    """Écrit les entrées d'une opération (dans la transaction de la modification elle-même)."""
+    op = operation_id or new_operation_id()
+    when = ts or utcnow()
+    for ch in changes:
+        session.add(
+            JournalEntry(
+                ts=when,
+                author=author,
+                operation_id=op,
+                operation_label=label,
+                entity=ch.entity,
+                entity_id=ch.entity_id,
+                entity_label=ch.entity_label,
+                field=ch.field,
+                old_value=encode(ch.old),
+                new_value=encode(ch.new),
+                source=source,
+                reverts_operation_id=reverts,
+                atelier_id=atelier_id,
+            )
+        )
+    return op
+
+
+def _line(e: JournalEntry) -> JournalLine:
+    from roadmap_app.services.codec import decode
+
+    assert e.id is not None
+    return JournalLine(
+        id=e.id,
+        ts=e.ts,
+        author=e.author,
+        operation_id=e.operation_id,
+        operation_label=e.operation_label,
+        entity=e.entity,
+        entity_id=e.entity_id,
+        entity_label=e.entity_label,
+        field=e.field,
+        old_value=decode(e.old_value),
+        new_value=decode(e.new_value),
+        source=e.source,
+        reverts_operation_id=e.reverts_operation_id,
+    )
+
+
+def history(ctx: AppContext, entity: str, entity_ids: list[int], limit: int = 200) -> list[JournalLine]:
+    """Historique (le plus récent d'abord) des entités données."""
+    if not entity_ids:
+        return []
+    with ctx.store.session() as s:
+        rows = s.exec(
+            select(JournalEntry)
+            .where(JournalEntry.entity == entity, col(JournalEntry.entity_id).in_(entity_ids))
+            .order_by(col(JournalEntry.id).desc())
+            .limit(limit)
+        ).all()
+        return [_line(e) for e in rows]
+
+
+def operation(ctx: AppContext, operation_id: str) -> list[JournalLine]:
+    with ctx.store.session() as s:
+        rows = s.exec(
+            select(JournalEntry).where(JournalEntry.operation_id == operation_id).order_by(col(JournalEntry.id))
+        ).all()
+        return [_line(e) for e in rows]
+
+
+def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annulation") -> str:
+    """Remet chaque champ de l'opération à son ancienne valeur, si personne ne l'a modifié depuis.
+
+    Tout ou rien : si un seul champ a changé depuis, l'annulation est refusée et rien n'est écrit.
+    Renvoie l'identifiant de l'opération d'annulation (elle-même annulable).
+    """
+    with ctx.store.transaction() as s:
+        entries = s.exec(
+            select(JournalEntry).where(JournalEntry.operation_id == operation_id).order_by(col(JournalEntry.id))
+        ).all()
+        if not entries:
+            raise UserError("Opération introuvable dans le journal.")
+        label = entries[0].operation_label
+        changes: list[FieldChange] = []
+        # Regroupe par ligne : une seule mise à jour (et un seul incrément de version) par ligne.
+        per_row: dict[tuple[str, int], dict[str, tuple[Any, Any, str]]] = {}
+        for e in reversed(entries):
+            model = JOURNALED_MODELS.get(e.entity)
+            if model is None:
+                raise UserError(f"Cette opération ({label}) ne peut pas être annulée.")
+            old = decode_for_column(model, e.field, e.old_value)
+            new = decode_for_column(model, e.field, e.new_value)
+            per_row.setdefault((e.entity, e.entity_id), {})[e.field] = (old, new, e.entity_label)
+        for (entity, entity_id), fields in per_row.items():
+            model = JOURNALED_MODELS[entity]
+            row = s.get(model, entity_id)
+            if row is None:
+                raise UndoConflictError(f"Annulation impossible : « {label} » porte sur une donnée supprimée.")
+            for field, (_old, new, elabel) in fields.items():
+                current = getattr(row, field)
+                if current != new:
+                    raise UndoConflictError(
+                        f"Annulation impossible : {elabel} – « {field} » a été modifié depuis "
+                        f"(valeur actuelle : {current!r}). Rien n'a été changé."
+                    )
+            values = {f: old for f, (old, _new, _l) in fields.items()}
+            if hasattr(model, "version"):
+                version = row.version  # type: ignore[attr-defined]
+                values["version"] = version + 1
+                result = s.execute(
+                    update(model)
+                    .where(model.id == entity_id, model.version == version)  # type: ignore[attr-defined]
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+                if result.rowcount != 1:  # type: ignore[attr-defined]
+                    raise UndoConflictError(f"Annulation impossible : « {label} » vient d'être modifié ailleurs.")
+            else:
+                for f, v in values.items():
+                    setattr(row, f, v)
+            for field, (old, new, elabel) in fields.items():
+                changes.append(FieldChange(entity, entity_id, elabel, field, new, old))
+        return record(
+            s,
+            changes,
+            author=ctx.author,
+            label=f"Annulation : {label}",
+            source=source,
+            reverts=operation_id,
+        )

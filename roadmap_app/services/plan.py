@@ -1,0 +1,358 @@
+"""Lecture du plan : modèle de lecture détaché (axes → cibles → actions, statut par bassin).
+
+Les requêtes lisent des tuples (pas d'objets ORM) : le chargement reste linéaire en la taille du plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Action,
+    ActionBassin,
+    ActionPilote,
+    Axe,
+    Bassin,
+    Cible,
+    EcheancePrecision,
+    Organisation,
+    Roadmap,
+)
+from roadmap_app.errors import NotFoundError
+from roadmap_app.rules import status as status_rules
+from roadmap_app.rules.echeance import Echeance
+from roadmap_app.rules.text import first_line, fold
+from roadmap_app.services.context import AppContext
+
+
+@dataclass(frozen=True)
+class RoadmapRef:
+    id: int
+    code: str
+    name: str
+    year: int
+
+
+@dataclass(frozen=True)
+class BassinRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StatusCell:
+    """Statut d'une action dans un bassin."""
+
+    id: int
+    bassin_id: int
+    status: str
+    progress: int | None
+    note: str
+    note_date: date | None
+    updated_at: datetime | None
+    updated_by: str
+    version: int
+    overdue: bool
+
+    @property
+    def effective_progress(self) -> int | None:
+        return status_rules.effective_progress(self.status, self.progress)
+
+    @property
+    def closed(self) -> bool:
+        return status_rules.info(self.status).closed
+
+
+@dataclass
+class ActionRow:
+    id: int
+    code: str
+    position: int
+    axe_id: int
+    axe_code: str
+    axe_title: str
+    cible_id: int
+    cible_code: str
+    cible_title: str
+    intitule: str
+    custom_intitule: str | None
+    actions_preexistantes: str
+    plan_actions: str
+    indicateurs_tdb: str
+    indicateurs_autres: str
+    echeance: Echeance
+    pilotes_label: str
+    pilotes: tuple[str, ...]
+    commentaires: str
+    source: str
+    transcription_note: str
+    version: int
+    statuses: dict[int, StatusCell] = field(default_factory=dict)
+    search_text: str = ""
+
+    def cells(self, bassin_ids: frozenset[int] | None = None) -> list[StatusCell]:
+        if bassin_ids is None:
+            return list(self.statuses.values())
+        return [c for b, c in self.statuses.items() if b in bassin_ids]
+
+    def progress(self, bassin_ids: frozenset[int] | None = None) -> float | None:
+        """Moyenne de l'avancement connu sur les bassins (``None`` si aucun n'est connu)."""
+        values = [p for c in self.cells(bassin_ids) if (p := c.effective_progress) is not None]
+        return sum(values) / len(values) if values else None
+
+    def overdue(self, bassin_ids: frozenset[int] | None = None) -> bool:
+        return any(c.overdue for c in self.cells(bassin_ids))
+
+
+@dataclass
+class CibleNode:
+    id: int
+    code: str
+    title: str
+    axe_id: int
+    actions: list[ActionRow] = field(default_factory=list)
+
+    def progress(self, bassin_ids: frozenset[int] | None = None) -> float | None:
+        return _mean_progress(self.actions, bassin_ids)
+
+
+@dataclass
+class AxeNode:
+    id: int
+    code: str
+    title: str
+    cibles: list[CibleNode] = field(default_factory=list)
+
+    def actions(self) -> Iterator[ActionRow]:
+        for c in self.cibles:
+            yield from c.actions
+
+    def progress(self, bassin_ids: frozenset[int] | None = None) -> float | None:
+        return _mean_progress(list(self.actions()), bassin_ids)
+
+
+def _mean_progress(actions: list[ActionRow], bassin_ids: frozenset[int] | None) -> float | None:
+    """Cumul : moyenne des avancements connus de toutes les cellules (action × bassin) sous le nœud."""
+    values = [p for a in actions for c in a.cells(bassin_ids) if (p := c.effective_progress) is not None]
+    return sum(values) / len(values) if values else None
+
+
+@dataclass
+class PlanView:
+    roadmap: RoadmapRef
+    bassins: list[BassinRef]
+    organisations: list[OrganisationRef]
+    axes: list[AxeNode]
+    today: date
+
+    def actions(self) -> Iterator[ActionRow]:
+        for axe in self.axes:
+            yield from axe.actions()
+
+    def action(self, code: str) -> ActionRow:
+        for a in self.actions():
+            if a.code == code:
+                return a
+        raise NotFoundError(f"Action « {code} » inconnue dans « {self.roadmap.name} ».")
+
+    def bassin(self, key: str | int) -> BassinRef:
+        return find_bassin(self.bassins, key)
+
+
+def find_bassin(bassins: list[BassinRef], key: str | int) -> BassinRef:
+    if isinstance(key, int):
+        for b in bassins:
+            if b.id == key:
+                return b
+    else:
+        k = fold(key.strip())
+        for b in bassins:
+            if k in (fold(b.code), fold(b.name)):
+                return b
+        prefixed = [b for b in bassins if fold(b.name).startswith(k)]
+        if k and len(prefixed) == 1:
+            return prefixed[0]
+    names = ", ".join(b.name for b in bassins)
+    raise NotFoundError(f"Bassin « {key} » inconnu. Bassins : {names}.")
+
+
+def resolve_roadmap(session: Session, roadmap: str | int | None = None) -> Roadmap:
+    """La feuille de route demandée (code, nom ou id), par défaut la plus récente non archivée."""
+    if roadmap is None:
+        found = session.exec(
+            select(Roadmap)
+            .where(col(Roadmap.archived).is_(False))
+            .order_by(col(Roadmap.year).desc(), col(Roadmap.id).desc())
+        ).first()
+        if found is None:
+            raise NotFoundError("Aucune feuille de route dans cette base.")
+        return found
+    if isinstance(roadmap, int):
+        by_id = session.get(Roadmap, roadmap)
+        if by_id is not None:
+            return by_id
+    else:
+        key = fold(roadmap.strip())
+        for r in session.exec(select(Roadmap)).all():
+            if key in (fold(r.code), fold(r.name)):
+                return r
+    raise NotFoundError(f"Feuille de route « {roadmap} » inconnue.")
+
+
+def echeance_of(label: str, start: date | None, end: date | None, precision: str | None, flag: str | None) -> Echeance:
+    return Echeance(
+        label=label or "",
+        start=start,
+        end=end,
+        precision=None if precision is None else EcheancePrecision(precision),
+        flag=flag,
+    )
+
+
+def is_overdue(status: str, end: date | None, today: date) -> bool:
+    return end is not None and end < today and not status_rules.info(status).closed
+
+
+def load_plan(
+    ctx: AppContext, roadmap: str | int | None = None, *, only_actions: set[int] | None = None
+) -> PlanView:
+    """Le plan de la feuille de route (par défaut la plus récente) ; ``only_actions`` restreint aux actions données."""
+    today = ctx.today()
+    with ctx.store.session() as s:
+        rm = resolve_roadmap(s, roadmap)
+        assert rm.id is not None
+        bassins = [
+            BassinRef(b.id, b.code, b.name)  # type: ignore[arg-type]
+            for b in s.exec(
+                select(Bassin).where(col(Bassin.archived).is_(False)).order_by(col(Bassin.position), col(Bassin.id))
+            ).all()
+        ]
+        bassin_ids = {b.id for b in bassins}
+        orgs = [
+            OrganisationRef(o.id, o.code, o.name)  # type: ignore[arg-type]
+            for o in s.exec(select(Organisation).order_by(col(Organisation.id))).all()
+        ]
+        org_code = {o.id: o.code for o in orgs}
+
+        axes: dict[int, AxeNode] = {}
+        for a_id, a_code, a_title in s.execute(
+            select(Axe.id, Axe.code, Axe.title)
+            .where(Axe.roadmap_id == rm.id, col(Axe.archived).is_(False))
+            .order_by(col(Axe.position), col(Axe.id))
+        ).all():
+            axes[a_id] = AxeNode(a_id, a_code, a_title)
+        cibles: dict[int, CibleNode] = {}
+        for c_id, c_code, c_title, c_axe in s.execute(
+            select(Cible.id, Cible.code, Cible.title, Cible.axe_id)
+            .where(Cible.roadmap_id == rm.id, col(Cible.archived).is_(False))
+            .order_by(col(Cible.position), col(Cible.id))
+        ).all():
+            if c_axe in axes:
+                node = CibleNode(c_id, c_code, c_title, c_axe)
+                cibles[c_id] = node
+                axes[c_axe].cibles.append(node)
+
+        only_clause = [] if only_actions is None else [col(Action.id).in_(sorted(only_actions))]
+        pilotes: dict[int, list[str]] = {}
+        for action_id, org_id in s.execute(
+            select(ActionPilote.action_id, ActionPilote.organisation_id)
+            .join(Action, col(Action.id) == col(ActionPilote.action_id))
+            .where(Action.roadmap_id == rm.id, *only_clause)
+            .order_by(col(ActionPilote.action_id), col(ActionPilote.organisation_id))
+        ).all():
+            pilotes.setdefault(action_id, []).append(org_code[org_id])
+
+        actions: dict[int, ActionRow] = {}
+        for r in s.execute(
+            select(
+                Action.id, Action.code, Action.position, Action.cible_id, Action.intitule,
+                Action.actions_preexistantes, Action.plan_actions, Action.indicateurs_tdb,
+                Action.indicateurs_autres, Action.echeance_label, Action.echeance_date,
+                Action.echeance_fin, Action.echeance_precision, Action.echeance_flag,
+                Action.pilotes_label, Action.commentaires, Action.source, Action.transcription_note,
+                Action.version,
+            )
+            .where(Action.roadmap_id == rm.id, col(Action.archived).is_(False), *only_clause)
+            .order_by(col(Action.position), col(Action.id))
+        ).all():
+            cible = cibles.get(r.cible_id)
+            if cible is None:
+                continue
+            axe = axes[cible.axe_id]
+            ech = echeance_of(r.echeance_label, r.echeance_date, r.echeance_fin, r.echeance_precision, r.echeance_flag)
+            title = r.intitule or first_line(r.plan_actions) or first_line(r.actions_preexistantes) or cible.title
+            row = ActionRow(
+                id=r.id, code=r.code, position=r.position, axe_id=axe.id, axe_code=axe.code,
+                axe_title=axe.title, cible_id=cible.id, cible_code=cible.code, cible_title=cible.title,
+                intitule=title, custom_intitule=r.intitule,
+                actions_preexistantes=r.actions_preexistantes, plan_actions=r.plan_actions,
+                indicateurs_tdb=r.indicateurs_tdb, indicateurs_autres=r.indicateurs_autres,
+                echeance=ech, pilotes_label=r.pilotes_label, pilotes=tuple(pilotes.get(r.id, ())),
+                commentaires=r.commentaires, source=r.source, transcription_note=r.transcription_note,
+                version=r.version,
+            )
+            row.search_text = fold(
+                " ".join(
+                    (
+                        row.code, row.intitule, row.actions_preexistantes, row.plan_actions,
+                        row.indicateurs_tdb, row.indicateurs_autres, row.echeance.label,
+                        row.pilotes_label, row.commentaires, cible.code, cible.title, axe.title,
+                    )
+                )
+            )
+            cible.actions.append(row)
+            actions[r.id] = row
+
+        for r in s.execute(
+            select(
+                ActionBassin.id, ActionBassin.action_id, ActionBassin.bassin_id, ActionBassin.status,
+                ActionBassin.progress, ActionBassin.note, ActionBassin.note_date,
+                ActionBassin.updated_at, ActionBassin.updated_by, ActionBassin.version,
+            )
+            .join(Action, col(Action.id) == col(ActionBassin.action_id))
+            .where(Action.roadmap_id == rm.id, col(Action.archived).is_(False), *only_clause)
+        ).all():
+            row = actions.get(r.action_id)
+            if row is None or r.bassin_id not in bassin_ids:
+                continue
+            row.statuses[r.bassin_id] = StatusCell(
+                id=r.id, bassin_id=r.bassin_id, status=r.status, progress=r.progress, note=r.note,
+                note_date=r.note_date, updated_at=r.updated_at, updated_by=r.updated_by,
+                version=r.version, overdue=is_overdue(r.status, row.echeance.end, today),
+            )
+            if r.note:
+                row.search_text += " " + fold(r.note)
+
+        return PlanView(
+            roadmap=RoadmapRef(rm.id, rm.code, rm.name, rm.year),
+            bassins=bassins,
+            organisations=orgs,
+            axes=list(axes.values()),
+            today=today,
+        )
+
+
+def load_action(ctx: AppContext, action_id: int) -> ActionRow:
+    """Relit une action (après modification) sans recharger tout le plan."""
+    with ctx.store.session() as s:
+        action = s.get(Action, action_id)
+        if action is None:
+            raise NotFoundError("Action introuvable (supprimée ?).")
+        roadmap_id = action.roadmap_id
+    view = load_plan(ctx, roadmap_id, only_actions={action_id})
+    for a in view.actions():
+        if a.id == action_id:
+            return a
+    raise NotFoundError("Action introuvable (archivée ?).")

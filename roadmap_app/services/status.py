@@ -1,0 +1,161 @@
+"""Mise à jour du statut, de l'avancement et de la note d'une action dans un bassin (journalisée)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from db.errors import StaleDataError
+from db.models import Action, ActionBassin, Bassin
+from db.types import utcnow
+from roadmap_app.errors import NotFoundError, ValidationError
+from roadmap_app.rules import status as status_rules
+from roadmap_app.services import journal
+from roadmap_app.services.context import AppContext
+from roadmap_app.services.plan import BassinRef, find_bassin, resolve_roadmap
+
+UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    operation_id: str | None  # None : rien n'a changé
+    label: str
+    changed: tuple[str, ...]
+
+
+def validate_progress(value: Any) -> int | None:
+    """Entier de 0 à 100 (« 40 », « 40 % », 40, 40.0) ; vide ou ``None`` : avancement non renseigné."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*%?\s*", value):
+        number = int(value.strip().rstrip("%").strip())
+    if number is None:
+        raise ValidationError(f"Avancement « {value} » invalide : un entier de 0 à 100 est attendu.")
+    if not 0 <= number <= 100:
+        raise ValidationError(f"Avancement {number} % hors limites : il doit être compris entre 0 et 100.")
+    return number
+
+
+def update_status(
+    ctx: AppContext,
+    code: str,
+    bassin: str | int,
+    *,
+    status: str | None = None,
+    progress: Any = UNSET,
+    note: str | None = None,
+    expected_version: int | None = None,
+    roadmap: str | int | None = None,
+    source: str = "gui",
+    author: str | None = None,
+    record_undo: bool = True,
+) -> StatusUpdate:
+    """Change statut / avancement / note ; une seule opération journalisée, annulable.
+
+    Lève ``NotFoundError`` / ``ValidationError`` (rien n'est écrit) ou ``StaleDataError`` si la
+    cellule a été modifiée depuis la version lue (``expected_version``).
+    """
+    new_status = None if status is None else status_rules.parse_status(status).value
+    new_progress = UNSET if progress is UNSET else validate_progress(progress)
+    who = (author or "").strip() or ctx.author
+    with ctx.store.transaction() as s:
+        rm = resolve_roadmap(s, roadmap)
+        action = s.exec(select(Action).where(Action.roadmap_id == rm.id, Action.code == code.strip())).first()
+        if action is None or action.archived:
+            raise NotFoundError(f"Action « {code} » inconnue dans « {rm.name} ».")
+        b = _find_bassin(s, bassin)
+        cell = s.exec(
+            select(ActionBassin).where(ActionBassin.action_id == action.id, ActionBassin.bassin_id == b.id)
+        ).first()
+        if cell is None:
+            raise ValidationError(f"L'action {action.code} ne s'applique pas au bassin {b.name}.")
+        if expected_version is not None and cell.version != expected_version:
+            raise StaleDataError(
+                f"L'action {action.code} ({b.name}) a été modifiée par {cell.updated_by or 'un autre utilisateur'}"
+                f"{_when(cell)} depuis que vous l'avez ouverte. Vos modifications n'ont pas été enregistrées : "
+                "rechargez l'action et recommencez."
+            )
+        values: dict[str, Any] = {}
+        if new_status is not None and new_status != cell.status:
+            values["status"] = new_status
+        if new_progress is not UNSET and new_progress != cell.progress:
+            values["progress"] = new_progress
+        if note is not None and note.strip() != cell.note:
+            values["note"] = note.strip()
+            values["note_date"] = ctx.today() if note.strip() else None
+        label = f"{action.code} / {b.name}"
+        if not values:
+            return StatusUpdate(None, label, ())
+        old = {k: getattr(cell, k) for k in values}
+        values.update(updated_at=utcnow(), updated_by=who, version=cell.version + 1)
+        result = s.execute(
+            update(ActionBassin)
+            .where(col(ActionBassin.id) == cell.id, col(ActionBassin.version) == cell.version)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleDataError(f"L'action {label} vient d'être modifiée ailleurs : rechargez et recommencez.")
+        assert cell.id is not None
+        changes = [
+            journal.FieldChange("action_bassin", cell.id, label, f, old[f], values[f]) for f in old
+        ]
+        op_label = _describe(label, old, values)
+        op = journal.record(s, changes, author=who, label=op_label, source=source)
+    if record_undo:
+        ctx.undo.push(op, op_label)
+    return StatusUpdate(op, op_label, tuple(old))
+
+
+def _when(cell: ActionBassin) -> str:
+    if cell.updated_at is None:
+        return ""
+    local = cell.updated_at.astimezone()
+    return f" le {local:%d/%m/%Y à %H:%M}"
+
+
+def _describe(label: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+    parts = []
+    if "status" in old:
+        parts.append(f"statut {status_rules.label(old['status'])} → {status_rules.label(new['status'])}")
+    if "progress" in old:
+        parts.append(f"avancement {_pct(old['progress'])} → {_pct(new['progress'])}")
+    if "note" in old:
+        parts.append("note")
+    return f"{label} : " + ", ".join(parts)
+
+
+def _pct(v: int | None) -> str:
+    return "—" if v is None else f"{v} %"
+
+
+def _find_bassin(s, key: str | int) -> Bassin:  # type: ignore[no-untyped-def]
+    refs = [
+        BassinRef(b.id, b.code, b.name)
+        for b in s.exec(select(Bassin).order_by(col(Bassin.position))).all()
+        if not b.archived
+    ]
+    found: Bassin = s.get(Bassin, find_bassin(refs, key).id)
+    return found
+
+
+def undo_last(ctx: AppContext) -> str:
+    entry = ctx.undo.undo(lambda op: journal.revert_operation(ctx, op))
+    return entry.label
+
+
+def redo_last(ctx: AppContext) -> str:
+    entry = ctx.undo.redo(lambda op: journal.revert_operation(ctx, op, source="rétablissement"))
+    return entry.label

@@ -1,0 +1,51 @@
+"""Préférences de l'utilisateur qui servent aussi à la CLI (nom d'auteur du journal)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+
+from roadmap_app.paths import config_dir
+
+AUTHOR_ENV = "ROADMAP_APP_AUTHOR"
+SETTINGS_FILE = "settings.json"
+
+
+def _settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def _load() -> dict[str, object]:
+    try:
+        data = json.loads(_settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - dépend du système
+        return "utilisateur"
+
+
+def author_name() -> str:
+    """Nom inscrit au journal : variable d'environnement, puis préférence enregistrée, puis compte système."""
+    env = os.environ.get(AUTHOR_ENV, "").strip()
+    if env:
+        return env
+    saved = str(_load().get("author", "")).strip()
+    return saved or os_user()
+
+
+def set_author_name(name: str) -> None:
+    data = _load()
+    data["author"] = name.strip()
+    path = _settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
