@@ -50,7 +50,9 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
 
 def migration_backup_path(path: Path, revision: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.avant-migration-{revision}-{stamp}{path.suffix or '.sqlite3'}")
+    return path.with_name(
+        f"{path.stem}.avant-migration-{revision}-{stamp}{path.suffix or '.sqlite3'}"
+    )
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -80,7 +82,9 @@ def _upgrade(conn: Connection, target: str = "head") -> None:
     command.upgrade(_alembic_config(conn), target)
 
 
-def prepare_store(store: Store, seeder: Seeder | None = None, *, create: bool = True) -> PrepareResult:
+def prepare_store(
+    store: Store, seeder: Seeder | None = None, *, create: bool = True
+) -> PrepareResult:
     """Rend la base utilisable : création et jeu initial, ou migration (après copie), ou refus.
 
     Lève ``StoreError`` (message en français) si la base est plus récente, endommagée ou étrangère.
@@ -154,4 +158,5 @@ def _foreign_keys(conn: Connection, *, on: bool) -> None:
     if conn.dialect.name != "sqlite":
         return
     raw = conn.connection.driver_connection
+    assert raw is not None
     raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")

@@ -16,7 +16,9 @@ TEST_TODAY = "2024-10-15"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ROADMAP_APP_HOME", str(home))
     monkeypatch.setenv("ROADMAP_APP_TODAY", TEST_TODAY)

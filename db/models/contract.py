@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 
 from sqlalchemy import BigInteger, Text
 from sqlmodel import Field, SQLModel
@@ -18,8 +18,8 @@ class KeyDate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=60, unique=True)
     label: str = Field(max_length=300)
-    date: date
-    end_date: date | None = None
+    date: dt.date
+    end_date: dt.date | None = None
     description: str = Field(default="", sa_type=Text)
     source: str = Field(default="", sa_type=Text)
 
@@ -32,8 +32,8 @@ class Volet(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
     label: str = Field(max_length=300)
-    period_start: date
-    period_end: date
+    period_start: dt.date
+    period_end: dt.date
     plafond_cents: int | None = Field(default=None, sa_type=BigInteger)
     total_document_cents: int | None = Field(default=None, sa_type=BigInteger)
     advance_rate_pct: int = 60
@@ -84,7 +84,7 @@ class Atelier(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     bassin_id: int | None = Field(default=None, foreign_key="bassin.id", index=True)
-    date: date
+    date: dt.date
     moment: str = Field(default="", max_length=40)
     title: str = Field(max_length=300)
     kind: str = Field(default="revue", max_length=40)
@@ -92,5 +92,5 @@ class Atelier(SQLModel, table=True):
     participants: str = Field(default="", sa_type=Text)
     notes: str = Field(default="", sa_type=Text)
     source: str = Field(default="", sa_type=Text)
-    created_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
     version: int = 1

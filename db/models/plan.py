@@ -14,7 +14,7 @@ PRECISION_VALUES = ("jour", "mois", "trimestre", "semestre", "annee")
 
 
 def _text(default: str = "") -> str:
-    return Field(default=default, sa_type=Text)  # type: ignore[no-any-return]
+    return Field(default=default, sa_type=Text)
 
 
 class Roadmap(SQLModel, table=True):

@@ -41,10 +41,14 @@ SEED_AUTHOR = "jeu initial"
 
 
 class ParsedEcheance(Protocol):
-    start: date | None
-    end: date | None
-    precision: Any
-    flag: str | None
+    @property
+    def start(self) -> date | None: ...
+    @property
+    def end(self) -> date | None: ...
+    @property
+    def precision(self) -> Any: ...
+    @property
+    def flag(self) -> str | None: ...
 
 
 EcheanceParser = Callable[[str, int], ParsedEcheance]
@@ -175,14 +179,24 @@ def _load_plan(
     note_date = date.fromisoformat(note_cfg["date"])
     n_axes = n_cibles = n_actions = 0
     for apos, ax in enumerate(plan["axes"], 1):
-        axe = Axe(roadmap_id=roadmap.id, code=ax["code"], title=ax["title"], position=apos, source=ax["source"])
+        axe = Axe(
+            roadmap_id=roadmap.id,
+            code=ax["code"],
+            title=ax["title"],
+            position=apos,
+            source=ax["source"],
+        )
         session.add(axe)
         session.flush()
         assert axe.id is not None
         n_axes += 1
         for cpos, c in enumerate(ax["cibles"], 1):
             cible = Cible(
-                roadmap_id=roadmap.id, axe_id=axe.id, code=c["code"], title=c["title"], position=cpos,
+                roadmap_id=roadmap.id,
+                axe_id=axe.id,
+                code=c["code"],
+                title=c["title"],
+                position=cpos,
                 source=ax["source"],
             )
             session.add(cible)
@@ -229,7 +243,9 @@ def _load_plan(
                             bassin_id=bassin.id,
                             status=statut["value"] if statut else "a_lancer",
                             progress=None,
-                            note=note_cfg["text"].format(evidence=statut["evidence"]) if statut else "",
+                            note=note_cfg["text"].format(evidence=statut["evidence"])
+                            if statut
+                            else "",
                             note_date=note_date if statut else None,
                             updated_at=now,
                             updated_by=SEED_AUTHOR,

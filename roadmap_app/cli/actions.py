@@ -15,7 +15,7 @@ from roadmap_app.services.plan import load_plan
 from roadmap_app.services.status import UNSET, update_status
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("actions", help="lister et mettre à jour les actions de la feuille de route")
     asub = p.add_subparsers(dest="actions_cmd", metavar="COMMANDE", required=True)
 
@@ -24,16 +24,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.add_argument("--status", help="statut (« en_cours », « En cours »…)")
     ls.add_argument("--overdue", action="store_true", help="seulement les actions en retard")
     ls.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
-    ls.add_argument("--format", choices=("table", "csv", "json"), default="table", help="format de sortie")
+    ls.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="format de sortie"
+    )
     ls.set_defaults(handler=cmd_list)
 
-    st = asub.add_parser("set", help="changer le statut, l'avancement ou la note d'une action dans un bassin")
+    st = asub.add_parser(
+        "set", help="changer le statut, l'avancement ou la note d'une action dans un bassin"
+    )
     st.add_argument("code", help="code de l'action (par exemple EP-1.1)")
     st.add_argument("--bassin", required=True, help="bassin (nom ou code)")
     st.add_argument("--status", help="nouveau statut")
     st.add_argument("--progress", help="avancement en % (0 à 100)")
     st.add_argument("--note", help="note datée du jour")
-    st.add_argument("--author", help="nom inscrit au journal (par défaut : préférence ou compte système)")
+    st.add_argument(
+        "--author", help="nom inscrit au journal (par défaut : préférence ou compte système)"
+    )
     st.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
     st.set_defaults(handler=cmd_set)
 
@@ -43,7 +49,9 @@ def list_rows(ctx: AppContext, args: argparse.Namespace) -> list[dict[str, Any]]
     bassin_ids = None
     if args.bassin:
         bassin_ids = frozenset({plan.bassin(args.bassin).id})
-    statuses = None if not args.status else frozenset({status_rules.parse_status(args.status).value})
+    statuses = (
+        None if not args.status else frozenset({status_rules.parse_status(args.status).value})
+    )
     flt = ActionFilter(bassin_ids=bassin_ids, statuses=statuses, overdue_only=args.overdue)
     names = {b.id: b.name for b in plan.bassins}
     rows: list[dict[str, Any]] = []
@@ -56,7 +64,9 @@ def list_rows(ctx: AppContext, args: argparse.Namespace) -> list[dict[str, Any]]
                     "cible": action.cible_title,
                     "action": action.intitule,
                     "bassin": names[cell.bassin_id],
-                    "echeance": None if action.echeance.end is None else action.echeance.end.isoformat(),
+                    "echeance": None
+                    if action.echeance.end is None
+                    else action.echeance.end.isoformat(),
                     "echeance_label": action.echeance.label,
                     "echeance_precision": None
                     if action.echeance.precision is None
@@ -76,7 +86,17 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.format == "json":
         write_json(out, rows)
         return 0
-    headers = ["Code", "Bassin", "Statut", "Avct", "Échéance", "Libellé", "Retard", "Pilotes", "Action"]
+    headers = [
+        "Code",
+        "Bassin",
+        "Statut",
+        "Avct",
+        "Échéance",
+        "Libellé",
+        "Retard",
+        "Pilotes",
+        "Action",
+    ]
     table = [
         [
             r["code"],
@@ -121,7 +141,7 @@ def cmd_set(ctx: AppContext, args: argparse.Namespace) -> int:
         record_undo=False,
     )
     if result.operation_id is None:
-        print(f"{result.label} : aucune modification (valeurs identiques).")
+        print(f"{args.code} : aucune modification (valeurs identiques).")
     else:
         print(f"Enregistré — {result.label}")
     return 0

@@ -24,7 +24,10 @@ def write_csv(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]]
 
 
 def write_table(
-    out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]], max_widths: Sequence[int] | None = None
+    out: TextIO,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    max_widths: Sequence[int] | None = None,
 ) -> None:
     text_rows = [["" if v is None else str(v) for v in r] for r in rows]
     widths = [len(h) for h in headers]
@@ -40,5 +43,7 @@ def write_table(
     out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("─" * w for w in widths) + "\n")
     for r in text_rows:
-        out.write("  ".join(fit(v, w).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() + "\n")
+        out.write(
+            "  ".join(fit(v, w).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() + "\n"
+        )
     out.write(f"{len(rows)} ligne(s)\n")

@@ -55,7 +55,9 @@ def make_date(year: int, month: int, day: int, original: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as err:
-        raise DateParseError(f"Date impossible « {original} » ({day:02d}/{month:02d}/{year}).") from err
+        raise DateParseError(
+            f"Date impossible « {original} » ({day:02d}/{month:02d}/{year})."
+        ) from err
 
 
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")

@@ -17,7 +17,9 @@ from roadmap_app.rules.dates import DateParseError, expand_year, make_date, mont
 from roadmap_app.rules.text import fold
 
 FLAG_ASSUMED_YEAR = "Année non écrite : déduite de la feuille de route ({year})."
-FLAG_UNREADABLE = "Échéance illisible : conservée telle qu'écrite, non prise en compte pour les retards."
+FLAG_UNREADABLE = (
+    "Échéance illisible : conservée telle qu'écrite, non prise en compte pour les retards."
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,12 @@ class Echeance:
         if self.precision is P.DAY:
             text = f"Le {self.start:%d/%m/%Y}"
         else:
-            names = {P.MONTH: "mois", P.QUARTER: "trimestre", P.SEMESTER: "semestre", P.YEAR: "année"}
+            names = {
+                P.MONTH: "mois",
+                P.QUARTER: "trimestre",
+                P.SEMESTER: "semestre",
+                P.YEAR: "année",
+            }
             text = f"{names[self.precision].capitalize()} : du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
         return text + (f" — {self.flag}" if self.flag else "")
 
@@ -78,7 +85,9 @@ def parse_echeance(label: str | None, default_year: int | None = None) -> Echean
         return Echeance(label=raw, flag=f"{err} {FLAG_UNREADABLE}")
 
 
-def _year_or_default(text: str | None, default_year: int | None, raw: str) -> tuple[int, str | None]:
+def _year_or_default(
+    text: str | None, default_year: int | None, raw: str
+) -> tuple[int, str | None]:
     if text:
         return expand_year(text), None
     if default_year is None:
@@ -92,7 +101,9 @@ def _parse(raw: str, default_year: int | None) -> Echeance:
     try:
         d = parse_day(t)
     except DateParseError as err:
-        if re.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$", t) or re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", t):
+        if re.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$", t) or re.match(
+            r"^\d{4}-\d{1,2}-\d{1,2}$", t
+        ):
             raise err
     else:
         return Echeance(raw, d, d, P.DAY)

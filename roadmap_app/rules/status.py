@@ -22,7 +22,9 @@ STATUSES: dict[Status, StatusInfo] = {
     Status.A_LANCER: StatusInfo(Status.A_LANCER, "À lancer", "○", "#E5E7EB", "#1F2937", 0, False),
     Status.EN_COURS: StatusInfo(Status.EN_COURS, "En cours", "◐", "#56B4E9", "#0B2540", 2, False),
     Status.REALISE: StatusInfo(Status.REALISE, "Réalisé", "✔", "#009E73", "#FFFFFF", 4, True),
-    Status.A_SECURISER: StatusInfo(Status.A_SECURISER, "À sécuriser", "⚠", "#E69F00", "#1F1300", 1, False),
+    Status.A_SECURISER: StatusInfo(
+        Status.A_SECURISER, "À sécuriser", "⚠", "#E69F00", "#1F1300", 1, False
+    ),
     Status.REPORTE: StatusInfo(Status.REPORTE, "Reporté", "↻", "#CC79A7", "#2A0A1F", 1, False),
     Status.ABANDONNE: StatusInfo(Status.ABANDONNE, "Abandonné", "✖", "#6B7280", "#FFFFFF", 3, True),
 }

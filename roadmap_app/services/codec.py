@@ -26,7 +26,10 @@ def decode_for_column(model: type, field: str, text: str | None) -> Any:
     if value is None:
         return None
     column = model.__table__.columns[field]  # type: ignore[attr-defined]
-    if isinstance(column.type, DateTime) or getattr(column.type, "impl", None).__class__ is DateTime:
+    if (
+        isinstance(column.type, DateTime)
+        or getattr(column.type, "impl", None).__class__ is DateTime
+    ):
         return datetime.fromisoformat(value)
     if isinstance(column.type, Date):
         return date.fromisoformat(value)

@@ -35,7 +35,7 @@ def seed_store(session) -> None:  # type: ignore[no-untyped-def]
 
 
 def resolve_target(db: str | Path | None) -> str | Path:
-    return default_db_path() if db in (None, "") else db  # type: ignore[return-value]
+    return default_db_path() if db in (None, "") else db
 
 
 def open_context(db: str | Path | None = None, author: str | None = None) -> AppContext:
@@ -46,4 +46,6 @@ def open_context(db: str | Path | None = None, author: str | None = None) -> App
     except Exception:
         store.dispose()
         raise
-    return AppContext(store=store, author=(author or "").strip() or author_name(), prepared=prepared)
+    return AppContext(
+        store=store, author=(author or "").strip() or author_name(), prepared=prepared
+    )

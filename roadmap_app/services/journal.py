@@ -105,7 +105,9 @@ def _line(e: JournalEntry) -> JournalLine:
     )
 
 
-def history(ctx: AppContext, entity: str, entity_ids: list[int], limit: int = 200) -> list[JournalLine]:
+def history(
+    ctx: AppContext, entity: str, entity_ids: list[int], limit: int = 200
+) -> list[JournalLine]:
     """Historique (le plus récent d'abord) des entités données."""
     if not entity_ids:
         return []
@@ -122,7 +124,9 @@ def history(ctx: AppContext, entity: str, entity_ids: list[int], limit: int = 20
 def operation(ctx: AppContext, operation_id: str) -> list[JournalLine]:
     with ctx.store.session() as s:
         rows = s.exec(
-            select(JournalEntry).where(JournalEntry.operation_id == operation_id).order_by(col(JournalEntry.id))
+            select(JournalEntry)
+            .where(JournalEntry.operation_id == operation_id)
+            .order_by(col(JournalEntry.id))
         ).all()
         return [_line(e) for e in rows]
 
@@ -135,7 +139,9 @@ def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annul
     """
     with ctx.store.transaction() as s:
         entries = s.exec(
-            select(JournalEntry).where(JournalEntry.operation_id == operation_id).order_by(col(JournalEntry.id))
+            select(JournalEntry)
+            .where(JournalEntry.operation_id == operation_id)
+            .order_by(col(JournalEntry.id))
         ).all()
         if not entries:
             raise UserError("Opération introuvable dans le journal.")
@@ -154,7 +160,9 @@ def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annul
             model = JOURNALED_MODELS[entity]
             row = s.get(model, entity_id)
             if row is None:
-                raise UndoConflictError(f"Annulation impossible : « {label} » porte sur une donnée supprimée.")
+                raise UndoConflictError(
+                    f"Annulation impossible : « {label} » porte sur une donnée supprimée."
+                )
             for field, (_old, new, elabel) in fields.items():
                 current = getattr(row, field)
                 if current != new:
@@ -164,16 +172,18 @@ def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annul
                     )
             values = {f: old for f, (old, _new, _l) in fields.items()}
             if hasattr(model, "version"):
-                version = row.version  # type: ignore[attr-defined]
+                version = row.version
                 values["version"] = version + 1
                 result = s.execute(
                     update(model)
-                    .where(model.id == entity_id, model.version == version)  # type: ignore[attr-defined]
+                    .where(model.id == entity_id, model.version == version)
                     .values(**values)
                     .execution_options(synchronize_session=False)
                 )
-                if result.rowcount != 1:  # type: ignore[attr-defined]
-                    raise UndoConflictError(f"Annulation impossible : « {label} » vient d'être modifié ailleurs.")
+                if result.rowcount != 1:
+                    raise UndoConflictError(
+                        f"Annulation impossible : « {label} » vient d'être modifié ailleurs."
+                    )
             else:
                 for f, v in values.items():
                     setattr(row, f, v)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -145,7 +147,9 @@ class AxeNode:
 
 def _mean_progress(actions: list[ActionRow], bassin_ids: frozenset[int] | None) -> float | None:
     """Cumul : moyenne des avancements connus de toutes les cellules (action × bassin) sous le nœud."""
-    values = [p for a in actions for c in a.cells(bassin_ids) if (p := c.effective_progress) is not None]
+    values = [
+        p for a in actions for c in a.cells(bassin_ids) if (p := c.effective_progress) is not None
+    ]
     return sum(values) / len(values) if values else None
 
 
@@ -211,7 +215,9 @@ def resolve_roadmap(session: Session, roadmap: str | int | None = None) -> Roadm
     raise NotFoundError(f"Feuille de route « {roadmap} » inconnue.")
 
 
-def echeance_of(label: str, start: date | None, end: date | None, precision: str | None, flag: str | None) -> Echeance:
+def echeance_of(
+    label: str, start: date | None, end: date | None, precision: str | None, flag: str | None
+) -> Echeance:
     return Echeance(
         label=label or "",
         start=start,
@@ -236,7 +242,9 @@ def load_plan(
         bassins = [
             BassinRef(b.id, b.code, b.name)  # type: ignore[arg-type]
             for b in s.exec(
-                select(Bassin).where(col(Bassin.archived).is_(False)).order_by(col(Bassin.position), col(Bassin.id))
+                select(Bassin)
+                .where(col(Bassin.archived).is_(False))
+                .order_by(col(Bassin.position), col(Bassin.id))
             ).all()
         ]
         bassin_ids = {b.id for b in bassins}
@@ -275,65 +283,128 @@ def load_plan(
             pilotes.setdefault(action_id, []).append(org_code[org_id])
 
         actions: dict[int, ActionRow] = {}
+        action_columns: list[Any] = [
+            Action.id,
+            Action.code,
+            Action.position,
+            Action.cible_id,
+            Action.intitule,
+            Action.actions_preexistantes,
+            Action.plan_actions,
+            Action.indicateurs_tdb,
+            Action.indicateurs_autres,
+            Action.echeance_label,
+            Action.echeance_date,
+            Action.echeance_fin,
+            Action.echeance_precision,
+            Action.echeance_flag,
+            Action.pilotes_label,
+            Action.commentaires,
+            Action.source,
+            Action.transcription_note,
+            Action.version,
+        ]
         for r in s.execute(
-            select(
-                Action.id, Action.code, Action.position, Action.cible_id, Action.intitule,
-                Action.actions_preexistantes, Action.plan_actions, Action.indicateurs_tdb,
-                Action.indicateurs_autres, Action.echeance_label, Action.echeance_date,
-                Action.echeance_fin, Action.echeance_precision, Action.echeance_flag,
-                Action.pilotes_label, Action.commentaires, Action.source, Action.transcription_note,
-                Action.version,
-            )
-            .where(Action.roadmap_id == rm.id, col(Action.archived).is_(False), *only_clause)
+            sa_select(*action_columns)
+            .where(col(Action.roadmap_id) == rm.id, col(Action.archived).is_(False), *only_clause)
             .order_by(col(Action.position), col(Action.id))
         ).all():
             cible = cibles.get(r.cible_id)
             if cible is None:
                 continue
             axe = axes[cible.axe_id]
-            ech = echeance_of(r.echeance_label, r.echeance_date, r.echeance_fin, r.echeance_precision, r.echeance_flag)
-            title = r.intitule or first_line(r.plan_actions) or first_line(r.actions_preexistantes) or cible.title
+            ech = echeance_of(
+                r.echeance_label,
+                r.echeance_date,
+                r.echeance_fin,
+                r.echeance_precision,
+                r.echeance_flag,
+            )
+            title = (
+                r.intitule
+                or first_line(r.plan_actions)
+                or first_line(r.actions_preexistantes)
+                or cible.title
+            )
             row = ActionRow(
-                id=r.id, code=r.code, position=r.position, axe_id=axe.id, axe_code=axe.code,
-                axe_title=axe.title, cible_id=cible.id, cible_code=cible.code, cible_title=cible.title,
-                intitule=title, custom_intitule=r.intitule,
-                actions_preexistantes=r.actions_preexistantes, plan_actions=r.plan_actions,
-                indicateurs_tdb=r.indicateurs_tdb, indicateurs_autres=r.indicateurs_autres,
-                echeance=ech, pilotes_label=r.pilotes_label, pilotes=tuple(pilotes.get(r.id, ())),
-                commentaires=r.commentaires, source=r.source, transcription_note=r.transcription_note,
+                id=r.id,
+                code=r.code,
+                position=r.position,
+                axe_id=axe.id,
+                axe_code=axe.code,
+                axe_title=axe.title,
+                cible_id=cible.id,
+                cible_code=cible.code,
+                cible_title=cible.title,
+                intitule=title,
+                custom_intitule=r.intitule,
+                actions_preexistantes=r.actions_preexistantes,
+                plan_actions=r.plan_actions,
+                indicateurs_tdb=r.indicateurs_tdb,
+                indicateurs_autres=r.indicateurs_autres,
+                echeance=ech,
+                pilotes_label=r.pilotes_label,
+                pilotes=tuple(pilotes.get(r.id, ())),
+                commentaires=r.commentaires,
+                source=r.source,
+                transcription_note=r.transcription_note,
                 version=r.version,
             )
             row.search_text = fold(
                 " ".join(
                     (
-                        row.code, row.intitule, row.actions_preexistantes, row.plan_actions,
-                        row.indicateurs_tdb, row.indicateurs_autres, row.echeance.label,
-                        row.pilotes_label, row.commentaires, cible.code, cible.title, axe.title,
+                        row.code,
+                        row.intitule,
+                        row.actions_preexistantes,
+                        row.plan_actions,
+                        row.indicateurs_tdb,
+                        row.indicateurs_autres,
+                        row.echeance.label,
+                        row.pilotes_label,
+                        row.commentaires,
+                        cible.code,
+                        cible.title,
+                        axe.title,
                     )
                 )
             )
             cible.actions.append(row)
             actions[r.id] = row
 
+        status_columns: list[Any] = [
+            ActionBassin.id,
+            ActionBassin.action_id,
+            ActionBassin.bassin_id,
+            ActionBassin.status,
+            ActionBassin.progress,
+            ActionBassin.note,
+            ActionBassin.note_date,
+            ActionBassin.updated_at,
+            ActionBassin.updated_by,
+            ActionBassin.version,
+        ]
         for r in s.execute(
-            select(
-                ActionBassin.id, ActionBassin.action_id, ActionBassin.bassin_id, ActionBassin.status,
-                ActionBassin.progress, ActionBassin.note, ActionBassin.note_date,
-                ActionBassin.updated_at, ActionBassin.updated_by, ActionBassin.version,
-            )
+            sa_select(*status_columns)
             .join(Action, col(Action.id) == col(ActionBassin.action_id))
-            .where(Action.roadmap_id == rm.id, col(Action.archived).is_(False), *only_clause)
+            .where(col(Action.roadmap_id) == rm.id, col(Action.archived).is_(False), *only_clause)
         ).all():
-            row = actions.get(r.action_id)
-            if row is None or r.bassin_id not in bassin_ids:
+            target = actions.get(r.action_id)
+            if target is None or r.bassin_id not in bassin_ids:
                 continue
-            row.statuses[r.bassin_id] = StatusCell(
-                id=r.id, bassin_id=r.bassin_id, status=r.status, progress=r.progress, note=r.note,
-                note_date=r.note_date, updated_at=r.updated_at, updated_by=r.updated_by,
-                version=r.version, overdue=is_overdue(r.status, row.echeance.end, today),
+            target.statuses[r.bassin_id] = StatusCell(
+                id=r.id,
+                bassin_id=r.bassin_id,
+                status=r.status,
+                progress=r.progress,
+                note=r.note,
+                note_date=r.note_date,
+                updated_at=r.updated_at,
+                updated_by=r.updated_by,
+                version=r.version,
+                overdue=is_overdue(r.status, target.echeance.end, today),
             )
             if r.note:
-                row.search_text += " " + fold(r.note)
+                target.search_text += " " + fold(r.note)
 
         return PlanView(
             roadmap=RoadmapRef(rm.id, rm.code, rm.name, rm.year),
@@ -352,7 +423,7 @@ def load_action(ctx: AppContext, action_id: int) -> ActionRow:
             raise NotFoundError("Action introuvable (supprimée ?).")
         roadmap_id = action.roadmap_id
     view = load_plan(ctx, roadmap_id, only_actions={action_id})
-    for a in view.actions():
-        if a.id == action_id:
-            return a
+    for row in view.actions():
+        if row.id == action_id:
+            return row
     raise NotFoundError("Action introuvable (archivée ?).")

@@ -42,10 +42,25 @@ def validate_progress(value: Any) -> int | None:
     elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*%?\s*", value):
         number = int(value.strip().rstrip("%").strip())
     if number is None:
-        raise ValidationError(f"Avancement « {value} » invalide : un entier de 0 à 100 est attendu.")
+        raise ValidationError(
+            f"Avancement « {value} » invalide : un entier de 0 à 100 est attendu."
+        )
     if not 0 <= number <= 100:
-        raise ValidationError(f"Avancement {number} % hors limites : il doit être compris entre 0 et 100.")
+        raise ValidationError(
+            f"Avancement {number} % hors limites : il doit être compris entre 0 et 100."
+        )
     return number
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """Modification demandée pour un bassin ; ``UNSET`` / ``None`` : champ inchangé."""
+
+    bassin: str | int
+    status: str | None = None
+    progress: Any = UNSET
+    note: str | None = None
+    expected_version: int | None = None
 
 
 def update_status(
@@ -62,61 +77,105 @@ def update_status(
     author: str | None = None,
     record_undo: bool = True,
 ) -> StatusUpdate:
-    """Change statut / avancement / note ; une seule opération journalisée, annulable.
+    """Change statut / avancement / note d'une action dans un bassin ; voir ``update_statuses``."""
+    return update_statuses(
+        ctx,
+        code,
+        [CellChange(bassin, status, progress, note, expected_version)],
+        roadmap=roadmap,
+        source=source,
+        author=author,
+        record_undo=record_undo,
+    )
 
-    Lève ``NotFoundError`` / ``ValidationError`` (rien n'est écrit) ou ``StaleDataError`` si la
+
+def update_statuses(
+    ctx: AppContext,
+    code: str,
+    changes: list[CellChange],
+    *,
+    roadmap: str | int | None = None,
+    source: str = "gui",
+    author: str | None = None,
+    record_undo: bool = True,
+) -> StatusUpdate:
+    """Change statut / avancement / note d'une action dans un ou plusieurs bassins.
+
+    Une seule transaction et une seule opération journalisée (donc un seul « Annuler »).
+    Lève ``NotFoundError`` / ``ValidationError`` (rien n'est écrit) ou ``StaleDataError`` si une
     cellule a été modifiée depuis la version lue (``expected_version``).
     """
-    new_status = None if status is None else status_rules.parse_status(status).value
-    new_progress = UNSET if progress is UNSET else validate_progress(progress)
+    parsed = [
+        (
+            ch,
+            None if ch.status is None else status_rules.parse_status(ch.status).value,
+            UNSET if ch.progress is UNSET else validate_progress(ch.progress),
+        )
+        for ch in changes
+    ]
     who = (author or "").strip() or ctx.author
+    field_changes: list[journal.FieldChange] = []
+    described: list[str] = []
     with ctx.store.transaction() as s:
         rm = resolve_roadmap(s, roadmap)
-        action = s.exec(select(Action).where(Action.roadmap_id == rm.id, Action.code == code.strip())).first()
+        action = s.exec(
+            select(Action).where(Action.roadmap_id == rm.id, Action.code == code.strip())
+        ).first()
         if action is None or action.archived:
             raise NotFoundError(f"Action « {code} » inconnue dans « {rm.name} ».")
-        b = _find_bassin(s, bassin)
-        cell = s.exec(
-            select(ActionBassin).where(ActionBassin.action_id == action.id, ActionBassin.bassin_id == b.id)
-        ).first()
-        if cell is None:
-            raise ValidationError(f"L'action {action.code} ne s'applique pas au bassin {b.name}.")
-        if expected_version is not None and cell.version != expected_version:
-            raise StaleDataError(
-                f"L'action {action.code} ({b.name}) a été modifiée par {cell.updated_by or 'un autre utilisateur'}"
-                f"{_when(cell)} depuis que vous l'avez ouverte. Vos modifications n'ont pas été enregistrées : "
-                "rechargez l'action et recommencez."
+        for ch, new_status, new_progress in parsed:
+            b = _find_bassin(s, ch.bassin)
+            cell = s.exec(
+                select(ActionBassin).where(
+                    ActionBassin.action_id == action.id, ActionBassin.bassin_id == b.id
+                )
+            ).first()
+            if cell is None:
+                raise ValidationError(
+                    f"L'action {action.code} ne s'applique pas au bassin {b.name}."
+                )
+            if ch.expected_version is not None and cell.version != ch.expected_version:
+                raise StaleDataError(
+                    f"L'action {action.code} ({b.name}) a été modifiée par "
+                    f"{cell.updated_by or 'un autre utilisateur'}{_when(cell)} depuis que vous l'avez ouverte. "
+                    "Vos modifications n'ont pas été enregistrées : rechargez l'action et recommencez."
+                )
+            values: dict[str, Any] = {}
+            if new_status is not None and new_status != cell.status:
+                values["status"] = new_status
+            if new_progress is not UNSET and new_progress != cell.progress:
+                values["progress"] = new_progress
+            if ch.note is not None and ch.note.strip() != cell.note:
+                values["note"] = ch.note.strip()
+                values["note_date"] = ctx.today() if ch.note.strip() else None
+            if not values:
+                continue
+            label = f"{action.code} / {b.name}"
+            old = {k: getattr(cell, k) for k in values}
+            values.update(updated_at=utcnow(), updated_by=who, version=cell.version + 1)
+            result = s.execute(
+                update(ActionBassin)
+                .where(col(ActionBassin.id) == cell.id, col(ActionBassin.version) == cell.version)
+                .values(**values)
+                .execution_options(synchronize_session=False)
             )
-        values: dict[str, Any] = {}
-        if new_status is not None and new_status != cell.status:
-            values["status"] = new_status
-        if new_progress is not UNSET and new_progress != cell.progress:
-            values["progress"] = new_progress
-        if note is not None and note.strip() != cell.note:
-            values["note"] = note.strip()
-            values["note_date"] = ctx.today() if note.strip() else None
-        label = f"{action.code} / {b.name}"
-        if not values:
-            return StatusUpdate(None, label, ())
-        old = {k: getattr(cell, k) for k in values}
-        values.update(updated_at=utcnow(), updated_by=who, version=cell.version + 1)
-        result = s.execute(
-            update(ActionBassin)
-            .where(col(ActionBassin.id) == cell.id, col(ActionBassin.version) == cell.version)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise StaleDataError(f"L'action {label} vient d'être modifiée ailleurs : rechargez et recommencez.")
-        assert cell.id is not None
-        changes = [
-            journal.FieldChange("action_bassin", cell.id, label, f, old[f], values[f]) for f in old
-        ]
-        op_label = _describe(label, old, values)
-        op = journal.record(s, changes, author=who, label=op_label, source=source)
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleDataError(
+                    f"L'action {label} vient d'être modifiée ailleurs : rechargez et recommencez."
+                )
+            assert cell.id is not None
+            field_changes += [
+                journal.FieldChange("action_bassin", cell.id, label, f, old[f], values[f])
+                for f in old
+            ]
+            described.append(_describe(label, old, values))
+        if not field_changes:
+            return StatusUpdate(None, action.code, ())
+        op_label = " ; ".join(described)
+        op = journal.record(s, field_changes, author=who, label=op_label, source=source)
     if record_undo:
         ctx.undo.push(op, op_label)
-    return StatusUpdate(op, op_label, tuple(old))
+    return StatusUpdate(op, op_label, tuple(sorted({c.field for c in field_changes})))
 
 
 def _when(cell: ActionBassin) -> str:
@@ -129,7 +188,9 @@ def _when(cell: ActionBassin) -> str:
 def _describe(label: str, old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
     if "status" in old:
-        parts.append(f"statut {status_rules.label(old['status'])} → {status_rules.label(new['status'])}")
+        parts.append(
+            f"statut {status_rules.label(old['status'])} → {status_rules.label(new['status'])}"
+        )
     if "progress" in old:
         parts.append(f"avancement {_pct(old['progress'])} → {_pct(new['progress'])}")
     if "note" in old:

@@ -52,13 +52,18 @@ def test_list_filters_by_bassin_status_and_overdue(capsys, db_path):
         "--overdue", "--format", "json",
     )  # fmt: skip
     rows = json.loads(out)
-    assert [(r["code"], r["bassin"]) for r in rows] == [("EP-2.1", "Lensois"), ("AI-2.1", "Lensois")]
+    assert [(r["code"], r["bassin"]) for r in rows] == [
+        ("EP-2.1", "Lensois"),
+        ("AI-2.1", "Lensois"),
+    ]
 
 
 def test_list_table_and_csv(capsys, db_path):
     code, out, _ = run(capsys, "--db", str(db_path), "actions", "list", "--bassin", "AUD")
     assert code == 0 and "Code" in out and "EP-1.1" in out and "35 ligne(s)" in out
-    _, out, _ = run(capsys, "--db", str(db_path), "actions", "list", "--format", "csv", "--bassin", "Lensois")
+    _, out, _ = run(
+        capsys, "--db", str(db_path), "actions", "list", "--format", "csv", "--bassin", "Lensois"
+    )
     lines = out.strip().splitlines()
     assert lines[0].startswith("Code;Bassin;Statut") and len(lines) == 36
 
@@ -69,22 +74,40 @@ def test_set_changes_the_store_and_the_journal_author(capsys, db_path):
         "--progress", "100", "--note", "Contrat d'engagement déployé", "--author", "Chef de projet",
     )  # fmt: skip
     assert code == 0 and "EP-3.2 / Lensois" in out
-    _, out, _ = run(capsys, "--db", str(db_path), "actions", "list", "--bassin", "Lensois", "--format", "json")
+    _, out, _ = run(
+        capsys, "--db", str(db_path), "actions", "list", "--bassin", "Lensois", "--format", "json"
+    )
     row = next(r for r in json.loads(out) if r["code"] == "EP-3.2")
     assert (row["status"], row["progress"], row["en_retard"]) == ("realise", 100, False)
     import sqlite3
 
-    authors = sqlite3.connect(db_path).execute("SELECT DISTINCT author, source FROM journal_entry WHERE source='cli'").fetchall()
+    authors = (
+        sqlite3.connect(db_path)
+        .execute("SELECT DISTINCT author, source FROM journal_entry WHERE source='cli'")
+        .fetchall()
+    )
     assert authors == [("Chef de projet", "cli")]
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["actions", "set", "ZZ-1.1", "--bassin", "Lensois", "--status", "realise"], "Action « ZZ-1.1 » inconnue"),
-        (["actions", "set", "EP-1.1", "--bassin", "Calaisis", "--status", "realise"], "Bassin « Calaisis » inconnu"),
-        (["actions", "set", "EP-1.1", "--bassin", "Lensois", "--status", "terminé"], "Statut inconnu"),
-        (["actions", "set", "EP-1.1", "--bassin", "Lensois", "--progress", "120"], "entre 0 et 100"),
+        (
+            ["actions", "set", "ZZ-1.1", "--bassin", "Lensois", "--status", "realise"],
+            "Action « ZZ-1.1 » inconnue",
+        ),
+        (
+            ["actions", "set", "EP-1.1", "--bassin", "Calaisis", "--status", "realise"],
+            "Bassin « Calaisis » inconnu",
+        ),
+        (
+            ["actions", "set", "EP-1.1", "--bassin", "Lensois", "--status", "terminé"],
+            "Statut inconnu",
+        ),
+        (
+            ["actions", "set", "EP-1.1", "--bassin", "Lensois", "--progress", "120"],
+            "entre 0 et 100",
+        ),
         (["actions", "set", "EP-1.1", "--bassin", "Lensois"], "Rien à modifier"),
         (["actions", "list", "--bassin", "Nulle-part"], "Bassin « Nulle-part » inconnu"),
     ],

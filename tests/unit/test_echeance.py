@@ -78,7 +78,10 @@ def test_empty_label_means_no_deadline_without_flag():
 
 
 def test_describe_gives_the_period_in_french():
-    assert parse_echeance("2nd semestre 2024", 2024).describe() == "Semestre : du 01/07/2024 au 31/12/2024"
+    assert (
+        parse_echeance("2nd semestre 2024", 2024).describe()
+        == "Semestre : du 01/07/2024 au 31/12/2024"
+    )
     assert parse_echeance("15-mai-24", 2024).describe() == "Le 15/05/2024"
 
 

@@ -21,7 +21,9 @@ def test_overdue_in_lensois_at_the_test_date(ctx):
     assert "NU-1.2" not in late  # 1er janvier 2025
     assert "AI-6.1" not in late  # « Année 2024 » : en retard seulement après le 31/12/2024
     assert "ME-2.1" not in late  # sans échéance
-    assert len(late) == 17  # 15-mai-24, quatorze « 1er juin 2024 » non réalisées, 1er janvier 2024, 1er avril
+    assert (
+        len(late) == 17
+    )  # 15-mai-24, quatorze « 1er juin 2024 » non réalisées, 1er janvier 2024, 1er avril
 
 
 def test_overdue_is_per_bassin(ctx):
@@ -54,7 +56,18 @@ def test_due_within_n_days(ctx):
     plan = load_plan(ctx)  # 15/10/2024 + 90 jours = 13/01/2025
     soon = codes(plan, ActionFilter(due_within_days=90))
     # fin 2024 (année, 2nd semestre) et 1er janvier 2025 ; NU-1.1 est réalisée, donc exclue
-    assert set(soon) == {"AI-6.1", "NU-2.2", "ME-1.1", "ME-2.2", "ME-2.3", "ME-3.1", "EP-4.1", "NU-1.2", "NU-1.3", "NU-2.1"}
+    assert set(soon) == {
+        "AI-6.1",
+        "NU-2.2",
+        "ME-1.1",
+        "ME-2.2",
+        "ME-2.3",
+        "ME-3.1",
+        "EP-4.1",
+        "NU-1.2",
+        "NU-1.3",
+        "NU-2.1",
+    }
     assert codes(plan, ActionFilter(due_within_days=30)) == []
 
 
@@ -68,5 +81,7 @@ def test_progress_rolls_up_from_actions_to_cibles_and_axes(ctx):
     assert cible.progress(lens) == 25
     a = plan.action("EP-2.1")
     assert a.progress(lens) == 50
-    assert a.progress() == 50  # les autres bassins (en cours, non renseigné) n'entrent pas dans la moyenne
+    assert (
+        a.progress() == 50
+    )  # les autres bassins (en cours, non renseigné) n'entrent pas dans la moyenne
     assert plan.action("AI-1.3").progress() == 100  # réalisé sans saisie compte pour 100 %

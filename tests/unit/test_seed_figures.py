@@ -8,7 +8,15 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from db.models import Atelier, Bassin, FinancementLine, IndicatorDefinition, KeyDate, ReferenceFigure, Volet
+from db.models import (
+    Atelier,
+    Bassin,
+    FinancementLine,
+    IndicatorDefinition,
+    KeyDate,
+    ReferenceFigure,
+    Volet,
+)
 
 BASSIN_FIGURES = {
     # clé : (Montreuillois, Audomarois, Lensois)
@@ -65,7 +73,9 @@ def figures(ctx):
 
 @pytest.mark.parametrize("key", sorted(BASSIN_FIGURES))
 def test_every_bassin_figure_of_annexe_1_bis_is_stored_and_dated(figures, key):
-    for bassin, expected in zip(("Montreuillois", "Audomarois", "Lensois"), BASSIN_FIGURES[key], strict=True):
+    for bassin, expected in zip(
+        ("Montreuillois", "Audomarois", "Lensois"), BASSIN_FIGURES[key], strict=True
+    ):
         fig = figures[(bassin, key)]
         assert fig.value == expected, (bassin, key)
         assert fig.as_of == date(2023, 12, 31)
@@ -81,7 +91,13 @@ def test_bassin_sums_match_the_written_totals(figures):
     def total(key):
         return sum(figures[(b, key)].value for b in ("Montreuillois", "Audomarois", "Lensois"))
 
-    for key in ("brsa_entrants_flux", "brsa_stock", "brsa_droits_ouverts", "portefeuilles_ft", "etp_delegues_cd"):
+    for key in (
+        "brsa_entrants_flux",
+        "brsa_stock",
+        "brsa_droits_ouverts",
+        "portefeuilles_ft",
+        "etp_delegues_cd",
+    ):
         assert total(key) == figures[(None, key)].value, key
     # Le document lui-même est incohérent : le total est gardé tel qu'écrit et l'écart est noté.
     assert total("de_droit_rsa") == 8942 and figures[(None, "de_droit_rsa")].value == 8661
@@ -106,7 +122,10 @@ def test_plan_de_financement_totals_per_volet(ctx):
     with ctx.store.session() as s:
         volets = {v.number: v for v in s.exec(select(Volet)).all()}
         lines = s.exec(select(FinancementLine)).all()
-    totals = {n: sum(ln.montant_cents or 0 for ln in lines if ln.volet_id == v.id) for n, v in volets.items()}
+    totals = {
+        n: sum(ln.montant_cents or 0 for ln in lines if ln.volet_id == v.id)
+        for n, v in volets.items()
+    }
     assert totals == {1: 13_500_000, 2: 412_589_200, 3: 61_875_000}
     for n, v in volets.items():
         assert v.total_document_cents == totals[n]
@@ -115,7 +134,12 @@ def test_plan_de_financement_totals_per_volet(ctx):
     assert (volets[3].period_start, volets[3].period_end) == (date(2024, 7, 1), date(2024, 12, 31))
     v3 = [ln for ln in lines if ln.volet_id == volets[3].id and ln.montant_cents]
     assert [(ln.existant, ln.cible, ln.delta, ln.montant_cents) for ln in v3] == [
-        ("11 ETP soit 275 000 sur 6 mois", "21 ETP soit 525 000 sur 6 mois", "10 ETP soit 250 000 sur 6 mois", 25_000_000),
+        (
+            "11 ETP soit 275 000 sur 6 mois",
+            "21 ETP soit 525 000 sur 6 mois",
+            "10 ETP soit 250 000 sur 6 mois",
+            25_000_000,
+        ),
         ("225 places", "415 places", "190 places", 14_875_000),
         ("412 places", "722 places", "310 places", 22_000_000),
     ]
@@ -124,7 +148,10 @@ def test_plan_de_financement_totals_per_volet(ctx):
 def test_contract_dates(ctx):
     with ctx.store.session() as s:
         dates = {k.key: k for k in s.exec(select(KeyDate)).all()}
-    assert (dates["periode_volet_3"].date, dates["periode_volet_3"].end_date) == (date(2024, 7, 1), date(2025, 12, 31))
+    assert (dates["periode_volet_3"].date, dates["periode_volet_3"].end_date) == (
+        date(2024, 7, 1),
+        date(2025, 12, 31),
+    )
     assert dates["bilan_final"].date == date(2026, 3, 31)
     assert dates["bilan_intermediaire"].date == date(2025, 3, 31)
     assert dates["cp_avenant_volet3"].date == date(2024, 9, 16)
@@ -134,7 +161,12 @@ def test_launch_workshops_and_national_indicators(ctx):
     with ctx.store.session() as s:
         names = {b.id: b.name for b in s.exec(select(Bassin)).all()}
         ateliers = sorted((a.date, names[a.bassin_id]) for a in s.exec(select(Atelier)).all())
-        codes = [i.code for i in s.exec(select(IndicatorDefinition).order_by(IndicatorDefinition.position)).all()]
+        codes = [
+            i.code
+            for i in s.exec(
+                select(IndicatorDefinition).order_by(IndicatorDefinition.position)
+            ).all()
+        ]
     assert ateliers == [
         (date(2024, 5, 24), "Montreuillois"),
         (date(2024, 5, 28), "Montreuillois"),
@@ -143,4 +175,19 @@ def test_launch_workshops_and_national_indicators(ctx):
         (date(2024, 6, 5), "Lensois"),
         (date(2024, 6, 11), "Audomarois"),
     ]
-    assert codes == ["R1", "R2", "R3", "M1", "M1a", "M1b", "M1c", "M2", "M3", "M4", "M5", "M6", "V2-1", "V2-2"]
+    assert codes == [
+        "R1",
+        "R2",
+        "R3",
+        "M1",
+        "M1a",
+        "M1b",
+        "M1c",
+        "M2",
+        "M3",
+        "M4",
+        "M5",
+        "M6",
+        "V2-1",
+        "V2-2",
+    ]

@@ -52,10 +52,14 @@ def test_every_action_applies_to_the_three_bassins(ctx):
 def test_long_texts_are_kept_whole(ctx):
     plan = load_plan(ctx)
     first = plan.action("EP-1.1")
-    assert first.plan_actions.startswith("Inscription de 100% des nouveaux BRSA dont un trend de 50%")
+    assert first.plan_actions.startswith(
+        "Inscription de 100% des nouveaux BRSA dont un trend de 50%"
+    )
     # la cellule continue sur la page suivante : la suite est rattachée à la même action
     assert first.plan_actions.endswith("(18 critères par FIL'R la semaine suivante.)")
-    assert first.commentaires.endswith("après réception des crédits Etat dans le cadre des nouveaux recrutements]")
+    assert first.commentaires.endswith(
+        "après réception des crédits Etat dans le cadre des nouveaux recrutements]"
+    )
     assert first.echeance.label == "15-mai-24"
     assert first.pilotes_label == "Département : territoires expérimentateurs"
     me = plan.action("ME-1.1")
@@ -97,7 +101,9 @@ def test_echeances_are_stored_with_date_precision_and_original_label(ctx):
         for a in actions:
             parsed = parse_echeance(a.echeance_label, 2024)
             assert (a.echeance_date, a.echeance_fin) == (parsed.start, parsed.end)
-            assert a.echeance_precision == (None if parsed.precision is None else parsed.precision.value)
+            assert a.echeance_precision == (
+                None if parsed.precision is None else parsed.precision.value
+            )
         gp = s.exec(select(Action).where(Action.code == "GP-1.1")).one()
         assert gp.echeance_label == "1er avril"
         assert gp.echeance_flag and "déduite" in gp.echeance_flag

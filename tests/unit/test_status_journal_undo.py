@@ -21,14 +21,22 @@ def cell(ctx, code, bassin):
 
 def entries(ctx):
     with ctx.store.session() as s:
-        return s.exec(select(JournalEntry).where(JournalEntry.source != "seed").order_by(col(JournalEntry.id))).all()
+        return s.exec(
+            select(JournalEntry).where(JournalEntry.source != "seed").order_by(col(JournalEntry.id))
+        ).all()
 
 
 def test_a_status_change_is_stored_and_journaled_field_by_field(ctx):
     before = cell(ctx, "EP-2.2", "Lensois")
-    result = update_status(ctx, "EP-2.2", "Lensois", status="en_cours", progress=30, note="Comité d'orientation arrêté")
+    result = update_status(
+        ctx, "EP-2.2", "Lensois", status="en_cours", progress=30, note="Comité d'orientation arrêté"
+    )
     after = cell(ctx, "EP-2.2", "Lensois")
-    assert (after.status, after.progress, after.note) == ("en_cours", 30, "Comité d'orientation arrêté")
+    assert (after.status, after.progress, after.note) == (
+        "en_cours",
+        30,
+        "Comité d'orientation arrêté",
+    )
     assert after.version == before.version + 1
     assert after.updated_by == "Testeur"
     assert after.note_date.isoformat() == "2024-10-15"
@@ -72,7 +80,15 @@ def test_undo_refuses_to_overwrite_a_newer_change(ctx):
     update_status(ctx, "NU-1.2", "Lensois", status="en_cours")
     op = ctx.undo.undo_stack[-1].operation_id
     # quelqu'un d'autre (CLI, autre poste) modifie la même cellule ensuite
-    update_status(ctx, "NU-1.2", "Lensois", status="a_securiser", record_undo=False, source="cli", author="Autre")
+    update_status(
+        ctx,
+        "NU-1.2",
+        "Lensois",
+        status="a_securiser",
+        record_undo=False,
+        source="cli",
+        author="Autre",
+    )
     snapshot = dump_store(ctx.store.path)
     with pytest.raises(UndoConflictError):
         journal.revert_operation(ctx, op)
@@ -84,7 +100,9 @@ def test_a_change_based_on_a_stale_version_is_refused(ctx):
     seen = cell(ctx, "GP-3.1", "Montreuillois")
     update_status(ctx, "GP-3.1", "Montreuillois", status="en_cours", author="Collègue")
     with pytest.raises(StaleDataError) as err:
-        update_status(ctx, "GP-3.1", "Montreuillois", status="abandonne", expected_version=seen.version)
+        update_status(
+            ctx, "GP-3.1", "Montreuillois", status="abandonne", expected_version=seen.version
+        )
     assert "Collègue" in str(err.value)
     assert cell(ctx, "GP-3.1", "Montreuillois").status == "en_cours"
 
@@ -93,10 +111,22 @@ def test_a_change_based_on_a_stale_version_is_refused(ctx):
     ("kwargs", "error", "message"),
     [
         ({"code": "XX-1.1", "bassin": "Lensois", "status": "realise"}, NotFoundError, "XX-1.1"),
-        ({"code": "EP-1.1", "bassin": "Boulonnais", "status": "realise"}, NotFoundError, "Boulonnais"),
+        (
+            {"code": "EP-1.1", "bassin": "Boulonnais", "status": "realise"},
+            NotFoundError,
+            "Boulonnais",
+        ),
         ({"code": "EP-1.1", "bassin": "Lensois", "status": "fini"}, ValueError, "Statut inconnu"),
-        ({"code": "EP-1.1", "bassin": "Lensois", "progress": -5}, ValidationError, "entre 0 et 100"),
-        ({"code": "EP-1.1", "bassin": "Lensois", "progress": "beaucoup"}, ValidationError, "entier"),
+        (
+            {"code": "EP-1.1", "bassin": "Lensois", "progress": -5},
+            ValidationError,
+            "entre 0 et 100",
+        ),
+        (
+            {"code": "EP-1.1", "bassin": "Lensois", "progress": "beaucoup"},
+            ValidationError,
+            "entier",
+        ),
     ],
 )
 def test_bad_requests_change_nothing(ctx, kwargs, error, message):
@@ -109,4 +139,37 @@ def test_bad_requests_change_nothing(ctx, kwargs, error, message):
 def test_progress_accepts_usual_forms():
     from roadmap_app.services.status import validate_progress
 
-    assert [validate_progress(v) for v in (0, "40", " 40 % ", 100.0, "", None)] == [0, 40, 40, 100, None, None]
+    assert [validate_progress(v) for v in (0, "40", " 40 % ", 100.0, "", None)] == [
+        0,
+        40,
+        40,
+        100,
+        None,
+        None,
+    ]
+
+
+def test_several_bassins_saved_together_are_one_operation_undone_together(ctx):
+    from roadmap_app.services.status import CellChange, update_statuses
+
+    result = update_statuses(
+        ctx,
+        "AI-5.1",
+        [CellChange("Lensois", status="en_cours", progress=20), CellChange("Audomarois", status="realise")],
+    )
+    assert len({e.operation_id for e in entries(ctx)}) == 1
+    assert "Lensois" in result.label and "Audomarois" in result.label
+    undo_last(ctx)
+    assert cell(ctx, "AI-5.1", "Lensois").status == "a_lancer"
+    assert cell(ctx, "AI-5.1", "Audomarois").status == "a_lancer"
+
+
+def test_a_failing_cell_rolls_back_the_whole_save(ctx):
+    from roadmap_app.services.status import CellChange, update_statuses
+
+    snapshot = dump_store(ctx.store.path)
+    with pytest.raises(ValidationError):
+        update_statuses(
+            ctx, "AI-5.1", [CellChange("Lensois", status="en_cours"), CellChange("Audomarois", progress=500)]
+        )
+    assert dump_store(ctx.store.path) == snapshot

@@ -36,7 +36,9 @@ def test_models_and_migrations_describe_the_same_schema(db_path):
 
     store = Store(db_path)
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+        )
     store.dispose()
     assert diff == []
 
@@ -55,7 +57,9 @@ def test_an_up_to_date_store_opens_without_importing_alembic(db_path):
         "import sys; from roadmap_app.services.context import open_context; "
         f"c = open_context({str(db_path)!r}); c.close(); print('alembic' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"
 
 

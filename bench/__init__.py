@@ -1,0 +1,1 @@
+"""Mesures de performance (chiffres imprimés, pas des tests chronométrés)."""

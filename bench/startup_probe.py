@@ -1,0 +1,59 @@
+"""Processus mesuré : démarre l'application (ou le plancher) et imprime le temps jusqu'à l'affichage.
+
+python -m bench.startup_probe app|floor DB
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+T0 = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def app(db: str) -> float:
+    from roadmap_app.services.context import open_context
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    qt = make_application()
+    ctx = open_context(db)
+    w = MainWindow(ctx)
+    w.show()
+    qt.processEvents()
+    page = w.pages["roadmap"]
+    assert page.visible_action_codes(), "page vide"
+    elapsed = time.perf_counter() - T0
+    heavy = [m for m in ("alembic", "openpyxl", "matplotlib") if m in sys.modules]
+    if heavy:
+        print("modules lourds chargés au démarrage :", ", ".join(heavy), file=sys.stderr)
+    return elapsed
+
+
+def floor(db: str) -> float:
+    """Plancher : importer PySide6 et SQLModel, lire les actions, les montrer dans un QTreeView."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QTreeView
+    from sqlmodel import Session, create_engine, text
+
+    qt = QApplication.instance() or QApplication(sys.argv)
+    engine = create_engine(f"sqlite:///{db}")
+    with Session(engine) as s:
+        rows = s.execute(
+            text("SELECT code, plan_actions, echeance_label FROM action ORDER BY id")
+        ).all()
+    model = QStandardItemModel()
+    for r in rows:
+        model.appendRow([QStandardItem(str(v)) for v in r])
+    view = QTreeView()
+    view.setModel(model)
+    view.show()
+    qt.processEvents()
+    return time.perf_counter() - T0
+
+
+if __name__ == "__main__":
+    kind, db = sys.argv[1], sys.argv[2]
+    print(f"{(app if kind == 'app' else floor)(db):.4f}")

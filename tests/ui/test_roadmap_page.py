@@ -1,0 +1,193 @@
+"""Page « Feuille de route » pilotée comme un utilisateur : filtrer, choisir, modifier, annuler."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import Qt
+
+from roadmap_app.services.filters import ActionFilter
+from roadmap_app.services.plan import load_plan
+from tests.ui.conftest import type_text
+
+
+def page_of(window):
+    return window.pages["roadmap"]
+
+
+def status_in_db(db_path, code, bassin):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(
+            "SELECT ab.status, ab.progress, ab.note FROM action_bassin ab JOIN action a ON a.id = ab.action_id "
+            "JOIN bassin b ON b.id = ab.bassin_id WHERE a.code = ? AND b.name = ?",
+            (code, bassin),
+        ).fetchone()
+    finally:
+        conn.close()
+
+
+def test_the_whole_plan_is_shown_in_document_order(window):
+    page = page_of(window)
+    codes = page.visible_action_codes()
+    assert len(codes) == 35
+    assert codes[:3] == ["EP-1.1", "EP-2.1", "EP-2.2"] and codes[-1] == "GP-4.1"
+    root_titles = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
+    assert root_titles == [
+        "Entrée en parcours", "Accompagnement intensif", "Numérique",
+        "Mobilisation des entreprises", "Gouvernance partagée",
+    ]  # fmt: skip
+    headers = [
+        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
+    ]
+    assert headers == [
+        "Code",
+        "Intitulé",
+        "Échéance",
+        "Pilotes",
+        "Montreuillois",
+        "Audomarois",
+        "Lensois",
+        "Avancement",
+    ]
+    assert page.filters.count.text() == "35 actions"
+
+
+def test_find_the_late_actions_of_lensois(window, qtbot, app_ctx):
+    page = page_of(window)
+    bassin = page.filters.bassin
+    bassin.setCurrentIndex(bassin.findText("Lensois"))
+    qtbot.mouseClick(page.filters.overdue, Qt.MouseButton.LeftButton)
+    plan = load_plan(app_ctx)
+    expected = [
+        a.code
+        for a in plan.actions()
+        if ActionFilter(
+            bassin_ids=frozenset({plan.bassin("Lensois").id}), overdue_only=True
+        ).matches(a, plan.today)
+    ]
+    assert page.visible_action_codes() == expected
+    assert len(expected) == 17
+    assert page.filters.count.text() == "17 action(s) sur 35"
+    headers = [
+        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
+    ]
+    assert "Lensois" in headers and "Montreuillois" not in headers
+    first = page.proxy.index(0, 0)  # axe EP
+    echeance = page.proxy.index(0, 2, page.proxy.index(0, 0, first))
+    assert "en retard" in echeance.data()
+
+
+def test_search_ignores_accents_and_case(window, qtbot):
+    page = page_of(window)
+    type_text(page.filters.search, "INTEROPÉRABILITÉ wikisol")
+    assert page.visible_action_codes() == ["NU-1.2"]
+    page.filters.search.clear()
+    assert len(page.visible_action_codes()) == 35
+
+
+def test_pilote_and_axe_filters(window):
+    page = page_of(window)
+    page.filters.pilote.setCurrentIndex(page.filters.pilote.findData("CAF"))
+    assert page.visible_action_codes() == ["AI-3.2", "AI-5.1"]
+    page.filters.pilote.setCurrentIndex(0)
+    page.filters.axe.setCurrentIndex(page.filters.axe.findText("GP – Gouvernance partagée"))
+    assert page.visible_action_codes() == ["GP-1.1", "GP-2.1", "GP-3.1", "GP-4.1"]
+
+
+def test_change_a_status_save_it_see_it_then_undo(window, qtbot, db_path, app_ctx):
+    page = page_of(window)
+    assert page.select_code("EP-2.2")
+    detail = page.detail
+    assert detail.action_row.code == "EP-2.2"
+    assert not detail.save_button.isEnabled()
+    plan = load_plan(app_ctx)
+    editor = detail.editor(plan.bassin("Lensois").id)
+    editor.status.setCurrentIndex(editor.status.findData("realise"))
+    editor.progress.setValue(100)
+    type_text(editor.note, "Comités de suivi arrêtés")
+    assert detail.save_button.isEnabled()
+    qtbot.mouseClick(detail.save_button, Qt.MouseButton.LeftButton)
+
+    assert status_in_db(db_path, "EP-2.2", "Lensois") == (
+        "realise",
+        100,
+        "Comités de suivi arrêtés",
+    )
+    assert status_in_db(db_path, "EP-2.2", "Audomarois") == ("a_lancer", None, "")
+    assert not detail.save_button.isEnabled()
+    # la cellule de l'arbre montre le nouveau statut, sans retard
+    row = page.proxy.mapFromSource(page.model.action_index(detail.action_row.id))
+    lens_col = [
+        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
+    ].index("Lensois")
+    assert page.proxy.index(row.row(), lens_col, row.parent()).data() == "Réalisé · 100 %"
+    assert "Testeur" in detail.text.toPlainText()  # l'historique montre la modification
+
+    assert window.undo_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert status_in_db(db_path, "EP-2.2", "Lensois") == ("a_lancer", None, "")
+    assert page.detail.editor(plan.bassin("Lensois").id).status.currentData() == "a_lancer"
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert status_in_db(db_path, "EP-2.2", "Lensois") == (
+        "realise",
+        100,
+        "Comités de suivi arrêtés",
+    )
+
+
+def test_ctrl_s_saves_from_the_keyboard(window, qtbot, db_path, app_ctx):
+    page = page_of(window)
+    page.select_code("NU-3.1")
+    editor = page.detail.editor(load_plan(app_ctx).bassin("Audomarois").id)
+    editor.status.setFocus()
+    editor.status.setCurrentIndex(editor.status.findData("en_cours"))
+    qtbot.keyClick(editor.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert status_in_db(db_path, "NU-3.1", "Audomarois")[0] == "en_cours"
+
+
+def test_a_change_made_elsewhere_meanwhile_is_not_overwritten(
+    window, qtbot, db_path, app_ctx, dialogs
+):
+    from roadmap_app.services.status import update_status
+
+    page = page_of(window)
+    page.select_code("GP-3.1")
+    lens = load_plan(app_ctx).bassin("Lensois").id
+    # un autre poste (ou la CLI) modifie la même cellule pendant que l'action est ouverte
+    update_status(
+        app_ctx, "GP-3.1", "Lensois", status="abandonne", author="Collègue", record_undo=False
+    )
+    editor = page.detail.editor(lens)
+    editor.status.setCurrentIndex(editor.status.findData("en_cours"))
+    qtbot.mouseClick(page.detail.save_button, Qt.MouseButton.LeftButton)
+    assert dialogs and dialogs[-1][0] == "warning" and "Collègue" in dialogs[-1][2]
+    assert status_in_db(db_path, "GP-3.1", "Lensois")[0] == "abandonne"
+    # le panneau est rechargé avec la valeur la plus récente
+    assert page.detail.editor(lens).status.currentData() == "abandonne"
+
+
+def test_window_state_and_filters_come_back_at_next_start(qtbot, app_ctx, window):
+    from ui.main_window import MainWindow
+
+    page = page_of(window)
+    page.filters.bassin.setCurrentIndex(page.filters.bassin.findText("Audomarois"))
+    page.filters.search.setText("diagnostic")
+    window.close()
+    again = MainWindow(app_ctx)
+    qtbot.addWidget(again)
+    restored = again.pages["roadmap"].filters
+    assert restored.bassin.currentText() == "Audomarois"
+    assert restored.search.text() == "diagnostic"
+    assert 0 < len(again.pages["roadmap"].visible_action_codes()) < 35
+
+
+def test_leaving_with_unsaved_edits_asks_first(window, qtbot, app_ctx, dialogs, db_path):
+    page = page_of(window)
+    page.select_code("ME-2.1")
+    editor = page.detail.editor(load_plan(app_ctx).bassin("Lensois").id)
+    editor.status.setCurrentIndex(editor.status.findData("en_cours"))
+    assert page.has_unsaved_changes()
+    window.close()  # la question est posée ; la réponse simulée est « Ne pas enregistrer »
+    assert dialogs and dialogs[-1][0] == "question"
+    assert status_in_db(db_path, "ME-2.1", "Lensois")[0] == "a_lancer"

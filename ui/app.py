@@ -1,0 +1,50 @@
+"""Démarrage de l'application graphique."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from roadmap_app import APP_AUTHOR, APP_NAME, __version__
+from roadmap_app.errors import StoreError
+from roadmap_app.services.context import AppContext, open_context
+from ui.errors import install_excepthook, setup_logging
+from ui.style import apply_style
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("Feuille de route volet 3")
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    translator = QTranslator(app)
+    if translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    apply_style(app)
+    return app
+
+
+def run_gui(db: str | None = None) -> int:
+    app = make_application()
+    setup_logging()
+    install_excepthook()
+    try:
+        ctx: AppContext = open_context(db)
+    except StoreError as err:
+        QMessageBox.critical(None, "Ouverture de la base impossible", str(err))
+        return 1
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ctx.close()

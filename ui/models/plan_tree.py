@@ -1,0 +1,333 @@
+"""Modèle Qt de l'arbre axes → cibles → actions, colonnes de statut par bassin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from roadmap_app.rules import status as status_rules
+from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode, PlanView
+from ui.style import DANGER, status_icon
+
+Index = QModelIndex | QPersistentModelIndex
+
+NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 3
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 4
+SORT_ROLE = Qt.ItemDataRole.UserRole + 5
+KIND_ROLE = Qt.ItemDataRole.UserRole + 6
+
+COL_CODE, COL_TITLE, COL_ECHEANCE, COL_PILOTES = range(4)
+FIXED_HEADERS = ("Code", "Intitulé", "Échéance", "Pilotes")
+
+
+@dataclass
+class _Node:
+    kind: str  # "axe" | "cible" | "action"
+    payload: Any
+    parent: int  # identifiant du parent, -1 pour la racine
+    row: int
+    children: list[int] = field(default_factory=list)
+
+
+class PlanTreeModel(QAbstractItemModel):
+    """Arbre en lecture ; les modifications passent par les services puis ``update_action``."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._nodes: list[_Node] = []
+        self._roots: list[int] = []
+        self._action_node: dict[int, int] = {}
+        self._plan: PlanView | None = None
+        self._bassins: list[Any] = []
+        self._scope: frozenset[int] | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- chargement ---------------------------------------------------------------
+    def set_plan(self, plan: PlanView) -> None:
+        self.beginResetModel()
+        self._plan = plan
+        self._bassins = list(plan.bassins)
+        self._nodes, self._roots, self._action_node = [], [], {}
+        for ai, axe in enumerate(plan.axes):
+            axe_id = self._add("axe", axe, -1, ai)
+            self._roots.append(axe_id)
+            for ci, cible in enumerate(axe.cibles):
+                cible_id = self._add("cible", cible, axe_id, ci)
+                self._nodes[axe_id].children.append(cible_id)
+                for xi, action in enumerate(cible.actions):
+                    nid = self._add("action", action, cible_id, xi)
+                    self._nodes[cible_id].children.append(nid)
+                    self._action_node[action.id] = nid
+        self.endResetModel()
+
+    def _add(self, kind: str, payload: Any, parent: int, row: int) -> int:
+        self._nodes.append(_Node(kind, payload, parent, row))
+        return len(self._nodes) - 1
+
+    @property
+    def plan(self) -> PlanView | None:
+        return self._plan
+
+    @property
+    def bassins(self) -> list[Any]:
+        return self._bassins
+
+    def bassin_column(self, bassin_id: int) -> int:
+        for i, b in enumerate(self._bassins):
+            if b.id == bassin_id:
+                return len(FIXED_HEADERS) + i
+        raise KeyError(bassin_id)
+
+    def bassin_at(self, column: int) -> Any | None:
+        i = column - len(FIXED_HEADERS)
+        return self._bassins[i] if 0 <= i < len(self._bassins) else None
+
+    @property
+    def progress_column(self) -> int:
+        return len(FIXED_HEADERS) + len(self._bassins)
+
+    def set_scope(self, bassin_ids: frozenset[int] | None) -> None:
+        """Bassins pris en compte pour le retard et l'avancement cumulé."""
+        if bassin_ids == self._scope:
+            return
+        self._scope = bassin_ids
+        if self._nodes:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
+
+    def update_action(self, action: ActionRow) -> None:
+        """Remplace une action relue après modification et rafraîchit sa ligne et ses parents."""
+        nid = self._action_node.get(action.id)
+        if nid is None:
+            return
+        node = self._nodes[nid]
+        old: ActionRow = node.payload
+        node.payload = action
+        cible: CibleNode = self._nodes[node.parent].payload
+        cible.actions[cible.actions.index(old)] = action
+        last = self.columnCount() - 1
+        current = nid
+        while current != -1:
+            n = self._nodes[current]
+            self.dataChanged.emit(
+                self.createIndex(n.row, 0, current), self.createIndex(n.row, last, current)
+            )
+            current = n.parent
+
+    def action_index(self, action_id: int) -> QModelIndex:
+        nid = self._action_node.get(action_id)
+        if nid is None:
+            return QModelIndex()
+        return self.createIndex(self._nodes[nid].row, 0, nid)
+
+    def node_at(self, index: Index) -> _Node | None:
+        if not index.isValid():
+            return None
+        return self._nodes[index.internalId()]
+
+    # -- structure ----------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid():
+            children = self._nodes[parent.internalId()].children
+        else:
+            children = self._roots
+        if 0 <= row < len(children) and 0 <= column < self.columnCount():
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        pid = self._nodes[index.internalId()].parent
+        if pid == -1:
+            return QModelIndex()
+        return self.createIndex(self._nodes[pid].row, 0, pid)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.column() > 0:
+            return 0
+        if parent.isValid():
+            return len(self._nodes[parent.internalId()].children)
+        return len(self._roots)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(FIXED_HEADERS) + len(self._bassins) + 1
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section < len(FIXED_HEADERS):
+                return FIXED_HEADERS[section]
+            b = self.bassin_at(section)
+            return b.name if b is not None else "Avancement"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            b = self.bassin_at(section)
+            if b is not None:
+                return f"Statut de l'action dans le bassin {b.name} (cibles et axes : avancement moyen)"
+            if section == self.progress_column:
+                return "Avancement moyen sur les bassins affichés (saisi, ou 100 % si réalisé, 0 % si à lancer)"
+            if section == COL_ECHEANCE:
+                return "Échéance telle qu'écrite ; en rouge si elle est dépassée pour un bassin affiché"
+        return None
+
+    # -- données ------------------------------------------------------------------
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self._nodes[index.internalId()]
+        col = index.column()
+        if role == NODE_ROLE:
+            return node.payload
+        if role == KIND_ROLE:
+            return node.kind
+        if node.kind == "action":
+            return self._action_data(node.payload, col, role)
+        return self._group_data(node, col, role)
+
+    def _group_data(self, node: _Node, col: int, role: int) -> Any:
+        item: AxeNode | CibleNode = node.payload
+        bassin = self.bassin_at(col)
+        if role == SORT_ROLE and col == COL_CODE:
+            return node.row  # ordre du document, pas l'ordre alphabétique des codes
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            if col == COL_CODE:
+                return item.code
+            if col == COL_TITLE:
+                return item.title.replace("\n", " ")
+            if col == COL_ECHEANCE and role == Qt.ItemDataRole.DisplayRole:
+                late = self._late_count(node)
+                return f"{late} en retard" if late else ""
+            if bassin is not None or col == self.progress_column:
+                value = item.progress(self._cell_scope(bassin))
+                if role == SORT_ROLE:
+                    return -1 if value is None else value
+                return "—" if value is None else f"{round(value)} %"
+            return None
+        if role == PROGRESS_ROLE and (bassin is not None or col == self.progress_column):
+            return item.progress(self._cell_scope(bassin))
+        if role == Qt.ItemDataRole.FontRole and (
+            node.kind == "axe" or col in (COL_CODE, COL_TITLE)
+        ):
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_ECHEANCE:
+            return QColor(DANGER)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_TITLE:
+                return item.title
+            if bassin is not None:
+                return f"{bassin.name} : avancement moyen des actions de « {item.code} »"
+        return None
+
+    def _late_count(self, node: _Node) -> int:
+        if node.kind == "cible":
+            actions = node.payload.actions
+        else:
+            actions = list(node.payload.actions())
+        return sum(1 for a in actions if a.overdue(self._scope))
+
+    def _cell_scope(self, bassin: Any | None) -> frozenset[int] | None:
+        return frozenset({bassin.id}) if bassin is not None else self._scope
+
+    def _action_data(self, a: ActionRow, col: int, role: int) -> Any:
+        bassin = self.bassin_at(col)
+        cell = a.statuses.get(bassin.id) if bassin is not None else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_CODE:
+                return a.code
+            if col == COL_TITLE:
+                return a.intitule
+            if col == COL_ECHEANCE:
+                late = " · en retard" if a.overdue(self._scope) else ""
+                return (a.echeance.label or "—") + late
+            if col == COL_PILOTES:
+                return " · ".join(a.pilotes) or "—"
+            if bassin is not None:
+                if cell is None:
+                    return "non concerné"
+                text = status_rules.label(cell.status)
+                if cell.progress is not None:
+                    text += f" · {cell.progress} %"
+                return text + (" · en retard" if cell.overdue else "")
+            if col == self.progress_column:
+                value = a.progress(self._scope)
+                return "—" if value is None else f"{round(value)} %"
+        elif role == SORT_ROLE:
+            if col == COL_CODE:
+                return a.position
+            if col == COL_ECHEANCE:
+                return a.echeance.end.toordinal() if a.echeance.end else 10**9
+            if bassin is not None:
+                return -1 if cell is None else status_rules.info(cell.status).rank
+            if col == self.progress_column:
+                value = a.progress(self._scope)
+                return -1 if value is None else value
+            return self._action_data(a, col, Qt.ItemDataRole.DisplayRole)
+        elif role == STATUS_ROLE:
+            return None if cell is None else cell.status
+        elif role == OVERDUE_ROLE:
+            if cell is not None:
+                return cell.overdue
+            return a.overdue(self._scope)
+        elif role == PROGRESS_ROLE:
+            if cell is not None:
+                return cell.effective_progress
+            if col == self.progress_column:
+                return a.progress(self._scope)
+        elif role == Qt.ItemDataRole.DecorationRole and cell is not None:
+            return status_icon(cell.status)
+        elif (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col == COL_ECHEANCE
+            and a.overdue(self._scope)
+        ):
+            return QColor(DANGER)
+        elif role == Qt.ItemDataRole.FontRole and col == COL_ECHEANCE and a.overdue(self._scope):
+            return self._bold
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return self._action_tooltip(a, col, bassin, cell)
+        elif role == Qt.ItemDataRole.AccessibleTextRole and cell is not None and bassin is not None:
+            return f"{bassin.name} : {status_rules.label(cell.status)}"
+        return None
+
+    def _action_tooltip(
+        self, a: ActionRow, col: int, bassin: Any | None, cell: Any | None
+    ) -> str | None:
+        if col in (COL_CODE, COL_TITLE):
+            text = a.plan_actions or a.actions_preexistantes
+            if len(text) > 700:
+                text = text[:700].rstrip() + "…"
+            return f"{a.code} — {a.cible_title}\n\n{text}"
+        if col == COL_ECHEANCE:
+            late = " — en retard" if a.overdue(self._scope) else ""
+            return a.echeance.describe() + late
+        if col == COL_PILOTES:
+            return f"Pilotes (libellé d'origine) : {a.pilotes_label or 'non précisés'}"
+        if bassin is not None and cell is not None:
+            parts = [f"{bassin.name} : {status_rules.label(cell.status)}"]
+            if cell.progress is not None:
+                parts.append(f"avancement {cell.progress} %")
+            if cell.overdue:
+                parts.append("en retard")
+            text = " — ".join(parts)
+            if cell.note:
+                date = f" ({cell.note_date:%d/%m/%Y})" if cell.note_date else ""
+                text += f"\nNote{date} : {cell.note}"
+            if cell.updated_at is not None:
+                text += f"\nModifié le {cell.updated_at.astimezone():%d/%m/%Y à %H:%M} par {cell.updated_by}"
+            return text
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,0 +1,29 @@
+"""Pages de la fenêtre principale. Chaque page est un module ; elles sont créées à la première visite.
+
+Pour ajouter une page : une entrée dans ``PAGES`` (module et classe importés paresseusement,
+pour ne pas charger matplotlib ou openpyxl au démarrage).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    icon: str
+    target: str  # « module:Classe »
+    tooltip: str = ""
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "roadmap",
+        "Feuille de route",
+        "roadmap",
+        "ui.pages.roadmap_page:RoadmapPage",
+        "Axes, cibles et actions ; statut par bassin",
+    ),
+]

@@ -1,0 +1,32 @@
+"""Contrat commun des pages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
+
+from roadmap_app.services.context import AppContext
+
+
+class Page(QWidget):
+    """Une page reçoit le contexte, relit ses données via les services dans ``refresh``."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def refresh(self) -> None:
+        """Relit les données (après une annulation, un import, un changement de feuille de route…)."""
+
+    def save_state(self, settings: QSettings) -> None:
+        """Enregistre l'état d'affichage (filtres, colonnes…)."""
+
+    def restore_state(self, settings: QSettings) -> None:
+        """Restaure l'état d'affichage."""
+
+    def has_unsaved_changes(self) -> bool:
+        return False
+
+    def save_pending(self) -> bool:
+        """Enregistre les saisies en cours ; ``False`` si l'enregistrement a échoué."""
+        return True

@@ -1,0 +1,241 @@
+"""Page « Feuille de route » : arbre filtrable et panneau de détail avec édition du statut par bassin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMessageBox,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from roadmap_app.errors import StaleDataError, StoreError, UserError
+from roadmap_app.services import journal
+from roadmap_app.services.context import AppContext
+from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_plan
+from roadmap_app.services.status import CellChange, update_statuses
+from ui.models.plan_filter import PlanFilterProxy
+from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_PILOTES, COL_TITLE, PlanTreeModel
+from ui.pages.base import Page
+from ui.settings import load_json, save_json
+from ui.widgets.action_detail import ActionDetailPanel, CellEdit
+from ui.widgets.filter_bar import FilterBar
+from ui.widgets.status_delegate import StatusDelegate
+
+
+class RoadmapPage(Page):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.plan: PlanView | None = None
+        self.filters = FilterBar()
+        self.model = PlanTreeModel(self)
+        self.proxy = PlanFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = QTreeView()
+        self.tree.setObjectName("planTree")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setExpandsOnDoubleClick(True)
+        self.tree.setIndentation(14)
+        self.delegate = StatusDelegate(self.tree)
+        self.detail = ActionDetailPanel()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([1000, 480])
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.splitter, 1)
+
+        self.filters.changed.connect(self.apply_filters)
+        self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.detail.save_requested.connect(self.save_edits)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save)
+        self._restored_header = False
+        self.refresh()
+        self.tree.sortByColumn(COL_CODE, Qt.SortOrder.AscendingOrder)
+
+    # -- données ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Relit le plan en gardant la sélection et les filtres."""
+        selected = self.detail.action_row.id if self.detail.action_row else None
+        self.plan = load_plan(self.ctx)
+        self.model.set_plan(self.plan)
+        self.filters.set_plan(self.plan)
+        self._configure_columns()
+        self.apply_filters()
+        if selected is not None:
+            self.select_action(selected)
+
+    def _configure_columns(self) -> None:
+        for col in range(4, self.model.columnCount()):
+            self.tree.setItemDelegateForColumn(col, self.delegate)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        if not self._restored_header:
+            self.tree.setColumnWidth(COL_CODE, 112)
+            self.tree.setColumnWidth(COL_ECHEANCE, 200)
+            self.tree.setColumnWidth(COL_PILOTES, 112)
+            for col in range(4, self.model.columnCount()):
+                self.tree.setColumnWidth(col, 132)
+
+    def apply_filters(self) -> None:
+        flt = self.filters.action_filter()
+        self.proxy.set_action_filter(flt)
+        for col in range(self.proxy.columnCount()):
+            src_col = self.proxy.mapToSource(self.proxy.index(0, col)).column()
+            if src_col >= 4:
+                self.tree.setItemDelegateForColumn(col, self.delegate)
+            else:
+                self.tree.setItemDelegateForColumn(col, None)
+        self.tree.expandAll()
+        if self.plan is not None:
+            total = sum(1 for _ in self.plan.actions())
+            shown = sum(1 for a in self.plan.actions() if flt.matches(a, self.plan.today))
+            self.filters.set_count(shown, total)
+
+    def visible_action_codes(self) -> list[str]:
+        """Codes des actions visibles, dans l'ordre d'affichage (sert aux tests et à l'export)."""
+        codes: list[str] = []
+
+        def walk(parent: QModelIndex) -> None:
+            for r in range(self.proxy.rowCount(parent)):
+                idx = self.proxy.index(r, 0, parent)
+                node = self.model.node_at(self.proxy.mapToSource(idx))
+                if node is not None and node.kind == "action":
+                    codes.append(node.payload.code)
+                walk(idx)
+
+        walk(QModelIndex())
+        return codes
+
+    def select_action(self, action_id: int) -> bool:
+        src = self.model.action_index(action_id)
+        idx = self.proxy.mapFromSource(src)
+        if not idx.isValid():
+            return False
+        self.tree.selectionModel().setCurrentIndex(
+            idx,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.tree.scrollTo(idx)
+        return True
+
+    def select_code(self, code: str) -> bool:
+        assert self.plan is not None
+        return self.select_action(self.plan.action(code).id)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        node = self.model.node_at(self.proxy.mapToSource(current))
+        if node is None or node.kind != "action":
+            return
+        if (
+            self.detail.is_dirty()
+            and self.detail.action_row
+            and self.detail.action_row.id != node.payload.id
+        ):
+            if not self._confirm_leave():
+                QTimer.singleShot(0, lambda: self.select_action(self.detail.action_row.id))  # type: ignore[union-attr]
+                return
+        self._show(node.payload)
+
+    def _show(self, action: ActionRow) -> None:
+        assert self.plan is not None
+        history = journal.history(
+            self.ctx, "action_bassin", [c.id for c in action.statuses.values()]
+        )
+        self.detail.show_action(action, self.plan.bassins, history)
+
+    def _confirm_leave(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Saisies non enregistrées",
+            "Les modifications de l'action en cours ne sont pas enregistrées. Les enregistrer ?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_pending()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- édition ----------------------------------------------------------------------
+    def save_edits(self, action: ActionRow, edits: list[CellEdit]) -> bool:
+        changes = [
+            CellChange(e.bassin_id, e.status, e.progress, e.note, e.expected_version) for e in edits
+        ]
+        try:
+            update_statuses(
+                self.ctx, action.code, changes, roadmap=self.plan.roadmap.id if self.plan else None
+            )
+        except StaleDataError as err:
+            QMessageBox.warning(self, "Modifiée entre-temps", str(err))
+            self._reload_action(action.id)
+            return False
+        except (UserError, StoreError, ValueError) as err:
+            QMessageBox.warning(self, "Enregistrement impossible", str(err))
+            return False
+        self._reload_action(action.id)
+        window = self.window()
+        if hasattr(window, "show_message"):
+            window.show_message(f"Enregistré : {action.code}")
+        return True
+
+    def _reload_action(self, action_id: int) -> None:
+        fresh = load_action(self.ctx, action_id)
+        self.model.update_action(fresh)
+        self._show(fresh)
+        self.apply_filters_count_only()
+
+    def apply_filters_count_only(self) -> None:
+        if self.plan is None:
+            return
+        flt = self.proxy.action_filter
+        total = sum(1 for _ in self.plan.actions())
+        shown = sum(1 for a in self.plan.actions() if flt.matches(a, self.plan.today))
+        self.filters.set_count(shown, total)
+
+    def has_unsaved_changes(self) -> bool:
+        return self.detail.is_dirty()
+
+    def save_pending(self) -> bool:
+        action = self.detail.action_row
+        if action is None or not self.detail.is_dirty():
+            return True
+        return self.save_edits(action, self.detail.edits())
+
+    # -- état -------------------------------------------------------------------------
+    def save_state(self, settings: QSettings) -> None:
+        save_json(settings, "roadmap/filters", self.filters.state())
+        settings.setValue("roadmap/splitter", self.splitter.saveState())
+        settings.setValue("roadmap/header", self.tree.header().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        self.filters.restore(load_json(settings, "roadmap/filters", {}))
+        splitter = settings.value("roadmap/splitter")
+        if splitter:
+            self.splitter.restoreState(splitter)
+        header = settings.value("roadmap/header")
+        if header:
+            self._restored_header = self.tree.header().restoreState(header)

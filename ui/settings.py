@@ -1,0 +1,30 @@
+"""État de l'interface (géométrie, filtres…) dans un fichier INI du dossier de configuration."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from roadmap_app.paths import config_dir
+
+
+def ui_settings() -> QSettings:
+    path = config_dir() / "interface.ini"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def load_json(settings: QSettings, key: str, default: Any) -> Any:
+    raw = settings.value(key)
+    if not raw:
+        return default
+    try:
+        return json.loads(str(raw))
+    except ValueError:
+        return default
+
+
+def save_json(settings: QSettings, key: str, value: Any) -> None:
+    settings.setValue(key, json.dumps(value, ensure_ascii=False))

@@ -1,0 +1,73 @@
+"""Apparence : feuille de style, couleurs des statuts, icônes."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
+
+from roadmap_app.rules import status as status_rules
+
+ACCENT = "#1F5FA8"
+DANGER = "#B42318"
+MUTED = "#667085"
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSizeF(max(font.pointSizeF(), 10.0))
+    app.setFont(font)
+    qss = (resources.files("resources") / "style.qss").read_text(encoding="utf-8")
+    app.setStyleSheet(qss)
+
+
+@cache
+def status_color(status: str) -> QColor:
+    return QColor(status_rules.info(status).color)
+
+
+@cache
+def status_text_color(status: str) -> QColor:
+    return QColor(status_rules.info(status).text_color)
+
+
+@cache
+def status_icon(status: str, size: int = 16) -> QIcon:
+    """Pastille de couleur avec le symbole du statut (lisible sans la couleur)."""
+    inf = status_rules.info(status)
+    pix = QPixmap(size * 2, size * 2)
+    pix.setDevicePixelRatio(2.0)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(inf.color))
+    p.setPen(QColor(inf.color).darker(130))
+    p.drawEllipse(QRectF(1, 1, size - 2, size - 2))
+    p.setPen(QColor(inf.text_color))
+    f = QFont()
+    f.setPixelSize(int(size * 0.65))
+    f.setBold(True)
+    p.setFont(f)
+    p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, inf.symbol)
+    p.end()
+    return QIcon(pix)
+
+
+@cache
+def icon(name: str, color: str = "#FFFFFF", size: int = 20) -> QIcon:
+    """Icône SVG de ``resources/icons`` recolorée (traits en ``currentColor``)."""
+    svg = (resources.files("resources") / "icons" / f"{name}.svg").read_text(encoding="utf-8")
+    svg = svg.replace("currentColor", color)
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    pix = QPixmap(size * 2, size * 2)
+    pix.setDevicePixelRatio(2.0)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    renderer.render(p, QRectF(0, 0, size, size))
+    p.end()
+    return QIcon(pix)

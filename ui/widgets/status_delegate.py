@@ -1,0 +1,88 @@
+"""Dessin des cellules de statut (pastille couleur + symbole + texte) et des barres d'avancement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from roadmap_app.rules import status as status_rules
+from ui.models.plan_tree import KIND_ROLE, OVERDUE_ROLE, PROGRESS_ROLE, STATUS_ROLE
+from ui.style import ACCENT, DANGER, status_color, status_text_color
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """Colonnes de bassin : pastille de statut pour une action, barre d'avancement pour une cible ou un axe."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        kind = index.data(KIND_ROLE)
+        status = index.data(STATUS_ROLE)
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        # fond de sélection standard, sans le texte
+        option.text = ""
+        option.icon = type(option.icon)()
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if kind == "action" and status:
+            self._paint_pill(painter, option.rect, status, index)
+        else:
+            self._paint_progress(
+                painter, option.rect, index.data(PROGRESS_ROLE), bold=kind == "axe"
+            )
+        painter.restore()
+
+    def _paint_pill(self, p: QPainter, rect: QRect, status: str, index: Index) -> None:
+        info = status_rules.info(status)
+        overdue = bool(index.data(OVERDUE_ROLE))
+        progress = index.data(PROGRESS_ROLE)
+        text = f"{info.symbol} {info.label}"
+        if progress is not None and status not in ("realise", "a_lancer"):
+            text += f" {progress} %"
+        fm = QFontMetrics(p.font())
+        w = min(rect.width() - 8, fm.horizontalAdvance(text) + 16)
+        h = min(rect.height() - 6, fm.height() + 6)
+        pill = QRectF(rect.x() + 4, rect.y() + (rect.height() - h) / 2, w, h)
+        p.setBrush(status_color(status))
+        pen = QPen(QColor(DANGER), 2) if overdue else QPen(status_color(status).darker(125), 1)
+        p.setPen(pen)
+        p.drawRoundedRect(pill, h / 2, h / 2)
+        p.setPen(status_text_color(status))
+        p.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_progress(self, p: QPainter, rect: QRect, value: float | None, bold: bool) -> None:
+        inner = rect.adjusted(6, 0, -6, 0)
+        fm = QFontMetrics(p.font())
+        label = "—" if value is None else f"{round(value)} %"
+        label_w = fm.horizontalAdvance("100 %") + 6
+        bar_w = max(inner.width() - label_w, 20)
+        bar = QRectF(inner.x(), inner.center().y() - 4, bar_w, 8)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#E4E7EC"))
+        p.drawRoundedRect(bar, 4, 4)
+        if value is not None and value > 0:
+            filled = QRectF(bar.x(), bar.y(), bar.width() * min(value, 100) / 100, bar.height())
+            p.setBrush(QColor(ACCENT))
+            p.drawRoundedRect(filled, 4, 4)
+        font = p.font()
+        font.setBold(bold)
+        p.setFont(font)
+        p.setPen(QColor("#344054"))
+        p.drawText(
+            QRectF(bar.right() + 4, rect.y(), label_w, rect.height()),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            label,
+        )
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(max(size.width(), 150), max(size.height(), 26))
+
+    def helpEvent(self, event: Any, view: Any, option: QStyleOptionViewItem, index: Index) -> bool:
+        return super().helpEvent(event, view, option, index)
