@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from importlib import resources
 
 import pytest
@@ -109,3 +110,33 @@ def test_online_backup_is_a_consistent_copy(ctx, tmp_path):
     copy = backup_sqlite(ctx.store.path, tmp_path / "copie.sqlite3")
     assert sqlite3.connect(copy).execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert sqlite3.connect(copy).execute("SELECT count(*) FROM action").fetchone() == (35,)
+
+
+FIXTURES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "stores").glob("schema_*.sqlite3"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_every_released_schema_opens_with_its_data_intact(fixture, tmp_path):
+    """Chaque base de référence (voir tests/fixtures/stores) s'ouvre, est migrée si besoin, garde ses données."""
+    import shutil
+
+    from roadmap_app.services.plan import load_plan
+
+    path = tmp_path / "store.sqlite3"
+    shutil.copyfile(fixture, path)
+    revision = fixture.stem.removeprefix("schema_")
+    ctx = open_context(path)
+    try:
+        if revision != HEAD:
+            assert ctx.prepared.migrated_from == revision
+            assert ctx.prepared.backup is not None and ctx.prepared.backup.exists()
+            assert ctx.prepared.backup.read_bytes() == fixture.read_bytes()
+        plan = load_plan(ctx)
+        assert len(list(plan.actions())) == 35
+        lens = plan.action("EP-2.2").statuses[plan.bassin("Lensois").id]
+        assert (lens.status, lens.progress, lens.note) == ("realise", 100, "Comités de suivi arrêtés")
+        aud = plan.action("AI-4.1").statuses[plan.bassin("Audomarois").id]
+        assert (aud.status, aud.progress) == ("en_cours", 40)
+        assert plan.action("NU-3.2").statuses[plan.bassin("Montreuillois").id].status == "a_lancer"
+    finally:
+        ctx.close()
