@@ -155,7 +155,10 @@ def test_several_bassins_saved_together_are_one_operation_undone_together(ctx):
     result = update_statuses(
         ctx,
         "AI-5.1",
-        [CellChange("Lensois", status="en_cours", progress=20), CellChange("Audomarois", status="realise")],
+        [
+            CellChange("Lensois", status="en_cours", progress=20),
+            CellChange("Audomarois", status="realise"),
+        ],
     )
     assert len({e.operation_id for e in entries(ctx)}) == 1
     assert "Lensois" in result.label and "Audomarois" in result.label
@@ -170,6 +173,8 @@ def test_a_failing_cell_rolls_back_the_whole_save(ctx):
     snapshot = dump_store(ctx.store.path)
     with pytest.raises(ValidationError):
         update_statuses(
-            ctx, "AI-5.1", [CellChange("Lensois", status="en_cours"), CellChange("Audomarois", progress=500)]
+            ctx,
+            "AI-5.1",
+            [CellChange("Lensois", status="en_cours"), CellChange("Audomarois", progress=500)],
         )
     assert dump_store(ctx.store.path) == snapshot

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -112,7 +112,9 @@ def test_online_backup_is_a_consistent_copy(ctx, tmp_path):
     assert sqlite3.connect(copy).execute("SELECT count(*) FROM action").fetchone() == (35,)
 
 
-FIXTURES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "stores").glob("schema_*.sqlite3"))
+FIXTURES = sorted(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "stores").glob("schema_*.sqlite3")
+)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
@@ -134,7 +136,11 @@ def test_every_released_schema_opens_with_its_data_intact(fixture, tmp_path):
         plan = load_plan(ctx)
         assert len(list(plan.actions())) == 35
         lens = plan.action("EP-2.2").statuses[plan.bassin("Lensois").id]
-        assert (lens.status, lens.progress, lens.note) == ("realise", 100, "Comités de suivi arrêtés")
+        assert (lens.status, lens.progress, lens.note) == (
+            "realise",
+            100,
+            "Comités de suivi arrêtés",
+        )
         aud = plan.action("AI-4.1").statuses[plan.bassin("Audomarois").id]
         assert (aud.status, aud.progress) == ("en_cours", 40)
         assert plan.action("NU-3.2").statuses[plan.bassin("Montreuillois").id].status == "a_lancer"

@@ -1,0 +1,1 @@
+"""Production de fichiers (classeurs, PDF, images) : briques communes aux exports."""
