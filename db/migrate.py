@@ -16,6 +16,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from db.connection_errors import StoreUnavailableError
+from db.connection_errors import describe as describe_connection_error
 from db.errors import NotAStoreError, StoreCorruptError, StoreError, StoreTooNewError
 from db.schema import HEAD, REVISIONS, current_revision, has_user_tables
 from db.store import Store
@@ -99,6 +101,12 @@ def prepare_store(
         with store.engine.connect() as conn:
             revision = current_revision(conn)
             populated = has_user_tables(conn)
+    except sa_exc.OperationalError as err:
+        if store.backend != "sqlite":
+            raise StoreUnavailableError(describe_connection_error(store.url, err)) from err
+        raise StoreCorruptError(
+            f"La base « {store.display_name} » ne peut pas être lue ({err.orig})."
+        ) from err
     except sa_exc.DatabaseError as err:
         raise StoreCorruptError(
             f"La base « {store.display_name} » ne peut pas être lue ({err.orig})."

@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
+
+from db.connection_errors import StoreUnavailableError, is_connection_error
+from db.connection_errors import describe as describe_connection_error
 
 BUSY_TIMEOUT_MS = 10_000
 _IMMEDIATE = "roadmap_sqlite_immediate"
@@ -63,6 +67,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
+    if make_url(url).get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -92,16 +98,34 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Session en lecture ; aucun commit."""
-        with self._sessions() as s:
+        with self._translate_errors(), self._sessions() as s:
             yield s
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Session d'écriture : tout est validé ensemble, ou rien en cas d'erreur."""
-        with self._sessions() as s, s.begin():
+        with self._translate_errors(), self._sessions() as s, s.begin():
             if self.backend == "sqlite":
                 s.connection(execution_options={_IMMEDIATE: True})
             yield s
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """Connexion SQLAlchemy brute (copie de base, vérifications), erreurs réseau traduites."""
+        with self._translate_errors(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        """Serveur arrêté, réseau coupé : message français ; la transaction en cours est annulée
+        (rien d'écrit à moitié) et la connexion suivante est rétablie quand le serveur revient."""
+        try:
+            yield
+        except sa_exc.DBAPIError as err:
+            if self.backend != "sqlite" and is_connection_error(err):
+                self.engine.dispose()  # les connexions du pool sont mortes : on repartira de zéro
+                raise StoreUnavailableError(describe_connection_error(self.url, err)) from err
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

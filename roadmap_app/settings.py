@@ -44,8 +44,27 @@ def author_name() -> str:
 def set_author_name(name: str) -> None:
     data = _load()
     data["author"] = name.strip()
+    _save(data)
+
+
+def _save(data: dict[str, object]) -> None:
     path = _settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(path)
+
+
+def saved_store() -> str | None:
+    """Base choisie dans les préférences (chemin ou URL, par exemple le serveur de l'équipe)."""
+    value = str(_load().get("db", "")).strip()
+    return value or None
+
+
+def set_saved_store(target: str | None) -> None:
+    data = _load()
+    if target:
+        data["db"] = target.strip()
+    else:
+        data.pop("db", None)
+    _save(data)

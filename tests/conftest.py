@@ -53,10 +53,18 @@ def ctx(db_path: Path) -> Iterator[object]:
     context.close()
 
 
-def dump_store(path: Path) -> list[str]:
-    """Contenu complet d'une base SQLite (pour vérifier qu'une opération refusée n'a rien changé)."""
+def dump_store(target: Path | object) -> list[str]:
+    """Contenu complet d'une base (pour vérifier qu'une opération refusée n'a rien changé).
+
+    ``target`` : chemin d'un fichier SQLite, ou ``Store`` (SQLite ou PostgreSQL : empreintes par table).
+    """
     import sqlite3
 
+    path = getattr(target, "path", target)
+    if path is None:
+        from db.copy import fingerprint
+
+        return [f"{t.name}:{t.rows}:{t.checksum}" for t in fingerprint(target)]  # type: ignore[arg-type]
     conn = sqlite3.connect(path)
     try:
         return list(conn.iterdump())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from roadmap_app import __version__, clock
 from roadmap_app.paths import default_db_path
 from roadmap_app.rules.echeance import parse_echeance
 from roadmap_app.services.undo import UndoManager
-from roadmap_app.settings import author_name
+from roadmap_app.settings import author_name, saved_store
 
 
 @dataclass
@@ -34,8 +35,18 @@ def seed_store(session) -> None:  # type: ignore[no-untyped-def]
     load_seed(session, parse_echeance, __version__)
 
 
+DB_ENV = "ROADMAP_APP_DB"
+
+
 def resolve_target(db: str | Path | None) -> str | Path:
-    return default_db_path() if db in (None, "") else db
+    """Base à ouvrir : ``--db``, sinon ``ROADMAP_APP_DB``, sinon la préférence enregistrée
+    (« base partagée »), sinon le fichier SQLite du dossier utilisateur."""
+    if db is not None and str(db) != "":
+        return db
+    env = os.environ.get(DB_ENV, "").strip()
+    if env:
+        return env
+    return saved_store() or default_db_path()
 
 
 def open_context(db: str | Path | None = None, author: str | None = None) -> AppContext:

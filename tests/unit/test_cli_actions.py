@@ -139,3 +139,18 @@ def test_default_store_is_created_and_seeded_in_the_user_data_dir(capsys, _isola
     code, out, _ = run(capsys, "actions", "list", "--format", "json")
     assert code == 0 and len(json.loads(out)) == 105
     assert (_isolated_home / "roadmap.sqlite3").exists()
+
+
+def test_the_store_can_be_chosen_by_environment_variable_or_saved_setting(
+    capsys, db_path, monkeypatch, tmp_path
+):
+    from roadmap_app.services.context import resolve_target
+    from roadmap_app.settings import set_saved_store
+
+    assert str(resolve_target(None)).endswith("roadmap.sqlite3")
+    set_saved_store(str(db_path))
+    assert resolve_target(None) == str(db_path)
+    monkeypatch.setenv("ROADMAP_APP_DB", str(tmp_path / "env.sqlite3"))
+    assert resolve_target(None) == str(tmp_path / "env.sqlite3")
+    assert resolve_target("explicite.sqlite3") == "explicite.sqlite3"
+    set_saved_store(None)

@@ -89,10 +89,10 @@ def test_undo_refuses_to_overwrite_a_newer_change(ctx):
         source="cli",
         author="Autre",
     )
-    snapshot = dump_store(ctx.store.path)
+    snapshot = dump_store(ctx.store)
     with pytest.raises(UndoConflictError):
         journal.revert_operation(ctx, op)
-    assert dump_store(ctx.store.path) == snapshot
+    assert dump_store(ctx.store) == snapshot
     assert cell(ctx, "NU-1.2", "Lensois").status == "a_securiser"
 
 
@@ -130,10 +130,10 @@ def test_a_change_based_on_a_stale_version_is_refused(ctx):
     ],
 )
 def test_bad_requests_change_nothing(ctx, kwargs, error, message):
-    snapshot = dump_store(ctx.store.path)
+    snapshot = dump_store(ctx.store)
     with pytest.raises(error, match=message):
         update_status(ctx, **kwargs)
-    assert dump_store(ctx.store.path) == snapshot
+    assert dump_store(ctx.store) == snapshot
 
 
 def test_progress_accepts_usual_forms():
@@ -170,11 +170,11 @@ def test_several_bassins_saved_together_are_one_operation_undone_together(ctx):
 def test_a_failing_cell_rolls_back_the_whole_save(ctx):
     from roadmap_app.services.status import CellChange, update_statuses
 
-    snapshot = dump_store(ctx.store.path)
+    snapshot = dump_store(ctx.store)
     with pytest.raises(ValidationError):
         update_statuses(
             ctx,
             "AI-5.1",
             [CellChange("Lensois", status="en_cours"), CellChange("Audomarois", progress=500)],
         )
-    assert dump_store(ctx.store.path) == snapshot
+    assert dump_store(ctx.store) == snapshot
