@@ -14,7 +14,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from roadmap_app.cli import actions, dbcmd, snapshot
+    from roadmap_app.cli import actions, dbcmd, export, snapshot
 
     parser = FrenchArgumentParser(
         prog="roadmap-app",
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions.register(sub)
     dbcmd.register(sub)
     snapshot.register(sub)
+    export.register(sub)
     gui = sub.add_parser("gui", help="ouvrir l'application graphique (par défaut)")
     gui.set_defaults(handler=None)
     return parser

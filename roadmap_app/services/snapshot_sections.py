@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from db.models import Bassin, FinancementLine, KeyDate, ReferenceFigure, Volet
+from db.models import Bassin, FinancementLine, IndicatorDefinition, KeyDate, ReferenceFigure, Volet
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import load_plan
 
@@ -90,7 +90,22 @@ def reference_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
         codes = {b.id: b.code for b in s.exec(select(Bassin)).all()}
         figures = s.exec(select(ReferenceFigure).order_by(col(ReferenceFigure.id))).all()
         dates = s.exec(select(KeyDate).order_by(col(KeyDate.date))).all()
+        indicators = s.exec(
+            select(IndicatorDefinition).order_by(col(IndicatorDefinition.position))
+        ).all()
         return {
+            "indicators": [
+                {
+                    "code": i.code,
+                    "label": i.label,
+                    "category": i.category,
+                    "volet": i.volet,
+                    "unit": i.unit,
+                    "definition": i.definition,
+                    "source": i.source,
+                }
+                for i in indicators
+            ],
             "figures": [
                 {
                     "bassin": None if f.bassin_id is None else codes.get(f.bassin_id),

@@ -195,3 +195,87 @@ def current_state(ctx: AppContext, roadmap: str | int | None = None) -> dict[str
         assert rm.id is not None
         rid = rm.id
     return build_state(ctx, rid)
+
+
+def plan_view_from_state(state: dict[str, Any]) -> Any:
+    """Reconstruit un ``PlanView`` (lecture seule) à partir d'un état figé, pour l'afficher comme le plan."""
+    from roadmap_app.rules.echeance import Echeance
+    from roadmap_app.rules.text import fold as _fold
+    from roadmap_app.services.plan import (
+        ActionRow,
+        AxeNode,
+        BassinRef,
+        CibleNode,
+        OrganisationRef,
+        PlanView,
+        RoadmapRef,
+        StatusCell,
+        echeance_of,
+    )
+
+    plan = state["plan"]
+    rm = plan["roadmap"]
+    bassins = [BassinRef(i + 1, b["code"], b["name"]) for i, b in enumerate(plan["bassins"])]
+    by_code = {b.code: b.id for b in bassins}
+    orgs: dict[str, OrganisationRef] = {}
+    axes: list[AxeNode] = []
+    next_id = 1
+    for ai, axe in enumerate(plan["axes"], 1):
+        axe_node = AxeNode(ai, axe["code"], axe["title"])
+        axes.append(axe_node)
+        for ci, cible in enumerate(axe["cibles"], 1):
+            cible_node = CibleNode(ai * 1000 + ci, cible["code"], cible["title"], ai)
+            axe_node.cibles.append(cible_node)
+            for pos, a in enumerate(cible["actions"], 1):
+                e = a["echeance"]
+                ech: Echeance = echeance_of(
+                    e["label"], _d(e["start"]), _d(e["end"]), e["precision"], e["flag"]
+                )
+                for code in a["pilotes"]:
+                    orgs.setdefault(code, OrganisationRef(len(orgs) + 1, code, code))
+                row = ActionRow(
+                    id=next_id, code=a["code"], position=pos, axe_id=ai, axe_code=axe["code"],
+                    axe_title=axe["title"], cible_id=cible_node.id, cible_code=cible["code"],
+                    cible_title=cible["title"], intitule=a["intitule"], custom_intitule=None,
+                    actions_preexistantes=a["actions_preexistantes"], plan_actions=a["plan_actions"],
+                    indicateurs_tdb=a["indicateurs_tdb"], indicateurs_autres=a["indicateurs_autres"],
+                    echeance=ech, pilotes_label=a["pilotes_label"], pilotes=tuple(a["pilotes"]),
+                    commentaires=a["commentaires"], source="", transcription_note="", version=0,
+                )  # fmt: skip
+                for code, cell in a["statuses"].items():
+                    b_id = by_code.get(code)
+                    if b_id is None:
+                        continue
+                    row.statuses[b_id] = StatusCell(
+                        id=next_id * 100 + b_id, bassin_id=b_id, status=cell["status"], progress=cell["progress"],
+                        note=cell["note"], note_date=_d(cell["note_date"]), updated_at=None,
+                        updated_by=cell.get("updated_by", ""), version=0, overdue=cell["overdue"],
+                    )  # fmt: skip
+                row.search_text = _fold(
+                    " ".join(
+                        (
+                            row.code,
+                            row.intitule,
+                            row.plan_actions,
+                            row.actions_preexistantes,
+                            row.commentaires,
+                            row.pilotes_label,
+                            cible["title"],
+                            axe["title"],
+                            ech.label,
+                        )
+                    )
+                )
+                cible_node.actions.append(row)
+                next_id += 1
+    return PlanView(
+        roadmap=RoadmapRef(rm["id"], rm["code"], rm["name"], rm["year"]),
+        bassins=bassins,
+        organisations=list(orgs.values()),
+        axes=axes,
+        today=date.fromisoformat(plan["today"]),
+    )
+
+
+def _d(text: str | None) -> date | None:
+    return None if not text else date.fromisoformat(text)

@@ -256,3 +256,23 @@ def test_cli_errors_are_french_and_change_nothing(capsys, db_path, args, message
     assert main(["--db", str(db_path), *args]) == 2
     assert message in capsys.readouterr().err
     assert dump_store(db_path) == before
+
+
+def test_a_snapshot_can_be_read_back_as_a_plan_view(ctx):
+    from roadmap_app.services.filters import ActionFilter
+    from roadmap_app.services.plan import load_plan
+    from roadmap_app.services.snapshots import plan_view_from_state
+
+    create_snapshot(ctx, "Lecture seule")
+    frozen = plan_view_from_state(snapshot_state(ctx, "Lecture seule"))
+    live = load_plan(ctx)
+    assert [a.code for a in frozen.actions()] == [a.code for a in live.actions()]
+    lens_frozen = frozenset({frozen.bassin("Lensois").id})
+    lens_live = frozenset({live.bassin("Lensois").id})
+    late = ActionFilter(bassin_ids=lens_frozen, overdue_only=True)
+    assert [a.code for a in frozen.actions() if late.matches(a, frozen.today)] == [
+        a.code
+        for a in live.actions()
+        if ActionFilter(bassin_ids=lens_live, overdue_only=True).matches(a, live.today)
+    ]
+    assert frozen.action("EP-1.1").echeance.end == live.action("EP-1.1").echeance.end
