@@ -100,7 +100,7 @@ def write_synthese(book: Book, data: PackData) -> None:
 
 def write_feuille_de_route(book: Book, data: PackData, progress: Progress | None = None) -> None:
     bassins = data.bassins
-    widths = [9, 11, 60, 12, 18, 16] + [15] * len(bassins) + [12, 14, 50, 50, 40, 40]
+    widths = [9, 9, 48, 11, 16, 16] + [14] * len(bassins) + [11, 18, 60, 45, 30, 45]
     sh = book.sheet("Feuille de route", widths, header_row=1)
     headers = (
         ["Niveau", "Code", "Intitulé", "Échéance", "Échéance (libellé)", "Pilotes"]
@@ -171,7 +171,12 @@ def write_feuille_de_route(book: Book, data: PackData, progress: Progress | None
                 ]
                 row.append(sh.cell(sum(prog) / len(prog) / 100 if prog else None, fmt=FMT_PCT))
                 row.append(
-                    sh.cell(", ".join(late), color=LATE_COLOR if late else None, bold=bool(late))
+                    sh.cell(
+                        ", ".join(late),
+                        color=LATE_COLOR if late else None,
+                        bold=bool(late),
+                        wrap=True,
+                    )
                 )
                 indicators = "\n".join(
                     x for x in (a["indicateurs_tdb"], a["indicateurs_autres"]) if x

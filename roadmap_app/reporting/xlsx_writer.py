@@ -12,6 +12,8 @@ from roadmap_app.reporting.cells import FMT_DATE, safe_text
 from roadmap_app.reporting.files import atomic_output
 
 HEADER_FILL = "14325C"
+LINE_HEIGHT = 13.0  # points par ligne de texte (police par défaut 11 pt)
+MAX_LINES = 12
 
 
 class Sheet:
@@ -26,6 +28,7 @@ class Sheet:
         self.ws = book.wb.create_sheet(title)
         self.row = 0
         self.ncols = len(widths)
+        self.widths = list(widths)
         for i, w in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
         ps = self.ws.page_setup
@@ -72,8 +75,7 @@ class Sheet:
             c.number_format = fmt
         elif isinstance(value, date | datetime):
             c.number_format = FMT_DATE
-        if indent or wrap:
-            c.alignment = self.book.alignment(indent=indent, wrap=wrap)
+        c.alignment = self.book.alignment(indent=indent, wrap=wrap)  # toujours en haut de cellule
         return c
 
     def append(
@@ -82,9 +84,31 @@ class Sheet:
         self.row += 1
         if outline:
             self.ws.row_dimensions[self.row].outlineLevel = outline
+        height = height or self._wrapped_height(values)
         if height:
             self.ws.row_dimensions[self.row].height = height
         self.ws.append(list(values))
+
+    def _wrapped_height(self, values: Sequence[Any]) -> float | None:
+        """Hauteur de ligne pour les textes à la ligne : les tableurs ne la recalculent pas tous à
+        l'ouverture (LibreOffice superpose sinon les lignes). Bornée à ``MAX_LINES`` lignes."""
+        lines = 1
+        for i, c in enumerate(values):
+            value = getattr(c, "value", None)
+            align = getattr(c, "alignment", None)
+            if (
+                not isinstance(value, str)
+                or align is None
+                or not align.wrap_text
+                or i >= len(self.widths)
+            ):
+                continue
+            per_line = max(int(self.widths[i] * 1.1) - 1, 4)
+            n = sum(max(1, -(-len(par) // per_line)) for par in value.split("\n"))
+            lines = max(lines, n)
+        if lines <= 1:
+            return None
+        return min(lines, MAX_LINES) * LINE_HEIGHT
 
     def header(self, labels: Sequence[str], *, filter_rows: int | None = None) -> None:
         """Ligne d'en-tête (figée et répétée à l'impression si c'est la ligne ``header_row``
