@@ -25,8 +25,36 @@ def _roadmap(page: Any) -> None:
         page.select_code(codes[1] if len(codes) > 1 else codes[0])
 
 
+def _committees(page: Any) -> None:
+    from datetime import date
+
+    from roadmap_app.services.status import update_status
+
+    ctx = page.ctx
+    page.take_snapshot("COTECH de juin 2024", "COTECH", date(2024, 6, 12))
+    update_status(
+        ctx,
+        "EP-2.2",
+        "Lensois",
+        status="realise",
+        progress=100,
+        note="Comités de suivi arrêtés",
+        record_undo=False,
+    )
+    update_status(ctx, "AI-4.1", "Audomarois", status="en_cours", progress=40, record_undo=False)
+    update_status(
+        ctx,
+        "NU-2.2",
+        "Montreuillois",
+        status="a_securiser",
+        note="Convention en attente",
+        record_undo=False,
+    )
+    page.refresh()
+
+
 #: Mise en situation de chaque page avant la capture (clé de page → préparation).
-SCENES: dict[str, Callable[[Any], None]] = {"roadmap": _roadmap}
+SCENES: dict[str, Callable[[Any], None]] = {"roadmap": _roadmap, "committees": _committees}
 
 
 def capture(

@@ -13,6 +13,7 @@ from db.models.plan import (
     Organisation,
     Roadmap,
 )
+from db.models.snapshot import Snapshot
 from db.models.territory import Bassin, ReferenceFigure
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Organisation",
     "ReferenceFigure",
     "Roadmap",
+    "Snapshot",
     "Status",
     "StoreInfo",
     "Volet",

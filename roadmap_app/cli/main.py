@@ -14,7 +14,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from roadmap_app.cli import actions, dbcmd
+    from roadmap_app.cli import actions, dbcmd, export, snapshot
 
     parser = FrenchArgumentParser(
         prog="roadmap-app",
@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
     actions.register(sub)
     dbcmd.register(sub)
+    snapshot.register(sub)
+    export.register(sub)
     gui = sub.add_parser("gui", help="ouvrir l'application graphique (par défaut)")
     gui.set_defaults(handler=None)
     return parser

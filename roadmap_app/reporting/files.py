@@ -21,6 +21,9 @@ def atomic_output(destination: str | Path, suffix: str | None = None) -> Iterato
     )
     os.close(fd)
     tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp crée en 0600 : droits habituels d'un fichier exporté
     try:
         yield tmp
         os.replace(tmp, dest)

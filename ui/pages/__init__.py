@@ -26,4 +26,11 @@ PAGES: list[PageSpec] = [
         "ui.pages.roadmap_page:RoadmapPage",
         "Axes, cibles et actions ; statut par bassin",
     ),
+    PageSpec(
+        "committees",
+        "Comités",
+        "committee",
+        "ui.pages.committees_page:CommitteesPage",
+        "Instantanés, comparaison avec le comité précédent, pack classeur et PDF",
+    ),
 ]

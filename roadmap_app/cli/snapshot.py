@@ -1,0 +1,191 @@
+"""``roadmap-app snapshot create|list|diff``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from roadmap_app.cli.output import write_json, write_table
+from roadmap_app.errors import ValidationError
+from roadmap_app.services.context import AppContext
+from roadmap_app.services.snapshot_diff import SnapshotDiff, diff_states
+from roadmap_app.services.snapshots import (
+    COMMITTEES,
+    create_snapshot,
+    current_state,
+    find_snapshot,
+    list_snapshots,
+    snapshot_state,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    p = sub.add_parser("snapshot", help="instantanés de comité : figer, lister, comparer")
+    ssub = p.add_subparsers(dest="snapshot_cmd", metavar="COMMANDE", required=True)
+
+    cr = ssub.add_parser("create", help="figer l'état complet sous un nom")
+    cr.add_argument("name", metavar="NOM")
+    cr.add_argument("--committee", help=f"type de comité : {', '.join(COMMITTEES)}")
+    cr.add_argument("--date", help="date du comité (AAAA-MM-JJ), par défaut aujourd'hui")
+    cr.add_argument("--roadmap", help="feuille de route, par défaut la plus récente")
+    cr.set_defaults(handler=cmd_create)
+
+    ls = ssub.add_parser("list", help="les instantanés, du plus ancien au plus récent")
+    ls.add_argument("--format", choices=("table", "json"), default="table")
+    ls.set_defaults(handler=cmd_list)
+
+    df = ssub.add_parser(
+        "diff", help="ce qui a changé entre deux instantanés, ou depuis un instantané"
+    )
+    df.add_argument("a", metavar="A", help="instantané de départ")
+    df.add_argument("b", metavar="B", nargs="?", help="instantané d'arrivée")
+    df.add_argument("--current", action="store_true", help="comparer A à l'état actuel")
+    df.add_argument(
+        "--bassin", action="append", help="restreindre à un bassin (code ou nom), répétable"
+    )
+    df.add_argument(
+        "--axe", action="append", help="restreindre à un axe (code : EP, AI, NU, ME, GP), répétable"
+    )
+    df.add_argument("--format", choices=("table", "json"), default="table")
+    df.set_defaults(handler=cmd_diff)
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"Date « {text} » invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-27)."
+        ) from None
+
+
+def cmd_create(ctx: AppContext, args: argparse.Namespace) -> int:
+    info = create_snapshot(
+        ctx, args.name, committee=args.committee, taken_on=_date(args.date), roadmap=args.roadmap
+    )
+    print(
+        f"Instantané « {info.name} » ({info.committee}, {info.taken_on:%d/%m/%Y}) : {info.summary['actions']} actions figées."
+    )
+    return 0
+
+
+def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    infos = list_snapshots(ctx)
+    if args.format == "json":
+        write_json(
+            sys.stdout,
+            [
+                {
+                    "nom": i.name,
+                    "comite": i.committee,
+                    "date": i.taken_on.isoformat(),
+                    "cree_le": i.created_at.isoformat(),
+                    "auteur": i.author,
+                    "feuille_de_route": i.roadmap_name,
+                    "resume": i.summary,
+                }
+                for i in infos
+            ],
+        )
+        return 0
+    write_table(
+        sys.stdout,
+        ["Nom", "Comité", "Date", "Auteur", "Actions"],
+        [
+            [i.name, i.committee, f"{i.taken_on:%d/%m/%Y}", i.author, i.summary.get("actions", "")]
+            for i in infos
+        ],
+    )
+    return 0
+
+
+def cmd_diff(ctx: AppContext, args: argparse.Namespace) -> int:
+    if args.current == (args.b is not None):
+        raise ValidationError("Indiquez soit un second instantané B, soit --current.")
+    a = find_snapshot(ctx, args.a)
+    before = snapshot_state(ctx, a.id)
+    if args.current:
+        after, after_label = current_state(ctx, before["plan"]["roadmap"]["id"]), "état actuel"
+    else:
+        b = find_snapshot(ctx, args.b)
+        after, after_label = snapshot_state(ctx, b.id), b.name
+    diff = diff_states(before, after, a.name, after_label)
+    bassins = _bassin_codes(args.bassin, before, after)
+    axes = {x.strip().upper() for x in args.axe} if args.axe else None
+    diff = diff.filtered(bassins, axes)
+    if args.format == "json":
+        write_json(sys.stdout, diff.to_json())
+    else:
+        print_diff(diff)
+    return 0
+
+
+def _bassin_codes(values: list[str] | None, *states: dict) -> set[str] | None:
+    if not values:
+        return None
+    from roadmap_app.rules.text import fold
+
+    known = {b["code"]: b["name"] for s in states for b in s["plan"]["bassins"]}
+    codes = set()
+    for v in values:
+        match = [c for c, n in known.items() if fold(v) in (fold(c), fold(n))]
+        if not match:
+            raise ValidationError(f"Bassin « {v} » inconnu. Bassins : {', '.join(known.values())}.")
+        codes.update(match)
+    return codes
+
+
+def print_diff(diff: SnapshotDiff) -> None:
+    out = sys.stdout
+    out.write(f"Changements de « {diff.before} » à « {diff.after} »\n")
+    if diff.is_empty():
+        out.write("Aucun changement.\n")
+        return
+    if diff.added:
+        out.write("\nActions ajoutées\n")
+        write_table(
+            out,
+            ["Code", "Axe", "Intitulé"],
+            [[a.code, a.axe, a.intitule] for a in diff.added],
+            [10, 4, 80],
+        )
+    if diff.removed:
+        out.write("\nActions retirées\n")
+        write_table(
+            out,
+            ["Code", "Axe", "Intitulé"],
+            [[a.code, a.axe, a.intitule] for a in diff.removed],
+            [10, 4, 80],
+        )
+    if diff.cells:
+        out.write("\nStatuts, avancements et notes par bassin\n")
+        write_table(
+            out, ["Code", "Bassin", "Champ", "Changement"],
+            [[c.code, c.bassin, c.label, c.describe()] for c in diff.cells], [10, 8, 11, 90],
+        )  # fmt: skip
+    if diff.slips:
+        out.write("\nGlissements d'échéance\n")
+        write_table(
+            out, ["Code", "Avant", "Après", "Jours"],
+            [[s.code, s.old_label, s.new_label, "" if s.days is None else f"{s.days:+d}"] for s in diff.slips],
+        )  # fmt: skip
+    if diff.newly_overdue:
+        out.write("\nDevenues en retard\n")
+        write_table(
+            out,
+            ["Code", "Bassin", "Échéance"],
+            [[o.code, o.bassin, o.echeance] for o in diff.newly_overdue],
+        )
+    other = [f for f in diff.fields if f.field != "echeance"]
+    if other:
+        out.write("\nAutres champs modifiés\n")
+        write_table(out, ["Code", "Champ"], [[f.code, f.label] for f in other])
+    if diff.sections:
+        out.write("\nAutres changements\n")
+        write_table(
+            out, ["Section", "Libellé", "Bassin", "Avant", "Après", "Commentaire"],
+            [[s.section, s.label, s.bassin or "", s.old, s.new, s.comment] for s in diff.sections], [12, 60, 6, 12, 12, 30],
+        )  # fmt: skip

@@ -1,0 +1,109 @@
+"""Page « Comités » : figer, comparer (ancien barré → nouveau), consulter en lecture seule, exporter."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from roadmap_app.services.status import update_status
+from ui.dialogs.snapshot_dialogs import NewSnapshotDialog
+
+
+def open_page(window):
+    return window.show_page("committees")
+
+
+def fill_and_accept(name, committee, day):
+    def fake_exec(dialog):
+        dialog.name.setText(name)
+        dialog.committee.setCurrentText(committee)
+        dialog.date.setDate(day)
+        return QDialog.DialogCode.Accepted
+
+    return fake_exec
+
+
+def test_take_a_snapshot_then_compare_with_the_current_state(window, qtbot, app_ctx, monkeypatch):
+    page = open_page(window)
+    assert page.summary.text().startswith("Aucun instantané")
+    monkeypatch.setattr(
+        NewSnapshotDialog, "exec", fill_and_accept("COTECH de juin", "COTECH", QDate(2024, 6, 12))
+    )
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.list_model.rowCount() == 1
+    assert page.list_model.index(0, 0).data() == "COTECH de juin"
+    assert page.list_model.index(0, 1).data() == "COTECH"
+    assert page.list_model.index(0, 2).data() == "12/06/2024"
+    assert page.summary.text() == "Aucun changement."
+
+    update_status(app_ctx, "EP-2.2", "Lensois", status="realise", progress=100, record_undo=False)
+    update_status(app_ctx, "AI-4.1", "Audomarois", status="en_cours", record_undo=False)
+    page.refresh()
+    rows = [
+        (
+            page.diff_model.index(r, 0).data(),
+            page.diff_model.index(r, 2).data(),
+            page.diff_model.index(r, 4).data(),
+        )
+        for r in range(page.diff_model.rowCount())
+    ]
+    assert ("EP-2.2", "Lensois", "À lancer → Réalisé") in rows
+    assert ("AI-4.1", "Audomarois", "À lancer → En cours") in rows
+    html = page.diff_model.index(0, 4).data(Qt.ItemDataRole.UserRole + 20)
+    assert "<s" in html  # l'ancienne valeur est barrée
+
+    page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
+    codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
+    assert codes == {"AI-4.1"}
+    page.bassin.setCurrentIndex(0)
+    page.axe.setCurrentIndex(page.axe.findData("EP"))
+    codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
+    assert codes == {"EP-2.2"}
+
+
+def test_a_duplicate_name_is_refused_with_a_message(window, qtbot, monkeypatch, dialogs):
+    page = open_page(window)
+    monkeypatch.setattr(
+        NewSnapshotDialog, "exec", fill_and_accept("COPIL", "COPIL", QDate(2024, 10, 1))
+    )
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.list_model.rowCount() == 1
+    assert dialogs[-1][0] == "warning" and "déjà" in dialogs[-1][2]
+
+
+def test_view_a_snapshot_read_only(window, qtbot, app_ctx, monkeypatch):
+    page = open_page(window)
+    assert page.take_snapshot("Lecture", "COPIL", QDate(2024, 9, 1).toPython())
+    update_status(app_ctx, "EP-2.2", "Lensois", status="realise", record_undo=False)
+    page.table.selectRow(0)
+    viewer = page.view_selected()
+    qtbot.addWidget(viewer)
+    assert not viewer.detail.editor_box.isEnabled()
+    lens = viewer.plan.bassin("Lensois").id
+    assert viewer.plan.action("EP-2.2").statuses[lens].status == "a_lancer"  # figé
+    viewer.filters.search.setText("stock")
+    assert viewer.proxy.rowCount() == 1
+
+
+def test_export_the_pack_off_the_ui_thread(window, qtbot, tmp_path, monkeypatch):
+    page = open_page(window)
+    page.take_snapshot("COPIL d'octobre", "COPIL", QDate(2024, 10, 15).toPython())
+    target = tmp_path / "pack.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    page.after.setCurrentIndex(page.after.findText("COPIL d'octobre (15/10/2024)"))
+    qtbot.mouseClick(page.export_xlsx, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=30_000)
+    assert page.last_export == target
+    wb = load_workbook(target)
+    assert wb.sheetnames[0] == "Synthèse" and "Changements" in wb.sheetnames
+    target_pdf = tmp_path / "pack.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target_pdf), ""))
+    )
+    qtbot.mouseClick(page.export_pdf, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_export == target_pdf, timeout=30_000)
+    assert target_pdf.read_bytes().startswith(b"%PDF")

@@ -1,0 +1,278 @@
+"""Instantanés de comité : figer, lister, comparer champ par champ."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+
+from roadmap_app.cli.main import main
+from roadmap_app.errors import NotFoundError, ValidationError
+from roadmap_app.services.snapshot_diff import diff_states
+from roadmap_app.services.snapshots import (
+    create_snapshot,
+    current_state,
+    list_snapshots,
+    previous_snapshot,
+    snapshot_state,
+)
+from roadmap_app.services.status import update_status
+from tests.conftest import dump_store
+
+
+def set_echeance(db_path, code, label, end):
+    """Simule un report d'échéance décidé en comité (l'édition du plan arrive avec l'issue 8)."""
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE action SET echeance_label = ?, echeance_fin = ?, version = version + 1 WHERE code = ?",
+        (label, end, code),
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_a_snapshot_freezes_the_plan_and_lists_cheaply(ctx):
+    info = create_snapshot(ctx, "COPIL de rentrée", committee="copil", taken_on=date(2024, 9, 20))
+    assert (info.name, info.committee, info.taken_on, info.author) == (
+        "COPIL de rentrée",
+        "COPIL",
+        date(2024, 9, 20),
+        "Testeur",
+    )
+    assert info.summary["actions"] == 35
+    assert info.summary["bassins"]["LEN"]["realise"] == 2
+    update_status(ctx, "EP-2.2", "Lensois", status="realise")
+    frozen = snapshot_state(ctx, "COPIL de rentrée")
+    action = next(
+        a
+        for axe in frozen["plan"]["axes"]
+        for c in axe["cibles"]
+        for a in c["actions"]
+        if a["code"] == "EP-2.2"
+    )
+    assert action["statuses"]["LEN"]["status"] == "a_lancer"  # l'instantané n'a pas bougé
+    assert [i.name for i in list_snapshots(ctx)] == ["COPIL de rentrée"]
+
+
+def test_names_are_unique_and_committee_types_checked(ctx):
+    create_snapshot(ctx, "COTECH 1", committee="COTECH")
+    snapshot = dump_store(ctx.store)
+    with pytest.raises(ValidationError, match="déjà"):
+        create_snapshot(ctx, "COTECH 1")
+    with pytest.raises(ValidationError, match="Type de comité inconnu"):
+        create_snapshot(ctx, "Autre nom", committee="Assemblée")
+    with pytest.raises(ValidationError, match="vide"):
+        create_snapshot(ctx, "   ")
+    assert dump_store(ctx.store) == snapshot
+
+
+def test_a_snapshot_can_never_be_modified_in_the_database(ctx):
+    create_snapshot(ctx, "Figé")
+    conn = sqlite3.connect(ctx.store.path)
+    with pytest.raises(sqlite3.DatabaseError, match="ne peut pas être modifié"):
+        conn.execute("UPDATE snapshot SET name = 'Truqué'")
+    conn.close()
+
+
+def test_diff_field_by_field_with_slips_and_new_delays(ctx, db_path):
+    create_snapshot(ctx, "COPIL 1", taken_on=date(2024, 6, 1))
+    update_status(ctx, "EP-2.2", "Lensois", status="realise", progress=100, note="Fait")
+    update_status(ctx, "AI-6.1", "Audomarois", status="en_cours")
+    set_echeance(db_path, "NU-1.2", "1er avril 2025", "2025-04-01")  # glisse de 90 jours
+    create_snapshot(ctx, "COPIL 2", taken_on=date(2024, 10, 15))
+    diff = diff_states(
+        snapshot_state(ctx, "COPIL 1"), snapshot_state(ctx, "COPIL 2"), "COPIL 1", "COPIL 2"
+    )
+    cells = {(c.code, c.bassin, c.field): (c.old, c.new) for c in diff.cells}
+    assert cells == {
+        ("EP-2.2", "LEN", "status"): ("a_lancer", "realise"),
+        ("EP-2.2", "LEN", "progress"): (None, 100),
+        ("EP-2.2", "LEN", "note"): ("", "Fait"),
+        ("AI-6.1", "AUD", "status"): ("a_lancer", "en_cours"),
+    }
+    assert [(s.code, s.old_label, s.new_label, s.days) for s in diff.slips] == [
+        ("NU-1.2", "1er janvier 2025", "1er avril 2025", 90)
+    ]
+    assert diff.added == [] and diff.removed == []
+    # les deux instantanés sont pris le même jour de test (15/10/2024) : aucun nouveau retard entre eux
+    assert diff.newly_overdue == []
+    assert diff.filtered(bassins={"AUD"}).cells == [c for c in diff.cells if c.bassin == "AUD"]
+    assert diff.filtered(axes={"NU"}).cells == []
+    assert len(diff.filtered(axes={"NU"}).slips) == 1
+
+
+def test_actions_that_became_overdue_since_the_snapshot(ctx, monkeypatch):
+    monkeypatch.setenv("ROADMAP_APP_TODAY", "2024-05-01")
+    create_snapshot(ctx, "Avant l'échéance")
+    monkeypatch.setenv("ROADMAP_APP_TODAY", "2024-06-10")
+    diff = diff_states(
+        snapshot_state(ctx, "Avant l'échéance"),
+        current_state(ctx),
+        "Avant l'échéance",
+        "état actuel",
+    )
+    late = {(o.code, o.bassin) for o in diff.newly_overdue}
+    # 15-mai-24 et 1er juin 2024 sont passés entre-temps ; AI-1.3 est réalisée : jamais en retard
+    assert ("EP-1.1", "LEN") in late and ("EP-2.1", "MON") in late
+    assert not any(code == "AI-1.3" for code, _ in late)
+    assert len(late) == 3 * (1 + 14)
+
+
+def test_previous_snapshot_is_the_one_before_by_committee_date(ctx):
+    create_snapshot(ctx, "B", taken_on=date(2024, 9, 1))
+    create_snapshot(ctx, "A", taken_on=date(2024, 6, 1))
+    create_snapshot(ctx, "C", taken_on=date(2024, 12, 1))
+    assert previous_snapshot(ctx, "C").name == "B"
+    assert previous_snapshot(ctx, "B").name == "A"
+    assert previous_snapshot(ctx, "A") is None
+    with pytest.raises(NotFoundError, match="introuvable"):
+        snapshot_state(ctx, "Z")
+
+
+def test_cli_create_list_and_diff(capsys, db_path):
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "snapshot",
+                "create",
+                "COTECH juin",
+                "--committee",
+                "COTECH",
+                "--date",
+                "2024-06-12",
+            ]
+        )
+        == 0
+    )
+    assert "35 actions figées" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "actions",
+                "set",
+                "EP-3.1",
+                "--bassin",
+                "Lensois",
+                "--status",
+                "en_cours",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(["--db", str(db_path), "snapshot", "create", "COPIL octobre", "--committee", "COPIL"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "snapshot", "list", "--format", "json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert [(s["nom"], s["comite"], s["date"]) for s in listing] == [
+        ("COTECH juin", "COTECH", "2024-06-12"),
+        ("COPIL octobre", "COPIL", "2024-10-15"),
+    ]
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "snapshot",
+                "diff",
+                "COTECH juin",
+                "COPIL octobre",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["changements_par_bassin"] == [
+        {
+            "code": "EP-3.1",
+            "axe": "EP",
+            "bassin": "LEN",
+            "field": "status",
+            "label": "Statut",
+            "old": "a_lancer",
+            "new": "en_cours",
+        }
+    ]
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "actions",
+                "set",
+                "EP-3.1",
+                "--bassin",
+                "Lensois",
+                "--status",
+                "realise",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "snapshot", "diff", "COPIL octobre", "--current"]) == 0
+    out = capsys.readouterr().out
+    assert "En cours → Réalisé" in out and "EP-3.1" in out
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "snapshot",
+                "diff",
+                "COPIL octobre",
+                "--current",
+                "--bassin",
+                "Audomarois",
+            ]
+        )
+        == 0
+    )
+    assert "Aucun changement" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["snapshot", "diff", "Inconnu", "--current"], "introuvable"),
+        (["snapshot", "create", "X", "--date", "27/03/2025"], "AAAA-MM-JJ"),
+        (["snapshot", "create", "X", "--committee", "Assemblée"], "Type de comité inconnu"),
+        (["snapshot", "diff", "Base"], "soit un second instantané"),
+    ],
+)
+def test_cli_errors_are_french_and_change_nothing(capsys, db_path, args, message):
+    assert main(["--db", str(db_path), "snapshot", "create", "Base"]) == 0
+    before = dump_store(db_path)
+    assert main(["--db", str(db_path), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert dump_store(db_path) == before
+
+
+def test_a_snapshot_can_be_read_back_as_a_plan_view(ctx):
+    from roadmap_app.services.filters import ActionFilter
+    from roadmap_app.services.plan import load_plan
+    from roadmap_app.services.snapshots import plan_view_from_state
+
+    create_snapshot(ctx, "Lecture seule")
+    frozen = plan_view_from_state(snapshot_state(ctx, "Lecture seule"))
+    live = load_plan(ctx)
+    assert [a.code for a in frozen.actions()] == [a.code for a in live.actions()]
+    lens_frozen = frozenset({frozen.bassin("Lensois").id})
+    lens_live = frozenset({live.bassin("Lensois").id})
+    late = ActionFilter(bassin_ids=lens_frozen, overdue_only=True)
+    assert [a.code for a in frozen.actions() if late.matches(a, frozen.today)] == [
+        a.code
+        for a in live.actions()
+        if ActionFilter(bassin_ids=lens_live, overdue_only=True).matches(a, live.today)
+    ]
+    assert frozen.action("EP-1.1").echeance.end == live.action("EP-1.1").echeance.end

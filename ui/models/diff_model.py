@@ -1,0 +1,143 @@
+"""Modèle de table des changements entre deux états (avant barré, après en clair)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from roadmap_app.rules import status as status_rules
+from roadmap_app.services.snapshot_diff import SnapshotDiff
+
+Index = QModelIndex | QPersistentModelIndex
+HTML_ROLE = Qt.ItemDataRole.UserRole + 20
+HEADERS = ("Code", "Axe", "Bassin", "Nature", "Changement")
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    code: str
+    axe: str
+    bassin: str
+    kind: str
+    old: str
+    new: str
+    note: str = ""
+
+    def html(self) -> str:
+        parts = []
+        if self.old:
+            parts.append(f"<s style='color:#98A2B3'>{escape(self.old)}</s>")
+        if self.new:
+            parts.append(f"<b>{escape(self.new)}</b>")
+        text = " → ".join(parts) if self.old and self.new else "".join(parts)
+        if self.note:
+            text += f" <span style='color:#667085'>({escape(self.note)})</span>"
+        return text
+
+    def plain(self) -> str:
+        text = f"{self.old} → {self.new}" if self.old and self.new else (self.new or self.old)
+        return f"{text} ({self.note})" if self.note else text
+
+
+def _v(field: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if field == "status":
+        return status_rules.label(value)
+    if field == "progress":
+        return f"{value} %"
+    return str(value)
+
+
+def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]:
+    rows: list[DiffRow] = []
+    for c in diff.cells:
+        rows.append(
+            DiffRow(
+                c.code,
+                c.axe,
+                bassin_names.get(c.bassin, c.bassin),
+                c.label,
+                _v(c.field, c.old),
+                _v(c.field, c.new),
+            )
+        )
+    for s in diff.slips:
+        note = (
+            ""
+            if s.days is None
+            else (f"recule de {s.days} jours" if s.days > 0 else f"avance de {-s.days} jours")
+        )
+        rows.append(
+            DiffRow(s.code, s.axe, "", "Échéance", s.old_label or "—", s.new_label or "—", note)
+        )
+    for o in diff.newly_overdue:
+        rows.append(
+            DiffRow(
+                o.code,
+                o.axe,
+                bassin_names.get(o.bassin, o.bassin),
+                "Devenue en retard",
+                "",
+                "en retard",
+                f"échéance {o.echeance}",
+            )
+        )
+    for a in diff.added:
+        rows.append(DiffRow(a.code, a.axe, "", "Action ajoutée", "", a.intitule))
+    for a in diff.removed:
+        rows.append(DiffRow(a.code, a.axe, "", "Action retirée", a.intitule, ""))
+    for f in diff.fields:
+        if f.field != "echeance":
+            rows.append(DiffRow(f.code, f.axe, "", f.label, str(f.old or ""), str(f.new or "")))
+    for s in diff.sections:
+        rows.append(
+            DiffRow(
+                "",
+                "",
+                bassin_names.get(s.bassin or "", s.bassin or ""),
+                s.label,
+                _v("", s.old),
+                _v("", s.new),
+                s.comment,
+            )
+        )
+    return rows
+
+
+class DiffTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[DiffRow] = []
+
+    def set_rows(self, rows: list[DiffRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (r.code, r.axe, r.bassin, r.kind, r.plain())[col]
+        if role == HTML_ROLE and col == 4:
+            return r.html()
+        return None
