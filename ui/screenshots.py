@@ -53,8 +53,50 @@ def _committees(page: Any) -> None:
     page.refresh()
 
 
+def _workshops(page: Any) -> None:
+    from datetime import date
+
+    from roadmap_app.services.status import update_status
+    from roadmap_app.services.workshop.ateliers import create_atelier
+
+    ctx = page.ctx
+    a = create_atelier(
+        ctx, "Lensois", date(2024, 10, 15), place="Lens, salle du conseil",
+        participants="Département (SLAI Lens-Liévin)\nFrance Travail Lens Gare, Lens Laloux, Liévin\nMission locale\nCAF",
+    )  # fmt: skip
+    update_status(
+        ctx,
+        "AI-1.1",
+        "Lensois",
+        status="en_cours",
+        progress=30,
+        note="Diagnostic partagé en test",
+        atelier_id=a.id,
+        record_undo=False,
+    )
+    update_status(ctx, "AI-1.2", "Lensois", status="realise", atelier_id=a.id, record_undo=False)
+    page.refresh()
+    page.select_atelier(a.id)
+
+
+def _review(window: Any) -> Any:
+    page = window.show_page("workshops")
+    dialog = page.review()
+    if dialog is not None:
+        dialog.resize(1600, 950)
+        dialog.axe.setCurrentIndex(dialog.axe.findData("AI"))
+    return dialog
+
+
 #: Mise en situation de chaque page avant la capture (clé de page → préparation).
-SCENES: dict[str, Callable[[Any], None]] = {"roadmap": _roadmap, "committees": _committees}
+SCENES: dict[str, Callable[[Any], None]] = {
+    "roadmap": _roadmap,
+    "committees": _committees,
+    "workshops": _workshops,
+}
+
+#: Captures de fenêtres secondaires : nom → fonction (fenêtre principale) → widget à capturer.
+EXTRAS: dict[str, Callable[[Any], Any]] = {"revue-atelier": _review}
 
 
 def capture(
@@ -82,6 +124,16 @@ def capture(
             path = out_dir / f"{spec.key}.png"
             window.grab().save(str(path))
             saved.append(path)
+        for name, make in EXTRAS.items():
+            widget = make(window)
+            if widget is None:
+                continue
+            for _ in range(3):
+                app.processEvents()
+            path = out_dir / f"{name}.png"
+            widget.grab().save(str(path))
+            saved.append(path)
+            widget.close()
         window.close()
         ctx.close()
     return saved

@@ -15,6 +15,7 @@ from db.models.plan import (
 )
 from db.models.snapshot import Snapshot
 from db.models.territory import Bassin, ReferenceFigure
+from db.models.workshop import WorkshopMerge, WorkshopPackage, WorkshopResolution
 
 __all__ = [
     "Action",
@@ -36,6 +37,9 @@ __all__ = [
     "Status",
     "StoreInfo",
     "Volet",
+    "WorkshopMerge",
+    "WorkshopPackage",
+    "WorkshopResolution",
 ]
 
 #: Tables dont les champs peuvent être modifiés par l'utilisateur, donc journalisés et annulables.

@@ -14,7 +14,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from roadmap_app.cli import actions, dbcmd, export, snapshot
+    from roadmap_app.cli import actions, dbcmd, export, snapshot, workshop
 
     parser = FrenchArgumentParser(
         prog="roadmap-app",
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     dbcmd.register(sub)
     snapshot.register(sub)
     export.register(sub)
+    workshop.register(sub)
     gui = sub.add_parser("gui", help="ouvrir l'application graphique (par défaut)")
     gui.set_defaults(handler=None)
     return parser

@@ -76,6 +76,7 @@ def update_status(
     source: str = "gui",
     author: str | None = None,
     record_undo: bool = True,
+    atelier_id: int | None = None,
 ) -> StatusUpdate:
     """Change statut / avancement / note d'une action dans un bassin ; voir ``update_statuses``."""
     return update_statuses(
@@ -86,6 +87,7 @@ def update_status(
         source=source,
         author=author,
         record_undo=record_undo,
+        atelier_id=atelier_id,
     )
 
 
@@ -98,6 +100,7 @@ def update_statuses(
     source: str = "gui",
     author: str | None = None,
     record_undo: bool = True,
+    atelier_id: int | None = None,
 ) -> StatusUpdate:
     """Change statut / avancement / note d'une action dans un ou plusieurs bassins.
 
@@ -172,7 +175,9 @@ def update_statuses(
         if not field_changes:
             return StatusUpdate(None, action.code, ())
         op_label = " ; ".join(described)
-        op = journal.record(s, field_changes, author=who, label=op_label, source=source)
+        op = journal.record(
+            s, field_changes, author=who, label=op_label, source=source, atelier_id=atelier_id
+        )
     if record_undo:
         ctx.undo.push(op, op_label)
     return StatusUpdate(op, op_label, tuple(sorted({c.field for c in field_changes})))

@@ -33,4 +33,11 @@ PAGES: list[PageSpec] = [
         "ui.pages.committees_page:CommitteesPage",
         "Instantanés, comparaison avec le comité précédent, pack classeur et PDF",
     ),
+    PageSpec(
+        "workshops",
+        "Ateliers",
+        "workshop",
+        "ui.pages.workshops_page:WorkshopsPage",
+        "Revue en séance, paquets pour un portable hors ligne, fusion, classeurs partenaires",
+    ),
 ]

@@ -1,0 +1,1 @@
+"""Ateliers territoriaux : revue en séance, paquets hors ligne et fusion sans perte."""

@@ -1,0 +1,330 @@
+"""Revue en séance (atelier) : une action à la fois, en grand, pilotée au clavier, pour un vidéoprojecteur.
+
+Raccourcis : ←/→ (ou Page préc./suiv.) action précédente/suivante ; 1 à 6 statut ; + et − avancement
+de 10 en 10 ; N note ; Entrée ou Ctrl+S enregistrer ; Échap fermer. Les changements sont enregistrés
+en passant à l'action suivante et rattachés à l'atelier dans le journal.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from roadmap_app.errors import StaleDataError, StoreError, UserError
+from roadmap_app.rules import status as status_rules
+from roadmap_app.services.context import AppContext
+from roadmap_app.services.plan import ActionRow, load_action, load_plan
+from roadmap_app.services.status import update_status
+from roadmap_app.services.workshop.ateliers import AtelierInfo, changes_during
+from ui.style import DANGER, status_icon
+
+ALL = "__tous__"
+NO_PROGRESS = -1
+
+
+class ReviewDialog(QDialog):
+    def __init__(
+        self, ctx: AppContext, atelier: AtelierInfo, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.atelier = atelier
+        self.setObjectName("reviewDialog")
+        self.setWindowTitle(f"Revue en séance — {atelier.label}")
+        plan = load_plan(ctx)
+        if atelier.bassin_id is None:
+            raise UserError(
+                "Cet atelier n'est rattaché à aucun bassin : la revue se fait bassin par bassin."
+            )
+        self.bassin = plan.bassin(atelier.bassin_id)
+        self.all_actions = [a for a in plan.actions() if self.bassin.id in a.statuses]
+        self.actions = list(self.all_actions)
+        self.index = 0
+        self.saved = 0
+
+        base = QFont(self.font())
+        base.setPointSize(16)
+        self.setFont(base)
+        self.header = QLabel()
+        self.header.setObjectName("reviewHeader")
+        self.header.setStyleSheet("font-size: 14pt; color: #344054;")
+        self.axe = QComboBox()
+        self.axe.addItem("Tous les axes", ALL)
+        for axe in plan.axes:
+            self.axe.addItem(f"{axe.code} – {axe.title}", axe.code)
+        self.axe.currentIndexChanged.connect(self._filter)
+        self.position = QLabel()
+        self.position.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setStyleSheet("font-size: 22pt; color: #101828;")
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.text = QTextBrowser()
+        self.text.setStyleSheet("font-size: 15pt;")
+
+        self.status_group = QButtonGroup(self)
+        self.status_group.setExclusive(True)
+        status_row = QGridLayout()
+        for i, st in enumerate(status_rules.ORDERED):
+            b = QPushButton(f"{i + 1}  {status_rules.label(st)}")
+            b.setCheckable(True)
+            b.setAutoDefault(False)  # Entrée ne doit jamais « cliquer » un statut
+            b.setIcon(status_icon(st.value, 24))
+            b.setMinimumHeight(48)
+            b.setProperty("status", st.value)
+            info = status_rules.info(st.value)
+            b.setStyleSheet(
+                "QPushButton { font-size: 15pt; padding: 6px; }"
+                f"QPushButton:checked {{ background: {info.color}; color: {info.text_color}; font-weight: 700;"
+                " border: 3px solid #101828; }"
+            )
+            b.setToolTip(f"Touche {i + 1}")
+            self.status_group.addButton(b, i)
+            status_row.addWidget(b, 0, i)
+        self.progress = QSpinBox()
+        self.progress.setRange(NO_PROGRESS, 100)
+        self.progress.setSingleStep(10)
+        self.progress.setSpecialValueText("—")
+        self.progress.setSuffix(" %")
+        self.progress.setMinimumHeight(44)
+        self.progress.setToolTip("+ / − : 10 points")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Note (N pour écrire)")
+        self.note.setMinimumHeight(44)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(QLabel("Avancement"))
+        edit_row.addWidget(self.progress)
+        edit_row.addWidget(QLabel("Note"))
+        edit_row.addWidget(self.note, 1)
+
+        self.prev_button = QPushButton("← Précédente")
+        self.next_button = QPushButton("Suivante →")
+        self.save_button = QPushButton("Enregistrer")
+        self.save_button.setObjectName("primary")
+        for b in (self.prev_button, self.next_button):
+            b.setAutoDefault(False)
+        self.save_button.setDefault(True)  # Entrée enregistre
+        self.prev_button.clicked.connect(lambda: self.move(-1))
+        self.next_button.clicked.connect(lambda: self.move(1))
+        self.save_button.clicked.connect(self.save_current)
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_button)
+        nav.addStretch(1)
+        nav.addWidget(self.save_button)
+        nav.addWidget(self.next_button)
+
+        self.changes = QListWidget()
+        self.changes.setObjectName("reviewChanges")
+        self.changes.setStyleSheet("font-size: 12pt;")
+        self.changes.setWordWrap(True)
+        side = QWidget()
+        sl = QVBoxLayout(side)
+        sl.addWidget(QLabel("<b>Changé pendant cet atelier</b>"))
+        sl.addWidget(self.changes, 1)
+
+        main = QWidget()
+        ml = QVBoxLayout(main)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(QLabel("Axe"))
+        top.addWidget(self.axe)
+        top.addWidget(self.position)
+        ml.addLayout(top)
+        ml.addWidget(self.title)
+        ml.addWidget(self.facts)
+        ml.addLayout(status_row)
+        ml.addLayout(edit_row)
+        ml.addWidget(self.text, 1)
+        ml.addLayout(nav)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(main)
+        split.addWidget(side)
+        split.setSizes([1150, 450])
+        outer = QVBoxLayout(self)
+        outer.addWidget(split)
+
+        keys = {
+            Qt.Key.Key_Right: lambda: self.move(1), Qt.Key.Key_PageDown: lambda: self.move(1),
+            Qt.Key.Key_Left: lambda: self.move(-1), Qt.Key.Key_PageUp: lambda: self.move(-1),
+            Qt.Key.Key_Plus: lambda: self.step_progress(10), Qt.Key.Key_Minus: lambda: self.step_progress(-10),
+            Qt.Key.Key_N: self._focus_note,
+        }  # fmt: skip
+        for i in range(len(status_rules.ORDERED)):
+            keys[getattr(Qt.Key, f"Key_{i + 1}")] = lambda i=i: self.set_status(i)
+        self._shortcuts = [QShortcut(QKeySequence(k), self, f) for k, f in keys.items()]
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_current)
+        self.note.returnPressed.connect(self._note_done)
+        self.header.setText(
+            f"<b>{escape(atelier.title)}</b> — {escape(self.bassin.name)} — {atelier.date:%d/%m/%Y}"
+            + (f" — {escape(atelier.place)}" if atelier.place else "")
+        )
+        self.setStyleSheet(
+            "QLabel, QLineEdit, QSpinBox, QComboBox, QPushButton { font-size: 15pt; }"
+            "QLineEdit, QSpinBox { min-height: 36px; }"
+        )
+        self.resize(1600, 950)
+        self.show_current()
+        self._refresh_changes()
+
+    # -- affichage -----------------------------------------------------------------
+    @property
+    def current(self) -> ActionRow | None:
+        return self.actions[self.index] if self.actions else None
+
+    def _filter(self) -> None:
+        self.save_current()
+        axe = self.axe.currentData()
+        self.actions = [a for a in self.all_actions if axe in (None, ALL) or a.axe_code == axe]
+        self.index = 0
+        self.show_current()
+
+    def show_current(self) -> None:
+        a = self.current
+        enabled = a is not None
+        for w in (self.progress, self.note, self.save_button, self.prev_button, self.next_button):
+            w.setEnabled(enabled)
+        if a is None:
+            self.title.setText("Aucune action pour ce filtre.")
+            return
+        cell = a.statuses[self.bassin.id]
+        self.position.setText(f"{self.index + 1} / {len(self.actions)}")
+        self.title.setText(f"<b>{escape(a.code)}</b> — {escape(a.intitule)}")
+        late = (
+            f" <span style='color:{DANGER};font-weight:700'>— EN RETARD</span>"
+            if cell.overdue
+            else ""
+        )
+        self.facts.setText(
+            f"<span style='color:#667085'>{escape(a.cible_code)} · {escape(a.cible_title)}</span><br>"
+            f"<b>Échéance :</b> {escape(a.echeance.label or 'non renseignée')}{late} &nbsp; "
+            f"<b>Pilotes :</b> {escape(a.pilotes_label or '—')}"
+        )
+        self.text.setHtml(
+            "".join(
+                f"<h3>{t}</h3><p>{escape(v).replace(chr(10), '<br>')}</p>"
+                for t, v in (
+                    ("Plan d'actions", a.plan_actions),
+                    ("Actions pré-existantes", a.actions_preexistantes),
+                    ("Commentaires", a.commentaires),
+                )
+                if v
+            )
+        )
+        self.status_group.button(
+            status_rules.ORDERED.index(status_rules.info(cell.status).status)
+        ).setChecked(True)
+        self.progress.setValue(NO_PROGRESS if cell.progress is None else cell.progress)
+        self.note.setText(cell.note)
+        self.prev_button.setEnabled(self.index > 0)
+        self.next_button.setEnabled(self.index < len(self.actions) - 1)
+
+    def _refresh_changes(self) -> None:
+        self.changes.clear()
+        seen: list[str] = []
+        for line in changes_during(self.ctx, self.atelier.id):
+            text = f"{line.ts.astimezone():%H:%M} — {line.operation_label}"
+            if text not in seen:
+                seen.append(text)
+        self.changes.addItems(seen)
+
+    # -- édition -------------------------------------------------------------------
+    def set_status(self, index: int) -> None:
+        if 0 <= index < len(status_rules.ORDERED):
+            self.status_group.button(index).setChecked(True)
+
+    def selected_status(self) -> str:
+        return str(self.status_group.checkedButton().property("status"))
+
+    def step_progress(self, delta: int) -> None:
+        value = self.progress.value()
+        if value == NO_PROGRESS:
+            value = 0 if delta > 0 else NO_PROGRESS
+            if delta > 0:
+                self.progress.setValue(min(delta, 100))
+            return
+        self.progress.setValue(max(0, min(100, value + delta)))
+
+    def _focus_note(self) -> None:
+        self.note.setFocus()
+        self.note.selectAll()
+
+    def _note_done(self) -> None:
+        self.save_current()
+        self.setFocus()
+
+    def dirty(self) -> bool:
+        a = self.current
+        if a is None:
+            return False
+        cell = a.statuses[self.bassin.id]
+        progress = None if self.progress.value() == NO_PROGRESS else self.progress.value()
+        return (self.selected_status(), progress, self.note.text().strip()) != (
+            cell.status,
+            cell.progress,
+            cell.note,
+        )
+
+    def save_current(self) -> bool:
+        a = self.current
+        if a is None or not self.dirty():
+            return True
+        cell = a.statuses[self.bassin.id]
+        progress = None if self.progress.value() == NO_PROGRESS else self.progress.value()
+        try:
+            update_status(
+                self.ctx, a.code, self.bassin.id, status=self.selected_status(), progress=progress,
+                note=self.note.text(), expected_version=cell.version, atelier_id=self.atelier.id,
+            )  # fmt: skip
+        except StaleDataError as err:
+            QMessageBox.warning(self, "Modifiée entre-temps", str(err))
+            self._reload(a)
+            return False
+        except (UserError, StoreError) as err:
+            QMessageBox.warning(self, "Enregistrement impossible", str(err))
+            return False
+        self.saved += 1
+        self._reload(a)
+        self._refresh_changes()
+        return True
+
+    def _reload(self, a: ActionRow) -> None:
+        fresh = load_action(self.ctx, a.id)
+        for lst in (self.actions, self.all_actions):
+            for i, x in enumerate(lst):
+                if x.id == a.id:
+                    lst[i] = fresh
+        self.show_current()
+
+    def move(self, step: int) -> None:
+        if not self.save_current():
+            return
+        target = self.index + step
+        if 0 <= target < len(self.actions):
+            self.index = target
+            self.show_current()
+
+    def done(self, result: int) -> None:  # fermeture (Échap compris) : rien n'est perdu
+        self.save_current()
+        super().done(result)
