@@ -69,12 +69,12 @@ def effective_progress(status: str, progress: int | None) -> int | None:
     Pour les autres statuts sans saisie, l'avancement est inconnu (``None``) et n'entre pas dans la moyenne.
     Une action abandonnée n'entre jamais dans les cumuls.
     """
-    if status == Status.ABANDONNE:
+    if status == "abandonne":
         return None
     if progress is not None:
         return progress
-    if status == Status.REALISE:
+    if status == "realise":
         return 100
-    if status == Status.A_LANCER:
+    if status == "a_lancer":
         return 0
     return None

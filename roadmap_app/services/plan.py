@@ -53,9 +53,9 @@ class OrganisationRef:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StatusCell:
-    """Statut d'une action dans un bassin."""
+    """Statut d'une action dans un bassin (lecture seule par convention : on relit après modification)."""
 
     id: int
     bassin_id: int
@@ -227,8 +227,11 @@ def echeance_of(
     )
 
 
+_CLOSED = frozenset(st.value for st, inf in status_rules.STATUSES.items() if inf.closed)
+
+
 def is_overdue(status: str, end: date | None, today: date) -> bool:
-    return end is not None and end < today and not status_rules.info(status).closed
+    return end is not None and end < today and status not in _CLOSED
 
 
 def load_plan(

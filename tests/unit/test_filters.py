@@ -85,3 +85,11 @@ def test_progress_rolls_up_from_actions_to_cibles_and_axes(ctx):
         a.progress() == 50
     )  # les autres bassins (en cours, non renseigné) n'entrent pas dans la moyenne
     assert plan.action("AI-1.3").progress() == 100  # réalisé sans saisie compte pour 100 %
+
+
+def test_folding_ignores_accents_case_ligatures_and_typographic_signs():
+    from roadmap_app.rules.text import fold
+
+    assert "a securiser" in fold("Échéance « À SÉCURISER »")
+    assert fold("l’offre du cœur") == "l'offre du coeur"
+    assert fold("15\u00a0h – Hénin\u2011Carvin").startswith("15 h - henin")
