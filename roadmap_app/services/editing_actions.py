@@ -429,7 +429,7 @@ def archive_action(
         assert row.id is not None
         op.check_version(row, "action", row.code, expected_version)
         if row.archived == archived:
-            state = "déjà archivée" if archived else "n'est pas archivée"
+            state = "est déjà archivée" if archived else "n'est pas archivée"
             raise ValidationError(f"L'action {row.code} {state}.")
         cible = s.get(Cible, row.cible_id)
         if not archived and (cible is None or not cible_is_live(s, cible)):

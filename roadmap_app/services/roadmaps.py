@@ -68,6 +68,15 @@ class NewRoadmap:
     left: tuple[str, ...]
 
 
+def use_roadmap(ctx: AppContext, key: str | int | None) -> RoadmapInfo:
+    """Choisit la feuille de route de travail du contexte (``None`` : la plus récente)."""
+    with ctx.store.session() as s:
+        rm = resolve_roadmap(s, key)
+        ctx.roadmap_id = None if key is None else rm.id
+        chosen = rm.id
+    return next(r for r in list_roadmaps(ctx, include_archived=True) if r.id == chosen)
+
+
 def list_roadmaps(ctx: AppContext, *, include_archived: bool = False) -> list[RoadmapInfo]:
     """Les feuilles de route, la plus récente d'abord (année, puis ordre de création)."""
     with ctx.store.session() as s:
