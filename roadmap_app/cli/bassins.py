@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from typing import Any
 
@@ -16,6 +15,7 @@ from roadmap_app.services.bassins import (
     add_bassin,
     archive_bassin,
     list_bassins,
+    parse_figure_value,
     set_bassin_actions,
 )
 from roadmap_app.services.context import AppContext
@@ -73,16 +73,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     arch.set_defaults(handler=cmd_archive)
 
 
-def _number(text: str, key: str) -> float:
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise ValidationError(
-            f"Valeur « {text} » invalide pour {key} : nombre attendu (par exemple 1 234 ou 56,5)."
-        ) from None
-
-
 def parse_figures(items: list[str]) -> list[FigureInput]:
     figures = []
     for item in items:
@@ -91,7 +81,7 @@ def parse_figures(items: list[str]) -> list[FigureInput]:
             raise ValidationError(
                 f"Chiffre « {item} » mal écrit : CLÉ=VALEUR attendu (par exemple brsa_stock=5012)."
             )
-        figures.append(FigureInput(key.strip(), _number(value, key.strip())))
+        figures.append(FigureInput(key.strip(), parse_figure_value(value, key.strip())))
     return figures
 
 

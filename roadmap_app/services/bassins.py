@@ -10,6 +10,7 @@ historique restent, et la rendre de nouveau applicable la retrouve telle quelle.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +38,19 @@ from roadmap_app.services.plan import resolve_roadmap
 
 NAME_MAX, FULL_NAME_MAX, TYPOLOGY_MAX = 100, 200, 200
 ALL_ACTIONS = "all"
+#: Les neuf territoires du Pas-de-Calais (annexes des appels à projets) : la généralisation de
+#: l'accompagnement rénové ajouterait des bassins de cette liste.
+TERRITOIRES = (
+    "Arrageois",
+    "Artois",
+    "Audomarois",
+    "Boulonnais",
+    "Calaisis",
+    "Hénin-Carvin",
+    "Lens-Liévin",
+    "Montreuillois",
+    "Ternois",
+)
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,24 @@ def _latest_figures(s: Session, bassin_id: int) -> tuple[FigureRow, ...]:
     ).all():
         latest[f.key] = FigureRow(f.key, f.label, f.value, f.unit, f.as_of)
     return tuple(latest.values())
+
+
+def parse_figure_value(text: str, what: str) -> float:
+    """Nombre écrit à la française (« 5 012 », « 57,5 ») ; message clair sinon."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ValidationError(
+            f"Valeur « {text} » invalide pour {what} : nombre attendu (par exemple 1 234 ou 56,5)."
+        ) from None
+
+
+def suggested_territories(ctx: AppContext) -> list[str]:
+    """Territoires du département qui ne sont pas encore des bassins (nom ou nom complet)."""
+    with ctx.store.session() as s:
+        known = [fold(f"{b.name} {b.full_name}") for b in s.exec(select(Bassin)).all()]
+    return [t for t in TERRITOIRES if not any(fold(t) in k for k in known)]
 
 
 def suggest_bassin_code(name: str, taken: set[str]) -> str:
