@@ -167,7 +167,9 @@ class ActionDialog(FormDialog):
         self._select_cible(action.cible_id)
         self.intitule.setText(action.custom_intitule or "")
         self.intitule.setPlaceholderText(
-            f"(par défaut : « {_elide(action.intitule, 90)} »)" if not action.custom_intitule else ""
+            f"(par défaut : « {_elide(action.intitule, 90)} »)"
+            if not action.custom_intitule
+            else ""
         )
         self.plan_actions.setPlainText(action.plan_actions)
         self.preexistantes.setPlainText(action.actions_preexistantes)
