@@ -7,6 +7,8 @@ avec elle et reviennent telles quelles quand on la restaure.
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, col, select
 
 from db.models import Axe, Cible, Roadmap
@@ -87,7 +89,7 @@ def _axe_title(title: str | None) -> str:
 
 def suggest_axe_code(title: str, taken: set[str]) -> str:
     """« Entrée en parcours » → EP, « Numérique » → NU ; un chiffre est ajouté si le code est pris."""
-    words = [w for w in fold(title).replace("-", " ").split() if len(w) >= 3 and w.isalpha()]
+    words = [w for w in re.findall(r"[a-z]+", fold(title)) if len(w) >= 3]
     words = [w for w in words if w not in _STOP_WORDS] or words
     if not words:
         base = "AX"
