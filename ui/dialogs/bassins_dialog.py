@@ -256,7 +256,9 @@ class AddBassinDialog(FormDialog):
         self.name.setEditable(True)
         self.name.addItems(svc.suggested_territories(ctx))
         self.name.setCurrentIndex(-1)
-        self.name.lineEdit().setPlaceholderText("Territoire du département (par exemple Arrageois)")
+        line = self.name.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("Territoire du département (par exemple Arrageois)")
         self.name.setAccessibleName("Nom du bassin")
         self.code = QLineEdit()
         self.code.setPlaceholderText("auto. (ARR…)")
