@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         side = QWidget()
         side.setObjectName("sidebar")
         side.setFixedWidth(self.nav.maximumWidth())
-        label = QLabel("FEUILLE DE &ROUTE")
+        label = QLabel("FEUILLE DE ROU&TE")
         label.setObjectName("sidebarLabel")
         self.roadmap_combo = QComboBox()
         self.roadmap_combo.setObjectName("roadmapSelector")
@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         self.roadmap_combo.blockSignals(False)
         name = self.roadmap_combo.currentText()
         self.setWindowTitle(f"{name} — {APP_TITLE}" if name else APP_TITLE)
+        self.roadmap_combo.setToolTip(
+            f"« {name} » : feuille de route affichée par toutes les pages (Alt+T pour changer)"
+        )
 
     def _roadmap_chosen(self, index: int) -> None:
         self.switch_roadmap(int(self.roadmap_combo.itemData(index)))
@@ -248,7 +251,7 @@ class MainWindow(QMainWindow):
         author_action.triggered.connect(self.change_author)
         edit_menu.addAction(author_action)
 
-        plan_menu = bar.addMenu("&Plan")
+        plan_menu = bar.addMenu("Pla&n")
         bassins_action = QAction("&Bassins…", self)
         bassins_action.setStatusTip("Ajouter, archiver un bassin ; choisir les actions concernées")
         bassins_action.triggered.connect(self.open_bassins)

@@ -29,6 +29,7 @@ from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_PILOTES, COL_TITLE, 
 from ui.pages.base import Page
 from ui.pages.roadmap_editing import PlanEditor
 from ui.settings import load_json, save_json
+from ui.style import MUTED
 from ui.widgets.action_detail import ActionDetailPanel, CellEdit
 from ui.widgets.filter_bar import FilterBar
 from ui.widgets.status_delegate import StatusDelegate
@@ -205,6 +206,10 @@ class RoadmapPage(Page):
         self.detail.show_action(action, self.plan.bassins, action_history(self.ctx, action.id))
         self.detail.editor_box.setEnabled(not action.hidden)
         if action.hidden:
+            why = "archivée" if action.archived else "dans une cible ou un axe archivé"
+            self.detail.title.setText(
+                self.detail.title.text() + f" <i style='color:{MUTED}'>({why})</i>"
+            )
             self.detail.editor_box.setToolTip("Action archivée : restaurez-la pour la modifier.")
         else:
             self.detail.editor_box.setToolTip("")
