@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, ActionPilote, Axe, Bassin, Cible, Roadmap
@@ -24,15 +26,10 @@ from roadmap_app.errors import ValidationError
 from roadmap_app.rules import status as status_rules
 from roadmap_app.rules.text import fold
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.editing import (
-    EditResult,
-    Operation,
-    check_length,
-    normalize_code,
-    now,
-    required_text,
-)
 from roadmap_app.services.plan import resolve_roadmap
+
+if TYPE_CHECKING:  # l'édition n'est chargée qu'à la création : la liste sert au démarrage
+    from roadmap_app.services.editing import EditResult
 
 NAME_MAX = 200
 
@@ -85,12 +82,12 @@ def list_roadmaps(ctx: AppContext, *, include_archived: bool = False) -> list[Ro
         ).all()
         names = {r.id: r.name for r in rows}
         default = next((r.id for r in rows if not r.archived), None)
+        axes, cibles, actions = _live_counts(s)
         out = []
         for r in rows:
             if r.archived and not include_archived:
                 continue
             assert r.id is not None
-            axes, cibles, actions = _live_structure(s, r.id)
             out.append(
                 RoadmapInfo(
                     id=r.id,
@@ -99,13 +96,36 @@ def list_roadmaps(ctx: AppContext, *, include_archived: bool = False) -> list[Ro
                     year=r.year,
                     parent=names.get(r.parent_id) if r.parent_id else None,
                     archived=r.archived,
-                    axes=len(axes),
-                    cibles=len(cibles),
-                    actions=len(actions),
+                    axes=axes.get(r.id, 0),
+                    cibles=cibles.get(r.id, 0),
+                    actions=actions.get(r.id, 0),
                     default=r.id == default,
                 )
             )
         return out
+
+
+def _live_counts(s: Session) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Nombre d'axes, de cibles et d'actions en cours (non archivés) par feuille de route."""
+    live_axe = col(Axe.archived).is_(False)
+    live_cible = col(Cible.archived).is_(False)
+    axes = s.exec(
+        select(Axe.roadmap_id, func.count()).where(live_axe).group_by(col(Axe.roadmap_id))
+    ).all()
+    cibles = s.exec(
+        select(Cible.roadmap_id, func.count())
+        .join(Axe, col(Axe.id) == col(Cible.axe_id))
+        .where(live_axe, live_cible)
+        .group_by(col(Cible.roadmap_id))
+    ).all()
+    actions = s.exec(
+        select(Action.roadmap_id, func.count())
+        .join(Cible, col(Cible.id) == col(Action.cible_id))
+        .join(Axe, col(Axe.id) == col(Cible.axe_id))
+        .where(live_axe, live_cible, col(Action.archived).is_(False))
+        .group_by(col(Action.roadmap_id))
+    ).all()
+    return dict(axes), dict(cibles), dict(actions)
 
 
 def _live_structure(s: Session, roadmap_id: int) -> tuple[list[Axe], list[Cible], list[Action]]:
@@ -190,6 +210,14 @@ def new_roadmap(
 
     Une seule opération : l'annuler archive la nouvelle feuille de route (rien n'est effacé).
     """
+    from roadmap_app.services.editing import (
+        Operation,
+        check_length,
+        normalize_code,
+        now,
+        required_text,
+    )
+
     with ctx.store.transaction() as s:
         op = Operation(s, ctx, author=author, source=origin)
         src = resolve_roadmap(s, source if source is not None else ctx.roadmap_id)
@@ -335,6 +363,8 @@ def archive_roadmap(
     record_undo: bool = True,
 ) -> EditResult:
     """Archive une feuille de route (elle n'est plus proposée ; rien n'est effacé) ou la restaure."""
+    from roadmap_app.services.editing import Operation
+
     with ctx.store.transaction() as s:
         op = Operation(s, ctx, author=author, source=source)
         rm = resolve_roadmap(s, roadmap)

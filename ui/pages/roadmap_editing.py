@@ -12,17 +12,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
 
 from roadmap_app.errors import StaleDataError, StoreError, UserError
-from roadmap_app.services import editing_actions as ea
-from roadmap_app.services import editing_structure as es
-from roadmap_app.services.editing import EditResult
-from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode
-from ui.dialogs.action_dialog import ActionDialog
-from ui.dialogs.base import FormDialog
-from ui.dialogs.structure_dialog import MoveDialog, StructureDialog
 from ui.style import icon
 
 if TYPE_CHECKING:
+    from roadmap_app.services.editing import EditResult
+    from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode
+    from ui.dialogs.base import FormDialog
     from ui.pages.roadmap_page import RoadmapPage
+
+# Les services d'édition et les boîtes de dialogue sont importés à la première utilisation :
+# ils ne ralentissent pas l'ouverture de l'application.
 
 TOOL_COLOR = "#344054"
 _NOUNS = {"action": "l'action", "cible": "la cible", "axe": "l'axe"}
@@ -208,6 +207,9 @@ class PlanEditor(QObject):
         return None
 
     def add_action(self) -> FormDialog | None:
+        from roadmap_app.services import editing_actions as ea
+        from ui.dialogs.action_dialog import ActionDialog
+
         if self.page.plan is None:
             return None
 
@@ -231,6 +233,9 @@ class PlanEditor(QObject):
         return int(item.id) if kind == "axe" else int(item.axe_id)
 
     def add_cible(self) -> FormDialog | None:
+        from roadmap_app.services import editing_structure as es
+        from ui.dialogs.structure_dialog import StructureDialog
+
         if self.page.plan is None:
             return None
 
@@ -249,6 +254,9 @@ class PlanEditor(QObject):
         )  # fmt: skip
 
     def add_axe(self) -> FormDialog | None:
+        from roadmap_app.services import editing_structure as es
+        from ui.dialogs.structure_dialog import StructureDialog
+
         if self.page.plan is None:
             return None
 
@@ -264,6 +272,11 @@ class PlanEditor(QObject):
 
     # -- modification -----------------------------------------------------------------------
     def edit_current(self) -> FormDialog | None:
+        from roadmap_app.services import editing_actions as ea
+        from roadmap_app.services import editing_structure as es
+        from ui.dialogs.action_dialog import ActionDialog
+        from ui.dialogs.structure_dialog import StructureDialog
+
         cur = self.current()
         if cur is None or cur[1].hidden or self.page.plan is None:
             return None
@@ -312,6 +325,9 @@ class PlanEditor(QObject):
     # -- déplacement ------------------------------------------------------------------------
     def _mover(self, kind: str, node_id: int, parent_id: int, before: int | None,
                version: int | None) -> Callable[[], EditResult]:  # fmt: skip
+        from roadmap_app.services import editing_actions as ea
+        from roadmap_app.services import editing_structure as es
+
         rm = self._roadmap()
         if kind == "action":
             return lambda: ea.move_action(
@@ -326,6 +342,8 @@ class PlanEditor(QObject):
         )
 
     def move_current(self) -> FormDialog | None:
+        from ui.dialogs.structure_dialog import MoveDialog
+
         cur = self.current()
         if cur is None or cur[1].hidden or self.page.plan is None:
             return None
@@ -374,6 +392,9 @@ class PlanEditor(QObject):
             self._set_archived(cur[0], cur[1], False)
 
     def _set_archived(self, kind: str, item: Any, archived: bool) -> None:
+        from roadmap_app.services import editing_actions as ea
+        from roadmap_app.services import editing_structure as es
+
         fn = {"action": ea.archive_action, "cible": es.archive_cible, "axe": es.archive_axe}[kind]
         rm = self._roadmap()
         self._direct(
