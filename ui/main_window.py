@@ -149,9 +149,22 @@ class MainWindow(QMainWindow):
 
     def switch_roadmap(self, roadmap_id: int | None) -> None:
         """Toutes les pages passent sur cette feuille de route."""
-        if self.current_page() is not None and self.current_page().has_unsaved_changes():  # type: ignore[union-attr]
-            if not self.current_page().save_pending():  # type: ignore[union-attr]
-                self.refresh_roadmaps()
+        dirty = [p for p in self.pages.values() if p.has_unsaved_changes()]
+        if dirty:
+            answer = QMessageBox.question(
+                self,
+                "Saisies non enregistrées",
+                "Certaines saisies ne sont pas enregistrées. "
+                "Les enregistrer avant de changer de feuille de route ?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save
+                and not all(p.save_pending() for p in dirty)
+            ):
+                self.refresh_roadmaps()  # le sélecteur revient sur la feuille en cours
                 return
         self.ctx.roadmap_id = roadmap_id
         self.refresh_roadmaps()

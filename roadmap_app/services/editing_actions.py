@@ -98,8 +98,7 @@ def _field_values(
     base: dict[str, Any] = {}
     for name in ("intitule", *TEXT_FIELDS, "echeance_label", "pilotes_label"):
         base[name] = getattr(current, name) if current is not None else ""
-    if current is not None:
-        base["intitule"] = current.intitule
+    base["intitule"] = current.intitule if current is not None else None
     values = dict(base)
     if f.intitule is not None:
         text = f.intitule.strip()

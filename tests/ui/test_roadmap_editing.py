@@ -316,3 +316,26 @@ def test_start_2025_from_2024_then_switch_between_them(window, qtbot):
     # annuler la création : la feuille 2025 est archivée et quitte le sélecteur
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.roadmap_combo.findText("Feuille de route 2025") == -1
+
+
+def test_switching_roadmap_with_unsaved_status_edits_asks_first(window, qtbot, dialogs, db_path):
+    from roadmap_app.services.roadmaps import new_roadmap
+
+    page = page_of(window)
+    new_roadmap(window.ctx, "Feuille de route 2025", source="2024", record_undo=False)
+    window.refresh_roadmaps()
+    window.switch_roadmap(None)
+    assert page.plan.roadmap.year == 2025
+    page.select_code("EP-3.1")
+    editor = page.detail.editor(page.plan.bassin("Lensois").id)
+    editor.status.setCurrentIndex(editor.status.findData("en_cours"))
+    assert page.has_unsaved_changes()
+    index = window.roadmap_combo.findText("Feuille de route 2024 – volet 3")
+    window.roadmap_combo.setCurrentIndex(index)
+    window.roadmap_combo.activated.emit(index)
+    assert dialogs[-1][:2] == ("question", "Saisies non enregistrées")
+    assert page.plan.roadmap.year == 2024  # réponse simulée : ne pas enregistrer
+    assert query(db_path, "SELECT ab.status FROM action_bassin ab JOIN action a ON a.id = ab.action_id "
+                          "WHERE a.code = 'EP-3.1' AND a.roadmap_id = 2 AND ab.bassin_id = 3") == [
+        ("a_lancer",)
+    ]  # fmt: skip
