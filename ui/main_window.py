@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -16,12 +17,14 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from roadmap_app import __version__
 from roadmap_app.errors import UserError
 from roadmap_app.services.context import AppContext
+from roadmap_app.services.roadmaps import list_roadmaps
 from roadmap_app.services.status import redo_last, undo_last
 from roadmap_app.settings import set_author_name
 from ui.pages import PAGES, PageSpec
@@ -29,12 +32,15 @@ from ui.pages.base import Page
 from ui.settings import ui_settings
 from ui.style import icon
 
+APP_TITLE = "Feuille de route volet 3 — Pas-de-Calais"
+
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Feuille de route volet 3 — Pas-de-Calais")
+        self.dialog: QWidget | None = None
+        self.setWindowTitle(APP_TITLE)
         self.resize(1400, 860)
         self.pages: dict[str, Page] = {}
         self.specs: list[PageSpec] = list(PAGES)
@@ -54,12 +60,13 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.nav)
+        row.addWidget(self._sidebar())
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._show_row)
 
         self._build_menus()
+        self.refresh_roadmaps()
         self.store_label = QLabel()
         self.store_label.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.store_label)
@@ -77,6 +84,133 @@ class MainWindow(QMainWindow):
         start = str(self.settings.value("main/page", self.specs[0].key))
         keys = [s.key for s in self.specs]
         self.nav.setCurrentRow(keys.index(start) if start in keys else 0)
+
+    # -- feuille de route de travail --------------------------------------------------
+    def _sidebar(self) -> QWidget:
+        """Colonne de gauche : choix de la feuille de route, puis la navigation entre pages."""
+        side = QWidget()
+        side.setObjectName("sidebar")
+        side.setFixedWidth(self.nav.maximumWidth())
+        label = QLabel("FEUILLE DE ROU&TE")
+        label.setObjectName("sidebarLabel")
+        self.roadmap_combo = QComboBox()
+        self.roadmap_combo.setObjectName("roadmapSelector")
+        self.roadmap_combo.setToolTip(
+            "Feuille de route affichée par toutes les pages (par défaut : la plus récente)"
+        )
+        self.roadmap_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.roadmap_combo.setMinimumContentsLength(12)
+        self.roadmap_combo.view().setMinimumWidth(320)
+        label.setBuddy(self.roadmap_combo)
+        self.roadmap_combo.activated.connect(self._roadmap_chosen)
+        lay = QVBoxLayout(side)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        head = QVBoxLayout()
+        head.setContentsMargins(12, 12, 12, 8)
+        head.setSpacing(4)
+        head.addWidget(label)
+        head.addWidget(self.roadmap_combo)
+        lay.addLayout(head)
+        lay.addWidget(self.nav, 1)
+        return side
+
+    def refresh_roadmaps(self) -> None:
+        """Remplit le sélecteur ; si la feuille choisie a disparu (archivée), revient à la plus récente."""
+        roadmaps = list_roadmaps(self.ctx)
+        ids = [r.id for r in roadmaps]
+        if self.ctx.roadmap_id is not None and self.ctx.roadmap_id not in ids:
+            self.ctx.roadmap_id = None
+        current = self.ctx.roadmap_id
+        if current is None:
+            current = next((r.id for r in roadmaps if r.default), None)
+        self.roadmap_combo.blockSignals(True)
+        self.roadmap_combo.clear()
+        for r in roadmaps:
+            self.roadmap_combo.addItem(r.name, r.id)
+            self.roadmap_combo.setItemData(
+                self.roadmap_combo.count() - 1,
+                f"{r.name} ({r.year}) — {r.actions} actions"
+                + (f", reprise de « {r.parent} »" if r.parent else ""),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.roadmap_combo.setCurrentIndex(max(self.roadmap_combo.findData(current), 0))
+        self.roadmap_combo.blockSignals(False)
+        name = self.roadmap_combo.currentText()
+        self.setWindowTitle(f"{name} — {APP_TITLE}" if name else APP_TITLE)
+        self.roadmap_combo.setToolTip(
+            f"« {name} » : feuille de route affichée par toutes les pages (Alt+T pour changer)"
+        )
+
+    def _roadmap_chosen(self, index: int) -> None:
+        self.switch_roadmap(int(self.roadmap_combo.itemData(index)))
+
+    def switch_roadmap(self, roadmap_id: int | None) -> None:
+        """Toutes les pages passent sur cette feuille de route."""
+        dirty = [p for p in self.pages.values() if p.has_unsaved_changes()]
+        if dirty:
+            answer = QMessageBox.question(
+                self,
+                "Saisies non enregistrées",
+                "Certaines saisies ne sont pas enregistrées. "
+                "Les enregistrer avant de changer de feuille de route ?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save
+                and not all(p.save_pending() for p in dirty)
+            ):
+                self.refresh_roadmaps()  # le sélecteur revient sur la feuille en cours
+                return
+        self.ctx.roadmap_id = roadmap_id
+        self.refresh_roadmaps()
+        self.refresh_pages()
+        self.show_message(f"Feuille de route : {self.roadmap_combo.currentText()}")
+
+    def refresh_pages(self) -> None:
+        for page in self.pages.values():
+            page.refresh()
+
+    def _current_plan(self) -> Any:
+        from roadmap_app.services.plan import load_plan
+
+        return load_plan(self.ctx)
+
+    def open_bassins(self) -> QWidget:
+        from ui.dialogs.bassins_dialog import BassinsDialog
+
+        dialog = BassinsDialog(self.ctx, self._current_plan(), self)
+        dialog.changed.connect(self._plan_changed)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _plan_changed(self, message: str) -> None:
+        self.refresh_roadmaps()
+        self.refresh_pages()
+        self.show_message(message, 6000)
+
+    def open_new_roadmap(self) -> QWidget:
+        from roadmap_app.services.roadmaps import new_roadmap
+        from ui.dialogs.roadmap_dialog import NewRoadmapDialog
+
+        def submit(d: Any) -> str | None:
+            try:
+                created = new_roadmap(self.ctx, **d.values())
+            except UserError as err:
+                return str(err)
+            self.ctx.roadmap_id = created.roadmap_id
+            self._plan_changed(created.result.label)
+            return None
+
+        dialog = NewRoadmapDialog(self.ctx, self.ctx.roadmap_id, submit, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- pages ------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -130,6 +264,23 @@ class MainWindow(QMainWindow):
         author_action.triggered.connect(self.change_author)
         edit_menu.addAction(author_action)
 
+        plan_menu = bar.addMenu("Pla&n")
+        bassins_action = QAction("&Bassins…", self)
+        bassins_action.setStatusTip("Ajouter, archiver un bassin ; choisir les actions concernées")
+        bassins_action.triggered.connect(self.open_bassins)
+        new_roadmap_action = QAction("&Nouvelle feuille de route…", self)
+        new_roadmap_action.setStatusTip(
+            "Démarrer une feuille de route à partir d'une autre (actions non réalisées reprises)"
+        )
+        new_roadmap_action.triggered.connect(self.open_new_roadmap)
+        choose_action = QAction("&Choisir la feuille de route", self)
+        choose_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        choose_action.triggered.connect(self._focus_roadmap_selector)
+        plan_menu.addAction(choose_action)
+        plan_menu.addAction(new_roadmap_action)
+        plan_menu.addSeparator()
+        plan_menu.addAction(bassins_action)
+
         view_menu = bar.addMenu("&Affichage")
         for i, spec in enumerate(self.specs):
             act = QAction(spec.title, self)
@@ -166,9 +317,13 @@ class MainWindow(QMainWindow):
         except UserError as err:
             QMessageBox.warning(self, "Impossible", str(err))
             return
-        for page in self.pages.values():
-            page.refresh()
+        self.refresh_roadmaps()
+        self.refresh_pages()
         self.show_message(f"{verb} : {label}")
+
+    def _focus_roadmap_selector(self) -> None:
+        self.roadmap_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.roadmap_combo.showPopup()
 
     def change_author(self) -> None:
         name, ok = QInputDialog.getText(

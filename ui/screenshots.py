@@ -99,8 +99,58 @@ SCENES: dict[str, Callable[[Any], None]] = {
 EXTRAS: dict[str, Callable[[Any], Any]] = {"revue-atelier": _review}
 
 
+def _edit_action(window: Any) -> Any:
+    page = window.show_page("roadmap")
+    page.filters.clear()
+    page.select_code("EP-2.2")
+    return page.editor.edit_current()
+
+
+def _move_action(window: Any) -> Any:
+    page = window.show_page("roadmap")
+    page.filters.clear()
+    page.select_code("AI-3.2")
+    return page.editor.move_current()
+
+
+def _new_cible(window: Any) -> Any:
+    page = window.show_page("roadmap")
+    page.filters.clear()
+    page.select_code("ME-2.1")
+    return page.editor.add_cible()
+
+
+def _bassins(window: Any) -> Any:
+    return window.open_bassins()
+
+
+def _add_bassin(window: Any) -> Any:
+    dialog = window.open_bassins()
+    child = dialog.add_bassin()
+    child.name.setCurrentText("Arrageois")
+    return child
+
+
+def _new_roadmap(window: Any) -> Any:
+    return window.open_new_roadmap()
+
+
+#: Boîtes de dialogue capturées après les pages (nom du fichier → ouverture de la boîte).
+DIALOG_SCENES: dict[str, Callable[[Any], Any]] = {
+    "dialog_action": _edit_action,
+    "dialog_move": _move_action,
+    "dialog_cible": _new_cible,
+    "dialog_bassins": _bassins,
+    "dialog_add_bassin": _add_bassin,
+    "dialog_new_roadmap": _new_roadmap,
+}
+
+
 def capture(
-    out_dir: Path, db: str | None = None, size: tuple[int, int] = (1600, 950)
+    out_dir: Path,
+    db: str | None = None,
+    size: tuple[int, int] = (1600, 950),
+    dialogs: bool = False,
 ) -> list[Path]:
     from roadmap_app.services.context import open_context
     from ui.app import make_application
@@ -134,6 +184,18 @@ def capture(
             widget.grab().save(str(path))
             saved.append(path)
             widget.close()
+        if dialogs:
+            for name, open_dialog in DIALOG_SCENES.items():
+                dialog = open_dialog(window)
+                for _ in range(3):
+                    app.processEvents()
+                path = out_dir / f"{name}.png"
+                dialog.grab().save(str(path))
+                saved.append(path)
+                for w in app.topLevelWidgets():
+                    if w is not window and w.isVisible():
+                        w.close()
+                app.processEvents()
         window.close()
         ctx.close()
     return saved
@@ -143,8 +205,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Captures d'écran des pages")
     parser.add_argument("out", type=Path)
     parser.add_argument("--db")
+    parser.add_argument(
+        "--dialogs", action="store_true", help="capturer aussi les boîtes de dialogue d'édition"
+    )
     args = parser.parse_args()
-    for p in capture(args.out, args.db):
+    for p in capture(args.out, args.db, dialogs=args.dialogs):
         print(p)
 
 

@@ -126,7 +126,11 @@ class ActionPilote(SQLModel, table=True):
 
 
 class ActionBassin(SQLModel, table=True):
-    """L'action s'applique à ce bassin ; porte le statut, l'avancement et la note datée."""
+    """L'action s'applique à ce bassin ; porte le statut, l'avancement et la note datée.
+
+    ``archived`` : l'action ne s'applique plus à ce bassin (« non applicable »). La ligne est
+    gardée avec son statut et son historique ; la rendre de nouveau applicable la retrouve telle quelle.
+    """
 
     __tablename__ = "action_bassin"
     __table_args__ = (
@@ -150,4 +154,5 @@ class ActionBassin(SQLModel, table=True):
     note_date: date | None = None
     updated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     updated_by: str = Field(default="", max_length=100)
+    archived: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     version: int = 1

@@ -1,4 +1,4 @@
-"""``roadmap-app actions list|set``."""
+"""``roadmap-app actions list|set`` (et ``add|edit|move|archive``, voir ``plan_edit``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from roadmap_app.services.status import UNSET, update_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("actions", help="lister et mettre à jour les actions de la feuille de route")
+    p = sub.add_parser(
+        "actions", help="lister, ajouter, modifier, déplacer et archiver les actions"
+    )
     asub = p.add_subparsers(dest="actions_cmd", metavar="COMMANDE", required=True)
 
     ls = asub.add_parser("list", help="une ligne par action et par bassin")
@@ -42,6 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     st.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
     st.set_defaults(handler=cmd_set)
+
+    from roadmap_app.cli import plan_edit
+
+    plan_edit.register(asub)
 
 
 def list_rows(ctx: AppContext, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from roadmap_app.cli import actions, dbcmd, export, snapshot, workshop
+    from roadmap_app.cli import actions, bassins, dbcmd, export, roadmaps, snapshot, workshop
 
     parser = FrenchArgumentParser(
         prog="roadmap-app",
@@ -27,12 +27,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CHEMIN|URL",
         help="base à utiliser : fichier SQLite ou URL SQLAlchemy (par défaut : la base du dossier utilisateur)",
     )
+    parser.add_argument(
+        "--roadmap",
+        dest="global_roadmap",
+        metavar="NOM",
+        help="feuille de route sur laquelle travailler (code, nom ou année ; par défaut la plus récente)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
     actions.register(sub)
     dbcmd.register(sub)
     snapshot.register(sub)
     export.register(sub)
     workshop.register(sub)
+    bassins.register(sub)
+    roadmaps.register(sub)
     gui = sub.add_parser("gui", help="ouvrir l'application graphique (par défaut)")
     gui.set_defaults(handler=None)
     return parser
@@ -54,6 +62,10 @@ def main(argv: list[str]) -> int:
         print(f"Erreur : {err}", file=sys.stderr)
         return EXIT_ERROR
     try:
+        if args.global_roadmap:
+            from roadmap_app.services.roadmaps import use_roadmap
+
+            use_roadmap(ctx, args.global_roadmap)
         return handler(ctx, args)
     except BrokenPipeError:  # sortie coupée (« | head ») : pas une erreur
         import os

@@ -23,6 +23,8 @@ class AppContext:
     author: str
     prepared: PrepareResult = field(default_factory=PrepareResult)
     undo: UndoManager = field(default_factory=UndoManager)
+    #: Feuille de route choisie (id) ; ``None`` : la plus récente (année la plus haute, puis id).
+    roadmap_id: int | None = None
 
     def today(self) -> date:
         return clock.today()

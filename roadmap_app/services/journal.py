@@ -8,13 +8,53 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.models import JOURNALED_MODELS, JournalEntry
 from db.types import utcnow
 from roadmap_app.errors import UndoConflictError, UserError
-from roadmap_app.services.codec import decode_for_column, encode
+from roadmap_app.services.codec import decode, decode_for_column, encode
 from roadmap_app.services.context import AppContext
+from roadmap_app.services.links import VIRTUAL_FIELDS, read_virtual, write_virtual
+
+#: Libellés français des champs journalisés (messages d'annulation, historique).
+FIELD_LABELS: dict[str, str] = {
+    "status": "statut",
+    "progress": "avancement",
+    "note": "note",
+    "note_date": "date de la note",
+    "archived": "archivage",
+    "code": "code",
+    "title": "titre",
+    "name": "nom",
+    "intitule": "intitulé",
+    "actions_preexistantes": "actions pré-existantes",
+    "plan_actions": "plan d'actions",
+    "indicateurs_tdb": "indicateurs TDB national",
+    "indicateurs_autres": "autres indicateurs",
+    "echeance_label": "échéance",
+    "echeance_date": "début de l'échéance",
+    "echeance_fin": "fin de l'échéance",
+    "echeance_precision": "précision de l'échéance",
+    "echeance_flag": "signalement de l'échéance",
+    "pilotes_label": "pilotes",
+    "organisations": "organisations pilotes",
+    "commentaires": "commentaires",
+    "cible_id": "cible",
+    "axe_id": "axe",
+    "position": "position",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is True:
+        return "oui"
+    if value is False:
+        return "non"
+    if value is None or value == "":
+        return "vide"
+    return f"« {value} »"
 
 
 @dataclass(frozen=True)
@@ -84,9 +124,7 @@ def record(
     return op
 
 
-def _line(e: JournalEntry) -> JournalLine:
-    from roadmap_app.services.codec import decode
-
+def to_line(e: JournalEntry) -> JournalLine:
     assert e.id is not None
     return JournalLine(
         id=e.id,
@@ -118,7 +156,7 @@ def history(
             .order_by(col(JournalEntry.id).desc())
             .limit(limit)
         ).all()
-        return [_line(e) for e in rows]
+        return [to_line(e) for e in rows]
 
 
 def operation(ctx: AppContext, operation_id: str) -> list[JournalLine]:
@@ -128,7 +166,7 @@ def operation(ctx: AppContext, operation_id: str) -> list[JournalLine]:
             .where(JournalEntry.operation_id == operation_id)
             .order_by(col(JournalEntry.id))
         ).all()
-        return [_line(e) for e in rows]
+        return [to_line(e) for e in rows]
 
 
 def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annulation") -> str:
@@ -137,6 +175,16 @@ def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annul
     Tout ou rien : si un seul champ a changé depuis, l'annulation est refusée et rien n'est écrit.
     Renvoie l'identifiant de l'opération d'annulation (elle-même annulable).
     """
+    try:
+        return _revert(ctx, operation_id, source)
+    except IntegrityError as err:
+        raise UndoConflictError(
+            "Annulation impossible : elle redonnerait un code déjà utilisé depuis par un autre "
+            "élément. Rien n'a été changé."
+        ) from err
+
+
+def _revert(ctx: AppContext, operation_id: str, source: str) -> str:
     with ctx.store.transaction() as s:
         entries = s.exec(
             select(JournalEntry)
@@ -153,8 +201,11 @@ def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annul
             model = JOURNALED_MODELS.get(e.entity)
             if model is None:
                 raise UserError(f"Cette opération ({label}) ne peut pas être annulée.")
-            old = decode_for_column(model, e.field, e.old_value)
-            new = decode_for_column(model, e.field, e.new_value)
+            if (e.entity, e.field) in VIRTUAL_FIELDS:
+                old, new = decode(e.old_value), decode(e.new_value)
+            else:
+                old = decode_for_column(model, e.field, e.old_value)
+                new = decode_for_column(model, e.field, e.new_value)
             per_row.setdefault((e.entity, e.entity_id), {})[e.field] = (old, new, e.entity_label)
         for (entity, entity_id), fields in per_row.items():
             model = JOURNALED_MODELS[entity]
@@ -164,13 +215,22 @@ def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annul
                     f"Annulation impossible : « {label} » porte sur une donnée supprimée."
                 )
             for field, (_old, new, elabel) in fields.items():
-                current = getattr(row, field)
+                if (entity, field) in VIRTUAL_FIELDS:
+                    current = read_virtual(s, entity, entity_id, field)
+                else:
+                    current = getattr(row, field)
                 if current != new:
                     raise UndoConflictError(
-                        f"Annulation impossible : {elabel} – « {field} » a été modifié depuis "
-                        f"(valeur actuelle : {current!r}). Rien n'a été changé."
+                        f"Annulation impossible : {elabel} – « {FIELD_LABELS.get(field, field)} » "
+                        f"a été modifié depuis (valeur actuelle : {_shown(current)}). "
+                        "Rien n'a été changé."
                     )
-            values = {f: old for f, (old, _new, _l) in fields.items()}
+            values = {
+                f: old for f, (old, _new, _l) in fields.items() if (entity, f) not in VIRTUAL_FIELDS
+            }
+            for f, (old, _new, _l) in fields.items():
+                if (entity, f) in VIRTUAL_FIELDS:
+                    write_virtual(s, entity, entity_id, f, old)
             if hasattr(model, "version"):
                 version = row.version
                 values["version"] = version + 1

@@ -103,6 +103,9 @@ class ActionRow:
     version: int
     statuses: dict[int, StatusCell] = field(default_factory=dict)
     search_text: str = ""
+    archived: bool = False  # l'action elle-même est archivée (vue « archives »)
+    hidden: bool = False  # archivée, ou sa cible ou son axe l'est : hors des vues de travail
+    carried_from_id: int | None = None
 
     def cells(self, bassin_ids: frozenset[int] | None = None) -> list[StatusCell]:
         if bassin_ids is None:
@@ -125,6 +128,9 @@ class CibleNode:
     title: str
     axe_id: int
     actions: list[ActionRow] = field(default_factory=list)
+    archived: bool = False  # la cible elle-même
+    hidden: bool = False  # archivée, ou son axe l'est
+    version: int = 1
 
     def progress(self, bassin_ids: frozenset[int] | None = None) -> float | None:
         return _mean_progress(self.actions, bassin_ids)
@@ -136,6 +142,12 @@ class AxeNode:
     code: str
     title: str
     cibles: list[CibleNode] = field(default_factory=list)
+    archived: bool = False
+    version: int = 1
+
+    @property
+    def hidden(self) -> bool:
+        return self.archived
 
     def actions(self) -> Iterator[ActionRow]:
         for c in self.cibles:
@@ -165,6 +177,10 @@ class PlanView:
         for axe in self.axes:
             yield from axe.actions()
 
+    def active_actions(self) -> Iterator[ActionRow]:
+        """Les actions de travail (hors archives, même quand la vue les montre)."""
+        return (a for a in self.actions() if not a.hidden)
+
     def action(self, code: str) -> ActionRow:
         for a in self.actions():
             if a.code == code:
@@ -193,7 +209,7 @@ def find_bassin(bassins: list[BassinRef], key: str | int) -> BassinRef:
 
 
 def resolve_roadmap(session: Session, roadmap: str | int | None = None) -> Roadmap:
-    """La feuille de route demandée (code, nom ou id), par défaut la plus récente non archivée."""
+    """La feuille de route demandée (code, nom, année ou id), par défaut la plus récente non archivée."""
     if roadmap is None:
         found = session.exec(
             select(Roadmap)
@@ -209,9 +225,13 @@ def resolve_roadmap(session: Session, roadmap: str | int | None = None) -> Roadm
             return by_id
     else:
         key = fold(roadmap.strip())
-        for r in session.exec(select(Roadmap)).all():
+        every = session.exec(select(Roadmap).order_by(col(Roadmap.id))).all()
+        for r in every:
             if key in (fold(r.code), fold(r.name)):
                 return r
+        same_year = [r for r in every if str(r.year) == key and not r.archived]
+        if len(same_year) == 1:
+            return same_year[0]
     raise NotFoundError(f"Feuille de route « {roadmap} » inconnue.")
 
 
@@ -235,12 +255,21 @@ def is_overdue(status: str, end: date | None, today: date) -> bool:
 
 
 def load_plan(
-    ctx: AppContext, roadmap: str | int | None = None, *, only_actions: set[int] | None = None
+    ctx: AppContext,
+    roadmap: str | int | None = None,
+    *,
+    only_actions: set[int] | None = None,
+    include_archived: bool = False,
 ) -> PlanView:
-    """Le plan de la feuille de route (par défaut la plus récente) ; ``only_actions`` restreint aux actions données."""
+    """Le plan de la feuille de route demandée, sinon celle choisie dans le contexte
+    (``ctx.roadmap_id``), sinon la plus récente.
+
+    ``only_actions`` restreint aux actions données ; ``include_archived`` ajoute les axes, cibles
+    et actions archivés (marqués ``archived``), pour la vue « archives ».
+    """
     today = ctx.today()
     with ctx.store.session() as s:
-        rm = resolve_roadmap(s, roadmap)
+        rm = resolve_roadmap(s, roadmap if roadmap is not None else ctx.roadmap_id)
         assert rm.id is not None
         bassins = [
             BassinRef(b.id, b.code, b.name)  # type: ignore[arg-type]
@@ -257,21 +286,34 @@ def load_plan(
         ]
         org_code = {o.id: o.code for o in orgs}
 
+        live_axe = [] if include_archived else [col(Axe.archived).is_(False)]
+        live_cible = [] if include_archived else [col(Cible.archived).is_(False)]
+        live_action = [] if include_archived else [col(Action.archived).is_(False)]
         axes: dict[int, AxeNode] = {}
-        for a_id, a_code, a_title in s.execute(
-            select(Axe.id, Axe.code, Axe.title)
-            .where(Axe.roadmap_id == rm.id, col(Axe.archived).is_(False))
+        for a_id, a_code, a_title, a_archived, a_version in s.execute(
+            sa_select(Axe.id, Axe.code, Axe.title, Axe.archived, Axe.version)  # type: ignore[call-overload]
+            .where(Axe.roadmap_id == rm.id, *live_axe)
             .order_by(col(Axe.position), col(Axe.id))
         ).all():
-            axes[a_id] = AxeNode(a_id, a_code, a_title)
+            axes[a_id] = AxeNode(a_id, a_code, a_title, archived=a_archived, version=a_version)
         cibles: dict[int, CibleNode] = {}
-        for c_id, c_code, c_title, c_axe in s.execute(
-            select(Cible.id, Cible.code, Cible.title, Cible.axe_id)
-            .where(Cible.roadmap_id == rm.id, col(Cible.archived).is_(False))
+        for c_id, c_code, c_title, c_axe, c_archived, c_version in s.execute(
+            sa_select(  # type: ignore[call-overload]
+                Cible.id, Cible.code, Cible.title, Cible.axe_id, Cible.archived, Cible.version
+            )
+            .where(Cible.roadmap_id == rm.id, *live_cible)
             .order_by(col(Cible.position), col(Cible.id))
         ).all():
             if c_axe in axes:
-                node = CibleNode(c_id, c_code, c_title, c_axe)
+                node = CibleNode(
+                    c_id,
+                    c_code,
+                    c_title,
+                    c_axe,
+                    archived=c_archived,
+                    hidden=c_archived or axes[c_axe].archived,
+                    version=c_version,
+                )
                 cibles[c_id] = node
                 axes[c_axe].cibles.append(node)
 
@@ -306,10 +348,12 @@ def load_plan(
             Action.source,
             Action.transcription_note,
             Action.version,
+            Action.archived,
+            Action.carried_from_id,
         ]
         for r in s.execute(
             sa_select(*action_columns)
-            .where(col(Action.roadmap_id) == rm.id, col(Action.archived).is_(False), *only_clause)
+            .where(col(Action.roadmap_id) == rm.id, *live_action, *only_clause)
             .order_by(col(Action.position), col(Action.id))
         ).all():
             cible = cibles.get(r.cible_id)
@@ -352,6 +396,9 @@ def load_plan(
                 source=r.source,
                 transcription_note=r.transcription_note,
                 version=r.version,
+                archived=r.archived,
+                hidden=r.archived or cible.hidden,
+                carried_from_id=r.carried_from_id,
             )
             row.search_text = fold(
                 " ".join(
@@ -389,7 +436,12 @@ def load_plan(
         for r in s.execute(
             sa_select(*status_columns)
             .join(Action, col(Action.id) == col(ActionBassin.action_id))
-            .where(col(Action.roadmap_id) == rm.id, col(Action.archived).is_(False), *only_clause)
+            .where(
+                col(Action.roadmap_id) == rm.id,
+                col(ActionBassin.archived).is_(False),
+                *live_action,
+                *only_clause,
+            )
         ).all():
             target = actions.get(r.action_id)
             if target is None or r.bassin_id not in bassin_ids:
@@ -418,14 +470,14 @@ def load_plan(
         )
 
 
-def load_action(ctx: AppContext, action_id: int) -> ActionRow:
+def load_action(ctx: AppContext, action_id: int, *, include_archived: bool = False) -> ActionRow:
     """Relit une action (après modification) sans recharger tout le plan."""
     with ctx.store.session() as s:
         action = s.get(Action, action_id)
         if action is None:
             raise NotFoundError("Action introuvable (supprimée ?).")
         roadmap_id = action.roadmap_id
-    view = load_plan(ctx, roadmap_id, only_actions={action_id})
+    view = load_plan(ctx, roadmap_id, only_actions={action_id}, include_archived=include_archived)
     for row in view.actions():
         if row.id == action_id:
             return row

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from db.errors import StaleDataError
-from db.models import Action, ActionBassin, Bassin
+from db.models import Action, ActionBassin, Axe, Bassin, Cible
 from db.types import utcnow
 from roadmap_app.errors import NotFoundError, ValidationError
 from roadmap_app.rules import status as status_rules
@@ -120,12 +120,16 @@ def update_statuses(
     field_changes: list[journal.FieldChange] = []
     described: list[str] = []
     with ctx.store.transaction() as s:
-        rm = resolve_roadmap(s, roadmap)
+        rm = resolve_roadmap(s, roadmap if roadmap is not None else ctx.roadmap_id)
         action = s.exec(
             select(Action).where(Action.roadmap_id == rm.id, Action.code == code.strip())
         ).first()
-        if action is None or action.archived:
+        if action is None:
             raise NotFoundError(f"Action « {code} » inconnue dans « {rm.name} ».")
+        if action.archived or _in_archived_group(s, action):
+            raise ValidationError(
+                f"L'action {action.code} est archivée : restaurez-la avant de modifier son statut."
+            )
         for ch, new_status, new_progress in parsed:
             b = _find_bassin(s, ch.bassin)
             cell = s.exec(
@@ -133,7 +137,7 @@ def update_statuses(
                     ActionBassin.action_id == action.id, ActionBassin.bassin_id == b.id
                 )
             ).first()
-            if cell is None:
+            if cell is None or cell.archived:
                 raise ValidationError(
                     f"L'action {action.code} ne s'applique pas au bassin {b.name}."
                 )
@@ -181,6 +185,11 @@ def update_statuses(
     if record_undo:
         ctx.undo.push(op, op_label)
     return StatusUpdate(op, op_label, tuple(sorted({c.field for c in field_changes})))
+
+
+def _in_archived_group(s, action: Action) -> bool:  # type: ignore[no-untyped-def]
+    cible = s.get(Cible, action.cible_id)
+    return cible is None or cible.archived or s.get(Axe, cible.axe_id).archived
 
 
 def _when(cell: ActionBassin) -> str:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont
 
 from roadmap_app.rules import status as status_rules
 from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode, PlanView
-from ui.style import DANGER, status_icon
+from ui.style import DANGER, MUTED, status_icon
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -23,6 +31,8 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 6
 
 COL_CODE, COL_TITLE, COL_ECHEANCE, COL_PILOTES = range(4)
 FIXED_HEADERS = ("Code", "Intitulé", "Échéance", "Pilotes")
+MIME_TYPE = "application/x-roadmap-app-plan-node"
+ARCHIVED_SUFFIX = {"axe": " (archivé)", "cible": " (archivée)", "action": " (archivée)"}
 
 
 @dataclass
@@ -35,7 +45,14 @@ class _Node:
 
 
 class PlanTreeModel(QAbstractItemModel):
-    """Arbre en lecture ; les modifications passent par les services puis ``update_action``."""
+    """Arbre en lecture ; les modifications passent par les services puis ``update_action``.
+
+    Glisser-déposer : le modèle ne déplace rien lui-même ; il émet ``move_requested(kind, id,
+    parent_id, before_id)`` (``before_id`` : ``None`` pour « à la fin ») et la page appelle le
+    service, puis recharge le plan.
+    """
+
+    move_requested = Signal(str, int, int, object)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -47,6 +64,8 @@ class PlanTreeModel(QAbstractItemModel):
         self._scope: frozenset[int] | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     # -- chargement ---------------------------------------------------------------
     def set_plan(self, plan: PlanView) -> None:
@@ -132,6 +151,13 @@ class PlanTreeModel(QAbstractItemModel):
             return None
         return self._nodes[index.internalId()]
 
+    def node_index(self, kind: str, node_id: int) -> QModelIndex:
+        """Index (colonne 0) de l'axe, de la cible ou de l'action d'identifiant donné."""
+        for nid, n in enumerate(self._nodes):
+            if n.kind == kind and n.payload.id == node_id:
+                return self.createIndex(n.row, 0, nid)
+        return QModelIndex()
+
     # -- structure ----------------------------------------------------------------
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if parent.isValid():
@@ -203,7 +229,8 @@ class PlanTreeModel(QAbstractItemModel):
             if col == COL_CODE:
                 return item.code
             if col == COL_TITLE:
-                return item.title.replace("\n", " ")
+                suffix = ARCHIVED_SUFFIX[node.kind] if item.archived else ""
+                return item.title.replace("\n", " ") + suffix
             if col == COL_ECHEANCE and role == Qt.ItemDataRole.DisplayRole:
                 late = self._late_count(node)
                 return f"{late} en retard" if late else ""
@@ -215,6 +242,10 @@ class PlanTreeModel(QAbstractItemModel):
             return None
         if role == PROGRESS_ROLE and (bassin is not None or col == self.progress_column):
             return item.progress(self._cell_scope(bassin))
+        if item.hidden and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(MUTED)
+        if item.hidden and role == Qt.ItemDataRole.FontRole:
+            return self._italic
         if role == Qt.ItemDataRole.FontRole and (
             node.kind == "axe" or col in (COL_CODE, COL_TITLE)
         ):
@@ -241,11 +272,15 @@ class PlanTreeModel(QAbstractItemModel):
     def _action_data(self, a: ActionRow, col: int, role: int) -> Any:
         bassin = self.bassin_at(col)
         cell = a.statuses.get(bassin.id) if bassin is not None else None
+        if a.hidden and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(MUTED)
+        if a.hidden and role == Qt.ItemDataRole.FontRole:
+            return self._italic
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_CODE:
                 return a.code
             if col == COL_TITLE:
-                return a.intitule
+                return a.intitule + (ARCHIVED_SUFFIX["action"] if a.archived else "")
             if col == COL_ECHEANCE:
                 late = " · en retard" if a.overdue(self._scope) else ""
                 return (a.echeance.label or "—") + late
@@ -329,5 +364,78 @@ class PlanTreeModel(QAbstractItemModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return Qt.ItemFlag.ItemIsDropEnabled
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not self._nodes[index.internalId()].payload.hidden:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    # -- glisser-déposer ------------------------------------------------------------
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Any) -> QMimeData:
+        data = QMimeData()
+        nodes = {i.internalId() for i in indexes if i.isValid()}
+        if len(nodes) == 1:
+            node = self._nodes[nodes.pop()]
+            payload = {"kind": node.kind, "id": node.payload.id}
+            data.setData(MIME_TYPE, json.dumps(payload).encode("utf-8"))
+        return data
+
+    def _dragged(self, data: QMimeData) -> tuple[str, int] | None:
+        if data is None or not data.hasFormat(MIME_TYPE):
+            return None
+        try:
+            payload = json.loads(bytes(data.data(MIME_TYPE).data()).decode("utf-8"))
+            return str(payload["kind"]), int(payload["id"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def drop_target(self, kind: str, row: int, parent: Index) -> tuple[int, int | None] | None:
+        """(id du parent d'arrivée, id de l'élément avant lequel placer ou ``None``) pour un
+        élément de type ``kind`` lâché à ``row`` sous ``parent`` ; ``None`` si interdit.
+        Lâché sur un élément de même type : placé avant lui."""
+        target = self.node_at(parent)
+        if target is not None and target.payload.hidden:
+            return None
+        container = {"action": "cible", "cible": "axe", "axe": None}[kind]
+        if target is not None and target.kind == kind and row == -1:
+            parent_node = self._nodes[target.parent] if target.parent != -1 else None
+            return (parent_node.payload.id if parent_node else 0), target.payload.id
+        if (target.kind if target is not None else None) != container:
+            return None
+        children = target.children if target is not None else self._roots
+        live = [c for c in children if not self._nodes[c].payload.hidden]
+        before = None
+        if 0 <= row < len(children):
+            following = [c for c in children[row:] if c in live]
+            before = self._nodes[following[0]].payload.id if following else None
+        return (target.payload.id if target is not None else 0), before
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        dragged = self._dragged(data)
+        return dragged is not None and self.drop_target(dragged[0], row, parent) is not None
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        dragged = self._dragged(data)
+        if dragged is None or action not in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction):
+            return False
+        where = self.drop_target(dragged[0], row, parent)
+        if where is None:
+            return False
+        kind, node_id = dragged
+        if where[1] == node_id:
+            return False
+        self.move_requested.emit(kind, node_id, where[0], where[1])
+        return True

@@ -1,4 +1,8 @@
-"""Page « Feuille de route » : arbre filtrable et panneau de détail avec édition du statut par bassin."""
+"""Page « Feuille de route » : arbre filtrable et panneau de détail avec édition du statut par bassin.
+
+L'édition du plan lui-même (actions, cibles, axes : créer, modifier, déplacer, archiver) est dans
+``roadmap_editing.PlanEditor`` (barre d'outils, menu contextuel, glisser-déposer).
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,23 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMessageBox,
     QSplitter,
+    QStyledItemDelegate,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from roadmap_app.errors import StaleDataError, StoreError, UserError
-from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
+from roadmap_app.services.history import action_history
 from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_plan
 from roadmap_app.services.status import CellChange, update_statuses
 from ui.models.plan_filter import PlanFilterProxy
 from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_PILOTES, COL_TITLE, PlanTreeModel
 from ui.pages.base import Page
+from ui.pages.roadmap_editing import PlanEditor
 from ui.settings import load_json, save_json
+from ui.style import MUTED
 from ui.widgets.action_detail import ActionDetailPanel, CellEdit
 from ui.widgets.filter_bar import FilterBar
 from ui.widgets.status_delegate import StatusDelegate
@@ -32,6 +39,7 @@ class RoadmapPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.plan: PlanView | None = None
+        self.show_archived = False
         self.filters = FilterBar()
         self.model = PlanTreeModel(self)
         self.proxy = PlanFilterProxy(self)
@@ -47,7 +55,15 @@ class RoadmapPage(Page):
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setExpandsOnDoubleClick(True)
         self.tree.setIndentation(14)
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.delegate = StatusDelegate(self.tree)
+        # délégué ordinaire pour les autres colonnes : ne jamais passer None à
+        # setItemDelegateForColumn (PySide6 6.12 décrémente alors le compteur de None → plantage)
+        self.plain_delegate = QStyledItemDelegate(self.tree)
         self.detail = ActionDetailPanel()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -61,6 +77,8 @@ class RoadmapPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
+        self.editor = PlanEditor(self)
+        layout.addWidget(self.editor.toolbar)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
 
@@ -77,7 +95,7 @@ class RoadmapPage(Page):
     def refresh(self) -> None:
         """Relit le plan en gardant la sélection et les filtres."""
         selected = self.detail.action_row.id if self.detail.action_row else None
-        self.plan = load_plan(self.ctx)
+        self.plan = load_plan(self.ctx, include_archived=self.show_archived)
         self.model.set_plan(self.plan)
         self.filters.set_plan(self.plan)
         self._configure_columns()
@@ -107,12 +125,9 @@ class RoadmapPage(Page):
             if src_col >= 4:
                 self.tree.setItemDelegateForColumn(col, self.delegate)
             else:
-                self.tree.setItemDelegateForColumn(col, None)
+                self.tree.setItemDelegateForColumn(col, self.plain_delegate)
         self.tree.expandAll()
-        if self.plan is not None:
-            total = sum(1 for _ in self.plan.actions())
-            shown = sum(1 for a in self.plan.actions() if flt.matches(a, self.plan.today))
-            self.filters.set_count(shown, total)
+        self.apply_filters_count_only()
 
     def visible_action_codes(self) -> list[str]:
         """Codes des actions visibles, dans l'ordre d'affichage (sert aux tests et à l'export)."""
@@ -142,6 +157,32 @@ class RoadmapPage(Page):
         self.tree.scrollTo(idx)
         return True
 
+    def current_node(self):  # type: ignore[no-untyped-def]
+        """Nœud (axe, cible ou action) de la ligne courante de l'arbre, ou ``None``."""
+        return self.model.node_at(self.proxy.mapToSource(self.tree.currentIndex()))
+
+    def select_node(self, kind: str, node_id: int) -> bool:
+        idx = self.proxy.mapFromSource(self.model.node_index(kind, node_id))
+        if not idx.isValid():
+            return False
+        self.tree.selectionModel().setCurrentIndex(
+            idx,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.tree.scrollTo(idx)
+        return True
+
+    def set_show_archived(self, on: bool) -> None:
+        self.show_archived = on
+        self.refresh()
+        self.editor.update_actions()
+
+    def notify(self, text: str) -> None:
+        window = self.window()
+        if hasattr(window, "show_message"):
+            window.show_message(text, 6000)
+
     def select_code(self, code: str) -> bool:
         assert self.plan is not None
         return self.select_action(self.plan.action(code).id)
@@ -162,10 +203,16 @@ class RoadmapPage(Page):
 
     def _show(self, action: ActionRow) -> None:
         assert self.plan is not None
-        history = journal.history(
-            self.ctx, "action_bassin", [c.id for c in action.statuses.values()]
-        )
-        self.detail.show_action(action, self.plan.bassins, history)
+        self.detail.show_action(action, self.plan.bassins, action_history(self.ctx, action.id))
+        self.detail.editor_box.setEnabled(not action.hidden)
+        if action.hidden:
+            why = "archivée" if action.archived else "dans une cible ou un axe archivé"
+            self.detail.title.setText(
+                self.detail.title.text() + f" <i style='color:{MUTED}'>({why})</i>"
+            )
+            self.detail.editor_box.setToolTip("Action archivée : restaurez-la pour la modifier.")
+        else:
+            self.detail.editor_box.setToolTip("")
 
     def _confirm_leave(self) -> bool:
         answer = QMessageBox.question(
@@ -203,7 +250,7 @@ class RoadmapPage(Page):
         return True
 
     def _reload_action(self, action_id: int) -> None:
-        fresh = load_action(self.ctx, action_id)
+        fresh = load_action(self.ctx, action_id, include_archived=self.show_archived)
         self.model.update_action(fresh)
         self._show(fresh)
         self.apply_filters_count_only()
@@ -212,8 +259,8 @@ class RoadmapPage(Page):
         if self.plan is None:
             return
         flt = self.proxy.action_filter
-        total = sum(1 for _ in self.plan.actions())
-        shown = sum(1 for a in self.plan.actions() if flt.matches(a, self.plan.today))
+        total = sum(1 for _ in self.plan.active_actions())
+        shown = sum(1 for a in self.plan.active_actions() if flt.matches(a, self.plan.today))
         self.filters.set_count(shown, total)
 
     def has_unsaved_changes(self) -> bool:

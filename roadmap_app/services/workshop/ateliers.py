@@ -159,7 +159,7 @@ def changes_during(ctx: AppContext, atelier_id: int) -> list[journal.JournalLine
             .where(JournalEntry.atelier_id == atelier_id)
             .order_by(col(JournalEntry.id).desc())
         ).all()
-        return [journal._line(e) for e in rows]
+        return [journal.to_line(e) for e in rows]
 
 
 def last_changed(ctx: AppContext) -> datetime | None:

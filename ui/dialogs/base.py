@@ -1,0 +1,82 @@
+"""Boîte de dialogue de saisie : le bouton principal soumet, une erreur s'affiche dans la boîte
+(qui reste ouverte, saisie conservée), le succès la ferme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.style import DANGER
+
+#: Reçoit la boîte ; renvoie ``None`` (succès, la boîte se ferme) ou le message d'erreur à afficher.
+Submit = Callable[["FormDialog"], str | None]
+
+
+class FormDialog(QDialog):
+    def __init__(
+        self, title: str, ok_text: str, submit: Submit | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._submit = submit
+        self.body = QVBoxLayout()
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(8)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {DANGER}; font-weight: 600;")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        self.buttons = QDialogButtonBox()
+        self.ok_button = QPushButton(ok_text)
+        self.ok_button.setObjectName("primary")
+        self.ok_button.setDefault(True)
+        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText("Annuler")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(10)
+        outer.addLayout(self.body, 1)
+        outer.addWidget(self.error)
+        outer.addWidget(self.buttons)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def validate(self) -> str | None:
+        """Contrôles propres à la boîte avant soumission (``None`` : rien à redire)."""
+        return None
+
+    def accept(self) -> None:
+        problem = self.validate()
+        if problem is None and self._submit is not None:
+            problem = self._submit(self)
+        if problem:
+            self.show_error(problem)
+            return
+        self.show_error("")
+        super().accept()
+
+
+def section(text: str, buddy: QWidget | None = None) -> QLabel:
+    """Titre de section (avec raccourci clavier vers ``buddy`` si le texte contient « & »)."""
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    if buddy is not None:
+        label.setBuddy(buddy)
+    return label
