@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
+from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
 from roadmap_app.errors import ValidationError
 from roadmap_app.services.context import AppContext
@@ -51,20 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     df.set_defaults(handler=cmd_diff)
 
 
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            f"Date « {text} » invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-27)."
-        ) from None
-
-
 def cmd_create(ctx: AppContext, args: argparse.Namespace) -> int:
     info = create_snapshot(
-        ctx, args.name, committee=args.committee, taken_on=_date(args.date), roadmap=args.roadmap
+        ctx, args.name, committee=args.committee, taken_on=iso_date(args.date), roadmap=args.roadmap
     )
     print(
         f"Instantané « {info.name} » ({info.committee}, {info.taken_on:%d/%m/%Y}) : {info.summary['actions']} actions figées."

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
+from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
-from roadmap_app.errors import ValidationError
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.workshop.ateliers import list_ateliers
 from roadmap_app.services.workshop.merge import (
@@ -74,15 +73,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     wbi.set_defaults(handler=cmd_workbook_import)
 
 
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"Date « {text} » invalide : format attendu AAAA-MM-JJ.") from None
-
-
 def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
     rows = list_ateliers(ctx)
     if args.format == "json":
@@ -100,7 +90,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     path, atelier = export_package(
-        ctx, Path(args.out), args.bassin, day=_date(args.date), place=args.lieu, participants=args.participants,
+        ctx, Path(args.out), args.bassin, day=iso_date(args.date), place=args.lieu, participants=args.participants,
         progress=lambda step, i, n: None,
     )  # fmt: skip
     print(

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from roadmap_app.rules import status as status_rules
 from roadmap_app.services.snapshot_diff import SnapshotDiff
+from ui.models.table_base import Column, RowTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 HTML_ROLE = Qt.ItemDataRole.UserRole + 20
-HEADERS = ("Code", "Axe", "Bassin", "Nature", "Changement")
 
 
 @dataclass(frozen=True)
@@ -108,36 +107,19 @@ def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]
     return rows
 
 
-class DiffTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[DiffRow] = []
+class DiffTableModel(RowTableModel[DiffRow]):
+    columns = (
+        Column("Code", lambda r: r.code),
+        Column("Axe", lambda r: r.axe),
+        Column("Bassin", lambda r: r.bassin),
+        Column("Nature", lambda r: r.kind),
+        Column("Changement", lambda r: r.plain()),
+    )
 
-    def set_rows(self, rows: list[DiffRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+    def row_tooltip(self, row: DiffRow, column: int) -> Any:
+        return (row.code, row.axe, row.bassin, row.kind, row.plain())[column]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (r.code, r.axe, r.bassin, r.kind, r.plain())[col]
-        if role == HTML_ROLE and col == 4:
-            return r.html()
+    def extra_data(self, row: DiffRow, column: int, role: int) -> Any:
+        if role == HTML_ROLE and column == 4:
+            return row.html()
         return None
