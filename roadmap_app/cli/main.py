@@ -14,7 +14,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from roadmap_app.cli import actions
+    from roadmap_app.cli import actions, export
 
     parser = FrenchArgumentParser(
         prog="roadmap-app",
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
     actions.register(sub)
+    export.register(sub)
     gui = sub.add_parser("gui", help="ouvrir l'application graphique (par défaut)")
     gui.set_defaults(handler=None)
     return parser

@@ -1,0 +1,72 @@
+"""``roadmap-app export DOCUMENT …`` : les documents produits à partir de la base.
+
+Chaque document est une sous-commande du groupe « export ». Pour en ajouter un (par exemple
+les dossiers de comité « export xlsx » / « export pdf ») : écrire une fonction
+``register_xxx(documents)`` qui ajoute son analyseur à ``documents`` et fixe ``handler``,
+puis l'ajouter à ``EXPORTERS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from roadmap_app.services.context import AppContext
+
+Registrar = Callable[[argparse._SubParsersAction], None]
+
+
+def register_bilan(documents: argparse._SubParsersAction) -> None:
+    p = documents.add_parser(
+        "bilan",
+        help="bilan financier (modèle de l'annexe 3) et bilan de mise en œuvre du plan d'actions",
+        description=(
+            "Produit le bilan de la convention : par volet, l'état des dépenses sur le modèle de "
+            "l'annexe 3 et la consommation du plan de financement, les versements de l'État ; "
+            "puis l'état d'avancement de chaque action par bassin. Le format suit l'extension "
+            "du fichier (.xlsx ou .pdf)."
+        ),
+    )
+    p.add_argument("sortie", metavar="FICHIER", help="fichier à écrire : bilan.xlsx ou bilan.pdf")
+    p.add_argument(
+        "--volet",
+        type=int,
+        choices=(1, 2, 3),
+        help="un seul volet (par défaut : les trois)",
+    )
+    p.add_argument(
+        "--roadmap",
+        metavar="NOM",
+        help="feuille de route du bilan de mise en œuvre (code ou nom), par défaut la plus récente",
+    )
+    p.set_defaults(handler=cmd_bilan)
+
+
+#: Documents du groupe « export », dans l'ordre de l'aide.
+EXPORTERS: list[Registrar] = [register_bilan]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="produire un document (bilan…) à partir de la base")
+    documents = p.add_subparsers(dest="export_cmd", metavar="DOCUMENT", required=True)
+    for registrar in EXPORTERS:
+        registrar(documents)
+
+
+def cmd_bilan(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.reporting.bilan import check_destination, export_bilan
+
+    check_destination(args.sortie)  # erreur de format avant toute lecture
+
+    def progress(done: int, total: int, message: str) -> None:
+        if sys.stderr.isatty():
+            print(f"\r[{done}/{total}] {message:<40}", end="", file=sys.stderr, flush=True)
+
+    result = export_bilan(
+        ctx, args.sortie, volet=args.volet, roadmap=args.roadmap, progress=progress
+    )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(result.message())
+    return 0
