@@ -12,6 +12,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from roadmap_app.reporting.cells import format_euros
+from roadmap_app.rules.money import ratio_pct
 from roadmap_app.services.finance import VoletFinance
 
 if TYPE_CHECKING:
@@ -31,10 +32,8 @@ def _euros_short(cents: int) -> str:
 
 
 def _pct(spent: int, planned: int | None) -> str:
-    if not planned:
-        return ""
-    value = spent * 1000 // planned
-    return f" ({value // 10},{value % 10} %)"
+    value = ratio_pct(spent, planned)
+    return "" if value is None else f" ({value:.1f} %)".replace(".", ",")
 
 
 def consumption_bars(vf: VoletFinance) -> list[tuple[str, int | None, int]]:

@@ -438,9 +438,11 @@ def compute_volet_finance(
         volet_flags.append(
             Flag(
                 TROP_PERCU,
-                f"{volet.title} : trop-perçu de {_e(-summary.balance_cents)} à rembourser à l'État "
-                f"(versements nets {_e(summary.received_net_cents)} pour "
-                f"{_e(summary.retained_cents)} de dépenses retenues).",
+                f"{volet.title} : les versements nets reçus ({_e(summary.received_net_cents)}) "
+                f"dépassent de {_e(-summary.balance_cents)} les dépenses retenues à ce jour "
+                f"({_e(summary.retained_cents)}) ; sans nouvelle dépense, ce trop-perçu serait à "
+                "rembourser à l'État au bilan.",
+                INFO,
             )
         )
     return VoletFinance(

@@ -26,4 +26,11 @@ PAGES: list[PageSpec] = [
         "ui.pages.roadmap_page:RoadmapPage",
         "Axes, cibles et actions ; statut par bassin",
     ),
+    PageSpec(
+        "finance",
+        "Financement",
+        "finance",
+        "ui.pages.finance_page:FinancePage",
+        "Plan de financement, dépenses, versements de l'État et bilan",
+    ),
 ]
