@@ -61,7 +61,7 @@ def _synthese(doc: PdfDocument, data: BilanData) -> None:
         Col("Dépenses déclarées", 1.4, "right"),
         Col("Dépenses retenues", 1.4, "right"),
         Col("Taux", 0.8, "right"),
-        Col("Avance attendue", 1.4, "right"),
+        Col("Avance attendue", 1.9, "right"),
         Col("Versements nets reçus", 1.4, "right"),
         Col("Solde dû (+) / trop-perçu (−)", 1.6, "right"),
     ]
@@ -239,7 +239,7 @@ def _mise_en_oeuvre(doc: PdfDocument, data: BilanData) -> None:
     ]  # fmt: skip
     doc.table(
         [Col("Axe", 4), Col("Cibles", 0.8, "right"), Col("Actions", 0.8, "right"),
-         *(Col(f"{status_rules.info(s).symbol} {status_rules.label(s)}", 1, "right") for s in statuses),
+         *(Col(f"{status_rules.info(s).symbol} {status_rules.label(s)}", 1.2, "right") for s in statuses),
          Col("En retard", 0.9, "right")],
         rows,
         8,
@@ -253,10 +253,10 @@ def _mise_en_oeuvre(doc: PdfDocument, data: BilanData) -> None:
     bassins = data.plan.bassins
     cols = [
         Col("Code", 0.8),
-        Col("Action", 3.6),
+        Col("Action", 3.0),
         Col("Échéance", 1.3),
         *(Col(b.name, 1.35) for b in bassins),
-        Col("Commentaires et notes", 3.6),
+        Col("Commentaires et notes", 4.6),
     ]
     for axe in data.axes:
         doc.heading(f"{axe.code} – {axe.title}", 12)

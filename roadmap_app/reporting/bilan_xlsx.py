@@ -8,6 +8,7 @@ chaque texte saisi passe par ``safe_text`` ; le fichier est écrit de façon ato
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -54,6 +55,7 @@ class _Sheet:
         self.ws = ws
         self.row = 1
         self.ncols = len(widths)
+        self.widths = list(widths)
         self.Font, self.PatternFill, self.Alignment = Font, PatternFill, Alignment
         thin = Side(style="thin", color="D0D5DD")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -85,6 +87,24 @@ class _Sheet:
     def skip(self, n: int = 1) -> None:
         self.row += n
 
+    def fit_height(self, values: list[Any], spans: dict[int, int] | None = None) -> None:
+        """Hauteur de ligne d'après le texte replié (Excel et LibreOffice ne la recalculent pas
+        toujours à l'ouverture : sans elle, les textes longs se chevauchent).
+
+        ``spans`` : colonne (0 = première) → nombre de colonnes fusionnées à partir d'elle.
+        """
+        spans = spans or {}
+        lines = 1
+        for i, v in enumerate(values):
+            if not isinstance(v, str) or not v:
+                continue
+            width = sum(self.widths[i : i + spans.get(i, 1)])
+            per_line = max(int(width * 1.15) - 1, 4)
+            n = sum(max(math.ceil(len(p) / per_line), 1) for p in v.split("\n"))
+            lines = max(lines, n)
+        if lines > 1:
+            self.ws.row_dimensions[self.row].height = min(15 * lines + 2, 409)
+
     def header(self, labels: list[str]) -> int:
         for i, label in enumerate(labels, 1):
             c = self.ws.cell(self.row, i, label)
@@ -92,6 +112,7 @@ class _Sheet:
             c.fill = self.fill(HEAD_FILL)
             c.alignment = self.Alignment(wrap_text=True, vertical="center")
             c.border = self.border
+        self.fit_height(list(labels))
         self.row += 1
         return self.row - 1
 
@@ -105,7 +126,11 @@ class _Sheet:
             c.border = self.border
         c = self.ws.cell(self.row, 1, safe_text(text))
         c.font = self.Font(bold=bold, color="FFFFFF" if white else "101828")
-        c.alignment = self.Alignment(vertical="center")
+        c.alignment = self.Alignment(vertical="center", wrap_text=True)
+        self.ws.merge_cells(
+            start_row=self.row, start_column=1, end_row=self.row, end_column=self.ncols
+        )
+        self.fit_height([text], {0: self.ncols})
         self.row += 1
 
     def values(
@@ -116,8 +141,16 @@ class _Sheet:
         bold: bool = False,
         fill: str | None = None,
         italic: bool = False,
+        merge: int = 1,
+        spans: dict[int, int] | None = None,
     ) -> int:
+        """Une ligne de valeurs ; ``merge`` : colonnes fusionnées pour la première valeur,
+        ``spans`` : idem pour d'autres colonnes (indice à partir de 0 → nombre de colonnes)."""
         formats = formats or {}
+        spans = dict(spans or {})
+        if merge > 1:
+            spans[0] = merge
+        self.fit_height(values, spans)
         for i, v in enumerate(values, 1):
             if isinstance(v, str):
                 v = safe_text(v)
@@ -130,6 +163,10 @@ class _Sheet:
                 c.font = self.Font(bold=bold, italic=italic)
             if fill:
                 c.fill = self.fill(fill)
+        for col, n in spans.items():
+            self.ws.merge_cells(
+                start_row=self.row, start_column=col + 1, end_row=self.row, end_column=col + n
+            )
         self.row += 1
         return self.row - 1
 
@@ -180,7 +217,7 @@ def _synthese(wb: Any, data: BilanData) -> None:
         sm = vf.summary
         sh.values(
             [
-                vf.volet.label,
+                vf.volet.title,
                 _eur(vf.volet.plafond_cents),
                 _eur(vf.plan_total_cents),
                 _eur(vf.spent_cents),
@@ -231,8 +268,7 @@ def _synthese(wb: Any, data: BilanData) -> None:
     sh.header(["Volet", "Gravité", "Alerte"])
     flags = [(vf.volet.title, f) for vf in data.volets for f in vf.all_flags()]
     for title, f in flags:
-        sh.values([title, f"{f.symbol} {f.severity}", f.message])
-        ws.merge_cells(start_row=sh.row - 1, start_column=3, end_row=sh.row - 1, end_column=9)
+        sh.values([title, f"{f.symbol} {f.severity}", f.message], spans={2: 7})
     if not flags:
         sh.note(
             "Aucune alerte : dépenses dans les montants prévus, crédits non mélangés entre volets."
@@ -252,21 +288,17 @@ def _volet_sheet(wb: Any, vf: VoletFinance) -> None:
 
 def _annexe_row(sh: _Sheet, r: AnnexeRow) -> None:
     money = {4: FMT_EUR, 7: FMT_EUR}
+    label_row = [r.label, None, None, None, None, None, _eur(r.amount_cents)]
     if r.kind == "group":
         sh.band(r.label, TITLE_FILL, white=True)
     elif r.kind == "columns":
         sh.header(list(annexe3.COLUMNS))
     elif r.kind == "heading":
-        sh.values([r.label] + [None] * 6, italic=True, bold=True)
+        sh.values([r.label] + [None] * 6, italic=True, bold=True, merge=7)
     elif r.kind == "subgroup":
-        sh.values(
-            [r.label, None, None, None, None, None, _eur(r.amount_cents)],
-            money,
-            bold=True,
-            fill=SUB_FILL,
-        )
+        sh.values(label_row, money, bold=True, fill=SUB_FILL, merge=6)
     elif r.kind == "empty":
-        sh.values([r.label] + [None] * 6, italic=True)
+        sh.values([r.label] + [None] * 6, italic=True, merge=7)
     elif r.kind == "expense":
         e = r.expense
         assert e is not None
@@ -284,20 +316,10 @@ def _annexe_row(sh: _Sheet, r: AnnexeRow) -> None:
             {3: "#,##0.###", 4: FMT_EUR, 5: FMT_DATE, 7: FMT_EUR},
         )
     elif r.kind == "group_total":
-        sh.values(
-            [r.label, None, None, None, None, None, _eur(r.amount_cents)],
-            money,
-            bold=True,
-            fill=TOTAL_FILL,
-        )
+        sh.values(label_row, money, bold=True, fill=TOTAL_FILL, merge=6)
         sh.skip()
     elif r.kind == "volet_total":
-        sh.values(
-            [r.label, None, None, None, None, None, _eur(r.amount_cents)],
-            money,
-            bold=True,
-            fill=GROUP_FILL,
-        )
+        sh.values(label_row, money, bold=True, fill=GROUP_FILL, merge=6)
 
 
 def _consommation(wb: Any, data: BilanData) -> None:
@@ -365,19 +387,20 @@ def _consommation(wb: Any, data: BilanData) -> None:
                 money,
                 bold=True,
                 fill=SUB_FILL,
+                spans={1: 6},
             )
         sm = vf.summary
         sh.values(
             [vf.volet.number, f"TOTAL {vf.volet.title.upper()}", None, None, None, None, None,
              _eur(vf.plan_total_cents), _eur(vf.spent_cents), _eur(vf.plan_total_cents - vf.spent_cents),
              None, None],
-            money, bold=True, fill=TOTAL_FILL,
+            money, bold=True, fill=TOTAL_FILL, spans={1: 6},
         )  # fmt: skip
         sh.values(
             [vf.volet.number, "Plafond de la convention", None, None, None, None, None,
              _eur(vf.volet.plafond_cents), _eur(sm.eligible_cents), _eur(sm.plafond_cents - sm.eligible_cents),
              _pct(vf.rate_pct), "Dépenses retenues (hors « Pour info » et hors autres volets)"],
-            money, bold=True, fill=GROUP_FILL,
+            money, bold=True, fill=GROUP_FILL, spans={1: 6},
         )  # fmt: skip
         sh.skip()
 
@@ -385,7 +408,7 @@ def _consommation(wb: Any, data: BilanData) -> None:
 def _mise_en_oeuvre(wb: Any, data: BilanData) -> None:
     ws = wb.create_sheet("Mise en œuvre")
     bassins = data.plan.bassins
-    sh = _Sheet(ws, [26, 40, 9, 54, 18, 12] + [18] * len(bassins) + [16, 50, 50])
+    sh = _Sheet(ws, [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42])
     sh.title(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}", 13)
     head = sh.header(
         [

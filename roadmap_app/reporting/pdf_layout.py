@@ -158,7 +158,8 @@ class PdfDocument:
         max_lines = int((self.bottom - MARGIN - 0.6) / line_h)
         cells = [c if len(c) <= max_lines else [*c[: max_lines - 1], "[…]"] for c in cells]
         height = max(len(c) for c in cells) * line_h + 2 * pad
-        if not self.pages or self.y + height > self.bottom:
+        keep_with_next = 0.45 if row.style in ("band", "group") and header is not None else 0.0
+        if not self.pages or self.y + height + keep_with_next > self.bottom:
             self.new_page()
             if header is not None:
                 self._row(cols, widths, header, size, header=None)

@@ -245,8 +245,8 @@ class FinancePage(Page):
         self.line_filter.setAccessibleName("Filtrer par ligne du plan")
         self.line_filter.currentIndexChanged.connect(self._filter_expenses)
         row, buttons = self._buttons(
-            ("&Ajouter…", self.add_expense, "Déclarer une dépense sur le modèle de l'annexe 3 (Ctrl+N)"),
-            ("Modi&fier…", self.edit_expense, "Modifier la dépense sélectionnée (double-clic)"),
+            ("A&jouter…", self.add_expense, "Déclarer une dépense sur le modèle de l'annexe 3 (Ctrl+N)"),
+            ("&Modifier…", self.edit_expense, "Modifier la dépense sélectionnée (double-clic)"),
             ("&Retirer", self.remove_expense, "Retirer la dépense (Suppr) ; Ctrl+Z l'annule"),
         )  # fmt: skip
         self.add_expense_button, self.edit_expense_button, self.remove_expense_button = buttons
@@ -288,8 +288,8 @@ class FinancePage(Page):
         self.payment_summary.setWordWrap(True)
         row, buttons = self._buttons(
             ("A&jouter…", self.add_payment, "Enregistrer un versement reçu ou un remboursement (Ctrl+N)"),
-            ("Modif&ier…", self.edit_payment, "Modifier le versement sélectionné"),
-            ("Reti&rer", self.remove_payment, "Retirer le versement ; Ctrl+Z l'annule"),
+            ("&Modifier…", self.edit_payment, "Modifier le versement sélectionné"),
+            ("&Retirer", self.remove_payment, "Retirer le versement ; Ctrl+Z l'annule"),
         )  # fmt: skip
         self.add_payment_button = buttons[0]
         lay = QVBoxLayout(w)
