@@ -8,8 +8,6 @@ chaque texte saisi passe par ``safe_text`` ; le fichier est écrit de façon ato
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,149 +28,19 @@ from roadmap_app.reporting.cells import (
     FMT_PCT1,
     cents_to_euros,
     format_euros,
-    safe_text,
 )
 from roadmap_app.reporting.files import atomic_output
+from roadmap_app.reporting.xlsx_sheet import (
+    GROUP_FILL,
+    SUB_FILL,
+    TITLE_FILL,
+    TOTAL_FILL,
+    SheetWriter,
+)
 from roadmap_app.rules import annexe3
 from roadmap_app.rules import status as status_rules
 from roadmap_app.rules.money import milli_to_decimal
 from roadmap_app.services.finance import VoletFinance, payment_kind_label
-
-TITLE_FILL = "14325C"
-GROUP_FILL = "D6E4FA"
-HEAD_FILL = "EEF2F7"
-TOTAL_FILL = "FFF4E5"
-SUB_FILL = "F2F4F7"
-
-
-class _Sheet:
-    """Écriture ligne à ligne d'une feuille, avec les styles du bilan."""
-
-    def __init__(self, ws: Any, widths: Sequence[float]) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-        from openpyxl.utils import get_column_letter
-
-        self.ws = ws
-        self.row = 1
-        self.ncols = len(widths)
-        self.widths = list(widths)
-        self.Font, self.PatternFill, self.Alignment = Font, PatternFill, Alignment
-        thin = Side(style="thin", color="D0D5DD")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        for i, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.oddFooter.center.text = "Page &P / &N"
-        ws.oddFooter.left.text = "&A"
-
-    def fill(self, color: str) -> Any:
-        return self.PatternFill("solid", start_color=color, end_color=color)
-
-    def title(self, text: str, size: int = 14) -> None:
-        c = self.ws.cell(self.row, 1, safe_text(text))
-        c.font = self.Font(bold=True, size=size, color=TITLE_FILL)
-        self.row += 1
-
-    def note(self, text: str) -> None:
-        c = self.ws.cell(self.row, 1, safe_text(text))
-        c.font = self.Font(italic=True, color="667085")
-        self.row += 1
-
-    def skip(self, n: int = 1) -> None:
-        self.row += n
-
-    def fit_height(self, values: list[Any], spans: dict[int, int] | None = None) -> None:
-        """Hauteur de ligne d'après le texte replié (Excel et LibreOffice ne la recalculent pas
-        toujours à l'ouverture : sans elle, les textes longs se chevauchent).
-
-        ``spans`` : colonne (0 = première) → nombre de colonnes fusionnées à partir d'elle.
-        """
-        spans = spans or {}
-        lines = 1
-        for i, v in enumerate(values):
-            if not isinstance(v, str) or not v:
-                continue
-            width = sum(self.widths[i : i + spans.get(i, 1)])
-            per_line = max(int(width * 1.15) - 1, 4)
-            n = sum(max(math.ceil(len(p) / per_line), 1) for p in v.split("\n"))
-            lines = max(lines, n)
-        if lines > 1:
-            self.ws.row_dimensions[self.row].height = min(15 * lines + 2, 409)
-
-    def header(self, labels: list[str]) -> int:
-        for i, label in enumerate(labels, 1):
-            c = self.ws.cell(self.row, i, label)
-            c.font = self.Font(bold=True, color="344054")
-            c.fill = self.fill(HEAD_FILL)
-            c.alignment = self.Alignment(wrap_text=True, vertical="center")
-            c.border = self.border
-        self.fit_height(list(labels))
-        self.row += 1
-        return self.row - 1
-
-    def band(
-        self, text: str, color: str = GROUP_FILL, *, bold: bool = True, white: bool = False
-    ) -> None:
-        """Ligne de titre sur toute la largeur (groupe de l'annexe 3, axe…)."""
-        for i in range(1, self.ncols + 1):
-            c = self.ws.cell(self.row, i)
-            c.fill = self.fill(color)
-            c.border = self.border
-        c = self.ws.cell(self.row, 1, safe_text(text))
-        c.font = self.Font(bold=bold, color="FFFFFF" if white else "101828")
-        c.alignment = self.Alignment(vertical="center", wrap_text=True)
-        self.ws.merge_cells(
-            start_row=self.row, start_column=1, end_row=self.row, end_column=self.ncols
-        )
-        self.fit_height([text], {0: self.ncols})
-        self.row += 1
-
-    def values(
-        self,
-        values: list[Any],
-        formats: dict[int, str] | None = None,
-        *,
-        bold: bool = False,
-        fill: str | None = None,
-        italic: bool = False,
-        merge: int = 1,
-        spans: dict[int, int] | None = None,
-    ) -> int:
-        """Une ligne de valeurs ; ``merge`` : colonnes fusionnées pour la première valeur,
-        ``spans`` : idem pour d'autres colonnes (indice à partir de 0 → nombre de colonnes)."""
-        formats = formats or {}
-        spans = dict(spans or {})
-        if merge > 1:
-            spans[0] = merge
-        self.fit_height(values, spans)
-        for i, v in enumerate(values, 1):
-            if isinstance(v, str):
-                v = safe_text(v)
-            c = self.ws.cell(self.row, i, v)
-            if i in formats and v is not None:
-                c.number_format = formats[i]
-            c.alignment = self.Alignment(wrap_text=isinstance(v, str), vertical="top")
-            c.border = self.border
-            if bold or italic:
-                c.font = self.Font(bold=bold, italic=italic)
-            if fill:
-                c.fill = self.fill(fill)
-        for col, n in spans.items():
-            self.ws.merge_cells(
-                start_row=self.row, start_column=col + 1, end_row=self.row, end_column=col + n
-            )
-        self.row += 1
-        return self.row - 1
-
-    def freeze(self, cell: str, print_rows: str) -> None:
-        self.ws.freeze_panes = cell
-        self.ws.print_title_rows = print_rows
 
 
 def _eur(cents: int | None) -> Decimal | None:
@@ -187,7 +55,7 @@ def _pct(value: Decimal | None) -> Decimal | None:
 def _synthese(wb: Any, data: BilanData) -> None:
     ws = wb.active
     ws.title = "Synthèse"
-    sh = _Sheet(ws, [34, 18, 18, 18, 18, 14, 18, 18, 22])
+    sh = SheetWriter(ws, [34, 18, 18, 18, 18, 14, 18, 18, 22])
     sh.title("Bilan de la convention départementale pour l'insertion et l'emploi")
     sh.note(
         f"Département du Pas-de-Calais – {data.title}. Édité le {data.generated_on:%d/%m/%Y} "
@@ -277,7 +145,7 @@ def _synthese(wb: Any, data: BilanData) -> None:
 
 def _volet_sheet(wb: Any, vf: VoletFinance) -> None:
     ws = wb.create_sheet(f"Volet {vf.volet.number}")
-    sh = _Sheet(ws, [44, 14, 12, 16, 24, 44, 18])
+    sh = SheetWriter(ws, [44, 14, 12, 16, 24, 44, 18])
     sh.title(annexe3.TITLE, 13)
     sh.title(f"VOLET {vf.volet.number}", 12)
     sh.freeze("A3", "1:2")
@@ -286,7 +154,7 @@ def _volet_sheet(wb: Any, vf: VoletFinance) -> None:
     ws.sheet_view.zoomScale = 90
 
 
-def _annexe_row(sh: _Sheet, r: AnnexeRow) -> None:
+def _annexe_row(sh: SheetWriter, r: AnnexeRow) -> None:
     money = {4: FMT_EUR, 7: FMT_EUR}
     label_row = [r.label, None, None, None, None, None, _eur(r.amount_cents)]
     if r.kind == "group":
@@ -324,7 +192,7 @@ def _annexe_row(sh: _Sheet, r: AnnexeRow) -> None:
 
 def _consommation(wb: Any, data: BilanData) -> None:
     ws = wb.create_sheet("Consommation")
-    sh = _Sheet(ws, [9, 30, 28, 44, 18, 18, 18, 17, 17, 17, 11, 50])
+    sh = SheetWriter(ws, [9, 30, 28, 44, 18, 18, 18, 17, 17, 17, 11, 50])
     sh.title("Consommation des crédits par ligne du plan de financement (annexe 2)", 13)
     sh.header(
         [
@@ -408,7 +276,7 @@ def _consommation(wb: Any, data: BilanData) -> None:
 def _mise_en_oeuvre(wb: Any, data: BilanData) -> None:
     ws = wb.create_sheet("Mise en œuvre")
     bassins = data.plan.bassins
-    sh = _Sheet(ws, [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42])
+    sh = SheetWriter(ws, [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42])
     sh.title(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}", 13)
     head = sh.header(
         [
@@ -451,7 +319,7 @@ def _mise_en_oeuvre(wb: Any, data: BilanData) -> None:
 def _avancement(wb: Any, data: BilanData) -> None:
     ws = wb.create_sheet("Avancement par axe")
     statuses = list(status_rules.ORDERED)
-    sh = _Sheet(ws, [44, 10, 10] + [13] * len(statuses) + [12, 16])
+    sh = SheetWriter(ws, [44, 10, 10] + [13] * len(statuses) + [12, 16])
     sh.title("Avancement par axe (actions × bassins)", 13)
     sh.header(
         ["Axe", "Cibles", "Actions", *(f"{status_rules.info(s).symbol} {status_rules.label(s)}" for s in statuses),
@@ -477,7 +345,7 @@ def _graphiques(wb: Any, data: BilanData) -> None:
     from roadmap_app.reporting.charts import consumption_figure, figure_png
 
     ws = wb.create_sheet("Graphiques")
-    sh = _Sheet(ws, [12] * 12)
+    sh = SheetWriter(ws, [12] * 12)
     sh.title("Consommation des crédits par volet", 13)
     import io
 

@@ -37,17 +37,17 @@ def _save(dialog, qtbot):
 
 
 def test_the_page_shows_the_seeded_plan_and_the_deadlines(page):
-    assert page.cards["plafond"][0].text() == "618\u202f750,00 €"
-    assert page.cards["plan"][0].text() == "618\u202f750,00 €"
-    assert "371\u202f250,00 €" in page.cards["plafond"][1].text()
-    text = page.deadline_label.text()
+    assert page.header.cards["plafond"][0].text() == "618\u202f750,00 €"
+    assert page.header.cards["plan"][0].text() == "618\u202f750,00 €"
+    assert "371\u202f250,00 €" in page.header.cards["plafond"][1].text()
+    text = page.header.deadline_label.text()
     assert "Bilan intermédiaire" in text and "31/03/2025 — dans 167 jours" in text
     assert "Bilan final" in text and "31/03/2026 — dans 532 jours" in text
     labels = [page.plan_model.index(r, 0).data() for r in range(page.plan_model.rowCount())]
     assert "Total Renforcement des solutions locales" in labels
-    assert "Aucune alerte" in page.flags_label.text()
+    assert "Aucune alerte" in page.header.flags_label.text()
     page.select_volet(2)
-    assert page.cards["plafond"][0].text() == "4\u202f125\u202f892,00 €"
+    assert page.header.cards["plafond"][0].text() == "4\u202f125\u202f892,00 €"
     labels = {
         page.plan_model.index(r, 0).data(): page.plan_model.index(r, 6).data()
         for r in range(page.plan_model.rowCount())
@@ -76,9 +76,9 @@ def test_add_an_expense_see_the_consumption_then_undo(page, window, qtbot):
     row = _consumption_row(page, line_id)
     assert row[1:5] == ["148\u202f750,00 €", "150\u202f100,00 €", "-1\u202f350,00 €", "100,9 %"]
     assert "⚠ dépassement" in row[6]
-    assert page.cards["spent"][0].text() == "150\u202f100,00 €"
-    assert "24,3 % du plafond" in page.cards["spent"][1].text()
-    assert "dépassement de 1\u202f350,00 €" in page.flags_label.text()
+    assert page.header.cards["spent"][0].text() == "150\u202f100,00 €"
+    assert "24,3 % du plafond" in page.header.cards["spent"][1].text()
+    assert "dépassement de 1\u202f350,00 €" in page.header.flags_label.text()
     assert page.expense_model.rowCount() == 1
     assert page.tabs.tabText(1) == "&Dépenses (1)"
     assert window.undo_action.isEnabled()
@@ -86,7 +86,7 @@ def test_add_an_expense_see_the_consumption_then_undo(page, window, qtbot):
     window.undo()
     assert page.expense_model.rowCount() == 0
     assert _consumption_row(page, line_id)[2] == "0,00 €"
-    assert page.cards["spent"][0].text() == "0,00 €"
+    assert page.header.cards["spent"][0].text() == "0,00 €"
     window.redo()
     assert _consumption_row(page, line_id)[2] == "150\u202f100,00 €"
 
@@ -147,7 +147,7 @@ def test_record_the_advance(page, qtbot):
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert page.payment_model.index(0, 0).data() == "Avance (60 %)"
     assert page.payment_model.index(0, 2).data() == "371\u202f250,00 €"
-    assert page.cards["received"][0].text() == "371\u202f250,00 €"
+    assert page.header.cards["received"][0].text() == "371\u202f250,00 €"
     assert "avance reçue en totalité" in page.payment_summary.text()
 
 
@@ -162,10 +162,10 @@ def test_edit_a_plan_line(page, qtbot, window):
     dialog.montant.setText("150 000")
     _save(dialog, qtbot)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert page.cards["plan"][0].text() == "620\u202f000,00 €"
-    assert "dépasse le plafond" in page.flags_label.text()
+    assert page.header.cards["plan"][0].text() == "620\u202f000,00 €"
+    assert "dépasse le plafond" in page.header.flags_label.text()
     window.undo()
-    assert page.cards["plan"][0].text() == "618\u202f750,00 €"
+    assert page.header.cards["plan"][0].text() == "618\u202f750,00 €"
 
 
 def test_export_the_bilan_from_the_page(page, qtbot, tmp_path, monkeypatch, app_ctx):

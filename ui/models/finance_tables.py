@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from roadmap_app.reporting.cells import format_euros
@@ -315,3 +321,24 @@ class PaymentTableModel(_RowsModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == 4 and p.note:
             return p.note
         return None
+
+
+class LineFilterProxy(QSortFilterProxyModel):
+    """Filtre des dépenses par ligne du plan (``None`` : toutes)."""
+
+    line_id: int | None = None
+
+    def set_line(self, line_id: int | None) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9
+            self.beginFilterChange()
+            self.line_id = line_id
+            self.endFilterChange()
+        else:  # pragma: no cover - Qt plus ancien
+            self.line_id = line_id
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: Any) -> bool:
+        if self.line_id is None:
+            return True
+        item = self.sourceModel().index(row, 0, parent).data(ROW_ROLE)
+        return getattr(item, "line_id", None) == self.line_id

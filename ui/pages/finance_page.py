@@ -6,19 +6,14 @@ par un service journalisé (Ctrl+Z l'annule). L'export du bilan tourne hors du f
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QFileDialog,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -39,67 +34,21 @@ from roadmap_app.services.deadlines import Deadline, bilan_deadlines
 from roadmap_app.services.finance import VoletFinance, list_volets, load_volet_finance
 from ui.models.finance_tables import (
     ROW_ROLE,
-    SORT_ROLE,
     ConsumptionTableModel,
     ExpenseTableModel,
     PaymentTableModel,
     PlanTableModel,
-    pct_text,
     plan_rows,
 )
 from ui.pages.base import Page
-from ui.style import DANGER
 from ui.tasks import BackgroundTask
 from ui.widgets.chart_view import ChartView
 from ui.widgets.expense_dialog import ExpenseDialog
 from ui.widgets.finance_dialogs import PaymentDialog, PlanLineDialog
+from ui.widgets.finance_header import FinanceHeader
+from ui.widgets.tables import ask_bilan_destination, make_table
 
 TAB_PLAN, TAB_EXPENSES, TAB_CONSUMPTION, TAB_PAYMENTS = range(4)
-SEVERITY_COLORS = {"erreur": DANGER, "alerte": "#B54708", "info": "#475467"}
-
-
-def _table(model: Any, sortable: bool = False) -> tuple[QTableView, Any]:
-    view = QTableView()
-    source = model
-    if sortable:
-        proxy = LineFilterProxy(view)
-        proxy.setSourceModel(model)
-        proxy.setSortRole(SORT_ROLE)
-        view.setModel(proxy)
-        view.setSortingEnabled(True)
-        source = proxy
-    else:
-        view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    return view, source
-
-
-class LineFilterProxy(QSortFilterProxyModel):
-    """Filtre des dépenses par ligne du plan (``None`` : toutes)."""
-
-    line_id: int | None = None
-
-    def set_line(self, line_id: int | None) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9
-            self.beginFilterChange()
-            self.line_id = line_id
-            self.endFilterChange()
-        else:  # pragma: no cover - Qt plus ancien
-            self.line_id = line_id
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, row: int, parent: Any) -> bool:
-        if self.line_id is None:
-            return True
-        item = self.sourceModel().index(row, 0, parent).data(ROW_ROLE)
-        return getattr(item, "line_id", None) == self.line_id
 
 
 class FinancePage(Page):
@@ -148,45 +97,7 @@ class FinancePage(Page):
         head.addStretch(1)
         head.addWidget(self.export_button)
 
-        self.deadline_label = QLabel()
-        self.deadline_label.setTextFormat(Qt.TextFormat.RichText)
-        self.deadline_label.setToolTip("Remises des bilans prévues par la convention (article 5)")
-        self.volet_label = QLabel()
-        self.volet_label.setObjectName("muted")
-        self.volet_label.setWordWrap(True)
-
-        cards = QHBoxLayout()
-        self.cards: dict[str, tuple[QLabel, QLabel]] = {}
-        for key, name, tip in (
-            ("plafond", "Plafond", "Montant maximal de la participation de l'État pour ce volet"),
-            ("plan", "Plan de financement", "Total des montants delta du plan (hors lignes « Pour info »)"),
-            ("spent", "Dépenses retenues", "Dépenses du volet sur ses propres lignes, hors « Pour info » ; taux rapporté au plafond"),
-            ("received", "Versements reçus", "Avance et solde reçus de l'État, moins les trop-perçus remboursés"),
-            ("balance", "Solde au bilan", "min(dépenses retenues, plafond) − versements nets reçus ; négatif : trop-perçu à rembourser"),
-        ):  # fmt: skip
-            card = QFrame()
-            card.setObjectName("card")
-            card.setToolTip(tip)
-            lay = QVBoxLayout(card)
-            lay.setContentsMargins(12, 8, 12, 8)
-            lay.setSpacing(2)
-            caption = QLabel(name)
-            caption.setObjectName("muted")
-            value = QLabel()
-            value.setObjectName("cardValue")
-            value.setStyleSheet("font-size: 15pt; font-weight: 600; color: #14325C;")
-            detail = QLabel()
-            detail.setObjectName("muted")
-            lay.addWidget(caption)
-            lay.addWidget(value)
-            lay.addWidget(detail)
-            cards.addWidget(card, 1)
-            self.cards[key] = (value, detail)
-
-        self.flags_label = QLabel()
-        self.flags_label.setObjectName("flags")
-        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
-        self.flags_label.setWordWrap(True)
+        self.header = FinanceHeader()
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._plan_tab(), "&Plan de financement")
@@ -199,10 +110,7 @@ class FinancePage(Page):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(head)
-        layout.addWidget(self.deadline_label)
-        layout.addWidget(self.volet_label)
-        layout.addLayout(cards)
-        layout.addWidget(self.flags_label)
+        layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
 
         self.volet.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -224,7 +132,7 @@ class FinancePage(Page):
     def _plan_tab(self) -> QWidget:
         w = QWidget()
         self.plan_model = PlanTableModel(self)
-        self.plan_view, _ = _table(self.plan_model)
+        self.plan_view, _ = make_table(self.plan_model)
         self.plan_view.setWordWrap(True)
         self.plan_view.doubleClicked.connect(lambda _i: self.edit_line())
         row, (self.edit_line_button,) = self._buttons(
@@ -239,7 +147,7 @@ class FinancePage(Page):
     def _expenses_tab(self) -> QWidget:
         w = QWidget()
         self.expense_model = ExpenseTableModel(self)
-        self.expense_view, self.expense_proxy = _table(self.expense_model, sortable=True)
+        self.expense_view, self.expense_proxy = make_table(self.expense_model, sortable=True)
         self.expense_view.doubleClicked.connect(lambda _i: self.edit_expense())
         self.line_filter = QComboBox()
         self.line_filter.setAccessibleName("Filtrer par ligne du plan")
@@ -266,7 +174,7 @@ class FinancePage(Page):
 
     def _consumption_tab(self) -> QWidget:
         self.consumption_model = ConsumptionTableModel(self)
-        self.consumption_view, _ = _table(self.consumption_model)
+        self.consumption_view, _ = make_table(self.consumption_model)
         self.consumption_view.doubleClicked.connect(self._show_line_expenses)
         self.consumption_view.setToolTip("Double-clic : voir les dépenses de la ligne")
         self.chart = ChartView("Le graphique s'affiche ici.")
@@ -281,7 +189,7 @@ class FinancePage(Page):
     def _payments_tab(self) -> QWidget:
         w = QWidget()
         self.payment_model = PaymentTableModel(self)
-        self.payment_view, _ = _table(self.payment_model)
+        self.payment_view, _ = make_table(self.payment_model)
         self.payment_view.doubleClicked.connect(lambda _i: self.edit_payment())
         self.payment_summary = QLabel()
         self.payment_summary.setTextFormat(Qt.TextFormat.RichText)
@@ -311,7 +219,7 @@ class FinancePage(Page):
         self.vf = load_volet_finance(self.ctx, self.volet_number)
         self.deadlines = bilan_deadlines(self.ctx)
         vf = self.vf
-        self._update_header(vf)
+        self.header.show_finance(vf, self.deadlines)
         self._update_plan(vf)
         self._update_expenses(vf)
         self.consumption_model.set_rows(vf.lines)
@@ -330,63 +238,6 @@ class FinancePage(Page):
             for col, width in enumerate(widths):
                 view.setColumnWidth(col, width)
 
-    def _update_header(self, vf: VoletFinance) -> None:
-        parts = []
-        for d in self.deadlines:
-            warn = d.passed or d.soon
-            colour = DANGER if warn else "#14325C"
-            mark = "⚠ " if warn else ""
-            parts.append(
-                f"<span style='color:{colour}'>{mark}<b>{escape(d.label)}</b> : "
-                f"{d.date:%d/%m/%Y} — {escape(d.remaining_text())}</span>"
-            )
-        self.deadline_label.setText(" &nbsp;·&nbsp; ".join(parts))
-        v = vf.volet
-        self.volet_label.setText(
-            f"{v.label} — période du plan de financement : {v.period_start:%d/%m/%Y} – {v.period_end:%d/%m/%Y}."
-        )
-        s = vf.summary
-        self._card(
-            "plafond",
-            format_euros(v.plafond_cents),
-            f"avance attendue {format_euros(s.advance_expected_cents)} ({s.advance_rate_pct} %)",
-        )
-        self._card(
-            "plan",
-            format_euros(vf.plan_total_cents),
-            f"{len([ln for ln in vf.plan_lines if ln.montant_cents])} ligne(s) chiffrée(s)",
-        )
-        self._card(
-            "spent",
-            format_euros(vf.eligible_cents),
-            f"{pct_text(vf.rate_pct)} du plafond · {len(vf.expenses)} dépense(s)",
-        )
-        self._card(
-            "received", format_euros(s.received_net_cents), f"{len(vf.payments)} versement(s)"
-        )
-        if s.balance_cents >= 0:
-            self._card("balance", format_euros(s.balance_cents), "à recevoir de l'État au bilan")
-        else:
-            self._card(
-                "balance",
-                format_euros(s.balance_cents),
-                "ℹ versements > dépenses retenues à ce jour",
-            )
-        flags = vf.all_flags()
-        if not flags:
-            self.flags_label.setText(
-                "<span style='color:#067647'>✔ Aucune alerte : dépenses dans les montants prévus, "
-                "crédits non mélangés entre volets.</span>"
-            )
-            return
-        shown = [
-            f"<span style='color:{SEVERITY_COLORS[f.severity]}'>{f.symbol} {escape(f.message)}</span>"
-            for f in flags[:5]
-        ]
-        if len(flags) > 5:
-            shown.append(f"… et {len(flags) - 5} autre(s) alerte(s) : voir les onglets.")
-        self.flags_label.setText("<br>".join(shown))
-
     def _update_plan(self, vf: VoletFinance) -> None:
         rows = plan_rows(vf)
         self.plan_model.set_rows(rows)
@@ -398,11 +249,6 @@ class FinancePage(Page):
                 self.plan_view.setRowHeight(i, 28)
             elif self.plan_view.rowHeight(i) > 64:  # textes longs : trois lignes, le reste en bulle
                 self.plan_view.setRowHeight(i, 64)
-
-    def _card(self, key: str, value: str, detail: str) -> None:
-        v, d = self.cards[key]
-        v.setText(value)
-        d.setText(detail)
 
     def _update_expenses(self, vf: VoletFinance) -> None:
         current = self.line_filter.currentData()
@@ -579,26 +425,12 @@ class FinancePage(Page):
 
     # -- export du bilan -----------------------------------------------------------------------------
     def export_bilan(self, all_volets: bool = True) -> BackgroundTask | None:
-        from roadmap_app.reporting.bilan import check_destination, export_bilan
+        from roadmap_app.reporting.bilan import export_bilan
 
         volet = None if all_volets else self.volet_number
-        stem = "bilan-volets-1-2-3" if volet is None else f"bilan-volet-{volet}"
-        settings_dir = getattr(self, "_export_dir", str(Path.home()))
-        default = str(Path(settings_dir) / f"{stem}-{self.ctx.today():%Y-%m-%d}.xlsx")
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Exporter le bilan",
-            default,
-            "Classeur Excel (*.xlsx);;Document PDF (*.pdf)",
-        )
-        if not path:
-            return None
-        if not Path(path).suffix:
-            path += ".pdf" if "pdf" in chosen.lower() else ".xlsx"
-        try:
-            check_destination(path)
-        except UserError as err:
-            QMessageBox.warning(self, "Export impossible", str(err))
+        start_dir = getattr(self, "_export_dir", str(Path.home()))
+        path = ask_bilan_destination(self, volet, self.ctx.today(), start_dir)
+        if path is None:
             return None
         self._export_dir = str(Path(path).parent)
         self.export_button.setEnabled(False)
