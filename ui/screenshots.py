@@ -146,6 +146,63 @@ DIALOG_SCENES: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def _finance(page: Any) -> None:
+    """Volet 3 avec quelques dépenses et l'avance : consommation, alerte et graphique visibles."""
+    from roadmap_app.services.finance_edit import (
+        ExpenseInput,
+        PaymentInput,
+        add_expense,
+        add_payment,
+    )
+
+    page.select_volet(3)
+    vf = page.vf
+    by_amount = {ln.montant_cents: ln for ln in vf.plan_lines}
+    if not vf.expenses:
+        ctx = page.ctx
+        add_expense(
+            ctx,
+            3,
+            ExpenseInput(
+                line_id=by_amount[25_000_000].id,
+                nature="Accompagnement délégué – structures du PDI",
+                unite="ETP",
+                units="10",
+                unit_cost="12 500",
+                period="2nd semestre 2024",
+                objet="Conventions avec les organismes référents",
+            ),
+            record_undo=False,
+        )
+        add_expense(
+            ctx,
+            3,
+            ExpenseInput(
+                line_id=by_amount[14_875_000].id,
+                nature="Ateliers collectifs d'activités",
+                unite="place",
+                units="190",
+                unit_cost="790",
+                period="01/07/2024 – 31/12/2024",
+                objet="Marché ateliers",
+            ),
+            record_undo=False,
+        )
+        add_payment(
+            ctx,
+            3,
+            PaymentInput("avance", "371 250", "01/10/2024", "Titre 2024-518"),
+            record_undo=False,
+        )
+        page.refresh()
+    page.tabs.setCurrentIndex(2)
+    page.update_chart()
+
+
+#: Mise en situation de chaque page avant la capture (clé de page → préparation).
+SCENES["finance"] = _finance
+
+
 def capture(
     out_dir: Path,
     db: str | None = None,

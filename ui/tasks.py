@@ -1,83 +1,152 @@
-"""Travaux longs hors du fil de l'interface, avec une fenêtre de progression.
+"""Travaux longs (exports…) hors du fil de l'interface, avec une fenêtre de progression.
 
-Le travail (une fonction ``(progress) -> résultat``) tourne dans un ``QRunnable`` du pool ; un
-``QObject`` séparé porte les signaux (on n'hérite jamais des deux). Le résultat ou l'erreur
-revient sur le fil principal.
+Le travail est une fonction ``fn(progress)`` de la couche application (sans Qt) ; ``progress``
+(étapes faites, étapes totales, message) est relayé par un signal vers la fenêtre de
+progression. Le résultat ou l'erreur revient sur le fil de l'interface (signaux Qt).
+Un ``QRunnable`` et un ``QObject`` séparé pour les signaux (jamais les deux hérités ensemble).
+
+Ramasse-miettes : le ramassage automatique des cycles Python peut se déclencher dans n'importe
+quel fil ; s'il détruit dans le fil de travail un objet Qt devenu inaccessible (fenêtre,
+dialogue fermés), l'application plante. Pendant un travail en arrière-plan, on ramasse donc
+d'abord dans le fil de l'interface, puis on suspend le ramassage automatique jusqu'à la fin
+du dernier travail (le comptage de références continue de libérer le reste).
 """
 
 from __future__ import annotations
 
-import traceback
+import gc
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-Progress = Callable[[str, int, int], None]
+Work = Callable[[Callable[[int, int, str], None]], Any]
 
 
-class _Signals(QObject):
-    progressed = Signal(str, int, int)
+_running = 0
+
+
+def _pause_gc() -> None:
+    global _running
+    if _running == 0:
+        gc.collect()  # dans le fil de l'interface : les objets Qt morts y sont détruits
+        gc.disable()
+    _running += 1
+
+
+def _resume_gc() -> None:
+    global _running
+    _running = max(_running - 1, 0)
+    if _running == 0:
+        gc.enable()
+
+
+class TaskSignals(QObject):
+    progress = Signal(int, int, str)
     succeeded = Signal(object)
-    failed = Signal(object, str)
+    failed = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[Progress], Any]) -> None:
+class _Runnable(QRunnable):
+    def __init__(self, work: Work, signals: TaskSignals) -> None:
         super().__init__()
         self.work = work
-        self.signals = _Signals()
+        self.signals = signals
+        self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
-            result = self.work(lambda step, i, n: self.signals.progressed.emit(step, i, n))
-        except Exception as err:  # remonté au fil principal, jamais perdu
-            self.signals.failed.emit(err, traceback.format_exc())
-            return
-        self.signals.succeeded.emit(result)
+            result = self.work(
+                lambda done, total, msg: self.signals.progress.emit(done, total, msg)
+            )
+        except Exception as err:  # rendu à l'interface, qui l'affiche
+            self.signals.failed.emit(err)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+class BackgroundTask(QObject):
+    """Lance ``work`` dans le pool de fils ; ``on_success(result)`` / ``on_error(exc)`` ensuite."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        work: Work,
+        on_success: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+    ) -> None:
+        super().__init__(parent)
+        self.done = False
+        self.signals = TaskSignals()
+        self.dialog = QProgressDialog(title, "", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setCancelButton(None)  # type: ignore[arg-type]
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self._on_success = on_success
+        self._on_error = on_error
+        self.signals.progress.connect(self._progress)
+        self.signals.succeeded.connect(self._succeeded)
+        self.signals.failed.connect(self._failed)
+        self._runnable = _Runnable(work, self.signals)
+
+    def start(self) -> BackgroundTask:
+        self.dialog.setValue(0)
+        _pause_gc()
+        QThreadPool.globalInstance().start(self._runnable)
+        return self
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, max(total, 1)))
+        self.dialog.setLabelText(message)
+
+    def _close(self) -> None:
+        _resume_gc()
+        self.done = True
+        self.dialog.close()
+        self.dialog.deleteLater()
+        self.finished.emit()
+
+    def _succeeded(self, result: Any) -> None:
+        self._close()
+        self._on_success(result)
+
+    def _failed(self, err: Exception) -> None:
+        self._close()
+        self._on_error(err)
 
 
 class TaskRunner:
-    """Lance un travail avec une fenêtre de progression modale ; ``active`` garde les travaux en cours."""
+    """Raccourci : lance un travail ``work(progress)`` où ``progress(étape, i, n)`` (convention des
+    exports du pack et des copies de base), avec la même fenêtre de progression."""
 
-    def __init__(self, pool: QThreadPool | None = None) -> None:
-        self.pool = pool or QThreadPool.globalInstance()
-        self.active: list[_Job] = []
+    def __init__(self) -> None:
+        self.active: list[BackgroundTask] = []
 
     def run(
         self,
         parent: QWidget,
         title: str,
-        work: Callable[[Progress], Any],
+        work: Callable[[Callable[[str, int, int], None]], Any],
         on_success: Callable[[Any], None],
         on_error: Callable[[BaseException, str], None],
-    ) -> _Job:
-        dialog = QProgressDialog(title, "", 0, 0, parent)
-        dialog.setWindowTitle(title)
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        job = _Job(work)
+    ) -> BackgroundTask:
+        import traceback
 
-        def progressed(step: str, i: int, n: int) -> None:
-            dialog.setMaximum(n)
-            dialog.setValue(i)
-            dialog.setLabelText(f"{title}\n{step}…")
+        def adapted(progress: Callable[[int, int, str], None]) -> Any:
+            return work(lambda step, i, n: progress(i, n, f"{step}…"))
 
-        def finish() -> None:
-            dialog.reset()
-            dialog.close()
-            dialog.deleteLater()
-            if job in self.active:
-                self.active.remove(job)
+        def failed(err: Exception) -> None:
+            on_error(err, "".join(traceback.format_exception(err)))
 
-        job.signals.progressed.connect(progressed)
-        job.signals.succeeded.connect(lambda result: (finish(), on_success(result)))
-        job.signals.failed.connect(lambda err, tb: (finish(), on_error(err, tb)))
-        self.active.append(job)
-        self.pool.start(job)
-        return job
-
-    def wait(self, msecs: int = 60_000) -> bool:
-        return self.pool.waitForDone(msecs)
+        task = BackgroundTask(parent, title, adapted, on_success, failed)
+        self.active.append(task)
+        task.finished.connect(lambda: self.active.remove(task) if task in self.active else None)
+        return task.start()

@@ -2,6 +2,7 @@
 
 from db.models.contract import Atelier, FinancementLine, IndicatorDefinition, KeyDate, Volet
 from db.models.enums import EcheancePrecision, Status
+from db.models.finance import Expense, StatePayment
 from db.models.journal import JournalEntry
 from db.models.meta import StoreInfo
 from db.models.plan import (
@@ -26,6 +27,7 @@ __all__ = [
     "Bassin",
     "Cible",
     "EcheancePrecision",
+    "Expense",
     "FinancementLine",
     "IndicatorDefinition",
     "JournalEntry",
@@ -34,6 +36,7 @@ __all__ = [
     "ReferenceFigure",
     "Roadmap",
     "Snapshot",
+    "StatePayment",
     "Status",
     "StoreInfo",
     "Volet",
@@ -52,4 +55,6 @@ JOURNALED_MODELS: dict[str, type] = {
     "bassin": Bassin,
     "atelier": Atelier,
     "financement_line": FinancementLine,
+    "expense": Expense,
+    "state_payment": StatePayment,
 }

@@ -40,4 +40,11 @@ PAGES: list[PageSpec] = [
         "ui.pages.workshops_page:WorkshopsPage",
         "Revue en séance, paquets pour un portable hors ligne, fusion, classeurs partenaires",
     ),
+    PageSpec(
+        "finance",
+        "Financement",
+        "finance",
+        "ui.pages.finance_page:FinancePage",
+        "Plan de financement, dépenses, versements de l'État et bilan",
+    ),
 ]

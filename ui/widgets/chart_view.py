@@ -1,0 +1,39 @@
+"""Zone de graphique : enveloppe une ``Figure`` matplotlib (construite dans roadmap_app).
+
+matplotlib n'est importé qu'au premier affichage d'un graphique (démarrage rapide).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class ChartView(QWidget):
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas: Any = None
+        self.figure: Any = None
+        self.empty = QLabel(placeholder)
+        self.empty.setObjectName("muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.addWidget(self.empty)
+
+    def set_figure(self, figure: Any) -> None:
+        """Affiche ``figure`` (remplace la précédente)."""
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        if self.canvas is not None:
+            self.layout_.removeWidget(self.canvas)
+            self.canvas.setParent(None)
+            self.canvas.deleteLater()
+        self.figure = figure
+        self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas.setMinimumHeight(int(figure.get_figheight() * figure.dpi * 0.75))
+        self.empty.setVisible(False)
+        self.layout_.addWidget(self.canvas)
+        self.canvas.draw_idle()
