@@ -19,5 +19,9 @@ class StoreCorruptError(StoreError):
     """Le fichier est endommagé."""
 
 
+class StoreBusyError(StoreError):
+    """La base est verrouillée par un autre programme au-delà du délai d'attente ; rien n'a été écrit."""
+
+
 class StaleDataError(StoreError):
     """La donnée a été modifiée par ailleurs depuis sa lecture (contrôle de version)."""

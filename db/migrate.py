@@ -59,8 +59,13 @@ def migration_backup_path(path: Path, revision: str) -> Path:
 
 def check_sqlite_file(path: Path) -> None:
     """Refuse un fichier qui n'est pas une base SQLite, avec un message clair."""
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return
+    if path.stat().st_size == 0:
+        raise StoreCorruptError(
+            f"La base « {path} » est vide (0 octet) : elle a été tronquée. Elle n'a pas été modifiée ; "
+            "restaurez la dernière sauvegarde."
+        )
     with path.open("rb") as fh:
         head = fh.read(16)
     if head != SQLITE_MAGIC:
@@ -101,15 +106,33 @@ def prepare_store(
         with store.engine.connect() as conn:
             revision = current_revision(conn)
             populated = has_user_tables(conn)
+            if conn.dialect.name == "sqlite" and populated:
+                check = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                if check != "ok":
+                    raise StoreCorruptError(
+                        f"La base « {store.display_name} » est endommagée ({check}). Elle n'a pas été "
+                        "modifiée : restaurez la dernière sauvegarde (roadmap-app restore FICHIER, "
+                        "ou au démarrage de l'application)."
+                    )
     except sa_exc.OperationalError as err:
         if store.backend != "sqlite":
             raise StoreUnavailableError(describe_connection_error(store.url, err)) from err
         raise StoreCorruptError(
-            f"La base « {store.display_name} » ne peut pas être lue ({err.orig})."
+            f"La base « {store.display_name} » est endommagée et ne peut pas être lue ({err.orig}). "
+            "Elle n'a pas été modifiée : restaurez la dernière sauvegarde."
         ) from err
     except sa_exc.DatabaseError as err:
         raise StoreCorruptError(
-            f"La base « {store.display_name} » ne peut pas être lue ({err.orig})."
+            f"La base « {store.display_name} » est endommagée et ne peut pas être lue ({err.orig}). "
+            "Elle n'a pas été modifiée : restaurez la dernière sauvegarde."
+        ) from err
+    except (
+        UnicodeDecodeError,
+        sqlite3.Error,
+    ) as err:  # octets invalides jusque dans les messages de SQLite
+        raise StoreCorruptError(
+            f"La base « {store.display_name} » est endommagée et ne peut pas être lue ({type(err).__name__}). "
+            "Elle n'a pas été modifiée : restaurez la dernière sauvegarde."
         ) from err
 
     if revision == HEAD:

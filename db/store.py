@@ -18,6 +18,7 @@ from sqlmodel import Session, create_engine
 
 from db.connection_errors import StoreUnavailableError, is_connection_error
 from db.connection_errors import describe as describe_connection_error
+from db.errors import StoreBusyError
 
 BUSY_TIMEOUT_MS = 10_000
 _IMMEDIATE = "roadmap_sqlite_immediate"
@@ -39,15 +40,20 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
-    # isolation_level=None : c'est SQLAlchemy (via l'événement « begin ») qui ouvre les transactions.
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA foreign_keys = ON")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = NORMAL")
-    cur.close()
+def _sqlite_on_connect_factory(busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # isolation_level=None : SQLAlchemy (événement « begin ») ouvre lui-même les transactions.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        # Un autre programme écrit ? SQLite réessaie pendant ce délai avant « database is locked ».
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        # FULL : chaque validation est sur le disque avant d'être confirmée (aucune perte après un arrêt brutal).
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    return on_connect
 
 
 def _sqlite_on_begin(conn: Any) -> None:
@@ -59,12 +65,12 @@ def _sqlite_on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
         )
-        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", _sqlite_on_connect_factory(busy_timeout_ms))
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if make_url(url).get_backend_name() == "postgresql":
@@ -75,9 +81,12 @@ def make_engine(url: str) -> Engine:
 class Store:
     """Accès à une base : ouvre des sessions courtes ; les objets rendus sont détachés."""
 
-    def __init__(self, url: str | Path, engine: Engine | None = None) -> None:
+    def __init__(
+        self, url: str | Path, engine: Engine | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
         self.url = normalize_url(url)
-        self.engine = engine or make_engine(self.url)
+        self.busy_timeout_ms = busy_timeout_ms
+        self.engine = engine or make_engine(self.url, busy_timeout_ms)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
 
     @property
@@ -121,6 +130,20 @@ class Store:
         (rien d'écrit à moitié) et la connexion suivante est rétablie quand le serveur revient."""
         try:
             yield
+        except sa_exc.OperationalError as err:
+            text = str(err.orig).lower()
+            if self.backend == "sqlite" and (
+                "database is locked" in text or "database is busy" in text
+            ):
+                raise StoreBusyError(
+                    f"La base « {self.display_name} » est occupée par une autre application (ou une autre "
+                    f"fenêtre de roadmap-app) depuis plus de {self.busy_timeout_ms // 1000} s : réessayez dans "
+                    "un instant. Rien n'a été enregistré."
+                ) from err
+            if self.backend != "sqlite" and is_connection_error(err):
+                self.engine.dispose()
+                raise StoreUnavailableError(describe_connection_error(self.url, err)) from err
+            raise
         except sa_exc.DBAPIError as err:
             if self.backend != "sqlite" and is_connection_error(err):
                 self.engine.dispose()  # les connexions du pool sont mortes : on repartira de zéro

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from roadmap_app import APP_AUTHOR, APP_NAME, __version__
-from roadmap_app.errors import StoreError
-from roadmap_app.services.context import AppContext, open_context
+from roadmap_app.services.context import AppContext
 from ui.errors import install_excepthook, setup_logging
 from ui.style import apply_style
 
@@ -35,15 +34,18 @@ def run_gui(db: str | None = None) -> int:
     app = make_application()
     setup_logging()
     install_excepthook()
-    try:
-        ctx: AppContext = open_context(db)
-    except StoreError as err:
-        QMessageBox.critical(None, "Ouverture de la base impossible", str(err))
+    from ui.startup import open_or_recover
+
+    ctx: AppContext | None = open_or_recover(db)
+    if ctx is None:
         return 1
+    from PySide6.QtCore import QTimer
+
     from ui.main_window import MainWindow
 
     window = MainWindow(ctx)
     window.show()
+    QTimer.singleShot(1500, window.backups.daily)  # après l'affichage : le démarrage reste rapide
     try:
         return app.exec()
     finally:

@@ -245,6 +245,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
+        from ui.backup_actions import BackupActions
+
+        self.backups = BackupActions(self)
+        self.backups.install(file_menu)
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -388,4 +392,5 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_window_state()
+        self.backups.on_close()
         event.accept()

@@ -14,7 +14,16 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from roadmap_app.cli import actions, bassins, dbcmd, export, roadmaps, snapshot, workshop
+    from roadmap_app.cli import (
+        actions,
+        backup,
+        bassins,
+        dbcmd,
+        export,
+        roadmaps,
+        snapshot,
+        workshop,
+    )
 
     parser = FrenchArgumentParser(
         prog="roadmap-app",
@@ -39,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.register(sub)
     export.register(sub)
     workshop.register(sub)
+    backup.register(sub)
     bassins.register(sub)
     roadmaps.register(sub)
     gui = sub.add_parser("gui", help="ouvrir l'application graphique (par défaut)")
@@ -54,8 +64,20 @@ def main(argv: list[str]) -> int:
         from ui.app import run_gui
 
         return run_gui(args.db)
-    from roadmap_app.services.context import open_context
+    from roadmap_app.services.context import open_context, resolve_target
 
+    if getattr(args, "needs_context", True) is False:
+        # La restauration ne doit pas ouvrir la base : elle peut être endommagée.
+        from db.store import Store
+
+        target = Store(resolve_target(args.db))
+        path = target.path
+        target.dispose()
+        try:
+            return handler(path, args)
+        except (UserError, StoreError) as err:
+            print(f"Erreur : {err}", file=sys.stderr)
+            return EXIT_USAGE if isinstance(err, UserError) else EXIT_ERROR
     try:
         ctx = open_context(args.db, getattr(args, "author", None))
     except StoreError as err:

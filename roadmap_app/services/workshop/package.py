@@ -150,7 +150,7 @@ def opened_package(path: str | Path) -> Iterator[tuple[PackageInfo, AppContext]]
         raise PackageError(f"Paquet introuvable : « {src} ».")
     try:
         check_sqlite_file(src)
-    except NotAStoreError:
+    except (NotAStoreError, StoreCorruptError):
         raise PackageError(
             f"« {src.name} » n'est pas un paquet d'atelier roadmap-app (fichier d'un autre type)."
         ) from None

@@ -1,0 +1,32 @@
+"""Processus écrivain pour le test de coupure brutale : écrit sans fin, annonce chaque écriture validée.
+
+    python -m tests.crash_writer BASE DEBUT
+
+Chaque modification change la note d'une cellule (« ack-N ») ; « ACK N » n'est imprimé qu'après
+la validation de la transaction. Le test tue ce processus (SIGKILL) à un moment quelconque.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    from roadmap_app.services.context import open_context
+    from roadmap_app.services.plan import load_plan
+    from roadmap_app.services.status import update_status
+
+    ctx = open_context(sys.argv[1], author="Écrivain")
+    n = int(sys.argv[2])
+    plan = load_plan(ctx)
+    cells = [(a.code, b.name) for a in plan.actions() for b in plan.bassins]
+    print("PRET", flush=True)
+    while True:
+        code, bassin = cells[n % len(cells)]
+        update_status(ctx, code, bassin, note=f"ack-{n}", progress=n % 101, record_undo=False)
+        print(f"ACK {n}", flush=True)
+        n += 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Fiabilité dans l'interface : sauvegarde, restauration, base endommagée au démarrage, erreurs."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from db import backup as db_backup
+from roadmap_app.services.plan import load_plan
+from roadmap_app.services.status import update_status
+
+
+def lens_status(ctx, code):
+    plan = load_plan(ctx)
+    return plan.action(code).statuses[plan.bassin("Lensois").id].status
+
+
+def test_backup_now_and_restore_from_the_file_menu(window, app_ctx, monkeypatch, db_path):
+    copy = window.backups.backup()
+    assert copy is not None and copy.exists()
+    update_status(app_ctx, "EP-2.2", "Lensois", status="abandonne")
+    window.pages["roadmap"].refresh()
+    monkeypatch.setattr(window.backups, "confirm", lambda source: True)
+    assert window.backups.restore(copy)
+    assert lens_status(window.ctx, "EP-2.2") == "a_lancer"
+    assert (
+        not window.undo_action.isEnabled()
+    )  # l'historique d'annulation ne vaut plus pour la base restaurée
+    kinds = [b.kind for b in db_backup.list_backups(db_path)]
+    assert "avant-restauration" in kinds
+
+
+def test_closing_the_window_makes_an_automatic_backup(window, db_path):
+    window.close()
+    assert [b.kind for b in db_backup.list_backups(db_path)] == ["auto"]
+
+
+def test_a_damaged_store_at_start_offers_the_last_good_backup(qtbot, db_path, monkeypatch):
+    from roadmap_app.services.backup import backup_now
+    from roadmap_app.services.context import open_context
+    from ui.startup import open_or_recover
+
+    ctx = open_context(db_path)
+    backup_now(ctx)
+    ctx.close()
+    sqlite3.connect(db_path).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    data = bytearray(db_path.read_bytes())
+    for p in range(3, 12):
+        data[p * 4096 : p * 4096 + 8] = b"\xff" * 8
+    db_path.write_bytes(bytes(data))
+
+    shown = []
+
+    def fake_exec(box):
+        shown.append((box.text(), box.informativeText()))
+        restore = next(b for b in box.buttons() if b.text() == "Restaurer")
+        box.setProperty("clicked", True)
+        monkeypatch.setattr(box, "clickedButton", lambda: restore)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    ctx = open_or_recover(str(db_path))
+    assert ctx is not None
+    assert "endommagée" in shown[0][0] and "dernière sauvegarde valide" in shown[0][1]
+    assert len(list(load_plan(ctx).actions())) == 35
+    ctx.close()
+    assert list(db_path.parent.glob("*.endommagee-*"))  # le fichier abîmé est gardé, jamais réparé
+
+
+def test_a_store_from_a_newer_version_is_refused_with_a_clear_message(qtbot, db_path, dialogs):
+    from ui.startup import open_or_recover
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    assert open_or_recover(str(db_path)) is None
+    assert dialogs[-1][0] == "critical" and "version plus récente" in dialogs[-1][2]
+
+
+def test_an_unexpected_error_shows_a_copyable_report_and_is_logged(qtbot, _isolated_home):
+    from ui.errors import error_box, setup_logging, show_unexpected_error
+
+    setup_logging()
+    try:
+        raise RuntimeError("panne imprévue")
+    except RuntimeError:
+        info = sys.exc_info()
+    box = error_box(*info)
+    assert box.windowTitle() == "Erreur inattendue"
+    assert "panne imprévue" in box.detailedText()
+    copy = next(b for b in box.buttons() if b.text() == "Copier le rapport")
+    qtbot.mouseClick(copy, Qt.MouseButton.LeftButton)
+    assert "RuntimeError: panne imprévue" in QApplication.clipboard().text()
+    import ui.errors
+
+    original = QMessageBox.exec
+    QMessageBox.exec = lambda self: 0
+    try:
+        show_unexpected_error(*info)
+    finally:
+        QMessageBox.exec = original
+    log = (_isolated_home / "logs" / ui.errors.LOG_FILE).read_text(encoding="utf-8")
+    assert "panne imprévue" in log
+
+
+def test_an_expected_error_reaching_the_event_loop_shows_only_its_french_message(qtbot):
+    from db.errors import StoreBusyError
+    from ui.errors import error_box
+
+    box = error_box(
+        StoreBusyError, StoreBusyError("La base est occupée par une autre application."), None
+    )
+    assert box.windowTitle() == "Opération impossible" and box.detailedText() == ""
+    assert box.text().startswith("La base est occupée")

@@ -1,0 +1,56 @@
+"""Ouverture de la base au démarrage : base endommagée → proposer la dernière bonne sauvegarde."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from db.backup import latest_good_backup
+from db.errors import NotAStoreError, StoreCorruptError
+from db.store import Store
+from roadmap_app.errors import StoreError, UserError
+from roadmap_app.services.backup import restore_file
+from roadmap_app.services.context import AppContext, open_context, resolve_target
+
+
+def open_or_recover(db: str | None) -> AppContext | None:
+    """Le contexte ouvert, ou ``None`` si l'utilisateur renonce (un message a été montré)."""
+    try:
+        return open_context(db)
+    except StoreCorruptError as err:
+        return _offer_restore(db, err)
+    except NotAStoreError as err:
+        QMessageBox.critical(None, "Ouverture de la base impossible", str(err))
+        return None
+    except StoreError as err:
+        QMessageBox.critical(None, "Ouverture de la base impossible", str(err))
+        return None
+
+
+def _offer_restore(db: str | None, err: StoreError) -> AppContext | None:
+    probe = Store(resolve_target(db))
+    path = probe.path
+    probe.dispose()
+    good = None if path is None else latest_good_backup(path)
+    if path is None or good is None:
+        QMessageBox.critical(
+            None, "Base endommagée",
+            f"{err}\n\nAucune sauvegarde valide n'a été trouvée. Le fichier endommagé n'a pas été modifié ; "
+            "conservez-le et contactez le support.",
+        )  # fmt: skip
+        return None
+    box = QMessageBox(QMessageBox.Icon.Critical, "Base endommagée", str(err))
+    box.setInformativeText(
+        f"Restaurer la dernière sauvegarde valide ({good.label}) ? Le fichier endommagé est gardé à côté "
+        "(« …endommagee-… ») ; il n'est ni réparé ni écrasé."
+    )
+    restore = box.addButton("Restaurer", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quitter", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not restore:
+        return None
+    try:
+        restore_file(path, good.path, damaged=True)
+        return open_context(db)
+    except (UserError, StoreError) as again:
+        QMessageBox.critical(None, "Restauration impossible", str(again))
+        return None
