@@ -52,6 +52,7 @@ def _save(data: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.chmod(tmp, 0o600)  # peut contenir l'adresse (et le mot de passe) du serveur partagé
     tmp.replace(path)
 
 

@@ -44,8 +44,15 @@ class BackupActions(QObject):
         self.backup_action.triggered.connect(self.backup)
         self.restore_action = QAction("&Restaurer une sauvegarde…", self.window)
         self.restore_action.triggered.connect(self.choose_and_restore)
+        self.store_action = QAction("&Base de données…", self.window)
+        self.store_action.setToolTip(
+            "Base locale ou serveur PostgreSQL partagé (au prochain démarrage)"
+        )
+        self.store_action.triggered.connect(self.choose_store)
         menu.addAction(self.backup_action)
         menu.addAction(self.restore_action)
+        menu.addSeparator()
+        menu.addAction(self.store_action)
         menu.addSeparator()
 
     # -- sauvegardes -------------------------------------------------------------------
@@ -72,6 +79,14 @@ class BackupActions(QObject):
             backup_on_close(self.ctx)
         except (UserError, StoreError, OSError) as err:
             log.warning("Sauvegarde à la fermeture impossible : %s", err)
+
+    def choose_store(self) -> None:
+        from ui.dialogs.store_dialog import StoreDialog
+
+        if StoreDialog(self.window).exec() == StoreDialog.DialogCode.Accepted:
+            self.window.show_message(
+                "Choix de la base enregistré : il s'applique au prochain démarrage."
+            )
 
     # -- restauration ------------------------------------------------------------------
     def choose_and_restore(self) -> None:

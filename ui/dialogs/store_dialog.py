@@ -1,0 +1,96 @@
+"""Choisir la base : le fichier local (par défaut) ou le serveur PostgreSQL partagé de l'équipe."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.schema import HEAD, current_revision
+from db.store import Store
+from roadmap_app.errors import StoreError
+from roadmap_app.settings import saved_store, set_saved_store
+
+
+def test_connection(url: str) -> str:
+    """Message français : la base répond, est vide (sera créée), ou l'erreur rencontrée."""
+    store = Store(url)
+    try:
+        with store.connection() as conn:
+            rev = current_revision(conn)
+    except StoreError as err:
+        return f"✖ {err}"
+    except Exception as err:  # URL mal formée, pilote absent…
+        return f"✖ Adresse invalide : {err}"
+    finally:
+        store.dispose()
+    if rev is None:
+        return "✔ Connexion réussie : la base est vide, elle sera créée et remplie au prochain démarrage."
+    if rev == HEAD:
+        return "✔ Connexion réussie : base roadmap-app à jour."
+    return (
+        f"✔ Connexion réussie : base roadmap-app (schéma {rev}), mise à jour au prochain démarrage."
+    )
+
+
+class StoreDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Base de données")
+        current = saved_store()
+        self.local = QRadioButton("Base &locale (fichier du dossier utilisateur)")
+        self.shared = QRadioButton("Base &partagée sur un serveur PostgreSQL")
+        group = QButtonGroup(self)
+        group.addButton(self.local)
+        group.addButton(self.shared)
+        self.url = QLineEdit(current or "")
+        self.url.setPlaceholderText(
+            "postgresql+psycopg://utilisateur:motdepasse@serveur/feuille_de_route"
+        )
+        (self.shared if current else self.local).setChecked(True)
+        self.test_button = QPushButton("&Tester la connexion")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        hint = QLabel(
+            "Le choix s'applique au prochain démarrage. Un mot de passe écrit dans l'adresse est enregistré "
+            "dans les préférences (lisibles par vous seul) ; il peut aussi être mis dans ~/.pgpass. "
+            "Voir le README, « Base partagée »."
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("muted")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        self.test_button.clicked.connect(
+            lambda: self.result.setText(test_connection(self.url.text().strip()))
+        )
+        for w in (self.url, self.test_button):
+            w.setEnabled(self.shared.isChecked())
+        self.shared.toggled.connect(
+            lambda on: (self.url.setEnabled(on), self.test_button.setEnabled(on))
+        )
+        lay = QVBoxLayout(self)
+        for w in (self.local, self.shared, self.url, self.test_button, self.result, hint, buttons):
+            lay.addWidget(w)
+        self.resize(620, 300)
+
+    def _accept(self) -> None:
+        if self.shared.isChecked():
+            url = self.url.text().strip()
+            if not url.startswith("postgresql"):
+                self.result.setText("✖ L'adresse doit commencer par « postgresql+psycopg:// ».")
+                return
+            set_saved_store(url)
+        else:
+            set_saved_store(None)
+        self.accept()
