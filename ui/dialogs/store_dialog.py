@@ -57,8 +57,8 @@ class StoreDialog(QDialog):
         )
         (self.shared if current else self.local).setChecked(True)
         self.test_button = QPushButton("&Tester la connexion")
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.feedback = QLabel()
+        self.feedback.setWordWrap(True)
         hint = QLabel(
             "Le choix s'applique au prochain démarrage. Un mot de passe écrit dans l'adresse est enregistré "
             "dans les préférences (lisibles par vous seul) ; il peut aussi être mis dans ~/.pgpass. "
@@ -72,7 +72,7 @@ class StoreDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(
-            lambda: self.result.setText(test_connection(self.url.text().strip()))
+            lambda: self.feedback.setText(test_connection(self.url.text().strip()))
         )
         for w in (self.url, self.test_button):
             w.setEnabled(self.shared.isChecked())
@@ -80,7 +80,7 @@ class StoreDialog(QDialog):
             lambda on: (self.url.setEnabled(on), self.test_button.setEnabled(on))
         )
         lay = QVBoxLayout(self)
-        for w in (self.local, self.shared, self.url, self.test_button, self.result, hint, buttons):
+        for w in (self.local, self.shared, self.url, self.test_button, self.feedback, hint, buttons):
             lay.addWidget(w)
         self.resize(620, 300)
 
@@ -88,7 +88,7 @@ class StoreDialog(QDialog):
         if self.shared.isChecked():
             url = self.url.text().strip()
             if not url.startswith("postgresql"):
-                self.result.setText("✖ L'adresse doit commencer par « postgresql+psycopg:// ».")
+                self.feedback.setText("✖ L'adresse doit commencer par « postgresql+psycopg:// ».")
                 return
             set_saved_store(url)
         else:
