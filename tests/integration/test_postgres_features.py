@@ -126,7 +126,7 @@ def test_the_shared_store_is_chosen_and_tested_in_a_dialog(qtbot, pg_server, pg_
     dialog.shared.setChecked(True)
     dialog.url.setText(pg_url)
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    assert "Connexion réussie" in dialog.result.text()
+    assert "Connexion réussie" in dialog.feedback.text()
     dialog._accept()
     assert resolve_target(None) == pg_url
     dialog2 = StoreDialog()

@@ -74,14 +74,22 @@ class StoreDialog(QDialog):
         self.test_button.clicked.connect(
             lambda: self.feedback.setText(test_connection(self.url.text().strip()))
         )
-        for w in (self.url, self.test_button):
-            w.setEnabled(self.shared.isChecked())
-        self.shared.toggled.connect(
-            lambda on: (self.url.setEnabled(on), self.test_button.setEnabled(on))
-        )
+        for field in (self.url, self.test_button):
+            field.setEnabled(self.shared.isChecked())
+        self.shared.toggled.connect(self.url.setEnabled)
+        self.shared.toggled.connect(self.test_button.setEnabled)
         lay = QVBoxLayout(self)
-        for w in (self.local, self.shared, self.url, self.test_button, self.feedback, hint, buttons):
-            lay.addWidget(w)
+        widgets: list[QWidget] = [
+            self.local,
+            self.shared,
+            self.url,
+            self.test_button,
+            self.feedback,
+            hint,
+            buttons,
+        ]
+        for widget in widgets:
+            lay.addWidget(widget)
         self.resize(620, 300)
 
     def _accept(self) -> None:
