@@ -3,6 +3,7 @@
 from db.models.contract import Atelier, FinancementLine, IndicatorDefinition, KeyDate, Volet
 from db.models.enums import EcheancePrecision, Status
 from db.models.finance import Expense, StatePayment
+from db.models.flows import FlowTarget, FlowValue, Portfolio
 from db.models.journal import JournalEntry
 from db.models.meta import StoreInfo
 from db.models.plan import (
@@ -29,10 +30,13 @@ __all__ = [
     "EcheancePrecision",
     "Expense",
     "FinancementLine",
+    "FlowTarget",
+    "FlowValue",
     "IndicatorDefinition",
     "JournalEntry",
     "KeyDate",
     "Organisation",
+    "Portfolio",
     "ReferenceFigure",
     "Roadmap",
     "Snapshot",
@@ -57,4 +61,7 @@ JOURNALED_MODELS: dict[str, type] = {
     "financement_line": FinancementLine,
     "expense": Expense,
     "state_payment": StatePayment,
+    "flow_value": FlowValue,
+    "flow_target": FlowTarget,
+    "portfolio": Portfolio,
 }

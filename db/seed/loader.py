@@ -133,6 +133,10 @@ def load_seed(session: Session, parse_echeance: EcheanceParser, app_version: str
 
     summary = _load_plan(session, plan, bassins, orgs, parse_echeance, now)
     _load_convention(session, convention, bassins, now)
+    session.flush()
+    from db.seed.flux import seed_flux
+
+    seed_flux(session.connection())
     session.add(
         JournalEntry(
             ts=now,

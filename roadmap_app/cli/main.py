@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         bassins,
         dbcmd,
         export,
+        flows,
         roadmaps,
         snapshot,
         workshop,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.register(sub)
     workshop.register(sub)
     backup.register(sub)
+    flows.register(sub)
     bassins.register(sub)
     roadmaps.register(sub)
     gui = sub.add_parser("gui", help="ouvrir l'application graphique (par défaut)")

@@ -1,0 +1,1 @@
+"""Flux mensuels BRSA par bassin : catalogue des indicateurs, saisie validée, import, graphiques."""

@@ -1,0 +1,281 @@
+"""Graphiques des flux : fonctions pures (données en entrée, ``Figure`` matplotlib en sortie).
+
+Les mêmes figures vont à l'écran, dans le classeur et dans le PDF. Lisibles en noir et blanc :
+hachures, marqueurs et styles de trait distinguent les séries, pas seulement la couleur.
+matplotlib n'est importé qu'à l'appel (jamais au démarrage de l'application).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from roadmap_app.rules.dates import format_month
+
+BLUE, ORANGE, GREEN, PINK, GREY, SKY = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#6B7280",
+    "#56B4E9",
+)
+Number = float | None
+
+
+def _figure(title: str, width: float = 9.0, height: float = 4.8) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_title(title, fontsize=12, loc="left")
+    ax.grid(axis="y", color="#D0D5DD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _labels(months: Sequence[date]) -> list[str]:
+    return [format_month(m) for m in months]
+
+
+def _fr(ax: Any, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _p: f"{v:,.0f}".replace(",", "\u202f"))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _empty(ax: Any, text: str = "Aucune donnée saisie pour cette période") -> None:
+    ax.text(
+        0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=GREY, fontsize=11
+    )
+
+
+def entrants_vs_target(
+    bassin: str, months: Sequence[date], entrants: Sequence[Number], targets: Sequence[Number]
+) -> Any:
+    """Barres : entrants du mois ; trait en escalier : cible en vigueur ce mois-là."""
+    fig, ax = _figure(f"{bassin} — nouveaux entrants par mois et cible")
+    x = list(range(len(months)))
+    ax.bar(
+        x,
+        [v or 0 for v in entrants],
+        color=SKY,
+        edgecolor=BLUE,
+        hatch="//",
+        label="Entrants du mois",
+    )
+    shown = [(i, t) for i, t in enumerate(targets) if t is not None]
+    if shown:
+        # un trait par mois : la cible en vigueur ce mois-là (elle peut changer à une date donnée)
+        ax.hlines([t for _i, t in shown], [i - 0.45 for i, _t in shown], [i + 0.45 for i, _t in shown],
+                  colors="black", linestyles="--", linewidth=1.8, label="Cible mensuelle")  # fmt: skip
+    ax.set_xticks(x, _labels(months), rotation=45, ha="right")
+    ax.set_ylabel("ARSA entrants (nombre)")
+    top = max([0.0, *(v or 0 for v in entrants), *(t for _i, t in shown)])
+    ax.set_ylim(0, top * 1.25 or 1)
+    _fr(ax)
+    if not any(v is not None for v in entrants):
+        _empty(ax)
+    ax.legend(loc="upper left", frameon=False, ncols=2)
+    return fig
+
+
+def cumulative_vs_annual(
+    bassin: str,
+    year: int,
+    months: Sequence[date],
+    entrants: Sequence[Number],
+    targets: Sequence[Number],
+) -> Any:
+    """Cumul des entrants de l'année et cumul des cibles mensuelles (objectif annuel)."""
+    fig, ax = _figure(f"{bassin} — entrants cumulés {year} et objectif annuel")
+    x = list(range(len(months)))
+    cum: list[float] = []
+    total = 0.0
+    last = max((i for i, v in enumerate(entrants) if v is not None), default=-1)
+    for i, v in enumerate(entrants):
+        total += v or 0
+        cum.append(total if i <= last else float("nan"))  # la courbe s'arrête au dernier mois saisi
+    tcum, ttotal = [], 0.0
+    for t in targets:
+        ttotal += t or 0
+        tcum.append(ttotal)
+    ax.plot(x, cum, color=BLUE, marker="s", linewidth=2, label="Entrants cumulés")
+    ax.plot(
+        x, tcum, color="black", linestyle="--", marker="^", linewidth=1.4, label="Objectif cumulé"
+    )
+    ax.set_xticks(x, _labels(months), rotation=45, ha="right")
+    ax.set_ylabel("ARSA (nombre cumulé)")
+    _fr(ax)
+    if not any(v is not None for v in entrants):
+        _empty(ax)
+    ax.legend(loc="upper left", frameon=False)
+    return fig
+
+
+def orientation_split(bassin: str, months: Sequence[date], parts: Mapping[str, Sequence[Number]], totals: Sequence[Number],
+                      target_share: float | None) -> Any:  # fmt: skip
+    """Barres empilées : part de chaque orientation dans le total ; trait : tendance attendue vers FT."""
+    fig, ax = _figure(f"{bassin} — répartition des orientations")
+    x = list(range(len(months)))
+    styles = [("vers France Travail", BLUE, ""), ("délégués – emploi", ORANGE, "\\\\"),
+              ("délégués – équilibré", GREEN, ".."), ("délégués – remobilisation", PINK, "xx")]  # fmt: skip
+    bottom = [0.0] * len(months)
+    for (label, color, hatch), values in zip(styles, parts.values(), strict=False):
+        shares = [
+            0.0 if (v is None or not t) else 100 * v / t
+            for v, t in zip(values, totals, strict=True)
+        ]
+        ax.bar(
+            x,
+            shares,
+            bottom=bottom,
+            color=color,
+            hatch=hatch,
+            edgecolor="black",
+            linewidth=0.4,
+            label=label,
+        )
+        bottom = [b + s for b, s in zip(bottom, shares, strict=True)]
+    if target_share is not None:
+        ax.axhline(target_share, color="black", linestyle="--", linewidth=1.5,
+                   label=f"Tendance attendue vers FT : {target_share:g} %")  # fmt: skip
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Part des orientés (%)")
+    ax.set_xticks(x, _labels(months), rotation=45, ha="right")
+    if not any(t for t in totals):
+        _empty(ax)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+    return fig
+
+
+def within_15_days(
+    bassin: str, months: Sequence[date], shares: Sequence[Number], target: float | None
+) -> Any:
+    """Part des orientés en 15 jours et moins, contre la cible (100 %)."""
+    fig, ax = _figure(f"{bassin} — orientés en 15 jours et moins")
+    x = list(range(len(months)))
+    ax.plot(x, [float("nan") if v is None else v for v in shares], color=GREEN, marker="D", linewidth=2,
+            label="Part orientée en 15 jours et moins")  # fmt: skip
+    if target is not None:
+        ax.axhline(
+            target, color="black", linestyle="--", linewidth=1.5, label=f"Cible : {target:g} %"
+        )
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Part des orientés (%)")
+    ax.set_xticks(x, _labels(months), rotation=45, ha="right")
+    if not any(v is not None for v in shares):
+        _empty(ax)
+    ax.legend(loc="lower left", frameon=False)
+    return fig
+
+
+def portfolio_load(
+    bassin: str,
+    months: Sequence[date],
+    ft: Sequence[Number],
+    cd: Sequence[Number],
+    cap: float | None,
+) -> Any:
+    """ARSA suivis par référent (France Travail, délégués du Département) contre le plafond de 70."""
+    fig, ax = _figure(f"{bassin} — charge par référent")
+    x = list(range(len(months)))
+    ax.plot(x, [float("nan") if v is None else v for v in ft], color=BLUE, marker="o", linewidth=2,
+            label="France Travail (par portefeuille)")  # fmt: skip
+    ax.plot(x, [float("nan") if v is None else v for v in cd], color=ORANGE, marker="s", linestyle="-.", linewidth=2,
+            label="Délégués du Département (par ETP)")  # fmt: skip
+    if cap is not None:
+        ax.axhline(
+            cap, color="black", linestyle="--", linewidth=1.5, label=f"Plafond : {cap:g} ARSA"
+        )
+        top = max([cap * 1.3] + [v for v in (*ft, *cd) if v is not None])
+        ax.axhspan(cap, top, color="#B42318", alpha=0.08)
+        ax.set_ylim(0, top)
+    ax.set_ylabel("ARSA suivis par référent")
+    ax.set_xticks(x, _labels(months), rotation=45, ha="right")
+    if not any(v is not None for v in (*ft, *cd)):
+        _empty(ax)
+    ax.legend(loc="lower left", frameon=False)
+    return fig
+
+
+def stock_over_time(
+    bassin: str, months: Sequence[date], stock: Sequence[Number], reference: float | None
+) -> Any:
+    fig, ax = _figure(f"{bassin} — stock de BRSA")
+    x = list(range(len(months)))
+    ax.plot(
+        x,
+        [float("nan") if v is None else v for v in stock],
+        color=BLUE,
+        marker="o",
+        linewidth=2,
+        label="Stock en fin de mois",
+    )
+    if reference is not None:
+        ax.axhline(
+            reference,
+            color=GREY,
+            linestyle=":",
+            linewidth=1.5,
+            label=f"Situation au 31/12/2023 : {reference:,.0f}".replace(",", "\u202f"),
+        )
+    ax.set_ylabel("BRSA (nombre)")
+    ax.set_xticks(x, _labels(months), rotation=45, ha="right")
+    _fr(ax)
+    if not any(v is not None for v in stock):
+        _empty(ax)
+    ax.legend(loc="lower left", frameon=False)
+    return fig
+
+
+def bassins_side_by_side(
+    title: str, names: Sequence[str], actual: Sequence[Number], target: Sequence[Number]
+) -> Any:
+    """Les bassins côte à côte : entrants depuis le début de l'année et objectif à date."""
+    fig, ax = _figure(title)
+    x = list(range(len(names)))
+    w = 0.38
+    ax.bar(
+        [i - w / 2 for i in x],
+        [v or 0 for v in actual],
+        w,
+        color=SKY,
+        edgecolor=BLUE,
+        hatch="//",
+        label="Entrants depuis janvier",
+    )
+    ax.bar(
+        [i + w / 2 for i in x],
+        [v or 0 for v in target],
+        w,
+        color="white",
+        edgecolor="black",
+        hatch="..",
+        label="Objectif à date",
+    )
+    for i, (a, t) in enumerate(zip(actual, target, strict=True)):
+        if a is not None and t:
+            ax.annotate(
+                f"{100 * a / t:.0f} %", (i - w / 2, a), ha="center", va="bottom", fontsize=9
+            )
+    ax.set_xticks(x, names)
+    ax.set_ylabel("ARSA entrants (nombre)")
+    _fr(ax)
+    ax.legend(loc="upper left", frameon=False)
+    return fig
+
+
+def figure_png(fig: Any, dpi: int = 110) -> bytes:
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

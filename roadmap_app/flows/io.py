@@ -1,0 +1,412 @@
+"""Import et export des flux : modèle de l'application (un onglet par bassin) et format « long ».
+
+Import tout ou rien : d'abord un aperçu (nouveau / modifié / inchangé) ; la moindre erreur
+(bassin ou indicateur inconnu, nombre illisible ou négatif, ligne en double, part qui dépasse son
+total, fichier illisible) est signalée avec sa feuille, sa ligne et sa colonne, et rien n'est écrit.
+Une cellule vide ne change rien.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from roadmap_app.errors import UserError
+from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, find_indicator
+from roadmap_app.flows.service import FlowChange, bassins, load_all_series, write_changes
+from roadmap_app.flows.validation import check_month, check_value
+from roadmap_app.reporting.cells import safe_text
+from roadmap_app.reporting.files import atomic_output
+from roadmap_app.rules.dates import DateParseError, format_month, parse_month
+from roadmap_app.rules.text import fold
+from roadmap_app.services.context import AppContext
+from roadmap_app.services.plan import BassinRef
+
+MONTH_HEADER = "Mois"
+LONG_HEADERS = ("bassin", "mois", "indicateur", "valeur")
+FIRST_MONTH = date(2024, 7, 1)  # début du volet 3
+
+
+class ImportError_(UserError):
+    """Fichier refusé ; le message liste les erreurs avec leur emplacement."""
+
+
+@dataclass(frozen=True)
+class Where:
+    sheet: str
+    row: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"feuille « {self.sheet} », ligne {self.row}, colonne {_letter(self.column)}"
+
+
+@dataclass(frozen=True)
+class Planned:
+    bassin: BassinRef
+    month: date
+    indicator: str
+    old: float | None
+    new: float
+    where: Where
+
+    @property
+    def kind(self) -> str:
+        return (
+            "nouveau" if self.old is None else ("inchangé" if self.old == self.new else "modifié")
+        )
+
+
+@dataclass
+class ImportPlan:
+    source: str
+    items: list[Planned] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[Planned]:
+        return [p for p in self.items if p.kind != "inchangé"]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for p in self.items if p.kind == kind)
+
+    def summary(self) -> str:
+        return (f"{self.count('nouveau')} valeur(s) nouvelle(s), {self.count('modifié')} modifiée(s), "
+                f"{self.count('inchangé')} inchangée(s)")  # fmt: skip
+
+
+def _letter(column: int) -> str:
+    s = ""
+    while column:
+        column, r = divmod(column - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _norm(text: Any) -> str:
+    return " ".join(fold(str(text or "")).replace("_", " ").split())
+
+
+def parse_number(raw: Any) -> float | None:
+    """Nombre d'une cellule : vide → ``None`` ; « 1 234 », « 12,5 », « 45 % » acceptés ; sinon ``ValueError``."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, int | float):
+        return float(raw)
+    text = str(raw).strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").rstrip("%")
+    if not text:
+        return None
+    if not re.fullmatch(r"-?\d+(?:[.,]\d+)?", text):
+        raise ValueError
+    return float(text.replace(",", "."))
+
+
+def _month(raw: Any) -> date:
+    if isinstance(raw, datetime | date):
+        return date(raw.year, raw.month, 1)
+    return parse_month(str(raw))
+
+
+class _Reader:
+    def __init__(self, ctx: AppContext) -> None:
+        self.bassins = bassins(ctx)
+        self.errors: list[str] = []
+        self.values: dict[tuple[int, date, str], tuple[float, Where]] = {}
+
+    def bassin(self, raw: Any, where: Where) -> BassinRef | None:
+        key = _norm(raw)
+        for b in self.bassins:
+            if key in (_norm(b.name), _norm(b.code)):
+                return b
+        self.errors.append(
+            f"{where} : bassin « {raw} » inconnu (bassins : {', '.join(b.name for b in self.bassins)})."
+        )
+        return None
+
+    def add(self, bassin: BassinRef, month: date, code: str, raw: Any, where: Where) -> None:
+        try:
+            value = parse_number(raw)
+        except ValueError:
+            self.errors.append(f"{where} : « {raw} » n'est pas un nombre.")
+            return
+        if value is None:
+            return
+        msg = check_value(code, value)
+        if msg:
+            self.errors.append(f"{where} : {msg}")
+            return
+        key = (bassin.id, month, code)
+        if key in self.values:
+            first = self.values[key][1]
+            self.errors.append(f"{where} : valeur en double pour {bassin.name}, {format_month(month)}, "
+                               f"« {BY_CODE[code].label} » (déjà en {first}).")  # fmt: skip
+            return
+        self.values[key] = (value, where)
+
+    def wide(
+        self, sheet: str, rows: list[list[Any]], bassin: BassinRef | None, header_row: int
+    ) -> None:
+        """Onglet du modèle : Mois | indicateurs… (et, en CSV, une colonne Bassin)."""
+        header = rows[header_row - 1]
+        columns: dict[int, str] = {}
+        bassin_col = None
+        month_col = None
+        for i, h in enumerate(header, 1):
+            name = _norm(h)
+            if not name:
+                continue
+            if name == "mois":
+                month_col = i
+            elif name == "bassin":
+                bassin_col = i
+            else:
+                ind = find_indicator(str(h))
+                if ind is None:
+                    self.errors.append(
+                        f"{Where(sheet, header_row, i)} : indicateur « {h} » inconnu."
+                    )
+                else:
+                    columns[i] = ind.code
+        if month_col is None:
+            self.errors.append(
+                f"feuille « {sheet} », ligne {header_row} : colonne « Mois » absente."
+            )
+            return
+        for r, row in enumerate(rows[header_row:], header_row + 1):
+            cells = list(row) + [None] * (len(header) - len(row))
+            if all(c in (None, "") for c in cells):
+                continue
+            b = bassin
+            if bassin_col is not None:
+                b = self.bassin(cells[bassin_col - 1], Where(sheet, r, bassin_col))
+            try:
+                month = _month(cells[month_col - 1])
+            except (DateParseError, ValueError) as err:
+                self.errors.append(f"{Where(sheet, r, month_col)} : {err}")
+                continue
+            if b is None:
+                continue
+            for col, code in columns.items():
+                self.add(b, month, code, cells[col - 1], Where(sheet, r, col))
+
+    def long(self, sheet: str, rows: list[list[Any]], header_row: int) -> None:
+        header = [_norm(h) for h in rows[header_row - 1]]
+        pos = {name: header.index(name) + 1 for name in LONG_HEADERS if name in header}
+        for r, row in enumerate(rows[header_row:], header_row + 1):
+            cells = list(row) + [None] * (len(header) - len(row))
+            if all(c in (None, "") for c in cells):
+                continue
+            b = self.bassin(cells[pos["bassin"] - 1], Where(sheet, r, pos["bassin"]))
+            try:
+                month = _month(cells[pos["mois"] - 1])
+            except (DateParseError, ValueError) as err:
+                self.errors.append(f"{Where(sheet, r, pos['mois'])} : {err}")
+                continue
+            ind = find_indicator(str(cells[pos["indicateur"] - 1] or ""))
+            if ind is None:
+                self.errors.append(
+                    f"{Where(sheet, r, pos['indicateur'])} : indicateur « {cells[pos['indicateur'] - 1]} » inconnu."
+                )
+                continue
+            if b is not None:
+                self.add(
+                    b, month, ind.code, cells[pos["valeur"] - 1], Where(sheet, r, pos["valeur"])
+                )
+
+    def sheet(self, name: str, rows: list[list[Any]]) -> None:
+        """Reconnaît l'en-tête (dans les 10 premières lignes) : format long ou modèle."""
+        for i, row in enumerate(rows[:10], 1):
+            names = {_norm(c) for c in row if c not in (None, "")}
+            if set(LONG_HEADERS) <= names:
+                self.long(name, rows, i)
+                return
+            if "mois" in names:
+                bassin = None
+                if "bassin" not in names:
+                    bassin = self.bassin(name, Where(name, i, 1))
+                    if bassin is None:
+                        return
+                self.wide(name, rows, bassin, i)
+                return
+        if any(any(c not in (None, "") for c in row) for row in rows):
+            self.errors.append(f"feuille « {name} » : en-tête introuvable (« Mois » et les indicateurs, ou "
+                               "« bassin ; mois ; indicateur ; valeur »).")  # fmt: skip
+
+
+def read_file(ctx: AppContext, path: Path) -> _Reader:
+    reader = _Reader(ctx)
+    if not path.is_file():
+        raise ImportError_(f"Fichier introuvable : « {path} ».")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        # Frontière avec un fichier non maîtrisé : toute erreur de lecture devient un refus clair.
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as err:
+            raise ImportError_(
+                f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({type(err).__name__})."
+            ) from None
+        try:
+            for ws in wb.worksheets:
+                if ws.title.lower().startswith("définition") or ws.title.startswith("_"):
+                    continue
+                reader.sheet(ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
+        except ImportError_:
+            raise
+        except Exception as err:
+            raise ImportError_(
+                f"« {path.name} » est un classeur endommagé ({type(err).__name__})."
+            ) from None
+        finally:
+            wb.close()
+    elif suffix == ".csv":
+        raw = path.read_bytes()
+        text = None
+        for enc in ("utf-8-sig", "cp1252"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None or "\x00" in text:
+            raise ImportError_(f"« {path.name} » n'est pas un fichier texte CSV lisible.")
+        delimiter = ";" if text.count(";") >= text.count(",") else ","
+        try:
+            rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        except csv.Error as err:
+            raise ImportError_(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
+        if not rows:
+            raise ImportError_(f"« {path.name} » est vide.")
+        reader.sheet(path.stem, rows)
+    else:
+        raise ImportError_(
+            f"« {path.name} » : format non pris en charge (attendu : .xlsx ou .csv)."
+        )
+    if not reader.values and not reader.errors:
+        reader.errors.append(f"« {path.name} » ne contient aucune valeur à importer.")
+    return reader
+
+
+def plan_import(ctx: AppContext, path: str | Path) -> ImportPlan:
+    """Lit le fichier et prépare l'import (rien n'est écrit) ; lève ``ImportError_`` s'il y a la moindre erreur."""
+    path = Path(path)
+    reader = read_file(ctx, path)
+    all_series = load_all_series(ctx)
+    refs = {b.id: b for b in reader.bassins}
+    plan = ImportPlan(path.name)
+    for (bassin_id, month, code), (value, where) in sorted(
+        reader.values.items(), key=lambda kv: (kv[0][0], kv[0][1])
+    ):
+        plan.items.append(
+            Planned(
+                refs[bassin_id], month, code, all_series[bassin_id].value(month, code), value, where
+            )
+        )
+    # parts et totaux : valeurs du fichier combinées aux valeurs déjà enregistrées
+    by_month: dict[tuple[int, date], dict[str, float | None]] = {}
+    for p in plan.items:
+        by_month.setdefault((p.bassin.id, p.month), all_series[p.bassin.id].month_values(p.month))[
+            p.indicator
+        ] = p.new
+    positions = {(p.bassin.id, p.month, p.indicator): p.where for p in plan.items}
+    for (bassin_id, month), values in by_month.items():
+        for err in check_month(refs[bassin_id].name, month, values):
+            place = positions.get((bassin_id, month, err.indicator))
+            reader.errors.append(f"{place} : {err.message}" if place else str(err))
+    if reader.errors:
+        shown = "\n".join(f"- {e}" for e in reader.errors[:25])
+        more = f"\n… et {len(reader.errors) - 25} autre(s)." if len(reader.errors) > 25 else ""
+        raise ImportError_(f"Import de « {path.name} » refusé, rien n'a été écrit :\n{shown}{more}")
+    return plan
+
+
+def apply_import(ctx: AppContext, plan: ImportPlan, *, source: str = "import") -> int:
+    changes = [FlowChange(p.bassin.id, p.month, p.indicator, p.new) for p in plan.changes]
+    if changes:
+        write_changes(
+            ctx, changes, label=f"Import des flux ({plan.source}) : {plan.summary()}", source=source
+        )
+    return len(changes)
+
+
+def export_template(ctx: AppContext, destination: str | Path, until: date | None = None) -> Path:
+    """Le modèle de saisie : un onglet par bassin (mois × indicateurs, pré-rempli), et les définitions."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    last = (until or ctx.today()).replace(day=1)
+    all_series = load_all_series(ctx)
+    months: list[date] = []
+    m = FIRST_MONTH
+    stored = [mm for s in all_series.values() for mm in s.months]
+    end = max([last, *stored]) if stored else last
+    start = min([FIRST_MONTH, *stored]) if stored else FIRST_MONTH
+    m = start
+    while m <= end:
+        months.append(m)
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    wb = Workbook()
+    wb.remove(wb.active)
+    head_fill = PatternFill("solid", fgColor="14325C")
+    for series in all_series.values():
+        ws = wb.create_sheet(series.bassin.name[:31])
+        ws["A1"] = safe_text(
+            f"Flux BRSA — {series.bassin.name} (valeurs agrégées du mois ; cellule vide : non renseigné)"
+        )
+        ws["A1"].font = Font(bold=True, color="14325C", size=12)
+        ws.cell(3, 1, MONTH_HEADER)
+        for j, ind in enumerate(INDICATORS, 2):
+            c = ws.cell(3, j, ind.label)
+            c.comment = Comment(ind.definition, "roadmap-app")
+        for c in ws[3]:
+            c.font = Font(bold=True, color="FFFFFF")
+            c.fill = head_fill
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[3].height = 60
+        for i, month in enumerate(months, 4):
+            ws.cell(i, 1, format_month(month))
+            for j, ind in enumerate(INDICATORS, 2):
+                v = series.value(month, ind.code)
+                if v is not None:
+                    ws.cell(i, j, int(v) if ind.is_count else v)
+        ws.column_dimensions["A"].width = 12
+        for j in range(2, len(INDICATORS) + 2):
+            ws.column_dimensions[_letter(j)].width = 14
+        ws.freeze_panes = "B4"
+    defs = wb.create_sheet("Définitions")
+    defs.append(["Code", "Indicateur", "Unité", "Définition", "Indicateur national (annexe 4)"])
+    for ind in INDICATORS:
+        defs.append([ind.code, ind.label, ind.unit, ind.definition, ind.annexe])
+    for c in defs[1]:
+        c.font = Font(bold=True)
+    defs.column_dimensions["B"].width = 50
+    defs.column_dimensions["D"].width = 100
+    dest = Path(destination)
+    if dest.suffix.lower() == ".csv":
+        with atomic_output(dest) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh, delimiter=";")
+            w.writerow(["bassin", "mois", "indicateur", "valeur"])
+            for series in all_series.values():
+                for (month, code), cell in sorted(series.cells.items()):
+                    if cell.value is not None:
+                        w.writerow(
+                            [
+                                series.bassin.name,
+                                format_month(month),
+                                code,
+                                f"{cell.value:g}".replace(".", ","),
+                            ]
+                        )
+        return dest
+    with atomic_output(dest) as tmp:
+        wb.save(tmp)
+    return dest

@@ -1,0 +1,64 @@
+"""Règles de saisie des flux : pas de nombre négatif, pourcentage 0–100, une part ne dépasse pas son total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from roadmap_app.flows.catalogue import BY_CODE, COUNT, PERCENT, SUMS
+from roadmap_app.rules.dates import format_month
+
+
+@dataclass(frozen=True)
+class FlowError:
+    bassin: str
+    month: date
+    indicator: str
+    message: str
+
+    def __str__(self) -> str:
+        ind = BY_CODE[self.indicator].label if self.indicator in BY_CODE else self.indicator
+        return f"{self.bassin}, {format_month(self.month)}, « {ind} » : {self.message}"
+
+
+def _n(v: float) -> str:
+    return f"{v:g}".replace(".", ",")
+
+
+def check_value(code: str, value: float | None) -> str | None:
+    """Erreur (en français) d'une valeur seule, ou ``None``."""
+    if value is None:
+        return None
+    ind = BY_CODE[code]
+    if value < 0:
+        return (
+            f"{_n(value)} est négatif : un nombre, un délai ou une part ne peut pas être négatif."
+        )
+    if ind.unit == PERCENT and value > 100:
+        return f"{_n(value)} % dépasse 100 %."
+    if ind.unit == COUNT and value != int(value):
+        return f"{_n(value)} n'est pas un nombre entier de personnes."
+    return None
+
+
+def check_month(bassin: str, month: date, values: dict[str, float | None]) -> list[FlowError]:
+    """Toutes les erreurs d'un mois d'un bassin (valeurs seules, puis parts et totaux)."""
+    errors = [
+        FlowError(bassin, month, code, msg)
+        for code, v in values.items()
+        if code in BY_CODE and (msg := check_value(code, v)) is not None
+    ]
+    for code, v in values.items():
+        parent = BY_CODE[code].parent if code in BY_CODE else None
+        total = values.get(parent) if parent else None
+        if v is not None and total is not None and v > total:
+            errors.append(FlowError(bassin, month, code,
+                                    f"{_n(v)} dépasse le total « {BY_CODE[parent].label} » ({_n(total)}) : "  # type: ignore[index]
+                                    "une part ne peut pas dépasser son total."))  # fmt: skip
+    for total_code, parts in SUMS.items():
+        total = values.get(total_code)
+        known = [values[p] for p in parts if values.get(p) is not None]
+        if total is not None and known and sum(known) > total:  # type: ignore[arg-type]
+            errors.append(FlowError(bassin, month, total_code,
+                                    f"la somme des orientations détaillées ({_n(sum(known))}) dépasse le total ({_n(total)})."))  # type: ignore[arg-type]  # fmt: skip
+    return errors
