@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,11 +161,13 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
 
     if not path.is_file():
         raise PackageError(f"Classeur introuvable : « {path} ».")
+    # Frontière avec un fichier venu d'ailleurs : un classeur tronqué ou altéré peut lever presque
+    # n'importe quoi dans zipfile, zlib ou le lecteur XML (EOFError, zlib.error…) ; tout devient un refus.
     try:
         wb = load_workbook(path)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+    except Exception as err:
         raise PackageError(
-            f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible : {err}"
+            f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({type(err).__name__} : {err})."
         ) from None
     if SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
         raise PackageError(
