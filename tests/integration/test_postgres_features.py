@@ -97,7 +97,7 @@ def test_the_gui_works_on_postgres(qtbot, pg_ctx):
     make_application()
     w = MainWindow(pg_ctx)
     qtbot.addWidget(w)
-    page = w.pages["roadmap"]
+    page = w.show_page("roadmap")
     assert len(page.visible_action_codes()) == 35
     page.select_code("EP-2.2")
     editor = page.detail.editor(load_plan(pg_ctx).bassin("Lensois").id)

@@ -22,7 +22,7 @@ def test_backup_now_and_restore_from_the_file_menu(window, app_ctx, monkeypatch,
     copy = window.backups.backup()
     assert copy is not None and copy.exists()
     update_status(app_ctx, "EP-2.2", "Lensois", status="abandonne")
-    window.pages["roadmap"].refresh()
+    window.show_page("roadmap").refresh()
     monkeypatch.setattr(window.backups, "confirm", lambda source: True)
     assert window.backups.restore(copy)
     assert lens_status(window.ctx, "EP-2.2") == "a_lancer"

@@ -12,7 +12,7 @@ from tests.ui.conftest import type_text
 
 
 def page_of(window):
-    return window.pages["roadmap"]
+    return window.show_page("roadmap")
 
 
 def status_in_db(db_path, code, bassin):
@@ -176,10 +176,10 @@ def test_window_state_and_filters_come_back_at_next_start(qtbot, app_ctx, window
     window.close()
     again = MainWindow(app_ctx)
     qtbot.addWidget(again)
-    restored = again.pages["roadmap"].filters
+    restored = again.show_page("roadmap").filters
     assert restored.bassin.currentText() == "Audomarois"
     assert restored.search.text() == "diagnostic"
-    assert 0 < len(again.pages["roadmap"].visible_action_codes()) < 35
+    assert 0 < len(again.show_page("roadmap").visible_action_codes()) < 35
 
 
 def test_leaving_with_unsaved_edits_asks_first(window, qtbot, app_ctx, dialogs, db_path):

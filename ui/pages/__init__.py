@@ -20,11 +20,25 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec(
+        "dashboard",
+        "Tableau de bord",
+        "dashboard",
+        "ui.pages.dashboard_page:DashboardPage",
+        "Chaque bassin face à ses cibles, échéances proches, retards, dates clés",
+    ),
+    PageSpec(
         "roadmap",
         "Feuille de route",
         "roadmap",
         "ui.pages.roadmap_page:RoadmapPage",
         "Axes, cibles et actions ; statut par bassin",
+    ),
+    PageSpec(
+        "flows",
+        "Flux BRSA",
+        "flows",
+        "ui.pages.flows_page:FlowsPage",
+        "Saisie mensuelle par bassin, import, graphiques, charge par référent",
     ),
     PageSpec(
         "committees",

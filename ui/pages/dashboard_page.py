@@ -1,0 +1,235 @@
+"""Tableau de bord (page d'accueil) : chaque bassin face à ses cibles, échéances proches, retards, dates clés.
+
+Aucun graphique n'est dessiné au démarrage (matplotlib n'est chargé qu'à la demande) : les cartes
+sont des widgets Qt ; chaque carte ouvre le détail derrière elle.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
+from roadmap_app.rules.dates import format_month
+from roadmap_app.services.context import AppContext
+from ui.pages.base import Page
+from ui.style import DANGER
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n <= 1 else many}"
+
+
+def _n(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.0f}".replace(",", "\u202f")
+
+
+class BassinCardWidget(QFrame):
+    def __init__(self, card: BassinCard, page: DashboardPage) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.card = card
+        b = card.bassin
+        self.title = QPushButton(b.name)
+        self.title.setObjectName("cardTitle")
+        self.title.setFlat(True)
+        self.title.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.title.setToolTip(f"Ouvrir les flux du bassin {b.name}")
+        self.title.setStyleSheet(
+            "font-size:14pt;font-weight:600;color:#14325C;text-align:left;border:none;"
+        )
+        self.title.clicked.connect(lambda: page.open_flows(b.id))
+        self.entrants = QLabel()
+        self.entrants.setWordWrap(True)
+        self.entrants.setTextFormat(Qt.TextFormat.RichText)
+        self.quinze = QLabel()
+        self.charge = QLabel()
+        self.charge.setTextFormat(Qt.TextFormat.RichText)
+        self.actions = QLabel()
+        self.actions.setTextFormat(Qt.TextFormat.RichText)
+        self.late = QPushButton(
+            f"⚠ {plural(card.en_retard, 'action en retard', 'actions en retard')}"
+        )
+        self.late.setFlat(True)
+        self.late.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.late.setStyleSheet(f"color:{DANGER};font-weight:600;text-align:left;border:none;")
+        self.late.setToolTip(
+            "Ouvrir la feuille de route filtrée sur ce bassin et les actions en retard"
+        )
+        self.late.clicked.connect(lambda: page.open_late(b.id))
+        self.late.setVisible(card.en_retard > 0)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 12)
+        lay.setSpacing(6)
+        for w in (self.title, self.entrants, self.quinze, self.charge, self.actions, self.late):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        self._fill()
+
+    def _fill(self) -> None:
+        c = self.card
+        y = c.year
+        if y is None:
+            self.entrants.setText(
+                "<b>Entrants :</b> pas encore de données mensuelles.<br>"
+                f"<span style='color:#667085'>Cible : {_n(c.monthly_target)} par mois — flux 2023 : "
+                f"{_n(c.reference_flux)} entrants</span>"
+            )
+        else:
+            pct = "" if not y.target else f" ({100 * y.actual / y.target:.0f} %)"
+            below = y.target is not None and y.actual < y.target
+            mark = (
+                f" <span style='color:{DANGER}'>▼ sous l'objectif</span>" if below else " ✔ atteint"
+            )
+            goal = (
+                "pas de cible en vigueur"
+                if y.target is None
+                else f"objectif {_n(y.target)}{pct}{mark}"
+            )
+            self.entrants.setText(
+                f"<b>Entrants {format_month(y.first)} – {format_month(y.last)} :</b> {_n(y.actual)} ; {goal}<br>"
+                f"<span style='color:#667085'>{y.months} mois ; dernier mois saisi : "
+                f"{format_month(c.last_month) if c.last_month else '—'}</span>"
+            )
+        if c.share_15j is None:
+            self.quinze.setText("Orientés en 15 jours : —")
+        else:
+            self.quinze.setText(
+                f"Orientés en 15 jours : {c.share_15j:.0f} % (cible {c.share_15j_target or 100:g} %)"
+            )
+        if c.load_ft is None and c.load_cd is None:
+            self.charge.setText("Charge par référent : —")
+        else:
+            warn = (
+                f" <span style='color:{DANGER};font-weight:600'>⚠ au-delà de {c.load_cap:g}</span>"
+                if c.overloaded
+                else ""
+            )
+            self.charge.setText(
+                f"Charge par référent : FT {_n(c.load_ft)} · délégués {_n(c.load_cd)}{warn}"
+            )
+        self.actions.setText(
+            f"Actions : ✔ {c.realise} réalisée{'s' if c.realise > 1 else ''} · ◐ {c.en_cours} en cours · sur {c.actions}"
+        )
+
+
+class DashboardPage(Page):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.data: DashboardData | None = None
+        self.title = QLabel("Tableau de bord")
+        self.title.setObjectName("pageTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("muted")
+        self.cards_box = QGridLayout()
+        self.cards_box.setSpacing(12)
+        self.upcoming = QListWidget()
+        self.upcoming.setObjectName("upcomingList")
+        self.overdue = QListWidget()
+        self.overdue.setObjectName("overdueList")
+        self.dates = QLabel()
+        self.dates.setTextFormat(Qt.TextFormat.RichText)
+        self.dates.setWordWrap(True)
+        self.dates.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        for lst in (self.upcoming, self.overdue):
+            lst.itemActivated.connect(self._open_item)
+            lst.setToolTip("Entrée ou double-clic : ouvrir l'action dans la feuille de route")
+        lists = QHBoxLayout()
+        for title, widget in ((f"Échéances des {UPCOMING_DAYS} prochains jours", self.upcoming),
+                              ("Actions en retard", self.overdue), ("Dates clés de la convention", self.dates)):  # fmt: skip
+            box = QFrame()
+            box.setObjectName("card")
+            bl = QVBoxLayout(box)
+            head = QLabel(title)
+            head.setObjectName("sectionTitle")
+            bl.addWidget(head)
+            bl.addWidget(widget, 1)
+            lists.addWidget(box, 1)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.setSpacing(12)
+        lay.addWidget(self.title)
+        lay.addWidget(self.subtitle)
+        lay.addLayout(self.cards_box)
+        lay.addLayout(lists, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.data = data = dashboard_data(self.ctx)
+        self.subtitle.setText(
+            f"Au {data.today:%d/%m/%Y} — chiffres saisis dans la page Flux BRSA ; cibles de l'annexe 1 bis "
+            "(situation au 31/12/2023). Cliquez sur un bassin pour voir ses flux."
+        )
+        while self.cards_box.count():
+            item = self.cards_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.cards = [BassinCardWidget(card, self) for card in data.cards]
+        for i, w in enumerate(self.cards):
+            self.cards_box.addWidget(w, i // 3, i % 3)
+        self.upcoming.clear()
+        for action, days in data.upcoming:
+            item = QListWidgetItem(
+                f"{action.code} — {action.echeance.label} ({'aujourd’hui' if days == 0 else f'dans {days} j'}) — {action.intitule}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, action.code)
+            self.upcoming.addItem(item)
+        if not data.upcoming:
+            self.upcoming.addItem(
+                f"Aucune échéance d'action non close dans les {UPCOMING_DAYS} jours."
+            )
+        self.overdue.clear()
+        for action, late in data.overdue:
+            item = QListWidgetItem(f"{action.code} — {action.echeance.label} — {', '.join(late)}")
+            item.setToolTip(action.intitule)
+            item.setData(Qt.ItemDataRole.UserRole, action.code)
+            self.overdue.addItem(item)
+        if not data.overdue:
+            self.overdue.addItem("Aucune action en retard.")
+        lines = []
+        for d in data.dates:
+            color = DANGER if d.passed else ("#B54708" if d.soon else "#101828")
+            lines.append(f"<b>{d.date:%d/%m/%Y}</b> — {escape(d.label)}<br>"
+                         f"<span style='color:{color};font-weight:600'>{escape(d.remaining_text())}</span>")  # fmt: skip
+        self.dates.setText("<br><br>".join(lines))
+
+    # -- navigation -------------------------------------------------------------------
+    def _window(self) -> Any:
+        return self.window()
+
+    def open_flows(self, bassin_id: int) -> None:
+        page = self._window().show_page("flows")
+        page.select_bassin(bassin_id)
+
+    def open_late(self, bassin_id: int) -> None:
+        page = self._window().show_page("roadmap")
+        page.filters.restore({"bassin": bassin_id, "overdue": True})
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        code = item.data(Qt.ItemDataRole.UserRole)
+        if code:
+            page = self._window().show_page("roadmap")
+            page.filters.clear()
+            page.select_code(code)

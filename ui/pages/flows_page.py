@@ -1,0 +1,296 @@
+"""Page « Flux BRSA » : saisie mensuelle par bassin (grille validée), import/export, graphiques, charge."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from roadmap_app.errors import StoreError, UserError
+from roadmap_app.flows.chart_data import CHARTS, month_range
+from roadmap_app.flows.service import (
+    FlowChange,
+    bassins,
+    load_portfolios,
+    load_series,
+    load_targets,
+    write_changes,
+)
+from roadmap_app.rules.dates import format_month
+from roadmap_app.services.context import AppContext
+from ui.models.flows_table import FlowsTableModel
+from ui.pages.base import Page
+from ui.widgets.chart_view import ChartView
+
+FIRST_MONTH = date(2024, 7, 1)
+CHART_TABS = ("entrants", "cumul", "orientations", "quinze-jours", "charge", "stock")
+
+
+class FlowsPage(Page):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.last_import: Any = None
+        title = QLabel("Flux BRSA")
+        title.setObjectName("pageTitle")
+        self.bassin = QComboBox()
+        self.bassin.setToolTip("Bassin dont on saisit les flux du mois")
+        self.import_button = QPushButton("&Importer…")
+        self.import_button.setToolTip(
+            "Classeur ou CSV : modèle de l'application ou format « bassin ; mois ; indicateur ; valeur »"
+        )
+        self.export_button = QPushButton("E&xporter le modèle…")
+        self.add_month = QPushButton("Ajouter le mois &suivant")
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(16)
+        label = QLabel("&Bassin")
+        label.setBuddy(self.bassin)
+        head.addWidget(label)
+        head.addWidget(self.bassin)
+        head.addStretch(1)
+        head.addWidget(self.add_month)
+        head.addWidget(self.import_button)
+        head.addWidget(self.export_button)
+        note = QLabel("Chiffres agrégés du mois par bassin (aucune donnée personnelle). Une valeur refusée est signalée "
+                      "avec la cellule et la raison ; ▼ : entrants sous la cible du mois. Ctrl+Z annule une saisie.")  # fmt: skip
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+
+        self.model = FlowsTableModel(self.write, self.refuse, self)
+        self.table = QTableView()
+        self.table.setObjectName("flowsTable")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )  # fmt: skip
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setMinimumSectionSize(72)
+
+        self.tabs = QTabWidget()
+        self.charts: dict[str, ChartView] = {}
+        for name in CHART_TABS:
+            view = ChartView("Le graphique s'affiche ici.")
+            self.charts[name] = view
+            self.tabs.addTab(view, CHARTS[name].title)
+        self.load_label = QLabel()
+        self.load_label.setWordWrap(True)
+        self.load_label.setTextFormat(Qt.TextFormat.RichText)
+        portfolio_tab = QWidget()
+        pl = QVBoxLayout(portfolio_tab)
+        pl.addWidget(self.load_label)
+        pl.addStretch(1)
+        self.tabs.addTab(portfolio_tab, "Portefeuilles")
+        self.tabs.currentChanged.connect(lambda _i: self.update_chart())
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setSizes([420, 420])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addLayout(head)
+        layout.addWidget(note)
+        layout.addWidget(self.splitter, 1)
+
+        self.bassin.currentIndexChanged.connect(lambda _i: self.reload())
+        self.import_button.clicked.connect(self.import_file)
+        self.export_button.clicked.connect(self.export_template)
+        self.add_month.clicked.connect(self.append_month)
+        self.extra_months: set[date] = set()
+        self.refresh()
+
+    # -- données ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        keep = self.bassin.currentData()
+        self.bassin.blockSignals(True)
+        self.bassin.clear()
+        for b in bassins(self.ctx):
+            self.bassin.addItem(b.name, b.id)
+        i = self.bassin.findData(keep)
+        self.bassin.setCurrentIndex(max(i, 0))
+        self.bassin.blockSignals(False)
+        self.reload()
+
+    def select_bassin(self, bassin_id: int) -> None:
+        i = self.bassin.findData(bassin_id)
+        if i >= 0:
+            self.bassin.setCurrentIndex(i)
+
+    def reload(self) -> None:
+        bassin_id = self.bassin.currentData()
+        if bassin_id is None:
+            return
+        self.series = load_series(self.ctx, bassin_id)
+        today = self.ctx.today().replace(day=1)
+        stored = self.series.months
+        start = min([FIRST_MONTH, *stored])
+        end = max([today, *stored, *self.extra_months])
+        current = self.table.currentIndex()
+        where = (self.model.months[current.row()], current.column()) if current.isValid() else None
+        self.model.set_data(self.series, month_range(start, end), load_targets(self.ctx))
+        if (
+            where is not None and where[0] in self.model.months
+        ):  # la saisie continue là où elle était
+            self.table.setCurrentIndex(
+                self.model.index(self.model.months.index(where[0]), where[1])
+            )
+        self._update_loads()
+        self.update_chart()
+
+    def update_chart(self) -> None:
+        i = self.tabs.currentIndex()
+        if not 0 <= i < len(CHART_TABS):
+            return
+        name = CHART_TABS[i]
+        from roadmap_app.flows.chart_data import build_chart
+
+        self.charts[name].set_figure(build_chart(self.ctx, name, self.bassin.currentData()))
+
+    def _update_loads(self) -> None:
+        from roadmap_app.flows.service import load_per_referent, portfolio_for
+
+        portfolios = load_portfolios(self.ctx)
+        bid = self.bassin.currentData()
+        lines = []
+        for org, label in (("FT", "France Travail"), ("CD", "Délégués du Département")):
+            p = portfolio_for(portfolios, bid, org, self.ctx.today())
+            if p is not None:
+                lines.append(f"<b>{label}</b> : {p.number:g} {p.unit} (au {p.effective_from:%d/%m/%Y}), "
+                             f"au plus {p.capacity} ARSA par référent")  # fmt: skip
+        rows = []
+        for m in reversed(self.series.months):
+            ft = load_per_referent(self.series, portfolios, m, "FT")
+            cd = load_per_referent(self.series, portfolios, m, "CD")
+            if ft is None and cd is None:
+                continue
+
+            def show(v: float | None) -> str:
+                if v is None:
+                    return "—"
+                return f"{v:.0f}" + (
+                    " <span style='color:#B42318;font-weight:600'>⚠ au-delà de 70</span>"
+                    if v > 70
+                    else ""
+                )
+
+            rows.append(f"{format_month(m)} : France Travail {show(ft)} · délégués {show(cd)}")
+        text = "<br>".join(lines)
+        text += "<h4>Charge par référent (ARSA suivis ÷ portefeuilles ou ETP)</h4>"
+        text += (
+            "<br>".join(rows[:12])
+            if rows
+            else "<i>Saisissez « ARSA suivis » (FT et CD) pour calculer la charge.</i>"
+        )
+        self.load_label.setText(text)
+
+    # -- saisie -----------------------------------------------------------------------
+    def write(self, month: date, code: str, value: float | None, version: int | None) -> bool:
+        try:
+            write_changes(
+                self.ctx, [FlowChange(self.bassin.currentData(), month, code, value, version)],
+                label=f"Flux {self.bassin.currentText()} – {format_month(month)}",
+            )  # fmt: skip
+        except (UserError, StoreError) as err:
+            self.refuse(str(err))
+            QTimer.singleShot(0, self.reload)
+            return False
+        # Relu après la fermeture de l'éditeur (jamais pendant setData : la vue perdrait son état).
+        QTimer.singleShot(0, self.reload)
+        return True
+
+    def refuse(self, message: str) -> None:
+        QMessageBox.warning(self, "Valeur refusée", message)
+
+    def append_month(self) -> None:
+        last = self.model.months[-1] if self.model.months else FIRST_MONTH
+        nxt = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+        self.extra_months.add(nxt)
+        self.reload()
+        self.table.scrollToBottom()
+
+    def import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Importer des flux", "", "Classeur ou CSV (*.xlsx *.csv)"
+        )
+        if path:
+            self.import_path(Path(path))
+
+    def import_path(self, path: Path) -> bool:
+        from roadmap_app.flows.io import apply_import, plan_import
+        from ui.dialogs.flows_import_dialog import ImportPreviewDialog
+
+        try:
+            plan = plan_import(self.ctx, path)
+        except (UserError, StoreError) as err:
+            QMessageBox.warning(self, "Import refusé", str(err))
+            return False
+        if not plan.changes:
+            QMessageBox.information(self, "Import", f"Rien à changer : {plan.summary()}.")
+            return False
+        if not self.confirm_import(ImportPreviewDialog(plan, self)):
+            return False
+        try:
+            self.last_import = apply_import(self.ctx, plan)
+        except (UserError, StoreError) as err:
+            QMessageBox.warning(self, "Import refusé", str(err))
+            return False
+        self.reload()
+        window = self.window()
+        if hasattr(window, "show_message"):
+            window.show_message(f"Import terminé : {plan.summary()}")
+        return True
+
+    def confirm_import(self, dialog: Any) -> bool:
+        """Point d'extension pour les tests : l'aperçu est montré avant d'écrire."""
+        return bool(dialog.exec() == dialog.DialogCode.Accepted)
+
+    def export_template(self) -> None:
+        from roadmap_app.flows.io import export_template
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Exporter le modèle de saisie", "flux-brsa.xlsx", "Classeur (*.xlsx);;CSV (*.csv)"
+        )
+        if not path:
+            return
+        try:
+            export_template(self.ctx, Path(path))
+        except (UserError, StoreError, OSError) as err:
+            QMessageBox.warning(self, "Export impossible", str(err))
+            return
+        window = self.window()
+        if hasattr(window, "show_message"):
+            window.show_message(f"Modèle écrit : {path}")
+
+    # -- état -------------------------------------------------------------------------
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("flows/bassin", self.bassin.currentData())
+        settings.setValue("flows/tab", self.tabs.currentIndex())
+
+    def restore_state(self, settings: QSettings) -> None:
+        value = settings.value("flows/bassin")
+        if value is not None:
+            self.select_bassin(int(value))
+        tab = settings.value("flows/tab")
+        if tab is not None:
+            self.tabs.setCurrentIndex(int(tab))
