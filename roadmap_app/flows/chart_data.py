@@ -1,4 +1,7 @@
-"""Des données enregistrées aux graphiques : quel graphique, pour quel bassin, sur quels mois."""
+"""Des données aux graphiques : quel graphique, pour quel bassin, sur quels mois.
+
+Chaque graphique se construit à partir d'un ``FlowsData`` (base ou instantané figé).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +12,10 @@ from typing import Any
 
 from roadmap_app.errors import ValidationError
 from roadmap_app.flows import charts
-from roadmap_app.flows.service import (
-    BassinSeries,
-    Target,
-    load_all_series,
-    load_per_referent,
-    load_portfolios,
-    load_targets,
-    target_for,
-)
+from roadmap_app.flows.data import FlowsData, from_store
+from roadmap_app.flows.service import BassinSeries, Target, load_per_referent, target_for
+from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import find_bassin
 
 FIRST_MONTH = date(2024, 7, 1)
 
@@ -51,20 +47,17 @@ class ChartSpec:
     name: str
     title: str
     per_bassin: bool
-    build: Callable[[AppContext, Any], Any]
+    build: Callable[[FlowsData, BassinSeries | None], Any]
 
 
-def _series(ctx: AppContext, bassin: str | int) -> tuple[BassinSeries, list[Target], list[date]]:
-    all_series = load_all_series(ctx)
-    ref = find_bassin([s.bassin for s in all_series.values()], bassin)
-    series = all_series[ref.id]
-    return series, load_targets(ctx), window(series, ctx.today())
-
-
-def _entrants(ctx: AppContext, bassin: Any) -> Any:
-    s, targets, months = _series(ctx, bassin)
+def _entrants(data: FlowsData, s: Any) -> Any:
+    months = window(s, data.today)
     tvals = [
-        (t.value if (t := target_for(targets, "entrants", s.bassin.id, m, "monthly_min")) else None)
+        (
+            t.value
+            if (t := target_for(data.targets, "entrants", s.bassin.id, m, "monthly_min"))
+            else None
+        )
         for m in months
     ]
     return charts.entrants_vs_target(
@@ -72,24 +65,30 @@ def _entrants(ctx: AppContext, bassin: Any) -> Any:
     )
 
 
-def _cumulative(ctx: AppContext, bassin: Any) -> Any:
-    s, targets, _m = _series(ctx, bassin)
-    year = max(s.months).year if s.months else ctx.today().year
+def _cumulative(data: FlowsData, s: Any) -> Any:
+    year = max(s.months).year if s.months else data.today.year
     months = month_range(date(year, 1, 1), date(year, 12, 1))
     tvals = [
-        (t.value if (t := target_for(targets, "entrants", s.bassin.id, m, "monthly_min")) else None)
+        (
+            t.value
+            if (t := target_for(data.targets, "entrants", s.bassin.id, m, "monthly_min"))
+            else None
+        )
         for m in months
     ]
+    # Comme le tableau de bord : le cumul part du premier mois couvert par une cible.
+    first = next((i for i, t in enumerate(tvals) if t is not None), 0)
+    months, tvals = months[first:], tvals[first:]
     return charts.cumulative_vs_annual(
         s.bassin.name, year, months, [s.value(m, "entrants") for m in months], tvals
     )
 
 
-def _orientation(ctx: AppContext, bassin: Any) -> Any:
-    s, targets, months = _series(ctx, bassin)
+def _orientation(data: FlowsData, s: Any) -> Any:
+    months = window(s, data.today)
     parts = {code: [s.value(m, code) for m in months]
              for code in ("orientes_ft", "orientes_cd_emploi", "orientes_cd_equilibre", "orientes_cd_remobilisation")}  # fmt: skip
-    t = target_for(targets, "orientes_ft", s.bassin.id, months[-1]) if months else None
+    t = target_for(data.targets, "orientes_ft", s.bassin.id, months[-1]) if months else None
     return charts.orientation_split(
         s.bassin.name,
         months,
@@ -99,68 +98,83 @@ def _orientation(ctx: AppContext, bassin: Any) -> Any:
     )
 
 
-def _fifteen(ctx: AppContext, bassin: Any) -> Any:
-    s, targets, months = _series(ctx, bassin)
-    t = target_for(targets, "orientes_15j", s.bassin.id, months[-1]) if months else None
+def _fifteen(data: FlowsData, s: Any) -> Any:
+    months = window(s, data.today)
+    t = target_for(data.targets, "orientes_15j", s.bassin.id, months[-1]) if months else None
     shares = [_share(s.value(m, "orientes_15j"), s.value(m, "orientes")) for m in months]
     return charts.within_15_days(s.bassin.name, months, shares, t.value if t else None)
 
 
-def _load(ctx: AppContext, bassin: Any) -> Any:
-    s, targets, months = _series(ctx, bassin)
-    portfolios = load_portfolios(ctx)
-    cap = target_for(targets, "charge_referent", s.bassin.id, months[-1], "max") if months else None
+def _load(data: FlowsData, s: Any) -> Any:
+    months = window(s, data.today)
+    cap = (
+        target_for(data.targets, "charge_referent", s.bassin.id, months[-1], "max")
+        if months
+        else None
+    )
     return charts.portfolio_load(
-        s.bassin.name, months, [load_per_referent(s, portfolios, m, "FT") for m in months],
-        [load_per_referent(s, portfolios, m, "CD") for m in months], cap.value if cap else None,
+        s.bassin.name, months, [load_per_referent(s, data.portfolios, m, "FT") for m in months],
+        [load_per_referent(s, data.portfolios, m, "CD") for m in months], cap.value if cap else None,
     )  # fmt: skip
 
 
-def _stock(ctx: AppContext, bassin: Any) -> Any:
-    from sqlmodel import select
-
-    from db.models import ReferenceFigure
-
-    s, _t, months = _series(ctx, bassin)
-    with ctx.store.session() as session:
-        ref = session.exec(select(ReferenceFigure).where(ReferenceFigure.bassin_id == s.bassin.id,
-                                                         ReferenceFigure.key == "brsa_stock")).first()  # fmt: skip
+def _stock(data: FlowsData, s: Any) -> Any:
+    months = window(s, data.today)
     return charts.stock_over_time(
-        s.bassin.name, months, [s.value(m, "stock") for m in months], ref.value if ref else None
+        s.bassin.name,
+        months,
+        [s.value(m, "stock") for m in months],
+        data.reference_stock.get(s.bassin.id),
     )
 
 
-def ytd(
-    series: BassinSeries, targets: list[Target], today: date
-) -> tuple[float | None, float | None, int]:
-    """Entrants de janvier au dernier mois saisi de l'année en cours (ou de la dernière année saisie),
-    objectif des mêmes mois (cibles en vigueur chaque mois), nombre de mois."""
+@dataclass(frozen=True)
+class YearToDate:
+    """Entrants cumulés sur l'année et objectif des mêmes mois."""
+
+    actual: float
+    target: float | None
+    first: date
+    last: date
+
+    @property
+    def months(self) -> int:
+        return len(month_range(self.first, self.last))
+
+
+def ytd(series: BassinSeries, targets: list[Target], today: date) -> YearToDate | None:
+    """Entrants de l'année en cours (ou de la dernière année saisie) jusqu'au dernier mois saisi.
+
+    Quand une cible est en vigueur, le cumul part du premier mois couvert par une cible (juillet 2024
+    pour la feuille de route) : entrants et objectif portent toujours sur les mêmes mois."""
     if not series.months:
-        return None, None, 0
+        return None
     year = (
         today.year if any(m.year == today.year for m in series.months) else max(series.months).year
     )
     last = max(m for m in series.months if m.year == year)
     months = month_range(date(year, 1, 1), last)
+    monthly = {
+        m: target_for(targets, "entrants", series.bassin.id, m, "monthly_min") for m in months
+    }
+    covered = [m for m in months if monthly[m] is not None]
+    if covered:
+        months = month_range(covered[0], last)
     actual = sum(series.value(m, "entrants") or 0 for m in months)
-    target = 0.0
-    for m in months:
-        t = target_for(targets, "entrants", series.bassin.id, m, "monthly_min")
-        target += t.value if t else 0
-    return actual, target or None, len(months)
+    target = sum(t.value for m in months if (t := monthly[m]) is not None)
+    return YearToDate(actual, target if covered else None, months[0], last)
 
 
-def _side_by_side(ctx: AppContext, _bassin: Any) -> Any:
-    all_series = load_all_series(ctx)
-    targets = load_targets(ctx)
-    names, actual, target = [], [], []
-    for s in all_series.values():
-        a, t, _n = ytd(s, targets, ctx.today())
+def _side_by_side(data: FlowsData, _s: Any) -> Any:
+    names, actual, target, periods = [], [], [], []
+    for s in data.series.values():
+        y = ytd(s, data.targets, data.today)
         names.append(s.bassin.name)
-        actual.append(a)
-        target.append(t)
+        actual.append(None if y is None else y.actual)
+        target.append(None if y is None else y.target)
+        periods.append("" if y is None else f"{format_month(y.first)} – {format_month(y.last)}")
     return charts.bassins_side_by_side(
-        "Les bassins côte à côte — entrants depuis janvier et objectif", names, actual, target
+        "Les bassins côte à côte — entrants cumulés et objectif", names, actual, target, periods
     )
 
 
@@ -180,10 +194,15 @@ CHARTS: dict[str, ChartSpec] = {
 }
 
 
-def build_chart(ctx: AppContext, name: str, bassin: str | int | None = None) -> Any:
+def chart_for(data: FlowsData, name: str, bassin: str | int | None = None) -> Any:
+    """Figure matplotlib du graphique ``name`` (``bassin`` : nom, code ou id pour les graphiques par bassin)."""
     spec = CHARTS.get(name)
     if spec is None:
         raise ValidationError(f"Graphique « {name} » inconnu. Graphiques : {', '.join(CHARTS)}.")
     if spec.per_bassin and bassin is None:
         raise ValidationError(f"Le graphique « {name} » est par bassin : précisez --bassin.")
-    return spec.build(ctx, bassin)
+    return spec.build(data, None if bassin is None else data.bassin(bassin))
+
+
+def build_chart(ctx: AppContext, name: str, bassin: str | int | None = None) -> Any:
+    return chart_for(from_store(ctx), name, bassin)

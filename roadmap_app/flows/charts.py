@@ -149,7 +149,7 @@ def orientation_split(bassin: str, months: Sequence[date], parts: Mapping[str, S
     ax.set_xticks(x, _labels(months), rotation=45, ha="right")
     if not any(t for t in totals):
         _empty(ax)
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return fig
 
 
@@ -234,9 +234,13 @@ def stock_over_time(
 
 
 def bassins_side_by_side(
-    title: str, names: Sequence[str], actual: Sequence[Number], target: Sequence[Number]
+    title: str,
+    names: Sequence[str],
+    actual: Sequence[Number],
+    target: Sequence[Number],
+    periods: Sequence[str] | None = None,
 ) -> Any:
-    """Les bassins côte à côte : entrants depuis le début de l'année et objectif à date."""
+    """Les bassins côte à côte : entrants cumulés et objectif des mêmes mois (période sous le nom)."""
     fig, ax = _figure(title)
     x = list(range(len(names)))
     w = 0.38
@@ -247,7 +251,7 @@ def bassins_side_by_side(
         color=SKY,
         edgecolor=BLUE,
         hatch="//",
-        label="Entrants depuis janvier",
+        label="Entrants cumulés",
     )
     ax.bar(
         [i + w / 2 for i in x],
@@ -256,14 +260,20 @@ def bassins_side_by_side(
         color="white",
         edgecolor="black",
         hatch="..",
-        label="Objectif à date",
+        label="Objectif des mêmes mois",
     )
     for i, (a, t) in enumerate(zip(actual, target, strict=True)):
         if a is not None and t:
             ax.annotate(
                 f"{100 * a / t:.0f} %", (i - w / 2, a), ha="center", va="bottom", fontsize=9
             )
-    ax.set_xticks(x, names)
+        elif a is not None:
+            ax.annotate("pas de cible\nen vigueur", (i + w / 2, 0), ha="center", va="bottom", fontsize=8,
+                        color="#667085")  # fmt: skip
+    labels = [
+        f"{n}\n{p}" if p else n for n, p in zip(names, periods or [""] * len(names), strict=True)
+    ]
+    ax.set_xticks(x, labels)
     ax.set_ylabel("ARSA entrants (nombre)")
     _fr(ax)
     ax.legend(loc="upper left", frameon=False)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from roadmap_app.reporting.cells import format_euros
+from roadmap_app.reporting.flux_sheets import RECENT_HEADERS, recent_rows
 from roadmap_app.reporting.pack_model import UPCOMING_DAYS, PackData
 from roadmap_app.reporting.pdf import PdfReport
 from roadmap_app.rules import status as status_rules
@@ -119,8 +120,21 @@ def write_pack_pdf(
 
         if progress:
             progress("Graphiques", 3, steps)
-        for title, png in data.charts:
-            pdf.image(title, png)
+        recent = recent_rows(data)
+        if recent:
+            pdf.new_page()
+            pdf.heading("Flux BRSA — derniers mois saisis")
+            pdf.table(RECENT_HEADERS, recent, [2.2, 1.1, 1.2, 1.0, 1.1, 1.2, 1.0, 1.2, 1.2], size=9)
+            pdf.paragraph(
+                "▼ : entrants sous la cible mensuelle en vigueur. Charge : ARSA suivis ÷ portefeuilles "
+                "France Travail ou ETP de délégués du Département ; ⚠ : au-delà du plafond (70). Le détail mois par mois "
+                "figure dans le classeur du pack (feuilles Flux BRSA et Portefeuilles)."
+            )
+        for title, charts in _chart_pages(data.charts):
+            if len(charts) == 1:
+                pdf.image(charts[0][0], charts[0][1])
+            else:
+                pdf.image_pair(title, charts)
 
         if progress:
             progress("Retards et échéances", 4, steps)
@@ -259,3 +273,17 @@ def write_pack_pdf(
                 headers, rows, [0.9, 4.2, 1.3, 1.4] + [1.5] * len(bassins), size=7.5, styles=styles
             )
     return Path(destination)
+
+
+def _chart_pages(charts: list[tuple[str, bytes]]) -> list[tuple[str, list[tuple[str, bytes]]]]:
+    """Graphiques d'un même sujet (« Lensois — … ») réunis deux par page."""
+    pages: list[tuple[str, list[tuple[str, bytes]]]] = []
+    for title, png in charts:
+        subject, _sep, rest = title.partition(" — ")
+        last = pages[-1] if pages else None
+        if rest and last is not None and last[0] == subject and len(last[1]) < 2:
+            last[1].append((rest, png))
+        else:
+            pages.append((subject if rest else title, [(rest or title, png)]))
+    return [(s, items if len(items) > 1 else [(s if s == t else f"{s} — {t}", p) for t, p in items])
+            for s, items in pages]  # fmt: skip

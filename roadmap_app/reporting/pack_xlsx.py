@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap_app.reporting.cells import FMT_EUR, FMT_INT, FMT_PCT
+from roadmap_app.reporting.flux_sheets import write_flux, write_portefeuilles
 from roadmap_app.reporting.pack_model import PackData
 from roadmap_app.reporting.xlsx_writer import Book
 from roadmap_app.rules import status as status_rules
@@ -415,7 +416,10 @@ def write_graphiques(book: Book, data: PackData) -> None:
 
 #: Feuilles supplémentaires fournies par d'autres fonctionnalités (Flux BRSA, Portefeuilles…) :
 #: nom → fonction (classeur, données). Elles s'insèrent après la feuille de route.
-EXTRA_SHEETS: dict[str, Callable[[Book, PackData], None]] = {}
+EXTRA_SHEETS: dict[str, Callable[[Book, PackData], None]] = {
+    "Flux BRSA": write_flux,
+    "Portefeuilles": write_portefeuilles,
+}
 
 
 def _placeholder(title: str, text: str) -> Callable[[Book, PackData], None]:

@@ -207,3 +207,18 @@ class PdfReport:
         ax.axis("off")
         fig.text(0.05, 0.95, title, fontsize=14, weight="bold", color=HEADER_BG)
         self.figure(fig)
+
+    def image_pair(self, title: str, images: list[tuple[str, bytes]]) -> None:
+        """Deux graphiques l'un sous l'autre sur une page (chaque graphique porte son propre titre)."""
+        import io
+
+        from matplotlib.figure import Figure
+        from matplotlib.image import imread
+
+        fig = Figure(figsize=(PAGE_W, PAGE_H))
+        fig.text(0.05, 0.95, title, fontsize=14, weight="bold", color=HEADER_BG)
+        for i, (_caption, png) in enumerate(images[:2]):
+            ax = fig.add_axes((0.05, 0.5 - 0.45 * i, 0.9, 0.43))
+            ax.imshow(imread(io.BytesIO(png), format="png"))
+            ax.axis("off")
+        self.figure(fig)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from roadmap_app.flows.snapshot import pack_charts
 from roadmap_app.reporting.pack_model import PackData, PackInfo
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.snapshot_diff import diff_states
@@ -21,7 +22,7 @@ Progress = Callable[[str, int, int], None]
 TITLE = "Feuille de route volet 3 — pack de comité"
 
 #: Graphiques du pack : fonctions (état) → [(titre, PNG)] fournies par les fonctionnalités qui en ont.
-CHART_PROVIDERS: list[Callable[[dict[str, Any]], list[tuple[str, bytes]]]] = []
+CHART_PROVIDERS: list[Callable[[dict[str, Any]], list[tuple[str, bytes]]]] = [pack_charts]
 
 
 def build_pack_data(

@@ -7,7 +7,11 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from roadmap_app.flows.snapshot import flux_diff
 from roadmap_app.rules import status as status_rules
+from roadmap_app.services.section_change import SectionChange
+
+__all__ = ["SectionChange", "SnapshotDiff", "diff_states"]
 
 FIELD_LABELS = {
     "intitule": "Intitulé",
@@ -75,19 +79,6 @@ class OverdueDiff:
     axe: str
     bassin: str
     echeance: str
-
-
-@dataclass(frozen=True)
-class SectionChange:
-    """Changement d'une autre section (chiffres de référence, financement, flux…)."""
-
-    section: str
-    key: str
-    label: str
-    bassin: str | None
-    old: Any
-    new: Any
-    comment: str = ""
 
 
 @dataclass
@@ -227,11 +218,13 @@ def diff_states(
                 result.newly_overdue.append(OverdueDiff(code, axe, bassin, ne["label"]))
     for name, differ in SECTION_DIFFS.items():
         if name in before and name in after:
-            result.sections.extend(differ(before[name], after[name]))
+            result.sections.extend(differ(before[name], after[name], after))
     return result
 
 
-def _reference_diff(old: dict[str, Any], new: dict[str, Any]) -> Iterator[SectionChange]:
+def _reference_diff(
+    old: dict[str, Any], new: dict[str, Any], _state: Any
+) -> Iterator[SectionChange]:
     def index(section: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
         return {(f["bassin"], f["key"], f["as_of"]): f for f in section["figures"]}
 
@@ -259,7 +252,9 @@ def _reference_diff(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Sectio
             )
 
 
-def _financement_diff(old: dict[str, Any], new: dict[str, Any]) -> Iterator[SectionChange]:
+def _financement_diff(
+    old: dict[str, Any], new: dict[str, Any], _state: Any
+) -> Iterator[SectionChange]:
     def lines(section: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
         return {
             (v["number"], ln["section"], ln["nature"], ln["objet"], ln["precisions"]): ln
@@ -286,10 +281,12 @@ def _financement_diff(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Sect
             )
 
 
-SectionDiffer = Callable[[Any, Any], Iterator[SectionChange]]
+#: (section avant, section après, état complet après) → changements
+SectionDiffer = Callable[[Any, Any, Any], Iterator[SectionChange]]
 
 #: Comparaison des autres sections ; les fonctionnalités qui ajoutent une section y ajoutent leur règle.
 SECTION_DIFFS: dict[str, SectionDiffer] = {
     "reference": _reference_diff,
     "financement": _financement_diff,
+    "flux": flux_diff,
 }

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.models import Bassin, FinancementLine, IndicatorDefinition, KeyDate, ReferenceFigure, Volet
+from roadmap_app.flows.snapshot import flux_section
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import load_plan
 
@@ -169,6 +170,7 @@ SECTIONS: dict[str, SectionBuilder] = {
     "plan": plan_section,
     "reference": reference_section,
     "financement": financement_section,
+    "flux": flux_section,
 }
 
 

@@ -1,0 +1,163 @@
+"""Les flux d'un instant : séries, cibles, portefeuilles et stocks de référence, en un seul paquet.
+
+Le même paquet se lit dans la base (état courant) ou dans un instantané figé : graphiques, pack
+de comité et comparaisons utilisent donc exactement les mêmes règles dans les deux cas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import select
+
+from db.models import ReferenceFigure
+from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
+from roadmap_app.flows.service import (
+    BassinSeries,
+    FlowCell,
+    PortfolioRef,
+    Target,
+    load_all_series,
+    load_portfolios,
+    load_targets,
+)
+from roadmap_app.services.context import AppContext
+from roadmap_app.services.plan import BassinRef, find_bassin
+
+
+@dataclass
+class FlowsData:
+    today: date
+    series: dict[int, BassinSeries]
+    targets: list[Target] = field(default_factory=list)
+    portfolios: list[PortfolioRef] = field(default_factory=list)
+    #: stock de BRSA de référence (situation au 31/12/2023) par bassin
+    reference_stock: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def bassins(self) -> list[BassinRef]:
+        return [s.bassin for s in self.series.values()]
+
+    def bassin(self, key: str | int) -> BassinSeries:
+        return self.series[find_bassin(self.bassins, key).id]
+
+    @property
+    def has_values(self) -> bool:
+        return any(s.months for s in self.series.values())
+
+
+def from_store(ctx: AppContext) -> FlowsData:
+    series = load_all_series(ctx)
+    with ctx.store.session() as s:
+        stock = {
+            f.bassin_id: f.value
+            for f in s.exec(
+                select(ReferenceFigure).where(ReferenceFigure.key == "brsa_stock")
+            ).all()
+            if f.bassin_id is not None
+        }
+    return FlowsData(ctx.today(), series, load_targets(ctx), load_portfolios(ctx), stock)
+
+
+# -- section « flux » d'un instantané ------------------------------------------------------------------
+def to_state(data: FlowsData) -> dict[str, Any]:
+    """Forme figée (JSON) : bassins par code, valeurs par bassin → mois → indicateur."""
+    code = {b.id: b.code for b in data.bassins}
+    values: dict[str, dict[str, dict[str, float]]] = {}
+    for s in data.series.values():
+        by_month: dict[str, dict[str, float]] = {}
+        for (month, indicator), cell in sorted(s.cells.items()):
+            if cell.value is not None:
+                by_month.setdefault(month.isoformat()[:7], {})[indicator] = cell.value
+        values[s.bassin.code] = by_month
+    return {
+        "indicators": [
+            {
+                "code": i.code,
+                "label": i.label,
+                "category": "Flux mensuel par bassin",
+                "volet": 3,
+                "unit": i.unit,
+                "definition": i.definition,
+                "annexe": i.annexe,
+            }
+            for i in INDICATORS
+        ],
+        "values": values,
+        "targets": [
+            {
+                "indicator": t.indicator,
+                "bassin": None if t.bassin_id is None else code.get(t.bassin_id),
+                "kind": t.kind,
+                "value": t.value,
+                "effective_from": t.effective_from.isoformat(),
+                "label": t.label,
+                "source": t.source,
+            }
+            for t in data.targets
+        ],
+        "portfolios": [
+            {
+                "bassin": code.get(p.bassin_id),
+                "organisme": p.organisme,
+                "unit": p.unit,
+                "number": p.number,
+                "capacity": p.capacity,
+                "effective_from": p.effective_from.isoformat(),
+            }
+            for p in data.portfolios
+        ],
+    }
+
+
+def from_state(state: dict[str, Any]) -> FlowsData:
+    """Relit un état figé (instantané ou état courant) ; un état sans flux donne des séries vides."""
+    plan = state["plan"]
+    refs = [BassinRef(i, b["code"], b["name"]) for i, b in enumerate(plan["bassins"], 1)]
+    by_code = {b.code: b for b in refs}
+    flux = state.get("flux") or {}
+    series = {b.id: BassinSeries(b) for b in refs}
+    for code, months in (flux.get("values") or {}).items():
+        ref = by_code.get(code)
+        if ref is None:
+            continue
+        for month, row in months.items():
+            m = date.fromisoformat(f"{month}-01")
+            for indicator, value in row.items():
+                if indicator in BY_CODE:
+                    series[ref.id].cells[(m, indicator)] = FlowCell(0, float(value), 0, "", None)
+
+    def bassin_id(code: str | None) -> int | None:
+        return None if code is None else (by_code[code].id if code in by_code else -1)
+
+    targets = [
+        Target(
+            t["indicator"],
+            bassin_id(t["bassin"]),
+            t["kind"],
+            float(t["value"]),
+            date.fromisoformat(t["effective_from"]),
+            t.get("label", ""),
+            t.get("source", ""),
+        )
+        for t in flux.get("targets") or []
+    ]
+    portfolios = [
+        PortfolioRef(
+            bassin_id(p["bassin"]) or -1,
+            p["organisme"],
+            p["unit"],
+            float(p["number"]),
+            int(p["capacity"]),
+            date.fromisoformat(p["effective_from"]),
+        )
+        for p in flux.get("portfolios") or []
+    ]
+    stock = {
+        by_code[f["bassin"]].id: float(f["value"])
+        for f in state.get("reference", {}).get("figures", [])
+        if f["key"] == "brsa_stock" and f["bassin"] in by_code
+    }
+    return FlowsData(date.fromisoformat(plan["today"]), series, targets, portfolios, stock)

@@ -1,0 +1,100 @@
+"""Les flux dans les instantanés : section figée, comparaison de deux états, graphiques du pack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from roadmap_app.flows import data as flows_data
+from roadmap_app.flows.assessment import assess
+from roadmap_app.flows.catalogue import BY_CODE
+from roadmap_app.rules.dates import format_month
+from roadmap_app.services.context import AppContext
+from roadmap_app.services.section_change import SectionChange
+
+
+def flux_section(ctx: AppContext, _roadmap_id: int) -> dict[str, Any]:
+    """Séries mensuelles, cibles datées et portefeuilles (les flux ne dépendent pas de la feuille de route)."""
+    return flows_data.to_state(flows_data.from_store(ctx))
+
+
+def _values(section: dict[str, Any]) -> dict[tuple[str, str, str], float]:
+    return {
+        (bassin, month, code): value
+        for bassin, months in (section.get("values") or {}).items()
+        for month, row in months.items()
+        for code, value in row.items()
+    }
+
+
+def _target_key(t: dict[str, Any]) -> tuple[Any, ...]:
+    return (t["indicator"], t["bassin"], t["kind"], t["effective_from"])
+
+
+def flux_diff(
+    old: dict[str, Any], new: dict[str, Any], new_state: dict[str, Any] | None
+) -> Iterator[SectionChange]:
+    """Valeurs mensuelles ajoutées, corrigées ou effacées ; cibles et portefeuilles nouveaux ou modifiés.
+
+    Le commentaire situe la nouvelle valeur face à la cible en vigueur ce mois-là."""
+    data = flows_data.from_state(new_state) if new_state is not None else None
+    o, n = _values(old), _values(new)
+    for key in sorted(set(o) | set(n), key=lambda k: (k[1], k[0], k[2])):
+        before, after = o.get(key), n.get(key)
+        if before == after:
+            continue
+        bassin, month, code = key
+        m = date.fromisoformat(f"{month}-01")
+        label = f"{BY_CODE[code].label if code in BY_CODE else code} — {format_month(m)}"
+        comment = (
+            "valeur effacée"
+            if after is None
+            else ("nouvelle valeur" if before is None else "valeur corrigée")
+        )
+        if data is not None and after is not None:
+            found = next((s for s in data.series.values() if s.bassin.code == bassin), None)
+            a = None if found is None else assess(data, found, m, code)
+            if a is not None:
+                comment += f" ; {a.text}"
+        yield SectionChange("flux", code, label, bassin, before, after, comment)
+    ot = {_target_key(t): t for t in old.get("targets") or []}
+    for key, t in ((_target_key(t), t) for t in new.get("targets") or []):
+        prev = ot.get(key)
+        if prev is None or prev["value"] != t["value"]:
+            yield SectionChange("flux", "cible", t["label"] or t["indicator"], t["bassin"],
+                                None if prev is None else prev["value"], t["value"],
+                                f"cible en vigueur à partir du {date.fromisoformat(t['effective_from']):%d/%m/%Y}")  # fmt: skip
+    op = {
+        (p["bassin"], p["organisme"], p["effective_from"]): p for p in old.get("portfolios") or []
+    }
+    for p in new.get("portfolios") or []:
+        prev = op.get((p["bassin"], p["organisme"], p["effective_from"]))
+        if prev is None or (prev["number"], prev["capacity"]) != (p["number"], p["capacity"]):
+            who = "France Travail" if p["organisme"] == "FT" else "délégués du Département"
+            yield SectionChange("flux", "portefeuille", f"Moyens {who} ({p['unit']})", p["bassin"],
+                                None if prev is None else prev["number"], p["number"],
+                                f"à partir du {date.fromisoformat(p['effective_from']):%d/%m/%Y}")  # fmt: skip
+
+
+def pack_charts(state: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """Graphiques du pack tirés de l'état figé : entrants et charge par bassin, bassins côte à côte."""
+    from roadmap_app.flows.chart_data import chart_for
+    from roadmap_app.flows.charts import figure_png
+
+    data = flows_data.from_state(state)
+    if not data.has_values:
+        return []
+    out = []
+    for s in data.series.values():
+        if not s.months:
+            continue
+        for name, title in (
+            ("entrants", "entrants par mois et cible"),
+            ("charge", "charge par référent"),
+        ):
+            out.append(
+                (f"{s.bassin.name} — {title}", figure_png(chart_for(data, name, s.bassin.id)))
+            )
+    out.append(("Les bassins côte à côte", figure_png(chart_for(data, "bassins"))))
+    return out
