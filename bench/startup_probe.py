@@ -23,8 +23,8 @@ def app(db: str) -> float:
     w = MainWindow(ctx)
     w.show()
     qt.processEvents()
-    page = w.pages["roadmap"]
-    assert page.visible_action_codes(), "page vide"
+    page = w.stack.currentWidget()  # page d'accueil : le tableau de bord, cartes remplies
+    assert getattr(page, "cards", None), "tableau de bord vide"
     elapsed = time.perf_counter() - T0
     heavy = [m for m in ("alembic", "openpyxl", "matplotlib") if m in sys.modules]
     if heavy:

@@ -88,8 +88,35 @@ def _review(window: Any) -> Any:
     return dialog
 
 
+def _demo_flows(ctx: Any) -> None:
+    """Douze mois de flux de démonstration (base temporaire des captures uniquement)."""
+    import random
+    from datetime import date
+
+    from bench.flows_data import fill_monthly_series
+    from roadmap_app.flows.service import load_series
+
+    if not load_series(ctx, "Lensois").months:
+        fill_monthly_series(ctx, random.Random(3), 1, end=date(2024, 9, 1))
+
+
+def _dashboard(page: Any) -> None:
+    _demo_flows(page.ctx)
+    page.refresh()
+
+
+def _flows(page: Any) -> None:
+    _demo_flows(page.ctx)
+    page.refresh()
+    page.select_bassin(page.bassin.itemData(page.bassin.findText("Lensois")))
+    page.tabs.setCurrentIndex(0)
+    page.table.scrollToBottom()
+
+
 #: Mise en situation de chaque page avant la capture (clé de page → préparation).
 SCENES: dict[str, Callable[[Any], None]] = {
+    "dashboard": _dashboard,
+    "flows": _flows,
     "roadmap": _roadmap,
     "committees": _committees,
     "workshops": _workshops,
@@ -214,6 +241,8 @@ def capture(
     from ui.main_window import MainWindow
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Date fixe : des captures reproductibles, prises au milieu de l'expérimentation.
+    os.environ.setdefault("ROADMAP_APP_TODAY", "2024-10-15")
     with tempfile.TemporaryDirectory() as home:
         if db is None:
             os.environ["ROADMAP_APP_HOME"] = home

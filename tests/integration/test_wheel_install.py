@@ -71,7 +71,7 @@ def test_the_built_wheel_installs_and_runs_with_its_seed_and_migrations(tmp_path
         "from ui.app import make_application; from ui.main_window import MainWindow; "
         "from roadmap_app.services.context import open_context; "
         "app = make_application(); w = MainWindow(open_context(None)); "
-        "print(len(w.pages['roadmap'].visible_action_codes()))"
+        "print(len(w.show_page('roadmap').visible_action_codes()))"
     )
     out = run([str(py), "-c", smoke], cwd=outside, env=env).stdout
     assert out.strip().splitlines()[-1] == "35"

@@ -290,8 +290,10 @@ def test_chart_builders_plot_the_stored_values_and_the_target_in_force(ctx):
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [
         "Montreuillois",
         "Audomarois",
-        "Lensois",
+        "Lensois\njanv. 2025 – févr. 2025",  # la période cumulée sous le nom
     ]
+    bars = [round(p.get_height()) for p in fig.axes[0].patches]
+    assert bars == [0, 0, 355, 0, 0, 367]  # entrants 170 + 185 ; objectif 177 + 190
     with pytest.raises(ValidationError, match="inconnu"):
         build_chart(ctx, "camembert", "Lensois")
 

@@ -1,0 +1,194 @@
+"""Mesures sur une base (1×, 10×, 100×) : page Feuille de route, filtre, instantané, comparaison,
+export du pack face à son plancher, fusion d'un paquet de 2 000 changements.
+
+Chaque mesure travaille sur une copie de la base (la base générée n'est jamais modifiée).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def median_runs(fn: Callable[[], float], runs: int) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+@contextmanager
+def copy_of(store: Path) -> Iterator[Any]:
+    from roadmap_app.services.context import open_context
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        path = Path(tmp) / "copie.sqlite3"
+        shutil.copyfile(store, path)
+        ctx = open_context(path, author="Mesure")
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+def roadmap_page(store: Path, runs: int) -> dict[str, float]:
+    """Première présentation de la page (plan lu, arbre rempli et affiché) ; frappe dans le filtre."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import make_application
+    from ui.pages.roadmap_page import RoadmapPage
+
+    app = make_application()
+    out: dict[str, float] = {}
+    with copy_of(store) as ctx:
+
+        def first() -> float:
+            t = time.perf_counter()
+            page = RoadmapPage(ctx)
+            page.resize(1400, 900)
+            page.show()
+            QApplication.processEvents()
+            elapsed = time.perf_counter() - t
+            page.close()
+            page.deleteLater()
+            QApplication.processEvents()
+            return elapsed
+
+        out["page_first_display"] = median_runs(first, runs)
+        page = RoadmapPage(ctx)
+        page.resize(1400, 900)
+        page.show()
+        app.processEvents()
+        keys: list[float] = []
+        for _ in range(max(1, runs // 2)):
+            for word in ("diagnostic", "orientation"):
+                for i in range(1, len(word) + 1):
+                    t = time.perf_counter()
+                    page.filters.search.setText(word[:i])  # comme une frappe : signal → filtre
+                    app.processEvents()
+                    keys.append(time.perf_counter() - t)
+                page.filters.search.clear()
+                app.processEvents()
+        out["filter_keystroke"] = statistics.median(keys)
+        page.close()
+    return out
+
+
+def snapshots(store: Path, runs: int) -> dict[str, float]:
+    from roadmap_app.services.snapshot_diff import diff_states
+    from roadmap_app.services.snapshots import (
+        create_snapshot,
+        current_state,
+        list_snapshots,
+        snapshot_state,
+    )
+
+    out: dict[str, float] = {}
+    with copy_of(store) as ctx:
+        counter = iter(range(1000))
+        out["snapshot_create"] = median_runs(
+            lambda: timed(
+                lambda: create_snapshot(ctx, f"Mesure {next(counter)}", committee="COTECH")
+            ),
+            runs,
+        )
+        last = list_snapshots(ctx)[0]
+
+        def diff() -> None:
+            diff_states(snapshot_state(ctx, last.id), current_state(ctx), last.name, "état actuel")
+
+        out["snapshot_diff"] = median_runs(lambda: timed(diff), runs)
+    return out
+
+
+def _floor_write(cells: dict[str, list[list[Any]]], dest: Path) -> None:
+    """Plancher : openpyxl en écriture seule, les mêmes valeurs, sans style ni mise en page."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for title, rows in cells.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(dest)
+
+
+def xlsx_export(store: Path, runs: int) -> dict[str, float]:
+    from openpyxl import load_workbook
+
+    from roadmap_app.reporting.pack_xlsx import write_pack_xlsx
+    from roadmap_app.services.committee_pack import build_pack_data, export_pack
+
+    out: dict[str, float] = {}
+    with copy_of(store) as ctx, tempfile.TemporaryDirectory() as tmp:
+        dest = Path(tmp) / "pack.xlsx"
+        out["xlsx_export"] = median_runs(
+            lambda: timed(lambda: write_pack_xlsx(build_pack_data(ctx, charts=False), dest)), runs
+        )
+        wb = load_workbook(dest, read_only=True)
+        cells = {
+            ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets
+        }
+        wb.close()
+        out["xlsx_cells"] = float(sum(len(r) for rows in cells.values() for r in rows))
+        floor = Path(tmp) / "plancher.xlsx"
+        out["xlsx_floor"] = median_runs(lambda: timed(lambda: _floor_write(cells, floor)), runs)
+        out["xlsx_export_with_charts"] = timed(lambda: export_pack(ctx, Path(tmp) / "complet.xlsx"))
+    return out
+
+
+def workshop_merge(store: Path, changes: int = 2000) -> dict[str, float]:
+    """Paquet d'atelier d'un bassin, ``changes`` statuts modifiés dedans, puis aperçu + fusion."""
+    from sqlmodel import select
+
+    from db.models import ActionBassin
+    from roadmap_app.services import journal
+    from roadmap_app.services.context import open_context
+    from roadmap_app.services.workshop.merge import apply_merge, plan_package_merge
+    from roadmap_app.services.workshop.package import export_package
+
+    out: dict[str, float] = {}
+    with copy_of(store) as ctx, tempfile.TemporaryDirectory() as tmp:
+        pkg = Path(tmp) / "atelier.atelier.sqlite3"
+        export_package(ctx, pkg, "Lensois")
+        other = open_context(pkg, author="Atelier")
+        try:  # en séance : des statuts changés, journalisés comme par l'interface (une opération)
+            with other.store.transaction() as s:
+                cells = s.exec(select(ActionBassin).where(ActionBassin.bassin_id == 3)).all()[
+                    :changes
+                ]
+                log = []
+                for cell in cells:
+                    assert cell.id is not None
+                    old, cell.status = (
+                        cell.status,
+                        ("realise" if cell.status != "realise" else "en_cours"),
+                    )
+                    cell.version += 1
+                    s.add(cell)
+                    log.append(
+                        journal.FieldChange(
+                            "action_bassin", cell.id, "", "status", old, cell.status
+                        )
+                    )
+                journal.record(s, log, author="Atelier", label="Revue en séance", source="gui")
+        finally:
+            other.close()
+        t = time.perf_counter()
+        plan = plan_package_merge(ctx, pkg)
+        out["merge_plan"] = time.perf_counter() - t
+        t2 = time.perf_counter()
+        apply_merge(ctx, plan, {c.key: "theirs" for c in plan.conflicts})  # type: ignore[misc]
+        out["merge_apply"] = time.perf_counter() - t2
+        out["merge_total"] = time.perf_counter() - t
+        out["merge_changes"] = float(len(plan.to_apply))
+    return out
