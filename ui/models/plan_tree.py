@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,9 @@ COL_CODE, COL_TITLE, COL_ECHEANCE, COL_PILOTES = range(4)
 FIXED_HEADERS = ("Code", "Intitulé", "Échéance", "Pilotes")
 MIME_TYPE = "application/x-roadmap-app-plan-node"
 ARCHIVED_SUFFIX = {"axe": " (archivé)", "cible": " (archivée)", "action": " (archivée)"}
+# Calculés une fois : combiner des drapeaux Qt en Python coûte, et ``flags`` est appelé par ligne.
+_HIDDEN_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_FLAGS = _HIDDEN_FLAGS | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
 
 
 @dataclass
@@ -62,6 +66,7 @@ class PlanTreeModel(QAbstractItemModel):
         self._plan: PlanView | None = None
         self._bassins: list[Any] = []
         self._scope: frozenset[int] | None = None
+        self._cache: dict[tuple[Any, ...], Any] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
@@ -70,6 +75,7 @@ class PlanTreeModel(QAbstractItemModel):
     # -- chargement ---------------------------------------------------------------
     def set_plan(self, plan: PlanView) -> None:
         self.beginResetModel()
+        self._cache.clear()
         self._plan = plan
         self._bassins = list(plan.bassins)
         self._nodes, self._roots, self._action_node = [], [], {}
@@ -116,6 +122,7 @@ class PlanTreeModel(QAbstractItemModel):
         if bassin_ids == self._scope:
             return
         self._scope = bassin_ids
+        self._cache.clear()
         if self._nodes:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
@@ -129,6 +136,7 @@ class PlanTreeModel(QAbstractItemModel):
         node = self._nodes[nid]
         old: ActionRow = node.payload
         node.payload = action
+        self._cache.clear()
         cible: CibleNode = self._nodes[node.parent].payload
         cible.actions[cible.actions.index(old)] = action
         last = self.columnCount() - 1
@@ -145,6 +153,30 @@ class PlanTreeModel(QAbstractItemModel):
         if nid is None:
             return QModelIndex()
         return self.createIndex(self._nodes[nid].row, 0, nid)
+
+    def child_id(self, row: int, parent: Index) -> int:
+        """Identifiant du nœud enfant ``row`` de ``parent`` (sans créer d'index Qt)."""
+        children = self._nodes[parent.internalId()].children if parent.isValid() else self._roots
+        return children[row] if 0 <= row < len(children) else -1
+
+    def accepted_nodes(self, keep: Callable[[ActionRow], bool]) -> set[int]:
+        """Actions retenues par ``keep`` et leurs cibles et axes (un seul passage)."""
+        accepted: set[int] = set()
+        for nid, node in enumerate(self._nodes):
+            if node.kind == "action" and keep(node.payload):
+                current = nid
+                while current != -1 and current not in accepted:
+                    accepted.add(current)
+                    current = self._nodes[current].parent
+        return accepted
+
+    def count_actions(self, node_ids: set[int], action_ids: set[int]) -> int:
+        """Nombre de nœuds de ``node_ids`` qui sont des actions dont l'id est dans ``action_ids``."""
+        return sum(
+            1
+            for nid in node_ids
+            if self._nodes[nid].kind == "action" and self._nodes[nid].payload.id in action_ids
+        )
 
     def node_at(self, index: Index) -> _Node | None:
         if not index.isValid():
@@ -164,7 +196,7 @@ class PlanTreeModel(QAbstractItemModel):
             children = self._nodes[parent.internalId()].children
         else:
             children = self._roots
-        if 0 <= row < len(children) and 0 <= column < self.columnCount():
+        if 0 <= row < len(children) and 0 <= column < len(FIXED_HEADERS) + len(self._bassins) + 1:
             return self.createIndex(row, column, children[row])
         return QModelIndex()
 
@@ -232,16 +264,16 @@ class PlanTreeModel(QAbstractItemModel):
                 suffix = ARCHIVED_SUFFIX[node.kind] if item.archived else ""
                 return item.title.replace("\n", " ") + suffix
             if col == COL_ECHEANCE and role == Qt.ItemDataRole.DisplayRole:
-                late = self._late_count(node)
+                late = self._cached(("late", id(node), self._scope), lambda: self._late_count(node))
                 return f"{late} en retard" if late else ""
             if bassin is not None or col == self.progress_column:
-                value = item.progress(self._cell_scope(bassin))
+                value = self._group_progress(node, bassin)
                 if role == SORT_ROLE:
                     return -1 if value is None else value
                 return "—" if value is None else f"{round(value)} %"
             return None
         if role == PROGRESS_ROLE and (bassin is not None or col == self.progress_column):
-            return item.progress(self._cell_scope(bassin))
+            return self._group_progress(node, bassin)
         if item.hidden and role == Qt.ItemDataRole.ForegroundRole:
             return QColor(MUTED)
         if item.hidden and role == Qt.ItemDataRole.FontRole:
@@ -258,6 +290,20 @@ class PlanTreeModel(QAbstractItemModel):
             if bassin is not None:
                 return f"{bassin.name} : avancement moyen des actions de « {item.code} »"
         return None
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """Cumuls des cibles et des axes (des centaines d'actions à 100×) : calculés une fois par
+        état ; le cache est vidé à chaque rechargement, changement de bassins ou action modifiée."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def _group_progress(self, node: _Node, bassin: Any | None) -> float | None:
+        scope = self._cell_scope(bassin)
+        value: float | None = self._cached(
+            ("progress", id(node), scope), lambda: node.payload.progress(scope)
+        )
+        return value
 
     def _late_count(self, node: _Node) -> int:
         if node.kind == "cible":
@@ -365,10 +411,7 @@ class PlanTreeModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not self._nodes[index.internalId()].payload.hidden:
-            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
-        return flags
+        return _HIDDEN_FLAGS if self._nodes[index.internalId()].payload.hidden else _FLAGS
 
     # -- glisser-déposer ------------------------------------------------------------
     def supportedDropActions(self) -> Qt.DropAction:

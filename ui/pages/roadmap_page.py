@@ -258,9 +258,8 @@ class RoadmapPage(Page):
     def apply_filters_count_only(self) -> None:
         if self.plan is None:
             return
-        flt = self.proxy.action_filter
         total = sum(1 for _ in self.plan.active_actions())
-        shown = sum(1 for a in self.plan.active_actions() if flt.matches(a, self.plan.today))
+        shown = self.proxy.accepted_action_count(self.plan.today)
         self.filters.set_count(shown, total)
 
     def has_unsaved_changes(self) -> bool:
