@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from db.models import ReferenceFigure
+from db.models import Bassin, FlowValue, ReferenceFigure
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
 from roadmap_app.flows.service import (
     BassinSeries,
@@ -62,16 +62,35 @@ def from_store(ctx: AppContext) -> FlowsData:
 
 
 # -- section « flux » d'un instantané ------------------------------------------------------------------
-def to_state(data: FlowsData) -> dict[str, Any]:
-    """Forme figée (JSON) : bassins par code, valeurs par bassin → mois → indicateur."""
+def state_values(ctx: AppContext) -> dict[str, dict[str, dict[str, float]]]:
+    """Valeurs saisies par bassin (code) → mois (AAAA-MM) → indicateur, lues en une requête."""
+    with ctx.store.session() as s:
+        codes = {b_id: code for b_id, code in s.execute(select(col(Bassin.id), col(Bassin.code)))}
+        rows = s.connection().execute(
+            select(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator), col(FlowValue.value))
+            .where(col(FlowValue.value).is_not(None))
+            .order_by(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator))
+        )  # fmt: skip
+        values: dict[str, dict[str, dict[str, float]]] = {code: {} for code in codes.values()}
+        for b_id, month, indicator, value in rows:
+            values[codes[b_id]].setdefault(month.isoformat()[:7], {})[indicator] = value
+    return values
+
+
+def to_state(
+    data: FlowsData, values: dict[str, dict[str, dict[str, float]]] | None = None
+) -> dict[str, Any]:
+    """Forme figée (JSON) : bassins par code, valeurs par bassin → mois → indicateur (``values`` :
+    déjà lues par ``state_values``, sinon tirées des séries de ``data``)."""
     code = {b.id: b.code for b in data.bassins}
-    values: dict[str, dict[str, dict[str, float]]] = {}
-    for s in data.series.values():
-        by_month: dict[str, dict[str, float]] = {}
-        for (month, indicator), cell in sorted(s.cells.items()):
-            if cell.value is not None:
-                by_month.setdefault(month.isoformat()[:7], {})[indicator] = cell.value
-        values[s.bassin.code] = by_month
+    if values is None:
+        values = {}
+        for s in data.series.values():
+            by_month: dict[str, dict[str, float]] = {}
+            for (month, indicator), cell in sorted(s.cells.items()):
+                if cell.value is not None:
+                    by_month.setdefault(month.isoformat()[:7], {})[indicator] = cell.value
+            values[s.bassin.code] = by_month
     return {
         "indicators": [
             {

@@ -9,6 +9,7 @@ from typing import Any
 from roadmap_app.flows import data as flows_data
 from roadmap_app.flows.assessment import assess
 from roadmap_app.flows.catalogue import BY_CODE
+from roadmap_app.flows.service import BassinSeries, bassins, load_portfolios, load_targets
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.section_change import SectionChange
@@ -16,7 +17,11 @@ from roadmap_app.services.section_change import SectionChange
 
 def flux_section(ctx: AppContext, _roadmap_id: int) -> dict[str, Any]:
     """Séries mensuelles, cibles datées et portefeuilles (les flux ne dépendent pas de la feuille de route)."""
-    return flows_data.to_state(flows_data.from_store(ctx))
+    data = flows_data.FlowsData(ctx.today(), {}, load_targets(ctx), load_portfolios(ctx))
+    data.series = {
+        b.id: BassinSeries(b) for b in bassins(ctx)
+    }  # bassins seuls : valeurs lues à part
+    return flows_data.to_state(data, flows_data.state_values(ctx))
 
 
 def _values(section: dict[str, Any]) -> dict[tuple[str, str, str], float]:
@@ -35,16 +40,28 @@ def _target_key(t: dict[str, Any]) -> tuple[Any, ...]:
 def flux_diff(
     old: dict[str, Any], new: dict[str, Any], new_state: dict[str, Any] | None
 ) -> Iterator[SectionChange]:
-    """Valeurs mensuelles ajoutées, corrigées ou effacées ; cibles et portefeuilles nouveaux ou modifiés.
-
-    Le commentaire situe la nouvelle valeur face à la cible en vigueur ce mois-là."""
+    """Mois nouvellement saisis (une ligne par bassin et mois), valeurs corrigées ou effacées ;
+    cibles et portefeuilles nouveaux ou modifiés. Le commentaire situe la valeur face à la cible
+    en vigueur ce mois-là."""
     data = flows_data.from_state(new_state) if new_state is not None else None
+    series = {s.bassin.code: s for s in data.series.values()} if data is not None else {}
+
+    def against(bassin: str, m: date, code: str) -> str:
+        found = series.get(bassin)
+        a = None if data is None or found is None else assess(data, found, m, code)
+        return "" if a is None else a.text
+
     o, n = _values(old), _values(new)
+    old_months = {(b, month) for b, month, _c in o}
+    new_months: dict[tuple[str, str], list[str]] = {}
     for key in sorted(set(o) | set(n), key=lambda k: (k[1], k[0], k[2])):
         before, after = o.get(key), n.get(key)
         if before == after:
             continue
         bassin, month, code = key
+        if (bassin, month) not in old_months:
+            new_months.setdefault((bassin, month), []).append(code)
+            continue
         m = date.fromisoformat(f"{month}-01")
         label = f"{BY_CODE[code].label if code in BY_CODE else code} — {format_month(m)}"
         comment = (
@@ -52,12 +69,24 @@ def flux_diff(
             if after is None
             else ("nouvelle valeur" if before is None else "valeur corrigée")
         )
-        if data is not None and after is not None:
-            found = next((s for s in data.series.values() if s.bassin.code == bassin), None)
-            a = None if found is None else assess(data, found, m, code)
-            if a is not None:
-                comment += f" ; {a.text}"
-        yield SectionChange("flux", code, label, bassin, before, after, comment)
+        position = against(bassin, m, code) if after is not None else ""
+        yield SectionChange(
+            "flux",
+            code,
+            label,
+            bassin,
+            before,
+            after,
+            f"{comment} ; {position}" if position else comment,
+        )
+    for (bassin, month), codes in new_months.items():
+        m = date.fromisoformat(f"{month}-01")
+        notes = [text for code in ("entrants", "orientes_15j", "suivis_ft", "suivis_cd") if code in codes
+                 and (text := against(bassin, m, code))]  # fmt: skip
+        entrants = n.get((bassin, month, "entrants"))
+        comment = " ; ".join(["nouveau mois (valeur : entrants du mois)", *notes])
+        label = f"Flux de {format_month(m)} saisis ({len(codes)} indicateurs)"
+        yield SectionChange("flux", "mois", label, bassin, None, entrants, comment)
     ot = {_target_key(t): t for t in old.get("targets") or []}
     for key, t in ((_target_key(t), t) for t in new.get("targets") or []):
         prev = ot.get(key)

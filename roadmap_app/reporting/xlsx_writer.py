@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ class Sheet:
         self.ws.oddHeader.left.text = safe_text(title)
         # En écriture seule, la vue (volet figé) part avec la première ligne : à fixer dès maintenant.
         self.header_row = header_row
+        self._wrapped: set[int] = set()  # cellules de texte à la ligne de la ligne en préparation
         if header_row is not None:
             self.ws.freeze_panes = f"A{header_row + 1}"
             self.ws.print_title_rows = f"{header_row}:{header_row}"
@@ -60,22 +62,34 @@ class Sheet:
         size: float | None = None,
         italic: bool = False,
     ) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
+        if (value is None or value == "") and not fill:
+            return None  # cellule vide sans fond : rien à écrire (des milliers à 100×)
         if isinstance(value, str):
             value = safe_text(value)
         elif isinstance(value, Decimal):
             value = float(value) if value != value.to_integral_value() else int(value)
-        c = WriteOnlyCell(self.ws, value=value)
-        if bold or color or size or italic:
-            c.font = self.book.font(bold=bold, color=color, size=size, italic=italic)
-        if fill:
-            c.fill = self.book.fill(fill)
-        if fmt:
-            c.number_format = fmt
-        elif isinstance(value, date | datetime):
-            c.number_format = FMT_DATE
-        c.alignment = self.book.alignment(indent=indent, wrap=wrap)  # toujours en haut de cellule
+        c = self.book.new_cell(self.ws, value)
+        if not fmt and isinstance(value, date | datetime):
+            fmt = FMT_DATE
+        # Affecter police, remplissage, format et alignement coûte cher dans openpyxl (chaque style
+        # est haché à chaque affectation) : la combinaison est calculée une fois, puis recopiée.
+        key = (bold, fill, color, fmt, indent, wrap, size, italic)
+        style = self.book.styles.get(key)
+        if style is not None:
+            c._style = copy(style)
+        else:
+            if bold or color or size or italic:
+                c.font = self.book.font(bold=bold, color=color, size=size, italic=italic)
+            if fill:
+                c.fill = self.book.fill(fill)
+            if fmt:
+                c.number_format = fmt
+            c.alignment = self.book.alignment(
+                indent=indent, wrap=wrap
+            )  # toujours en haut de cellule
+            self.book.styles[key] = copy(c._style)
+        if wrap and isinstance(value, str):
+            self._wrapped.add(id(c))
         return c
 
     def append(
@@ -84,25 +98,20 @@ class Sheet:
         self.row += 1
         if outline:
             self.ws.row_dimensions[self.row].outlineLevel = outline
-        height = height or self._wrapped_height(values)
+        height = height or (self._wrapped_height(values) if self._wrapped else None)
         if height:
             self.ws.row_dimensions[self.row].height = height
         self.ws.append(list(values))
+        self._wrapped.clear()
 
     def _wrapped_height(self, values: Sequence[Any]) -> float | None:
         """Hauteur de ligne pour les textes à la ligne : les tableurs ne la recalculent pas tous à
         l'ouverture (LibreOffice superpose sinon les lignes). Bornée à ``MAX_LINES`` lignes."""
         lines = 1
         for i, c in enumerate(values):
-            value = getattr(c, "value", None)
-            align = getattr(c, "alignment", None)
-            if (
-                not isinstance(value, str)
-                or align is None
-                or not align.wrap_text
-                or i >= len(self.widths)
-            ):
+            if id(c) not in self._wrapped or i >= len(self.widths):
                 continue
+            value = c.value
             per_line = max(int(self.widths[i] * 1.1) - 1, 4)
             n = sum(max(1, -(-len(par) // per_line)) for par in value.split("\n"))
             lines = max(lines, n)
@@ -144,6 +153,10 @@ class Book:
         from openpyxl import Workbook
 
         self.wb = Workbook(write_only=True)
+        self.styles: dict[tuple[Any, ...], Any] = {}  # combinaison → tableau de style openpyxl
+        from openpyxl.cell import WriteOnlyCell
+
+        self.new_cell = WriteOnlyCell
         self._fonts: dict[tuple[Any, ...], Any] = {}
         self._fills: dict[str, Any] = {}
         self._aligns: dict[tuple[Any, ...], Any] = {}

@@ -177,6 +177,8 @@ def diff_states(
         if code not in old_actions:
             continue
         _old_axe, old_cible, old = old_actions[code]
+        if old == new and old_cible == cible:
+            continue  # la plupart des actions n'ont pas bougé : comparaison globale, en C
         if old_cible != cible:
             result.fields.append(
                 FieldDiff(code, axe, "cible", FIELD_LABELS["cible"], old_cible, cible)

@@ -69,7 +69,7 @@ def _encode(state: dict[str, Any]) -> tuple[bytes, str]:
     raw = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
         "utf-8"
     )
-    return zlib.compress(raw, 6), hashlib.sha256(raw).hexdigest()
+    return zlib.compress(raw, 1), hashlib.sha256(raw).hexdigest()
 
 
 def create_snapshot(

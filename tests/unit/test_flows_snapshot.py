@@ -73,13 +73,14 @@ def test_the_diff_lists_corrected_values_against_their_target(flux_ctx):
     corrected = flux[("LEN", "Nouveaux entrants (ARSA) — juil. 2024")]
     assert (corrected.old, corrected.new) == (160, 190)
     assert corrected.comment == "valeur corrigée ; cible 177 par mois : atteinte"
-    new = flux[("LEN", "Nouveaux entrants (ARSA) — sept. 2024")]
-    assert (new.old, new.new) == (None, 120) and "non atteinte" in new.comment
-    load = flux[("LEN", "ARSA suivis par France Travail (portefeuilles) — sept. 2024")]
-    assert "charge 81 par référent (plafond 70 dépassé)" in load.comment  # 1 300 ÷ 16
+    # un mois nouvellement saisi tient en une ligne : ses entrants et sa position face aux cibles
+    new = flux[("LEN", "Flux de sept. 2024 saisis (2 indicateurs)")]
+    assert (new.old, new.new) == (None, 120)
+    assert "cible 177 par mois : non atteinte" in new.comment
+    assert "charge 81 par référent (plafond 70 dépassé)" in new.comment  # 1 300 ÷ 16
     erased = flux[("MON", "Stock de BRSA — juil. 2024")]
     assert (erased.old, erased.new, erased.comment) == (1600, None, "valeur effacée")
-    assert len(flux) == 4
+    assert len(flux) == 3
 
 
 def test_a_new_target_does_not_rewrite_history_and_shows_in_the_diff(flux_ctx):

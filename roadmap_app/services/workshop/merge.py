@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import col, select
 
@@ -137,7 +138,12 @@ def plan_three_way(
         mine_state = mergeable_state(s)
         mine_prov = provenance_after(s, base_journal_id) if base_journal_id >= 0 else {}
         versions: dict[str, tuple[str, int, int]] = {}
-        cells = {c.id: c.version for c in s.exec(select(ActionBassin)).all()}
+        cells: dict[int, int] = {
+            cell_id: version
+            for cell_id, version in s.connection().execute(
+                sa_select(col(ActionBassin.id), col(ActionBassin.version))
+            )
+        }
         ateliers = {a.id: a.version for a in s.exec(select(Atelier)).all()}
     mine = mine_state["values"]
     for key, (entity, ident) in mine_state["ids"].items():
@@ -256,9 +262,12 @@ def apply_merge(
                 if "note" in values:
                     values["note_date"] = (latest.ts or now).date() if values["note"] else None
             values["version"] = version + 1
-            result = s.execute(
-                update(model)
-                .where(col(model.id) == ident, col(model.version) == version)
+            # Requête SQL directe sur la connexion de la transaction : ni chemin ORM ni vidage de la
+            # session à chaque ligne ; les entrées du journal partent ensemble à la validation.
+            table = model.__table__  # type: ignore[attr-defined]
+            result = s.connection().execute(
+                update(table)
+                .where(table.c.id == ident, table.c.version == version)
                 .values(**values)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
