@@ -131,7 +131,9 @@ def xlsx_export(store: Path, runs: int) -> dict[str, float]:
     out: dict[str, float] = {}
     with copy_of(store) as ctx, tempfile.TemporaryDirectory() as tmp:
         dest = Path(tmp) / "pack.xlsx"
-        out["xlsx_data"] = median_runs(lambda: timed(lambda: build_pack_data(ctx, charts=False)), runs)
+        out["xlsx_data"] = median_runs(
+            lambda: timed(lambda: build_pack_data(ctx, charts=False)), runs
+        )
         data = build_pack_data(ctx, charts=False)
         out["xlsx_write"] = median_runs(lambda: timed(lambda: write_pack_xlsx(data, dest)), runs)
         out["xlsx_export"] = out["xlsx_data"] + out["xlsx_write"]

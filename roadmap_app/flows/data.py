@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import col, select
 
@@ -73,7 +73,9 @@ def state_values(ctx: AppContext) -> dict[str, dict[str, dict[str, float]]]:
         )  # fmt: skip
         values: dict[str, dict[str, dict[str, float]]] = {code: {} for code in codes.values()}
         for b_id, month, indicator, value in rows:
-            values[codes[b_id]].setdefault(month.isoformat()[:7], {})[indicator] = value
+            values[codes[b_id]].setdefault(month.isoformat()[:7], {})[indicator] = cast(
+                float, value
+            )
     return values
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -92,7 +93,7 @@ _CELL_COLUMNS = (
 
 
 def _fill(s: Session, out: dict[int, BassinSeries], bassin_id: int | None = None) -> None:
-    query = select(*_CELL_COLUMNS)
+    query = sa_select(*_CELL_COLUMNS)
     if bassin_id is not None:
         query = query.where(col(FlowValue.bassin_id) == bassin_id)
     for b_id, month, indicator, vid, value, version, by, at in s.execute(query):

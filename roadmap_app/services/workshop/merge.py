@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
@@ -139,7 +139,7 @@ def plan_three_way(
         mine_prov = provenance_after(s, base_journal_id) if base_journal_id >= 0 else {}
         versions: dict[str, tuple[str, int, int]] = {}
         cells: dict[int, int] = {
-            cell_id: version
+            cast(int, cell_id): version
             for cell_id, version in s.connection().execute(
                 sa_select(col(ActionBassin.id), col(ActionBassin.version))
             )
@@ -264,13 +264,13 @@ def apply_merge(
             values["version"] = version + 1
             # Requête SQL directe sur la connexion de la transaction : ni chemin ORM ni vidage de la
             # session à chaque ligne ; les entrées du journal partent ensemble à la validation.
-            table = model.__table__  # type: ignore[attr-defined]
+            table = model.__table__  # type: ignore[union-attr]
             result = s.connection().execute(
                 update(table)
                 .where(table.c.id == ident, table.c.version == version)
                 .values(**values)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if result.rowcount != 1:
                 raise StaleDataError(
                     "La base a été modifiée pendant la fusion : relancez la fusion, elle tiendra compte des derniers changements."
                 )

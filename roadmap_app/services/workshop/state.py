@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -49,7 +49,7 @@ def mergeable_state(s: Session) -> dict[str, Any]:
         for field, value in zip(CELL_FIELDS, (status, progress, note), strict=True):
             key = cell_key(prefix, bcode, field)
             values[key] = value
-            ids[key] = ("action_bassin", cell_id)
+            ids[key] = ("action_bassin", cast(int, cell_id))
     for a in s.exec(select(Atelier)).all():
         assert a.id is not None
         for field in ATELIER_FIELDS:
@@ -75,7 +75,7 @@ def entity_keys(s: Session) -> dict[tuple[str, int], str]:
         )
         .all()
     ):
-        found[("action_bassin", cell_id)] = f"{code}@{roadmap_id}|{bassins[bassin_id]}"
+        found[("action_bassin", cast(int, cell_id))] = f"{code}@{roadmap_id}|{bassins[bassin_id]}"
     for a in s.exec(select(Atelier)).all():
         assert a.id is not None
         found[("atelier", a.id)] = f"atelier|{a.id}"
