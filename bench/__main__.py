@@ -1,81 +1,151 @@
-"""``make bench`` : mesures au format tableau (médiane de plusieurs essais).
+"""``make bench`` : mesures à 1×, 10× et 100× du plan réel, imprimées en tableau (médianes).
 
-Le démarrage est mesuré dans des processus neufs, comparé à un plancher mesuré dans la même
-exécution (script minimal PySide6 + SQLModel qui affiche les actions dans un QTreeView).
+    python -m bench                 # 1×, 10× et 100×
+    python -m bench 1 10            # échelles choisies
+    BENCH_RUNS=7 python -m bench    # nombre d'essais par mesure (5 par défaut)
+
+Les bases synthétiques sont générées une fois (``bench/out/stores``, ou ``BENCH_DIR``) et
+régénérées quand le générateur change. Chaque groupe de mesures tourne dans un processus neuf
+(mémoire et caches indépendants). Ce ne sont pas des tests : rien n'échoue sur une machine lente ;
+la colonne « objectif » rappelle les cibles de l'issue performance.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+SCALES = (1, 10, 100)
 
 
-def median_of(fn: Callable[[], float], runs: int = RUNS) -> float:
-    return statistics.median(fn() for _ in range(runs))
+def store_dir() -> Path:
+    return Path(os.environ.get("BENCH_DIR", ROOT / "out" / "stores"))
 
 
-def timed(fn: Callable[[], object]) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+def store_for(scale: int) -> Path:
+    """Base synthétique de l'échelle demandée ; régénérée si le générateur a changé."""
+    digest = hashlib.sha256(
+        b"".join((ROOT / f).read_bytes() for f in ("generate.py", "flows_data.py"))
+    ).hexdigest()[:10]
+    path = store_dir() / f"store-{scale}x-{digest}.sqlite3"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"store-{scale}x-*.sqlite3"):
+            old.unlink()
+        print(f"  génération de la base {scale}× …", flush=True)
+        run_json([sys.executable, "-m", "bench.generate", str(scale), str(path)], json_out=False)
+    return path
 
 
-def probe(kind: str, db: Path) -> float:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.startup_probe", kind, str(db)],
-        check=True, capture_output=True, text=True, env=env,
-    )  # fmt: skip
+def env() -> dict[str, str]:
+    e = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # date fixe : les mêmes retards, les mêmes mois à chaque mesure
+    e.setdefault("ROADMAP_APP_TODAY", "2026-11-15")
+    e.setdefault("ROADMAP_APP_HOME", tempfile.mkdtemp(prefix="bench-home-"))
+    return e
+
+
+def run_json(cmd: list[str], json_out: bool = True) -> dict[str, float]:
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env(), cwd=ROOT.parent)
     for line in out.stderr.splitlines():
         if "modules lourds" in line:
             print("  ", line)
-    return float(out.stdout.strip().splitlines()[-1])
+    if not json_out:
+        return {}
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(group: str, store: Path) -> dict[str, float]:
+    return run_json([sys.executable, "-m", "bench.measure", group, str(store), str(RUNS)])
+
+
+def startup(store: Path) -> dict[str, float]:
+    def probe(kind: str) -> float:
+        out = subprocess.run([sys.executable, "-m", "bench.startup_probe", kind, str(store)],
+                             check=True, capture_output=True, text=True, env=env(), cwd=ROOT.parent)  # fmt: skip
+        return float(out.stdout.strip().splitlines()[-1])
+
+    floor = statistics.median(probe("floor") for _ in range(RUNS))
+    app = statistics.median(probe("app") for _ in range(RUNS))
+    return {"startup_floor": floor, "startup_app": app, "startup_ratio": app / floor}
+
+
+#: (clé, libellé, unité, objectif à 100×)
+ROWS = [
+    ("startup_floor", "démarrage : plancher (PySide6 + SQLModel + QTreeView)", "s", ""),
+    ("startup_app", "démarrage : Feuille de route affichée, répond", "s", ""),
+    ("startup_ratio", "  rapport application / plancher", "×", "≤ 1,3"),
+    ("page_first_display", "page Feuille de route : premier affichage", "ms", "< 1 000"),
+    ("filter_keystroke", "filtre : une frappe (médiane)", "ms", "< 50"),
+    ("snapshot_create", "instantané : création", "ms", "< 1 000"),
+    ("snapshot_diff", "instantané : comparaison avec l'état actuel", "ms", "< 500"),
+    ("xlsx_data", "pack xlsx : lecture de l'état + comparaison", "ms", ""),
+    ("xlsx_write", "pack xlsx : écriture (sans graphiques)", "ms", ""),
+    ("xlsx_floor", "  plancher openpyxl (mêmes cellules, sans style)", "ms", ""),
+    ("xlsx_ratio", "  rapport écriture / plancher", "×", "≤ 2,5"),
+    ("xlsx_total_ratio", "  rapport (lecture + écriture) / plancher", "×", ""),
+    ("xlsx_export_with_charts", "pack xlsx complet, graphiques compris", "ms", ""),
+    ("merge_changes", "fusion d'atelier : changements dans le paquet", "", ""),
+    ("merge_total", "fusion d'atelier : aperçu + application", "ms", "< 2 000 (2 000 chgts)"),
+    ("peak_mb", "mémoire maximale (démarrage, pages, instantané, export)", "Mo", "< 300"),
+]
+
+
+def fmt(key: str, unit: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value * 1000:,.0f}".replace(",", " ")
+    if unit == "s":
+        return f"{value:.2f}"
+    if unit == "×":
+        return f"{value:.2f}".replace(".", ",")
+    return f"{value:,.0f}".replace(",", " ")
 
 
 def main() -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["ROADMAP_APP_HOME"] = tmp
-        db = Path(tmp) / "roadmap.sqlite3"
-        from roadmap_app.services.context import open_context
+    scales = [int(a) for a in sys.argv[1:]] or list(SCALES)
+    results: dict[int, dict[str, float]] = {}
+    for scale in scales:
+        print(f"Échelle {scale}× …", flush=True)
+        store = store_for(scale)
+        r: dict[str, float] = {}
+        r.update(startup(store))
+        for group in ("roadmap", "snapshots", "xlsx", "merge", "memory"):
+            r.update(measure(group, store))
+        r["xlsx_ratio"] = r["xlsx_write"] / r["xlsx_floor"]
+        r["xlsx_total_ratio"] = (r["xlsx_data"] + r["xlsx_write"]) / r["xlsx_floor"]
+        results[scale] = r
+        dims = measure("dimensions", store)
+        print("  " + ", ".join(f"{k} {v:,.0f}".replace(",", " ") for k, v in dims.items()), flush=True)
 
-        create = timed(lambda: open_context(db).close())
-        rows: list[tuple[str, str]] = [
-            ("création de la base + jeu initial (1×)", f"{create * 1000:.0f} ms")
-        ]
-
-        from roadmap_app.services.filters import ActionFilter
-        from roadmap_app.services.plan import load_plan
-
-        ctx = open_context(db)
-        load = median_of(lambda: timed(lambda: load_plan(ctx)))
-        rows.append(("lecture du plan (1×)", f"{load * 1000:.1f} ms"))
-        plan = load_plan(ctx)
-        flt = ActionFilter(text="diagnostic", overdue_only=True)
-        filt = median_of(
-            lambda: timed(lambda: [a for a in plan.actions() if flt.matches(a, plan.today)])
-        )
-        rows.append(("filtre texte + retard sur le plan (1×)", f"{filt * 1000:.2f} ms"))
-        ctx.close()
-
-        floor = median_of(lambda: probe("floor", db))
-        app = median_of(lambda: probe("app", db))
-        rows.append(("démarrage : plancher (PySide6 + SQLModel + QTreeView)", f"{floor:.2f} s"))
-        rows.append(("démarrage : application, page Feuille de route affichée", f"{app:.2f} s"))
-        rows.append(("rapport application / plancher (objectif ≤ 1,3)", f"{app / floor:.2f}"))
-
-    width = max(len(r[0]) for r in rows)
-    print(f"Mesures (médiane de {RUNS} essais)")
-    for label, value in rows:
-        print(f"  {label.ljust(width)}  {value}")
+    label_w = max(len(r[1]) for r in ROWS) + 2
+    head = "".join(f"{f'{s}×':>10}" for s in scales)
+    growth = len(scales) > 1
+    print()
+    print(f"Mesures (médiane de {RUNS} essais ; unité entre crochets)")
+    print(f"{'':{label_w}}{head}" + ("  croissance" if growth else "") + "   objectif (100×)")
+    for key, label, unit, goal in ROWS:
+        values = [results[s].get(key) for s in scales]
+        cells = "".join(f"{fmt(key, unit, v):>10}" for v in values)
+        trend = ""
+        if growth and unit in ("ms", "s", "Mo") and all(v for v in values):
+            steps = [values[i + 1] / values[i] for i in range(len(values) - 1)]  # type: ignore[operator]
+            trend = "  " + " puis ".join(f"×{x:.1f}" for x in steps)
+        tag = f" [{unit}]" if unit else ""
+        print(f"{(label + tag):{label_w}}{cells}{trend:14}   {goal}")
+    print()
+    print("croissance : facteur d'une échelle à la suivante (×10 de données) ; linéaire ≈ ×10, "
+          "quadratique ≈ ×100.")  # fmt: skip
 
 
 if __name__ == "__main__":

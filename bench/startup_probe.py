@@ -1,4 +1,5 @@
-"""Processus mesuré : démarre l'application (ou le plancher) et imprime le temps jusqu'à l'affichage.
+"""Processus mesuré : démarre l'application (ou le plancher) et imprime le temps jusqu'à ce que
+la Feuille de route montre le plan et réponde à une frappe (après le tableau de bord d'accueil).
 
 python -m bench.startup_probe app|floor DB
 """
@@ -23,8 +24,13 @@ def app(db: str) -> float:
     w = MainWindow(ctx)
     w.show()
     qt.processEvents()
-    page = w.stack.currentWidget()  # page d'accueil : le tableau de bord, cartes remplies
-    assert getattr(page, "cards", None), "tableau de bord vide"
+    home = w.stack.currentWidget()  # page d'accueil : le tableau de bord, cartes remplies
+    assert getattr(home, "cards", None), "tableau de bord vide"
+    page = w.show_page("roadmap")  # puis la Feuille de route : le plan réel, et elle répond
+    qt.processEvents()
+    assert page.visible_action_codes(), "page vide"
+    page.filters.search.setText("a")
+    qt.processEvents()
     elapsed = time.perf_counter() - T0
     heavy = [m for m in ("alembic", "openpyxl", "matplotlib") if m in sys.modules]
     if heavy:

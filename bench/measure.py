@@ -1,0 +1,91 @@
+"""Un groupe de mesures dans un processus neuf ; imprime un dictionnaire JSON (secondes, Mo…).
+
+    python -m bench.measure roadmap|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def memory(store: Path) -> dict[str, float]:
+    """Une séance chargée : fenêtre, tableau de bord, Feuille de route, Flux (graphique), instantané,
+    pack xlsx avec graphiques. Mémoire maximale du processus (RSS)."""
+    import resource
+    import tempfile
+
+    from bench.scale import copy_of
+    from roadmap_app.services.committee_pack import export_pack
+    from roadmap_app.services.snapshots import create_snapshot
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    app = make_application()
+    with copy_of(store) as ctx, tempfile.TemporaryDirectory() as tmp:
+        w = MainWindow(ctx)
+        w.resize(1500, 900)
+        w.show()
+        app.processEvents()
+        for key in ("roadmap", "flows", "committees"):
+            w.show_page(key)
+            app.processEvents()
+        create_snapshot(ctx, "Mesure mémoire", committee="COTECH")
+        export_pack(ctx, Path(tmp) / "pack.xlsx")
+        w.close()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"peak_mb": peak_kb / 1024}
+
+
+def dimensions(store: Path) -> dict[str, float]:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from db.models import Action, ActionBassin, Bassin, FlowValue, JournalEntry, Snapshot
+    from roadmap_app.services.context import open_context
+
+    ctx = open_context(store)
+    try:
+        with ctx.store.session() as s:
+
+            def count(model: Any) -> float:
+                return float(s.exec(select(func.count()).select_from(model)).one())
+
+            return {
+                "actions": count(Action), "bassins": count(Bassin), "cellules": count(ActionBassin),
+                "journal": count(JournalEntry), "instantanés": count(Snapshot), "valeurs mensuelles": count(FlowValue),
+            }  # fmt: skip
+    finally:
+        ctx.close()
+
+
+def main() -> None:
+    from bench import scale
+
+    group, store = sys.argv[1], Path(sys.argv[2])
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    result: dict[str, float]
+    if group == "roadmap":
+        result = scale.roadmap_page(store, runs)
+    elif group == "snapshots":
+        result = scale.snapshots(store, runs)
+    elif group == "xlsx":
+        result = scale.xlsx_export(store, runs)
+    elif group == "merge":
+        result = scale.workshop_merge(store)
+    elif group == "memory":
+        result = memory(store)
+    elif group == "dimensions":
+        result = dimensions(store)
+    else:
+        raise SystemExit(f"groupe inconnu : {group}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
