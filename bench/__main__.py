@@ -47,6 +47,8 @@ def store_for(scale: int) -> Path:
 
 def env() -> dict[str, str]:
     e = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # comme une installation (pip compile les modules) : le bytecode est écrit puis réutilisé
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
     # date fixe : les mêmes retards, les mêmes mois à chaque mesure
     e.setdefault("ROADMAP_APP_TODAY", "2026-11-15")
     e.setdefault("ROADMAP_APP_HOME", tempfile.mkdtemp(prefix="bench-home-"))
@@ -54,7 +56,9 @@ def env() -> dict[str, str]:
 
 
 def run_json(cmd: list[str], json_out: bool = True) -> dict[str, float]:
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env(), cwd=ROOT.parent)
+    out = subprocess.run(
+        cmd, check=True, capture_output=True, text=True, env=env(), cwd=ROOT.parent
+    )
     for line in out.stderr.splitlines():
         if "modules lourds" in line:
             print("  ", line)
@@ -126,7 +130,9 @@ def main() -> None:
         r["xlsx_total_ratio"] = (r["xlsx_data"] + r["xlsx_write"]) / r["xlsx_floor"]
         results[scale] = r
         dims = measure("dimensions", store)
-        print("  " + ", ".join(f"{k} {v:,.0f}".replace(",", " ") for k, v in dims.items()), flush=True)
+        print(
+            "  " + ", ".join(f"{k} {v:,.0f}".replace(",", " ") for k, v in dims.items()), flush=True
+        )
 
     label_w = max(len(r[1]) for r in ROWS) + 2
     head = "".join(f"{f'{s}×':>10}" for s in scales)

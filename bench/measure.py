@@ -1,6 +1,6 @@
 """Un groupe de mesures dans un processus neuf ; imprime un dictionnaire JSON (secondes, Mo…).
 
-    python -m bench.measure roadmap|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
+python -m bench.measure roadmap|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
 """
 
 from __future__ import annotations

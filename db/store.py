@@ -88,6 +88,7 @@ class Store:
         self.busy_timeout_ms = busy_timeout_ms
         self.engine = engine or make_engine(self.url, busy_timeout_ms)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        self._writes = 0  # écritures validées par ce programme (voir ``revision``)
 
     @property
     def path(self) -> Path | None:
@@ -113,16 +114,39 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Session d'écriture : tout est validé ensemble, ou rien en cas d'erreur."""
-        with self._translate_errors(), self._sessions() as s, s.begin():
-            if self.backend == "sqlite":
-                s.connection(execution_options={_IMMEDIATE: True})
-            yield s
+        try:
+            with self._translate_errors(), self._sessions() as s, s.begin():
+                if self.backend == "sqlite":
+                    s.connection(execution_options={_IMMEDIATE: True})
+                yield s
+        finally:
+            self._writes += 1  # validée ou non : les lectures mises en cache sont à refaire
+
+    def revision(self) -> tuple[Any, ...] | None:
+        """Jeton qui change dès qu'une écriture est validée, par ce programme ou par un autre
+        (fichier de la base et journal WAL : taille et date de modification). ``None`` quand aucun
+        jeton n'est fiable (serveur PostgreSQL partagé) : rien n'est alors gardé en cache."""
+        path = self.path
+        if path is None:
+            return None
+        marks: list[tuple[int, int] | None] = []
+        for f in (path, path.with_name(path.name + "-wal")):
+            try:
+                st = f.stat()
+            except OSError:
+                marks.append(None)
+            else:
+                marks.append((st.st_mtime_ns, st.st_size))
+        return (self._writes, *marks)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         """Connexion SQLAlchemy brute (copie de base, vérifications), erreurs réseau traduites."""
-        with self._translate_errors(), self.engine.connect() as conn:
-            yield conn
+        try:
+            with self._translate_errors(), self.engine.connect() as conn:
+                yield conn
+        finally:
+            self._writes += 1
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:

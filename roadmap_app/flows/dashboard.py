@@ -10,7 +10,7 @@ from sqlmodel import select
 from db.models import KeyDate, ReferenceFigure
 from roadmap_app.flows.chart_data import YearToDate, ytd
 from roadmap_app.flows.data import from_store
-from roadmap_app.flows.service import load_per_referent, target_for
+from roadmap_app.flows.service import load_per_referent, recent_start, target_for
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.deadlines import Deadline, bilan_deadlines
 from roadmap_app.services.plan import ActionRow, BassinRef, load_plan
@@ -55,7 +55,7 @@ class DashboardData:
 def dashboard_data(ctx: AppContext) -> DashboardData:
     today = ctx.today()
     plan = load_plan(ctx)
-    flows = from_store(ctx)
+    flows = from_store(ctx, recent_start(ctx))  # l'année en cours et la précédente suffisent
     series, targets, portfolios = flows.series, flows.targets, flows.portfolios
     data = DashboardData(today)
     with ctx.store.session() as s:

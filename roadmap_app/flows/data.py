@@ -48,8 +48,9 @@ class FlowsData:
         return any(s.months for s in self.series.values())
 
 
-def from_store(ctx: AppContext) -> FlowsData:
-    series = load_all_series(ctx)
+def from_store(ctx: AppContext, since: date | None = None) -> FlowsData:
+    """Séries (à partir de ``since`` si donné), cibles, portefeuilles et stocks de référence."""
+    series = load_all_series(ctx, since)
     with ctx.store.session() as s:
         stock = {
             f.bassin_id: f.value

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.errors import StaleDataError
@@ -92,10 +92,17 @@ _CELL_COLUMNS = (
 )  # fmt: skip
 
 
-def _fill(s: Session, out: dict[int, BassinSeries], bassin_id: int | None = None) -> None:
+def _fill(
+    s: Session,
+    out: dict[int, BassinSeries],
+    bassin_id: int | None = None,
+    since: date | None = None,
+) -> None:
     query = sa_select(*_CELL_COLUMNS)
     if bassin_id is not None:
         query = query.where(col(FlowValue.bassin_id) == bassin_id)
+    if since is not None:
+        query = query.where(col(FlowValue.month) >= since)
     for b_id, month, indicator, vid, value, version, by, at in s.execute(query):
         series = out.get(b_id)
         if series is not None:
@@ -110,11 +117,23 @@ def load_series(ctx: AppContext, bassin: str | int) -> BassinSeries:
     return out[ref.id]
 
 
-def load_all_series(ctx: AppContext) -> dict[int, BassinSeries]:
+def load_all_series(ctx: AppContext, since: date | None = None) -> dict[int, BassinSeries]:
+    """Séries de tous les bassins ; ``since`` : seulement les mois à partir de cette date."""
     out = {b.id: BassinSeries(b) for b in bassins(ctx)}
     with ctx.store.session() as s:
-        _fill(s, out)
+        _fill(s, out, since=since)
     return out
+
+
+def recent_start(ctx: AppContext) -> date | None:
+    """1er janvier de l'année précédant le dernier mois saisi le plus ancien des bassins : assez
+    pour le cumul de l'année et les derniers mois de chaque bassin (tableau de bord), sans relire
+    dix ans d'historique. ``None`` : aucune valeur saisie."""
+    with ctx.store.session() as s:
+        lasts = [m for _b, m in s.execute(
+            sa_select(col(FlowValue.bassin_id), func.max(col(FlowValue.month))).group_by(col(FlowValue.bassin_id))
+        )]  # fmt: skip
+    return date(min(lasts).year - 1, 1, 1) if lasts else None
 
 
 def load_targets(ctx: AppContext) -> list[Target]:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from db.migrate import PrepareResult, prepare_store
 from db.seed import load_seed
@@ -25,6 +26,9 @@ class AppContext:
     undo: UndoManager = field(default_factory=UndoManager)
     #: Feuille de route choisie (id) ; ``None`` : la plus récente (année la plus haute, puis id).
     roadmap_id: int | None = None
+    #: Dernières lectures du plan, valables tant que ``store.revision()`` ne change pas
+    #: (tableau de bord, Feuille de route et instantané partagent alors la même lecture).
+    reads: dict[Any, Any] = field(default_factory=dict)
 
     def today(self) -> date:
         return clock.today()

@@ -102,10 +102,26 @@ class ActionRow:
     transcription_note: str
     version: int
     statuses: dict[int, StatusCell] = field(default_factory=dict)
-    search_text: str = ""
+    _search: str | None = field(default=None, repr=False, compare=False)
     archived: bool = False  # l'action elle-même est archivée (vue « archives »)
     hidden: bool = False  # archivée, ou sa cible ou son axe l'est : hors des vues de travail
     carried_from_id: int | None = None
+
+    @property
+    def search_text(self) -> str:
+        """Tous les textes de l'action, sans accents ni majuscules (recherche) ; calculé à la
+        première recherche seulement : le tableau de bord et les exports n'en ont pas besoin."""
+        if self._search is None:
+            self._search = fold(" ".join((
+                self.code, self.intitule, self.actions_preexistantes, self.plan_actions,
+                self.indicateurs_tdb, self.indicateurs_autres, self.echeance.label, self.pilotes_label,
+                self.commentaires, self.cible_code, self.cible_title, self.axe_title,
+            )))  # fmt: skip
+        return self._search
+
+    @search_text.setter
+    def search_text(self, value: str) -> None:
+        self._search = value
 
     def cells(self, bassin_ids: frozenset[int] | None = None) -> list[StatusCell]:
         if bassin_ids is None:
@@ -266,7 +282,33 @@ def load_plan(
 
     ``only_actions`` restreint aux actions données ; ``include_archived`` ajoute les axes, cibles
     et actions archivés (marqués ``archived``), pour la vue « archives ».
+
+    La lecture est partagée tant que la base n'a pas changé (``Store.revision``) : le plan rendu
+    se lit sans le modifier (on relit après chaque modification).
     """
+    token = ctx.store.revision()
+    key = ("plan", roadmap, ctx.roadmap_id, None if only_actions is None else frozenset(only_actions),
+           include_archived, ctx.today())  # fmt: skip
+    if token is not None:
+        cached = ctx.reads.get(key)
+        if cached is not None and cached[0] == token:
+            plan: PlanView = cached[1]
+            return plan
+    plan = _read_plan(ctx, roadmap, only_actions=only_actions, include_archived=include_archived)
+    if token is not None:
+        for k in [k for k, v in ctx.reads.items() if v[0] != token]:
+            del ctx.reads[k]  # lectures périmées : la base a changé depuis
+        ctx.reads[key] = (token, plan)
+    return plan
+
+
+def _read_plan(
+    ctx: AppContext,
+    roadmap: str | int | None,
+    *,
+    only_actions: set[int] | None,
+    include_archived: bool,
+) -> PlanView:
     today = ctx.today()
     with ctx.store.session() as s:
         rm = resolve_roadmap(s, roadmap if roadmap is not None else ctx.roadmap_id)
@@ -404,24 +446,6 @@ def load_plan(
                 hidden=r.archived or cible.hidden,
                 carried_from_id=r.carried_from_id,
             )
-            row.search_text = fold(
-                " ".join(
-                    (
-                        row.code,
-                        row.intitule,
-                        row.actions_preexistantes,
-                        row.plan_actions,
-                        row.indicateurs_tdb,
-                        row.indicateurs_autres,
-                        row.echeance.label,
-                        row.pilotes_label,
-                        row.commentaires,
-                        cible.code,
-                        cible.title,
-                        axe.title,
-                    )
-                )
-            )
             cible.actions.append(row)
             actions[r.id] = row
 
@@ -437,16 +461,20 @@ def load_plan(
             ActionBassin.updated_by,
             ActionBassin.version,
         ]
-        for r in s.connection().execute(
-            sa_select(*status_columns)
-            .join(Action, col(Action.id) == col(ActionBassin.action_id))
-            .where(
-                col(Action.roadmap_id) == rm.id,
-                col(ActionBassin.archived).is_(False),
-                *live_action,
-                *only_clause,
+        for r in (
+            s.connection()
+            .execute(
+                sa_select(*status_columns)
+                .join(Action, col(Action.id) == col(ActionBassin.action_id))
+                .where(
+                    col(Action.roadmap_id) == rm.id,
+                    col(ActionBassin.archived).is_(False),
+                    *live_action,
+                    *only_clause,
+                )
             )
-        ):  # 31 500 cellules à 100× : déballage des lignes, arguments positionnels
+            .all()
+        ):  # 31 500 cellules à 100× : lecture d'un bloc, déballage, arguments positionnels
             c_id, action_id, bassin_id, status, progress, note, note_date, at, by, version = r
             target = actions.get(action_id)
             if target is None or bassin_id not in bassin_ids:

@@ -115,6 +115,7 @@ class SnapshotViewer(QDialog):
     def _apply(self) -> None:
         self.proxy.set_action_filter(self.filters.action_filter())
         self.tree.expandAll()
+        self.proxy.sync_view(self.tree)
 
     def _select(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         node = self.model.node_at(self.proxy.mapToSource(current))

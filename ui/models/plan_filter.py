@@ -1,4 +1,4 @@
-"""Proxy de filtrage : applique ``ActionFilter`` (la même règle que la CLI) à l'arbre."""
+"""Proxy de l'arbre du plan : tri, et filtre ``ActionFilter`` (la même règle que la CLI)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class PlanFilterProxy(QSortFilterProxyModel):
-    """Les lignes retenues sont calculées une fois par changement de filtre (un passage sur les
-    actions, en Python), puis le proxy est remis à zéro : ``filterAcceptsRow`` n'est plus qu'une
-    recherche dans un ensemble. Le filtrage incrémental de Qt (lignes retirées une à une, index
-    persistants de l'arbre déplié mis à jour à chaque fois) coûtait des secondes à 100×."""
+    """Tri de l'arbre et filtre ``ActionFilter`` appliqué en masquant des lignes de la vue.
+
+    Le filtre est calculé en un passage sur les actions (Python), puis ``sync_view`` masque ou
+    remontre seulement les lignes dont l'état change. Le proxy lui-même ne retire aucune ligne :
+    le filtrage incrémental de Qt (lignes retirées une à une, index persistants de l'arbre déplié
+    mis à jour à chaque fois) coûtait des secondes à 100×, et une remise à zéro obligeait à tout
+    redéplier à chaque frappe."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -24,6 +27,8 @@ class PlanFilterProxy(QSortFilterProxyModel):
         self._filter = ActionFilter()
         self._terms: tuple[str, ...] = ()
         self._accepted: set[int] | None = None  # identifiants de nœuds ; None : tout est montré
+        self._hidden: set[int] = set()  # nœuds masqués dans la vue (état appliqué)
+        self.modelReset.connect(self._hidden.clear)  # la vue oublie alors ses lignes masquées
 
     @property
     def action_filter(self) -> ActionFilter:
@@ -37,14 +42,19 @@ class PlanFilterProxy(QSortFilterProxyModel):
     def set_action_filter(self, flt: ActionFilter) -> None:
         if flt == self._filter:
             return
-        self.beginResetModel()
+        columns_changed = flt.bassin_ids != self._filter.bassin_ids
         self._filter = flt
         self._terms = flt.terms
         src = self.sourceModel()
         if isinstance(src, PlanTreeModel):
             src.set_scope(flt.bassin_ids)
+        if columns_changed:  # colonnes de statut : seulement celles du bassin choisi
+            if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10
+                self.beginFilterChange()
+                self.endFilterChange(QSortFilterProxyModel.Direction.Columns)
+            else:  # pragma: no cover - Qt plus ancien
+                self.invalidateColumnsFilter()
         self._recompute()
-        self.endResetModel()
 
     def _recompute(self) -> None:
         src = self.sourceModel()
@@ -56,6 +66,21 @@ class PlanFilterProxy(QSortFilterProxyModel):
             return
         today = src.plan.today
         self._accepted = src.accepted_nodes(lambda a: self._filter.matches(a, today, self._terms))
+
+    def is_shown(self, node_id: int) -> bool:
+        return self._accepted is None or node_id in self._accepted
+
+    def sync_view(self, view: Any) -> None:
+        """Masque dans ``view`` (un QTreeView sur ce proxy) les nœuds écartés par le filtre et
+        remontre ceux qui redeviennent visibles ; ne touche qu'aux lignes qui changent."""
+        src = self.sourceModel()
+        assert isinstance(src, PlanTreeModel)
+        target = set() if self._accepted is None else src.all_nodes() - self._accepted
+        for nid in self._hidden ^ target:
+            idx = self.mapFromSource(src.node_model_index(nid))
+            if idx.isValid():
+                view.setRowHidden(idx.row(), idx.parent(), nid in target)
+        self._hidden = target
 
     def accepted_action_count(self, today: Any) -> int:
         """Actions actives retenues (compteur « N action(s) sur M »), sans refaire le filtre."""
@@ -69,13 +94,6 @@ class PlanFilterProxy(QSortFilterProxyModel):
                 1 for a in src.plan.active_actions() if self._filter.matches(a, today, self._terms)
             )
         return src.count_actions(self._accepted, active)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if self._accepted is None:
-            return True
-        src = self.sourceModel()
-        assert isinstance(src, PlanTreeModel)
-        return src.child_id(source_row, source_parent) in self._accepted
 
     def filterAcceptsColumn(self, source_column: int, source_parent: Index) -> bool:
         if self._filter.bassin_ids is None:  # appelé pour chaque colonne de chaque parent

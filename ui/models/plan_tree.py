@@ -154,6 +154,13 @@ class PlanTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(self._nodes[nid].row, 0, nid)
 
+    def all_nodes(self) -> set[int]:
+        return set(range(len(self._nodes)))
+
+    def node_model_index(self, node_id: int) -> QModelIndex:
+        """Index (colonne 0) du nœud ``node_id``."""
+        return self.createIndex(self._nodes[node_id].row, 0, node_id)
+
     def child_id(self, row: int, parent: Index) -> int:
         """Identifiant du nœud enfant ``row`` de ``parent`` (sans créer d'index Qt)."""
         children = self._nodes[parent.internalId()].children if parent.isValid() else self._roots
@@ -207,6 +214,12 @@ class PlanTreeModel(QAbstractItemModel):
         if pid == -1:
             return QModelIndex()
         return self.createIndex(self._nodes[pid].row, 0, pid)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        # Un seul appel Python par ligne quand la vue se met en page (sinon rowCount + columnCount).
+        if not parent.isValid():
+            return bool(self._roots)
+        return parent.column() == 0 and bool(self._nodes[parent.internalId()].children)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.column() > 0:

@@ -179,14 +179,6 @@ class CommitteesPage(Page):
                 self.before.setCurrentIndex(self.before.findData(keep[0]))
             if keep[1] is not None and self.after.findData(keep[1]) >= 0:
                 self.after.setCurrentIndex(self.after.findData(keep[1]))
-            if self.bassin.count() == 0:
-                self.bassin.addItem("Tous les bassins", ALL)
-                self.axe.addItem("Tous les axes", ALL)
-                state = current_state(self.ctx)
-                for b in state["plan"]["bassins"]:
-                    self.bassin.addItem(b["name"], b["code"])
-                for a in state["plan"]["axes"]:
-                    self.axe.addItem(f"{a['code']} – {a['title']}", a["code"])
         finally:
             self._loading = False
         self.view_button.setEnabled(bool(infos))
@@ -211,6 +203,19 @@ class CommitteesPage(Page):
         else:
             after, after_label = snapshot_state(self.ctx, after_key), self.after.currentText()
         diff = diff_states(before, after, self.before.currentText(), after_label)
+        if (
+            self.bassin.count() == 0
+        ):  # filtres remplis d'après l'état comparé (pas de lecture en plus)
+            self._loading = True
+            try:
+                self.bassin.addItem("Tous les bassins", ALL)
+                self.axe.addItem("Tous les axes", ALL)
+                for b in after["plan"]["bassins"]:
+                    self.bassin.addItem(b["name"], b["code"])
+                for a in after["plan"]["axes"]:
+                    self.axe.addItem(f"{a['code']} – {a['title']}", a["code"])
+            finally:
+                self._loading = False
         bassin = self.bassin.currentData()
         axe = self.axe.currentData()
         diff = diff.filtered(

@@ -88,8 +88,10 @@ class RoadmapPage(Page):
         QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search)
         QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save)
         self._restored_header = False
+        self.tree.sortByColumn(
+            COL_CODE, Qt.SortOrder.AscendingOrder
+        )  # avant les données : un seul tri
         self.refresh()
-        self.tree.sortByColumn(COL_CODE, Qt.SortOrder.AscendingOrder)
 
     # -- données ----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -97,7 +99,12 @@ class RoadmapPage(Page):
         selected = self.detail.action_row.id if self.detail.action_row else None
         self.plan = load_plan(self.ctx, include_archived=self.show_archived)
         self.model.set_plan(self.plan)
-        self.filters.set_plan(self.plan)
+        self._needs_expand = True
+        self.filters.blockSignals(True)  # un seul filtrage (et un seul dépliage) par rechargement
+        try:
+            self.filters.set_plan(self.plan)
+        finally:
+            self.filters.blockSignals(False)
         self._configure_columns()
         self.apply_filters()
         if selected is not None:
@@ -126,7 +133,10 @@ class RoadmapPage(Page):
                 self.tree.setItemDelegateForColumn(col, self.delegate)
             else:
                 self.tree.setItemDelegateForColumn(col, self.plain_delegate)
-        self.tree.expandAll()
+        if self._needs_expand:  # après un rechargement seulement : le filtre ne replie rien
+            self.tree.expandAll()
+            self._needs_expand = False
+        self.proxy.sync_view(self.tree)
         self.apply_filters_count_only()
 
     def visible_action_codes(self) -> list[str]:
@@ -135,6 +145,8 @@ class RoadmapPage(Page):
 
         def walk(parent: QModelIndex) -> None:
             for r in range(self.proxy.rowCount(parent)):
+                if self.tree.isRowHidden(r, parent):
+                    continue
                 idx = self.proxy.index(r, 0, parent)
                 node = self.model.node_at(self.proxy.mapToSource(idx))
                 if node is not None and node.kind == "action":
@@ -147,7 +159,7 @@ class RoadmapPage(Page):
     def select_action(self, action_id: int) -> bool:
         src = self.model.action_index(action_id)
         idx = self.proxy.mapFromSource(src)
-        if not idx.isValid():
+        if not idx.isValid() or not self.proxy.is_shown(src.internalId()):
             return False
         self.tree.selectionModel().setCurrentIndex(
             idx,
