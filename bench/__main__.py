@@ -100,7 +100,13 @@ ROWS = [
     ("xlsx_export_with_charts", "pack xlsx complet, graphiques compris", "ms", ""),
     ("merge_changes", "fusion d'atelier : changements dans le paquet", "", ""),
     ("merge_total", "fusion d'atelier : aperçu + application", "ms", "< 2 000 (2 000 chgts)"),
-    ("peak_mb", "mémoire maximale (démarrage, pages, instantané, export)", "Mo", "< 300"),
+    (
+        "peak_mb",
+        "mémoire maximale : toutes les pages, instantané, pack avec graphiques",
+        "Mo",
+        "< 300",
+    ),
+    ("peak_mb_no_charts", "  la même séance sans graphique (matplotlib non chargé)", "Mo", "< 300"),
 ]
 
 
@@ -124,7 +130,7 @@ def main() -> None:
         store = store_for(scale)
         r: dict[str, float] = {}
         r.update(startup(store))
-        for group in ("roadmap", "snapshots", "xlsx", "merge", "memory"):
+        for group in ("roadmap", "snapshots", "xlsx", "merge", "memory", "memory-no-charts"):
             r.update(measure(group, store))
         r["xlsx_ratio"] = r["xlsx_write"] / r["xlsx_floor"]
         r["xlsx_total_ratio"] = (r["xlsx_data"] + r["xlsx_write"]) / r["xlsx_floor"]

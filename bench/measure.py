@@ -14,14 +14,16 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def memory(store: Path) -> dict[str, float]:
-    """Une séance chargée : fenêtre, tableau de bord, Feuille de route, Flux (graphique), instantané,
-    pack xlsx avec graphiques. Mémoire maximale du processus (RSS)."""
+def memory(store: Path, charts: bool = True) -> dict[str, float]:
+    """Une séance chargée : fenêtre, tableau de bord, Feuille de route, Comités, instantané, pack
+    xlsx ; avec ``charts`` : aussi la page Flux BRSA et les graphiques du pack (matplotlib, à lui
+    seul environ 70 Mo). Mémoire maximale du processus (RSS)."""
     import resource
     import tempfile
 
     from bench.scale import copy_of
-    from roadmap_app.services.committee_pack import export_pack
+    from roadmap_app.reporting.pack_xlsx import write_pack_xlsx
+    from roadmap_app.services.committee_pack import build_pack_data, export_pack
     from roadmap_app.services.snapshots import create_snapshot
     from ui.app import make_application
     from ui.main_window import MainWindow
@@ -32,14 +34,17 @@ def memory(store: Path) -> dict[str, float]:
         w.resize(1500, 900)
         w.show()
         app.processEvents()
-        for key in ("roadmap", "flows", "committees"):
+        for key in ("roadmap", "flows", "committees") if charts else ("roadmap", "committees"):
             w.show_page(key)
             app.processEvents()
         create_snapshot(ctx, "Mesure mémoire", committee="COTECH")
-        export_pack(ctx, Path(tmp) / "pack.xlsx")
+        if charts:
+            export_pack(ctx, Path(tmp) / "pack.xlsx")
+        else:
+            write_pack_xlsx(build_pack_data(ctx, charts=False), Path(tmp) / "pack.xlsx")
         w.close()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"peak_mb": peak_kb / 1024}
+    return {"peak_mb" if charts else "peak_mb_no_charts": peak_kb / 1024}
 
 
 def dimensions(store: Path) -> dict[str, float]:
@@ -80,6 +85,8 @@ def main() -> None:
         result = scale.workshop_merge(store)
     elif group == "memory":
         result = memory(store)
+    elif group == "memory-no-charts":
+        result = memory(store, charts=False)
     elif group == "dimensions":
         result = dimensions(store)
     else:

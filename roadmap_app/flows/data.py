@@ -71,7 +71,7 @@ def state_values(ctx: AppContext) -> dict[str, dict[str, dict[str, float]]]:
             select(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator), col(FlowValue.value))
             .where(col(FlowValue.value).is_not(None))
             .order_by(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator))
-        )  # fmt: skip
+        ).all()  # fmt: skip
         values: dict[str, dict[str, dict[str, float]]] = {code: {} for code in codes.values()}
         for b_id, month, indicator, value in rows:
             values[codes[b_id]].setdefault(month.isoformat()[:7], {})[indicator] = cast(

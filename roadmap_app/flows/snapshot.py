@@ -43,12 +43,17 @@ def flux_diff(
     """Mois nouvellement saisis (une ligne par bassin et mois), valeurs corrigées ou effacées ;
     cibles et portefeuilles nouveaux ou modifiés. Le commentaire situe la valeur face à la cible
     en vigueur ce mois-là."""
-    data = flows_data.from_state(new_state) if new_state is not None else None
-    series = {s.bassin.code: s for s in data.series.values()} if data is not None else {}
+    read: list[Any] = []  # état relu à la première valeur à situer (souvent aucune)
 
     def against(bassin: str, m: date, code: str) -> str:
+        if new_state is None:
+            return ""
+        if not read:
+            data = flows_data.from_state(new_state)
+            read.extend((data, {s.bassin.code: s for s in data.series.values()}))
+        data, series = read
         found = series.get(bassin)
-        a = None if data is None or found is None else assess(data, found, m, code)
+        a = None if found is None else assess(data, found, m, code)
         return "" if a is None else a.text
 
     o, n = _values(old), _values(new)

@@ -29,6 +29,11 @@ from roadmap_app.services.context import AppContext
 from ui.pages.base import Page
 from ui.style import DANGER
 
+#: Lignes montrées au plus par liste (à 100× : des milliers d'actions en retard) ; la suite est
+#: dans la Feuille de route filtrée.
+LIST_MAX = 200
+ALL_LATE = "__toutes_en_retard__"
+
 
 def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n <= 1 else many}"
@@ -190,7 +195,7 @@ class DashboardPage(Page):
         for i, w in enumerate(self.cards):
             self.cards_box.addWidget(w, i // 3, i % 3)
         self.upcoming.clear()
-        for action, days in data.upcoming:
+        for action, days in data.upcoming[:LIST_MAX]:
             item = QListWidgetItem(
                 f"{action.code} — {action.echeance.label} ({'aujourd’hui' if days == 0 else f'dans {days} j'}) — {action.intitule}"
             )
@@ -201,11 +206,17 @@ class DashboardPage(Page):
                 f"Aucune échéance d'action non close dans les {UPCOMING_DAYS} jours."
             )
         self.overdue.clear()
-        for action, late in data.overdue:
+        for action, late in data.overdue[:LIST_MAX]:
             item = QListWidgetItem(f"{action.code} — {action.echeance.label} — {', '.join(late)}")
             item.setToolTip(action.intitule)
             item.setData(Qt.ItemDataRole.UserRole, action.code)
             self.overdue.addItem(item)
+        if len(data.overdue) > LIST_MAX:
+            more = QListWidgetItem(
+                f"… et {len(data.overdue) - LIST_MAX} autres : la Feuille de route filtrée « En retard » les montre toutes"
+            )
+            more.setData(Qt.ItemDataRole.UserRole, ALL_LATE)
+            self.overdue.addItem(more)
         if not data.overdue:
             self.overdue.addItem("Aucune action en retard.")
         lines = []
@@ -229,7 +240,10 @@ class DashboardPage(Page):
 
     def _open_item(self, item: QListWidgetItem) -> None:
         code = item.data(Qt.ItemDataRole.UserRole)
-        if code:
+        if code == ALL_LATE:
+            page = self._window().show_page("roadmap")
+            page.filters.restore({"overdue": True})
+        elif code:
             page = self._window().show_page("roadmap")
             page.filters.clear()
             page.select_code(code)
