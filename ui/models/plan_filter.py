@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -28,6 +29,7 @@ class PlanFilterProxy(QSortFilterProxyModel):
         self._terms: tuple[str, ...] = ()
         self._accepted: set[int] | None = None  # identifiants de nœuds ; None : tout est montré
         self._hidden: set[int] = set()  # nœuds masqués dans la vue (état appliqué)
+        self._narrow_from: set[int] | None = None
         self.modelReset.connect(self._hidden.clear)  # la vue oublie alors ses lignes masquées
 
     @property
@@ -43,6 +45,14 @@ class PlanFilterProxy(QSortFilterProxyModel):
         if flt == self._filter:
             return
         columns_changed = flt.bassin_ids != self._filter.bassin_ids
+        # Frappe qui allonge le texte cherché, le reste inchangé : les actions retenues ne peuvent
+        # être que parmi celles déjà retenues (recherche de sous-chaînes).
+        narrowing = (
+            self._accepted is not None
+            and flt.text.startswith(self._filter.text)
+            and replace(flt, text="") == replace(self._filter, text="")
+        )
+        self._narrow_from = self._accepted if narrowing else None
         self._filter = flt
         self._terms = flt.terms
         src = self.sourceModel()
@@ -65,7 +75,10 @@ class PlanFilterProxy(QSortFilterProxyModel):
             self._accepted = None  # sans filtre, les cibles et axes vides restent visibles
             return
         today = src.plan.today
-        self._accepted = src.accepted_nodes(lambda a: self._filter.matches(a, today, self._terms))
+        among, self._narrow_from = self._narrow_from, None
+        self._accepted = src.accepted_nodes(
+            lambda a: self._filter.matches(a, today, self._terms), among
+        )
 
     def is_shown(self, node_id: int) -> bool:
         return self._accepted is None or node_id in self._accepted

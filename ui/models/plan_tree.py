@@ -166,10 +166,16 @@ class PlanTreeModel(QAbstractItemModel):
         children = self._nodes[parent.internalId()].children if parent.isValid() else self._roots
         return children[row] if 0 <= row < len(children) else -1
 
-    def accepted_nodes(self, keep: Callable[[ActionRow], bool]) -> set[int]:
-        """Actions retenues par ``keep`` et leurs cibles et axes (un seul passage)."""
+    def accepted_nodes(
+        self, keep: Callable[[ActionRow], bool], among: set[int] | None = None
+    ) -> set[int]:
+        """Actions retenues par ``keep`` et leurs cibles et axes (un seul passage) ; ``among`` :
+        ne regarder que ces nœuds (filtre resserré : le texte cherché s'est allongé)."""
         accepted: set[int] = set()
-        for nid, node in enumerate(self._nodes):
+        nodes = self._nodes
+        candidates = range(len(nodes)) if among is None else among
+        for nid in candidates:
+            node = nodes[nid]
             if node.kind == "action" and keep(node.payload):
                 current = nid
                 while current != -1 and current not in accepted:

@@ -129,10 +129,10 @@ class RoadmapPage(Page):
         self.proxy.set_action_filter(flt)
         for col in range(self.proxy.columnCount()):
             src_col = self.proxy.mapToSource(self.proxy.index(0, col)).column()
-            if src_col >= 4:
-                self.tree.setItemDelegateForColumn(col, self.delegate)
-            else:
-                self.tree.setItemDelegateForColumn(col, self.plain_delegate)
+            wanted = self.delegate if src_col >= 4 else self.plain_delegate
+            # poser un délégué refait la mise en page de tout l'arbre : seulement s'il change
+            if self.tree.itemDelegateForColumn(col) is not wanted:
+                self.tree.setItemDelegateForColumn(col, wanted)
         if self._needs_expand:  # après un rechargement seulement : le filtre ne replie rien
             self.tree.expandAll()
             self._needs_expand = False
