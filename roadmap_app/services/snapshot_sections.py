@@ -14,13 +14,50 @@ from sqlmodel import col, select
 from db.models import Bassin, FinancementLine, IndicatorDefinition, KeyDate, ReferenceFigure, Volet
 from roadmap_app.flows.snapshot import flux_section
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import load_plan
+from roadmap_app.services.plan import ActionRow, load_plan
 
 SectionBuilder = Callable[[AppContext, int], Any]
 
 
 def _iso(d: Any) -> str | None:
     return None if d is None else d.isoformat()
+
+
+def _cells(a: ActionRow, codes: dict[int, str]) -> dict[str, dict[str, Any]]:
+    return {
+        codes[b_id]: {
+            "status": cell.status,
+            "progress": cell.progress,
+            "note": cell.note,
+            "note_date": None if cell.note_date is None else cell.note_date.isoformat(),
+            "overdue": cell.overdue,
+            "updated_by": cell.updated_by,
+        }
+        for b_id, cell in a.statuses.items()
+    }
+
+
+def _action(a: ActionRow, codes: dict[int, str]) -> dict[str, Any]:
+    ech = a.echeance
+    return {
+        "code": a.code,
+        "intitule": a.intitule,
+        "actions_preexistantes": a.actions_preexistantes,
+        "plan_actions": a.plan_actions,
+        "indicateurs_tdb": a.indicateurs_tdb,
+        "indicateurs_autres": a.indicateurs_autres,
+        "echeance": {
+            "label": ech.label,
+            "start": _iso(ech.start),
+            "end": _iso(ech.end),
+            "precision": None if ech.precision is None else ech.precision.value,
+            "flag": ech.flag,
+        },
+        "pilotes_label": a.pilotes_label,
+        "pilotes": list(a.pilotes),
+        "commentaires": a.commentaires,
+        "statuses": _cells(a, codes),
+    }
 
 
 def plan_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
@@ -43,40 +80,7 @@ def plan_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
                     {
                         "code": c.code,
                         "title": c.title,
-                        "actions": [
-                            {
-                                "code": a.code,
-                                "intitule": a.intitule,
-                                "actions_preexistantes": a.actions_preexistantes,
-                                "plan_actions": a.plan_actions,
-                                "indicateurs_tdb": a.indicateurs_tdb,
-                                "indicateurs_autres": a.indicateurs_autres,
-                                "echeance": {
-                                    "label": a.echeance.label,
-                                    "start": _iso(a.echeance.start),
-                                    "end": _iso(a.echeance.end),
-                                    "precision": None
-                                    if a.echeance.precision is None
-                                    else a.echeance.precision.value,
-                                    "flag": a.echeance.flag,
-                                },
-                                "pilotes_label": a.pilotes_label,
-                                "pilotes": list(a.pilotes),
-                                "commentaires": a.commentaires,
-                                "statuses": {
-                                    codes[b_id]: {
-                                        "status": cell.status,
-                                        "progress": cell.progress,
-                                        "note": cell.note,
-                                        "note_date": _iso(cell.note_date),
-                                        "overdue": cell.overdue,
-                                        "updated_by": cell.updated_by,
-                                    }
-                                    for b_id, cell in a.statuses.items()
-                                },
-                            }
-                            for a in c.actions
-                        ],
+                        "actions": [_action(a, codes) for a in c.actions],
                     }
                     for c in axe.cibles
                 ],
