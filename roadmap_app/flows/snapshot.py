@@ -90,7 +90,7 @@ def flux_diff(
                  and (text := against(bassin, m, code))]  # fmt: skip
         entrants = n.get((bassin, month, "entrants"))
         comment = " ; ".join(["nouveau mois (valeur : entrants du mois)", *notes])
-        label = f"Flux de {format_month(m)} saisis ({len(codes)} indicateurs)"
+        label = f"Flux saisis : {format_month(m)} ({len(codes)} indicateurs)"
         yield SectionChange("flux", "mois", label, bassin, None, entrants, comment)
     ot = {_target_key(t): t for t in old.get("targets") or []}
     for key, t in ((_target_key(t), t) for t in new.get("targets") or []):

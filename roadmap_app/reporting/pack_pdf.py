@@ -11,6 +11,7 @@ from roadmap_app.reporting.flux_sheets import RECENT_HEADERS, recent_rows
 from roadmap_app.reporting.pack_model import UPCOMING_DAYS, PackData
 from roadmap_app.reporting.pdf import PdfReport
 from roadmap_app.rules import status as status_rules
+from roadmap_app.services.section_change import show_value
 
 Progress = Callable[[str, int, int], None]
 LATE = "#B42318"
@@ -225,7 +226,7 @@ def write_pack_pdf(
                     "",
                     names.get(s.bassin or "", ""),
                     s.section,
-                    f"{s.label} : {_fmt(s.old)} → {_fmt(s.new)} {s.comment}".strip(),
+                    f"{s.label} : {show_value(s.key, s.old)} → {show_value(s.key, s.new)} {s.comment}".strip(),
                 ]
                 for s in diff.sections
             ]

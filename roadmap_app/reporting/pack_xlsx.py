@@ -368,12 +368,19 @@ def write_changements(book: Book, data: PackData) -> None:
                 None,
                 sh.cell(names.get(ch.bassin or "", ch.bassin or "")),
                 sh.cell(ch.section),
-                sh.cell(ch.old),
-                sh.cell(ch.new),
+                _section_value(sh, ch.key, ch.old),
+                _section_value(sh, ch.key, ch.new),
                 None,
                 sh.cell(f"{ch.label} {ch.comment}".strip(), wrap=True),
             ]
         )
+
+
+def _section_value(sh: Any, key: str, value: Any) -> Any:
+    """Montants en euros (stockés en centimes), nombres en nombres."""
+    if key == "montant_cents" and isinstance(value, int):
+        return sh.cell(value / 100, fmt=FMT_EUR)
+    return sh.cell(value)
 
 
 def write_indicateurs(book: Book, data: PackData) -> None:

@@ -19,3 +19,18 @@ class SectionChange:
     old: Any
     new: Any
     comment: str = ""
+
+
+def show_value(key: str, value: Any) -> str:
+    """Valeur lisible d'un changement : euros pour les montants (stockés en centimes), nombres à
+    la française (« 43 », « 12,5 »), « — » pour une valeur absente."""
+    from roadmap_app.reporting.cells import format_euros
+
+    if value is None:
+        return "—"
+    if key == "montant_cents" and isinstance(value, int):
+        return format_euros(value)
+    if isinstance(value, float):
+        text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+        return text.replace(",", "\u202f").replace(".", ",")
+    return str(value)

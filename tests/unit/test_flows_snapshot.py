@@ -74,7 +74,7 @@ def test_the_diff_lists_corrected_values_against_their_target(flux_ctx):
     assert (corrected.old, corrected.new) == (160, 190)
     assert corrected.comment == "valeur corrigée ; cible 177 par mois : atteinte"
     # un mois nouvellement saisi tient en une ligne : ses entrants et sa position face aux cibles
-    new = flux[("LEN", "Flux de sept. 2024 saisis (2 indicateurs)")]
+    new = flux[("LEN", "Flux saisis : sept. 2024 (2 indicateurs)")]
     assert (new.old, new.new) == (None, 120)
     assert "cible 177 par mois : non atteinte" in new.comment
     assert "charge 81 par référent (plafond 70 dépassé)" in new.comment  # 1 300 ÷ 16

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from roadmap_app.rules import status as status_rules
+from roadmap_app.services.section_change import show_value
 from roadmap_app.services.snapshot_diff import SnapshotDiff
 from ui.models.table_base import Column, RowTableModel
 
@@ -48,7 +49,7 @@ def _v(field: str, value: Any) -> str:
         return status_rules.label(value)
     if field == "progress":
         return f"{value} %"
-    return str(value)
+    return show_value(field, value)
 
 
 def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]:
@@ -99,8 +100,8 @@ def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]
                 "",
                 bassin_names.get(s.bassin or "", s.bassin or ""),
                 s.label,
-                _v("", s.old),
-                _v("", s.new),
+                _v(s.key, s.old),
+                _v(s.key, s.new),
                 s.comment,
             )
         )
