@@ -149,12 +149,12 @@ class FlowsPage(Page):
         current = self.table.currentIndex()
         where = (self.model.months[current.row()], current.column()) if current.isValid() else None
         self.model.set_data(self.series, month_range(start, end), load_targets(self.ctx))
-        if (
-            where is not None and where[0] in self.model.months
-        ):  # la saisie continue là où elle était
-            self.table.setCurrentIndex(
-                self.model.index(self.model.months.index(where[0]), where[1])
-            )
+        if where is not None and where[0] in self.model.months:
+            # la saisie continue là où elle était
+            row = self.model.months.index(where[0])
+            self.table.setCurrentIndex(self.model.index(row, where[1]))
+        else:  # nouveau bassin : les derniers mois, ceux qu'on saisit, sont à l'écran
+            self.table.scrollToBottom()
         self._update_loads()
         self.update_chart()
 
