@@ -287,18 +287,27 @@ def load_plan(
     se lit sans le modifier (on relit après chaque modification).
     """
     token = ctx.store.revision()
-    key = ("plan", roadmap, ctx.roadmap_id, None if only_actions is None else frozenset(only_actions),
-           include_archived, ctx.today())  # fmt: skip
-    if token is not None:
-        cached = ctx.reads.get(key)
-        if cached is not None and cached[0] == token:
-            plan: PlanView = cached[1]
-            return plan
-    plan = _read_plan(ctx, roadmap, only_actions=only_actions, include_archived=include_archived)
-    if token is not None:
-        for k in [k for k, v in ctx.reads.items() if v[0] != token]:
-            del ctx.reads[k]  # lectures périmées : la base a changé depuis
-        ctx.reads[key] = (token, plan)
+    if token is None:  # pas de jeton fiable (serveur partagé) : toujours relire
+        return _read_plan(
+            ctx, roadmap, only_actions=only_actions, include_archived=include_archived
+        )
+    for k in [k for k, v in ctx.reads.items() if (v[0] if k[0] == "plan" else k[2]) != token]:
+        del ctx.reads[k]  # lectures périmées (la base a changé) : libérées avant de relire
+    wanted = roadmap if roadmap is not None else ctx.roadmap_id
+    rid = ctx.reads.get(("roadmap", wanted, token))
+    if rid is None:
+        with ctx.store.session() as s:
+            rid = resolve_roadmap(s, wanted).id
+        ctx.reads[("roadmap", wanted, token)] = rid
+    # la même feuille, qu'on la nomme par son code, son id ou « la plus récente »
+    key = ("plan", rid, None if only_actions is None else frozenset(only_actions), include_archived,
+           ctx.today())  # fmt: skip
+    cached = ctx.reads.get(key)
+    if cached is not None and cached[0] == token:
+        plan: PlanView = cached[1]
+        return plan
+    plan = _read_plan(ctx, rid, only_actions=only_actions, include_archived=include_archived)
+    ctx.reads[key] = (token, plan)
     return plan
 
 
