@@ -13,6 +13,7 @@ la colonne « objectif » rappelle les cibles de l'issue performance.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import statistics
@@ -157,8 +158,9 @@ def main() -> None:
         tag = f" [{unit}]" if unit else ""
         print(f"{(label + tag):{label_w}}{cells}{trend:14}   {goal}")
     print()
-    print("croissance : facteur d'une échelle à la suivante (×10 de données) ; linéaire ≈ ×10, "
-          "quadratique ≈ ×100.")  # fmt: skip
+    steps = " puis ".join(f"×{b // a}" for a, b in itertools.pairwise(scales))
+    print(f"croissance : facteur d'une échelle à la suivante (données {steps}) ; linéaire : le même "
+          "facteur, quadratique : son carré.")  # fmt: skip
 
 
 if __name__ == "__main__":
