@@ -60,8 +60,18 @@ def _entrants(data: FlowsData, s: Any) -> Any:
         )
         for m in months
     ]
+    ref = data.reference_flux.get(s.bassin.id)
+    reference = None
+    if (
+        ref is not None
+    ):  # repère : la moyenne mensuelle de l'année de référence (chiffre enregistré)
+        year, total = ref
+        reference = (
+            f"Moyenne mensuelle {year} ({total:,.0f} ÷ 12)".replace(",", "\u202f"),
+            total / 12,
+        )
     return charts.entrants_vs_target(
-        s.bassin.name, months, [s.value(m, "entrants") for m in months], tvals
+        s.bassin.name, months, [s.value(m, "entrants") for m in months], tvals, reference
     )
 
 

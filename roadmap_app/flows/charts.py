@@ -55,9 +55,14 @@ def _empty(ax: Any, text: str = "Aucune donnée saisie pour cette période") -> 
 
 
 def entrants_vs_target(
-    bassin: str, months: Sequence[date], entrants: Sequence[Number], targets: Sequence[Number]
+    bassin: str,
+    months: Sequence[date],
+    entrants: Sequence[Number],
+    targets: Sequence[Number],
+    reference: tuple[str, float] | None = None,
 ) -> Any:
-    """Barres : entrants du mois ; trait en escalier : cible en vigueur ce mois-là."""
+    """Barres : entrants du mois ; trait en escalier : cible en vigueur ce mois-là ; pointillé
+    gris : ``reference`` (libellé, valeur), par exemple la moyenne mensuelle de l'année de référence."""
     fig, ax = _figure(f"{bassin} — nouveaux entrants par mois et cible")
     x = list(range(len(months)))
     ax.bar(
@@ -73,9 +78,12 @@ def entrants_vs_target(
         # un trait par mois : la cible en vigueur ce mois-là (elle peut changer à une date donnée)
         ax.hlines([t for _i, t in shown], [i - 0.45 for i, _t in shown], [i + 0.45 for i, _t in shown],
                   colors="black", linestyles="--", linewidth=1.8, label="Cible mensuelle")  # fmt: skip
+    if reference is not None and months:
+        ax.axhline(reference[1], color="#667085", linestyle=":", linewidth=1.6, label=reference[0])
     ax.set_xticks(x, _labels(months), rotation=45, ha="right")
     ax.set_ylabel("ARSA entrants (nombre)")
-    top = max([0.0, *(v or 0 for v in entrants), *(t for _i, t in shown)])
+    top = max([0.0, *(v or 0 for v in entrants), *(t for _i, t in shown),
+               *([reference[1]] if reference else [])])  # fmt: skip
     ax.set_ylim(0, top * 1.25 or 1)
     _fr(ax)
     if not any(v is not None for v in entrants):

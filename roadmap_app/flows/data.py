@@ -35,6 +35,8 @@ class FlowsData:
     portfolios: list[PortfolioRef] = field(default_factory=list)
     #: stock de BRSA de référence (situation au 31/12/2023) par bassin
     reference_stock: dict[int, float] = field(default_factory=dict)
+    #: flux annuel d'entrants de référence par bassin : (année, nombre), par exemple (2023, 2 118)
+    reference_flux: dict[int, tuple[int, float]] = field(default_factory=dict)
 
     @property
     def bassins(self) -> list[BassinRef]:
@@ -52,14 +54,20 @@ def from_store(ctx: AppContext, since: date | None = None) -> FlowsData:
     """Séries (à partir de ``since`` si donné), cibles, portefeuilles et stocks de référence."""
     series = load_all_series(ctx, since)
     with ctx.store.session() as s:
-        stock = {
-            f.bassin_id: f.value
-            for f in s.exec(
-                select(ReferenceFigure).where(ReferenceFigure.key == "brsa_stock")
-            ).all()
-            if f.bassin_id is not None
-        }
-    return FlowsData(ctx.today(), series, load_targets(ctx), load_portfolios(ctx), stock)
+        figures = s.exec(
+            select(ReferenceFigure)
+            .where(col(ReferenceFigure.key).in_(("brsa_stock", "brsa_entrants_flux")))
+            .order_by(col(ReferenceFigure.as_of))
+        ).all()
+    stock = {
+        f.bassin_id: f.value for f in figures if f.bassin_id is not None and f.key == "brsa_stock"
+    }
+    flux = {
+        f.bassin_id: (f.as_of.year, f.value)
+        for f in figures
+        if f.bassin_id is not None and f.key == "brsa_entrants_flux"
+    }
+    return FlowsData(ctx.today(), series, load_targets(ctx), load_portfolios(ctx), stock, flux)
 
 
 # -- section « flux » d'un instantané ------------------------------------------------------------------
@@ -177,9 +185,15 @@ def from_state(state: dict[str, Any]) -> FlowsData:
         )
         for p in flux.get("portfolios") or []
     ]
+    figures = sorted(state.get("reference", {}).get("figures", []), key=lambda f: f["as_of"])
     stock = {
         by_code[f["bassin"]].id: float(f["value"])
-        for f in state.get("reference", {}).get("figures", [])
+        for f in figures
         if f["key"] == "brsa_stock" and f["bassin"] in by_code
     }
-    return FlowsData(date.fromisoformat(plan["today"]), series, targets, portfolios, stock)
+    flux = {
+        by_code[f["bassin"]].id: (int(f["as_of"][:4]), float(f["value"]))
+        for f in figures
+        if f["key"] == "brsa_entrants_flux" and f["bassin"] in by_code
+    }
+    return FlowsData(date.fromisoformat(plan["today"]), series, targets, portfolios, stock, flux)

@@ -276,6 +276,10 @@ def test_chart_builders_plot_the_stored_values_and_the_target_in_force(ctx):
         190,
     ]  # la cible change en février, janvier garde 177
     assert ax.get_title(loc="left") == "Lensois — nouveaux entrants par mois et cible"
+    # repère tiré des chiffres enregistrés : 2 118 entrants en 2023, soit 176,5 par mois
+    reference = next(line for line in ax.lines if line.get_linestyle() == ":")
+    assert reference.get_ydata()[0] == 2118 / 12
+    assert "Moyenne mensuelle 2023" in reference.get_label()
     fig = build_chart(ctx, "quinze-jours", "Lensois")
     line = fig.axes[0].lines[0]
     assert list(line.get_ydata()) == [80.0, 100.0]
