@@ -39,6 +39,38 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     ls.add_argument("--bassin")
     ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
     ls.set_defaults(handler=cmd_list)
+    tl = fsub.add_parser("targets", help="les cibles et leur date d'effet")
+    tl.add_argument("--format", choices=("table", "json"), default="table")
+    tl.set_defaults(handler=cmd_targets)
+    ta = fsub.add_parser(
+        "target", help="nouvelle cible à partir d'une date (les mois antérieurs gardent l'ancienne)"
+    )
+    ta.add_argument(
+        "indicator",
+        metavar="INDICATEUR",
+        help="code de l'indicateur (entrants, orientes_15j…) ou charge_referent",
+    )
+    ta.add_argument("value", metavar="VALEUR")
+    ta.add_argument("--from", dest="effective_from", required=True, metavar="AAAA-MM-JJ")
+    ta.add_argument("--kind", default="monthly_min",
+                    help="monthly_min (défaut), share_min, share_target, max ou min")  # fmt: skip
+    ta.add_argument("--bassin", help="un bassin (par défaut : tous)")
+    ta.add_argument("--label", default="")
+    ta.set_defaults(handler=cmd_target)
+    pl = fsub.add_parser(
+        "portfolios", help="portefeuilles France Travail et ETP de délégués, par bassin"
+    )
+    pl.add_argument("--format", choices=("table", "json"), default="table")
+    pl.set_defaults(handler=cmd_portfolios)
+    ps = fsub.add_parser("portfolio", help="moyens d'un bassin à partir d'une date")
+    ps.add_argument("bassin", metavar="BASSIN")
+    ps.add_argument("organisme", metavar="FT|CD")
+    ps.add_argument(
+        "number", metavar="NOMBRE", help="portefeuilles (FT) ou ETP (CD), par exemple 4,5"
+    )
+    ps.add_argument("--from", dest="effective_from", required=True, metavar="AAAA-MM-JJ")
+    ps.add_argument("--capacity", type=int, default=70, help="plafond d'ARSA par référent (70)")
+    ps.set_defaults(handler=cmd_portfolio)
 
     ch = sub.add_parser(
         "chart",
@@ -123,4 +155,93 @@ def cmd_chart(ctx: AppContext, args: argparse.Namespace) -> int:
     with atomic_output(out) as tmp:
         fig.savefig(tmp, format=out.suffix.lower().lstrip("."), dpi=120)
     print(f"Graphique écrit : {out}")
+    return 0
+
+
+def _number(text: str, what: str) -> float:
+    from roadmap_app.flows.io import parse_number
+
+    try:
+        value = parse_number(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError(f"{what} « {text} » n'est pas un nombre.")
+    return value
+
+
+def cmd_targets(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.flows.service import bassins, load_targets
+
+    names = {b.id: b.name for b in bassins(ctx)}
+    rows = [
+        {
+            "indicateur": t.indicator,
+            "bassin": None if t.bassin_id is None else names.get(t.bassin_id),
+            "sorte": t.kind,
+            "valeur": t.value,
+            "a_partir_du": t.effective_from.isoformat(),
+            "libelle": t.label,
+            "source": t.source,
+        }
+        for t in load_targets(ctx)
+    ]
+    if args.format == "json":
+        write_json(sys.stdout, rows)
+        return 0
+    write_table(sys.stdout, ["Indicateur", "Bassin", "Sorte", "Valeur", "À partir du", "Libellé"],
+                [[r["indicateur"], r["bassin"] or "tous", r["sorte"], f"{r['valeur']:g}", r["a_partir_du"], r["libelle"]]
+                 for r in rows], [22, 14, 12, 8, 11, 60])  # fmt: skip
+    return 0
+
+
+def cmd_target(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.cli.args import iso_date
+    from roadmap_app.flows.service import add_target
+
+    start = iso_date(args.effective_from)
+    assert start is not None
+    t = add_target(ctx, args.indicator, _number(args.value, "Valeur"), start, kind=args.kind,
+                   bassin=args.bassin, label=args.label, source="cli")  # fmt: skip
+    print(
+        f"Cible enregistrée : {t.indicator} ({t.kind}) = {t.value:g} à partir du {t.effective_from:%d/%m/%Y}."
+    )
+    return 0
+
+
+def cmd_portfolios(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.flows.service import bassins, load_portfolios
+
+    names = {b.id: b.name for b in bassins(ctx)}
+    rows = [
+        {
+            "bassin": names.get(p.bassin_id, "?"),
+            "organisme": p.organisme,
+            "unite": p.unit,
+            "nombre": p.number,
+            "plafond": p.capacity,
+            "a_partir_du": p.effective_from.isoformat(),
+        }
+        for p in load_portfolios(ctx)
+    ]
+    if args.format == "json":
+        write_json(sys.stdout, rows)
+        return 0
+    write_table(sys.stdout, ["Bassin", "Organisme", "Unité", "Nombre", "Plafond", "À partir du"],
+                [[r["bassin"], r["organisme"], r["unite"], f"{r['nombre']:g}".replace(".", ","), str(r["plafond"]),
+                  r["a_partir_du"]] for r in rows], [14, 9, 13, 8, 8, 11])  # fmt: skip
+    return 0
+
+
+def cmd_portfolio(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.cli.args import iso_date
+    from roadmap_app.flows.service import set_portfolio
+
+    start = iso_date(args.effective_from)
+    assert start is not None
+    p = set_portfolio(ctx, args.bassin, args.organisme, _number(args.number, "Nombre"), start,
+                      capacity=args.capacity, source="cli")  # fmt: skip
+    print(
+        f"Moyens enregistrés : {p.number:g} {p.unit} ({p.organisme}) à partir du {p.effective_from:%d/%m/%Y}."
+    )
     return 0

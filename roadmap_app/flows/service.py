@@ -170,12 +170,42 @@ def target_for(
     return best
 
 
+#: Sortes de cibles : au moins N par mois, au moins N % du total, tendance de N %, au plus N, au moins N.
+TARGET_KINDS = {
+    "monthly_min": "au moins N par mois",
+    "share_min": "au moins N % du total",
+    "share_target": "tendance attendue : N % du total",
+    "max": "au plus N",
+    "min": "au moins N",
+}
+
+
 def add_target(ctx: AppContext, indicator: str, value: float, effective_from: date, *, kind: str,
                bassin: str | int | None = None, label: str = "", source: str = "saisie") -> Target:  # fmt: skip
     """Nouvelle cible à partir d'une date : les mois antérieurs gardent la cible d'alors."""
     if indicator not in BY_CODE and indicator != "charge_referent":
         raise ValidationError(f"Indicateur « {indicator} » inconnu.")
+    if kind not in TARGET_KINDS:
+        raise ValidationError(
+            f"Sorte de cible « {kind} » inconnue : {', '.join(f'{k} ({v})' for k, v in TARGET_KINDS.items())}."
+        )
+    if value < 0 or (kind.startswith("share") and value > 100):
+        raise ValidationError(
+            f"Cible de {value:g} refusée : "
+            + (
+                "une part va de 0 à 100 %."
+                if kind.startswith("share")
+                else "elle ne peut pas être négative."
+            )
+        )
     bassin_id = None if bassin is None else find_bassin(bassins(ctx), bassin).id
+    same = [t for t in load_targets(ctx) if (t.indicator, t.bassin_id, t.kind, t.effective_from)
+            == (indicator, bassin_id, kind, effective_from)]  # fmt: skip
+    if same:
+        raise ValidationError(
+            f"Une cible « {indicator} » ({kind}) à partir du {effective_from:%d/%m/%Y} existe déjà "
+            f"({same[0].value:g}) : choisissez une autre date d'effet."
+        )
     with ctx.store.transaction() as s:
         row = FlowTarget(indicator=indicator, bassin_id=bassin_id, kind=kind, value=float(value),
                          effective_from=effective_from, label=label, source=source)  # fmt: skip
@@ -186,6 +216,46 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
                        author=ctx.author, label=f"Nouvelle cible « {indicator} » à partir du {effective_from:%d/%m/%Y}",
                        source="gui")  # fmt: skip
     return Target(indicator, bassin_id, kind, float(value), effective_from, label, source)
+
+
+ORGANISMES = {"FT": ("France Travail", "portefeuilles"), "CD": ("délégués du Département", "ETP")}
+
+
+def set_portfolio(ctx: AppContext, bassin: str | int, organisme: str, number: float, effective_from: date,
+                  *, capacity: int = 70, source: str = "saisie") -> PortfolioRef:  # fmt: skip
+    """Moyens d'un bassin à partir d'une date (portefeuilles France Travail ou ETP de délégués du
+    Département) : la charge des mois antérieurs reste calculée avec les moyens d'alors."""
+    org = organisme.strip().upper()
+    if org not in ORGANISMES:
+        raise ValidationError(
+            f"Organisme « {organisme} » inconnu : FT (France Travail) ou CD (délégués du Département)."
+        )
+    if number <= 0:
+        raise ValidationError(
+            f"Nombre de {ORGANISMES[org][1]} « {number:g} » refusé : il doit être positif."
+        )
+    if not 1 <= capacity <= 500:
+        raise ValidationError(f"Plafond de {capacity} ARSA par référent refusé : entre 1 et 500.")
+    ref = find_bassin(bassins(ctx), bassin)
+    if any(
+        (p.bassin_id, p.organisme, p.effective_from) == (ref.id, org, effective_from)
+        for p in load_portfolios(ctx)
+    ):
+        raise ValidationError(
+            f"Les moyens {ORGANISMES[org][0]} du bassin {ref.name} au {effective_from:%d/%m/%Y} sont déjà "
+            "enregistrés : choisissez une autre date d'effet."
+        )
+    unit = ORGANISMES[org][1]
+    with ctx.store.transaction() as s:
+        row = Portfolio(bassin_id=ref.id, organisme=org, unit=unit, number=float(number),
+                        capacity_per_referent=capacity, effective_from=effective_from, source=source)  # fmt: skip
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        journal.record(s, [journal.FieldChange("portfolio", row.id, f"{ref.name} / {org}", "number", None, float(number))],
+                       author=ctx.author, source="gui",
+                       label=f"Moyens {ORGANISMES[org][0]} du bassin {ref.name} à partir du {effective_from:%d/%m/%Y}")  # fmt: skip
+    return PortfolioRef(ref.id, org, unit, float(number), capacity, effective_from)
 
 
 def load_portfolios(ctx: AppContext) -> list[PortfolioRef]:

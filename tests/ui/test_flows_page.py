@@ -242,3 +242,45 @@ def test_an_overdue_item_opens_its_action(window, qtbot):
     roadmap = window.pages["roadmap"]
     assert window.stack.currentWidget() is roadmap
     assert roadmap.detail.action_row.code == code
+
+
+def test_new_portfolio_from_a_date_changes_the_load_from_that_month_only(flows, qtbot, app_ctx):
+    from PySide6.QtCore import QDate
+
+    set_month(app_ctx, "Lensois", date(2024, 7, 1), {"suivis_ft": 1200}, record_undo=False)
+    set_month(app_ctx, "Lensois", date(2024, 9, 1), {"suivis_ft": 1200}, record_undo=False)
+    flows.select_bassin_name("Lensois")
+    flows.tabs.setCurrentIndex(flows.tabs.count() - 1)
+    dialog = flows.change_portfolio(run=False)
+    qtbot.addWidget(dialog)
+    assert dialog.bassin.currentText() == "Lensois"
+    dialog.number.setValue(0)
+    dialog.save()  # zéro portefeuille : refusé, la boîte reste ouverte avec le message
+    assert dialog.isVisible() and "positif" in dialog.error.text()
+    dialog.number.setValue(20)
+    dialog.start.setDate(QDate(2024, 8, 1))
+    dialog.save()
+    assert not dialog.isVisible()
+    text = flows.load_label.text()
+    assert "sept. 2024 : France Travail 60" in text  # 1 200 ÷ 20
+    assert "juil. 2024 : France Travail 75" in text  # 1 200 ÷ 16, moyens d'alors
+
+
+def test_a_new_target_from_a_date_in_the_dialog(flows, qtbot, app_ctx):
+    from PySide6.QtCore import QDate
+
+    from roadmap_app.flows.service import load_targets, target_for
+
+    flows.select_bassin_name("Montreuillois")
+    dialog = flows.new_target(run=False)
+    qtbot.addWidget(dialog)
+    dialog.indicator.setCurrentIndex(dialog.indicator.findData("entrants"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("monthly_min"))
+    dialog.value.setValue(40)
+    dialog.start.setDate(QDate(2025, 1, 1))
+    dialog.save()
+    assert not dialog.isVisible()
+    targets = load_targets(app_ctx)
+    mon = flows.bassin.currentData()
+    assert target_for(targets, "entrants", mon, date(2024, 12, 1), "monthly_min").value == 36
+    assert target_for(targets, "entrants", mon, date(2025, 2, 1), "monthly_min").value == 40

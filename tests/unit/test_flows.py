@@ -19,6 +19,7 @@ from roadmap_app.flows.service import (
     load_series,
     load_targets,
     set_month,
+    set_portfolio,
     target_for,
 )
 from roadmap_app.flows.validation import check_month
@@ -344,3 +345,79 @@ def test_cli_flows_import_list_export_and_chart(capsys, db_path, tmp_path):
     write_long_csv(f, [["Lensois", "janv. 2025", "entrants", -1]])
     assert main(["--db", str(db_path), "flows", "import", str(f)]) == 2
     assert "ligne 2, colonne D" in capsys.readouterr().err
+
+
+def test_portfolios_change_from_a_date_and_the_load_follows(ctx):
+    set_month(ctx, "Lensois", date(2025, 1, 1), {"suivis_ft": 1200}, record_undo=False)
+    set_month(ctx, "Lensois", date(2025, 3, 1), {"suivis_ft": 1200}, record_undo=False)
+    set_portfolio(ctx, "Lensois", "ft", 20, date(2025, 2, 1))  # 4 portefeuilles de plus en février
+    series = load_series(ctx, "Lensois")
+    portfolios = load_portfolios(ctx)
+    assert load_per_referent(series, portfolios, date(2025, 1, 1), "FT") == 75  # 1 200 ÷ 16
+    assert load_per_referent(series, portfolios, date(2025, 3, 1), "FT") == 60  # 1 200 ÷ 20
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda ctx: set_portfolio(ctx, "Lensois", "CAF", 3, date(2025, 1, 1)), "Organisme « CAF » inconnu"),
+        (lambda ctx: set_portfolio(ctx, "Lensois", "CD", 0, date(2025, 1, 1)), "positif"),
+        (lambda ctx: set_portfolio(ctx, "Lensois", "FT", 16, date(2023, 12, 31)), "déjà"),
+        (lambda ctx: add_target(ctx, "entrants", -5, date(2025, 1, 1), kind="monthly_min"), "négative"),
+        (lambda ctx: add_target(ctx, "orientes_15j", 120, date(2025, 1, 1), kind="share_min"), "0 à 100"),
+        (lambda ctx: add_target(ctx, "entrants", 40, date(2025, 1, 1), kind="beaucoup"), "Sorte de cible"),
+        (lambda ctx: add_target(ctx, "entrants", 40, date(2024, 7, 1), kind="monthly_min", bassin="Lensois"), "existe déjà"),
+    ],
+)  # fmt: skip
+def test_bad_targets_and_portfolios_are_refused_and_nothing_is_written(ctx, call, message):
+    before = dump_store(ctx.store)
+    with pytest.raises(ValidationError, match=message):
+        call(ctx)
+    assert dump_store(ctx.store) == before
+
+
+def test_cli_targets_and_portfolios(capsys, db_path):
+    assert main(["--db", str(db_path), "flows", "target", "entrants", "150", "--from", "2025-01-01",
+                 "--bassin", "Lensois", "--label", "Cible 2025"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "flows",
+                "portfolio",
+                "Audomarois",
+                "CD",
+                "5,5",
+                "--from",
+                "2025-01-01",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "flows", "targets", "--format", "json"]) == 0
+    targets = json.loads(capsys.readouterr().out)
+    assert {"indicateur": "entrants", "bassin": "Lensois", "sorte": "monthly_min", "valeur": 150.0,
+            "a_partir_du": "2025-01-01", "libelle": "Cible 2025", "source": "cli"} in targets  # fmt: skip
+    assert main(["--db", str(db_path), "flows", "portfolios", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"bassin": "Audomarois", "organisme": "CD", "unite": "ETP", "nombre": 5.5, "plafond": 70,
+            "a_partir_du": "2025-01-01"} in rows  # fmt: skip
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "flows",
+                "portfolio",
+                "Lensois",
+                "FT",
+                "douze",
+                "--from",
+                "2025-01-01",
+            ]
+        )
+        == 2
+    )
+    assert "« douze » n'est pas un nombre" in capsys.readouterr().err

@@ -97,6 +97,21 @@ class FlowsPage(Page):
         self.load_label.setTextFormat(Qt.TextFormat.RichText)
         portfolio_tab = QWidget()
         pl = QVBoxLayout(portfolio_tab)
+        self.portfolio_button = QPushButton("Changer les &moyens…")
+        self.portfolio_button.setToolTip(
+            "Portefeuilles France Travail ou ETP de délégués à partir d'une date"
+        )
+        self.target_button = QPushButton("Nouvelle &cible…")
+        self.target_button.setToolTip(
+            "Une cible à partir d'une date ; les mois précédents gardent l'ancienne"
+        )
+        self.portfolio_button.clicked.connect(lambda: self.change_portfolio())
+        self.target_button.clicked.connect(lambda: self.new_target())
+        actions = QHBoxLayout()
+        actions.addWidget(self.portfolio_button)
+        actions.addWidget(self.target_button)
+        actions.addStretch(1)
+        pl.addLayout(actions)
         pl.addWidget(self.load_label)
         pl.addStretch(1)
         self.tabs.addTab(portfolio_tab, "Portefeuilles")
@@ -218,6 +233,27 @@ class FlowsPage(Page):
         # Relu après la fermeture de l'éditeur (jamais pendant setData : la vue perdrait son état).
         QTimer.singleShot(0, self.reload)
         return True
+
+    def change_portfolio(self, run: bool = True) -> Any:
+        from ui.dialogs.flows_settings_dialogs import PortfolioDialog
+
+        return self._settings_dialog(
+            PortfolioDialog(self.ctx, self.bassin.currentData(), self), run
+        )
+
+    def new_target(self, run: bool = True) -> Any:
+        from ui.dialogs.flows_settings_dialogs import TargetDialog
+
+        return self._settings_dialog(TargetDialog(self.ctx, self.bassin.currentData(), self), run)
+
+    def _settings_dialog(self, dialog: Any, run: bool) -> Any:
+        """``run`` faux : la boîte est rendue ouverte (tests) ; elle recharge la page une fois enregistrée."""
+        dialog.accepted.connect(self.reload)
+        if run:
+            dialog.exec()
+        else:
+            dialog.show()
+        return dialog
 
     def refuse(self, message: str) -> None:
         QMessageBox.warning(self, "Valeur refusée", message)

@@ -1,0 +1,148 @@
+"""Moyens d'un bassin et cibles, à partir d'une date (les mois antérieurs gardent les anciens)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from roadmap_app.errors import StoreError, UserError
+from roadmap_app.flows.catalogue import INDICATORS
+from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, bassins, set_portfolio
+from roadmap_app.services.context import AppContext
+
+
+def _next_month(today: date) -> QDate:
+    return QDate(today.year + (today.month == 12), today.month % 12 + 1, 1)
+
+
+class _DatedDialog(QDialog):
+    """Formulaire, message d'erreur en français sous le formulaire, boutons Enregistrer / Annuler."""
+
+    def __init__(self, ctx: AppContext, title: str, intro: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.form = QFormLayout()
+        self.start = QDateEdit(_next_month(ctx.today()))
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("dd/MM/yyyy")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#B42318;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        note = QLabel(intro)
+        note.setWordWrap(True)
+        note.setObjectName("muted")
+        lay = QVBoxLayout(self)
+        lay.addWidget(note)
+        lay.addLayout(self.form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+
+    def save(self) -> None:
+        try:
+            self.store()
+        except (UserError, StoreError) as err:
+            self.error.setText(str(err))
+            return
+        self.accept()
+
+    def store(self) -> Any:  # pragma: no cover - redéfini
+        raise NotImplementedError
+
+
+class PortfolioDialog(_DatedDialog):
+    def __init__(
+        self, ctx: AppContext, bassin_id: int | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, "Moyens d'un bassin",
+                         "Portefeuilles France Travail ou ETP de délégués du Département à partir d'une date : la "
+                         "charge des mois précédents reste calculée avec les moyens d'alors.", parent)  # fmt: skip
+        self.bassin = QComboBox()
+        for b in bassins(ctx):
+            self.bassin.addItem(b.name, b.id)
+        if bassin_id is not None:
+            self.bassin.setCurrentIndex(max(self.bassin.findData(bassin_id), 0))
+        self.organisme = QComboBox()
+        for code, (name, unit) in ORGANISMES.items():
+            self.organisme.addItem(f"{name} ({unit})", code)
+        self.number = QDoubleSpinBox()
+        self.number.setRange(0, 10_000)
+        self.number.setDecimals(1)
+        self.number.setSingleStep(0.5)
+        self.capacity = QSpinBox()
+        self.capacity.setRange(1, 500)
+        self.capacity.setValue(70)
+        self.capacity.setSuffix(" ARSA par référent")
+        self.form.addRow("&Bassin", self.bassin)
+        self.form.addRow("&Organisme", self.organisme)
+        self.form.addRow("&Nombre", self.number)
+        self.form.addRow("&Plafond", self.capacity)
+        self.form.addRow("À &partir du", self.start)
+
+    def store(self) -> Any:
+        return set_portfolio(self.ctx, self.bassin.currentData(), self.organisme.currentData(), self.number.value(),
+                             self.start.date().toPython(), capacity=self.capacity.value())  # fmt: skip
+
+
+class TargetDialog(_DatedDialog):
+    def __init__(
+        self, ctx: AppContext, bassin_id: int | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, "Nouvelle cible",
+                         "Une cible s'applique à partir de sa date d'effet ; les mois précédents gardent la cible "
+                         "d'alors (l'historique n'est pas réécrit).", parent)  # fmt: skip
+        self.indicator = QComboBox()
+        for ind in INDICATORS:
+            self.indicator.addItem(ind.label, ind.code)
+        self.indicator.addItem(
+            "Charge par référent (ARSA suivis par portefeuille ou ETP)", "charge_referent"
+        )
+        self.kind = QComboBox()
+        for code, label in TARGET_KINDS.items():
+            self.kind.addItem(label, code)
+        self.value = QDoubleSpinBox()
+        self.value.setRange(0, 100_000)
+        self.value.setDecimals(1)
+        self.bassin = QComboBox()
+        self.bassin.addItem("Tous les bassins", None)
+        for b in bassins(ctx):
+            self.bassin.addItem(b.name, b.id)
+        if bassin_id is not None:
+            self.bassin.setCurrentIndex(max(self.bassin.findData(bassin_id), 0))
+        self.label = QLineEdit()
+        self.label.setPlaceholderText("par exemple : cible révisée au COPIL de janvier")
+        self.form.addRow("&Indicateur", self.indicator)
+        self.form.addRow("&Sorte", self.kind)
+        self.form.addRow("&Valeur", self.value)
+        self.form.addRow("&Bassin", self.bassin)
+        self.form.addRow("À &partir du", self.start)
+        self.form.addRow("&Libellé", self.label)
+
+    def store(self) -> Any:
+        return add_target(self.ctx, self.indicator.currentData(), self.value.value(), self.start.date().toPython(),
+                          kind=self.kind.currentData(), bassin=self.bassin.currentData(),
+                          label=self.label.text().strip())  # fmt: skip
