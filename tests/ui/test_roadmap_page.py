@@ -86,6 +86,23 @@ def test_search_ignores_accents_and_case(window, qtbot):
     assert len(page.visible_action_codes()) == 35
 
 
+def test_filtering_keeps_working_after_sorting_by_another_column(window, qtbot, app_ctx):
+    page = page_of(window)
+    page.tree.sortByColumn(
+        2, Qt.SortOrder.DescendingOrder
+    )  # par échéance, la plus lointaine d'abord
+    type_text(page.filters.search, "diagnostic")
+    plan = load_plan(app_ctx)
+    flt = ActionFilter(text="diagnostic")
+    expected = {a.code for a in plan.actions() if flt.matches(a, plan.today)}
+    shown = page.visible_action_codes()
+    assert set(shown) == expected and len(shown) == len(expected) > 1
+    page.filters.search.clear()
+    assert len(page.visible_action_codes()) == 35
+    page.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # retour à l'ordre du document
+    assert page.visible_action_codes()[:3] == ["EP-1.1", "EP-2.1", "EP-2.2"]
+
+
 def test_pilote_and_axe_filters(window):
     page = page_of(window)
     page.filters.pilote.setCurrentIndex(page.filters.pilote.findData("CAF"))
