@@ -110,3 +110,28 @@ def test_export_the_pack_off_the_ui_thread(window, qtbot, tmp_path, monkeypatch)
     qtbot.mouseClick(page.export_pdf, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.last_export == target_pdf, timeout=30_000)
     assert target_pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_changing_the_bassin_filter_does_not_read_the_states_again(
+    window, qtbot, app_ctx, monkeypatch
+):
+    import ui.pages.committees_page as committees
+
+    page = open_page(window)
+    monkeypatch.setattr(
+        NewSnapshotDialog, "exec", fill_and_accept("COPIL", "COPIL", QDate(2024, 6, 12))
+    )
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    reads: list[object] = []
+    original = committees.snapshot_state
+    monkeypatch.setattr(
+        committees, "snapshot_state", lambda ctx, key: reads.append(key) or original(ctx, key)
+    )
+    page.bassin.setCurrentIndex(page.bassin.findText("Lensois"))
+    page.axe.setCurrentIndex(page.axe.findData("AI"))
+    assert reads == []  # filtrer la comparaison déjà faite ne relit rien
+    update_status(app_ctx, "AI-1.1", "Lensois", status="en_cours", record_undo=False)
+    page.compare()  # la base a changé : la comparaison est refaite
+    assert len(reads) == 1
+    codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
+    assert codes == {"AI-1.1"}

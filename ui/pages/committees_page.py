@@ -50,6 +50,8 @@ class CommitteesPage(Page):
         self.tasks = TaskRunner()
         self.last_export: Path | None = None
         self.diff: SnapshotDiff | None = None
+        #: (instantanés comparés, jeton de la base) → comparaison complète, bassins et axes de l'état
+        self._compared: tuple[Any, SnapshotDiff, Any] | None = None
 
         title = QLabel("Comités et instantanés")
         title.setObjectName("pageTitle")
@@ -193,16 +195,25 @@ class CommitteesPage(Page):
             self.diff_model.set_rows([])
             self.summary.setText("Aucun instantané : figez l'état actuel avant le prochain comité.")
             return
-        before = snapshot_state(self.ctx, before_id)
         after_key = self.after.currentData()
-        if after_key == CURRENT:
-            after, after_label = (
-                current_state(self.ctx, before["plan"]["roadmap"]["id"]),
-                "état actuel",
-            )
+        # Changer seulement de bassin ou d'axe ne relit rien : la comparaison complète est gardée
+        # tant que les deux états comparés et la base sont les mêmes.
+        key = (before_id, after_key, self.ctx.store.revision())
+        if key[2] is not None and self._compared is not None and self._compared[0] == key:
+            _key, full, names_after = self._compared
         else:
-            after, after_label = snapshot_state(self.ctx, after_key), self.after.currentText()
-        diff = diff_states(before, after, self.before.currentText(), after_label)
+            before = snapshot_state(self.ctx, before_id)
+            if after_key == CURRENT:
+                after, after_label = (
+                    current_state(self.ctx, before["plan"]["roadmap"]["id"]),
+                    "état actuel",
+                )
+            else:
+                after, after_label = snapshot_state(self.ctx, after_key), self.after.currentText()
+            full = diff_states(before, after, self.before.currentText(), after_label)
+            names_after = (after["plan"]["bassins"], after["plan"]["axes"])
+            self._compared = (key, full, names_after)
+        diff = full
         if (
             self.bassin.count() == 0
         ):  # filtres remplis d'après l'état comparé (pas de lecture en plus)
@@ -210,9 +221,9 @@ class CommitteesPage(Page):
             try:
                 self.bassin.addItem("Tous les bassins", ALL)
                 self.axe.addItem("Tous les axes", ALL)
-                for b in after["plan"]["bassins"]:
+                for b in names_after[0]:
                     self.bassin.addItem(b["name"], b["code"])
-                for a in after["plan"]["axes"]:
+                for a in names_after[1]:
                     self.axe.addItem(f"{a['code']} – {a['title']}", a["code"])
             finally:
                 self._loading = False
@@ -222,7 +233,7 @@ class CommitteesPage(Page):
             None if bassin in (None, ALL) else {bassin}, None if axe in (None, ALL) else {axe}
         )
         self.diff = diff
-        names = {b["code"]: b["name"] for b in after["plan"]["bassins"]}
+        names = {b["code"]: b["name"] for b in names_after[0]}
         rows = diff_rows(diff, names)
         self.diff_model.set_rows(rows)
         self.diff_view.resizeRowsToContents()
