@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,11 +26,19 @@ def _n(v: float) -> str:
     return f"{v:g}".replace(".", ",")
 
 
+#: Plus grande valeur admise : bien au-delà de tout chiffre mensuel d'un bassin (une coquille, sinon).
+MAX_VALUE = 10_000_000
+
+
 def check_value(code: str, value: float | None) -> str | None:
     """Erreur (en français) d'une valeur seule, ou ``None``."""
     if value is None:
         return None
     ind = BY_CODE[code]
+    if not math.isfinite(value) or abs(value) > MAX_VALUE:
+        return f"« {value:g} » est hors limites : au plus {MAX_VALUE:,.0f} pour un mois et un bassin.".replace(
+            ",", "\u202f"
+        )
     if value < 0:
         return (
             f"{_n(value)} est négatif : un nombre, un délai ou une part ne peut pas être négatif."

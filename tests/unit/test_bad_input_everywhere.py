@@ -170,3 +170,50 @@ def test_garbage_files_as_a_store_a_package_a_workbook_or_a_restore(ctx, db_path
         tried += 1
     assert dump_store(db_path) == before
     assert tried >= 50
+
+
+@given(
+    st.one_of(st.text(max_size=20), st.floats(allow_nan=True, allow_infinity=True), st.integers())
+)
+def test_a_monthly_figure_is_read_or_refused_in_french(raw):
+    """Une cellule de flux : un nombre accepté, ou un refus clair (jamais une autre exception)."""
+    from roadmap_app.flows.io import parse_number
+    from roadmap_app.flows.validation import check_value
+
+    try:
+        value = parse_number(raw)
+    except ValueError:
+        return  # « n'est pas un nombre » : message construit par l'appelant, avec la cellule
+    message = check_value("entrants", value)
+    assert message is None or french(message) or "négatif" in message or "entier" in message, (
+        message
+    )
+    if message is None and value is not None:
+        assert 0 <= value <= 10_000_000 and value == int(value)
+
+
+_CELLS = st.one_of(st.text(max_size=12), st.sampled_from(["Lensois", "LEN", "entrants", "janv. 2025", "01/2025",
+                                                          "2025-13", "12,5", "-3", "1e400", "9" * 30, ""]))  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(_CELLS, _CELLS, _CELLS, _CELLS), min_size=1, max_size=6))
+def test_random_flow_files_are_planned_or_refused_and_nothing_is_written(
+    ctx, tmp_path_factory, rows
+):
+    from roadmap_app.flows.io import plan_import
+
+    path = tmp_path_factory.mktemp("flux") / "flux.csv"
+    body = "\n".join(";".join(c.replace(";", ",").replace("\n", " ") for c in r) for r in rows)
+    path.write_text("bassin;mois;indicateur;valeur\n" + body, encoding="utf-8")
+    before = dump_store(ctx.store)
+    try:
+        plan = plan_import(ctx, path)
+    except UserError as err:
+        assert french(str(err)) or "ligne" in str(err), str(err)
+    else:
+        for p in plan.changes:
+            assert p.new is None or 0 <= p.new <= 10_000_000
+    assert dump_store(ctx.store) == before
