@@ -284,3 +284,22 @@ def test_a_new_target_from_a_date_in_the_dialog(flows, qtbot, app_ctx):
     mon = flows.bassin.currentData()
     assert target_for(targets, "entrants", mon, date(2024, 12, 1), "monthly_min").value == 36
     assert target_for(targets, "entrants", mon, date(2025, 2, 1), "monthly_min").value == 40
+
+
+def test_each_figure_of_a_card_opens_its_chart(window, app_ctx):
+    set_month(app_ctx, "Lensois", date(2024, 9, 1), {"entrants": 150, "orientes": 140, "orientes_15j": 120,
+                                                    "suivis_ft": 1100}, record_undo=False)  # fmt: skip
+    page = window.show_page("dashboard")
+    page.refresh()
+    card = next(c for c in page.cards if c.card.bassin.name == "Lensois")
+    assert "href='quinze-jours'" in card.quinze.text()
+    card.quinze.linkActivated.emit("quinze-jours")
+    flows = window.pages["flows"]
+    assert window.stack.currentWidget() is flows
+    assert flows.bassin.currentText() == "Lensois"
+    assert flows.tabs.tabText(flows.tabs.currentIndex()).startswith("Orientés en 15 jours")
+    assert "Lensois" in flows.charts["quinze-jours"].figure.axes[0].get_title("left")
+    page = window.show_page("dashboard")
+    card = next(c for c in page.cards if c.card.bassin.name == "Lensois")
+    card.charge.linkActivated.emit("charge")
+    assert flows.tabs.tabText(flows.tabs.currentIndex()).startswith("Charge par référent")

@@ -60,10 +60,14 @@ class BassinCardWidget(QFrame):
         self.title.clicked.connect(lambda: page.open_flows(b.id))
         self.entrants = QLabel()
         self.entrants.setWordWrap(True)
-        self.entrants.setTextFormat(Qt.TextFormat.RichText)
         self.quinze = QLabel()
         self.charge = QLabel()
-        self.charge.setTextFormat(Qt.TextFormat.RichText)
+        for label in (self.entrants, self.quinze, self.charge):
+            # chaque chiffre mène au graphique qui le détaille (lien « graphique › »)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)  # fmt: skip
+            label.linkActivated.connect(lambda name, bid=b.id: page.open_chart(bid, name))
         self.actions = QLabel()
         self.actions.setTextFormat(Qt.TextFormat.RichText)
         self.late = QPushButton(
@@ -84,6 +88,10 @@ class BassinCardWidget(QFrame):
             lay.addWidget(w)
         lay.addStretch(1)
         self._fill()
+
+    @staticmethod
+    def _link(chart: str) -> str:
+        return f" <a href='{chart}' style='color:#1F5FA8;text-decoration:none'>graphique ›</a>"
 
     def _fill(self) -> None:
         c = self.card
@@ -108,13 +116,14 @@ class BassinCardWidget(QFrame):
             self.entrants.setText(
                 f"<b>Entrants {format_month(y.first)} – {format_month(y.last)} :</b> {_n(y.actual)} ; {goal}<br>"
                 f"<span style='color:#667085'>{y.months} mois ; dernier mois saisi : "
-                f"{format_month(c.last_month) if c.last_month else '—'}</span>"
+                f"{format_month(c.last_month) if c.last_month else '—'}</span>{self._link('cumul')}"
             )
         if c.share_15j is None:
             self.quinze.setText("Orientés en 15 jours : —")
         else:
             self.quinze.setText(
                 f"Orientés en 15 jours : {c.share_15j:.0f} % (cible {c.share_15j_target or 100:g} %)"
+                + self._link("quinze-jours")
             )
         if c.load_ft is None and c.load_cd is None:
             self.charge.setText("Charge par référent : —")
@@ -126,6 +135,7 @@ class BassinCardWidget(QFrame):
             )
             self.charge.setText(
                 f"Charge par référent : FT {_n(c.load_ft)} · délégués {_n(c.load_cd)}{warn}"
+                + self._link("charge")
             )
         self.actions.setText(
             f"Actions : ✔ {c.realise} réalisée{'s' if c.realise > 1 else ''} · ◐ {c.en_cours} en cours · sur {c.actions}"
@@ -233,6 +243,11 @@ class DashboardPage(Page):
     def open_flows(self, bassin_id: int) -> None:
         page = self._window().show_page("flows")
         page.select_bassin(bassin_id)
+
+    def open_chart(self, bassin_id: int, chart: str) -> None:
+        page = self._window().show_page("flows")
+        page.select_bassin(bassin_id)
+        page.show_chart(chart)
 
     def open_late(self, bassin_id: int) -> None:
         page = self._window().show_page("roadmap")

@@ -173,6 +173,11 @@ class FlowsPage(Page):
         self._update_loads()
         self.update_chart()
 
+    def show_chart(self, name: str) -> None:
+        """Montre l'onglet du graphique ``name`` (entrants, cumul, quinze-jours, charge…)."""
+        if name in CHART_TABS:
+            self.tabs.setCurrentIndex(CHART_TABS.index(name))
+
     def update_chart(self) -> None:
         i = self.tabs.currentIndex()
         if not 0 <= i < len(CHART_TABS):
