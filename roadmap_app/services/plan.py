@@ -291,8 +291,11 @@ def load_plan(
         return _read_plan(
             ctx, roadmap, only_actions=only_actions, include_archived=include_archived
         )
-    for k in [k for k, v in ctx.reads.items() if (v[0] if k[0] == "plan" else k[2]) != token]:
-        del ctx.reads[k]  # lectures périmées (la base a changé) : libérées avant de relire
+    # Lectures périmées (la base a changé) : libérées avant de relire. Copie d'un bloc puis pop :
+    # un export en arrière-plan peut lire le plan en même temps que l'interface.
+    for k, v in list(ctx.reads.items()):
+        if (v[0] if k[0] == "plan" else k[2]) != token:
+            ctx.reads.pop(k, None)
     wanted = roadmap if roadmap is not None else ctx.roadmap_id
     rid = ctx.reads.get(("roadmap", wanted, token))
     if rid is None:

@@ -45,3 +45,29 @@ def test_a_failed_write_also_drops_the_reading(ctx):
     except RuntimeError:
         pass
     assert load_plan(ctx) is not before
+
+
+def test_two_threads_reading_while_the_store_changes_never_fail(ctx):
+    """Un export en arrière-plan lit le plan pendant que l'interface le relit et l'enregistre."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for _ in range(30):
+                assert len(list(load_plan(ctx).actions())) == 35
+        except BaseException as err:  # on veut tout voir
+            errors.append(err)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for i in range(10):
+        update_status(ctx, "EP-2.2", "Lensois", progress=i * 10, record_undo=False)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert (
+        load_plan(ctx).action("EP-2.2").statuses[load_plan(ctx).bassin("Lensois").id].progress == 90
+    )
