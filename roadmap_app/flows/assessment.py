@@ -48,15 +48,16 @@ def assess(data: FlowsData, series: BassinSeries, month: date, code: str) -> Ass
         )
     if code in ("suivis_ft", "suivis_cd"):
         org = "FT" if code == "suivis_ft" else "CD"
+        who = "France Travail" if org == "FT" else "délégués"
         load = load_per_referent(series, data.portfolios, month, org)
         cap = target_for(data.targets, "charge_referent", bid, month, "max")
         if load is None:
             return None
         if cap is None:
-            return Assessment(f"charge {_n(round(load))} par référent", None)
+            return Assessment(f"charge {who} {_n(round(load))} par référent", None)
         ok = load <= cap.value
         return Assessment(
-            f"charge {_n(round(load))} par référent (plafond {_n(cap.value)}{'' if ok else ' dépassé'})",
+            f"charge {who} {_n(round(load))} par référent (plafond {_n(cap.value)}{'' if ok else ' dépassé'})",
             ok,
         )
     if code == "heures_activite":

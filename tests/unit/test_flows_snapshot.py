@@ -77,7 +77,7 @@ def test_the_diff_lists_corrected_values_against_their_target(flux_ctx):
     new = flux[("LEN", "Flux saisis : sept. 2024 (2 indicateurs)")]
     assert (new.old, new.new) == (None, 120)
     assert "cible 177 par mois : non atteinte" in new.comment
-    assert "charge 81 par référent (plafond 70 dépassé)" in new.comment  # 1 300 ÷ 16
+    assert "charge France Travail 81 par référent (plafond 70 dépassé)" in new.comment  # 1 300 ÷ 16
     erased = flux[("MON", "Stock de BRSA — juil. 2024")]
     assert (erased.old, erased.new, erased.comment) == (1600, None, "valeur effacée")
     assert len(flux) == 3
