@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app.errors import StoreError, UserError
-from roadmap_app.flows.chart_data import CHARTS, month_range
+from roadmap_app.flows.chart_data import CHARTS, build_chart, month_range
 from roadmap_app.flows.service import (
     FlowChange,
     bassins,
+    load_per_referent,
     load_portfolios,
     load_series,
     load_targets,
+    portfolio_for,
     write_changes,
 )
 from roadmap_app.rules.dates import format_month
@@ -183,13 +185,9 @@ class FlowsPage(Page):
         if not 0 <= i < len(CHART_TABS):
             return
         name = CHART_TABS[i]
-        from roadmap_app.flows.chart_data import build_chart
-
         self.charts[name].set_figure(build_chart(self.ctx, name, self.bassin.currentData()))
 
     def _update_loads(self) -> None:
-        from roadmap_app.flows.service import load_per_referent, portfolio_for
-
         portfolios = load_portfolios(self.ctx)
         bid = self.bassin.currentData()
         lines = []
