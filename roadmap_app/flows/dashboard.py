@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from db.models import KeyDate, ReferenceFigure
+from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.chart_data import YearToDate, ytd
 from roadmap_app.flows.data import from_store
 from roadmap_app.flows.service import load_per_referent, recent_start, target_for
@@ -52,6 +53,7 @@ class DashboardData:
     dates: list[Deadline] = field(default_factory=list)
 
 
+@paused_gc()
 def dashboard_data(ctx: AppContext) -> DashboardData:
     today = ctx.today()
     plan = load_plan(ctx)

@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlmodel import col, select
 
 from db.models import Bassin, FlowValue, ReferenceFigure
+from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
 from roadmap_app.flows.service import (
     BassinSeries,
@@ -50,6 +51,7 @@ class FlowsData:
         return any(s.months for s in self.series.values())
 
 
+@paused_gc()
 def from_store(ctx: AppContext, since: date | None = None) -> FlowsData:
     """Séries (à partir de ``since`` si donné), cibles, portefeuilles et stocks de référence."""
     series = load_all_series(ctx, since)

@@ -24,6 +24,8 @@ from db.models import (
     Organisation,
     Roadmap,
 )
+from db.rows import as_date, as_utc, raw_rows
+from roadmap_app.bulk import paused_gc
 from roadmap_app.errors import NotFoundError
 from roadmap_app.rules import status as status_rules
 from roadmap_app.rules.echeance import Echeance
@@ -314,6 +316,7 @@ def load_plan(
     return plan
 
 
+@paused_gc()
 def _read_plan(
     ctx: AppContext,
     roadmap: str | int | None,
@@ -405,36 +408,31 @@ def _read_plan(
             Action.archived,
             Action.carried_from_id,
         ]
-        for r in (
-            s.connection()
-            .execute(  # sans la couche ORM : lignes brutes
-                sa_select(*action_columns)
-                .where(col(Action.roadmap_id) == rm.id, *live_action, *only_clause)
-                .order_by(col(Action.position), col(Action.id))
-            )
-            .all()
-        ):
-            cible = cibles.get(r.cible_id)
+        # 3 500 actions et 31 500 statuts à 100× : tuples bruts du pilote (db.rows), sans objets
+        # ORM ni traitement de résultat par colonne ; dates normalisées ici.
+        for (
+            a_id, code, position, cible_id, intitule, preexistantes, plan_actions, tdb, autres,
+            ech_label, ech_date, ech_fin, ech_precision, ech_flag, pilotes_label, commentaires,
+            source, transcription_note, version, archived, carried_from_id,
+        ) in raw_rows(
+            s.connection(),
+            sa_select(*action_columns)
+            .where(col(Action.roadmap_id) == rm.id, *live_action, *only_clause)
+            .order_by(col(Action.position), col(Action.id)),
+        ):  # fmt: skip
+            cible = cibles.get(cible_id)
             if cible is None:
                 continue
             axe = axes[cible.axe_id]
             ech = echeance_of(
-                r.echeance_label,
-                r.echeance_date,
-                r.echeance_fin,
-                r.echeance_precision,
-                r.echeance_flag,
+                ech_label, as_date(ech_date), as_date(ech_fin), ech_precision, ech_flag
             )
-            title = (
-                r.intitule
-                or first_line(r.plan_actions)
-                or first_line(r.actions_preexistantes)
-                or cible.title
-            )
+            title = intitule or first_line(plan_actions) or first_line(preexistantes) or cible.title
+            archived = bool(archived)
             row = ActionRow(
-                id=r.id,
-                code=r.code,
-                position=r.position,
+                id=a_id,
+                code=code,
+                position=position,
                 axe_id=axe.id,
                 axe_code=axe.code,
                 axe_title=axe.title,
@@ -442,24 +440,24 @@ def _read_plan(
                 cible_code=cible.code,
                 cible_title=cible.title,
                 intitule=title,
-                custom_intitule=r.intitule,
-                actions_preexistantes=r.actions_preexistantes,
-                plan_actions=r.plan_actions,
-                indicateurs_tdb=r.indicateurs_tdb,
-                indicateurs_autres=r.indicateurs_autres,
+                custom_intitule=intitule,
+                actions_preexistantes=preexistantes,
+                plan_actions=plan_actions,
+                indicateurs_tdb=tdb,
+                indicateurs_autres=autres,
                 echeance=ech,
-                pilotes_label=r.pilotes_label,
-                pilotes=tuple(pilotes.get(r.id, ())),
-                commentaires=r.commentaires,
-                source=r.source,
-                transcription_note=r.transcription_note,
-                version=r.version,
-                archived=r.archived,
-                hidden=r.archived or cible.hidden,
-                carried_from_id=r.carried_from_id,
+                pilotes_label=pilotes_label,
+                pilotes=tuple(pilotes.get(a_id, ())),
+                commentaires=commentaires,
+                source=source,
+                transcription_note=transcription_note,
+                version=version,
+                archived=archived,
+                hidden=archived or cible.hidden,
+                carried_from_id=carried_from_id,
             )
             cible.actions.append(row)
-            actions[r.id] = row
+            actions[a_id] = row
 
         status_columns: list[Any] = [
             ActionBassin.id,
@@ -473,31 +471,27 @@ def _read_plan(
             ActionBassin.updated_by,
             ActionBassin.version,
         ]
-        for r in (
-            s.connection()
-            .execute(
-                sa_select(*status_columns)
-                .join(Action, col(Action.id) == col(ActionBassin.action_id))
-                .where(
-                    col(Action.roadmap_id) == rm.id,
-                    col(ActionBassin.archived).is_(False),
-                    *live_action,
-                    *only_clause,
-                )
-            )
-            .all()
-        ):  # 31 500 cellules à 100× : lecture d'un bloc, déballage, arguments positionnels
-            c_id, action_id, bassin_id, status, progress, note, note_date, at, by, version = r
+        for c_id, action_id, bassin_id, status, progress, note, note_date, at, by, version in raw_rows(
+            s.connection(),
+            sa_select(*status_columns)
+            .join(Action, col(Action.id) == col(ActionBassin.action_id))
+            .where(
+                col(Action.roadmap_id) == rm.id,
+                col(ActionBassin.archived).is_(False),
+                *live_action,
+                *only_clause,
+            ),
+        ):  # fmt: skip
             target = actions.get(action_id)
             if target is None or bassin_id not in bassin_ids:
                 continue
             end = target.echeance.end
             target.statuses[bassin_id] = StatusCell(
-                c_id, bassin_id, status, progress, note, note_date, at, by, version,
-                end is not None and end < today and status not in _CLOSED,
+                c_id, bassin_id, status, progress, note, as_date(note_date), as_utc(at), by,
+                version, end is not None and end < today and status not in _CLOSED,
             )  # fmt: skip
-            if r.note:
-                target.search_text += " " + fold(r.note)
+            if note:
+                target.search_text += " " + fold(note)
 
         return PlanView(
             roadmap=RoadmapRef(rm.id, rm.code, rm.name, rm.year),

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.snapshot import flux_diff
 from roadmap_app.rules import status as status_rules
 from roadmap_app.services.section_change import SectionChange
@@ -162,6 +163,7 @@ def _days(old: str | None, new: str | None) -> int | None:
     return (date.fromisoformat(new) - date.fromisoformat(old)).days
 
 
+@paused_gc()
 def diff_states(
     before: dict[str, Any], after: dict[str, Any], before_label: str, after_label: str
 ) -> SnapshotDiff:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.models import Bassin, FinancementLine, IndicatorDefinition, KeyDate, ReferenceFigure, Volet
+from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.snapshot import flux_section
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import ActionRow, load_plan
@@ -178,5 +179,6 @@ SECTIONS: dict[str, SectionBuilder] = {
 }
 
 
+@paused_gc()
 def build_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
     return {"format": 1, **{name: builder(ctx, roadmap_id) for name, builder in SECTIONS.items()}}

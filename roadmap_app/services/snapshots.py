@@ -16,6 +16,7 @@ from db.models import Snapshot
 from db.schema import HEAD
 from db.types import utcnow
 from roadmap_app import __version__
+from roadmap_app.bulk import paused_gc
 from roadmap_app.errors import NotFoundError, ValidationError
 from roadmap_app.rules.text import fold
 from roadmap_app.services.context import AppContext
@@ -72,6 +73,7 @@ def _encode(state: dict[str, Any]) -> tuple[bytes, str]:
     return zlib.compress(raw, 1), hashlib.sha256(raw).hexdigest()
 
 
+@paused_gc()
 def create_snapshot(
     ctx: AppContext,
     name: str,
@@ -166,6 +168,7 @@ def find_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo:
     raise NotFoundError(f"Instantané « {key} » introuvable. Instantanés : {names}.")
 
 
+@paused_gc()
 def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     """Contenu figé d'un instantané ; son empreinte est vérifiée à chaque lecture."""
     info = find_snapshot(ctx, key)

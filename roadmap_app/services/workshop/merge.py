@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from db.errors import StaleDataError
 from db.models import ActionBassin, Atelier, Bassin, WorkshopMerge, WorkshopResolution
 from db.types import utcnow
+from roadmap_app.bulk import paused_gc
 from roadmap_app.errors import UserError
 from roadmap_app.rules import status as status_rules
 from roadmap_app.services import journal
@@ -219,6 +220,7 @@ def _check_consistency(
                 )
 
 
+@paused_gc()
 def apply_merge(
     ctx: AppContext, plan: MergePlan, resolutions: dict[str, Resolution] | None = None
 ) -> MergeResult:

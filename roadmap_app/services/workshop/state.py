@@ -13,6 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, Atelier, Bassin, JournalEntry, StoreInfo
+from roadmap_app.bulk import paused_gc
 
 CELL_FIELDS = ("status", "progress", "note")
 ATELIER_FIELDS = ("title", "place", "participants", "notes")
@@ -32,6 +33,7 @@ class Provenance:
     ts: datetime | None
 
 
+@paused_gc()
 def mergeable_state(s: Session) -> dict[str, Any]:
     """{clé → valeur} pour chaque champ fusionnable, plus les identifiants pour écrire."""
     bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}

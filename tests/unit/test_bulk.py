@@ -1,0 +1,84 @@
+"""Lectures en bloc : le ramasse-miettes est suspendu le temps du bloc, puis toujours repris."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+from roadmap_app.bulk import paused, paused_gc
+
+
+@pytest.fixture(autouse=True)
+def _gc_enabled() -> None:
+    assert gc.isenabled()
+    yield
+    gc.enable()
+
+
+def test_gc_is_paused_inside_and_resumed_after() -> None:
+    with paused_gc():
+        assert not gc.isenabled() and paused()
+    assert gc.isenabled() and not paused()
+
+
+def test_nested_blocks_resume_only_at_the_outermost() -> None:
+    with paused_gc():
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "le bloc interne ne doit pas reprendre le ramasse-miettes"
+    assert gc.isenabled()
+
+
+def test_resumed_even_when_the_block_fails() -> None:
+    @paused_gc()
+    def failing() -> None:
+        assert not gc.isenabled()
+        raise ValueError("lecture impossible")
+
+    with pytest.raises(ValueError):
+        failing()
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_by_someone_else_stays_disabled() -> None:
+    gc.disable()
+    with paused_gc():
+        pass
+    assert not gc.isenabled()
+
+
+def test_blocks_from_two_threads_resume_when_both_are_done() -> None:
+    inside, release = threading.Event(), threading.Event()
+
+    def export_in_background() -> None:
+        with paused_gc():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=export_in_background)
+    worker.start()
+    inside.wait(5)
+    with paused_gc():
+        pass
+    assert not gc.isenabled(), "l'export en arrière-plan est encore dans son bloc"
+    release.set()
+    worker.join(5)
+    assert gc.isenabled()
+
+
+def test_plan_read_runs_with_the_collector_paused(ctx, monkeypatch) -> None:
+    from roadmap_app.services import plan as plan_service
+
+    seen = []
+    real = plan_service.echeance_of
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(plan_service, "echeance_of", spy)
+    plan_service.load_plan(ctx)
+    assert seen and not any(seen)
+    assert gc.isenabled()
