@@ -15,6 +15,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def app(db: str) -> float:
+    """Le chemin de ``roadmap-app`` (roadmap_app.__main__ puis ui.app.run_gui), sans boucle."""
+    from roadmap_app.bulk import begin_startup
+
+    begin_startup()
+    return _app(db)
+
+
+def _app(db: str) -> float:
     from roadmap_app.services.context import open_context
     from ui.app import make_application
     from ui.main_window import MainWindow

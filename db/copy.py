@@ -18,7 +18,7 @@ from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (enregistre toutes les tables)
+import db.models
 from db.errors import StoreError
 from db.migrate import prepare_store
 from db.schema import HEAD, current_revision, has_user_tables
@@ -47,6 +47,7 @@ class CopyReport:
 
 
 def _tables() -> list[Table]:
+    db.models.load_all()
     return [t for t in SQLModel.metadata.sorted_tables]
 
 

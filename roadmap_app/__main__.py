@@ -6,6 +6,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    from roadmap_app.bulk import begin_startup
+
+    begin_startup()  # repris après la première fenêtre (ui.app) ou avant la commande (cli.main)
     from roadmap_app.cli.main import main as cli_main
 
     return cli_main(sys.argv[1:] if argv is None else argv)

@@ -49,3 +49,19 @@ class paused_gc(ContextDecorator):
 def paused() -> bool:
     """Vrai pendant un bloc (pour les tests)."""
     return _depth > 0
+
+
+def begin_startup() -> None:
+    """Démarrage : ramasse-miettes suspendu pendant les imports et la première fenêtre.
+
+    Des centaines de milliers d'objets (modules, tables, widgets) naissent au démarrage et y
+    restent : les reparcourir à chaque passage du ramasse-miettes coûtait ≈ 0,07 s."""
+    paused_gc().__enter__()
+
+
+def end_startup() -> None:
+    """Fin du démarrage : les objets du démarrage sont gelés (jamais reparcourus), puis le
+    ramasse-miettes reprend. Sans effet si ``begin_startup`` n'a pas été appelé."""
+    if _depth > 0:
+        gc.freeze()
+        paused_gc().__exit__(None, None, None)

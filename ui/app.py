@@ -41,10 +41,12 @@ def run_gui(db: str | None = None) -> int:
         return 1
     from PySide6.QtCore import QTimer
 
+    from roadmap_app.bulk import end_startup
     from ui.main_window import MainWindow
 
     window = MainWindow(ctx)
     window.show()
+    QTimer.singleShot(0, end_startup)  # après le premier affichage
     QTimer.singleShot(1500, window.backups.daily)  # après l'affichage : le démarrage reste rapide
     try:
         return app.exec()

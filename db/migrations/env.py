@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (enregistre les tables dans la métadonnée)
+import db.models
 
+db.models.load_all()  # toutes les tables dans la métadonnée
 config = context.config
 target_metadata = SQLModel.metadata
 

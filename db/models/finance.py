@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, Text
 from sqlmodel import Field, SQLModel
 
+import db.models.contract  # noqa: F401 — tables visées par les clés étrangères
 from db.types import UtcDateTime
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+import db.models.territory  # noqa: F401 — tables visées par les clés étrangères
 from db.types import UtcDateTime
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
+import db.models.contract  # noqa: F401 — tables visées par les clés étrangères
 from db.types import UtcDateTime
 
 

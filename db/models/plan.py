@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+import db.models.territory  # noqa: F401 — tables visées par les clés étrangères
 from db.types import UtcDateTime
 
 STATUS_VALUES = ("a_lancer", "en_cours", "realise", "a_securiser", "reporte", "abandonne")

@@ -35,9 +35,8 @@ from db.models import (
     StoreInfo,
     Volet,
 )
+from db.seed import SEED_AUTHOR
 from db.types import utcnow
-
-SEED_AUTHOR = "jeu initial"
 
 
 class ParsedEcheance(Protocol):

@@ -66,7 +66,10 @@ def main(argv: list[str]) -> int:
         from ui.app import run_gui
 
         return run_gui(args.db)
+    from roadmap_app.bulk import end_startup
     from roadmap_app.services.context import open_context, resolve_target
+
+    end_startup()
 
     if getattr(args, "needs_context", True) is False:
         # La restauration ne doit pas ouvrir la base : elle peut être endommagée.

@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from db.migrate import PrepareResult, prepare_store
-from db.seed import load_seed
 from db.store import Store
 from roadmap_app import __version__, clock
 from roadmap_app.paths import default_db_path
-from roadmap_app.rules.echeance import parse_echeance
 from roadmap_app.services.undo import UndoManager
 from roadmap_app.settings import author_name, saved_store
 
@@ -38,6 +36,10 @@ class AppContext:
 
 
 def seed_store(session) -> None:  # type: ignore[no-untyped-def]
+    """Base neuve : le plan réel (chargé seulement dans ce cas, pas à chaque démarrage)."""
+    from db.seed import load_seed
+    from roadmap_app.rules.echeance import parse_echeance
+
     load_seed(session, parse_echeance, __version__)
 
 

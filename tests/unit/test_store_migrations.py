@@ -33,7 +33,9 @@ def test_models_and_migrations_describe_the_same_schema(db_path):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import db.models  # noqa: F401
+    import db.models
+
+    db.models.load_all()
 
     store = Store(db_path)
     with store.engine.connect() as conn:

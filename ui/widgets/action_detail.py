@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.seed.loader import SEED_AUTHOR
+from db.seed import SEED_AUTHOR
 from roadmap_app.rules import status as status_rules
 from roadmap_app.services.journal import JournalLine
 from roadmap_app.services.plan import ActionRow, BassinRef, StatusCell
