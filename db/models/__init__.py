@@ -13,11 +13,12 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # pour mypy et les éditeurs : les mêmes noms, importés d'un coup
-    from db.models.contract import Atelier, FinancementLine, IndicatorDefinition, KeyDate, Volet
+    from db.models.contract import Atelier, FinancementLine, IndicatorDefinition, Volet
     from db.models.enums import EcheancePrecision, Status
     from db.models.finance import Expense, StatePayment
     from db.models.flows import FlowTarget, FlowValue, Portfolio
     from db.models.journal import JournalEntry
+    from db.models.key_dates import KeyDate
     from db.models.meta import StoreInfo
     from db.models.plan import (
         Action,
@@ -37,7 +38,7 @@ _WHERE: dict[str, str] = {
     "Atelier": "contract",
     "FinancementLine": "contract",
     "IndicatorDefinition": "contract",
-    "KeyDate": "contract",
+    "KeyDate": "key_dates",
     "Volet": "contract",
     "EcheancePrecision": "enums",
     "Status": "enums",

@@ -1,4 +1,5 @@
-"""La convention : dates clés, volets et plan de financement, indicateurs nationaux, ateliers."""
+"""La convention : volets et plan de financement, indicateurs nationaux, ateliers (les dates clés :
+``db.models.key_dates``)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,6 @@ from sqlmodel import Field, SQLModel
 
 import db.models.territory  # noqa: F401 — tables visées par les clés étrangères
 from db.types import UtcDateTime
-
-
-class KeyDate(SQLModel, table=True):
-    """Date clé de la convention (début/fin de volet, échéance de bilan, délibération…)."""
-
-    __tablename__ = "key_date"
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=60, unique=True)
-    label: str = Field(max_length=300)
-    date: dt.date
-    end_date: dt.date | None = None
-    description: str = Field(default="", sa_type=Text)
-    source: str = Field(default="", sa_type=Text)
 
 
 class Volet(SQLModel, table=True):

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlmodel import col, or_, select
 
-from db.models import Action, ActionBassin, JournalEntry, Roadmap
+from db.models import Action, ActionBassin, Roadmap
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.journal import JournalLine, to_line
 
@@ -17,6 +17,8 @@ MAX_CHAIN = 20  # garde-fou contre une boucle de reprises
 def action_history(ctx: AppContext, action_id: int, limit: int = 200) -> list[JournalLine]:
     """Lignes du journal (la plus récente d'abord). Celles d'une feuille de route précédente
     portent son nom entre parenthèses à la fin du libellé d'opération."""
+    from db.models import JournalEntry  # chargée au premier historique affiché
+
     lines: list[JournalLine] = []
     with ctx.store.session() as s:
         current: int | None = action_id

@@ -5,18 +5,22 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.models import JOURNALED_MODELS, JournalEntry
+from db.models import JOURNALED_MODELS
 from db.types import utcnow
 from roadmap_app.errors import UndoConflictError, UserError
 from roadmap_app.services.codec import decode, decode_for_column, encode
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.links import VIRTUAL_FIELDS, read_virtual, write_virtual
+
+if TYPE_CHECKING:  # importée dans les fonctions : la table du journal (et, par sa clé étrangère,
+    # celles de la convention) se charge à la première écriture ou lecture, pas au démarrage
+    from db.models import JournalEntry
 
 #: Libellés français des champs journalisés (messages d'annulation, historique).
 FIELD_LABELS: dict[str, str] = {
@@ -101,6 +105,8 @@ def record(
     ts: datetime | None = None,
 ) -> str:
     """Écrit les entrées d'une opération (dans la transaction de la modification elle-même)."""
+    from db.models import JournalEntry
+
     op = operation_id or new_operation_id()
     when = ts or utcnow()
     for ch in changes:
@@ -147,6 +153,8 @@ def history(
     ctx: AppContext, entity: str, entity_ids: list[int], limit: int = 200
 ) -> list[JournalLine]:
     """Historique (le plus récent d'abord) des entités données."""
+    from db.models import JournalEntry
+
     if not entity_ids:
         return []
     with ctx.store.session() as s:
@@ -160,6 +168,8 @@ def history(
 
 
 def operation(ctx: AppContext, operation_id: str) -> list[JournalLine]:
+    from db.models import JournalEntry
+
     with ctx.store.session() as s:
         rows = s.exec(
             select(JournalEntry)
@@ -185,6 +195,8 @@ def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annul
 
 
 def _revert(ctx: AppContext, operation_id: str, source: str) -> str:
+    from db.models import JournalEntry
+
     with ctx.store.transaction() as s:
         entries = s.exec(
             select(JournalEntry)

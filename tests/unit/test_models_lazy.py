@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-MODULES = ["contract", "finance", "flows", "journal", "meta", "plan", "snapshot", "territory",
+MODULES = ["contract", "finance", "flows", "journal", "key_dates", "meta", "plan", "snapshot", "territory",
            "workshop"]  # fmt: skip
 
 CHECK = """
