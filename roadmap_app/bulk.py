@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from contextlib import ContextDecorator
 from types import TracebackType
 
@@ -65,3 +66,29 @@ def end_startup() -> None:
     if _depth > 0:
         gc.freeze()
         paused_gc().__exit__(None, None, None)
+
+
+class scratch_garbage:  # nom en minuscules : s'emploie comme une fonction
+    """Boucle qui crée puis jette des graphes d'objets cycliques (une figure matplotlib par
+    graphique) : ``sweep()`` après chaque tour les libère aussitôt.
+
+    Sans cela, les figures (≈ 2 Mo chacune avec leurs tracés) attendent un passage complet du
+    ramasse-miettes : un pack à 100× en dessinait 19 d'affilée, +30 Mo. Un passage complet coûte
+    ≈ 70 ms quand le plan est en mémoire ; ici les objets antérieurs sont gelés le temps de la
+    boucle, ``sweep()`` ne parcourt que ceux du tour (quelques ms)."""
+
+    def __enter__(self) -> Callable[[], None]:
+        gc.freeze()
+        return self.sweep
+
+    @staticmethod
+    def sweep() -> None:
+        gc.collect()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        gc.unfreeze()

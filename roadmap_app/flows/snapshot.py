@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from roadmap_app.bulk import scratch_garbage
 from roadmap_app.flows import data as flows_data
 from roadmap_app.flows.assessment import assess
 from roadmap_app.flows.catalogue import BY_CODE
@@ -120,15 +121,16 @@ def pack_charts(state: dict[str, Any]) -> list[tuple[str, bytes]]:
     if not data.has_values:
         return []
     out = []
-    for s in data.series.values():
-        if not s.months:
-            continue
-        for name, title in (
-            ("entrants", "entrants par mois et cible"),
-            ("charge", "charge par référent"),
-        ):
-            out.append(
-                (f"{s.bassin.name} — {title}", figure_png(chart_for(data, name, s.bassin.id)))
-            )
-    out.append(("Les bassins côte à côte", figure_png(chart_for(data, "bassins"))))
+    with scratch_garbage() as sweep:  # chaque figure libérée avant de dessiner la suivante
+        for s in data.series.values():
+            if not s.months:
+                continue
+            for name, title in (
+                ("entrants", "entrants par mois et cible"),
+                ("charge", "charge par référent"),
+            ):
+                png = figure_png(chart_for(data, name, s.bassin.id))
+                out.append((f"{s.bassin.name} — {title}", png))
+                sweep()
+        out.append(("Les bassins côte à côte", figure_png(chart_for(data, "bassins"))))
     return out

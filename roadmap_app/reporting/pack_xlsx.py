@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from roadmap_app.bulk import paused_gc
 from roadmap_app.reporting.cells import FMT_EUR, FMT_INT, FMT_PCT
 from roadmap_app.reporting.flux_sheets import write_flux, write_portefeuilles
 from roadmap_app.reporting.pack_model import PackData
@@ -439,7 +438,6 @@ def _placeholder(title: str, text: str) -> Callable[[Book, PackData], None]:
     return write
 
 
-@paused_gc()
 def write_pack_xlsx(
     data: PackData, destination: str | Path, progress: Progress | None = None
 ) -> Path:

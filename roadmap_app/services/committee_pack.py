@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.snapshot import pack_charts
 from roadmap_app.reporting.pack_model import PackData, PackInfo
 from roadmap_app.services.context import AppContext
@@ -26,7 +25,6 @@ TITLE = "Feuille de route volet 3 — pack de comité"
 CHART_PROVIDERS: list[Callable[[dict[str, Any]], list[tuple[str, bytes]]]] = [pack_charts]
 
 
-@paused_gc()
 def build_pack_data(
     ctx: AppContext, snapshot: str | None = None, *, charts: bool = True
 ) -> PackData:

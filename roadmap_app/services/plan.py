@@ -79,7 +79,7 @@ class StatusCell:
         return status_rules.info(self.status).closed
 
 
-@dataclass
+@dataclass(slots=True)  # 3 500 actions à 100× : pas de __dict__ par action (≈ 3 Mo par lecture)
 class ActionRow:
     id: int
     code: str

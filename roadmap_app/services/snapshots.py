@@ -66,11 +66,22 @@ def summarize(state: dict[str, Any]) -> dict[str, Any]:
     return {"actions": n_actions, "bassins": per_bassin}
 
 
+#: Le texte JSON est encodé et compressé par tranches : jamais une deuxième copie entière.
+_CHUNK = 1 << 20
+
+
 def _encode(state: dict[str, Any]) -> tuple[bytes, str]:
-    raw = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
-    return zlib.compress(raw, 1), hashlib.sha256(raw).hexdigest()
+    """JSON en ASCII (accents échappés) : en mémoire, un caractère par octet au lieu de deux dès
+    qu'un tiret cadratin ou une apostrophe typographique apparaît (≈ 8 Mo de moins à 100×)."""
+    text = json.dumps(state, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    packer, digest = zlib.compressobj(1), hashlib.sha256()
+    parts = []
+    for start in range(0, len(text), _CHUNK):
+        chunk = text[start : start + _CHUNK].encode("ascii")
+        digest.update(chunk)
+        parts.append(packer.compress(chunk))
+    parts.append(packer.flush())
+    return b"".join(parts), digest.hexdigest()
 
 
 @paused_gc()
@@ -175,13 +186,15 @@ def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     with ctx.store.session() as s:
         row = s.get(Snapshot, info.id)
         assert row is not None
-        raw = zlib.decompress(row.payload)
-        if hashlib.sha256(raw).hexdigest() != row.payload_sha256:
-            raise ValidationError(
-                f"L'instantané « {row.name} » est endommagé (empreinte incorrecte)."
-            )
-        state: dict[str, Any] = json.loads(raw)
-        return state
+        payload, expected, name = row.payload, row.payload_sha256, row.name
+    raw = zlib.decompress(payload)
+    if hashlib.sha256(raw).hexdigest() != expected:
+        raise ValidationError(f"L'instantané « {name} » est endommagé (empreinte incorrecte).")
+    # octets puis texte puis objets : chaque étape libère la précédente (pic mémoire plus bas)
+    text = raw.decode("utf-8")
+    del raw, payload
+    state: dict[str, Any] = json.loads(text)
+    return state
 
 
 def previous_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo | None:

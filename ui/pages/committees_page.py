@@ -211,7 +211,11 @@ class CommitteesPage(Page):
             else:
                 after, after_label = snapshot_state(self.ctx, after_key), self.after.currentText()
             full = diff_states(before, after, self.before.currentText(), after_label)
-            names_after = (after["plan"]["bassins"], after["plan"]["axes"])
+            # seulement les noms (garder ``after["plan"]["axes"]`` retenait tout l'état : 15 Mo à 100×)
+            names_after = (
+                [{"code": b["code"], "name": b["name"]} for b in after["plan"]["bassins"]],
+                [{"code": a["code"], "title": a["title"]} for a in after["plan"]["axes"]],
+            )
             self._compared = (key, full, names_after)
         diff = full
         if (
