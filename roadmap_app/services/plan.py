@@ -118,12 +118,9 @@ class ActionRow:
                 self.code, self.intitule, self.actions_preexistantes, self.plan_actions,
                 self.indicateurs_tdb, self.indicateurs_autres, self.echeance.label, self.pilotes_label,
                 self.commentaires, self.cible_code, self.cible_title, self.axe_title,
+                *(c.note for c in self.statuses.values() if c.note),
             )))  # fmt: skip
         return self._search
-
-    @search_text.setter
-    def search_text(self, value: str) -> None:
-        self._search = value
 
     def cells(self, bassin_ids: frozenset[int] | None = None) -> list[StatusCell]:
         if bassin_ids is None:
@@ -471,6 +468,7 @@ def _read_plan(
             ActionBassin.updated_by,
             ActionBassin.version,
         ]
+        shared: dict[str, str] = {}
         for c_id, action_id, bassin_id, status, progress, note, note_date, at, by, version in raw_rows(
             s.connection(),
             sa_select(*status_columns)
@@ -485,13 +483,13 @@ def _read_plan(
             target = actions.get(action_id)
             if target is None or bassin_id not in bassin_ids:
                 continue
+            # une seule chaîne par statut et par auteur, partagée par les 31 500 cellules à 100×
+            status, by = shared.setdefault(status, status), shared.setdefault(by, by)
             end = target.echeance.end
             target.statuses[bassin_id] = StatusCell(
                 c_id, bassin_id, status, progress, note, as_date(note_date), as_utc(at), by,
                 version, end is not None and end < today and status not in _CLOSED,
             )  # fmt: skip
-            if note:
-                target.search_text += " " + fold(note)
 
         return PlanView(
             roadmap=RoadmapRef(rm.id, rm.code, rm.name, rm.year),

@@ -16,6 +16,10 @@ from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.snapshot import flux_section
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import ActionRow, load_plan
+from roadmap_app.services.state_cell import Cell
+
+#: 1 : cellules en dictionnaires ; 2 : cellules en listes (``state_cell``). Les deux se lisent.
+STATE_FORMAT = 2
 
 SectionBuilder = Callable[[AppContext, int], Any]
 
@@ -24,16 +28,18 @@ def _iso(d: Any) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _cells(a: ActionRow, codes: dict[int, str]) -> dict[str, dict[str, Any]]:
+def _cells(a: ActionRow, codes: dict[int, str]) -> dict[str, Cell]:
     return {
-        codes[b_id]: {
-            "status": cell.status,
-            "progress": cell.progress,
-            "note": cell.note,
-            "note_date": None if cell.note_date is None else cell.note_date.isoformat(),
-            "overdue": cell.overdue,
-            "updated_by": cell.updated_by,
-        }
+        codes[b_id]: Cell(
+            (
+                cell.status,
+                cell.progress,
+                cell.note,
+                None if cell.note_date is None else cell.note_date.isoformat(),
+                cell.overdue,
+                cell.updated_by,
+            )
+        )
         for b_id, cell in a.statuses.items()
     }
 
@@ -181,4 +187,7 @@ SECTIONS: dict[str, SectionBuilder] = {
 
 @paused_gc()
 def build_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
-    return {"format": 1, **{name: builder(ctx, roadmap_id) for name, builder in SECTIONS.items()}}
+    return {
+        "format": STATE_FORMAT,
+        **{name: builder(ctx, roadmap_id) for name, builder in SECTIONS.items()},
+    }

@@ -22,6 +22,7 @@ from roadmap_app.rules.text import fold
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import resolve_roadmap
 from roadmap_app.services.snapshot_sections import build_state
+from roadmap_app.services.state_cell import normalize_cells
 
 COMMITTEES = ("COPIL", "COTECH", "Comité local", "Autre")
 
@@ -194,7 +195,7 @@ def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     text = raw.decode("utf-8")
     del raw, payload
     state: dict[str, Any] = json.loads(text)
-    return state
+    return normalize_cells(state)
 
 
 def previous_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo | None:
@@ -216,7 +217,6 @@ def current_state(ctx: AppContext, roadmap: str | int | None = None) -> dict[str
 def plan_view_from_state(state: dict[str, Any]) -> Any:
     """Reconstruit un ``PlanView`` (lecture seule) à partir d'un état figé, pour l'afficher comme le plan."""
     from roadmap_app.rules.echeance import Echeance
-    from roadmap_app.rules.text import fold as _fold
     from roadmap_app.services.plan import (
         ActionRow,
         AxeNode,
@@ -267,21 +267,6 @@ def plan_view_from_state(state: dict[str, Any]) -> Any:
                         note=cell["note"], note_date=_d(cell["note_date"]), updated_at=None,
                         updated_by=cell.get("updated_by", ""), version=0, overdue=cell["overdue"],
                     )  # fmt: skip
-                row.search_text = _fold(
-                    " ".join(
-                        (
-                            row.code,
-                            row.intitule,
-                            row.plan_actions,
-                            row.actions_preexistantes,
-                            row.commentaires,
-                            row.pilotes_label,
-                            cible["title"],
-                            axe["title"],
-                            ech.label,
-                        )
-                    )
-                )
                 cible_node.actions.append(row)
                 next_id += 1
     return PlanView(

@@ -286,3 +286,57 @@ def test_changed_figures_read_as_euros_and_french_numbers():
     assert show_value("accompagnement_intensif", 12.5) == "12,5"
     assert show_value("stock", 5300.0) == "5\u202f300"
     assert show_value("entrants", None) == "—"
+
+
+def _format_1_encode(state):
+    """L'encodage des versions précédentes : cellules en dictionnaires, JSON UTF-8."""
+    import hashlib
+    import zlib
+
+    from roadmap_app.services.state_cell import CELL_FIELDS
+
+    old = json.loads(json.dumps(state))
+    old["format"] = 1
+    for axe in old["plan"]["axes"]:
+        for cible in axe["cibles"]:
+            for action in cible["actions"]:
+                action["statuses"] = {
+                    code: dict(zip(CELL_FIELDS, cell, strict=True))
+                    for code, cell in action["statuses"].items()
+                }
+    raw = json.dumps(old, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return zlib.compress(raw, 1), hashlib.sha256(raw).hexdigest()
+
+
+def test_a_snapshot_of_the_previous_format_reads_and_compares_unchanged(ctx, monkeypatch):
+    from roadmap_app.services import snapshots
+
+    with monkeypatch.context() as patched:
+        patched.setattr(snapshots, "_encode", _format_1_encode)
+        create_snapshot(ctx, "COPIL (format 1)")
+    frozen = snapshot_state(ctx, "COPIL (format 1)")
+    assert frozen["format"] == 1
+    cells = [c for axe in frozen["plan"]["axes"] for ci in axe["cibles"] for a in ci["actions"]
+             for c in a["statuses"].values()]  # fmt: skip
+    assert len(cells) == 35 * 3  # 35 actions, 3 bassins
+    assert {c["status"] for c in cells} >= {"a_lancer", "realise"}
+    assert all(type(c).__name__ == "Cell" for c in cells), "lu comme le format 2"
+    assert diff_states(frozen, current_state(ctx), "format 1", "état actuel").is_empty()
+
+
+def test_new_snapshots_store_cells_as_short_lists_in_ascii_json(ctx):
+    import zlib
+
+    from roadmap_app.services.snapshots import find_snapshot
+
+    create_snapshot(ctx, "COTECH « été »")
+    with ctx.store.connection() as conn:
+        payload = conn.exec_driver_sql(
+            "SELECT payload FROM snapshot WHERE id = ?", (find_snapshot(ctx, "COTECH « été »").id,)
+        ).scalar_one()
+    text = zlib.decompress(payload).decode("ascii")  # accents échappés : un octet par caractère
+    state = json.loads(text)
+    assert state["format"] == 2
+    first = state["plan"]["axes"][0]["cibles"][0]["actions"][0]
+    assert all(isinstance(c, list) and len(c) == 6 for c in first["statuses"].values())
+    assert snapshot_state(ctx, "COTECH « été »")["plan"]["roadmap"] == state["plan"]["roadmap"]
