@@ -14,7 +14,6 @@ from typing import Any
 
 CELL_FIELDS = ("status", "progress", "note", "note_date", "overdue", "updated_by")
 _INDEX = {name: i for i, name in enumerate(CELL_FIELDS)}
-_DEFAULTS: tuple[Any, ...] = ("a_lancer", None, "", None, False, "")
 
 
 class Cell(tuple[Any, ...]):
@@ -34,15 +33,18 @@ def normalize_cells(state: dict[str, Any]) -> dict[str, Any]:
     """Après lecture d'un instantané : chaque cellule devient une ``Cell`` (en place), avec une
     seule chaîne par statut et par auteur (le JSON en crée une par cellule)."""
     shared: dict[str, str] = {}
+    same = shared.setdefault
 
-    def one(value: Any) -> Cell:
-        if isinstance(value, dict):
-            value = [value.get(name, d) for name, d in zip(CELL_FIELDS, _DEFAULTS, strict=True)]
-        elif len(value) != len(CELL_FIELDS):
+    def one(value: Any) -> Cell:  # 31 500 fois à 100× : sans boucle ni compréhension
+        if type(value) is dict:  # format 1 : champs absents → valeurs par défaut
+            g = value.get
+            status, progress, note = g("status", "a_lancer"), g("progress"), g("note", "")
+            note_date, overdue, by = g("note_date"), g("overdue", False), g("updated_by", "")
+        elif len(value) == len(CELL_FIELDS):
+            status, progress, note, note_date, overdue, by = value
+        else:
             raise ValueError(f"cellule de statut illisible : {value!r}")
-        status, progress, note, note_date, overdue, by = value
-        status, by = shared.setdefault(status, status), shared.setdefault(by, by)
-        return Cell((status, progress, note, note_date, overdue, by))
+        return Cell((same(status, status), progress, note, note_date, overdue, same(by, by)))
 
     for axe in state.get("plan", {}).get("axes", ()):
         for cible in axe["cibles"]:
