@@ -54,9 +54,6 @@ class BassinCardWidget(QFrame):
         self.title.setFlat(True)
         self.title.setCursor(Qt.CursorShape.PointingHandCursor)
         self.title.setToolTip(f"Ouvrir les flux du bassin {b.name}")
-        self.title.setStyleSheet(
-            "font-size:14pt;font-weight:600;color:#14325C;text-align:left;border:none;"
-        )
         self.title.clicked.connect(lambda: page.open_flows(b.id))
         self.entrants = QLabel()
         self.entrants.setWordWrap(True)
@@ -75,7 +72,7 @@ class BassinCardWidget(QFrame):
         )
         self.late.setFlat(True)
         self.late.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.late.setStyleSheet(f"color:{DANGER};font-weight:600;text-align:left;border:none;")
+        self.late.setObjectName("lateLink")
         self.late.setToolTip(
             "Ouvrir la feuille de route filtrée sur ce bassin et les actions en retard"
         )
