@@ -60,6 +60,8 @@ class BassinCardWidget(QFrame):
         self.quinze = QLabel()
         self.charge = QLabel()
         for label in (self.entrants, self.quinze, self.charge):
+            # le texte passe à la ligne : une carte ne déborde jamais sur sa voisine
+            label.setWordWrap(True)
             # chaque chiffre mène au graphique qui le détaille (lien « graphique › »)
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
@@ -67,6 +69,7 @@ class BassinCardWidget(QFrame):
             label.linkActivated.connect(lambda name, bid=b.id: page.open_chart(bid, name))
         self.actions = QLabel()
         self.actions.setTextFormat(Qt.TextFormat.RichText)
+        self.actions.setWordWrap(True)
         self.late = QPushButton(
             f"⚠ {plural(card.en_retard, 'action en retard', 'actions en retard')}"
         )
@@ -201,6 +204,8 @@ class DashboardPage(Page):
         self.cards = [BassinCardWidget(card, self) for card in data.cards]
         for i, w in enumerate(self.cards):
             self.cards_box.addWidget(w, i // 3, i % 3)
+        for col in range(3):  # trois colonnes de même largeur, quel que soit le texte des cartes
+            self.cards_box.setColumnStretch(col, 1)
         self.upcoming.clear()
         for action, days in data.upcoming[:LIST_MAX]:
             item = QListWidgetItem(
