@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlmodel import col, select
 
 from db.models import Bassin, FlowValue, ReferenceFigure
+from db.rows import raw_rows
 from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
 from roadmap_app.flows.service import (
@@ -77,16 +78,16 @@ def state_values(ctx: AppContext) -> dict[str, dict[str, dict[str, float]]]:
     """Valeurs saisies par bassin (code) → mois (AAAA-MM) → indicateur, lues en une requête."""
     with ctx.store.session() as s:
         codes = {b_id: code for b_id, code in s.execute(select(col(Bassin.id), col(Bassin.code)))}
-        rows = s.connection().execute(
+        rows = raw_rows(  # 18 360 valeurs à 100× : tuples bruts, mois lu tel quel
+            s.connection(),
             select(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator), col(FlowValue.value))
             .where(col(FlowValue.value).is_not(None))
-            .order_by(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator))
-        ).all()  # fmt: skip
-        values: dict[str, dict[str, dict[str, float]]] = {code: {} for code in codes.values()}
-        for b_id, month, indicator, value in rows:
-            values[codes[b_id]].setdefault(month.isoformat()[:7], {})[indicator] = cast(
-                float, value
-            )
+            .order_by(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator)),
+        )  # fmt: skip
+    values: dict[str, dict[str, dict[str, float]]] = {code: {} for code in codes.values()}
+    for b_id, month, indicator, value in rows:
+        key = month[:7] if isinstance(month, str) else month.isoformat()[:7]  # SQLite : texte ISO
+        values[codes[b_id]].setdefault(key, {})[indicator] = cast(float, value)
     return values
 
 
