@@ -88,8 +88,9 @@ def snapshots(store: Path, runs: int) -> dict[str, float]:
     from roadmap_app.services.snapshot_diff import diff_states
     from roadmap_app.services.snapshots import (
         create_snapshot,
+        current_state,
         list_snapshots,
-        snapshot_and_current,
+        snapshot_state,
     )
 
     out: dict[str, float] = {}
@@ -103,14 +104,14 @@ def snapshots(store: Path, runs: int) -> dict[str, float]:
         )
         last = list_snapshots(ctx)[0]
 
-        def diff() -> None:  # comme la page Comités et ``snapshot diff --current``
+        def diff() -> None:
             ctx.reads.clear()
-            diff_states(*snapshot_and_current(ctx, last.id), last.name, "état actuel")
+            diff_states(snapshot_state(ctx, last.id), current_state(ctx), last.name, "état actuel")
 
         out["snapshot_diff"] = median_runs(lambda: timed(diff), runs)
 
         def diff_warm() -> None:  # le plan déjà lu (en venant de la Feuille de route, par exemple)
-            diff_states(*snapshot_and_current(ctx, last.id), last.name, "état actuel")
+            diff_states(snapshot_state(ctx, last.id), current_state(ctx), last.name, "état actuel")
 
         diff_warm()
         out["snapshot_diff_warm"] = median_runs(lambda: timed(diff_warm), runs)

@@ -13,9 +13,9 @@ from roadmap_app.services.snapshot_diff import SnapshotDiff, diff_states
 from roadmap_app.services.snapshots import (
     COMMITTEES,
     create_snapshot,
+    current_state,
     find_snapshot,
     list_snapshots,
-    snapshot_and_current,
     snapshot_state,
 )
 
@@ -95,11 +95,12 @@ def cmd_diff(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.current == (args.b is not None):
         raise ValidationError("Indiquez soit un second instantané B, soit --current.")
     a = find_snapshot(ctx, args.a)
+    before = snapshot_state(ctx, a.id)
     if args.current:
-        (before, after), after_label = snapshot_and_current(ctx, a.id), "état actuel"
+        after, after_label = current_state(ctx, before["plan"]["roadmap"]["id"]), "état actuel"
     else:
         b = find_snapshot(ctx, args.b)
-        before, after, after_label = snapshot_state(ctx, a.id), snapshot_state(ctx, b.id), b.name
+        after, after_label = snapshot_state(ctx, b.id), b.name
     diff = diff_states(before, after, a.name, after_label)
     bassins = _bassin_codes(args.bassin, before, after)
     axes = {x.strip().upper() for x in args.axe} if args.axe else None

@@ -37,7 +37,6 @@ class SnapshotInfo:
     author: str
     roadmap_name: str
     summary: dict[str, Any]
-    roadmap_id: int
 
 
 def parse_committee(text: str | None) -> str:
@@ -139,7 +138,7 @@ def _info(row: Snapshot) -> SnapshotInfo:
     assert row.id is not None
     return SnapshotInfo(
         row.id, row.name, row.committee, row.taken_on, row.created_at, row.author, row.roadmap_name,
-        json.loads(row.summary or "{}"), row.roadmap_id,
+        json.loads(row.summary or "{}"),
     )  # fmt: skip
 
 
@@ -147,7 +146,7 @@ def list_snapshots(ctx: AppContext) -> list[SnapshotInfo]:
     """Liste sans lire les contenus (rapide même avec beaucoup d'instantanés)."""
     cols: list[Any] = [
         Snapshot.id, Snapshot.name, Snapshot.committee, Snapshot.taken_on, Snapshot.created_at,
-        Snapshot.author, Snapshot.roadmap_name, Snapshot.summary, Snapshot.roadmap_id,
+        Snapshot.author, Snapshot.roadmap_name, Snapshot.summary,
     ]  # fmt: skip
     with ctx.store.session() as s:
         rows = s.execute(sa_select(*cols).order_by(col(Snapshot.taken_on), col(Snapshot.id))).all()
@@ -161,7 +160,6 @@ def list_snapshots(ctx: AppContext) -> list[SnapshotInfo]:
             r.author,
             r.roadmap_name,
             json.loads(r.summary or "{}"),
-            r.roadmap_id,
         )
         for r in rows
     ]
@@ -198,21 +196,6 @@ def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     del raw, payload
     state: dict[str, Any] = json.loads(text)
     return normalize_cells(state)
-
-
-def snapshot_and_current(ctx: AppContext, key: str | int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """L'instantané et l'état actuel de la même feuille de route, pour les comparer.
-
-    L'instantané est décodé dans un fil (décompression, empreinte, JSON) pendant que l'état actuel
-    est lu : SQLite et zlib rendent la main pendant leur travail, les deux avancent ensemble
-    (≈ −50 ms sur une comparaison à 100×)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    info = find_snapshot(ctx, key)
-    with ThreadPoolExecutor(1, thread_name_prefix="instantane") as pool:
-        frozen = pool.submit(snapshot_state, ctx, info.id)
-        current = current_state(ctx, info.roadmap_id)
-        return frozen.result(), current
 
 
 def previous_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo | None:

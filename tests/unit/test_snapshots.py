@@ -340,16 +340,3 @@ def test_new_snapshots_store_cells_as_short_lists_in_ascii_json(ctx):
     first = state["plan"]["axes"][0]["cibles"][0]["actions"][0]
     assert all(isinstance(c, list) and len(c) == 6 for c in first["statuses"].values())
     assert snapshot_state(ctx, "COTECH « été »")["plan"]["roadmap"] == state["plan"]["roadmap"]
-
-
-def test_snapshot_and_current_state_read_together_equal_the_two_reads_apart(ctx):
-    from roadmap_app.services.snapshots import snapshot_and_current
-
-    create_snapshot(ctx, "COTECH 1")
-    update_status(ctx, "EP-2.2", "Lensois", status="realise")
-    frozen, current = snapshot_and_current(ctx, "COTECH 1")
-    assert frozen == snapshot_state(ctx, "COTECH 1")
-    assert current == current_state(ctx)
-    assert [c.code for c in diff_states(frozen, current, "a", "b").cells][:1] == ["EP-2.2"]
-    with pytest.raises(NotFoundError):
-        snapshot_and_current(ctx, "inconnu")

@@ -27,9 +27,9 @@ from roadmap_app.services.context import AppContext
 from roadmap_app.services.snapshot_diff import SnapshotDiff, diff_states
 from roadmap_app.services.snapshots import (
     create_snapshot,
+    current_state,
     list_snapshots,
     plan_view_from_state,
-    snapshot_and_current,
     snapshot_state,
 )
 from ui.dialogs.snapshot_dialogs import NewSnapshotDialog, SnapshotViewer
@@ -202,13 +202,13 @@ class CommitteesPage(Page):
         if key[2] is not None and self._compared is not None and self._compared[0] == key:
             _key, full, names_after = self._compared
         else:
+            before = snapshot_state(self.ctx, before_id)
             if after_key == CURRENT:
-                (before, after), after_label = (
-                    snapshot_and_current(self.ctx, before_id),
+                after, after_label = (
+                    current_state(self.ctx, before["plan"]["roadmap"]["id"]),
                     "état actuel",
                 )
             else:
-                before = snapshot_state(self.ctx, before_id)
                 after, after_label = snapshot_state(self.ctx, after_key), self.after.currentText()
             full = diff_states(before, after, self.before.currentText(), after_label)
             # seulement les noms (garder ``after["plan"]["axes"]`` retenait tout l'état : 15 Mo à 100×)
