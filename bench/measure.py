@@ -17,14 +17,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def memory(store: Path, charts: bool = True) -> dict[str, float]:
     """Une séance chargée : fenêtre, tableau de bord, Feuille de route, Comités, instantané, pack
     xlsx ; avec ``charts`` : aussi la page Flux BRSA et les graphiques du pack (matplotlib, à lui
-    seul environ 70 Mo). Mémoire maximale du processus (RSS)."""
+    seul environ 70 Mo). Mémoire maximale du processus (RSS). Démarre comme ``roadmap-app``
+    (roadmap_app.__main__ puis ui.app.run_gui)."""
     import resource
     import tempfile
+
+    from roadmap_app.bulk import begin_startup, end_startup
+
+    begin_startup()
+    from PySide6.QtCore import QEventLoop
 
     from bench.scale import copy_of
     from roadmap_app.reporting.pack_xlsx import write_pack_xlsx
     from roadmap_app.services.committee_pack import build_pack_data, export_pack
-    from roadmap_app.services.snapshots import create_snapshot
     from ui.app import make_application
     from ui.main_window import MainWindow
 
@@ -34,14 +39,25 @@ def memory(store: Path, charts: bool = True) -> dict[str, float]:
         w.resize(1500, 900)
         w.show()
         app.processEvents()
+        end_startup()
         for key in ("roadmap", "flows", "committees") if charts else ("roadmap", "committees"):
             w.show_page(key)
             app.processEvents()
-        create_snapshot(ctx, "Mesure mémoire", committee="COTECH")
-        if charts:
-            export_pack(ctx, Path(tmp) / "pack.xlsx")
-        else:
-            write_pack_xlsx(build_pack_data(ctx, charts=False), Path(tmp) / "pack.xlsx")
+        # comme dans la page Comités : « Nouvel instantané… » puis « Exporter le pack », ce
+        # dernier en arrière-plan (ui.tasks) pendant que l'interface tourne
+        page = w.pages["committees"]
+        assert page.take_snapshot("Mesure mémoire", "COTECH", ctx.today())
+        target = Path(tmp) / "pack.xlsx"
+        outcome: list[object] = []
+        page.tasks.run(
+            page, "Export du pack de comité",
+            (lambda progress: export_pack(ctx, target, None, progress)) if charts
+            else (lambda progress: write_pack_xlsx(build_pack_data(ctx, charts=False), target, progress)),
+            outcome.append, lambda err, details: outcome.append(err),
+        )  # fmt: skip
+        while not outcome:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        assert outcome == [target], outcome
         w.close()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"peak_mb" if charts else "peak_mb_no_charts": peak_kb / 1024}

@@ -18,7 +18,7 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 Work = Callable[[Callable[[int, int, str], None]], Any]
@@ -27,8 +27,39 @@ Work = Callable[[Callable[[int, int, str], None]], Any]
 _running = 0
 
 
+class _UiCollector(QObject):
+    """Ramassage des cycles demandé par un fil de travail (``roadmap_app.bulk.scratch_garbage``,
+    après chaque graphique du pack), fait dans le fil de l'interface : demandes regroupées, sans
+    attendre (le fil de travail continue)."""
+
+    requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending = False
+        self.requested.connect(self.collect, Qt.ConnectionType.QueuedConnection)
+
+    def request(self) -> None:  # depuis un fil de travail
+        if not self.pending:
+            self.pending = True
+            self.requested.emit()
+
+    @Slot()
+    def collect(self) -> None:
+        self.pending = False
+        gc.collect()
+
+
+_collector: _UiCollector | None = None
+
+
 def _pause_gc() -> None:
-    global _running
+    global _running, _collector
+    if _collector is None:  # créé dans le fil de l'interface, qui exécutera ses ramassages
+        from roadmap_app import bulk
+
+        _collector = _UiCollector()
+        bulk.collect_in_ui_thread = _collector.request
     if _running == 0:
         gc.collect()  # dans le fil de l'interface : les objets Qt morts y sont détruits
         gc.disable()

@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
     from roadmap_app.bulk import end_startup
     from roadmap_app.services.context import open_context, resolve_target
 
-    end_startup()
+    end_startup(freeze=False)  # une commande est brève : rien à geler
 
     if getattr(args, "needs_context", True) is False:
         # La restauration ne doit pas ouvrir la base : elle peut être endommagée.

@@ -135,3 +135,41 @@ def test_changing_the_bassin_filter_does_not_read_the_states_again(
     assert len(reads) == 1
     codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
     assert codes == {"AI-1.1"}
+
+
+def test_the_charts_of_a_background_export_are_freed_by_the_interface_thread(
+    window, qtbot, app_ctx, tmp_path, monkeypatch
+):
+    """Le pack dessine ses graphiques dans un fil de travail ; les cycles de chaque figure sont
+    ramassés dans le fil de l'interface (un ramassage dans le fil de travail pourrait y détruire
+    un objet Qt et faire planter l'application)."""
+    import gc
+    import threading
+    from datetime import date
+
+    from roadmap_app.flows.service import set_month
+
+    for month, entrants in ((7, 160), (8, 181), (9, 150)):
+        set_month(app_ctx, "Lensois", date(2024, month, 1), {"entrants": entrants},
+                  record_undo=False)  # fmt: skip
+    page = open_page(window)
+    target = tmp_path / "pack.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    threads: list[str] = []
+
+    def record(phase, info):
+        if phase == "start":
+            threads.append(threading.current_thread().name)
+
+    gc.callbacks.append(record)
+    try:
+        qtbot.mouseClick(page.export_xlsx, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.last_export == target, timeout=60_000)
+    finally:
+        gc.callbacks.remove(record)
+    assert load_workbook(target)["Graphiques"]._images, "le pack porte ses graphiques"
+    assert threads, "les figures ont été ramassées"
+    assert set(threads) == {threading.main_thread().name}
+    assert gc.get_freeze_count() == 0

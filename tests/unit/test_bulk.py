@@ -82,3 +82,69 @@ def test_plan_read_runs_with_the_collector_paused(ctx, monkeypatch) -> None:
     plan_service.load_plan(ctx)
     assert seen and not any(seen)
     assert gc.isenabled()
+
+
+def test_a_sweep_in_a_worker_thread_asks_the_interface_thread_and_never_collects_there(
+    monkeypatch,
+) -> None:
+    from roadmap_app import bulk
+
+    asked: list[str] = []
+    collected_in: list[str] = []
+    monkeypatch.setattr(
+        bulk, "collect_in_ui_thread", lambda: asked.append(threading.current_thread().name)
+    )
+
+    def record(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected_in.append(threading.current_thread().name)
+
+    def render_charts_in_background() -> None:
+        with bulk.scratch_garbage() as sweep:
+            for _ in range(3):
+                cycle: list[object] = []
+                cycle.append(cycle)  # un déchet cyclique, comme une figure
+                del cycle
+                sweep()
+
+    gc.callbacks.append(record)
+    try:
+        worker = threading.Thread(target=render_charts_in_background, name="export")
+        worker.start()
+        worker.join(5)
+    finally:
+        gc.callbacks.remove(record)
+    assert asked == ["export"] * 3
+    assert "export" not in collected_in
+    assert gc.get_freeze_count() == 0, "les objets gelés le temps de la boucle sont dégelés"
+
+
+def test_a_sweep_in_the_interface_thread_frees_the_cycles_at_once() -> None:
+    import weakref
+
+    from roadmap_app.bulk import scratch_garbage
+
+    class Figure:
+        pass
+
+    with scratch_garbage() as sweep:
+        fig = Figure()
+        fig.self = fig  # type: ignore[attr-defined]
+        alive = weakref.ref(fig)
+        del fig
+        sweep()
+        assert alive() is None
+
+
+def test_startup_pause_ends_once_and_only_if_it_began() -> None:
+    from roadmap_app.bulk import begin_startup, end_startup
+
+    end_startup()  # sans début : rien
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    begin_startup()
+    begin_startup()  # une seule pause
+    assert not gc.isenabled()
+    end_startup(freeze=False)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    end_startup()
+    assert gc.isenabled()
