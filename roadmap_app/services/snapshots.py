@@ -21,7 +21,7 @@ from roadmap_app.errors import NotFoundError, ValidationError
 from roadmap_app.rules.text import fold
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import resolve_roadmap
-from roadmap_app.services.snapshot_sections import build_state
+from roadmap_app.services.snapshot_sections import STATE_FORMAT, build_state
 from roadmap_app.services.state_cell import normalize_cells
 
 COMMITTEES = ("COPIL", "COTECH", "Comité local", "Autre")
@@ -195,7 +195,15 @@ def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     text = raw.decode("utf-8")
     del raw, payload
     state: dict[str, Any] = json.loads(text)
-    return normalize_cells(state)
+    if not isinstance(state.get("format"), int) or state["format"] > STATE_FORMAT:
+        raise ValidationError(
+            f"L'instantané « {name} » a été figé par une version plus récente de l'application "
+            f"(format {state.get('format')!r}) : mettez l'application à jour pour le lire."
+        )
+    try:
+        return normalize_cells(state)
+    except (ValueError, TypeError, KeyError) as err:
+        raise ValidationError(f"L'instantané « {name} » est illisible ({err}).") from err
 
 
 def previous_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo | None:

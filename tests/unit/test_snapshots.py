@@ -340,3 +340,13 @@ def test_new_snapshots_store_cells_as_short_lists_in_ascii_json(ctx):
     first = state["plan"]["axes"][0]["cibles"][0]["actions"][0]
     assert all(isinstance(c, list) and len(c) == 6 for c in first["statuses"].values())
     assert snapshot_state(ctx, "COTECH « été »")["plan"]["roadmap"] == state["plan"]["roadmap"]
+
+
+def test_a_snapshot_from_a_newer_format_is_refused_in_french(ctx, monkeypatch):
+    from roadmap_app.services import snapshot_sections
+
+    with monkeypatch.context() as patched:
+        patched.setattr(snapshot_sections, "STATE_FORMAT", 3)
+        create_snapshot(ctx, "COPIL du futur")
+    with pytest.raises(ValidationError, match="version plus récente"):
+        snapshot_state(ctx, "COPIL du futur")
