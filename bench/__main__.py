@@ -32,9 +32,12 @@ def store_dir() -> Path:
 
 
 def store_for(scale: int) -> Path:
-    """Base synthétique de l'échelle demandée ; régénérée si le générateur a changé."""
+    """Base synthétique de l'échelle demandée ; régénérée si le générateur ou la version du
+    schéma a changé (sinon la première mesure migrerait la base, Alembic compris)."""
+    from db.schema import HEAD
+
     digest = hashlib.sha256(
-        b"".join((ROOT / f).read_bytes() for f in ("generate.py", "flows_data.py"))
+        b"".join((ROOT / f).read_bytes() for f in ("generate.py", "flows_data.py")) + HEAD.encode()
     ).hexdigest()[:10]
     path = store_dir() / f"store-{scale}x-{digest}.sqlite3"
     if not path.exists():

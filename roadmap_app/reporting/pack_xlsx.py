@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from roadmap_app.bulk import paused_gc
 from roadmap_app.reporting.cells import FMT_EUR, FMT_INT, FMT_PCT
 from roadmap_app.reporting.flux_sheets import write_flux, write_portefeuilles
 from roadmap_app.reporting.pack_model import PackData
@@ -438,6 +439,7 @@ def _placeholder(title: str, text: str) -> Callable[[Book, PackData], None]:
     return write
 
 
+@paused_gc()  # comme dans l'application, où l'export tourne dans un fil sans ramassage
 def write_pack_xlsx(
     data: PackData, destination: str | Path, progress: Progress | None = None
 ) -> Path:
