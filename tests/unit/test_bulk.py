@@ -148,3 +148,13 @@ def test_startup_pause_ends_once_and_only_if_it_began() -> None:
     assert gc.isenabled() and gc.get_freeze_count() == 0
     end_startup()
     assert gc.isenabled()
+
+
+def test_the_entry_point_always_resumes_the_collector(capsys, db_path) -> None:
+    from roadmap_app.__main__ import main
+
+    with pytest.raises(SystemExit):  # erreur d'arguments, avant toute commande
+        main(["commande-inconnue"])
+    assert gc.isenabled()
+    assert main(["--db", str(db_path), "snapshot", "list"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # une commande ne gèle rien
