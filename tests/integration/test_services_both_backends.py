@@ -1,4 +1,5 @@
-"""Les tests des services (statuts, journal, annulation, filtres) rejoués sur SQLite et PostgreSQL.
+"""Les tests des services (statuts, journal, annulation, filtres, lectures en tuples bruts) rejoués
+sur SQLite et PostgreSQL.
 
 Les fonctions de test sont celles de tests/unit ; seule la fixture ``ctx`` change : elle est
 paramétrée par moteur de base.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.test_filters import *  # noqa: F403
+from tests.unit.test_rows import *  # noqa: F403
 from tests.unit.test_status_journal_undo import *  # noqa: F403
 
 
