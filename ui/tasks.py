@@ -21,6 +21,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from roadmap_app import bulk
+
 Work = Callable[[Callable[[int, int, str], None]], Any]
 
 
@@ -54,23 +56,23 @@ _collector: _UiCollector | None = None
 
 
 def _pause_gc() -> None:
+    """Même suspension que les lectures en bloc (``roadmap_app.bulk.paused_gc``) : un seul
+    compteur, le ramassage ne reprend qu'à la fin du dernier bloc ou du dernier travail."""
     global _running, _collector
     if _collector is None:  # créé dans le fil de l'interface, qui exécutera ses ramassages
-        from roadmap_app import bulk
-
         _collector = _UiCollector()
         bulk.collect_in_ui_thread = _collector.request
-    if _running == 0:
+    if _running == 0 and not bulk.paused():
         gc.collect()  # dans le fil de l'interface : les objets Qt morts y sont détruits
-        gc.disable()
+    bulk.paused_gc().__enter__()
     _running += 1
 
 
 def _resume_gc() -> None:
     global _running
-    _running = max(_running - 1, 0)
-    if _running == 0:
-        gc.enable()
+    if _running > 0:
+        _running -= 1
+        bulk.paused_gc().__exit__(None, None, None)
 
 
 class TaskSignals(QObject):
