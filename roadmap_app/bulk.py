@@ -125,14 +125,14 @@ def share_malloc_arena() -> bool:
     pic mesurés à 100×). Windows et macOS partagent déjà leur tas entre les fils. Sans effet
     (``False``) ailleurs que sous glibc."""
     import ctypes
-    import ctypes.util
     import sys
 
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        # les symboles déjà chargés dans le processus, libc comprise : ``ctypes.util.find_library``
+        # coûterait ≈ 10 ms au démarrage (il lance ``ldconfig``)
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # musl, etc.
         return False
     m_arena_max = -8

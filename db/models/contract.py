@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 import db.models.territory  # noqa: F401 — tables visées par les clés étrangères
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class Volet(SQLModel, table=True):
+class Volet(Table, table=True):
     """Volet de la convention (1, 2, 3) avec son plafond ; montants en centimes (entiers exacts)."""
 
     __tablename__ = "volet"
@@ -28,7 +29,7 @@ class Volet(SQLModel, table=True):
     source: str = Field(default="", sa_type=Text)
 
 
-class FinancementLine(SQLModel, table=True):
+class FinancementLine(Table, table=True):
     """Ligne du plan de financement (annexe 2), telle qu'écrite."""
 
     __tablename__ = "financement_line"
@@ -49,7 +50,7 @@ class FinancementLine(SQLModel, table=True):
     version: int = 1
 
 
-class IndicatorDefinition(SQLModel, table=True):
+class IndicatorDefinition(Table, table=True):
     """Indicateur de pilotage national (annexe 4 de l'instruction)."""
 
     __tablename__ = "indicator_definition"
@@ -65,7 +66,7 @@ class IndicatorDefinition(SQLModel, table=True):
     position: int = 0
 
 
-class Atelier(SQLModel, table=True):
+class Atelier(Table, table=True):
     """Atelier territorial (journée de lancement, revue du plan…)."""
 
     __tablename__ = "atelier"

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 import db.models.contract  # noqa: F401 — tables visées par les clés étrangères
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class Expense(SQLModel, table=True):
+class Expense(Table, table=True):
     """Dépense réalisée, imputée à une ligne du plan de financement d'un volet.
 
     ``group_key`` / ``subgroup_key`` : rubrique de la trame de bilan financier (annexe 3) ;
@@ -49,7 +50,7 @@ class Expense(SQLModel, table=True):
     version: int = 1
 
 
-class StatePayment(SQLModel, table=True):
+class StatePayment(Table, table=True):
     """Versement de l'État reçu (avance, solde) ou trop-perçu remboursé, pour un volet."""
 
     __tablename__ = "state_payment"

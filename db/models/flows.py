@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 import db.models.territory  # noqa: F401 — tables visées par les clés étrangères
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class FlowValue(SQLModel, table=True):
+class FlowValue(Table, table=True):
     """Valeur d'un indicateur pour un bassin et un mois (premier jour du mois). ``None`` : non saisie."""
 
     __tablename__ = "flow_value"
@@ -27,7 +28,7 @@ class FlowValue(SQLModel, table=True):
     version: int = 1
 
 
-class FlowTarget(SQLModel, table=True):
+class FlowTarget(Table, table=True):
     """Cible d'un indicateur, en vigueur à partir d'une date (une nouvelle cible ne réécrit pas l'histoire).
 
     ``kind`` : ``monthly_min`` (au moins N par mois), ``share_min`` (au moins N % du total parent),
@@ -47,7 +48,7 @@ class FlowTarget(SQLModel, table=True):
     version: int = 1
 
 
-class Portfolio(SQLModel, table=True):
+class Portfolio(Table, table=True):
     """Moyens d'accompagnement d'un bassin (portefeuilles France Travail, ETP de délégués du Département)."""
 
     __tablename__ = "portfolio"

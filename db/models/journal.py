@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 import db.models.contract  # noqa: F401 — tables visées par les clés étrangères
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class JournalEntry(SQLModel, table=True):
+class JournalEntry(Table, table=True):
     """Une modification d'un champ : qui, quand, quoi, ancienne et nouvelle valeur (JSON).
 
     Les entrées d'une même opération utilisateur partagent ``operation_id`` ; l'annulation

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from db.models.base import Table
 
 
-class KeyDate(SQLModel, table=True):
+class KeyDate(Table, table=True):
     """Date clé de la convention (début/fin de volet, échéance de bilan, délibération…)."""
 
     __tablename__ = "key_date"

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class StoreInfo(SQLModel, table=True):
+class StoreInfo(Table, table=True):
     """Identité de la base (une seule ligne) : sert à reconnaître une base et ses paquets d'atelier."""
 
     __tablename__ = "store_info"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 import db.models.territory  # noqa: F401 — tables visées par les clés étrangères
+from db.models.base import Table
 from db.types import UtcDateTime
 
 STATUS_VALUES = ("a_lancer", "en_cours", "realise", "a_securiser", "reporte", "abandonne")
@@ -18,7 +19,7 @@ def _text(default: str = "") -> str:
     return Field(default=default, sa_type=Text)
 
 
-class Roadmap(SQLModel, table=True):
+class Roadmap(Table, table=True):
     """Une feuille de route (par exemple « Feuille de route 2024 – volet 3 »)."""
 
     __tablename__ = "roadmap"
@@ -35,7 +36,7 @@ class Roadmap(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
-class Organisation(SQLModel, table=True):
+class Organisation(Table, table=True):
     """Organisation pilote (CD, France Travail, CAF, État…)."""
 
     __tablename__ = "organisation"
@@ -46,7 +47,7 @@ class Organisation(SQLModel, table=True):
     description: str = _text()
 
 
-class Axe(SQLModel, table=True):
+class Axe(Table, table=True):
     __tablename__ = "axe"
     __table_args__ = (UniqueConstraint("roadmap_id", "code", name="uq_axe_roadmap_code"),)
 
@@ -60,7 +61,7 @@ class Axe(SQLModel, table=True):
     version: int = 1
 
 
-class Cible(SQLModel, table=True):
+class Cible(Table, table=True):
     """Cible opérationnelle."""
 
     __tablename__ = "cible"
@@ -77,7 +78,7 @@ class Cible(SQLModel, table=True):
     version: int = 1
 
 
-class Action(SQLModel, table=True):
+class Action(Table, table=True):
     """Une ligne d'action de la feuille de route, avec tous les champs du document."""
 
     __tablename__ = "action"
@@ -117,7 +118,7 @@ class Action(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
-class ActionPilote(SQLModel, table=True):
+class ActionPilote(Table, table=True):
     """Lien plusieurs-à-plusieurs action ↔ organisation pilote."""
 
     __tablename__ = "action_pilote"
@@ -126,7 +127,7 @@ class ActionPilote(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
 
 
-class ActionBassin(SQLModel, table=True):
+class ActionBassin(Table, table=True):
     """L'action s'applique à ce bassin ; porte le statut, l'avancement et la note datée.
 
     ``archived`` : l'action ne s'applique plus à ce bassin (« non applicable »). La ligne est

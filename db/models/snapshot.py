@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import LargeBinary, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 import db.models.plan  # noqa: F401 — tables visées par les clés étrangères
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class Snapshot(SQLModel, table=True):
+class Snapshot(Table, table=True):
     """Le contenu est un JSON compressé (``payload``) ; ``summary`` permet de lister sans le lire.
 
     Une fois écrit, un instantané ne change plus : un déclencheur de la base refuse toute mise à jour.

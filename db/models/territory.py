@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class Bassin(SQLModel, table=True):
+class Bassin(Table, table=True):
     """Territoire (bassin d'emploi) de l'expérimentation."""
 
     __tablename__ = "bassin"
@@ -25,7 +26,7 @@ class Bassin(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
-class ReferenceFigure(SQLModel, table=True):
+class ReferenceFigure(Table, table=True):
     """Chiffre de référence daté d'un bassin (ou de l'ensemble des bassins si ``bassin_id`` est nul).
 
     Une nouvelle situation s'ajoute avec une autre date ``as_of`` sans écraser la précédente.

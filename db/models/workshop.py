@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import LargeBinary, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 import db.models.contract  # noqa: F401 — tables visées par les clés étrangères
+from db.models.base import Table
 from db.types import UtcDateTime
 
 
-class WorkshopPackage(SQLModel, table=True):
+class WorkshopPackage(Table, table=True):
     """Présente (une ligne) seulement dans un paquet d'atelier : d'où et de quel état il vient.
 
     ``base_state`` est l'état des champs fusionnables au moment de l'export (JSON compressé) ;
@@ -35,7 +36,7 @@ class WorkshopPackage(SQLModel, table=True):
     checksum: str = Field(max_length=64)
 
 
-class WorkshopMerge(SQLModel, table=True):
+class WorkshopMerge(Table, table=True):
     """Dans la base principale : chaque fusion d'un paquet ou d'un classeur d'atelier."""
 
     __tablename__ = "workshop_merge"
@@ -51,7 +52,7 @@ class WorkshopMerge(SQLModel, table=True):
     operation_id: str | None = Field(default=None, max_length=36)
 
 
-class WorkshopResolution(SQLModel, table=True):
+class WorkshopResolution(Table, table=True):
     """Décision prise sur un conflit : une nouvelle fusion du même paquet ne la redemande pas."""
 
     __tablename__ = "workshop_resolution"
