@@ -85,7 +85,7 @@ def test_view_a_snapshot_read_only(window, qtbot, app_ctx, monkeypatch):
     assert viewer.plan.action("EP-2.2").statuses[lens].status == "a_lancer"  # figé
     viewer.filters.search.setText("stock")
     shown_axes = [
-        r for r in range(viewer.proxy.rowCount()) if not viewer.tree.isRowHidden(r, QModelIndex())
+        r for r in range(viewer.model.rowCount()) if not viewer.tree.isRowHidden(r, QModelIndex())
     ]
     assert len(shown_axes) == 1
 

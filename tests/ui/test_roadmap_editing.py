@@ -113,11 +113,11 @@ def test_add_a_cible_and_an_action_edit_move_drag_and_undo(window, qtbot, db_pat
     assert action_row(db_path, "EP-5.1")[1] == "EP-2"
 
     # 5. glisser-déposer : EP-5.1 lâchée sur EP-3.2 va dans EP-3, juste avant EP-3.2
-    source = page.proxy.mapFromSource(page.model.action_index(page.plan.action("EP-5.1").id))
-    target = page.proxy.mapFromSource(page.model.action_index(page.plan.action("EP-3.2").id))
-    mime = page.proxy.mimeData([source])
-    assert page.proxy.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
-    assert page.proxy.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
+    source = page.model.action_index(page.plan.action("EP-5.1").id)
+    target = page.model.action_index(page.plan.action("EP-3.2").id)
+    mime = page.model.mimeData([source])
+    assert page.model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
+    assert page.model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
     qtbot.waitUntil(
         lambda: codes_of_cible(page, "EP-3") == ["EP-3.1", "EP-5.1", "EP-3.2", "EP-3.3"]
     )
@@ -149,16 +149,16 @@ def test_add_a_cible_and_an_action_edit_move_drag_and_undo(window, qtbot, db_pat
 
 def test_drag_and_drop_refuses_what_makes_no_sense_and_moves_cibles(window, qtbot):
     page = page_of(window)
-    action = page.proxy.mapFromSource(page.model.action_index(page.plan.action("NU-1.2").id))
-    axe = page.proxy.mapFromSource(page.model.node_index("axe", axe_id(page, "ME")))
-    mime = page.proxy.mimeData([action])
-    assert not page.proxy.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, axe)
-    assert not page.proxy.canDropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    action = page.model.action_index(page.plan.action("NU-1.2").id)
+    axe = page.model.node_index("axe", axe_id(page, "ME"))
+    mime = page.model.mimeData([action])
+    assert not page.model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, axe)
+    assert not page.model.canDropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     # une cible se dépose dans un axe : ME-3 avant NU-1, dans l'axe Numérique
-    cible = page.proxy.mapFromSource(page.model.node_index("cible", cible_id(page, "ME-3")))
-    nu1 = page.proxy.mapFromSource(page.model.node_index("cible", cible_id(page, "NU-1")))
-    mime = page.proxy.mimeData([cible])
-    assert page.proxy.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, nu1)
+    cible = page.model.node_index("cible", cible_id(page, "ME-3"))
+    nu1 = page.model.node_index("cible", cible_id(page, "NU-1"))
+    mime = page.model.mimeData([cible])
+    assert page.model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, nu1)
     qtbot.waitUntil(
         lambda: [c.code for c in page.plan.axes[2].cibles] == ["ME-3", "NU-1", "NU-2", "NU-3"]
     )
@@ -255,9 +255,7 @@ def test_adding_a_bassin_adds_its_column_filter_and_cli_rows(window, qtbot, db_p
                           "ON b.id = rf.bassin_id WHERE b.name = 'Arrageois' ORDER BY key") == [
         ("brsa_stock", 5012.0, "2023-12-31"), ("part_femmes", 57.5, "2023-12-31"),
     ]  # fmt: skip
-    headers = [
-        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
-    ]
+    headers = page.visible_headers()
     assert headers[4:] == ["Montreuillois", "Audomarois", "Lensois", "Arrageois", "Avancement"]
     assert page.filters.bassin.findText("Arrageois") > 0
     page.filters.bassin.setCurrentIndex(page.filters.bassin.findText("Arrageois"))
@@ -271,9 +269,7 @@ def test_adding_a_bassin_adds_its_column_filter_and_cli_rows(window, qtbot, db_p
     assert len(rows) == 35 and {r["status"] for r in rows} == {"a_lancer"}
     # annuler l'ajout : la colonne disparaît, le bassin reste (archivé) dans la base
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    headers = [
-        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
-    ]
+    headers = page.visible_headers()
     assert "Arrageois" not in headers
     assert query(db_path, "SELECT archived FROM bassin WHERE name = 'Arrageois'") == [(1,)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from roadmap_app.services.filters import ActionFilter
 from roadmap_app.services.plan import load_plan
@@ -32,15 +32,12 @@ def test_the_whole_plan_is_shown_in_document_order(window):
     codes = page.visible_action_codes()
     assert len(codes) == 35
     assert codes[:3] == ["EP-1.1", "EP-2.1", "EP-2.2"] and codes[-1] == "GP-4.1"
-    root_titles = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
+    root_titles = [page.model.index(r, 1).data() for r in range(page.model.rowCount())]
     assert root_titles == [
         "Entrée en parcours", "Accompagnement intensif", "Numérique",
         "Mobilisation des entreprises", "Gouvernance partagée",
     ]  # fmt: skip
-    headers = [
-        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
-    ]
-    assert headers == [
+    assert page.visible_headers() == [
         "Code",
         "Intitulé",
         "Échéance",
@@ -69,12 +66,10 @@ def test_find_the_late_actions_of_lensois(window, qtbot, app_ctx):
     assert page.visible_action_codes() == expected
     assert len(expected) == 17
     assert page.filters.count.text() == "17 action(s) sur 35"
-    headers = [
-        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
-    ]
+    headers = page.visible_headers()
     assert "Lensois" in headers and "Montreuillois" not in headers
-    first = page.proxy.index(0, 0)  # axe EP
-    echeance = page.proxy.index(0, 2, page.proxy.index(0, 0, first))
+    first = page.model.index(0, 0)  # axe EP
+    echeance = page.model.index(0, 2, page.model.index(0, 0, first))
     assert "en retard" in echeance.data()
 
 
@@ -101,6 +96,70 @@ def test_filtering_keeps_working_after_sorting_by_another_column(window, qtbot, 
     assert len(page.visible_action_codes()) == 35
     page.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # retour à l'ordre du document
     assert page.visible_action_codes()[:3] == ["EP-1.1", "EP-2.1", "EP-2.2"]
+
+
+def click_header(qtbot, page, column):
+    header = page.tree.header()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+def codes_in_cible(page, cible_code):
+    """Codes des actions d'une cible, dans l'ordre où la vue les montre."""
+    model = page.model
+    for r in range(model.rowCount()):
+        axe = model.index(r, 0)
+        for c in range(model.rowCount(axe)):
+            cible = model.index(c, 0, axe)
+            if model.node_at(cible).payload.code == cible_code:
+                rows = range(model.rowCount(cible))
+                return [model.node_at(model.index(i, 0, cible)).payload.code for i in rows]
+    raise KeyError(cible_code)
+
+
+def test_clicking_a_header_sorts_siblings_and_keeps_selection_and_filter(window, qtbot, app_ctx):
+    page = page_of(window)
+    plan = load_plan(app_ctx)
+    lens = plan.bassin("Lensois")
+    bassin = page.filters.bassin
+    bassin.setCurrentIndex(bassin.findText("Lensois"))
+    shown = set(page.visible_action_codes())
+    assert page.select_code("EP-2.2")
+    ep2 = [a for axe in plan.axes for c in axe.cibles if c.code == "EP-2" for a in c.actions]
+    ai = [a for axe in plan.axes if axe.code == "AI" for c in axe.cibles for a in c.actions]
+
+    def ends(cible):
+        return [plan.action(code).echeance.end for code in codes_in_cible(page, cible)]
+
+    click_header(qtbot, page, 2)  # Échéance, la plus proche d'abord ; sans échéance à la fin
+    for cible in {a.code.split(".")[0] for a in ai}:
+        dated = [d for d in ends(cible) if d is not None]
+        assert dated == sorted(dated) and ends(cible)[len(dated) :] == [None] * (
+            len(ends(cible)) - len(dated)
+        )
+    click_header(qtbot, page, 2)  # puis la plus lointaine d'abord
+    for cible in {a.code.split(".")[0] for a in ai}:
+        dated = [d for d in ends(cible) if d is not None]
+        assert dated == sorted(dated, reverse=True)
+    assert any(len({d for d in ends(c) if d}) > 1 for c in {a.code.split(".")[0] for a in ai})
+
+    col = page.model.bassin_column(lens.id)
+    click_header(qtbot, page, col)  # statut dans le Lensois, par rang de statut
+    from roadmap_app.rules import status as status_rules
+
+    ranks = [status_rules.info(a.statuses[lens.id].status).rank
+             for code in codes_in_cible(page, "EP-2") for a in ep2 if a.code == code]  # fmt: skip
+    assert ranks == sorted(ranks)
+    # le tri ne perd ni la ligne choisie, ni le filtre, ni les colonnes masquées
+    assert page.current_node().payload.code == "EP-2.2"
+    assert set(page.visible_action_codes()) == shown
+    assert "Montreuillois" not in page.visible_headers()
+
+    click_header(qtbot, page, 0)  # Code : retour à l'ordre du document
+    assert page.tree.header().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert codes_in_cible(page, "EP-2") == [a.code for a in ep2]
 
 
 def test_pilote_and_axe_filters(window):
@@ -134,11 +193,9 @@ def test_change_a_status_save_it_see_it_then_undo(window, qtbot, db_path, app_ct
     assert status_in_db(db_path, "EP-2.2", "Audomarois") == ("a_lancer", None, "")
     assert not detail.save_button.isEnabled()
     # la cellule de l'arbre montre le nouveau statut, sans retard
-    row = page.proxy.mapFromSource(page.model.action_index(detail.action_row.id))
-    lens_col = [
-        page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())
-    ].index("Lensois")
-    assert page.proxy.index(row.row(), lens_col, row.parent()).data() == "Réalisé · 100 %"
+    row = page.model.action_index(detail.action_row.id)
+    lens_col = page.model.bassin_column(load_plan(app_ctx).bassin("Lensois").id)
+    assert page.model.index(row.row(), lens_col, row.parent()).data() == "Réalisé · 100 %"
     assert "Testeur" in detail.text.toPlainText()  # l'historique montre la modification
 
     assert window.undo_action.isEnabled()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.services.plan import PlanView
 from roadmap_app.services.snapshots import COMMITTEES
-from ui.models.plan_filter import PlanFilterProxy
+from ui.models.plan_filter import PlanFilter
 from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_TITLE, PlanTreeModel
 from ui.widgets.action_detail import ActionDetailPanel
 from ui.widgets.filter_bar import FilterBar
@@ -76,10 +76,9 @@ class SnapshotViewer(QDialog):
         self.filters = FilterBar()
         self.model = PlanTreeModel(self)
         self.model.set_plan(plan)
-        self.proxy = PlanFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.plan_filter = PlanFilter(self.model)
         self.tree = QTreeView()
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setIndentation(14)
@@ -113,11 +112,11 @@ class SnapshotViewer(QDialog):
         self.resize(1400, 820)
 
     def _apply(self) -> None:
-        self.proxy.set_action_filter(self.filters.action_filter())
+        self.plan_filter.set_action_filter(self.filters.action_filter())
         self.tree.expandAll()
-        self.proxy.sync_view(self.tree)
+        self.plan_filter.sync_view(self.tree)
 
     def _select(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
-        node = self.model.node_at(self.proxy.mapToSource(current))
+        node = self.model.node_at(current)
         if node is not None and node.kind == "action":
             self.detail.show_action(node.payload, self.plan.bassins, [])

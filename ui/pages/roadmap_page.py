@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMessageBox,
     QSplitter,
-    QStyledItemDelegate,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -24,7 +23,7 @@ from roadmap_app.services.context import AppContext
 from roadmap_app.services.history import action_history
 from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_plan
 from roadmap_app.services.status import CellChange, update_statuses
-from ui.models.plan_filter import PlanFilterProxy
+from ui.models.plan_filter import PlanFilter, visible_headers
 from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_PILOTES, COL_TITLE, PlanTreeModel
 from ui.pages.base import Page
 from ui.pages.roadmap_editing import PlanEditor
@@ -42,11 +41,10 @@ class RoadmapPage(Page):
         self.show_archived = False
         self.filters = FilterBar()
         self.model = PlanTreeModel(self)
-        self.proxy = PlanFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.plan_filter = PlanFilter(self.model)
         self.tree = QTreeView()
         self.tree.setObjectName("planTree")
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSortingEnabled(True)
@@ -61,9 +59,6 @@ class RoadmapPage(Page):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.delegate = StatusDelegate(self.tree)
-        # délégué ordinaire pour les autres colonnes : ne jamais passer None à
-        # setItemDelegateForColumn (PySide6 6.12 décrémente alors le compteur de None → plantage)
-        self.plain_delegate = QStyledItemDelegate(self.tree)
         self.detail = ActionDetailPanel()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -112,7 +107,9 @@ class RoadmapPage(Page):
 
     def _configure_columns(self) -> None:
         for col in range(4, self.model.columnCount()):
-            self.tree.setItemDelegateForColumn(col, self.delegate)
+            # poser un délégué refait la mise en page de tout l'arbre : seulement s'il change
+            if self.tree.itemDelegateForColumn(col) is not self.delegate:
+                self.tree.setItemDelegateForColumn(col, self.delegate)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -126,17 +123,11 @@ class RoadmapPage(Page):
 
     def apply_filters(self) -> None:
         flt = self.filters.action_filter()
-        self.proxy.set_action_filter(flt)
-        for col in range(self.proxy.columnCount()):
-            src_col = self.proxy.mapToSource(self.proxy.index(0, col)).column()
-            wanted = self.delegate if src_col >= 4 else self.plain_delegate
-            # poser un délégué refait la mise en page de tout l'arbre : seulement s'il change
-            if self.tree.itemDelegateForColumn(col) is not wanted:
-                self.tree.setItemDelegateForColumn(col, wanted)
+        self.plan_filter.set_action_filter(flt)
         if self._needs_expand:  # après un rechargement seulement : le filtre ne replie rien
             self.tree.expandAll()
             self._needs_expand = False
-        self.proxy.sync_view(self.tree)
+        self.plan_filter.sync_view(self.tree)
         self.apply_filters_count_only()
 
     def visible_action_codes(self) -> list[str]:
@@ -144,11 +135,11 @@ class RoadmapPage(Page):
         codes: list[str] = []
 
         def walk(parent: QModelIndex) -> None:
-            for r in range(self.proxy.rowCount(parent)):
+            for r in range(self.model.rowCount(parent)):
                 if self.tree.isRowHidden(r, parent):
                     continue
-                idx = self.proxy.index(r, 0, parent)
-                node = self.model.node_at(self.proxy.mapToSource(idx))
+                idx = self.model.index(r, 0, parent)
+                node = self.model.node_at(idx)
                 if node is not None and node.kind == "action":
                     codes.append(node.payload.code)
                 walk(idx)
@@ -156,10 +147,13 @@ class RoadmapPage(Page):
         walk(QModelIndex())
         return codes
 
+    def visible_headers(self) -> list[str]:
+        """Intitulés des colonnes affichées (les bassins écartés par le filtre sont masqués)."""
+        return visible_headers(self.tree)
+
     def select_action(self, action_id: int) -> bool:
-        src = self.model.action_index(action_id)
-        idx = self.proxy.mapFromSource(src)
-        if not idx.isValid() or not self.proxy.is_shown(src.internalId()):
+        idx = self.model.action_index(action_id)
+        if not idx.isValid() or not self.plan_filter.is_shown(idx.internalId()):
             return False
         self.tree.selectionModel().setCurrentIndex(
             idx,
@@ -171,10 +165,10 @@ class RoadmapPage(Page):
 
     def current_node(self):  # type: ignore[no-untyped-def]
         """Nœud (axe, cible ou action) de la ligne courante de l'arbre, ou ``None``."""
-        return self.model.node_at(self.proxy.mapToSource(self.tree.currentIndex()))
+        return self.model.node_at(self.tree.currentIndex())
 
     def select_node(self, kind: str, node_id: int) -> bool:
-        idx = self.proxy.mapFromSource(self.model.node_index(kind, node_id))
+        idx = self.model.node_index(kind, node_id)
         if not idx.isValid():
             return False
         self.tree.selectionModel().setCurrentIndex(
@@ -200,7 +194,7 @@ class RoadmapPage(Page):
         return self.select_action(self.plan.action(code).id)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        node = self.model.node_at(self.proxy.mapToSource(current))
+        node = self.model.node_at(current)
         if node is None or node.kind != "action":
             return
         if (
@@ -271,7 +265,7 @@ class RoadmapPage(Page):
         if self.plan is None:
             return
         total = sum(1 for _ in self.plan.active_actions())
-        shown = self.proxy.accepted_action_count(self.plan.today)
+        shown = self.plan_filter.accepted_action_count(self.plan.today)
         self.filters.set_count(shown, total)
 
     def has_unsaved_changes(self) -> bool:
