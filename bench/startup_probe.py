@@ -27,13 +27,13 @@ def app(db: str) -> float:
 
 
 def _app(db: str) -> float:
-    from roadmap_app.services.context import open_context
     from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.startup import open_window
 
     qt = make_application()
-    ctx = open_context(db)
-    w = MainWindow(ctx)
+    opened = open_window(db)
+    assert opened is not None
+    _ctx, w = opened
     w.show()
     qt.processEvents()
     home = w.current_page()
@@ -57,13 +57,13 @@ def _first_action(page: object) -> str:
     """Code de la première action de l'arbre (axe → cible → action), sans parcourir tout l'arbre."""
     from PySide6.QtCore import QModelIndex
 
-    proxy, model = page.proxy, page.model  # type: ignore[attr-defined]
+    model = page.model  # type: ignore[attr-defined]
     idx = QModelIndex()
     for _ in range(3):
-        if proxy.rowCount(idx) == 0:
+        if model.rowCount(idx) == 0:
             return ""
-        idx = proxy.index(0, 0, idx)
-    node = model.node_at(proxy.mapToSource(idx))
+        idx = model.index(0, 0, idx)
+    node = model.node_at(idx)
     return str(node.payload.code) if node is not None and node.kind == "action" else ""
 
 

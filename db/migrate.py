@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,7 @@ from sqlmodel import Session
 from db.connection_errors import StoreUnavailableError
 from db.connection_errors import describe as describe_connection_error
 from db.errors import NotAStoreError, StoreCorruptError, StoreError, StoreTooNewError
+from db.integrity import IntegrityCheck, damaged_message
 from db.schema import HEAD, REVISIONS, current_revision, has_user_tables
 from db.store import Store
 
@@ -31,6 +32,14 @@ class PrepareResult:
     created: bool = False
     migrated_from: str | None = None
     backup: Path | None = None
+    #: vérification d'intégrité encore en cours (``prepare_store(check_later=True)``)
+    check: IntegrityCheck | None = field(default=None, compare=False, repr=False)
+
+    def confirm(self) -> None:
+        """Attend la vérification d'intégrité en cours, s'il y en a une ; lève
+        ``StoreCorruptError`` si la base est endommagée."""
+        if self.check is not None:
+            self.check.confirm()
 
 
 def backup_sqlite(source: Path, dest: Path) -> Path:
@@ -90,11 +99,14 @@ def _upgrade(conn: Connection, target: str = "head") -> None:
 
 
 def prepare_store(
-    store: Store, seeder: Seeder | None = None, *, create: bool = True
+    store: Store, seeder: Seeder | None = None, *, create: bool = True, check_later: bool = False
 ) -> PrepareResult:
     """Rend la base utilisable : création et jeu initial, ou migration (après copie), ou refus.
 
     Lève ``StoreError`` (message en français) si la base est plus récente, endommagée ou étrangère.
+    ``check_later`` : une base SQLite à jour est vérifiée (``quick_check``) dans un fil ; l'appelant
+    n'écrit rien et ne montre rien avant ``PrepareResult.confirm()``. Une base à migrer est
+    toujours vérifiée avant.
     """
     path = store.path
     if path is not None:
@@ -102,18 +114,17 @@ def prepare_store(
             raise StoreError(f"La base « {path} » n'existe pas.")
         check_sqlite_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+    deferred = False
     try:
         with store.engine.connect() as conn:
             revision = current_revision(conn)
             populated = has_user_tables(conn)
             if conn.dialect.name == "sqlite" and populated:
-                check = conn.exec_driver_sql("PRAGMA quick_check").scalar()
-                if check != "ok":
-                    raise StoreCorruptError(
-                        f"La base « {store.display_name} » est endommagée ({check}). Elle n'a pas été "
-                        "modifiée : restaurez la dernière sauvegarde (roadmap-app restore FICHIER, "
-                        "ou au démarrage de l'application)."
-                    )
+                deferred = check_later and revision == HEAD and path is not None
+                if not deferred:
+                    check = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                    if check != "ok":
+                        raise StoreCorruptError(damaged_message(store.display_name, str(check)))
     except sa_exc.OperationalError as err:
         if store.backend != "sqlite":
             raise StoreUnavailableError(describe_connection_error(store.url, err)) from err
@@ -136,6 +147,9 @@ def prepare_store(
         ) from err
 
     if revision == HEAD:
+        if deferred:
+            assert path is not None
+            return PrepareResult(check=IntegrityCheck(path, store.display_name))
         return PrepareResult()
     if revision is None:
         if populated:

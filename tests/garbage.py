@@ -60,3 +60,18 @@ def write_cases(
         path.write_bytes(data)
         out.append((name, path))
     return out
+
+
+def damage_index_root(path: Path, index: str = "ix_journal_entry_operation_id") -> None:
+    """Abîme la page racine d'un index (par défaut un index du journal) : les lectures du plan ne
+    la touchent pas, seule la vérification d'intégrité (``PRAGMA quick_check``) la voit."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page_size : (root - 1) * page_size + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))

@@ -8,7 +8,6 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from roadmap_app import APP_AUTHOR, APP_NAME, __version__
-from roadmap_app.services.context import AppContext
 from ui.errors import install_excepthook, setup_logging
 from ui.style import apply_style
 
@@ -34,17 +33,16 @@ def run_gui(db: str | None = None) -> int:
     app = make_application()
     setup_logging()
     install_excepthook()
-    from ui.startup import open_or_recover
+    from ui.startup import open_window
 
-    ctx: AppContext | None = open_or_recover(db)
-    if ctx is None:
+    opened = open_window(db)
+    if opened is None:
         return 1
+    ctx, window = opened
     from PySide6.QtCore import QTimer
 
     from roadmap_app.bulk import end_startup
-    from ui.main_window import MainWindow
 
-    window = MainWindow(ctx)
     window.show()
     QTimer.singleShot(0, end_startup)  # après le premier affichage
     QTimer.singleShot(1500, window.backups.daily)  # après l'affichage : le démarrage reste rapide

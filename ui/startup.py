@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMessageBox
 
 from db.backup import latest_good_backup
@@ -11,11 +13,45 @@ from roadmap_app.errors import StoreError, UserError
 from roadmap_app.services.backup import restore_file
 from roadmap_app.services.context import AppContext, open_context, resolve_target
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
-def open_or_recover(db: str | None) -> AppContext | None:
+
+def open_window(db: str | None) -> tuple[AppContext, MainWindow] | None:
+    """La base ouverte et la fenêtre principale construite (pas encore montrée), ou ``None``.
+
+    La vérification d'intégrité de la base tourne dans un fil pendant que la fenêtre se construit
+    (lectures seulement). La fenêtre n'est rendue qu'une fois la base déclarée saine ; sinon elle
+    est jetée sans avoir été montrée et la dernière bonne sauvegarde est proposée, comme quand le
+    défaut se voit dès l'ouverture."""
+    from ui.main_window import MainWindow
+
+    ctx = open_or_recover(db, check_later=True)
+    if ctx is None:
+        return None
+    window: MainWindow | None = None
+    try:
+        window = MainWindow(ctx)
+    except Exception:
+        if ctx.prepared.check is None or ctx.prepared.check.failure() is None:
+            raise  # une vraie erreur, pas une base abîmée
+    damaged = ctx.prepared.check.failure() if ctx.prepared.check is not None else None
+    if damaged is None:
+        assert window is not None
+        return ctx, window
+    if window is not None:
+        window.deleteLater()  # jamais montrée : ni sauvegarde à la fermeture, ni réglages écrits
+    ctx.close()
+    ctx = _offer_restore(db, damaged)
+    if ctx is None:
+        return None
+    return ctx, MainWindow(ctx)  # la base restaurée a été vérifiée avant d'être rendue
+
+
+def open_or_recover(db: str | None, *, check_later: bool = False) -> AppContext | None:
     """Le contexte ouvert, ou ``None`` si l'utilisateur renonce (un message a été montré)."""
     try:
-        return open_context(db)
+        return open_context(db, check_later=check_later)
     except StoreCorruptError as err:
         return _offer_restore(db, err)
     except NotAStoreError as err:

@@ -57,11 +57,16 @@ def resolve_target(db: str | Path | None) -> str | Path:
     return saved_store() or default_db_path()
 
 
-def open_context(db: str | Path | None = None, author: str | None = None) -> AppContext:
-    """Ouvre (et crée, migre si besoin) la base ; lève ``StoreError`` avec un message français."""
+def open_context(
+    db: str | Path | None = None, author: str | None = None, *, check_later: bool = False
+) -> AppContext:
+    """Ouvre (et crée, migre si besoin) la base ; lève ``StoreError`` avec un message français.
+
+    ``check_later`` : voir ``prepare_store`` ; l'appelant appelle ``ctx.prepared.confirm()`` avant
+    de montrer ou d'écrire quoi que ce soit."""
     store = Store(resolve_target(db))
     try:
-        prepared = prepare_store(store, seed_store)
+        prepared = prepare_store(store, seed_store, check_later=check_later)
     except Exception:
         store.dispose()
         raise

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from db import backup as db_backup
 from roadmap_app.services.plan import load_plan
 from roadmap_app.services.status import update_status
+from tests.garbage import damage_index_root
 
 
 def lens_status(ctx, code):
@@ -68,6 +69,52 @@ def test_a_damaged_store_at_start_offers_the_last_good_backup(qtbot, db_path, mo
     assert len(list(load_plan(ctx).actions())) == 35
     ctx.close()
     assert list(db_path.parent.glob("*.endommagee-*"))  # le fichier abîmé est gardé, jamais réparé
+
+
+def test_the_window_is_built_during_the_integrity_check_and_shown_only_if_the_store_is_sound(
+    qtbot, db_path, monkeypatch
+):
+    from roadmap_app.services.backup import backup_now
+    from roadmap_app.services.context import open_context
+    from ui.main_window import MainWindow
+    from ui.startup import open_window
+
+    ctx = open_context(db_path)
+    good = backup_now(ctx)
+    ctx.close()
+    opened = open_window(
+        str(db_path)
+    )  # base saine : la fenêtre, construite pendant la vérification
+    assert opened is not None
+    ctx, window = opened
+    assert ctx.prepared.check is not None and ctx.prepared.check.failure() is None
+    assert not window.isVisible()
+    window.deleteLater()
+    ctx.close()
+
+    damage_index_root(db_path)
+    damaged = db_path.read_bytes()
+    built = []
+    original_init = MainWindow.__init__
+
+    def spy_init(self, ctx):
+        original_init(self, ctx)
+        built.append(self)
+
+    monkeypatch.setattr(MainWindow, "__init__", spy_init)
+    offered = []
+
+    def fake_exec(box):
+        offered.append(box.text())
+        monkeypatch.setattr(box, "clickedButton", lambda: box.buttons()[-1])  # « Quitter »
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    assert open_window(str(db_path)) is None  # l'utilisateur quitte : rien d'autre n'est ouvert
+    assert len(built) == 1 and not built[0].isVisible()  # construite, jamais montrée
+    assert "endommagée" in offered[0] and "Page" in offered[0]
+    assert db_path.read_bytes() == damaged  # ni réparée, ni écrite
+    assert db_backup.latest_good_backup(db_path).path == good
 
 
 def test_a_store_from_a_newer_version_is_refused_with_a_clear_message(qtbot, db_path, dialogs):

@@ -16,6 +16,7 @@ from roadmap_app.services.context import open_context
 from roadmap_app.services.plan import load_plan
 from roadmap_app.services.status import update_status
 from tests.conftest import dump_store
+from tests.garbage import damage_index_root
 
 
 def status(path, code, bassin):
@@ -106,6 +107,26 @@ def corrupt(path):
     for p in range(3, min(12, len(data) // page)):
         data[p * page : p * page + 8] = b"\xff" * 8
     path.write_bytes(bytes(data))
+
+
+def test_the_integrity_check_can_run_in_background_and_still_refuses_a_damaged_store(ctx, db_path):
+    from db.migrate import PrepareResult
+
+    ctx.close()
+    sound = open_context(db_path, check_later=True)
+    assert sound.prepared.check is not None
+    sound.prepared.confirm()  # base saine : rien à signaler
+    sound.close()
+    damage_index_root(db_path)  # un index du journal : seul quick_check le voit
+    damaged = db_path.read_bytes()
+    with pytest.raises(StoreCorruptError, match="endommagée"):
+        open_context(db_path)  # vérification immédiate (CLI, services)
+    later = open_context(db_path, check_later=True)  # interface : la vérification court en fond
+    with pytest.raises(StoreCorruptError, match=r"endommagée \(Page \d+: "):
+        later.prepared.confirm()
+    later.close()
+    assert db_path.read_bytes() == damaged
+    assert PrepareResult().check is None  # rien à attendre sans vérification en cours
 
 
 def test_a_damaged_store_is_detected_at_start_and_never_repaired_in_place(ctx, db_path, capsys):
