@@ -36,7 +36,9 @@ class IntegrityCheck:
 
     def _run(self) -> None:
         try:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            # connexion ordinaire, comme la vérification immédiate : en lecture seule, SQLite
+            # refuserait d'ouvrir une base WAL dont le fichier -shm ne peut pas être créé
+            conn = sqlite3.connect(self.path, timeout=10)
             try:
                 row = conn.execute("PRAGMA quick_check").fetchone()
             finally:
