@@ -179,6 +179,7 @@ def plan_three_way(
     return plan
 
 
+@paused_gc()  # des dizaines de milliers de clés et d'entrées du journal lues d'un coup
 def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
     """Lit et vérifie le paquet, puis prépare la fusion (rien n'est écrit)."""
     with ctx.store.session() as s:
