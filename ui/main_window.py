@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +33,16 @@ from ui.settings import ui_settings
 from ui.style import icon
 
 APP_TITLE = "Feuille de route volet 3 — Pas-de-Calais"
+
+
+class RoadmapSelector(QComboBox):
+    """Sélecteur de feuille de route ; ``popup_opening`` juste avant que la liste s'ouvre."""
+
+    popup_opening = Signal()
+
+    def showPopup(self) -> None:
+        self.popup_opening.emit()
+        super().showPopup()
 
 
 class MainWindow(QMainWindow):
@@ -93,7 +103,9 @@ class MainWindow(QMainWindow):
         side.setFixedWidth(self.nav.maximumWidth())
         label = QLabel("FEUILLE DE ROU&TE")
         label.setObjectName("sidebarLabel")
-        self.roadmap_combo = QComboBox()
+        self.roadmap_combo = RoadmapSelector()
+        self.roadmap_combo.popup_opening.connect(self._count_roadmaps)
+        self._roadmaps_counted = False
         self.roadmap_combo.setObjectName("roadmapSelector")
         self.roadmap_combo.setToolTip(
             "Feuille de route affichée par toutes les pages (par défaut : la plus récente)"
@@ -119,7 +131,7 @@ class MainWindow(QMainWindow):
 
     def refresh_roadmaps(self) -> None:
         """Remplit le sélecteur ; si la feuille choisie a disparu (archivée), revient à la plus récente."""
-        roadmaps = list_roadmaps(self.ctx)
+        roadmaps = list_roadmaps(self.ctx, with_counts=False)  # effectifs : à l'ouverture
         ids = [r.id for r in roadmaps]
         if self.ctx.roadmap_id is not None and self.ctx.roadmap_id not in ids:
             self.ctx.roadmap_id = None
@@ -130,12 +142,8 @@ class MainWindow(QMainWindow):
         self.roadmap_combo.clear()
         for r in roadmaps:
             self.roadmap_combo.addItem(r.name, r.id)
-            self.roadmap_combo.setItemData(
-                self.roadmap_combo.count() - 1,
-                f"{r.name} ({r.year}) — {r.actions} actions"
-                + (f", reprise de « {r.parent} »" if r.parent else ""),
-                Qt.ItemDataRole.ToolTipRole,
-            )
+        self._set_roadmap_tooltips(roadmaps)
+        self._roadmaps_counted = False
         self.roadmap_combo.setCurrentIndex(max(self.roadmap_combo.findData(current), 0))
         self.roadmap_combo.blockSignals(False)
         name = self.roadmap_combo.currentText()
@@ -143,6 +151,25 @@ class MainWindow(QMainWindow):
         self.roadmap_combo.setToolTip(
             f"« {name} » : feuille de route affichée par toutes les pages (Alt+T pour changer)"
         )
+
+    def _set_roadmap_tooltips(self, roadmaps: list[Any]) -> None:
+        combo = self.roadmap_combo
+        for r in roadmaps:
+            index = combo.findData(r.id)
+            if index < 0:
+                continue
+            count = "" if r.actions is None else f" — {r.actions} actions"
+            origin = f", reprise de « {r.parent} »" if r.parent else ""
+            combo.setItemData(
+                index, f"{r.name} ({r.year}){count}{origin}", Qt.ItemDataRole.ToolTipRole
+            )
+
+    def _count_roadmaps(self) -> None:
+        """Effectifs des infobulles, comptés à la première ouverture de la liste (pas au
+        démarrage : trois comptages sur tout le plan)."""
+        if not self._roadmaps_counted:
+            self._set_roadmap_tooltips(list_roadmaps(self.ctx))
+            self._roadmaps_counted = True
 
     def _roadmap_chosen(self, index: int) -> None:
         self.switch_roadmap(int(self.roadmap_combo.itemData(index)))

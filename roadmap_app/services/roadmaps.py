@@ -42,9 +42,10 @@ class RoadmapInfo:
     year: int
     parent: str | None  # nom de la feuille de route d'origine
     archived: bool
-    axes: int
-    cibles: int
-    actions: int
+    #: effectifs en cours (non archivés) ; ``None`` quand ils n'ont pas été demandés
+    axes: int | None
+    cibles: int | None
+    actions: int | None
     default: bool  # celle qu'on ouvre sans choix (la plus récente)
 
 
@@ -74,15 +75,20 @@ def use_roadmap(ctx: AppContext, key: str | int | None) -> RoadmapInfo:
     return next(r for r in list_roadmaps(ctx, include_archived=True) if r.id == chosen)
 
 
-def list_roadmaps(ctx: AppContext, *, include_archived: bool = False) -> list[RoadmapInfo]:
-    """Les feuilles de route, la plus récente d'abord (année, puis ordre de création)."""
+def list_roadmaps(
+    ctx: AppContext, *, include_archived: bool = False, with_counts: bool = True
+) -> list[RoadmapInfo]:
+    """Les feuilles de route, la plus récente d'abord (année, puis ordre de création).
+
+    ``with_counts=False`` : sans les effectifs (trois comptages sur tout le plan, ≈ 20 ms à 100×),
+    pour le sélecteur affiché au démarrage."""
     with ctx.store.session() as s:
         rows = s.exec(
             select(Roadmap).order_by(col(Roadmap.year).desc(), col(Roadmap.id).desc())
         ).all()
         names = {r.id: r.name for r in rows}
         default = next((r.id for r in rows if not r.archived), None)
-        axes, cibles, actions = _live_counts(s)
+        axes, cibles, actions = _live_counts(s) if with_counts else ({}, {}, {})
         out = []
         for r in rows:
             if r.archived and not include_archived:
@@ -96,9 +102,9 @@ def list_roadmaps(ctx: AppContext, *, include_archived: bool = False) -> list[Ro
                     year=r.year,
                     parent=names.get(r.parent_id) if r.parent_id else None,
                     archived=r.archived,
-                    axes=axes.get(r.id, 0),
-                    cibles=cibles.get(r.id, 0),
-                    actions=actions.get(r.id, 0),
+                    axes=axes.get(r.id, 0) if with_counts else None,
+                    cibles=cibles.get(r.id, 0) if with_counts else None,
+                    actions=actions.get(r.id, 0) if with_counts else None,
                     default=r.id == default,
                 )
             )

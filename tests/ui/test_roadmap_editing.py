@@ -314,6 +314,18 @@ def test_start_2025_from_2024_then_switch_between_them(window, qtbot):
     assert window.roadmap_combo.findText("Feuille de route 2025") == -1
 
 
+def test_the_selector_counts_actions_when_its_list_opens(window, qtbot):
+    combo = window.roadmap_combo
+    tip = combo.itemData(0, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Feuille de route 2024 – volet 3 (2024)"  # au démarrage : pas de comptage
+    combo.showPopup()  # comme un clic sur la flèche
+    qtbot.waitUntil(lambda: combo.view().isVisible())
+    assert combo.itemData(0, Qt.ItemDataRole.ToolTipRole) == (
+        "Feuille de route 2024 – volet 3 (2024) — 35 actions"
+    )
+    combo.hidePopup()
+
+
 def test_switching_roadmap_with_unsaved_status_edits_asks_first(window, qtbot, dialogs, db_path):
     from roadmap_app.services.roadmaps import new_roadmap
 
