@@ -162,6 +162,20 @@ def test_clicking_a_header_sorts_siblings_and_keeps_selection_and_filter(window,
     assert codes_in_cible(page, "EP-2") == [a.code for a in ep2]
 
 
+def test_archiving_a_bassin_while_filtered_keeps_the_progress_column(window, app_ctx):
+    from roadmap_app.services.bassins import archive_bassin
+
+    page = page_of(window)
+    bassin = page.filters.bassin
+    bassin.setCurrentIndex(bassin.findText("Montreuillois"))
+    assert page.visible_headers()[4:] == ["Montreuillois", "Avancement"]
+    archive_bassin(app_ctx, "Lensois")  # une colonne de moins : « Avancement » change de place
+    page.refresh()
+    assert page.visible_headers()[4:] == ["Montreuillois", "Avancement"]
+    bassin.setCurrentIndex(0)  # tous les bassins
+    assert page.visible_headers()[4:] == ["Montreuillois", "Audomarois", "Avancement"]
+
+
 def test_pilote_and_axe_filters(window):
     page = page_of(window)
     page.filters.pilote.setCurrentIndex(page.filters.pilote.findData("CAF"))

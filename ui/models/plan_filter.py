@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from roadmap_app.services.filters import ActionFilter
-from ui.models.plan_tree import FIXED_HEADERS, PlanTreeModel
+from ui.models.plan_tree import PlanTreeModel
 
 
 class PlanFilter:
@@ -78,10 +78,13 @@ class PlanFilter:
         for nid in self._hidden ^ target:
             view.setRowHidden(model.node_row(nid), model.parent_index(nid), nid in target)
         self._hidden = target
+        # Toutes les colonnes, pas seulement celles des bassins : l'en-tête garde ses sections
+        # masquées par position quand le nombre de colonnes change (bassin archivé ou ajouté,
+        # en-tête restauré d'une séance précédente).
         wanted = self._filter.bassin_ids
-        for i, bassin in enumerate(model.bassins):
-            col = len(FIXED_HEADERS) + i
-            hide = wanted is not None and bassin.id not in wanted
+        for col in range(model.columnCount()):
+            bassin = model.bassin_at(col)
+            hide = bassin is not None and wanted is not None and bassin.id not in wanted
             if view.isColumnHidden(col) != hide:
                 view.setColumnHidden(col, hide)
 

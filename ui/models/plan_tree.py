@@ -97,6 +97,8 @@ class PlanTreeModel(QAbstractItemModel):
                     nid = self._add("action", action, cible_id, xi)
                     self._nodes[cible_id].children.append(nid)
                     self._action_node[action.id] = nid
+        if self._sort[0] >= self.columnCount():  # colonne d'un bassin qui n'est plus affiché
+            self._sort = (COL_CODE, Qt.SortOrder.AscendingOrder)
         self._order_siblings()
         self.endResetModel()
 

@@ -94,6 +94,8 @@ class RoadmapPage(Page):
         selected = self.detail.action_row.id if self.detail.action_row else None
         self.plan = load_plan(self.ctx, include_archived=self.show_archived)
         self.model.set_plan(self.plan)
+        if self.tree.header().sortIndicatorSection() >= self.model.columnCount():
+            self.tree.sortByColumn(COL_CODE, Qt.SortOrder.AscendingOrder)  # colonne disparue
         self._needs_expand = True
         self.filters.blockSignals(True)  # un seul filtrage (et un seul dépliage) par rechargement
         try:
@@ -291,3 +293,5 @@ class RoadmapPage(Page):
         header = settings.value("roadmap/header")
         if header:
             self._restored_header = self.tree.header().restoreState(header)
+            # l'en-tête enregistré a pu masquer d'autres colonnes que le filtre restauré
+            self.plan_filter.sync_view(self.tree)
