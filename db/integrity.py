@@ -48,7 +48,7 @@ class IntegrityCheck:
             sqlite3.Error,
             UnicodeDecodeError,
         ) as err:  # octets invalides jusque dans les messages
-            self._result = f"illisible : {type(err).__name__}"
+            self._result = f"illisible : {type(err).__name__} {err}"
 
     def failure(self) -> StoreCorruptError | None:
         """Attend la fin de la vérification ; l'erreur à montrer si la base est endommagée."""

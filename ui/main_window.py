@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app import __version__
-from roadmap_app.errors import UserError
+from roadmap_app.errors import StoreError, UserError
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.roadmaps import list_roadmaps
 from roadmap_app.services.status import redo_last, undo_last
@@ -168,7 +168,10 @@ class MainWindow(QMainWindow):
         """Effectifs des infobulles, comptés à la première ouverture de la liste (pas au
         démarrage : trois comptages sur tout le plan)."""
         if not self._roadmaps_counted:
-            self._set_roadmap_tooltips(list_roadmaps(self.ctx))
+            try:
+                self._set_roadmap_tooltips(list_roadmaps(self.ctx))
+            except StoreError:  # serveur injoignable… : la liste s'ouvre quand même, sans effectifs
+                return
             self._roadmaps_counted = True
 
     def _roadmap_chosen(self, index: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
@@ -30,14 +32,25 @@ def open_window(db: str | None) -> tuple[AppContext, MainWindow] | None:
     if ctx is None:
         return None
     window: MainWindow | None = None
+    # La première page se construit dans un slot Qt : une erreur de lecture y va à
+    # ``sys.excepthook`` (boîte « Erreur inattendue ») et non à ce ``try``. Pendant la
+    # construction, les erreurs sont gardées de côté, puis oubliées si la base est abîmée
+    # (c'en est la cause) ou rapportées comme d'habitude si elle est saine.
+    caught: list[tuple[type[BaseException], BaseException, TracebackType | None]] = []
+    report = sys.excepthook
+    sys.excepthook = lambda *exc: caught.append(exc)
     try:
         window = MainWindow(ctx)
     except Exception:
         if ctx.prepared.check is None or ctx.prepared.check.failure() is None:
             raise  # une vraie erreur, pas une base abîmée
+    finally:
+        sys.excepthook = report
     damaged = ctx.prepared.check.failure() if ctx.prepared.check is not None else None
     if damaged is None:
         assert window is not None
+        for exc in caught:
+            report(*exc)
         return ctx, window
     if window is not None:
         window.deleteLater()  # jamais montrée : ni sauvegarde à la fermeture, ni réglages écrits

@@ -117,6 +117,34 @@ def test_the_window_is_built_during_the_integrity_check_and_shown_only_if_the_st
     assert db_backup.latest_good_backup(db_path).path == good
 
 
+def test_a_damaged_table_read_while_the_window_is_built_shows_only_the_restore_offer(
+    qtbot, db_path, monkeypatch
+):
+    """La page d'accueil lit une table abîmée pendant la vérification en fond : l'erreur de
+    lecture (levée dans un slot Qt) n'ouvre pas de boîte « Erreur inattendue »."""
+    from roadmap_app.services.backup import backup_now
+    from roadmap_app.services.context import open_context
+    from ui.errors import install_excepthook
+    from ui.startup import open_window
+
+    ctx = open_context(db_path)
+    backup_now(ctx)
+    ctx.close()
+    damage_index_root(db_path, "action")  # la table des actions elle-même
+    boxes = []
+
+    def fake_exec(box):
+        boxes.append(box.windowTitle())
+        monkeypatch.setattr(box, "clickedButton", lambda: None)  # « Quitter »
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # rendu tel quel après le test
+    install_excepthook()
+    assert open_window(str(db_path)) is None
+    assert boxes == ["Base endommagée"]
+
+
 def test_a_store_from_a_newer_version_is_refused_with_a_clear_message(qtbot, db_path, dialogs):
     from ui.startup import open_or_recover
 
