@@ -8,11 +8,12 @@ presque jamais (les lignes sont construites sans validation ; les lectures en bl
 
 from __future__ import annotations
 
+from pydantic import ConfigDict
 from sqlmodel import SQLModel
-from sqlmodel._compat import SQLModelConfig
 
 
 class Table(SQLModel):
     """Classe mère des tables (``class Action(Table, table=True)``) ; aucune colonne."""
 
-    model_config = SQLModelConfig(defer_build=True)
+    # ConfigDict public de pydantic ; SQLModel type ce champ avec son SQLModelConfig, privé
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
