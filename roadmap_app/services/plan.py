@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from db.models import (
     Action,
@@ -24,6 +24,7 @@ from db.models import (
     Organisation,
     Roadmap,
 )
+from db.models.base import columns, table
 from db.rows import as_date, as_utc, raw_rows
 from roadmap_app.bulk import paused_gc
 from roadmap_app.errors import NotFoundError
@@ -223,31 +224,38 @@ def find_bassin(bassins: list[BassinRef], key: str | int) -> BassinRef:
     raise NotFoundError(f"Bassin « {key} » inconnu. Bassins : {names}.")
 
 
-def resolve_roadmap(session: Session, roadmap: str | int | None = None) -> Roadmap:
-    """La feuille de route demandée (code, nom, année ou id), par défaut la plus récente non archivée."""
+def roadmap_ref(session: Session, roadmap: str | int | None = None) -> RoadmapRef:
+    """La feuille de route demandée (code, nom, année ou id), par défaut la plus récente non archivée.
+
+    Lecture « Core » (``db.models.base.columns``) : le démarrage n'a pas à configurer l'ORM."""
+    t = columns(Roadmap)
+    every = session.execute(
+        sa_select(t.id, t.code, t.name, t.year, t.archived).order_by(t.id)
+    ).all()
+    found: Any = None
     if roadmap is None:
-        found = session.exec(
-            select(Roadmap)
-            .where(col(Roadmap.archived).is_(False))
-            .order_by(col(Roadmap.year).desc(), col(Roadmap.id).desc())
-        ).first()
-        if found is None:
+        live = [r for r in every if not r.archived]
+        if not live:
             raise NotFoundError("Aucune feuille de route dans cette base.")
-        return found
-    if isinstance(roadmap, int):
-        by_id = session.get(Roadmap, roadmap)
-        if by_id is not None:
-            return by_id
+        found = max(live, key=lambda r: (r.year, r.id))
+    elif isinstance(roadmap, int):
+        found = next((r for r in every if r.id == roadmap), None)
     else:
         key = fold(roadmap.strip())
-        every = session.exec(select(Roadmap).order_by(col(Roadmap.id))).all()
-        for r in every:
-            if key in (fold(r.code), fold(r.name)):
-                return r
-        same_year = [r for r in every if str(r.year) == key and not r.archived]
-        if len(same_year) == 1:
-            return same_year[0]
-    raise NotFoundError(f"Feuille de route « {roadmap} » inconnue.")
+        found = next((r for r in every if key in (fold(r.code), fold(r.name))), None)
+        if found is None:
+            same_year = [r for r in every if str(r.year) == key and not r.archived]
+            found = same_year[0] if len(same_year) == 1 else None
+    if found is None:
+        raise NotFoundError(f"Feuille de route « {roadmap} » inconnue.")
+    return RoadmapRef(found.id, found.code, found.name, found.year)
+
+
+def resolve_roadmap(session: Session, roadmap: str | int | None = None) -> Roadmap:
+    """Comme ``roadmap_ref``, mais la ligne ORM (pour la modifier ou la rattacher)."""
+    found = session.get(Roadmap, roadmap_ref(session, roadmap).id)
+    assert found is not None
+    return found
 
 
 def echeance_of(
@@ -299,7 +307,7 @@ def load_plan(
     rid = ctx.reads.get(("roadmap", wanted, token))
     if rid is None:
         with ctx.store.session() as s:
-            rid = resolve_roadmap(s, wanted).id
+            rid = roadmap_ref(s, wanted).id
         ctx.reads[("roadmap", wanted, token)] = rid
     # la même feuille, qu'on la nomme par son code, son id ou « la plus récente »
     key = ("plan", rid, None if only_actions is None else frozenset(only_actions), include_archived,
@@ -323,40 +331,42 @@ def _read_plan(
 ) -> PlanView:
     today = ctx.today()
     with ctx.store.session() as s:
-        rm = resolve_roadmap(s, roadmap if roadmap is not None else ctx.roadmap_id)
-        assert rm.id is not None
+        rm = roadmap_ref(s, roadmap if roadmap is not None else ctx.roadmap_id)
+        # colonnes « Core » (db.models.base.columns) : ni configuration ni compilation ORM
+        b, o, ax, ci = columns(Bassin), columns(Organisation), columns(Axe), columns(Cible)
+        ac, ap, ab = columns(Action), columns(ActionPilote), columns(ActionBassin)
         bassins = [
-            BassinRef(b.id, b.code, b.name)  # type: ignore[arg-type]
-            for b in s.exec(
-                select(Bassin)
-                .where(col(Bassin.archived).is_(False))
-                .order_by(col(Bassin.position), col(Bassin.id))
+            BassinRef(b_id, b_code, b_name)
+            for b_id, b_code, b_name in s.execute(
+                sa_select(b.id, b.code, b.name)
+                .where(b.archived.is_(False))
+                .order_by(b.position, b.id)
             ).all()
         ]
         bassin_ids = {b.id for b in bassins}
         orgs = [
-            OrganisationRef(o.id, o.code, o.name)  # type: ignore[arg-type]
-            for o in s.exec(select(Organisation).order_by(col(Organisation.id))).all()
+            OrganisationRef(o_id, o_code, o_name)
+            for o_id, o_code, o_name in s.execute(
+                sa_select(o.id, o.code, o.name).order_by(o.id)
+            ).all()
         ]
         org_code = {o.id: o.code for o in orgs}
 
-        live_axe = [] if include_archived else [col(Axe.archived).is_(False)]
-        live_cible = [] if include_archived else [col(Cible.archived).is_(False)]
-        live_action = [] if include_archived else [col(Action.archived).is_(False)]
+        live_axe = [] if include_archived else [ax.archived.is_(False)]
+        live_cible = [] if include_archived else [ci.archived.is_(False)]
+        live_action = [] if include_archived else [ac.archived.is_(False)]
         axes: dict[int, AxeNode] = {}
         for a_id, a_code, a_title, a_archived, a_version in s.execute(
-            sa_select(Axe.id, Axe.code, Axe.title, Axe.archived, Axe.version)  # type: ignore[call-overload]
-            .where(Axe.roadmap_id == rm.id, *live_axe)
-            .order_by(col(Axe.position), col(Axe.id))
+            sa_select(ax.id, ax.code, ax.title, ax.archived, ax.version)
+            .where(ax.roadmap_id == rm.id, *live_axe)
+            .order_by(ax.position, ax.id)
         ).all():
             axes[a_id] = AxeNode(a_id, a_code, a_title, archived=a_archived, version=a_version)
         cibles: dict[int, CibleNode] = {}
         for c_id, c_code, c_title, c_axe, c_archived, c_version in s.execute(
-            sa_select(  # type: ignore[call-overload]
-                Cible.id, Cible.code, Cible.title, Cible.axe_id, Cible.archived, Cible.version
-            )
-            .where(Cible.roadmap_id == rm.id, *live_cible)
-            .order_by(col(Cible.position), col(Cible.id))
+            sa_select(ci.id, ci.code, ci.title, ci.axe_id, ci.archived, ci.version)
+            .where(ci.roadmap_id == rm.id, *live_cible)
+            .order_by(ci.position, ci.id)
         ).all():
             if c_axe in axes:
                 node = CibleNode(
@@ -371,40 +381,24 @@ def _read_plan(
                 cibles[c_id] = node
                 axes[c_axe].cibles.append(node)
 
-        only_clause = [] if only_actions is None else [col(Action.id).in_(sorted(only_actions))]
+        only_clause = [] if only_actions is None else [ac.id.in_(sorted(only_actions))]
         pilotes: dict[int, list[str]] = {}
         for action_id, org_id in s.execute(
-            select(ActionPilote.action_id, ActionPilote.organisation_id)
-            .join(Action, col(Action.id) == col(ActionPilote.action_id))
-            .where(Action.roadmap_id == rm.id, *only_clause)
-            .order_by(col(ActionPilote.action_id), col(ActionPilote.organisation_id))
+            sa_select(ap.action_id, ap.organisation_id)
+            .join(table(Action), ac.id == ap.action_id)
+            .where(ac.roadmap_id == rm.id, *only_clause)
+            .order_by(ap.action_id, ap.organisation_id)
         ).all():
             pilotes.setdefault(action_id, []).append(org_code[org_id])
 
         actions: dict[int, ActionRow] = {}
         action_columns: list[Any] = [
-            Action.id,
-            Action.code,
-            Action.position,
-            Action.cible_id,
-            Action.intitule,
-            Action.actions_preexistantes,
-            Action.plan_actions,
-            Action.indicateurs_tdb,
-            Action.indicateurs_autres,
-            Action.echeance_label,
-            Action.echeance_date,
-            Action.echeance_fin,
-            Action.echeance_precision,
-            Action.echeance_flag,
-            Action.pilotes_label,
-            Action.commentaires,
-            Action.source,
-            Action.transcription_note,
-            Action.version,
-            Action.archived,
-            Action.carried_from_id,
-        ]
+            ac.id, ac.code, ac.position, ac.cible_id, ac.intitule, ac.actions_preexistantes,
+            ac.plan_actions, ac.indicateurs_tdb, ac.indicateurs_autres, ac.echeance_label,
+            ac.echeance_date, ac.echeance_fin, ac.echeance_precision, ac.echeance_flag,
+            ac.pilotes_label, ac.commentaires, ac.source, ac.transcription_note, ac.version,
+            ac.archived, ac.carried_from_id,
+        ]  # fmt: skip
         # 3 500 actions et 31 500 statuts à 100× : tuples bruts du pilote (db.rows), sans objets
         # ORM ni traitement de résultat par colonne ; dates normalisées ici.
         for (
@@ -414,8 +408,8 @@ def _read_plan(
         ) in raw_rows(
             s.connection(),
             sa_select(*action_columns)
-            .where(col(Action.roadmap_id) == rm.id, *live_action, *only_clause)
-            .order_by(col(Action.position), col(Action.id)),
+            .where(ac.roadmap_id == rm.id, *live_action, *only_clause)
+            .order_by(ac.position, ac.id),
         ):  # fmt: skip
             cible = cibles.get(cible_id)
             if cible is None:
@@ -457,25 +451,17 @@ def _read_plan(
             actions[a_id] = row
 
         status_columns: list[Any] = [
-            ActionBassin.id,
-            ActionBassin.action_id,
-            ActionBassin.bassin_id,
-            ActionBassin.status,
-            ActionBassin.progress,
-            ActionBassin.note,
-            ActionBassin.note_date,
-            ActionBassin.updated_at,
-            ActionBassin.updated_by,
-            ActionBassin.version,
-        ]
+            ab.id, ab.action_id, ab.bassin_id, ab.status, ab.progress, ab.note, ab.note_date,
+            ab.updated_at, ab.updated_by, ab.version,
+        ]  # fmt: skip
         shared: dict[str, str] = {}
         for c_id, action_id, bassin_id, status, progress, note, note_date, at, by, version in raw_rows(
             s.connection(),
             sa_select(*status_columns)
-            .join(Action, col(Action.id) == col(ActionBassin.action_id))
+            .join(table(Action), ac.id == ab.action_id)
             .where(
-                col(Action.roadmap_id) == rm.id,
-                col(ActionBassin.archived).is_(False),
+                ac.roadmap_id == rm.id,
+                ab.archived.is_(False),
                 *live_action,
                 *only_clause,
             ),

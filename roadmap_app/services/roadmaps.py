@@ -19,14 +19,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, ActionPilote, Axe, Bassin, Cible, Roadmap
+from db.models.base import columns
 from roadmap_app.errors import ValidationError
 from roadmap_app.rules import status as status_rules
 from roadmap_app.rules.text import fold
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import resolve_roadmap
+from roadmap_app.services.plan import resolve_roadmap, roadmap_ref
 
 if TYPE_CHECKING:  # l'édition n'est chargée qu'à la création : la liste sert au démarrage
     from roadmap_app.services.editing import EditResult
@@ -69,7 +71,7 @@ class NewRoadmap:
 def use_roadmap(ctx: AppContext, key: str | int | None) -> RoadmapInfo:
     """Choisit la feuille de route de travail du contexte (``None`` : la plus récente)."""
     with ctx.store.session() as s:
-        rm = resolve_roadmap(s, key)
+        rm = roadmap_ref(s, key)
         ctx.roadmap_id = None if key is None else rm.id
         chosen = rm.id
     return next(r for r in list_roadmaps(ctx, include_archived=True) if r.id == chosen)
@@ -82,9 +84,12 @@ def list_roadmaps(
 
     ``with_counts=False`` : sans les effectifs (trois comptages sur tout le plan, ≈ 20 ms à 100×),
     pour le sélecteur affiché au démarrage."""
+    t = columns(Roadmap)  # lecture « Core » : le sélecteur du démarrage se passe de l'ORM
     with ctx.store.session() as s:
-        rows = s.exec(
-            select(Roadmap).order_by(col(Roadmap.year).desc(), col(Roadmap.id).desc())
+        rows = s.execute(
+            sa_select(t.id, t.code, t.name, t.year, t.parent_id, t.archived).order_by(
+                t.year.desc(), t.id.desc()
+            )
         ).all()
         names = {r.id: r.name for r in rows}
         default = next((r.id for r in rows if not r.archived), None)
