@@ -10,6 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# Le dialecte de la base par défaut (SQLite) est chargé avec ce module et non au premier
+# create_engine : l'interface importe la couche de données avant PySide6 (voir ui/app.py).
+import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url

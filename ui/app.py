@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import sys
 
-# avant PySide6 (voir plus haut) : le dialecte SQLite (36 modules, chargés par create_engine)
-# et les services lus à l'ouverture
-import sqlalchemy.dialects.sqlite  # noqa: F401
-
-import roadmap_app.services.backup
+import roadmap_app.services.backup  # avant PySide6 (voir plus haut), dialecte SQLite compris
 import roadmap_app.services.filters
 import roadmap_app.services.history
 import roadmap_app.services.roadmaps  # plan, contexte, tables, SQLModel
