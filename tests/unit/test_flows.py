@@ -379,22 +379,8 @@ def test_bad_targets_and_portfolios_are_refused_and_nothing_is_written(ctx, call
 def test_cli_targets_and_portfolios(capsys, db_path):
     assert main(["--db", str(db_path), "flows", "target", "entrants", "150", "--from", "2025-01-01",
                  "--bassin", "Lensois", "--label", "Cible 2025"]) == 0  # fmt: skip
-    assert (
-        main(
-            [
-                "--db",
-                str(db_path),
-                "flows",
-                "portfolio",
-                "Audomarois",
-                "CD",
-                "5,5",
-                "--from",
-                "2025-01-01",
-            ]
-        )
-        == 0
-    )
+    assert main(["--db", str(db_path), "flows", "portfolio", "Audomarois", "CD", "5,5",
+                 "--from", "2025-01-01"]) == 0  # fmt: skip
     capsys.readouterr()
     assert main(["--db", str(db_path), "flows", "targets", "--format", "json"]) == 0
     targets = json.loads(capsys.readouterr().out)
@@ -404,20 +390,6 @@ def test_cli_targets_and_portfolios(capsys, db_path):
     rows = json.loads(capsys.readouterr().out)
     assert {"bassin": "Audomarois", "organisme": "CD", "unite": "ETP", "nombre": 5.5, "plafond": 70,
             "a_partir_du": "2025-01-01"} in rows  # fmt: skip
-    assert (
-        main(
-            [
-                "--db",
-                str(db_path),
-                "flows",
-                "portfolio",
-                "Lensois",
-                "FT",
-                "douze",
-                "--from",
-                "2025-01-01",
-            ]
-        )
-        == 2
-    )
+    assert main(["--db", str(db_path), "flows", "portfolio", "Lensois", "FT", "douze",
+                 "--from", "2025-01-01"]) == 2  # fmt: skip
     assert "« douze » n'est pas un nombre" in capsys.readouterr().err
