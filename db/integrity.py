@@ -3,7 +3,7 @@
 Sur une grosse base, ``quick_check`` lit tout le fichier (≈ 70 ms pour 44 Mo). Au démarrage de
 l'interface, il tourne dans un fil pendant que la fenêtre se construit : SQLite relâche le verrou
 de Python pendant la vérification, qui occupe donc l'autre cœur. La fenêtre n'est montrée qu'une
-fois la base déclarée saine (``confirm``) ; rien n'est écrit avant.
+fois la base déclarée saine (``PrepareResult.failure``) ; rien n'est écrit avant.
 """
 
 from __future__ import annotations
@@ -44,10 +44,8 @@ class IntegrityCheck:
             finally:
                 conn.close()
             self._result = str(row[0]) if row else "aucun résultat"
-        except (
-            sqlite3.Error,
-            UnicodeDecodeError,
-        ) as err:  # octets invalides jusque dans les messages
+        # UnicodeDecodeError : octets invalides jusque dans les messages de SQLite
+        except (sqlite3.Error, UnicodeDecodeError) as err:
             self._result = f"illisible : {type(err).__name__} {err}"
 
     def failure(self) -> StoreCorruptError | None:
@@ -56,9 +54,3 @@ class IntegrityCheck:
         if self._result == "ok":
             return None
         return StoreCorruptError(damaged_message(self.name, str(self._result)))
-
-    def confirm(self) -> None:
-        """Attend la fin de la vérification ; lève ``StoreCorruptError`` si la base est endommagée."""
-        error = self.failure()
-        if error is not None:
-            raise error

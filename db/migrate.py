@@ -35,11 +35,16 @@ class PrepareResult:
     #: vérification d'intégrité encore en cours (``prepare_store(check_later=True)``)
     check: IntegrityCheck | None = field(default=None, compare=False, repr=False)
 
+    def failure(self) -> StoreCorruptError | None:
+        """Attend la vérification d'intégrité en cours, s'il y en a une ; l'erreur à montrer si
+        la base est endommagée, sinon ``None``."""
+        return None if self.check is None else self.check.failure()
+
     def confirm(self) -> None:
-        """Attend la vérification d'intégrité en cours, s'il y en a une ; lève
-        ``StoreCorruptError`` si la base est endommagée."""
-        if self.check is not None:
-            self.check.confirm()
+        """Comme ``failure``, mais lève l'erreur."""
+        error = self.failure()
+        if error is not None:
+            raise error
 
 
 def backup_sqlite(source: Path, dest: Path) -> Path:
@@ -105,7 +110,7 @@ def prepare_store(
 
     Lève ``StoreError`` (message en français) si la base est plus récente, endommagée ou étrangère.
     ``check_later`` : une base SQLite à jour est vérifiée (``quick_check``) dans un fil ; l'appelant
-    n'écrit rien et ne montre rien avant ``PrepareResult.confirm()``. Une base à migrer est
+    n'écrit rien et ne montre rien avant ``PrepareResult.failure()`` (ou ``confirm()``). Une base à migrer est
     toujours vérifiée avant.
     """
     path = store.path

@@ -42,11 +42,11 @@ def open_window(db: str | None) -> tuple[AppContext, MainWindow] | None:
     try:
         window = MainWindow(ctx)
     except Exception:
-        if ctx.prepared.check is None or ctx.prepared.check.failure() is None:
+        if ctx.prepared.failure() is None:
             raise  # une vraie erreur, pas une base abîmée
     finally:
         sys.excepthook = report
-    damaged = ctx.prepared.check.failure() if ctx.prepared.check is not None else None
+    damaged = ctx.prepared.failure()
     if damaged is None:
         assert window is not None
         for exc in caught:

@@ -62,7 +62,7 @@ def open_context(
 ) -> AppContext:
     """Ouvre (et crée, migre si besoin) la base ; lève ``StoreError`` avec un message français.
 
-    ``check_later`` : voir ``prepare_store`` ; l'appelant appelle ``ctx.prepared.confirm()`` avant
+    ``check_later`` : voir ``prepare_store`` ; l'appelant attend ``ctx.prepared.failure()`` avant
     de montrer ou d'écrire quoi que ce soit."""
     store = Store(resolve_target(db))
     try:

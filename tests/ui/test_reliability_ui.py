@@ -87,7 +87,7 @@ def test_the_window_is_built_during_the_integrity_check_and_shown_only_if_the_st
     )  # base saine : la fenêtre, construite pendant la vérification
     assert opened is not None
     ctx, window = opened
-    assert ctx.prepared.check is not None and ctx.prepared.check.failure() is None
+    assert ctx.prepared.check is not None and ctx.prepared.failure() is None
     assert not window.isVisible()
     window.deleteLater()
     ctx.close()
