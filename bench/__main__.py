@@ -49,20 +49,31 @@ def store_for(scale: int) -> Path:
     return path
 
 
-def env() -> dict[str, str]:
+def env(home: str) -> dict[str, str]:
+    """Environnement d'un processus mesuré ; ``home`` : son dossier de données, neuf et jetable."""
     e = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     # comme une installation (pip compile les modules) : le bytecode est écrit puis réutilisé
     e.pop("PYTHONDONTWRITEBYTECODE", None)
     # date fixe : les mêmes retards, les mêmes mois à chaque mesure
     e.setdefault("ROADMAP_APP_TODAY", "2026-11-15")
-    e.setdefault("ROADMAP_APP_HOME", tempfile.mkdtemp(prefix="bench-home-"))
+    e["ROADMAP_APP_HOME"] = home  # jamais les données de l'utilisateur
     return e
 
 
+def run(cmd: list[str], settings: str = "") -> subprocess.CompletedProcess[str]:
+    """Lance une mesure dans un processus neuf, avec un dossier de données à lui (supprimé ensuite) ;
+    ``settings`` : contenu de son ``interface.ini``."""
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        e = env(home)
+        if settings:
+            (Path(home) / "interface.ini").write_text(settings)
+        return subprocess.run(
+            cmd, check=True, capture_output=True, text=True, env=e, cwd=ROOT.parent
+        )
+
+
 def run_json(cmd: list[str], json_out: bool = True) -> dict[str, float]:
-    out = subprocess.run(
-        cmd, check=True, capture_output=True, text=True, env=env(), cwd=ROOT.parent
-    )
+    out = run(cmd)
     for line in out.stderr.splitlines():
         if "modules lourds" in line:
             print("  ", line)
@@ -82,11 +93,9 @@ def startup(store: Path) -> dict[str, float]:
     pèse pareil sur les trois."""
 
     def probe(kind: str, reopen: bool = False) -> float:
-        e = env()
-        if reopen:  # réglages d'une séance fermée sur la Feuille de route
-            (Path(e["ROADMAP_APP_HOME"]) / "interface.ini").write_text("[main]\npage=roadmap\n")
-        out = subprocess.run([sys.executable, "-m", "bench.startup_probe", kind, str(store)],
-                             check=True, capture_output=True, text=True, env=e, cwd=ROOT.parent)  # fmt: skip
+        # réouverture : réglages d'une séance fermée sur la Feuille de route
+        settings = "[main]\npage=roadmap\n" if reopen else ""
+        out = run([sys.executable, "-m", "bench.startup_probe", kind, str(store)], settings)
         for line in out.stderr.splitlines():
             if "modules lourds" in line:
                 print("  ", line)
