@@ -90,7 +90,7 @@ def main(argv: list[str]) -> int:
         return EXIT_ERROR
     try:
         if args.global_roadmap:
-            from roadmap_app.services.roadmaps import use_roadmap
+            from roadmap_app.services.roadmap_list import use_roadmap
 
             use_roadmap(ctx, args.global_roadmap)
         return handler(ctx, args)

@@ -9,12 +9,8 @@ from typing import Any
 from roadmap_app.cli.output import write_csv, write_json, write_table
 from roadmap_app.cli.plan_edit import report
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.roadmaps import (
-    archive_roadmap,
-    carry_over_preview,
-    list_roadmaps,
-    new_roadmap,
-)
+from roadmap_app.services.roadmap_list import list_roadmaps
+from roadmap_app.services.roadmaps import archive_roadmap, carry_over_preview, new_roadmap
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,23 +8,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from db.models import (
-    Action,
-    ActionBassin,
-    ActionPilote,
-    Axe,
-    Bassin,
-    Cible,
-    EcheancePrecision,
-    Organisation,
-    Roadmap,
+from db.models.enums import EcheancePrecision
+from db.read_tables import (
+    ACTION,
+    ACTION_BASSIN,
+    ACTION_PILOTE,
+    AXE,
+    BASSIN,
+    CIBLE,
+    ORGANISATION,
+    ROADMAP,
 )
-from db.models.base import columns, table
 from db.rows import as_date, as_utc, raw_rows
 from roadmap_app.bulk import paused_gc
 from roadmap_app.errors import NotFoundError
@@ -32,6 +31,9 @@ from roadmap_app.rules import status as status_rules
 from roadmap_app.rules.echeance import Echeance
 from roadmap_app.rules.text import first_line, fold
 from roadmap_app.services.context import AppContext
+
+if TYPE_CHECKING:
+    from db.models import Roadmap
 
 
 @dataclass(frozen=True)
@@ -227,8 +229,8 @@ def find_bassin(bassins: list[BassinRef], key: str | int) -> BassinRef:
 def roadmap_ref(session: Session, roadmap: str | int | None = None) -> RoadmapRef:
     """La feuille de route demandée (code, nom, année ou id), par défaut la plus récente non archivée.
 
-    Lecture « Core » (``db.models.base.columns``) : le démarrage n'a pas à configurer l'ORM."""
-    t = columns(Roadmap)
+    Lecture sur les tables légères (``db.read_tables``) : le démarrage se passe des classes ORM."""
+    t = ROADMAP.c
     every = session.execute(
         sa_select(t.id, t.code, t.name, t.year, t.archived).order_by(t.id)
     ).all()
@@ -253,6 +255,8 @@ def roadmap_ref(session: Session, roadmap: str | int | None = None) -> RoadmapRe
 
 def resolve_roadmap(session: Session, roadmap: str | int | None = None) -> Roadmap:
     """Comme ``roadmap_ref``, mais la ligne ORM (pour la modifier ou la rattacher)."""
+    from db.models import Roadmap  # les écritures seulement : hors du chemin du démarrage
+
     found = session.get(Roadmap, roadmap_ref(session, roadmap).id)
     assert found is not None
     return found
@@ -332,9 +336,9 @@ def _read_plan(
     today = ctx.today()
     with ctx.store.session() as s:
         rm = roadmap_ref(s, roadmap if roadmap is not None else ctx.roadmap_id)
-        # colonnes « Core » (db.models.base.columns) : ni configuration ni compilation ORM
-        b, o, ax, ci = columns(Bassin), columns(Organisation), columns(Axe), columns(Cible)
-        ac, ap, ab = columns(Action), columns(ActionPilote), columns(ActionBassin)
+        # tables légères (db.read_tables) : ni classes ni compilation ORM
+        b, o, ax, ci = BASSIN.c, ORGANISATION.c, AXE.c, CIBLE.c
+        ac, ap, ab = ACTION.c, ACTION_PILOTE.c, ACTION_BASSIN.c
         bassins = [
             BassinRef(b_id, b_code, b_name)
             for b_id, b_code, b_name in s.execute(
@@ -385,7 +389,7 @@ def _read_plan(
         pilotes: dict[int, list[str]] = {}
         for action_id, org_id in s.execute(
             sa_select(ap.action_id, ap.organisation_id)
-            .join(table(Action), ac.id == ap.action_id)
+            .join(ACTION, ac.id == ap.action_id)
             .where(ac.roadmap_id == rm.id, *only_clause)
             .order_by(ap.action_id, ap.organisation_id)
         ).all():
@@ -458,7 +462,7 @@ def _read_plan(
         for c_id, action_id, bassin_id, status, progress, note, note_date, at, by, version in raw_rows(
             s.connection(),
             sa_select(*status_columns)
-            .join(table(Action), ac.id == ab.action_id)
+            .join(ACTION, ac.id == ab.action_id)
             .where(
                 ac.roadmap_id == rm.id,
                 ab.archived.is_(False),
@@ -489,10 +493,11 @@ def _read_plan(
 def load_action(ctx: AppContext, action_id: int, *, include_archived: bool = False) -> ActionRow:
     """Relit une action (après modification) sans recharger tout le plan."""
     with ctx.store.session() as s:
-        action = s.get(Action, action_id)
-        if action is None:
-            raise NotFoundError("Action introuvable (supprimée ?).")
-        roadmap_id = action.roadmap_id
+        roadmap_id = s.execute(
+            sa_select(ACTION.c.roadmap_id).where(ACTION.c.id == action_id)
+        ).scalar()
+    if roadmap_id is None:
+        raise NotFoundError("Action introuvable (supprimée ?).")
     view = load_plan(ctx, roadmap_id, only_actions={action_id}, include_archived=include_archived)
     for row in view.actions():
         if row.id == action_id:

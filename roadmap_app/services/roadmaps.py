@@ -1,4 +1,4 @@
-"""Feuilles de route : lister, démarrer la suivante à partir d'une existante, archiver.
+"""Feuilles de route : démarrer la suivante à partir d'une existante, archiver.
 
 Reprise (« Feuille de route 2025 » à partir de « Feuille de route 2024 – volet 3 ») :
 
@@ -18,37 +18,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, ActionPilote, Axe, Bassin, Cible, Roadmap
-from db.models.base import columns
 from roadmap_app.errors import ValidationError
 from roadmap_app.rules import status as status_rules
 from roadmap_app.rules.text import fold
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import resolve_roadmap, roadmap_ref
+from roadmap_app.services.plan import resolve_roadmap
 
-if TYPE_CHECKING:  # l'édition n'est chargée qu'à la création : la liste sert au démarrage
+if TYPE_CHECKING:  # l'édition n'est chargée qu'à la création
     from roadmap_app.services.editing import EditResult
 
 NAME_MAX = 200
-
-
-@dataclass(frozen=True)
-class RoadmapInfo:
-    id: int
-    code: str
-    name: str
-    year: int
-    parent: str | None  # nom de la feuille de route d'origine
-    archived: bool
-    #: effectifs en cours (non archivés) ; ``None`` quand ils n'ont pas été demandés
-    axes: int | None
-    cibles: int | None
-    actions: int | None
-    default: bool  # celle qu'on ouvre sans choix (la plus récente)
 
 
 @dataclass(frozen=True)
@@ -66,77 +48,6 @@ class NewRoadmap:
     roadmap_id: int
     carried: tuple[str, ...]
     left: tuple[str, ...]
-
-
-def use_roadmap(ctx: AppContext, key: str | int | None) -> RoadmapInfo:
-    """Choisit la feuille de route de travail du contexte (``None`` : la plus récente)."""
-    with ctx.store.session() as s:
-        rm = roadmap_ref(s, key)
-        ctx.roadmap_id = None if key is None else rm.id
-        chosen = rm.id
-    return next(r for r in list_roadmaps(ctx, include_archived=True) if r.id == chosen)
-
-
-def list_roadmaps(
-    ctx: AppContext, *, include_archived: bool = False, with_counts: bool = True
-) -> list[RoadmapInfo]:
-    """Les feuilles de route, la plus récente d'abord (année, puis ordre de création).
-
-    ``with_counts=False`` : sans les effectifs (trois comptages sur tout le plan, ≈ 20 ms à 100×),
-    pour le sélecteur affiché au démarrage."""
-    t = columns(Roadmap)  # lecture « Core » : le sélecteur du démarrage se passe de l'ORM
-    with ctx.store.session() as s:
-        rows = s.execute(
-            sa_select(t.id, t.code, t.name, t.year, t.parent_id, t.archived).order_by(
-                t.year.desc(), t.id.desc()
-            )
-        ).all()
-        names = {r.id: r.name for r in rows}
-        default = next((r.id for r in rows if not r.archived), None)
-        axes, cibles, actions = _live_counts(s) if with_counts else ({}, {}, {})
-        out = []
-        for r in rows:
-            if r.archived and not include_archived:
-                continue
-            assert r.id is not None
-            out.append(
-                RoadmapInfo(
-                    id=r.id,
-                    code=r.code,
-                    name=r.name,
-                    year=r.year,
-                    parent=names.get(r.parent_id) if r.parent_id else None,
-                    archived=r.archived,
-                    axes=axes.get(r.id, 0) if with_counts else None,
-                    cibles=cibles.get(r.id, 0) if with_counts else None,
-                    actions=actions.get(r.id, 0) if with_counts else None,
-                    default=r.id == default,
-                )
-            )
-        return out
-
-
-def _live_counts(s: Session) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
-    """Nombre d'axes, de cibles et d'actions en cours (non archivés) par feuille de route."""
-    live_axe = col(Axe.archived).is_(False)
-    live_cible = col(Cible.archived).is_(False)
-    axes = s.exec(
-        select(Axe.roadmap_id, func.count()).where(live_axe).group_by(col(Axe.roadmap_id))
-    ).all()
-    cibles = s.exec(
-        select(Cible.roadmap_id, func.count())
-        .join(Axe, col(Axe.id) == col(Cible.axe_id))
-        .where(live_axe, live_cible)
-        .group_by(col(Cible.roadmap_id))
-    ).all()
-    actions = s.exec(
-        select(Action.roadmap_id, func.count())
-        .join(Cible, col(Cible.id) == col(Action.cible_id))
-        .join(Axe, col(Axe.id) == col(Cible.axe_id))
-        .where(live_axe, live_cible, col(Action.archived).is_(False))
-        .group_by(col(Action.roadmap_id))
-    ).all()
-    return dict(axes), dict(cibles), dict(actions)
 
 
 def _live_structure(s: Session, roadmap_id: int) -> tuple[list[Axe], list[Cible], list[Action]]:

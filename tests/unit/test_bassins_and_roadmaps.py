@@ -20,13 +20,8 @@ from roadmap_app.services.bassins import (
 from roadmap_app.services.filters import ActionFilter
 from roadmap_app.services.history import action_history
 from roadmap_app.services.plan import load_plan
-from roadmap_app.services.roadmaps import (
-    archive_roadmap,
-    carry_over_preview,
-    list_roadmaps,
-    new_roadmap,
-    use_roadmap,
-)
+from roadmap_app.services.roadmap_list import list_roadmaps, use_roadmap
+from roadmap_app.services.roadmaps import archive_roadmap, carry_over_preview, new_roadmap
 from roadmap_app.services.status import undo_last, update_status
 from tests.conftest import dump_store
 

@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.roadmaps import RoadmapInfo, carry_over_preview, list_roadmaps
+from roadmap_app.services.roadmap_list import RoadmapInfo, list_roadmaps
+from roadmap_app.services.roadmaps import carry_over_preview
 from ui.dialogs.base import FormDialog
 
 
