@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 from roadmap_app import __version__
 from roadmap_app.errors import StoreError, UserError
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.roadmaps import list_roadmaps
-from roadmap_app.services.status import redo_last, undo_last
+from roadmap_app.services.roadmap_list import list_roadmaps
 from roadmap_app.settings import set_author_name
 from ui.pages import PAGES, PageSpec
 from ui.pages.base import Page
@@ -336,16 +335,18 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(f"&Rétablir : {r.redo_label()}" if r.can_redo() else "&Rétablir")
 
     def undo(self) -> None:
-        self._run_undo(undo_last, "Annulé")
+        if self.ctx.undo.can_undo():
+            from roadmap_app.services.status import undo_last  # écritures : au premier usage
+
+            self._run_undo(undo_last, "Annulé")
 
     def redo(self) -> None:
-        self._run_undo(redo_last, "Rétabli")
+        if self.ctx.undo.can_redo():
+            from roadmap_app.services.status import redo_last
+
+            self._run_undo(redo_last, "Rétabli")
 
     def _run_undo(self, fn: Any, verb: str) -> None:
-        if (fn is undo_last and not self.ctx.undo.can_undo()) or (
-            fn is redo_last and not self.ctx.undo.can_redo()
-        ):
-            return
         try:
             label = fn(self.ctx)
         except UserError as err:

@@ -3,29 +3,78 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
-PROBE = """
+#: modules où sont définies les classes ORM (≈ 30 ms pour celles du plan) ; ``enums`` et ``base``
+#: n'en définissent pas.
+ORM_TABLES = ("plan", "territory", "flows", "key_dates", "journal", "snapshot", "workshop",
+              "finance", "contract", "meta")  # fmt: skip
+
+IMPORT_UI_APP = """
 import json, sys
 import ui.app
 print(json.dumps(list(sys.modules)))
 """
 
+#: réouverture sur la Feuille de route, jusqu'au premier affichage ; puis la suite du démarrage
+REOPEN = """
+import json, sys
+from ui.app import make_application, after_first_paint
+from ui.startup import open_window
+qt = make_application()
+ctx, window = open_window(sys.argv[1])
+window.show()
+qt.processEvents()
+shown = window.current_page().objectName()
+painted = list(sys.modules)
+after_first_paint()
+print(json.dumps([shown, painted, list(sys.modules)]))
+ctx.close()
+"""
 
-def modules_after_importing_ui_app() -> list[str]:
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
-    return list(json.loads(out.stdout))
+
+def run(code: str, *args: str, home: Path | None = None) -> object:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if home is not None:
+        env["ROADMAP_APP_HOME"] = str(home)
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True, env=env)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def orm_tables_in(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.removeprefix("db.models.") in ORM_TABLES]
 
 
 def test_the_data_layer_is_imported_before_pyside6_and_heavy_libraries_not_at_all() -> None:
     """PySide6 remplace ``builtins.__import__`` : ce qui est importé après lui coûte plus cher.
     ``sys.modules`` garde l'ordre d'import."""
-    order = modules_after_importing_ui_app()
+    order = run(IMPORT_UI_APP)
+    assert isinstance(order, list)
     pyside = order.index("PySide6")
     before = ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "roadmap_app.services.plan",
-              "db.models.plan")  # fmt: skip
+              "roadmap_app.services.roadmap_list", "db.read_tables")  # fmt: skip
     for module in before:
         assert order.index(module) < pyside, f"{module} importé après PySide6"
     for heavy in ("alembic", "openpyxl", "matplotlib"):
         assert heavy not in order
+    assert orm_tables_in(order) == []
+
+
+def test_reopening_on_the_plan_reads_without_orm_classes_then_loads_the_writers(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Le plan s'affiche sans définir une seule classe ORM (lectures sur ``db.read_tables``) ;
+    juste après le premier affichage, les tables du plan et les services d'écriture sont chargés,
+    pour que la première modification n'attende pas."""
+    (tmp_path / "interface.ini").write_text("[main]\npage=roadmap\n")
+    shown, painted, warmed = run(REOPEN, str(db_path), home=tmp_path)  # type: ignore[misc]
+    assert shown == "page_roadmap"
+    assert orm_tables_in(painted) == []
+    assert "roadmap_app.services.status" not in painted
+    assert {"db.models.plan", "roadmap_app.services.status", "roadmap_app.services.history"} <= set(
+        warmed
+    )

@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.errors import StaleDataError, StoreError, UserError
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.history import action_history
 from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_plan
-from roadmap_app.services.status import CellChange, update_statuses
 from ui.models.plan_filter import PlanFilter, visible_headers
 from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_PILOTES, COL_TITLE, PlanTreeModel
 from ui.pages.base import Page
@@ -210,6 +208,8 @@ class RoadmapPage(Page):
         self._show(node.payload)
 
     def _show(self, action: ActionRow) -> None:
+        from roadmap_app.services.history import action_history  # tables ORM : hors démarrage
+
         assert self.plan is not None
         self.detail.show_action(action, self.plan.bassins, action_history(self.ctx, action.id))
         self.detail.editor_box.setEnabled(not action.hidden)
@@ -237,6 +237,8 @@ class RoadmapPage(Page):
 
     # -- édition ----------------------------------------------------------------------
     def save_edits(self, action: ActionRow, edits: list[CellEdit]) -> bool:
+        from roadmap_app.services.status import CellChange, update_statuses  # au premier usage
+
         changes = [
             CellChange(e.bassin_id, e.status, e.progress, e.note, e.expected_version) for e in edits
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from db.seed import SEED_AUTHOR
 from roadmap_app.rules import status as status_rules
-from roadmap_app.services.journal import JournalLine
 from roadmap_app.services.plan import ActionRow, BassinRef, StatusCell
+
+if TYPE_CHECKING:  # le journal importe les tables ORM : hors du démarrage
+    from roadmap_app.services.journal import JournalLine
 from ui.style import DANGER, status_icon
 
 NO_PROGRESS = -1
