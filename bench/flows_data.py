@@ -17,7 +17,7 @@ from sqlmodel import select
 from db.models import Bassin, FlowValue
 from db.types import utcnow
 from roadmap_app.flows.chart_data import month_range
-from roadmap_app.flows.service import load_targets, target_for
+from roadmap_app.flows.series import load_targets, target_for
 from roadmap_app.flows.validation import check_month
 from roadmap_app.services.context import AppContext
 

@@ -6,39 +6,62 @@ route, plan) n'en ont pas besoin : elles lisent des tuples bruts (``db.rows``). 
 donc avec ces ``TableClause`` de SQLAlchemy, qui se compilent dans le même SQL sans rien construire
 d'autre ; les écritures gardent les classes ORM.
 
-Seules les colonnes booléennes sont typées (``archived IS 0`` sous SQLite, ``IS false`` sous
-PostgreSQL) ; les dates arrivent brutes et ``db.rows`` les normalise. ``tests/unit/test_read_tables``
-vérifie que chaque colonne existe dans le schéma, avec le même type booléen.
+Sont typées les colonnes booléennes (``archived IS 0`` sous SQLite, ``IS false`` sous PostgreSQL) et
+celles qu'une lecture reçoit converties (dates des flux et des dates clés) ; les lectures en bloc
+du plan passent par ``db.rows``, qui normalise lui-même les dates. ``tests/unit/test_read_tables``
+vérifie que chaque colonne existe dans le schéma, et qu'une colonne typée l'est pareil.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, column, table
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Float, column, table
 from sqlalchemy.sql.expression import TableClause
 
-
-def _table(name: str, *names: str, booleans: tuple[str, ...] = ("archived",)) -> TableClause:
-    return table(name, *(column(n, Boolean) if n in booleans else column(n) for n in names))
+from db.types import UtcDateTime
 
 
-ROADMAP = _table("roadmap", "id", "code", "name", "year", "parent_id", "archived")
-BASSIN = _table("bassin", "id", "code", "name", "position", "archived")
-ORGANISATION = _table("organisation", "id", "code", "name", booleans=())
-AXE = _table("axe", "id", "roadmap_id", "code", "title", "position", "archived", "version")
+def _table(name: str, *names: str, **typed: Any) -> TableClause:
+    """``_table("bassin", "id", "code", archived=Boolean)`` : colonnes sans type, puis typées."""
+    return table(name, *(column(n) for n in names), *(column(n, t) for n, t in typed.items()))
+
+
+ROADMAP = _table("roadmap", "id", "code", "name", "year", "parent_id", archived=Boolean)
+BASSIN = _table("bassin", "id", "code", "name", "position", archived=Boolean)
+ORGANISATION = _table("organisation", "id", "code", "name")
+AXE = _table("axe", "id", "roadmap_id", "code", "title", "position", "version", archived=Boolean)
 CIBLE = _table(
-    "cible", "id", "roadmap_id", "axe_id", "code", "title", "position", "archived", "version"
+    "cible", "id", "roadmap_id", "axe_id", "code", "title", "position", "version", archived=Boolean
 )
 ACTION = _table(
     "action", "id", "roadmap_id", "cible_id", "code", "position", "intitule",
     "actions_preexistantes", "plan_actions", "indicateurs_tdb", "indicateurs_autres",
     "echeance_label", "echeance_date", "echeance_fin", "echeance_precision", "echeance_flag",
-    "pilotes_label", "commentaires", "source", "transcription_note", "version", "archived",
-    "carried_from_id",
+    "pilotes_label", "commentaires", "source", "transcription_note", "version", "carried_from_id",
+    archived=Boolean,
 )  # fmt: skip
-ACTION_PILOTE = _table("action_pilote", "action_id", "organisation_id", booleans=())
+ACTION_PILOTE = _table("action_pilote", "action_id", "organisation_id")
 ACTION_BASSIN = _table(
     "action_bassin", "id", "action_id", "bassin_id", "status", "progress", "note", "note_date",
-    "updated_at", "updated_by", "version", "archived",
+    "updated_at", "updated_by", "version", archived=Boolean,
 )  # fmt: skip
 
-ALL = (ROADMAP, BASSIN, ORGANISATION, AXE, CIBLE, ACTION, ACTION_PILOTE, ACTION_BASSIN)
+# Tableau de bord et flux
+FLOW_VALUE = _table(
+    "flow_value", "id", "bassin_id", "indicator", "version", "updated_by",
+    month=Date, value=Float, updated_at=UtcDateTime,
+)  # fmt: skip
+FLOW_TARGET = _table(
+    "flow_target", "indicator", "bassin_id", "kind", "label", "source",
+    value=Float, effective_from=Date,
+)  # fmt: skip
+PORTFOLIO = _table(
+    "portfolio", "bassin_id", "organisme", "unit", "capacity_per_referent",
+    number=Float, effective_from=Date,
+)  # fmt: skip
+REFERENCE_FIGURE = _table("reference_figure", "bassin_id", "key", value=Float, as_of=Date)
+KEY_DATE = _table("key_date", "key", "label", "description", date=Date, end_date=Date)
+
+ALL = (ROADMAP, BASSIN, ORGANISATION, AXE, CIBLE, ACTION, ACTION_PILOTE, ACTION_BASSIN,
+       FLOW_VALUE, FLOW_TARGET, PORTFOLIO, REFERENCE_FIGURE, KEY_DATE)  # fmt: skip

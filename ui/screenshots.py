@@ -94,7 +94,7 @@ def _demo_flows(ctx: Any) -> None:
     from datetime import date
 
     from bench.flows_data import fill_monthly_series
-    from roadmap_app.flows.service import load_series
+    from roadmap_app.flows.series import load_series
 
     if not load_series(ctx, "Lensois").months:
         fill_monthly_series(ctx, random.Random(3), 1, end=date(2024, 9, 1))

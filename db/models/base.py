@@ -17,4 +17,3 @@ class Table(SQLModel):
 
     # ConfigDict public de pydantic ; SQLModel type ce champ avec son SQLModelConfig, privé
     model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
-

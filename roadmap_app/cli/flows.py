@@ -114,7 +114,7 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.flows.service import list_rows
+    from roadmap_app.flows.series import list_rows
 
     rows = list_rows(ctx, args.bassin)
     if args.format == "json":
@@ -171,7 +171,7 @@ def _number(text: str, what: str) -> float:
 
 
 def cmd_targets(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.flows.service import bassins, load_targets
+    from roadmap_app.flows.series import bassins, load_targets
 
     names = {b.id: b.name for b in bassins(ctx)}
     rows = [
@@ -210,7 +210,7 @@ def cmd_target(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_portfolios(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.flows.service import bassins, load_portfolios
+    from roadmap_app.flows.series import bassins, load_portfolios
 
     names = {b.id: b.name for b in bassins(ctx)}
     rows = [

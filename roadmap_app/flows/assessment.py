@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from roadmap_app.flows.data import FlowsData
-from roadmap_app.flows.service import BassinSeries, load_per_referent, target_for
+from roadmap_app.flows.series import BassinSeries, load_per_referent, target_for
 
 
 def _n(v: float) -> str:

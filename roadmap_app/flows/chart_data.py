@@ -13,7 +13,7 @@ from typing import Any
 from roadmap_app.errors import ValidationError
 from roadmap_app.flows import charts
 from roadmap_app.flows.data import FlowsData, from_store
-from roadmap_app.flows.service import BassinSeries, Target, load_per_referent, target_for
+from roadmap_app.flows.series import BassinSeries, Target, load_per_referent, target_for
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
 

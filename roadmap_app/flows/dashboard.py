@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlalchemy import select
 
-from db.models import KeyDate, ReferenceFigure
+from db.read_tables import KEY_DATE, REFERENCE_FIGURE
 from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.chart_data import YearToDate, ytd
 from roadmap_app.flows.data import from_store
-from roadmap_app.flows.service import load_per_referent, recent_start, target_for
+from roadmap_app.flows.series import load_per_referent, recent_start, target_for
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.deadlines import Deadline, bilan_deadlines
 from roadmap_app.services.plan import ActionRow, BassinRef, load_plan
@@ -60,9 +60,12 @@ def dashboard_data(ctx: AppContext) -> DashboardData:
     flows = from_store(ctx, recent_start(ctx))  # l'année en cours et la précédente suffisent
     series, targets, portfolios = flows.series, flows.targets, flows.portfolios
     data = DashboardData(today)
+    r, k = REFERENCE_FIGURE.c, KEY_DATE.c
     with ctx.store.session() as s:
-        figures = {(f.bassin_id, f.key): f.value for f in s.exec(select(ReferenceFigure)).all()}
-        volet3 = s.exec(select(KeyDate).where(KeyDate.key == "periode_volet_3")).first()
+        figures = {(b_id, key): value for b_id, key, value in s.execute(
+            select(r.bassin_id, r.key, r.value).order_by(r.as_of)
+        )}  # fmt: skip
+        volet3 = s.execute(select(k.label, k.end_date).where(k.key == "periode_volet_3")).first()
     for b in plan.bassins:
         card = BassinCard(b, reference_flux=figures.get((b.id, "brsa_entrants_flux")))
         bs = series.get(b.id)

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
-from db.models import Bassin, FlowValue, ReferenceFigure
+from db.read_tables import BASSIN, FLOW_VALUE, REFERENCE_FIGURE
 from db.rows import raw_rows
 from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
-from roadmap_app.flows.service import (
+from roadmap_app.flows.series import (
     BassinSeries,
     FlowCell,
     PortfolioRef,
@@ -56,11 +56,12 @@ class FlowsData:
 def from_store(ctx: AppContext, since: date | None = None) -> FlowsData:
     """Séries (à partir de ``since`` si donné), cibles, portefeuilles et stocks de référence."""
     series = load_all_series(ctx, since)
+    r = REFERENCE_FIGURE.c
     with ctx.store.session() as s:
-        figures = s.exec(
-            select(ReferenceFigure)
-            .where(col(ReferenceFigure.key).in_(("brsa_stock", "brsa_entrants_flux")))
-            .order_by(col(ReferenceFigure.as_of))
+        figures = s.execute(
+            select(r.bassin_id, r.key, r.value, r.as_of)
+            .where(r.key.in_(("brsa_stock", "brsa_entrants_flux")))
+            .order_by(r.as_of)
         ).all()
     stock = {
         f.bassin_id: f.value for f in figures if f.bassin_id is not None and f.key == "brsa_stock"
@@ -76,14 +77,15 @@ def from_store(ctx: AppContext, since: date | None = None) -> FlowsData:
 # -- section « flux » d'un instantané ------------------------------------------------------------------
 def state_values(ctx: AppContext) -> dict[str, dict[str, dict[str, float]]]:
     """Valeurs saisies par bassin (code) → mois (AAAA-MM) → indicateur, lues en une requête."""
+    b, v = BASSIN.c, FLOW_VALUE.c
     with ctx.store.session() as s:
-        codes = {b_id: code for b_id, code in s.execute(select(col(Bassin.id), col(Bassin.code)))}
+        codes = {b_id: code for b_id, code in s.execute(select(b.id, b.code))}
         rows = raw_rows(  # 18 360 valeurs à 100× : tuples bruts, mois lu tel quel
             s.connection(),
-            select(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator), col(FlowValue.value))
-            .where(col(FlowValue.value).is_not(None))
-            .order_by(col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator)),
-        )  # fmt: skip
+            select(v.bassin_id, v.month, v.indicator, v.value)
+            .where(v.value.is_not(None))
+            .order_by(v.bassin_id, v.month, v.indicator),
+        )
     values: dict[str, dict[str, dict[str, float]]] = {code: {} for code in codes.values()}
     for b_id, month, indicator, value in rows:
         key = month[:7] if isinstance(month, str) else month.isoformat()[:7]  # SQLite : texte ISO

@@ -18,7 +18,8 @@ from typing import Any
 
 from roadmap_app.errors import UserError
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, find_indicator
-from roadmap_app.flows.service import FlowChange, bassins, load_all_series, write_changes
+from roadmap_app.flows.series import bassins, load_all_series
+from roadmap_app.flows.service import FlowChange, write_changes
 from roadmap_app.flows.validation import check_month, check_value
 from roadmap_app.reporting.cells import safe_text
 from roadmap_app.reporting.files import atomic_output

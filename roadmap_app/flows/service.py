@@ -1,174 +1,31 @@
-"""Lecture et écriture des flux mensuels ; cibles en vigueur ; portefeuilles et charge par référent."""
+"""Écriture des flux mensuels, des cibles et des moyens (portefeuilles, ETP) ; lecture : ``flows.series``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.errors import StaleDataError
-from db.models import Bassin, FlowTarget, FlowValue, Portfolio
+from db.models import FlowTarget, FlowValue, Portfolio
 from db.types import utcnow
 from roadmap_app.errors import ValidationError
-from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
+from roadmap_app.flows.catalogue import BY_CODE
+from roadmap_app.flows.series import (
+    PortfolioRef,
+    Target,
+    bassins,
+    load_portfolios,
+    load_targets,
+)
 from roadmap_app.flows.validation import FlowError, check_month
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import BassinRef, find_bassin
-
-
-@dataclass(frozen=True)
-class FlowCell:
-    id: int
-    value: float | None
-    version: int
-    updated_by: str
-    updated_at: datetime | None
-
-
-@dataclass
-class BassinSeries:
-    bassin: BassinRef
-    cells: dict[tuple[date, str], FlowCell] = field(default_factory=dict)
-
-    @property
-    def months(self) -> list[date]:
-        return sorted({m for m, _c in self.cells if self.cells[(m, _c)].value is not None})
-
-    def value(self, month: date, code: str) -> float | None:
-        cell = self.cells.get((month, code))
-        return None if cell is None else cell.value
-
-    def series(self, code: str) -> list[tuple[date, float]]:
-        return sorted(
-            (m, c.value) for (m, k), c in self.cells.items() if k == code and c.value is not None
-        )
-
-    def month_values(self, month: date) -> dict[str, float | None]:
-        return {k: c.value for (m, k), c in self.cells.items() if m == month}
-
-
-@dataclass(frozen=True)
-class Target:
-    indicator: str
-    bassin_id: int | None
-    kind: str
-    value: float
-    effective_from: date
-    label: str
-    source: str
-
-
-@dataclass(frozen=True)
-class PortfolioRef:
-    bassin_id: int
-    organisme: str
-    unit: str
-    number: float
-    capacity: int
-    effective_from: date
-
-
-def bassins(ctx: AppContext) -> list[BassinRef]:
-    with ctx.store.session() as s:
-        return [
-            BassinRef(b.id, b.code, b.name)  # type: ignore[arg-type]
-            for b in s.exec(
-                select(Bassin).where(col(Bassin.archived).is_(False)).order_by(col(Bassin.position))
-            ).all()
-        ]
-
-
-#: Colonnes lues sans créer d'objets ORM (dix ans de séries à 100× : 18 000 valeurs).
-_CELL_COLUMNS = (
-    col(FlowValue.bassin_id), col(FlowValue.month), col(FlowValue.indicator), col(FlowValue.id),
-    col(FlowValue.value), col(FlowValue.version), col(FlowValue.updated_by), col(FlowValue.updated_at),
-)  # fmt: skip
-
-
-def _fill(
-    s: Session,
-    out: dict[int, BassinSeries],
-    bassin_id: int | None = None,
-    since: date | None = None,
-) -> None:
-    query = sa_select(*_CELL_COLUMNS)
-    if bassin_id is not None:
-        query = query.where(col(FlowValue.bassin_id) == bassin_id)
-    if since is not None:
-        query = query.where(col(FlowValue.month) >= since)
-    for b_id, month, indicator, vid, value, version, by, at in s.execute(query):
-        series = out.get(b_id)
-        if series is not None:
-            series.cells[(month, indicator)] = FlowCell(vid, value, version, by, at)
-
-
-def load_series(ctx: AppContext, bassin: str | int) -> BassinSeries:
-    ref = find_bassin(bassins(ctx), bassin)
-    out = {ref.id: BassinSeries(ref)}
-    with ctx.store.session() as s:
-        _fill(s, out, ref.id)
-    return out[ref.id]
-
-
-def load_all_series(ctx: AppContext, since: date | None = None) -> dict[int, BassinSeries]:
-    """Séries de tous les bassins ; ``since`` : seulement les mois à partir de cette date."""
-    out = {b.id: BassinSeries(b) for b in bassins(ctx)}
-    with ctx.store.session() as s:
-        _fill(s, out, since=since)
-    return out
-
-
-def recent_start(ctx: AppContext) -> date | None:
-    """1er janvier de l'année précédant le dernier mois saisi le plus ancien des bassins : assez
-    pour le cumul de l'année et les derniers mois de chaque bassin (tableau de bord), sans relire
-    dix ans d'historique. ``None`` : aucune valeur saisie."""
-    with ctx.store.session() as s:
-        lasts = [m for _b, m in s.execute(
-            sa_select(col(FlowValue.bassin_id), func.max(col(FlowValue.month))).group_by(col(FlowValue.bassin_id))
-        )]  # fmt: skip
-    return date(min(lasts).year - 1, 1, 1) if lasts else None
-
-
-def load_targets(ctx: AppContext) -> list[Target]:
-    with ctx.store.session() as s:
-        return [
-            Target(t.indicator, t.bassin_id, t.kind, t.value, t.effective_from, t.label, t.source)
-            for t in s.exec(select(FlowTarget).order_by(col(FlowTarget.effective_from))).all()
-        ]
-
-
-def target_for(
-    targets: Iterable[Target],
-    indicator: str,
-    bassin_id: int | None,
-    month: date,
-    kind: str | None = None,
-) -> Target | None:
-    """Cible en vigueur pour ce mois : la plus récente déjà entrée en vigueur ; celle du bassin prime."""
-    best: Target | None = None
-    for t in targets:
-        if (
-            t.indicator != indicator
-            or (kind is not None and t.kind != kind)
-            or t.effective_from > month
-        ):
-            continue
-        if t.bassin_id not in (None, bassin_id):
-            continue
-        if best is None or (t.bassin_id is not None, t.effective_from) >= (
-            best.bassin_id is not None,
-            best.effective_from,
-        ):
-            best = t
-    return best
-
+from roadmap_app.services.plan import find_bassin
 
 #: Sortes de cibles : au moins N par mois, au moins N % du total, tendance de N %, au plus N, au moins N.
 TARGET_KINDS = {
@@ -256,44 +113,6 @@ def set_portfolio(ctx: AppContext, bassin: str | int, organisme: str, number: fl
                        author=ctx.author, source="gui",
                        label=f"Moyens {ORGANISMES[org][0]} du bassin {ref.name} à partir du {effective_from:%d/%m/%Y}")  # fmt: skip
     return PortfolioRef(ref.id, org, unit, float(number), capacity, effective_from)
-
-
-def load_portfolios(ctx: AppContext) -> list[PortfolioRef]:
-    with ctx.store.session() as s:
-        return [
-            PortfolioRef(
-                p.bassin_id,
-                p.organisme,
-                p.unit,
-                p.number,
-                p.capacity_per_referent,
-                p.effective_from,
-            )
-            for p in s.exec(select(Portfolio).order_by(col(Portfolio.effective_from))).all()
-        ]
-
-
-def portfolio_for(
-    portfolios: Iterable[PortfolioRef], bassin_id: int, organisme: str, month: date
-) -> PortfolioRef | None:
-    found = [
-        p
-        for p in portfolios
-        if p.bassin_id == bassin_id and p.organisme == organisme and p.effective_from <= month
-    ]
-    return found[-1] if found else None
-
-
-def load_per_referent(
-    series: BassinSeries, portfolios: list[PortfolioRef], month: date, organisme: str
-) -> float | None:
-    """ARSA suivis ÷ nombre de portefeuilles (FT) ou d'ETP (délégués CD) en vigueur ce mois."""
-    code = "suivis_ft" if organisme == "FT" else "suivis_cd"
-    followed = series.value(month, code)
-    p = portfolio_for(portfolios, series.bassin.id, organisme, month)
-    if followed is None or p is None or p.number <= 0:
-        return None
-    return followed / p.number
 
 
 # -- écriture ----------------------------------------------------------------------------------------
@@ -405,22 +224,3 @@ def set_month(
         for code, v in values.items()
     ]
     return write_changes(ctx, changes, label=f"Flux {ref.name} – {format_month(month)}", **kw)
-
-
-def list_rows(ctx: AppContext, bassin: str | int | None = None) -> list[dict[str, Any]]:
-    """Une ligne par bassin, mois et indicateur renseigné (format « long »)."""
-    all_series = load_all_series(ctx)
-    if bassin is not None:
-        ref = find_bassin([s.bassin for s in all_series.values()], bassin)
-        all_series = {ref.id: all_series[ref.id]}
-    rows = []
-    order = {ind.code: i for i, ind in enumerate(INDICATORS)}
-    for series in all_series.values():
-        for (month, code), cell in sorted(
-            series.cells.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 99))
-        ):
-            if cell.value is None:
-                continue
-            rows.append({"bassin": series.bassin.name, "mois": month.isoformat()[:7], "indicateur": code,
-                         "libelle": BY_CODE[code].label if code in BY_CODE else code, "valeur": cell.value})  # fmt: skip
-    return rows

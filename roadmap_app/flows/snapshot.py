@@ -10,7 +10,7 @@ from roadmap_app.bulk import scratch_garbage
 from roadmap_app.flows import data as flows_data
 from roadmap_app.flows.assessment import assess
 from roadmap_app.flows.catalogue import BY_CODE
-from roadmap_app.flows.service import BassinSeries, bassins, load_portfolios, load_targets
+from roadmap_app.flows.series import BassinSeries, bassins, load_portfolios, load_targets
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.section_change import SectionChange

@@ -7,7 +7,7 @@ from datetime import date
 from roadmap_app.flows.assessment import assess
 from roadmap_app.flows.catalogue import INDICATORS, PERCENT
 from roadmap_app.flows.data import FlowsData, from_state
-from roadmap_app.flows.service import load_per_referent, portfolio_for, target_for
+from roadmap_app.flows.series import load_per_referent, portfolio_for, target_for
 from roadmap_app.reporting.cells import FMT_DEC1, FMT_INT, FMT_MONTH
 from roadmap_app.reporting.pack_model import PackData
 from roadmap_app.reporting.xlsx_writer import Book

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
-from db.models import KeyDate
+from db.read_tables import KEY_DATE
 from roadmap_app.rules.dates import format_date
 from roadmap_app.services.context import AppContext
 
@@ -62,11 +62,12 @@ def deadlines(
 ) -> list[Deadline]:
     """Les dates clés demandées, dans l'ordre chronologique, avec les jours restants."""
     day = today or ctx.today()
+    k = KEY_DATE.c
     with ctx.store.session() as s:
-        rows = s.exec(
-            select(KeyDate).where(col(KeyDate.key).in_(keys)).order_by(col(KeyDate.date))
+        rows = s.execute(
+            select(k.key, k.label, k.date, k.description).where(k.key.in_(keys)).order_by(k.date)
         ).all()
-        return [Deadline(k.key, k.label, k.date, k.description, (k.date - day).days) for k in rows]
+    return [Deadline(key, label, on, text, (on - day).days) for key, label, on, text in rows]
 
 
 def bilan_deadlines(ctx: AppContext, today: date | None = None) -> list[Deadline]:

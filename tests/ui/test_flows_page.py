@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from roadmap_app.flows.catalogue import INDICATORS
-from roadmap_app.flows.service import load_series, set_month
+from roadmap_app.flows.series import load_series
+from roadmap_app.flows.service import set_month
 
 COL = {ind.code: i for i, ind in enumerate(INDICATORS)}
 
@@ -269,7 +270,7 @@ def test_new_portfolio_from_a_date_changes_the_load_from_that_month_only(flows, 
 def test_a_new_target_from_a_date_in_the_dialog(flows, qtbot, app_ctx):
     from PySide6.QtCore import QDate
 
-    from roadmap_app.flows.service import load_targets, target_for
+    from roadmap_app.flows.series import load_targets, target_for
 
     flows.select_bassin_name("Montreuillois")
     dialog = flows.new_target(run=False)

@@ -12,16 +12,14 @@ from roadmap_app.cli.main import main
 from roadmap_app.errors import ValidationError
 from roadmap_app.flows.catalogue import INDICATORS, find_indicator
 from roadmap_app.flows.io import ImportError_, apply_import, export_template, plan_import
-from roadmap_app.flows.service import (
-    add_target,
+from roadmap_app.flows.series import (
     load_per_referent,
     load_portfolios,
     load_series,
     load_targets,
-    set_month,
-    set_portfolio,
     target_for,
 )
+from roadmap_app.flows.service import add_target, set_month, set_portfolio
 from roadmap_app.flows.validation import check_month
 from roadmap_app.services.status import undo_last
 from tests.conftest import dump_store

@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from roadmap_app.flows.service import add_target, load_targets, set_month, target_for
+from roadmap_app.flows.series import load_targets, target_for
+from roadmap_app.flows.service import add_target, set_month
 from roadmap_app.services.committee_pack import build_pack_data, export_pack
 from roadmap_app.services.context import open_context
 from roadmap_app.services.snapshot_diff import diff_states

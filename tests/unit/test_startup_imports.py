@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 #: modules où sont définies les classes ORM (≈ 30 ms pour celles du plan) ; ``enums`` et ``base``
 #: n'en définissent pas.
 ORM_TABLES = ("plan", "territory", "flows", "key_dates", "journal", "snapshot", "workshop",
@@ -19,8 +21,8 @@ import ui.app
 print(json.dumps(list(sys.modules)))
 """
 
-#: réouverture sur la Feuille de route, jusqu'au premier affichage ; puis la suite du démarrage
-REOPEN = """
+#: ouverture jusqu'au premier affichage, puis la suite du démarrage
+OPEN = """
 import json, sys
 from ui.app import make_application, after_first_paint
 from ui.startup import open_window
@@ -64,15 +66,21 @@ def test_the_data_layer_is_imported_before_pyside6_and_heavy_libraries_not_at_al
     assert orm_tables_in(order) == []
 
 
-def test_reopening_on_the_plan_reads_without_orm_classes_then_loads_the_writers(
-    db_path: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("last_page", "shown_page"),
+    [("roadmap", "page_roadmap"), (None, "page_dashboard")],
+    ids=["réouverture sur la Feuille de route", "premier lancement : tableau de bord"],
+)
+def test_the_first_page_reads_without_orm_classes_then_the_writers_are_loaded(
+    db_path: Path, tmp_path: Path, last_page: str | None, shown_page: str
 ) -> None:
-    """Le plan s'affiche sans définir une seule classe ORM (lectures sur ``db.read_tables``) ;
-    juste après le premier affichage, les tables du plan et les services d'écriture sont chargés,
-    pour que la première modification n'attende pas."""
-    (tmp_path / "interface.ini").write_text("[main]\npage=roadmap\n")
-    shown, painted, warmed = run(REOPEN, str(db_path), home=tmp_path)  # type: ignore[misc]
-    assert shown == "page_roadmap"
+    """La première page s'affiche sans définir une seule classe ORM (lectures sur
+    ``db.read_tables``) ; juste après le premier affichage, les tables du plan et les services
+    d'écriture sont chargés, pour que la première modification n'attende pas."""
+    if last_page:
+        (tmp_path / "interface.ini").write_text(f"[main]\npage={last_page}\n")
+    shown, painted, warmed = run(OPEN, str(db_path), home=tmp_path)  # type: ignore[misc]
+    assert shown == shown_page
     assert orm_tables_in(painted) == []
     assert "roadmap_app.services.status" not in painted
     assert {"db.models.plan", "roadmap_app.services.status", "roadmap_app.services.history"} <= set(

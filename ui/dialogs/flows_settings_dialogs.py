@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.errors import StoreError, UserError
 from roadmap_app.flows.catalogue import INDICATORS
-from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, bassins, set_portfolio
+from roadmap_app.flows.series import bassins
+from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, set_portfolio
 from roadmap_app.services.context import AppContext
 
 

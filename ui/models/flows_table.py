@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from roadmap_app.flows.catalogue import INDICATORS, PERCENT, Indicator
-from roadmap_app.flows.service import BassinSeries, Target, target_for
+from roadmap_app.flows.series import BassinSeries, Target, target_for
 from roadmap_app.rules.dates import format_month
 from ui.style import DANGER
 

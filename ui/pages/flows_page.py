@@ -25,16 +25,15 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.errors import StoreError, UserError
 from roadmap_app.flows.chart_data import CHARTS, build_chart, month_range
-from roadmap_app.flows.service import (
-    FlowChange,
+from roadmap_app.flows.series import (
     bassins,
     load_per_referent,
     load_portfolios,
     load_series,
     load_targets,
     portfolio_for,
-    write_changes,
 )
+from roadmap_app.flows.service import FlowChange, write_changes
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
 from ui.models.flows_table import FlowsTableModel
