@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 
 import roadmap_app.services.backup  # avant PySide6 (voir plus haut), dialecte SQLite compris
 import roadmap_app.services.filters  # plan, contexte, SQLModel
@@ -21,7 +22,7 @@ import roadmap_app.services.roadmap_list  # noqa: F401 — importés pour leur s
 
 # isort: split
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from roadmap_app import APP_AUTHOR, APP_NAME, __version__
 from ui.errors import install_excepthook, setup_logging
@@ -61,13 +62,43 @@ def run_gui(db: str | None = None) -> int:
     ctx, window = opened
     from PySide6.QtCore import QTimer
 
+    call_after_first_paint(window, after_first_paint)
     window.show()
-    QTimer.singleShot(0, after_first_paint)
     QTimer.singleShot(1500, window.backups.daily)  # après l'affichage : le démarrage reste rapide
     try:
         return app.exec()
     finally:
         ctx.close()
+
+
+def call_after_first_paint(
+    widget: QWidget, callback: Callable[[], None], fallback_ms: int = 3000
+) -> None:
+    """Appelle ``callback`` une fois, au tour de boucle qui suit la première peinture de ``widget``.
+
+    Un minuteur à 0 ms posé après ``show()`` partirait avant la première peinture (elle attend
+    l'exposition de la fenêtre) et la retarderait d'autant. Si ``widget`` n'est pas peint dans les
+    ``fallback_ms`` (fenêtre ouverte réduite), ``callback`` est appelé quand même : il relance le
+    ramasse-miettes."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        done = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not self.done:
+                widget.removeEventFilter(self)
+                QTimer.singleShot(0, self, self.fire)
+            return False
+
+        def fire(self) -> None:
+            if not self.done:
+                self.done = True
+                callback()
+
+    hook = FirstPaint(widget)
+    widget.installEventFilter(hook)
+    QTimer.singleShot(fallback_ms, hook, hook.fire)
 
 
 def after_first_paint() -> None:
