@@ -49,3 +49,18 @@ def test_a_window_never_painted_still_ends_the_startup(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: calls == [1])
     qtbot.wait(60)
     assert calls == [1]
+
+
+def test_the_callback_can_wait_for_the_user_to_read_the_page(qtbot: Any) -> None:
+    """``run_gui`` laisse une seconde à l'utilisateur avant le travail de fin de démarrage."""
+    log: list[str] = []
+    widget = QLabel("Feuille de route")
+    qtbot.addWidget(widget)
+    painted = PaintLog(log)  # gardé en vie le temps du test
+    widget.installEventFilter(painted)
+    call_after_first_paint(widget, lambda: log.append("fin du démarrage"), delay_ms=300)
+    widget.show()
+    qtbot.waitUntil(lambda: "peinture" in log)
+    qtbot.wait(100)
+    assert "fin du démarrage" not in log
+    qtbot.waitUntil(lambda: "fin du démarrage" in log, timeout=2000)
