@@ -6,9 +6,9 @@ route, plan) n'en ont pas besoin : elles lisent des tuples bruts (``db.rows``). 
 donc avec ces ``TableClause`` de SQLAlchemy, qui se compilent dans le même SQL sans rien construire
 d'autre ; les écritures gardent les classes ORM.
 
-Sont typées les colonnes booléennes (``archived IS 0`` sous SQLite, ``IS false`` sous PostgreSQL) et
-celles qu'une lecture reçoit converties (dates des flux et des dates clés) ; les lectures en bloc
-du plan passent par ``db.rows``, qui normalise lui-même les dates. ``tests/unit/test_read_tables``
+Sont typées les colonnes booléennes (``archived IS 0`` sous SQLite, ``IS false`` sous PostgreSQL),
+les dates et horodatages (convertis par une lecture ordinaire ; les lectures en bloc du plan passent
+par ``db.rows``, qui les normalise lui-même) et les nombres à virgule. ``tests/unit/test_read_tables``
 vérifie que chaque colonne existe dans le schéma, et qu'une colonne typée l'est pareil.
 """
 
@@ -39,12 +39,12 @@ ACTION = _table(
     "actions_preexistantes", "plan_actions", "indicateurs_tdb", "indicateurs_autres",
     "echeance_label", "echeance_date", "echeance_fin", "echeance_precision", "echeance_flag",
     "pilotes_label", "commentaires", "source", "transcription_note", "version", "carried_from_id",
-    archived=Boolean,
+    archived=Boolean, echeance_date=Date, echeance_fin=Date,
 )  # fmt: skip
 ACTION_PILOTE = _table("action_pilote", "action_id", "organisation_id")
 ACTION_BASSIN = _table(
-    "action_bassin", "id", "action_id", "bassin_id", "status", "progress", "note", "note_date",
-    "updated_at", "updated_by", "version", archived=Boolean,
+    "action_bassin", "id", "action_id", "bassin_id", "status", "progress", "note", "updated_by",
+    "version", archived=Boolean, note_date=Date, updated_at=UtcDateTime,
 )  # fmt: skip
 
 # Tableau de bord et flux
@@ -60,7 +60,7 @@ PORTFOLIO = _table(
     "portfolio", "bassin_id", "organisme", "unit", "capacity_per_referent",
     number=Float, effective_from=Date,
 )  # fmt: skip
-REFERENCE_FIGURE = _table("reference_figure", "bassin_id", "key", value=Float, as_of=Date)
+REFERENCE_FIGURE = _table("reference_figure", "id", "bassin_id", "key", value=Float, as_of=Date)
 KEY_DATE = _table("key_date", "key", "label", "description", date=Date, end_date=Date)
 
 ALL = (ROADMAP, BASSIN, ORGANISATION, AXE, CIBLE, ACTION, ACTION_PILOTE, ACTION_BASSIN,

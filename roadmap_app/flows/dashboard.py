@@ -63,7 +63,7 @@ def dashboard_data(ctx: AppContext) -> DashboardData:
     r, k = REFERENCE_FIGURE.c, KEY_DATE.c
     with ctx.store.session() as s:
         figures = {(b_id, key): value for b_id, key, value in s.execute(
-            select(r.bassin_id, r.key, r.value).order_by(r.as_of)
+            select(r.bassin_id, r.key, r.value).order_by(r.as_of, r.id)
         )}  # fmt: skip
         volet3 = s.execute(select(k.label, k.end_date).where(k.key == "periode_volet_3")).first()
     for b in plan.bassins:

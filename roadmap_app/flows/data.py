@@ -61,7 +61,7 @@ def from_store(ctx: AppContext, since: date | None = None) -> FlowsData:
         figures = s.execute(
             select(r.bassin_id, r.key, r.value, r.as_of)
             .where(r.key.in_(("brsa_stock", "brsa_entrants_flux")))
-            .order_by(r.as_of)
+            .order_by(r.as_of, r.id)  # la plus récente en dernier, même à date égale
         ).all()
     stock = {
         f.bassin_id: f.value for f in figures if f.bassin_id is not None and f.key == "brsa_stock"

@@ -33,7 +33,6 @@ from roadmap_app.flows.series import (
     load_targets,
     portfolio_for,
 )
-from roadmap_app.flows.service import FlowChange, write_changes
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
 from ui.models.flows_table import FlowsTableModel
@@ -223,6 +222,9 @@ class FlowsPage(Page):
 
     # -- saisie -----------------------------------------------------------------------
     def write(self, month: date, code: str, value: float | None, version: int | None) -> bool:
+        # écriture : tables ORM chargées au premier usage, pas à l'ouverture de la page
+        from roadmap_app.flows.service import FlowChange, write_changes
+
         try:
             write_changes(
                 self.ctx, [FlowChange(self.bassin.currentData(), month, code, value, version)],
