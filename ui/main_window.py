@@ -32,6 +32,7 @@ from ui.settings import ui_settings
 from ui.style import icon
 
 APP_TITLE = "Feuille de route volet 3 — Pas-de-Calais"
+NAV_WIDTH = 210  # barre latérale (sélecteur et navigation)
 
 
 class RoadmapSelector(QComboBox):
@@ -54,24 +55,18 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         self.specs: list[PageSpec] = list(PAGES)
 
-        self.nav = QListWidget()
-        self.nav.setObjectName("navigation")
-        self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFixedWidth(210)
-        for i, spec in enumerate(self.specs):
-            item = QListWidgetItem(icon(spec.icon), spec.title)
-            item.setToolTip(f"{spec.tooltip} (Ctrl+{i + 1})" if spec.tooltip else f"Ctrl+{i + 1}")
-            item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            self.nav.addItem(item)
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("pageStack")
-        central = QWidget()
+        # Chaque widget naît sous son parent définitif : avec la feuille de style, le rattacher
+        # ensuite refait son style et celui de ses enfants (7 ms pour la navigation, 5 ms pour
+        # une page).
+        central = QWidget(self)
+        self.setCentralWidget(central)
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self._sidebar())
+        row.addWidget(self._sidebar(central))
+        self.stack = QStackedWidget(central)
+        self.stack.setObjectName("pageStack")
         row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._show_row)
 
         self._build_menus()
@@ -95,14 +90,23 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(keys.index(start) if start in keys else 0)
 
     # -- feuille de route de travail --------------------------------------------------
-    def _sidebar(self) -> QWidget:
+    def _sidebar(self, parent: QWidget) -> QWidget:
         """Colonne de gauche : choix de la feuille de route, puis la navigation entre pages."""
-        side = QWidget()
+        side = QWidget(parent)
         side.setObjectName("sidebar")
-        side.setFixedWidth(self.nav.maximumWidth())
-        label = QLabel("FEUILLE DE ROU&TE")
+        side.setFixedWidth(NAV_WIDTH)
+        self.nav = QListWidget(side)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(NAV_WIDTH)
+        for i, spec in enumerate(self.specs):
+            item = QListWidgetItem(icon(spec.icon), spec.title)
+            item.setToolTip(f"{spec.tooltip} (Ctrl+{i + 1})" if spec.tooltip else f"Ctrl+{i + 1}")
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+        label = QLabel("FEUILLE DE ROU&TE", side)
         label.setObjectName("sidebarLabel")
-        self.roadmap_combo = RoadmapSelector()
+        self.roadmap_combo = RoadmapSelector(side)
         self.roadmap_combo.popup_opening.connect(self._count_roadmaps)
         self._roadmaps_counted = False
         self.roadmap_combo.setObjectName("roadmapSelector")
@@ -247,7 +251,7 @@ class MainWindow(QMainWindow):
             spec = next(s for s in self.specs if s.key == key)
             module_name, _, cls_name = spec.target.partition(":")
             cls = getattr(importlib.import_module(module_name), cls_name)
-            page: Page = cls(self.ctx)
+            page: Page = cls(self.ctx, self.stack)  # sous son parent dès sa naissance
             page.setObjectName(f"page_{key}")
             self.pages[key] = page
             self.stack.addWidget(page)

@@ -74,7 +74,7 @@ class PlanEditor(QObject):
         self.show_archived.setCheckable(True)
         self.show_archived.toggled.connect(page.set_show_archived)
 
-        self.toolbar = QToolBar("Édition du plan")
+        self.toolbar = QToolBar("Édition du plan", page)
         self.toolbar.setObjectName("planToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for act in (self.new_action, self.new_cible, self.new_axe):

@@ -37,10 +37,12 @@ class RoadmapPage(Page):
         super().__init__(ctx, parent)
         self.plan: PlanView | None = None
         self.show_archived = False
-        self.filters = FilterBar()
+        # widgets créés sous leur parent définitif (pas de style refait au rattachement)
+        self.filters = FilterBar(self)
         self.model = PlanTreeModel(self)
         self.plan_filter = PlanFilter(self.model)
-        self.tree = QTreeView()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.tree = QTreeView(self.splitter)
         self.tree.setObjectName("planTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -57,9 +59,8 @@ class RoadmapPage(Page):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.delegate = StatusDelegate(self.tree)
-        self.detail = ActionDetailPanel()
+        self.detail = ActionDetailPanel(self.splitter)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 2)
