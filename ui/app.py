@@ -106,7 +106,7 @@ def call_after_first_paint(
 
 def after_first_paint() -> None:
     """Fin du démarrage, la fenêtre affichée : charge ``WARM_UP``, puis relance le ramasse-miettes
-    (``end_startup``, qui gèle aussi ces modules). ≈ 80 ms à 1×, 90 ms à 100× (une collecte
+    (``end_startup``, qui gèle aussi ces modules). ≈ 80 ms à 1×, 90 à 100 ms à 100× (une collecte
     complète avec le plan en mémoire) : ``run_gui`` l'appelle ``IDLE_DELAY_MS`` après la première
     peinture, quand l'utilisateur lit la page ; une frappe qui tomberait pendant ce travail
     attendrait au plus cette durée."""
