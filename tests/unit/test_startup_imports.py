@@ -121,3 +121,22 @@ def ui_app_warm_up() -> tuple[str, ...]:
     from ui.app import WARM_UP
 
     return WARM_UP
+
+
+FAILING_WARM_UP = """
+import gc, json
+import ui.app as app
+from roadmap_app.bulk import begin_startup
+begin_startup()
+app.WARM_UP = ("roadmap_app.module_absent",)
+try:
+    app.after_first_paint()
+except ModuleNotFoundError:
+    pass
+print(json.dumps(gc.isenabled()))
+"""
+
+
+def test_the_gc_restarts_even_if_a_preload_fails() -> None:
+    """Sinon le ramasse-miettes resterait suspendu toute la séance."""
+    assert run(FAILING_WARM_UP) is True
