@@ -6,8 +6,9 @@ fonction ``__feature_import__`` (pour ``from __feature__ import …``) : tout im
 par elle et coûte ≈ 15 % de plus (70 ms pour SQLModel sur la machine de mesure).
 
 Le démarrage ne lit qu'à travers les tables légères (``db.read_tables``) : les classes ORM de
-``db.models`` (≈ 30 ms à définir) et les services d'écriture qui les importent sont chargés juste
-après le premier affichage (``WARM_UP``), pour que la première modification n'attende pas.
+``db.models`` (≈ 30 ms à définir) et les services d'écriture qui les importent sont chargés une
+seconde après le premier affichage (``WARM_UP``, ``IDLE_DELAY_MS``), pour que la première
+modification n'attende pas.
 """
 
 from __future__ import annotations
