@@ -24,8 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Taille maximale du dossier, en Mio sur le disque (comme « du -sh »).
+#: Taille maximale du dossier sous Linux, en Mio sur le disque (comme « du -sh ») ; ailleurs
+#: la taille est seulement imprimée (les bibliothèques de Qt et de Python n'y pèsent pas pareil).
 MAX_MIB = 220
+LINUX = sys.platform.startswith("linux")
 TIMEOUT = 180
 EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"  # ui.app.EXIT_ENV (pas importé : rien des sources)
 ERROR_MARKS = ("Traceback", "Error:", "ERROR")
@@ -55,6 +57,15 @@ class Bundle:
             [str(exe), *args], cwd=self.work, env=self.env(home, **extra), capture_output=True,
             text=True, encoding="utf-8", errors="replace", timeout=TIMEOUT,
         )  # fmt: skip
+
+    def gui(
+        self, *args: str, home: Path | None = None, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
+        """L'application graphique. Sous Windows, par l'exécutable console (``roadmap-cli gui``
+        ou ``roadmap-cli FICHIER``) : l'exécutable fenêtré n'a ni sortie standard ni d'erreur."""
+        if os.name == "nt":
+            return self.run(self.cli_exe, *(args or ("gui",)), home=home, **extra)
+        return self.run(self.gui_exe, *args, home=home, **extra)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         out = self.run(self.cli_exe, *args)
@@ -98,11 +109,11 @@ def check_size(b: Bundle) -> None:
     assert b.cli_exe.is_file() and b.gui_exe.is_file(), "roadmap-app et roadmap-cli attendus"
     total, parts = disk_usage(b.folder)
     exe_mib = (b.cli_exe.stat().st_size + b.gui_exe.stat().st_size) / 2**20
-    print(f"  taille : {total / 2**20:.0f} Mio sur le disque (plafond {MAX_MIB}), "
+    print(f"  taille : {total / 2**20:.0f} Mio sur le disque (plafond sous Linux : {MAX_MIB}), "
           f"dont les deux exécutables : {exe_mib:.1f} Mio")  # fmt: skip
     for name, size in sorted(parts.items(), key=lambda kv: -kv[1])[:12]:
         print(f"    {size / 2**20:6.1f} Mio  {name}")
-    assert total / 2**20 <= MAX_MIB, f"{total / 2**20:.0f} Mio > {MAX_MIB} Mio"
+    assert not LINUX or total / 2**20 <= MAX_MIB, f"{total / 2**20:.0f} Mio > {MAX_MIB} Mio"
     assert exe_mib < 5, "les exécutables doivent partager le dossier, pas embarquer les modules"
 
 
@@ -149,7 +160,7 @@ def check_chart(b: Bundle) -> None:
 
 
 def check_gui(b: Bundle) -> None:
-    out = b.run(b.gui_exe, **{EXIT_ENV: "3000"})
+    out = b.gui(**{EXIT_ENV: "3000"})
     clean(out, "roadmap-app (3 s hors écran)")
     assert "premiere peinture" in out.stdout, out.stdout + out.stderr
     log = (b.home / "logs" / "roadmap-app.log").read_text(encoding="utf-8")
@@ -160,7 +171,7 @@ def check_gui(b: Bundle) -> None:
 
 
 def check_open_package(b: Bundle) -> None:
-    out = b.run(b.gui_exe, "lens.atelier", **{EXIT_ENV: "2000"})
+    out = b.gui("lens.atelier", **{EXIT_ENV: "2000"})
     clean(out, "roadmap-app lens.atelier")
     assert "premiere peinture" in out.stdout
 
@@ -170,7 +181,7 @@ def check_refuse_foreign_file(b: Bundle) -> None:
     home.mkdir()
     notes = b.work / "notes.txt"
     notes.write_text("pas une base\n", encoding="utf-8")
-    out = b.run(b.gui_exe, "notes.txt", home=home, **{EXIT_ENV: "500"})
+    out = b.gui("notes.txt", home=home, **{EXIT_ENV: "500"})
     clean(out, "roadmap-app notes.txt", code=2)
     assert "« notes.txt »" in out.stderr, out.stderr
     assert notes.read_text(encoding="utf-8") == "pas une base\n"
