@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(act)
             self.addAction(act)
 
-        help_menu = bar.addMenu("&Aide")
+        help_menu = bar.addMenu("A&ide")  # Alt+I : Alt+A est Affichage
         from ui import help as app_help
 
         app_help.install(self, help_menu)

@@ -117,7 +117,7 @@ class GuideBrowser(QTextBrowser):
         if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
             return
-        target = self.source().resolved(url)
+        target = self.base_url().resolved(url)
         if target.isLocalFile() and Path(target.toLocalFile()).is_file():
             self.setSource(target)
 
@@ -147,8 +147,14 @@ class GuideBrowser(QTextBrowser):
                 it += 1
             block = block.next()
 
+    def base_url(self) -> QUrl:
+        """Adresse de la rubrique affichée : pendant ``sourceChanged``, ``source()`` rend encore
+        l'ancienne, le document a déjà la nouvelle."""
+        meta = self.document().metaInformation(QTextDocument.MetaInformation.DocumentUrl)
+        return QUrl(meta) if meta else self.source()
+
     def _natural_size(self, image: QTextImageFormat) -> QSize | None:
-        url = self.source().resolved(QUrl(image.name()))
+        url = self.base_url().resolved(QUrl(image.name()))
         resource = self.document().resource(QTextDocument.ResourceType.ImageResource, url)
         if resource is None:
             resource = self.loadResource(QTextDocument.ResourceType.ImageResource, url)
@@ -188,6 +194,7 @@ class GuideWindow(QWidget):
         self.toc = QTreeWidget(self)
         self.toc.setObjectName("guideToc")
         self.toc.setHeaderHidden(True)
+        self.toc.setUniformRowHeights(True)
         self.toc.setMinimumWidth(220)
         self.browser = GuideBrowser(self)
         self.browser.setObjectName("guideBrowser")
@@ -214,7 +221,7 @@ class GuideWindow(QWidget):
         self.toc.itemClicked.connect(self._toc_chosen)
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self.find_next)
-        self.browser.sourceChanged.connect(lambda _url: self._source_changed())
+        self.browser.sourceChanged.connect(self._source_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
         QShortcut(QKeySequence.StandardKey.FindNext, self, self.find_next)
 
@@ -266,7 +273,7 @@ class GuideWindow(QWidget):
             self.browser.ensureCursorVisible()
 
     def current_file(self) -> str:
-        return Path(self.browser.source().toLocalFile()).name
+        return Path(self.browser.base_url().toLocalFile()).name
 
     def topic_items(self) -> list[QTreeWidgetItem]:
         items = (self.toc.topLevelItem(i) for i in range(self.toc.topLevelItemCount()))
@@ -275,8 +282,8 @@ class GuideWindow(QWidget):
     def _toc_chosen(self, item: QTreeWidgetItem) -> None:
         self.show_topic(str(item.data(0, FILE_ROLE)), item.data(0, SECTION_ROLE))
 
-    def _source_changed(self) -> None:
-        current = self.current_file()
+    def _source_changed(self, url: QUrl) -> None:
+        current = Path(url.toLocalFile()).name
         topic = next((t for t in topics() if t.file == current), None)
         self.setWindowTitle(
             f"{topic.title} — Guide d'utilisation" if topic else "Guide d'utilisation"
