@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.errors import NotAStoreError, StoreCorruptError, StoreError, StoreTooNewError
+from db.migrate import SQLITE_MAGIC
 from db.schema import HEAD, REVISIONS
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)

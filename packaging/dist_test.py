@@ -185,7 +185,7 @@ def check_refuse_foreign_file(b: Bundle) -> None:
     clean(out, "roadmap-app notes.txt", code=2)
     assert "« notes.txt »" in out.stderr, out.stderr
     assert notes.read_text(encoding="utf-8") == "pas une base\n"
-    assert not (home / "roadmap.sqlite3").exists(), "rien ne doit être créé"
+    assert list(home.iterdir()) == [], "rien ne doit être créé (ni base, ni journal)"
 
 
 CHECKS: list[tuple[str, Callable[[Bundle], None]]] = [

@@ -58,17 +58,17 @@ def make_application() -> QApplication:
 def run_gui(db: str | None = None, open_file: str | None = None) -> int:
     """L'application ; ``open_file`` : ``roadmap-app FICHIER`` (base, ou paquet à fusionner)."""
     app = make_application()
-    setup_logging()
-    french.log_status(app)
-    install_excepthook()
     from ui.documents import refuse_at_startup, startup_plan
     from ui.startup import open_window
 
     try:
         db, package = startup_plan(db, open_file)
-    except UserError as err:  # fichier refusé : rien n'est ouvert ni créé
+    except UserError as err:  # fichier refusé : rien n'est ouvert ni créé (pas même le journal)
         refuse_at_startup(str(err))
         return 2
+    setup_logging()
+    french.log_status(app)
+    install_excepthook()
     opened = open_window(db)
     if opened is None:
         return 1

@@ -109,8 +109,11 @@ class Documents(QObject):
     def fill_recent(self, menu: QMenu) -> None:
         menu.clear()
         files = recent_files()
+        names = [p.name for p in files]
         for i, path in enumerate(files, start=1):
-            action = menu.addAction(f"&{i} {path.name}")
+            # deux « roadmap.sqlite3 » de dossiers différents : le dossier les distingue
+            where = f"  ({path.parent})" if names.count(path.name) > 1 else ""
+            action = menu.addAction(f"&{i} {path.name}{where}")
             action.setToolTip(str(path))
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _=False, p=path: self.open_path(p))
@@ -197,6 +200,7 @@ class Documents(QObject):
         self.window = window
         self.note_store()
         window.show()
+        QTimer.singleShot(1500, window.backups.daily)  # comme au lancement
         old.leave_confirmed = True
         old.close()
         old.ctx.close()

@@ -145,10 +145,25 @@ def test_opening_another_store_replaces_the_window_and_remembers_it(window, qtbo
     docs.fill_recent(docs.recent_menu)
     texts = [a.text() for a in docs.recent_menu.actions()]
     assert texts[0] == "&1 base-equipe.sqlite3" and any("roadmap.sqlite3" in t for t in texts)
+    assert docs.recent_menu.actions()[0].statusTip() == str(other_store.resolve())
     back = next(a for a in docs.recent_menu.actions() if "roadmap.sqlite3" in a.text())
     back.trigger()
     qtbot.addWidget(docs.window)
     assert docs.window.ctx.store.path.name == "roadmap.sqlite3"
+
+
+def test_recent_files_with_the_same_name_show_their_folder(window, tmp_path):
+    from ui.documents import remember_recent
+
+    for folder in ("equipe", "atelier"):
+        remember_recent(tmp_path / folder / "roadmap.sqlite3")
+    docs = window.documents
+    docs.fill_recent(docs.recent_menu)
+    texts = [a.text() for a in docs.recent_menu.actions()][:2]
+    assert texts == [
+        f"&1 roadmap.sqlite3  ({tmp_path / 'atelier'})",
+        f"&2 roadmap.sqlite3  ({tmp_path / 'equipe'})",
+    ]
 
 
 def test_opening_the_store_already_open_changes_nothing(window, db_path):
@@ -263,7 +278,7 @@ def test_run_gui_refuses_a_foreign_file_before_creating_anything(
     assert run_gui(None, str(notes)) == 2
     assert dialogs and dialogs[0][0] == "critical" and "« notes.txt »" in dialogs[0][2]
     assert "Erreur : « notes.txt »" in capsys.readouterr().err
-    assert not (home / "roadmap.sqlite3").exists()
+    assert not home.exists() or list(home.iterdir()) == []  # ni base, ni journal
 
 
 @pytest.mark.slow
