@@ -206,6 +206,10 @@ def main() -> None:
     print(f"croissance : facteur d'une échelle à la suivante (données {steps}) ; linéaire : le même "
           "facteur, quadratique : son carré.")  # fmt: skip
 
+    from bench.dist import main as frozen_section  # section à part, ignorée sans make dist
+
+    frozen_section()
+
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
@@ -22,6 +21,7 @@ from db.errors import NotAStoreError, StoreCorruptError, StoreError, StoreTooNew
 from db.integrity import IntegrityCheck, damaged_message
 from db.schema import HEAD, REVISIONS, current_revision, has_user_tables
 from db.store import Store
+from resources import locate
 
 Seeder = Callable[[Session], None]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -92,7 +92,7 @@ def _alembic_config(conn: Connection):  # type: ignore[no-untyped-def]
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("db") / "migrations"))
+    cfg.set_main_option("script_location", str(locate("db", "migrations")))
     cfg.attributes["connection"] = conn
     return cfg
 

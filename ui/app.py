@@ -22,12 +22,13 @@ import roadmap_app.services.filters  # plan, contexte, SQLModel
 import roadmap_app.services.roadmap_list  # noqa: F401 — importés pour leur seul chargement
 
 # isort: split
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from roadmap_app import APP_AUTHOR, APP_NAME, __version__
+from roadmap_app.errors import UserError
+from ui import french
 from ui.errors import install_excepthook, setup_logging
-from ui.style import apply_style
+from ui.style import app_icon, apply_style
 
 #: Modules chargés après le premier affichage (``after_first_paint``) : tables ORM, services
 #: d'écriture de la Feuille de route (statuts, annulation, historique d'une action).
@@ -45,34 +46,71 @@ def make_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationVersion(__version__)
-    app.setApplicationDisplayName("Feuille de route volet 3")
-    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    translator = QTranslator(app)
-    if translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    app.setApplicationDisplayName(APP_NAME)  # ajouté par Qt au titre des fenêtres
+    if not app.property("qt_french_installed"):
+        french.install(app)
+        app.setProperty("qt_french_installed", True)
+    app.setWindowIcon(app_icon())
     apply_style(app)
     return app
 
 
-def run_gui(db: str | None = None) -> int:
+def run_gui(db: str | None = None, open_file: str | None = None) -> int:
+    """L'application ; ``open_file`` : ``roadmap-app FICHIER`` (base, ou paquet à fusionner)."""
     app = make_application()
-    setup_logging()
-    install_excepthook()
+    from ui.documents import refuse_at_startup, startup_plan
     from ui.startup import open_window
 
+    try:
+        db, package = startup_plan(db, open_file)
+    except UserError as err:  # fichier refusé : rien n'est ouvert ni créé (pas même le journal)
+        refuse_at_startup(str(err))
+        return 2
+    setup_logging()
+    french.log_status(app)
+    install_excepthook()
     opened = open_window(db)
     if opened is None:
         return 1
-    ctx, window = opened
+    _ctx, window = opened
     from PySide6.QtCore import QTimer
 
     call_after_first_paint(window, after_first_paint, delay_ms=IDLE_DELAY_MS)
+    exit_after_start(window)
     window.show()
     QTimer.singleShot(1500, window.backups.daily)  # après l'affichage : le démarrage reste rapide
+    if package is not None:
+        window.documents.merge_later(package)
     try:
         return app.exec()
     finally:
-        ctx.close()
+        window.documents.close()  # la base de la fenêtre en cours (elle a pu changer)
+
+
+#: ``ROADMAP_APP_EXIT_AFTER_START=MS`` : l'application se ferme normalement (sauvegarde de
+#: fermeture comprise) MS millisecondes après la première peinture, et écrit sur la sortie
+#: standard l'heure de cette peinture (``EXIT_PROBE`` suivi de ``time.time()``). Pour
+#: ``make dist-test`` et le banc : mesurer et vérifier l'application elle-même, figée ou non.
+EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"
+EXIT_PROBE = "premiere peinture :"
+
+
+def exit_after_start(window: QWidget) -> None:
+    import os
+
+    delay = os.environ.get(EXIT_ENV, "").strip()
+    if not delay:
+        return
+
+    def painted() -> None:
+        import time
+
+        print(f"{EXIT_PROBE} {time.time():.4f}", flush=True)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(delay), QApplication.closeAllWindows)
+
+    call_after_first_paint(window, painted, fallback_ms=10_000)
 
 
 def call_after_first_paint(

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from db.migrate import prepare_store
 from db.store import Store
@@ -21,6 +21,7 @@ from roadmap_app.services.backup import (
     restore_file,
 )
 from roadmap_app.services.context import seed_store
+from ui.file_dialogs import ask_open
 
 log = logging.getLogger("roadmap_app.sauvegardes")
 
@@ -139,7 +140,4 @@ class BackupActions(QObject):
 
 
 def pick_backup_file(parent: QWidget) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(
-        parent, "Choisir une sauvegarde", "", "Base roadmap-app (*.sqlite3);;Tous (*)"
-    )
-    return Path(path) if path else None
+    return ask_open(parent, "Choisir une sauvegarde", "Base roadmap-app (*.sqlite3);;Tous (*)")

@@ -21,18 +21,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.store import Store
 from roadmap_app import __version__
 from roadmap_app.errors import StoreError, UserError
+from roadmap_app.paths import default_db_path
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.roadmap_list import list_roadmaps
 from roadmap_app.settings import set_author_name
+from ui.documents import Documents
 from ui.pages import PAGES, PageSpec
 from ui.pages.base import Page
 from ui.settings import ui_settings
 from ui.style import icon
 
-APP_TITLE = "Feuille de route volet 3 — Pas-de-Calais"
 NAV_WIDTH = 210  # barre latérale (sélecteur et navigation)
+
+
+def window_title(roadmap: str, store: Store) -> str:
+    """« Feuille de route 2024 – volet 3 », suivi du fichier quand ce n'est pas la base habituelle
+    (paquet d'atelier, autre base) ou du serveur ; Qt ajoute le nom de l'application
+    (``applicationDisplayName``)."""
+    parts = [roadmap] if roadmap else []
+    path = store.path
+    if path is None:
+        parts.append(store.display_name)
+    elif path.resolve() != default_db_path().resolve():
+        parts.append(path.name)
+    return " — ".join(parts)
 
 
 class RoadmapSelector(QComboBox):
@@ -46,11 +61,16 @@ class RoadmapSelector(QComboBox):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, documents: Documents | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.dialog: QWidget | None = None
-        self.setWindowTitle(APP_TITLE)
+        #: fichiers ouverts (Ouvrir…, récents) ; partagé avec la fenêtre qui remplace celle-ci
+        self.documents = documents or Documents(self)
+        #: fermeture déjà acceptée (saisies traitées) : ne pas redemander
+        self.leave_confirmed = False
         self.resize(1400, 860)
         self.pages: dict[str, Page] = {}
         self.specs: list[PageSpec] = list(PAGES)
@@ -150,7 +170,7 @@ class MainWindow(QMainWindow):
         self.roadmap_combo.setCurrentIndex(max(self.roadmap_combo.findData(current), 0))
         self.roadmap_combo.blockSignals(False)
         name = self.roadmap_combo.currentText()
-        self.setWindowTitle(f"{name} — {APP_TITLE}" if name else APP_TITLE)
+        self.setWindowTitle(window_title(name, self.ctx.store))
         self.roadmap_combo.setToolTip(
             f"« {name} » : feuille de route affichée par toutes les pages (Alt+T pour changer)"
         )
@@ -182,23 +202,9 @@ class MainWindow(QMainWindow):
 
     def switch_roadmap(self, roadmap_id: int | None) -> None:
         """Toutes les pages passent sur cette feuille de route."""
-        dirty = [p for p in self.pages.values() if p.has_unsaved_changes()]
-        if dirty:
-            answer = QMessageBox.question(
-                self,
-                "Saisies non enregistrées",
-                "Certaines saisies ne sont pas enregistrées. "
-                "Les enregistrer avant de changer de feuille de route ?",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-            )
-            if answer == QMessageBox.StandardButton.Cancel or (
-                answer == QMessageBox.StandardButton.Save
-                and not all(p.save_pending() for p in dirty)
-            ):
-                self.refresh_roadmaps()  # le sélecteur revient sur la feuille en cours
-                return
+        if not self.confirm_leave("Les enregistrer avant de changer de feuille de route ?"):
+            self.refresh_roadmaps()  # le sélecteur revient sur la feuille en cours
+            return
         self.ctx.roadmap_id = roadmap_id
         self.refresh_roadmaps()
         self.refresh_pages()
@@ -278,6 +284,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
+        self.documents.install(file_menu, self)
         from ui.backup_actions import BackupActions
 
         self.backups = BackupActions(self)
@@ -326,7 +333,10 @@ class MainWindow(QMainWindow):
             view_menu.addAction(act)
             self.addAction(act)
 
-        help_menu = bar.addMenu("&Aide")
+        help_menu = bar.addMenu("A&ide")  # Alt+I : Alt+A est Affichage
+        from ui import help as app_help
+
+        app_help.install(self, help_menu)
         about = QAction("À &propos", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
@@ -407,25 +417,29 @@ class MainWindow(QMainWindow):
             page.save_state(self.settings)
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def confirm_leave(self, question: str) -> bool:
+        """Saisies non enregistrées : les enregistrer, les abandonner, ou renoncer (``False``)."""
         dirty = [p for p in self.pages.values() if p.has_unsaved_changes()]
-        if dirty:
-            answer = QMessageBox.question(
-                self,
-                "Saisies non enregistrées",
-                "Certaines saisies ne sont pas enregistrées. Les enregistrer avant de quitter ?",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
-                event.ignore()
-                return
-            if answer == QMessageBox.StandardButton.Save and not all(
-                p.save_pending() for p in dirty
-            ):
-                event.ignore()
-                return
+        if not dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Saisies non enregistrées",
+            f"Certaines saisies ne sont pas enregistrées. {question}",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        return answer != QMessageBox.StandardButton.Save or all(p.save_pending() for p in dirty)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.leave_confirmed and not self.confirm_leave(
+            "Les enregistrer avant de quitter ?"
+        ):
+            event.ignore()
+            return
         self.save_window_state()
         self.backups.on_close()
         event.accept()

@@ -1,6 +1,9 @@
-"""Captures d'écran hors écran de chaque page (README, relecture visuelle).
+"""Captures d'écran hors écran de chaque page (guide d'utilisation, README, relecture visuelle).
 
-    QT_QPA_PLATFORM=offscreen python -m ui.screenshots docs/captures
+    QT_QPA_PLATFORM=offscreen python -m ui.screenshots --dialogs   # → docs/guide/captures
+
+Sans dossier, les captures vont là où le guide les attend (``guide/captures``, c'est-à-dire
+``docs/guide/captures`` dans le dépôt).
 
 Utilise une base neuve (jeu initial) dans un dossier temporaire, sauf ``--db``.
 """
@@ -289,12 +292,18 @@ def capture(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Captures d'écran des pages")
-    parser.add_argument("out", type=Path)
+    parser.add_argument(
+        "out", type=Path, nargs="?", help="dossier des captures (par défaut : celui du guide)"
+    )
     parser.add_argument("--db")
     parser.add_argument(
         "--dialogs", action="store_true", help="capturer aussi les boîtes de dialogue d'édition"
     )
     args = parser.parse_args()
+    if args.out is None:
+        from resources import locate
+
+        args.out = locate("guide") / "captures"
     for p in capture(args.out, args.db, dialogs=args.dialogs):
         print(p)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
+from resources import locate
 from roadmap_app.rules import status as status_rules
 
 ACCENT = "#1F5FA8"
@@ -22,7 +22,7 @@ def apply_style(app: QApplication) -> None:
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.0))
     app.setFont(font)
-    qss = (resources.files("resources") / "style.qss").read_text(encoding="utf-8")
+    qss = locate("resources", "style.qss").read_text(encoding="utf-8")
     app.setStyleSheet(qss)
 
 
@@ -61,7 +61,7 @@ def status_icon(status: str, size: int = 16) -> QIcon:
 @cache
 def icon(name: str, color: str = "#FFFFFF", size: int = 20) -> QIcon:
     """Icône SVG de ``resources/icons`` recolorée (traits en ``currentColor``)."""
-    svg = (resources.files("resources") / "icons" / f"{name}.svg").read_text(encoding="utf-8")
+    svg = locate("resources", "icons", f"{name}.svg").read_text(encoding="utf-8")
     svg = svg.replace("currentColor", color)
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     pix = QPixmap(size * 2, size * 2)
@@ -71,3 +71,13 @@ def icon(name: str, color: str = "#FFFFFF", size: int = 20) -> QIcon:
     renderer.render(p, QRectF(0, 0, size, size))
     p.end()
     return QIcon(pix)
+
+
+def app_icon() -> QIcon:
+    """Icône de l'application (fenêtres, barre des tâches) : ses images de 16 à 256 pixels,
+    rendues depuis ``resources/icons/app/roadmap-app.svg`` par ``packaging/make_icons.py``."""
+    folder = locate("resources", "icons", "app")
+    result = QIcon()
+    for png in sorted(folder.glob("roadmap-app-*.png")):
+        result.addFile(str(png))
+    return result

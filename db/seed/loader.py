@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from importlib import resources
 from typing import Any, Protocol
 
 from sqlmodel import Session
@@ -37,6 +36,7 @@ from db.models import (
 )
 from db.seed import SEED_AUTHOR
 from db.types import utcnow
+from resources import locate
 
 
 class ParsedEcheance(Protocol):
@@ -63,7 +63,7 @@ class SeedSummary:
 
 
 def read_seed_file(name: str) -> dict[str, Any]:
-    text = (resources.files("resources") / "seed" / name).read_text(encoding="utf-8")
+    text = locate("resources", "seed", name).read_text(encoding="utf-8")
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError(f"Jeu initial {name} : format inattendu.")

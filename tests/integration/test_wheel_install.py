@@ -38,11 +38,18 @@ def test_the_built_wheel_installs_and_runs_with_its_seed_and_migrations(tmp_path
         "db/migrations/script.py.mako",
         "db/migrations/versions/0001_initial_schema.py",
         "ui/main_window.py",
+        "guide/index.md",
+        "guide/tableau-de-bord.md",
+        "guide/captures/dashboard.png",
+        "resources/icons/app/roadmap-app.svg",
+        "resources/icons/app/roadmap-app-256.png",
+        "resources/icons/app/roadmap-app.ico",
     ):
         assert needed in names, needed
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheels[0]).read(entry_points).decode()
     assert "[gui_scripts]" in text and "roadmap-app = roadmap_app.__main__:main" in text
+    assert "[console_scripts]" in text and "roadmap-cli = roadmap_app.__main__:cli" in text
     assert not any("tests/" in n for n in names)
 
     env_dir = tmp_path / "venv"
@@ -65,13 +72,21 @@ def test_the_built_wheel_installs_and_runs_with_its_seed_and_migrations(tmp_path
     rows = json.loads(listing.stdout)
     assert len(rows) == 35 and rows[0]["code"] == "EP-1.1"
     assert (tmp_path / "home" / "roadmap.sqlite3").exists()
-    # même chose avec python -m, et l'interface se construit sans écran depuis le paquet installé
+    # même chose avec python -m et la commande console, et l'interface se construit sans écran
+    # depuis le paquet installé, guide compris (ressources trouvées par resources.locate)
     run([str(py), "-m", "roadmap_app", "--version"], cwd=outside, env=env)
+    cli = run([str(env_dir / "bin" / "roadmap-cli"), "--version"], cwd=outside, env=env)
+    assert cli.stdout.startswith("roadmap-app ")
     smoke = (
         "from ui.app import make_application; from ui.main_window import MainWindow; "
-        "from roadmap_app.services.context import open_context; "
+        "from roadmap_app.services.context import open_context; from ui.help import open_guide; "
+        "import resources; "
         "app = make_application(); w = MainWindow(open_context(None)); "
+        "g = open_guide(w); print(resources.locate('guide', 'index.md')); "
+        "print(g.current_file(), g.browser.toPlainText().splitlines()[0]); "
         "print(len(w.show_page('roadmap').visible_action_codes()))"
     )
-    out = run([str(py), "-c", smoke], cwd=outside, env=env).stdout
-    assert out.strip().splitlines()[-1] == "35"
+    out = run([str(py), "-c", smoke], cwd=outside, env=env).stdout.strip().splitlines()
+    assert out[-1] == "35"
+    assert out[-2] == "tableau-de-bord.md Tableau de bord"
+    assert str(env_dir) in out[-3] and "site-packages" in out[-3]

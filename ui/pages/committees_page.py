@@ -9,7 +9,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,6 +32,7 @@ from roadmap_app.services.snapshots import (
     snapshot_state,
 )
 from ui.dialogs.snapshot_dialogs import NewSnapshotDialog, SnapshotViewer
+from ui.file_dialogs import ask_save
 from ui.models.diff_model import HTML_ROLE, DiffTableModel, diff_rows
 from ui.models.snapshot_list import INFO_ROLE, SnapshotListModel
 from ui.pages.base import Page
@@ -116,7 +116,7 @@ class CommitteesPage(Page):
         self.diff_view.setColumnWidth(1, 50)
         self.diff_view.setColumnWidth(2, 120)
         self.diff_view.setColumnWidth(3, 150)
-        self.export_xlsx = QPushButton("Exporter le pack (&classeur)…")
+        self.export_xlsx = QPushButton("E&xporter le pack (classeur)…")
         self.export_pdf = QPushButton("Exporter le pack (&PDF)…")
         for b, kind in ((self.export_xlsx, "xlsx"), (self.export_pdf, "pdf")):
             b.setToolTip(
@@ -293,12 +293,13 @@ class CommitteesPage(Page):
             else next(i.name for i in self.list_model.infos if i.id == key)
         )
         suggested = f"pack-comite-{(snapshot or 'etat-actuel').replace(' ', '-')}.{kind}"
-        path, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save(
             self, "Exporter le pack de comité", suggested,
             "Classeur (*.xlsx)" if kind == "xlsx" else "PDF (*.pdf)",
         )  # fmt: skip
-        if not path:
+        if chosen is None:
             return
+        path = str(chosen[0])
         if not path.lower().endswith(f".{kind}"):
             path += f".{kind}"
         self.tasks.run(

@@ -6,7 +6,6 @@ par un service journalisé (Ctrl+Z l'annule). L'export du bilan tourne hors du f
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
@@ -114,8 +113,12 @@ class FinancePage(Page):
         layout.addWidget(self.tabs, 1)
 
         self.volet.currentIndexChanged.connect(lambda _i: self.refresh())
-        QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.export_bilan(all_volets=True))
-        QShortcut(QKeySequence("Ctrl+N"), self, self._add_in_current_tab)
+        QShortcut(
+            QKeySequence("Ctrl+E"), self, lambda: self.export_bilan(all_volets=True)
+        ).setWhatsThis("Exporter le bilan")
+        QShortcut(QKeySequence("Ctrl+N"), self, self._add_in_current_tab).setWhatsThis(
+            "Ajouter (dépense, ligne ou versement, selon l'onglet)"
+        )
 
     def _buttons(self, *specs: tuple[str, Any, str]) -> tuple[QHBoxLayout, list[QPushButton]]:
         row = QHBoxLayout()
@@ -165,7 +168,9 @@ class FinancePage(Page):
         self.expense_count = QLabel()
         self.expense_count.setObjectName("resultCount")
         row.addWidget(self.expense_count)
-        QShortcut(QKeySequence.StandardKey.Delete, self.expense_view, self.remove_expense)
+        QShortcut(
+            QKeySequence.StandardKey.Delete, self.expense_view, self.remove_expense
+        ).setWhatsThis("Retirer la dépense sélectionnée")
         lay = QVBoxLayout(w)
         lay.setContentsMargins(0, 8, 0, 0)
         lay.addLayout(row)
@@ -428,11 +433,9 @@ class FinancePage(Page):
         from roadmap_app.reporting.bilan import export_bilan
 
         volet = None if all_volets else self.volet_number
-        start_dir = getattr(self, "_export_dir", str(Path.home()))
-        path = ask_bilan_destination(self, volet, self.ctx.today(), start_dir)
+        path = ask_bilan_destination(self, volet, self.ctx.today())
         if path is None:
             return None
-        self._export_dir = str(Path(path).parent)
         self.export_button.setEnabled(False)
         ctx = self.ctx
 
@@ -467,8 +470,6 @@ class FinancePage(Page):
         settings.setValue("finance/volet", self.volet_number)
         settings.setValue("finance/tab", self.tabs.currentIndex())
         settings.setValue("finance/split", self.consumption_split.saveState())
-        if hasattr(self, "_export_dir"):
-            settings.setValue("finance/export_dir", self._export_dir)
 
     def restore_state(self, settings: QSettings) -> None:
         volet = settings.value("finance/volet")
@@ -480,6 +481,3 @@ class FinancePage(Page):
         split = settings.value("finance/split")
         if split:
             self.consumption_split.restoreState(split)
-        export_dir = settings.value("finance/export_dir")
-        if export_dir:
-            self._export_dir = str(export_dir)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from roadmap_app.flows.series import (
 )
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
+from ui.file_dialogs import ask_open, ask_save
 from ui.models.flows_table import FlowsTableModel
 from ui.pages.base import Page
 from ui.widgets.chart_view import ChartView
@@ -270,11 +270,9 @@ class FlowsPage(Page):
         self.table.scrollToBottom()
 
     def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Importer des flux", "", "Classeur ou CSV (*.xlsx *.csv)"
-        )
+        path = ask_open(self, "Importer des flux", "Classeur ou CSV (*.xlsx *.csv)")
         if path:
-            self.import_path(Path(path))
+            self.import_path(path)
 
     def import_path(self, path: Path) -> bool:
         from roadmap_app.flows.io import apply_import, plan_import
@@ -308,13 +306,14 @@ class FlowsPage(Page):
     def export_template(self) -> None:
         from roadmap_app.flows.io import export_template
 
-        path, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save(
             self, "Exporter le modèle de saisie", "flux-brsa.xlsx", "Classeur (*.xlsx);;CSV (*.csv)"
         )
-        if not path:
+        if chosen is None:
             return
+        path = chosen[0]
         try:
-            export_template(self.ctx, Path(path))
+            export_template(self.ctx, path)
         except (UserError, StoreError, OSError) as err:
             QMessageBox.warning(self, "Export impossible", str(err))
             return

@@ -79,8 +79,12 @@ class RoadmapPage(Page):
         self.filters.changed.connect(self.apply_filters)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail.save_requested.connect(self.save_edits)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search).setWhatsThis(
+            "Rechercher dans les textes"
+        )
+        QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save).setWhatsThis(
+            "Enregistrer le statut de l'action"
+        )
         self._restored_header = False
         self.tree.sortByColumn(
             COL_CODE, Qt.SortOrder.AscendingOrder

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -34,13 +33,21 @@ from roadmap_app.services.workshop.ateliers import (
     update_atelier,
 )
 from roadmap_app.services.workshop.merge import MergePlan, apply_merge, plan_package_merge
-from roadmap_app.services.workshop.package import PACKAGE_SUFFIX, export_package, package_info_of
+from roadmap_app.services.workshop.package import (
+    PACKAGE_PATTERNS,
+    PACKAGE_SUFFIX,
+    export_package,
+    package_info_of,
+)
 from ui.dialogs.atelier_dialog import AtelierDialog
 from ui.dialogs.merge_dialog import MergeDialog
 from ui.dialogs.review_dialog import ReviewDialog
+from ui.file_dialogs import ask_open, ask_save
 from ui.models.atelier_list import AtelierListModel
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
+
+PACKAGE_FILTER = f"Paquet d'atelier ({' '.join(PACKAGE_PATTERNS)})"
 
 
 class WorkshopsPage(Page):
@@ -84,7 +91,7 @@ class WorkshopsPage(Page):
             "Le paquet s'ouvre sur un portable sans réseau : roadmap-app --db PAQUET"
         )
         self.merge_button = QPushButton("&Fusionner un paquet…")
-        self.workbook_button = QPushButton("Classeur &partenaire…")
+        self.workbook_button = QPushButton("&Classeur partenaire…")
         self.workbook_button.setToolTip(
             "Classeur verrouillé pour les partenaires sans l'application"
         )
@@ -224,11 +231,10 @@ class WorkshopsPage(Page):
             )
             return
         name = f"atelier-{a.bassin.lower()}-{a.date:%Y-%m-%d}{PACKAGE_SUFFIX}"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Exporter le paquet de l'atelier", name, "Paquet d'atelier (*.sqlite3)"
-        )
-        if not path:
+        chosen = ask_save(self, "Exporter le paquet de l'atelier", name, PACKAGE_FILTER)
+        if chosen is None:
             return
+        path = str(chosen[0])
         self.tasks.run(
             self, "Export du paquet d'atelier",
             lambda progress: export_package(self.ctx, path, a.bassin_id, atelier_id=a.id, progress=progress),  # type: ignore[arg-type]
@@ -242,11 +248,13 @@ class WorkshopsPage(Page):
         )
 
     def merge_package(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Fusionner un paquet d'atelier", "", "Paquet d'atelier (*.sqlite3);;Tous (*)"
-        )
+        path = ask_open(self, "Fusionner un paquet d'atelier", PACKAGE_FILTER + ";;Tous (*)")
         if path:
-            self._merge(lambda: plan_package_merge(self.ctx, Path(path)))
+            self.merge_package_file(path)
+
+    def merge_package_file(self, path: Path) -> None:
+        """Aperçu de la fusion du paquet ``path`` (refus expliqué s'il ne vient pas de cette base)."""
+        self._merge(lambda: plan_package_merge(self.ctx, path))
 
     def export_workbook(self) -> None:
         from roadmap_app.services.workshop.workbook import export_workbook
@@ -255,16 +263,17 @@ class WorkshopsPage(Page):
         bassins = load_plan(self.ctx).bassins
         bassin = a.bassin_id if a is not None and a.bassin_id is not None else bassins[0].id
         name = next(b.name for b in bassins if b.id == bassin)
-        path, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save(
             self,
             "Classeur partenaire",
             f"feuille-de-route-{name.lower()}.xlsx",
             "Classeur (*.xlsx)",
         )
-        if not path:
+        if chosen is None:
             return
+        path = chosen[0]
         try:
-            export_workbook(self.ctx, Path(path), bassin)
+            export_workbook(self.ctx, path, bassin)
         except (UserError, StoreError) as err:
             QMessageBox.warning(self, "Export impossible", str(err))
             return
@@ -274,11 +283,9 @@ class WorkshopsPage(Page):
     def import_workbook(self) -> None:
         from roadmap_app.services.workshop.workbook import plan_workbook_merge
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Importer un classeur partenaire", "", "Classeur (*.xlsx)"
-        )
+        path = ask_open(self, "Importer un classeur partenaire", "Classeur (*.xlsx)")
         if path:
-            self._merge(lambda: plan_workbook_merge(self.ctx, Path(path)))
+            self._merge(lambda: plan_workbook_merge(self.ctx, path))
 
     def _merge(self, planner: Any) -> None:
         try:

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QMessageBox,
     QTableView,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app.errors import UserError
+from ui.file_dialogs import ask_save
 from ui.models.finance_tables import SORT_ROLE, LineFilterProxy
 
 
@@ -44,22 +44,24 @@ def make_table(model: Any, sortable: bool = False) -> tuple[QTableView, Any]:
     return view, source
 
 
-def ask_bilan_destination(
-    parent: QWidget, volet: int | None, today: date, start_dir: str
-) -> str | None:
-    """Demande où enregistrer le bilan ; ajoute l'extension du filtre choisi si besoin.
+def ask_bilan_destination(parent: QWidget, volet: int | None, today: date) -> str | None:
+    """Demande où enregistrer le bilan (dossier de départ : ``ui.file_dialogs``) ; ajoute
+    l'extension du filtre choisi si besoin.
 
     ``None`` si l'utilisateur renonce ou si l'extension n'est ni .xlsx ni .pdf (message affiché).
     """
     from roadmap_app.reporting.bilan import check_destination
 
     stem = "bilan-volets-1-2-3" if volet is None else f"bilan-volet-{volet}"
-    default = str(Path(start_dir) / f"{stem}-{today:%Y-%m-%d}.xlsx")
-    path, chosen = QFileDialog.getSaveFileName(
-        parent, "Exporter le bilan", default, "Classeur Excel (*.xlsx);;Document PDF (*.pdf)"
+    answer = ask_save(
+        parent,
+        "Exporter le bilan",
+        f"{stem}-{today:%Y-%m-%d}.xlsx",
+        "Classeur Excel (*.xlsx);;Document PDF (*.pdf)",
     )
-    if not path:
+    if answer is None:
         return None
+    path, chosen = str(answer[0]), answer[1]
     if not Path(path).suffix:
         path += ".pdf" if "pdf" in chosen.lower() else ".xlsx"
     try:

@@ -42,7 +42,12 @@ from roadmap_app.services.workshop.state import (
     store_uuid,
 )
 
-PACKAGE_SUFFIX = ".atelier.sqlite3"
+#: Extension des paquets d'atelier : propre à l'application (une extension .sqlite3 ne pourrait
+#: être associée à roadmap-app sans lui donner toutes les bases SQLite de l'ordinateur). Le contenu
+#: fait foi : un paquet est reconnu quel que soit son nom, ceux d'avant (« .atelier.sqlite3 ») aussi.
+PACKAGE_SUFFIX = ".atelier"
+#: Filtre des dialogues de fichiers : paquets d'aujourd'hui et d'avant.
+PACKAGE_PATTERNS = ("*.atelier", "*.atelier.sqlite3")
 
 
 class PackageError(UserError):
