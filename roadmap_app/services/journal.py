@@ -269,3 +269,35 @@ def _revert(ctx: AppContext, operation_id: str, source: str) -> str:
             source=source,
             reverts=operation_id,
         )
+
+
+def last_field_changes(session: Session, entity: str, entity_id: int, fields: list[str]) -> str:
+    """« le statut (par Hélène le 02/12/2025 à 09:14 : « À lancer » → « En cours »), la note (…) » :
+    qui a changé chacun de ces champs, quand, et comment (dernière entrée du journal)."""
+    from db.models import JournalEntry
+
+    parts = []
+    for name in fields:
+        entry = session.exec(
+            select(JournalEntry)
+            .where(
+                JournalEntry.entity == entity,
+                JournalEntry.entity_id == entity_id,
+                JournalEntry.field == name,
+            )
+            .order_by(col(JournalEntry.id).desc())
+        ).first()
+        label = FIELD_LABELS.get(name, name)
+        if entry is None:
+            parts.append(f"{label} (par un autre utilisateur)")
+            continue
+        old, new = decode(entry.old_value), decode(entry.new_value)
+        if name == "status":
+            from roadmap_app.rules import status as status_rules
+
+            old, new = (None if v is None else status_rules.label(v) for v in (old, new))
+        parts.append(
+            f"{label} (par {entry.author} le {entry.ts.astimezone():%d/%m/%Y à %H:%M} : "
+            f"{_shown(old)} → {_shown(new)})"
+        )
+    return ", ".join(parts)
