@@ -45,10 +45,21 @@ def main() -> None:
     except UserError as err:
         message = str(err)
     elapsed = time.monotonic() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "error": message}, ensure_ascii=False)
+        json.dumps({"seconds": elapsed, "peak_mb": peak_mb(), "error": message}, ensure_ascii=False)
     )
+
+
+def peak_mb() -> float:
+    """Mémoire résidente maximale de ce processus depuis son lancement (Mo). Sous Linux, VmHWM :
+    ``ru_maxrss`` garderait celle du processus parent, copiée au fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

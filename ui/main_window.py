@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         self.read_only_label = QLabel()
         self.read_only_label.setObjectName("readOnly")
         self.read_only_label.setStyleSheet("color: #B42318; font-weight: bold;")
-        self.statusBar().addWidget(self.read_only_label)
+        # permanent : un message passager de la barre d'état ne le cache jamais
+        self.statusBar().insertPermanentWidget(0, self.read_only_label)
         self._update_status_bar()
         self.ctx.undo.listeners.append(self._update_undo_actions)
         self._update_undo_actions()

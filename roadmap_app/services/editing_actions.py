@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.errors import StaleDataError
 from db.models import Action, ActionBassin, Bassin, Cible, Roadmap
 from roadmap_app.errors import ValidationError
 from roadmap_app.rules.echeance import parse_echeance
@@ -431,12 +430,7 @@ def _refuse_same_field_changes(
     ]
     if clashes:
         assert row.id is not None
-        who = journal.last_field_changes(s, "action", row.id, clashes)
-        raise StaleDataError(
-            f"L'action {row.code} a été modifiée depuis que vous l'avez ouverte, sur les mêmes "
-            f"champs que vous : {who}. Vos modifications n'ont pas été enregistrées : rechargez "
-            "et recommencez."
-        )
+        raise journal.same_field_conflict(s, "action", row.id, f"L'action {row.code}", clashes)
 
 
 def move_action(

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from db.models import JOURNALED_MODELS
 from db.types import utcnow
-from roadmap_app.errors import UndoConflictError, UserError
+from roadmap_app.errors import StaleDataError, UndoConflictError, UserError
 from roadmap_app.services.codec import decode, decode_for_column, encode
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.links import VIRTUAL_FIELDS, read_virtual, write_virtual
@@ -269,6 +269,18 @@ def _revert(ctx: AppContext, operation_id: str, source: str) -> str:
             source=source,
             reverts=operation_id,
         )
+
+
+def same_field_conflict(
+    session: Session, entity: str, entity_id: int, what: str, fields: list[str]
+) -> StaleDataError:
+    """Refus d'une modification dont des champs ont été changés entre-temps par quelqu'un d'autre
+    (règle par champ) : qui, quand, de quelle valeur à quelle valeur. ``what`` : « L'action EP-2.2 »."""
+    who = last_field_changes(session, entity, entity_id, fields)
+    return StaleDataError(
+        f"{what} a été modifiée depuis que vous l'avez ouverte, sur les mêmes champs que vous : "
+        f"{who}. Vos modifications n'ont pas été enregistrées : rechargez et recommencez."
+    )
 
 
 def last_field_changes(session: Session, entity: str, entity_id: int, fields: list[str]) -> str:

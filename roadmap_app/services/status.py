@@ -212,12 +212,8 @@ def _field_rule(
     clashes = [k for k, v in mine.items() if getattr(cell, k) not in (ch.base.get(k), v)]
     if clashes:
         assert cell.id is not None
-        who = journal.last_field_changes(s, "action_bassin", cell.id, clashes)
-        raise StaleDataError(
-            f"L'action {action.code} ({b.name}) a été modifiée depuis que vous l'avez ouverte, sur "
-            f"les mêmes champs que vous : {who}. Vos modifications n'ont pas été enregistrées : "
-            "rechargez l'action et recommencez."
-        )
+        what = f"L'action {action.code} ({b.name})"
+        raise journal.same_field_conflict(s, "action_bassin", cell.id, what, clashes)
     return mine
 
 

@@ -7,7 +7,6 @@ valeur plus grande).
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -18,6 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.crash_writer import journaled
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("ROADMAP_CRASH_KILLS", "30"))
@@ -50,16 +51,9 @@ def test_the_store_survives_repeated_sigkill_without_losing_any_acknowledged_cha
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        notes = {
-            json.loads(v)
-            for (v,) in conn.execute(
-                "SELECT new_value FROM journal_entry WHERE field = 'note' AND author = 'Écrivain'"
-            )
-        }
     finally:
         conn.close()
-    present = {int(n.removeprefix("ack-")) for n in notes}
-    lost = acknowledged - present
+    lost = acknowledged - journaled(db_path)
     print(
         f"\nArrêts brutaux : {KILLS} ; écritures confirmées : {len(acknowledged)} ; perdues : {len(lost)}"
     )
@@ -91,7 +85,7 @@ def test_a_restore_under_a_running_writer_is_refused_and_loses_nothing(db_path, 
     )  # fmt: skip
     assert writer.stdout is not None and writer.stdout.readline().strip() == "PRET"
     refused = 0
-    for _ in range(5):
+    for _ in range(2):
         result = subprocess.run(
             [sys.executable, "-m", "roadmap_app", "--db", str(db_path), "restore", str(backup)],
             capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
@@ -102,17 +96,7 @@ def test_a_restore_under_a_running_writer_is_refused_and_loses_nothing(db_path, 
     writer.send_signal(signal.SIGKILL)
     out, _ = writer.communicate(timeout=30)
     acknowledged = {int(line.split()[1]) for line in out.splitlines() if line.startswith("ACK ")}
-    conn = sqlite3.connect(db_path)
-    try:
-        notes = {
-            json.loads(v)
-            for (v,) in conn.execute(
-                "SELECT new_value FROM journal_entry WHERE field = 'note' AND author = 'Écrivain'"
-            )
-        }
-    finally:
-        conn.close()
-    lost = acknowledged - {int(n.removeprefix("ack-")) for n in notes}
+    lost = acknowledged - journaled(db_path)
     print(f"\nRestaurations refusées sous un écrivain : {refused} ; écritures confirmées : "
           f"{len(acknowledged)} ; perdues : {len(lost)}")  # fmt: skip
     assert acknowledged and lost == set()

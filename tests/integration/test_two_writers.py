@@ -80,9 +80,10 @@ def test_a_change_made_by_the_cli_in_another_process_is_never_overwritten(db_pat
 def test_two_programs_writing_at_once_lose_nothing(db_path):
     """Deux écrivains en même temps (forme courte de la campagne de 2 100 écritures) : chaque
     écriture confirmée est dans la base, puis tués au milieu de leurs écritures."""
-    import json
     import os
     import signal
+
+    from tests.crash_writer import journaled
 
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "tests.crash_writer", str(db_path)]
@@ -105,15 +106,9 @@ def test_two_programs_writing_at_once_lose_nothing(db_path):
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        notes = {
-            int(json.loads(v).removeprefix("ack-"))
-            for (v,) in conn.execute(
-                "SELECT new_value FROM journal_entry WHERE field = 'note' AND author = 'Écrivain'"
-            )
-        }
     finally:
         conn.close()
-    lost = acknowledged - notes
+    lost = acknowledged - journaled(db_path)
     print(f"\nDeux écrivains : {len(acknowledged)} écritures confirmées ; perdues : {len(lost)}")
     assert {n < 1_000_000 for n in acknowledged} == {True, False}  # les deux ont écrit
     assert lost == set()

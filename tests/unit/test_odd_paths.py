@@ -67,9 +67,6 @@ def test_exports_packages_and_copies_to_odd_paths(capsys, home, tmp_path):
     pack = out_dir / "pack #1 ?%41.xlsx"
     run(capsys, "export", "xlsx", str(pack))
     assert "Changements" in load_workbook(pack).sheetnames
-    bilan = out_dir / "bilan d'été #1.pdf"
-    run(capsys, "export", "bilan", str(bilan))
-    assert bilan.read_bytes().startswith(b"%PDF")
     entered = out_dir / "saisie #1 ?%41.csv"
     entered.write_text(
         "bassin;mois;indicateur;valeur\nLensois;2025-01;entrants;12\n", encoding="utf-8"
