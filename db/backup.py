@@ -17,8 +17,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from db.errors import NotAStoreError, StoreCorruptError, StoreError, StoreTooNewError
+from db.lock import StoreUsage, replacing
 from db.migrate import SQLITE_MAGIC, backup_sqlite
 from db.schema import REVISIONS
+from db.store import open_sqlite_readonly
 
 KEEP_AUTO = 10
 DAILY = timedelta(hours=24)
@@ -89,7 +91,8 @@ def list_backups(store_path: Path) -> list[BackupInfo]:
     candidates = (
         list(backup_dir(store_path).glob("*.sqlite3")) if backup_dir(store_path).is_dir() else []
     )
-    candidates += list(store_path.parent.glob(f"{store_path.stem}.avant-migration-*.sqlite3"))
+    # motif générique (le nom peut contenir « [ », « ? », « * ») : la regex vérifie le nom exact
+    candidates += list(store_path.parent.glob("*.avant-migration-*.sqlite3"))
     for p in candidates:
         m = _NAME.match(p.name)
         kind = m["kind"] if m and m["stem"] == store_path.stem else None
@@ -137,7 +140,7 @@ def check_store_file(path: Path, *, full: bool = False) -> str:
                 f"« {path.name} » n'est pas une base roadmap-app (ce n'est pas une base SQLite)."
             )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_sqlite_readonly(path)
         try:
             check = conn.execute(
                 "PRAGMA integrity_check" if full else "PRAGMA quick_check"
@@ -189,21 +192,36 @@ def set_aside(store_path: Path, now: datetime | None = None) -> Path:
 
 
 def restore_backup(
-    store_path: Path, source: Path, *, damaged: bool = False, now: datetime | None = None
+    store_path: Path,
+    source: Path,
+    *,
+    damaged: bool = False,
+    now: datetime | None = None,
+    own: StoreUsage | None = None,
 ) -> Path | None:
-    """Remplace la base par la sauvegarde ``source`` (vérifiée d'abord). Toutes les connexions à la
-    base doivent être fermées. Renvoie la copie de sécurité de la base remplacée (ou le fichier
-    endommagé mis de côté si ``damaged``). Rien n'est modifié si la sauvegarde est refusée."""
+    """Remplace la base par la sauvegarde ``source`` (vérifiée d'abord). Renvoie la copie de
+    sécurité de la base remplacée (ou le fichier endommagé mis de côté si ``damaged``).
+
+    Personne d'autre ne doit avoir la base ouverte (``db.lock.replacing`` : sinon
+    ``StoreInUseError``, qui dit qui) ; ``own`` est l'inscription de ce programme, qui a fermé ses
+    connexions. Rien n'est modifié si la sauvegarde est refusée ou la base utilisée ailleurs."""
     check_store_file(source, full=True)
-    kept: Path | None = None
-    if store_path.exists():
-        if damaged:
-            kept = set_aside(store_path, now)
-        else:
-            kept = make_backup(store_path, "avant-restauration", now=now)
-    tmp = store_path.with_name(f".{store_path.name}.restauration")
-    backup_sqlite(source, tmp)
-    for extra in ("-wal", "-shm"):
-        Path(f"{store_path}{extra}").unlink(missing_ok=True)  # appartiennent à l'ancienne base
-    os.replace(tmp, store_path)
+    with replacing(store_path, "restaurer une sauvegarde", own, damaged=damaged):
+        tmp = store_path.with_name(f".{store_path.name}.restauration")
+        backup_sqlite(source, tmp)  # d'abord la copie : un échec ici ne touche pas à la base
+        kept: Path | None = None
+        try:
+            if store_path.exists():
+                if damaged:
+                    kept = set_aside(store_path, now)
+                else:
+                    kept = make_backup(store_path, "avant-restauration", now=now)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        # la base n'est ouverte nulle part (vérifié ci-dessus) : son journal WAL a été reporté
+        # dans le fichier ; ce qui resterait à côté appartient à l'ancienne base
+        for extra in ("-wal", "-shm"):
+            Path(f"{store_path}{extra}").unlink(missing_ok=True)
+        os.replace(tmp, store_path)
     return kept

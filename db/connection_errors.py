@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from db.errors import StoreError
 
@@ -13,14 +13,29 @@ class StoreUnavailableError(StoreError):
     """Le serveur de base de données est injoignable ou refuse la connexion ; rien n'a été écrit."""
 
 
-def _where(url: str) -> str:
+class StoreAuthError(StoreUnavailableError):
+    """Le serveur refuse l'authentification (mot de passe absent ou faux) : on peut le demander."""
+
+
+def auth_failed(error: BaseException) -> bool:
+    low = str(getattr(error, "orig", None) or error).lower()
+    return "password authentication failed" in low or "no password supplied" in low
+
+
+def unavailable(url: str | URL, error: BaseException) -> StoreUnavailableError:
+    """L'erreur française à lever pour une erreur de connexion sur ``url``."""
+    cls = StoreAuthError if auth_failed(error) else StoreUnavailableError
+    return cls(describe(url, error))
+
+
+def _where(url: str | URL) -> str:
     u = make_url(url)
     host = u.host or "localhost"
     port = f":{u.port}" if u.port else ""
     return f"{host}{port}"
 
 
-def describe(url: str, error: BaseException) -> str:
+def describe(url: str | URL, error: BaseException) -> str:
     """Message français pour une erreur de connexion ou de réseau sur ``url``."""
     u = make_url(url)
     text = str(getattr(error, "orig", None) or error)
@@ -31,7 +46,8 @@ def describe(url: str, error: BaseException) -> str:
     if "password authentication failed" in low or "no password supplied" in low:
         return (
             f"Authentification refusée par le serveur PostgreSQL {where} pour l'utilisateur « {user} » : "
-            "mot de passe incorrect ou absent."
+            "mot de passe incorrect ou absent (il se donne dans ~/.pgpass, PGPASSFILE ou PGSERVICE, "
+            "ou quand roadmap-app le demande ; voir le README, « Base partagée »)."
         )
     m = re.search(r'role "([^"]+)" does not exist', text)
     if m:

@@ -25,3 +25,8 @@ class StoreBusyError(StoreError):
 
 class StaleDataError(StoreError):
     """La donnée a été modifiée par ailleurs depuis sa lecture (contrôle de version)."""
+
+
+class StoreReadOnlyError(StoreError):
+    """La base n'est ouverte qu'en lecture (droits du dossier, du fichier ou du compte, ou choix de
+    l'utilisateur) ; l'écriture est refusée avant de commencer, rien n'a été écrit."""

@@ -13,6 +13,13 @@ import threading
 from pathlib import Path
 
 from db.errors import StoreCorruptError
+from db.store import open_sqlite_readonly, sqlite_file_uri
+
+#: Ce que fait l'utilisateur d'une base endommagée (chaque message de base endommagée le dit).
+RESTORE_HINT = (
+    "restaurez la dernière sauvegarde (roadmap-app restore FICHIER ; roadmap-app backup --list "
+    "les montre ; ou au démarrage de l'application)"
+)
 
 
 def damaged_message(name: str, detail: str) -> str:
@@ -20,16 +27,15 @@ def damaged_message(name: str, detail: str) -> str:
     lines = [line.strip() for line in detail.replace("*** in database main ***", "").splitlines()]
     detail = "; ".join(line for line in lines if line)
     return (
-        f"La base « {name} » est endommagée ({detail}). Elle n'a pas été modifiée : restaurez la "
-        "dernière sauvegarde (roadmap-app restore FICHIER, ou au démarrage de l'application)."
+        f"La base « {name} » est endommagée ({detail}). Elle n'a pas été modifiée : {RESTORE_HINT}."
     )
 
 
 class IntegrityCheck:
     """``quick_check`` de ``path`` sur une connexion à lui, lancé dès la création."""
 
-    def __init__(self, path: Path, name: str) -> None:
-        self.path, self.name = path, name
+    def __init__(self, path: Path, name: str, *, read_only: bool = False) -> None:
+        self.path, self.name, self.read_only = path, name, read_only
         self._result: str | None = None
         self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
         self._thread.start()
@@ -38,7 +44,11 @@ class IntegrityCheck:
         try:
             # connexion ordinaire, comme la vérification immédiate : en lecture seule, SQLite
             # refuserait d'ouvrir une base WAL dont le fichier -shm ne peut pas être créé
-            conn = sqlite3.connect(self.path, timeout=10)
+            conn = (
+                open_sqlite_readonly(self.path)
+                if self.read_only  # dossier sans droit d'écriture : voir Store.read_only
+                else sqlite3.connect(sqlite_file_uri(self.path), uri=True, timeout=10)
+            )
             try:
                 row = conn.execute("PRAGMA quick_check").fetchone()
             finally:

@@ -5,6 +5,8 @@ Alembic n'est importé que si la base doit être créée ou migrée : une base �
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,12 +17,18 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from db.connection_errors import StoreUnavailableError
 from db.connection_errors import describe as describe_connection_error
-from db.errors import NotAStoreError, StoreCorruptError, StoreError, StoreTooNewError
-from db.integrity import IntegrityCheck, damaged_message
+from db.connection_errors import is_connection_error, unavailable
+from db.errors import (
+    NotAStoreError,
+    StoreCorruptError,
+    StoreError,
+    StoreReadOnlyError,
+    StoreTooNewError,
+)
+from db.integrity import RESTORE_HINT, IntegrityCheck, damaged_message
 from db.schema import HEAD, REVISIONS, current_revision, has_user_tables
-from db.store import Store
+from db.store import Store, is_read_only_error, open_sqlite_readonly, read_only_cause
 from resources import locate
 
 Seeder = Callable[[Session], None]
@@ -48,19 +56,42 @@ class PrepareResult:
 
 
 def backup_sqlite(source: Path, dest: Path) -> Path:
-    """Copie cohérente d'une base SQLite (API de sauvegarde en ligne), même si elle est ouverte."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """Copie cohérente d'une base SQLite (API de sauvegarde en ligne), même si elle est ouverte.
+
+    La copie s'écrit à côté (``….part``) puis prend sa place : un échec ne laisse rien derrière
+    lui. ``dest`` ne peut pas être un dossier ni une base ouverte par un programme roadmap-app."""
+    from db.lock import refuse_if_in_use
+
+    if dest.is_dir():
+        raise StoreError(
+            f"« {dest} » est un dossier : indiquez le nom du fichier de sauvegarde à écrire "
+            f"(par exemple « {dest / (source.stem + '-copie.sqlite3')} »). Rien n'a été écrit."
+        )
+    refuse_if_in_use(dest, "la remplacer par une copie")
     tmp = dest.with_name(dest.name + ".part")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(tmp)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        src = open_sqlite_readonly(source)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    tmp.replace(dest)
+            src.close()
+        os.replace(tmp, dest)
+    except (OSError, sqlite3.Error) as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        detail = getattr(err, "strerror", None) or str(err)
+        raise StoreError(
+            f"Copie de la base vers « {dest} » impossible ({detail}). Rien n'a été écrit."
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     return dest
 
 
@@ -73,19 +104,52 @@ def migration_backup_path(path: Path, revision: str) -> Path:
 
 def check_sqlite_file(path: Path) -> None:
     """Refuse un fichier qui n'est pas une base SQLite, avec un message clair."""
+    if path.is_dir():
+        raise NotAStoreError(
+            f"« {path} » est un dossier, pas une base : indiquez le fichier de la base "
+            f"(par exemple « {path / 'roadmap.sqlite3'} »)."
+        )
     if not path.exists():
         return
-    if path.stat().st_size == 0:
-        raise StoreCorruptError(
-            f"La base « {path} » est vide (0 octet) : elle a été tronquée. Elle n'a pas été modifiée ; "
-            "restaurez la dernière sauvegarde."
-        )
-    with path.open("rb") as fh:
-        head = fh.read(16)
+    try:
+        if path.stat().st_size == 0:
+            raise StoreCorruptError(
+                f"La base « {path} » est vide (0 octet) : elle a été tronquée. Elle n'a pas été "
+                f"modifiée ; {RESTORE_HINT}."
+            )
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except PermissionError:
+        raise StoreError(
+            f"La base « {path} » ne peut pas être lue : droits insuffisants sur le fichier."
+        ) from None
     if head != SQLITE_MAGIC:
         raise NotAStoreError(
             f"Le fichier « {path} » n'est pas une base roadmap-app (ce n'est pas une base SQLite)."
         )
+
+
+def _unreadable(store: Store, err: BaseException) -> StoreError:
+    """Erreur d'ouverture d'une base SQLite : droits (lecture seule, dossier interdit) ou fichier
+    endommagé. Seul ce dernier cas conseille une restauration."""
+    orig = getattr(err, "orig", None) or err
+    text = str(orig).lower()
+    if is_read_only_error(err) or "readonly" in text:
+        return StoreReadOnlyError(
+            f"La base « {store.display_name} » est en lecture seule (fichier ou dossier sans droit "
+            "d'écriture) et doit être préparée avant d'être lue : ouvrez-la une fois avec un compte "
+            "qui peut y écrire. Elle n'a pas été modifiée."
+        )
+    if "unable to open" in text:
+        return StoreError(
+            f"La base « {store.display_name} » ne peut pas être ouverte (dossier inaccessible ou "
+            "droits insuffisants). Elle n'a pas été modifiée."
+        )
+    detail = type(orig).__name__ if isinstance(err, UnicodeDecodeError | sqlite3.Error) else orig
+    return StoreCorruptError(
+        f"La base « {store.display_name} » est endommagée et ne peut pas être lue ({detail}). "
+        f"Elle n'a pas été modifiée : {RESTORE_HINT}."
+    )
 
 
 def _alembic_config(conn: Connection):  # type: ignore[no-untyped-def]
@@ -118,7 +182,14 @@ def prepare_store(
         if not path.exists() and not create:
             raise StoreError(f"La base « {path} » n'existe pas.")
         check_sqlite_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(
+                    f"Impossible de créer la base « {path} » : le dossier ne peut pas être créé "
+                    f"({err.strerror or err})."
+                ) from None
     deferred = False
     try:
         with store.engine.connect() as conn:
@@ -132,47 +203,58 @@ def prepare_store(
                         raise StoreCorruptError(damaged_message(store.display_name, str(check)))
     except sa_exc.OperationalError as err:
         if store.backend != "sqlite":
-            raise StoreUnavailableError(describe_connection_error(store.url, err)) from err
-        raise StoreCorruptError(
-            f"La base « {store.display_name} » est endommagée et ne peut pas être lue ({err.orig}). "
-            "Elle n'a pas été modifiée : restaurez la dernière sauvegarde."
-        ) from err
+            raise unavailable(store.url, err) from err
+        raise _unreadable(store, err) from err
     except sa_exc.DatabaseError as err:
-        raise StoreCorruptError(
-            f"La base « {store.display_name} » est endommagée et ne peut pas être lue ({err.orig}). "
-            "Elle n'a pas été modifiée : restaurez la dernière sauvegarde."
-        ) from err
-    except (
-        UnicodeDecodeError,
-        sqlite3.Error,
-    ) as err:  # octets invalides jusque dans les messages de SQLite
-        raise StoreCorruptError(
-            f"La base « {store.display_name} » est endommagée et ne peut pas être lue ({type(err).__name__}). "
-            "Elle n'a pas été modifiée : restaurez la dernière sauvegarde."
-        ) from err
+        if store.backend != "sqlite":
+            raise StoreError(describe_connection_error(store.url, err)) from err
+        raise _unreadable(store, err) from err
+    # octets invalides jusque dans les messages de SQLite
+    except (UnicodeDecodeError, sqlite3.Error) as err:
+        raise _unreadable(store, err) from err
 
     if revision == HEAD:
         if deferred:
             assert path is not None
-            return PrepareResult(check=IntegrityCheck(path, store.display_name))
-        return PrepareResult()
-    if revision is None:
-        if populated:
-            raise NotAStoreError(
-                f"La base « {store.display_name} » contient des tables mais n'est pas une base roadmap-app."
+            return PrepareResult(
+                check=IntegrityCheck(path, store.display_name, read_only=bool(store.read_only))
             )
-        _create(store, seeder)
-        return PrepareResult(created=True)
-    if revision not in REVISIONS:
+        return PrepareResult()
+    if revision is None and populated:
+        raise NotAStoreError(
+            f"La base « {store.display_name} » contient des tables mais n'est pas une base roadmap-app."
+        )
+    if revision is not None and revision not in REVISIONS:
         raise StoreTooNewError(
             f"La base « {store.display_name} » a été écrite par une version plus récente de roadmap-app "
             f"(schéma {revision}, cette version connaît jusqu'au schéma {HEAD}). "
             "Mettez l'application à jour ; la base n'a pas été modifiée."
         )
-    backup = None
-    if path is not None:
-        backup = backup_sqlite(path, migration_backup_path(path, revision))
-    _migrate(store)
+    if store.read_only:
+        doing = "créée" if revision is None else f"mise à jour (schéma {revision} → {HEAD})"
+        raise StoreReadOnlyError(
+            f"La base « {store.display_name} » doit être {doing}, mais elle est ouverte en lecture "
+            f"seule ({store.read_only}). Elle n'a pas été modifiée."
+        )
+    try:
+        if revision is None:
+            _create(store, seeder)
+            return PrepareResult(created=True)
+        backup = None
+        if path is not None:
+            backup = backup_sqlite(path, migration_backup_path(path, revision))
+        _migrate(store)
+    except sa_exc.DBAPIError as err:
+        if is_read_only_error(err):
+            what = "créer les tables" if revision is None else "mettre à jour le schéma"
+            raise StoreReadOnlyError(
+                f"Impossible de {what} de la base « {store.display_name} » : "
+                f"{read_only_cause(store.backend)} (il faut le droit de créer des tables). "
+                "Elle n'a pas été modifiée."
+            ) from err
+        if store.backend != "sqlite" and is_connection_error(err):
+            raise unavailable(store.url, err) from err
+        raise
     return PrepareResult(migrated_from=revision, backup=backup)
 
 

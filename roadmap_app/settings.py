@@ -52,20 +52,57 @@ def _save(data: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.chmod(tmp, 0o600)  # peut contenir l'adresse (et le mot de passe) du serveur partagé
+    os.chmod(tmp, 0o600)  # l'adresse du serveur partagé (jamais son mot de passe)
     tmp.replace(path)
 
 
+def url_password_refusal(where: str) -> str:
+    return (
+        f"N'écrivez pas le mot de passe dans l'adresse de la base ({where}) : il resterait visible "
+        "(historique du terminal, liste des programmes en cours). Mettez-le dans le fichier "
+        "~/.pgpass (ou celui de PGPASSFILE), utilisez un service PostgreSQL (PGSERVICE), ou "
+        "laissez roadmap-app le demander. Voir le README, « Base partagée »."
+    )
+
+
+def _without_password(target: str) -> str:
+    """Adresse sans mot de passe ; celui-ci est rangé dans ~/.pgpass (convention de PostgreSQL)."""
+    if "://" not in target:
+        return target
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(target)
+    except Exception:
+        return target
+    if url.password is None:
+        return target
+    from roadmap_app.pgpass import remember_password
+
+    remember_password(url, str(url.password))
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
 def saved_store() -> str | None:
-    """Base choisie dans les préférences (chemin ou URL, par exemple le serveur de l'équipe)."""
+    """Base choisie dans les préférences (chemin ou URL, par exemple le serveur de l'équipe).
+
+    Un mot de passe trouvé dans l'adresse (écrit par une version précédente) est déplacé dans
+    ~/.pgpass et retiré des préférences."""
     value = str(_load().get("db", "")).strip()
-    return value or None
+    if not value:
+        return None
+    clean = _without_password(value)
+    if clean != value:
+        set_saved_store(clean)
+    return clean
 
 
 def set_saved_store(target: str | None) -> None:
+    """Enregistre la base choisie ; un mot de passe dans l'adresse va dans ~/.pgpass, jamais
+    dans les préférences."""
     data = _load()
     if target:
-        data["db"] = target.strip()
+        data["db"] = _without_password(target.strip())
     else:
         data.pop("db", None)
     _save(data)

@@ -8,7 +8,22 @@ la validation de la transaction. Le test tue ce processus (SIGKILL) à un moment
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import sys
+from pathlib import Path
+
+
+def journaled(path: Path) -> set[int]:
+    """Les numéros N des notes « ack-N » inscrites au journal de la base par les écrivains."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT new_value FROM journal_entry WHERE field = 'note' AND author = 'Écrivain'"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {int(json.loads(v).removeprefix("ack-")) for (v,) in rows}
 
 
 def main() -> None:

@@ -117,14 +117,15 @@ class BackupActions(QObject):
         path = self.ctx.store.path
         if path is None or (ask and not self.confirm(source)):
             return False
-        self.ctx.store.dispose()
+        self.ctx.store.dispose()  # ses connexions fermées ; son inscription (ctx.usage) reste
         ok = True
         try:
-            kept = restore_file(path, source)
+            kept = restore_file(path, source, own=self.ctx.usage)
         except (UserError, StoreError) as err:
             QMessageBox.warning(self.window, "Restauration refusée", str(err))
             ok = False
-        self.ctx.store = Store(path)
+        read_only = self.ctx.store.read_only
+        self.ctx.store = Store(path, read_only=read_only)
         prepare_store(self.ctx.store, seed_store)  # une sauvegarde ancienne est mise à niveau
         self.ctx.undo.undo_stack.clear()
         self.ctx.undo.redo_stack.clear()

@@ -47,6 +47,8 @@ def window_title(roadmap: str, store: Store) -> str:
         parts.append(store.display_name)
     elif path.resolve() != default_db_path().resolve():
         parts.append(path.name)
+    if store.read_only:
+        parts.append("lecture seule")
     return " — ".join(parts)
 
 
@@ -94,6 +96,11 @@ class MainWindow(QMainWindow):
         self.store_label = QLabel()
         self.store_label.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.store_label)
+        self.read_only_label = QLabel()
+        self.read_only_label.setObjectName("readOnly")
+        self.read_only_label.setStyleSheet("color: #B42318; font-weight: bold;")
+        # permanent : un message passager de la barre d'état ne le cache jamais
+        self.statusBar().insertPermanentWidget(0, self.read_only_label)
         self._update_status_bar()
         self.ctx.undo.listeners.append(self._update_undo_actions)
         self._update_undo_actions()
@@ -262,6 +269,8 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             self.stack.addWidget(page)
             page.restore_state(self.settings if hasattr(self, "settings") else ui_settings())
+            if self.ctx.store.read_only:
+                page.apply_read_only()
         return self.pages[key]
 
     def show_page(self, key: str) -> Page:
@@ -320,6 +329,7 @@ class MainWindow(QMainWindow):
         choose_action = QAction("&Choisir la feuille de route", self)
         choose_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         choose_action.triggered.connect(self._focus_roadmap_selector)
+        self.new_roadmap_action, self.bassins_action = new_roadmap_action, bassins_action
         plan_menu.addAction(choose_action)
         plan_menu.addAction(new_roadmap_action)
         plan_menu.addSeparator()
@@ -343,9 +353,9 @@ class MainWindow(QMainWindow):
 
     def _update_undo_actions(self) -> None:
         u, r = self.ctx.undo, self.ctx.undo
-        self.undo_action.setEnabled(u.can_undo())
+        self.undo_action.setEnabled(u.can_undo() and not self.ctx.store.read_only)
         self.undo_action.setText(f"&Annuler : {u.undo_label()}" if u.can_undo() else "&Annuler")
-        self.redo_action.setEnabled(r.can_redo())
+        self.redo_action.setEnabled(r.can_redo() and not self.ctx.store.read_only)
         self.redo_action.setText(f"&Rétablir : {r.redo_label()}" if r.can_redo() else "&Rétablir")
 
     def undo(self) -> None:
@@ -401,6 +411,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout)
 
     def _update_status_bar(self) -> None:
+        reason = self.ctx.store.read_only
+        self.read_only_label.setText("Lecture seule" if reason else "")
+        self.read_only_label.setToolTip(
+            f"Base ouverte en lecture seule : {reason}" if reason else ""
+        )
+        self.read_only_label.setVisible(bool(reason))
+        for act in (self.new_roadmap_action, self.backups.restore_action):
+            act.setEnabled(not reason)
         self.store_label.setText(
             f"Base : {self.ctx.store.display_name}   ·   Journal au nom de : {self.ctx.author}   ·   "
             f"Aujourd'hui : {self.ctx.today():%d/%m/%Y}"

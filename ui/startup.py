@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from db.backup import latest_good_backup
 from db.errors import NotAStoreError, StoreCorruptError
+from db.lock import live_holders
 from db.store import Store
 from roadmap_app.errors import StoreError, UserError
 from roadmap_app.services.backup import restore_file
@@ -30,6 +31,9 @@ def open_window(db: str | None) -> tuple[AppContext, MainWindow] | None:
 
     ctx = open_or_recover(db, check_later=True)
     if ctx is None:
+        return None
+    if not _second_window_accepted(ctx):
+        ctx.close()
         return None
     window: MainWindow | None = None
     # La première page se construit dans un slot Qt : une erreur de lecture y va à
@@ -61,10 +65,61 @@ def open_window(db: str | None) -> tuple[AppContext, MainWindow] | None:
     return ctx, MainWindow(ctx)  # la base restaurée a été vérifiée avant d'être rendue
 
 
+GUI_USAGE = "roadmap-app — interface graphique"
+
+
+def ask_password(where: str) -> str | None:
+    """Mot de passe du serveur PostgreSQL, demandé à l'ouverture (gardé en mémoire seulement)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text, ok = QInputDialog.getText(
+        None,
+        "Base partagée",
+        f"Mot de passe PostgreSQL pour {where} :",
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok and text else None
+
+
+def _second_window_accepted(ctx: AppContext) -> bool:
+    """La base est déjà ouverte dans une autre fenêtre de roadmap-app : le dire, et proposer de
+    l'ouvrir en lecture seule (conseillé), quand même (les écritures de chacun restent sûres :
+    une modification de la même donnée est refusée, jamais écrasée) ou de renoncer."""
+    path = ctx.store.path
+    if path is None:
+        return True
+    others = [h for h in live_holders(path, ctx.usage) if h.program == GUI_USAGE]
+    if not others:
+        return True
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "Base déjà ouverte",
+        f"La base « {path} » est déjà ouverte dans roadmap-app par "
+        + " ; ".join(h.describe() for h in others)
+        + ".",
+    )
+    box.setInformativeText(
+        "Ouvrez-la en lecture seule pour consulter sans risque de saisir deux fois la même chose. "
+        "En l'ouvrant aussi en écriture, chaque fenêtre enregistre ses modifications ; si les deux "
+        "modifient la même donnée, la seconde est refusée avec un message, rien n'est écrasé."
+    )
+    read_only = box.addButton("Ouvrir en &lecture seule", QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton("Ouvrir &quand même", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("&Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(read_only)
+    box.exec()
+    if box.clickedButton() is read_only:
+        ctx.store.set_read_only(
+            "ouverte aussi dans une autre fenêtre ; lecture seule choisie à l'ouverture"
+        )
+        return True
+    return box.clickedButton() is anyway
+
+
 def open_or_recover(db: str | None, *, check_later: bool = False) -> AppContext | None:
     """Le contexte ouvert, ou ``None`` si l'utilisateur renonce (un message a été montré)."""
     try:
-        return open_context(db, check_later=check_later)
+        return open_context(db, check_later=check_later, usage=GUI_USAGE, ask_password=ask_password)
     except StoreCorruptError as err:
         return _offer_restore(db, err)
     except NotAStoreError as err:
@@ -99,7 +154,7 @@ def _offer_restore(db: str | None, err: StoreError) -> AppContext | None:
         return None
     try:
         restore_file(path, good.path, damaged=True)
-        return open_context(db)
+        return open_context(db, usage=GUI_USAGE, ask_password=ask_password)
     except (UserError, StoreError) as again:
         QMessageBox.critical(None, "Restauration impossible", str(again))
         return None

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from roadmap_app.cli.output import write_csv, write_json, write_table
+from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
 from roadmap_app.rules import status as status_rules
 from roadmap_app.rules.dates import format_date
 from roadmap_app.services.context import AppContext
@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="format de sortie"
     )
+    add_raw_argument(ls)
     ls.set_defaults(handler=cmd_list)
 
     st = asub.add_parser(
@@ -118,7 +119,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
         for r in rows
     ]
     if args.format == "csv":
-        write_csv(out, headers, table)
+        write_csv(out, headers, table, raw=args.raw)
     else:
         write_table(out, headers, table, max_widths=[8, 14, 12, 6, 10, 20, 6, 14, 60])
     return 0

@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from db.backup import list_backups
 from roadmap_app.cli.output import write_table
 from roadmap_app.errors import UserError
-from roadmap_app.services.backup import backup_now, list_store_backups, restore_file
+from roadmap_app.services.backup import backup_now, restore_file
 from roadmap_app.services.context import AppContext
 
 
@@ -22,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="fichier de sauvegarde (par défaut : dossier « sauvegardes »)",
     )
     b.add_argument("--list", action="store_true", help="lister les sauvegardes existantes")
-    b.set_defaults(handler=cmd_backup)
+    # --list n'ouvre pas la base : elle marche aussi sur une base endommagée (que restaurer ?)
+    b.set_defaults(handler=cmd_backup, needs_context=lambda args: not args.list)
     r = sub.add_parser(
         "restore",
         help="remplacer la base par une sauvegarde (vérifiée ; la base actuelle est gardée à côté)",
@@ -31,12 +33,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     r.set_defaults(handler=cmd_restore, needs_context=False)
 
 
-def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
+def cmd_backup(ctx: AppContext | Path | None, args: argparse.Namespace) -> int:
     if args.list:
-        rows = list_store_backups(ctx)
+        if not isinstance(ctx, Path):
+            raise UserError(
+                "Les sauvegardes en fichier concernent une base SQLite ; une base PostgreSQL se "
+                "sauvegarde avec « roadmap-app backup » (copie vers un fichier SQLite)."
+            )
+        rows = list_backups(ctx)
         write_table(sys.stdout, ["Date", "Type", "Taille", "Fichier"],
                     [[f"{b.created:%d/%m/%Y %H:%M}", b.kind, f"{b.size // 1024} Kio", str(b.path)] for b in rows])  # fmt: skip
         return 0
+    assert isinstance(ctx, AppContext)
     path = backup_now(ctx, Path(args.to) if args.to else None)
     print(f"Sauvegarde écrite : {path}")
     return 0

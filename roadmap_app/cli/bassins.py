@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from roadmap_app.cli.output import write_csv, write_json, write_table
+from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
 from roadmap_app.cli.plan_edit import report
 from roadmap_app.errors import ValidationError
 from roadmap_app.rules.dates import DateParseError, parse_day
@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="format de sortie"
     )
+    add_raw_argument(ls)
     ls.set_defaults(handler=cmd_list)
 
     add = bsub.add_parser("add", help="ajouter un bassin (par exemple un autre territoire)")
@@ -124,7 +125,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
         for b in bassins
     ]
     if args.format == "csv":
-        write_csv(sys.stdout, headers, rows)
+        write_csv(sys.stdout, headers, rows, raw=args.raw)
     else:
         write_table(sys.stdout, headers, rows, max_widths=[6, 18, 40, 7, 8, 8])
     return 0

@@ -9,7 +9,9 @@ from db.copy import copy_store, fingerprint
 from db.schema import HEAD
 from db.store import Store
 from roadmap_app.cli.output import write_json, write_table
+from roadmap_app.errors import UserError
 from roadmap_app.services.context import AppContext
+from roadmap_app.settings import url_password_refusal
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -19,8 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "copy",
         help="copier toute la base (journal et instantanés compris) vers une base vide",
         description="Copie la base ouverte (--db, sinon la base par défaut) vers URL : fichier SQLite ou "
-        "postgresql+psycopg://utilisateur:motdepasse@serveur/base. La destination doit être vide ; la copie "
-        "est vérifiée table par table (nombre de lignes et empreinte) avant d'être validée.",
+        "postgresql+psycopg://utilisateur@serveur/base (mot de passe dans ~/.pgpass, PGPASSFILE ou "
+        "PGSERVICE, jamais dans l'adresse). La destination doit être vide ; la copie est vérifiée "
+        "table par table (nombre de lignes et empreinte) avant d'être validée ; si elle échoue, la "
+        "destination reste telle qu'elle était.",
     )
     cp.add_argument("--to", required=True, metavar="CHEMIN|URL", help="base de destination (vide)")
     cp.set_defaults(handler=cmd_copy)
@@ -33,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 
 def cmd_copy(ctx: AppContext, args: argparse.Namespace) -> int:
     target = Store(args.to)
+    if target.url.password is not None:
+        target.dispose()
+        raise UserError(url_password_refusal("--to"))
     try:
 
         def progress(name: str, i: int, n: int) -> None:

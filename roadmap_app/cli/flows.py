@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from roadmap_app.cli.output import write_csv, write_json, write_table
+from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
 from roadmap_app.errors import ValidationError
 from roadmap_app.services.context import AppContext
 
 CHART_HELP = (
     "entrants (entrants par mois et cible), cumul (cumul et objectif annuel), orientations (répartition, "
-    "50 %% vers FT), quinze-jours (orientés en 15 jours, cible 100 %%), charge (charge par référent, "
+    "50 % vers FT), quinze-jours (orientés en 15 jours, cible 100 %), charge (charge par référent, "
     "plafond 70), stock (stock de BRSA), bassins (les bassins côte à côte)"
 )
 
@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     )
     ls.add_argument("--bassin")
     ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_raw_argument(ls)
     ls.set_defaults(handler=cmd_list)
     tl = fsub.add_parser("targets", help="les cibles et leur date d'effet")
     tl.add_argument("--format", choices=("table", "json"), default="table")
@@ -132,7 +133,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
         for r in rows
     ]
     if args.format == "csv":
-        write_csv(sys.stdout, headers, table)
+        write_csv(sys.stdout, headers, table, raw=args.raw)
     else:
         write_table(sys.stdout, headers, table, [14, 8, 28, 60, 10])
     return 0

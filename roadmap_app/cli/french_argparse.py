@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 _FR = {
     "usage: ": "usage : ",
@@ -34,7 +35,33 @@ def _translate(message: str) -> str:
 argparse._ = _translate  # type: ignore[attr-defined]  # argparse lit « _ » à chaque message
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    """Les textes d'aide s'écrivent comme ils s'affichent : « 50 % » (argparse exigerait « %% »
+    dans l'aide d'un argument et montrerait « %% » dans une description). Seuls ``%(default)s``,
+    ``%(prog)s``… sont remplacés ; un « % » isolé reste tel quel."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        params = dict(vars(action), prog=self._prog)
+        if params.get("choices") is not None:
+            params["choices"] = ", ".join(str(c) for c in params["choices"])
+
+        def fill(m: re.Match[str]) -> str:
+            if m[1] is None:
+                return "%"
+            value = params.get(m[1], m[0])
+            return str(getattr(value, "__name__", value))
+
+        return _PLACEHOLDER.sub(fill, self._get_help_string(action) or "")
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog} : erreur : {message}\n")

@@ -8,18 +8,39 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from roadmap_app.reporting.cells import safe_text
+
 
 def write_json(out: TextIO, data: Any) -> None:
     json.dump(data, out, ensure_ascii=False, indent=2, default=str)
     out.write("\n")
 
 
-def write_csv(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def add_raw_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        help="CSV : textes tels qu'enregistrés, pour un programme (par défaut, un texte qui "
+        "commence par = + - @ est précédé d'une apostrophe, comme dans les classeurs, pour "
+        "qu'un tableur ne l'exécute pas comme une formule)",
+    )
+
+
+def write_csv(
+    out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, raw: bool = False
+) -> None:
+    """CSV (séparateur « ; ») ; les textes sont neutralisés comme dans les classeurs
+    (``safe_text`` : « =HYPERLINK(…) » devient « '=HYPERLINK(…) »), sauf ``raw``."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\n")
     writer.writerow(headers)
     for r in rows:
-        writer.writerow(["" if v is None else v for v in r])
+        writer.writerow(
+            [
+                "" if v is None else (safe_text(v) if isinstance(v, str) and not raw else v)
+                for v in r
+            ]
+        )
     out.write(buf.getvalue())
 
 

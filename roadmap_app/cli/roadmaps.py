@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from roadmap_app.cli.output import write_csv, write_json, write_table
+from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
 from roadmap_app.cli.plan_edit import report
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.roadmap_list import list_roadmaps
@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="format de sortie"
     )
+    add_raw_argument(ls)
     ls.set_defaults(handler=cmd_list)
 
     new = rsub.add_parser(
@@ -95,7 +96,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
         for r in rows
     ]
     if args.format == "csv":
-        write_csv(sys.stdout, headers, table)
+        write_csv(sys.stdout, headers, table, raw=args.raw)
     else:
         write_table(sys.stdout, headers, table, max_widths=[14, 40, 5, 40, 4, 6, 7, 10])
     return 0

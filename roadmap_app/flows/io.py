@@ -21,6 +21,16 @@ from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, find_indicator
 from roadmap_app.flows.series import bassins, load_all_series
 from roadmap_app.flows.service import FlowChange, write_changes
 from roadmap_app.flows.validation import check_month, check_value
+from roadmap_app.limits import (
+    MAX_COLUMNS,
+    MAX_CSV_BYTES,
+    FileLimitError,
+    check_file_size,
+    check_row_count,
+    check_zip,
+    load_workbook_streaming,
+    sheet_rows,
+)
 from roadmap_app.reporting.cells import safe_text
 from roadmap_app.reporting.files import atomic_output
 from roadmap_app.rules.dates import DateParseError, format_month, parse_month
@@ -246,11 +256,10 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
         raise ImportError_(f"Fichier introuvable : « {path} ».")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
+        check_zip(path, "un import de flux")  # tailles annoncées, avant toute décompression
         # Frontière avec un fichier non maîtrisé : toute erreur de lecture devient un refus clair.
         try:
-            wb = load_workbook(path, read_only=True, data_only=True)
+            wb = load_workbook_streaming(path, data_only=True)
         except Exception as err:
             raise ImportError_(
                 f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({type(err).__name__})."
@@ -259,8 +268,8 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
             for ws in wb.worksheets:
                 if ws.title.lower().startswith("définition") or ws.title.startswith("_"):
                     continue
-                reader.sheet(ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
-        except ImportError_:
+                reader.sheet(ws.title, list(sheet_rows(ws, f"feuille « {ws.title} »")))
+        except (ImportError_, FileLimitError):
             raise
         except Exception as err:
             raise ImportError_(
@@ -269,6 +278,7 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
         finally:
             wb.close()
     elif suffix == ".csv":
+        check_file_size(path, MAX_CSV_BYTES, "un import de flux")
         raw = path.read_bytes()
         text = None
         for enc in ("utf-8-sig", "cp1252"):
@@ -281,7 +291,10 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
             raise ImportError_(f"« {path.name} » n'est pas un fichier texte CSV lisible.")
         delimiter = ";" if text.count(";") >= text.count(",") else ","
         try:
-            rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+            rows = []
+            for r in csv.reader(io.StringIO(text), delimiter=delimiter):
+                rows.append(r[: MAX_COLUMNS + 1])
+                check_row_count(len(rows), f"« {path.name} »")
         except csv.Error as err:
             raise ImportError_(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
         if not rows:
@@ -320,7 +333,9 @@ def plan_import(ctx: AppContext, path: str | Path) -> ImportPlan:
     positions = {(p.bassin.id, p.month, p.indicator): p.where for p in plan.items}
     for (bassin_id, month), values in by_month.items():
         for err in check_month(refs[bassin_id].name, month, values):
-            place = positions.get((bassin_id, month, err.indicator))
+            place = positions.get((bassin_id, month, err.indicator)) or next(
+                (w for (b, m, _c), w in positions.items() if (b, m) == (bassin_id, month)), None
+            )
             reader.errors.append(f"{place} : {err.message}" if place else str(err))
     if reader.errors:
         shown = "\n".join(f"- {e}" for e in reader.errors[:25])

@@ -21,7 +21,7 @@ from roadmap_app.flows.series import (
     load_portfolios,
     load_targets,
 )
-from roadmap_app.flows.validation import FlowError, check_month
+from roadmap_app.flows.validation import FlowError, check_month, window_error
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
@@ -42,6 +42,7 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
     """Nouvelle cible à partir d'une date : les mois antérieurs gardent la cible d'alors."""
     if indicator not in BY_CODE and indicator != "charge_referent":
         raise ValidationError(f"Indicateur « {indicator} » inconnu.")
+    _check_effective(effective_from)
     if kind not in TARGET_KINDS:
         raise ValidationError(
             f"Sorte de cible « {kind} » inconnue : {', '.join(f'{k} ({v})' for k, v in TARGET_KINDS.items())}."
@@ -75,6 +76,12 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
     return Target(indicator, bassin_id, kind, float(value), effective_from, label, source)
 
 
+def _check_effective(day: date) -> None:
+    message = window_error(day, "Date d'effet")
+    if message:
+        raise ValidationError(message)
+
+
 ORGANISMES = {"FT": ("France Travail", "portefeuilles"), "CD": ("délégués du Département", "ETP")}
 
 
@@ -82,6 +89,7 @@ def set_portfolio(ctx: AppContext, bassin: str | int, organisme: str, number: fl
                   *, capacity: int = 70, source: str = "saisie") -> PortfolioRef:  # fmt: skip
     """Moyens d'un bassin à partir d'une date (portefeuilles France Travail ou ETP de délégués du
     Département) : la charge des mois antérieurs reste calculée avec les moyens d'alors."""
+    _check_effective(effective_from)
     org = organisme.strip().upper()
     if org not in ORGANISMES:
         raise ValidationError(

@@ -18,8 +18,29 @@ class FlowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.indicator:
+            return f"{self.bassin} : {self.message}"
         ind = BY_CODE[self.indicator].label if self.indicator in BY_CODE else self.indicator
         return f"{self.bassin}, {format_month(self.month)}, « {ind} » : {self.message}"
+
+
+#: Fenêtre des mois et des dates d'effet acceptés (flux, cibles, moyens) : de janvier 2010
+#: (chiffres de référence des années précédant l'expérimentation, lancée en 2024) à décembre 2040.
+#: Un mois hors de cette fenêtre est une coquille (« 9999-12 », « 1900-01 ») : refusé à la saisie,
+#: il casserait ensuite graphiques, pack et tableau de bord.
+FIRST_MONTH = date(2010, 1, 1)
+LAST_MONTH = date(2040, 12, 1)
+
+
+def window_error(day: date, what: str = "Mois") -> str | None:
+    """Erreur (française) d'un mois ou d'une date d'effet hors de la fenêtre, sinon ``None``."""
+    if FIRST_MONTH <= day.replace(day=1) <= LAST_MONTH:
+        return None
+    shown = format_month(day) if what == "Mois" else f"{day:%d/%m/%Y}"
+    return (
+        f"{what} {shown} hors de la période acceptée ({format_month(FIRST_MONTH)} à "
+        f"{format_month(LAST_MONTH)}) : vérifiez l'année."
+    )
 
 
 def _n(v: float) -> str:
@@ -51,7 +72,11 @@ def check_value(code: str, value: float | None) -> str | None:
 
 
 def check_month(bassin: str, month: date, values: dict[str, float | None]) -> list[FlowError]:
-    """Toutes les erreurs d'un mois d'un bassin (valeurs seules, puis parts et totaux)."""
+    """Toutes les erreurs d'un mois d'un bassin (fenêtre des mois, valeurs seules, puis parts
+    et totaux)."""
+    outside = window_error(month)
+    if outside is not None:
+        return [FlowError(bassin, month, "", outside)]
     errors = [
         FlowError(bassin, month, code, msg)
         for code, v in values.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 #: Formats (codes Excel) : Excel et LibreOffice les affichent selon la langue du poste
@@ -15,19 +16,29 @@ FMT_DATE = "DD/MM/YYYY"
 FMT_MONTH = "MMM YYYY"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Caractères qu'un classeur ne peut pas contenir (openpyxl lèverait IllegalCharacterError).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Longueur maximale d'une cellule de tableur (Excel).
+MAX_CELL_CHARS = 32_767
 
 
 def safe_text(value: str | None) -> str:
-    """Texte qu'aucun tableur n'exécutera comme formule (« =… », « +… », « -… », « @… »).
+    """Texte qu'une cellule de tableur peut porter tel quel, sans risque :
 
-    Le texte est préfixé d'une apostrophe typographique invisible à l'usage : on ajoute
-    une apostrophe simple, que Excel et LibreOffice masquent à l'affichage d'une cellule texte.
-    """
+    - aucun tableur ne l'exécutera comme formule (« =… », « +… », « -… », « @… ») : il est
+      préfixé d'une apostrophe simple, que Excel et LibreOffice masquent à l'affichage ;
+    - les caractères interdits dans un classeur (contrôles) sont retirés ;
+    - au-delà de 32 767 caractères (limite d'Excel), il est raccourci et finit par « … ».
+
+    Chaque écrivain de classeur et de CSV passe ses textes par ici : il est sûr par lui-même,
+    même si une donnée ancienne contient encore un caractère de contrôle."""
     if value is None:
         return ""
-    text = str(value)
+    text = _ILLEGAL.sub("", str(value))
     if text.startswith(_FORMULA_START):
-        return "'" + text
+        text = "'" + text
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _REPLACEMENTS = (
@@ -31,3 +32,17 @@ def first_line(text: str, limit: int = 160) -> str:
         if line:
             return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
     return ""
+
+
+#: Caractères de contrôle (sauf tabulation et retour à la ligne), DEL et C1, non-caractères et
+#: moitiés de paires UTF-16 : invisibles, refusés par les tableurs (openpyxl lève
+#: IllegalCharacterError) et par XML.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Texte saisi (interface, ligne de commande, import, fusion) : fins de ligne ramenées à
+    « \\n », caractères de contrôle retirés ; tabulation et retour à la ligne gardés."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)

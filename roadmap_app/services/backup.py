@@ -8,8 +8,10 @@ from pathlib import Path
 from db import backup as db_backup
 from db.backup import BackupInfo
 from db.errors import StoreError
+from db.lock import StoreInUseError, StoreUsage
 from db.store import Store
 from roadmap_app.errors import UserError
+from roadmap_app.limits import MAX_STORE_BYTES, check_file_size
 from roadmap_app.paths import data_dir
 from roadmap_app.services.context import AppContext
 
@@ -62,16 +64,22 @@ def backup_on_close(ctx: AppContext) -> Path | None:
     return db_backup.make_backup(path, "auto")
 
 
-def restore_file(store_path: Path, source: Path, *, damaged: bool = False) -> Path | None:
+def restore_file(
+    store_path: Path, source: Path, *, damaged: bool = False, own: StoreUsage | None = None
+) -> Path | None:
     """Remplace la base (fichier) par une sauvegarde vérifiée ; la base actuelle est gardée à côté.
 
-    Toutes les connexions à la base doivent être fermées avant l'appel.
+    Refusé (``StoreInUseError``, qui nomme qui) si un autre programme a la base ouverte ;
+    ``own`` : l'inscription de ce programme, dont les connexions doivent être fermées.
     """
     if not source.is_file():
         raise UserError(f"Sauvegarde introuvable : « {source} ».")
     if source.resolve() == store_path.resolve():
         raise UserError("Cette sauvegarde est la base elle-même : choisissez une copie.")
+    check_file_size(source, MAX_STORE_BYTES, "une sauvegarde")
     try:
-        return db_backup.restore_backup(store_path, source, damaged=damaged)
+        return db_backup.restore_backup(store_path, source, damaged=damaged, own=own)
+    except StoreInUseError:
+        raise
     except StoreError as err:
         raise UserError(f"Restauration refusée, la base n'a pas été modifiée : {err}") from None

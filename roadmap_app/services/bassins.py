@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, Axe, Bassin, Cible, ReferenceFigure, Roadmap
 from roadmap_app.errors import ValidationError
-from roadmap_app.rules.text import fold
+from roadmap_app.rules.text import clean_text, fold
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.editing import (
     EditResult,
@@ -273,10 +273,10 @@ def add_bassin(
         bassin = Bassin(
             code=new_code,
             name=text,
-            full_name=check_length(full_name.strip(), FULL_NAME_MAX, "Nom complet"),
-            typology=check_length(typology.strip(), TYPOLOGY_MAX, "Typologie"),
-            description=description.strip(),
-            services=services.strip(),
+            full_name=check_length(clean_text(full_name).strip(), FULL_NAME_MAX, "Nom complet"),
+            typology=check_length(clean_text(typology).strip(), TYPOLOGY_MAX, "Typologie"),
+            description=clean_text(description).strip(),
+            services=clean_text(services).strip(),
             position=max((b.position for b in every), default=0) + 1,
             created_at=now(),
         )

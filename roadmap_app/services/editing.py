@@ -24,7 +24,7 @@ from db.errors import StaleDataError
 from db.models import Action, Axe, Bassin, Cible, JournalEntry, Roadmap
 from db.types import utcnow
 from roadmap_app.errors import NotFoundError, ValidationError
-from roadmap_app.rules.text import fold
+from roadmap_app.rules.text import clean_text, fold
 from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import resolve_roadmap
@@ -187,7 +187,7 @@ def normalize_code(text: str, what: str) -> str:
 
 
 def required_text(value: str | None, message: str) -> str:
-    text = (value or "").strip()
+    text = clean_text(value or "").strip()
     if not text:
         raise ValidationError(message)
     return text

@@ -9,7 +9,7 @@ sans qu'on le demande.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -18,8 +18,8 @@ from db.models import Action, ActionBassin, Bassin, Cible, Roadmap
 from roadmap_app.errors import ValidationError
 from roadmap_app.rules.echeance import parse_echeance
 from roadmap_app.rules.pilotes import organisations_in
-from roadmap_app.rules.text import first_line
-from roadmap_app.services import links
+from roadmap_app.rules.text import clean_text, first_line
+from roadmap_app.services import journal, links
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.editing import (
     EditResult,
@@ -78,7 +78,7 @@ def _text(new: str | None, current: str) -> str:
     """Texte saisi, sans espaces autour ; inchangé si seuls les espaces diffèrent."""
     if new is None:
         return current
-    text = new.strip()
+    text = clean_text(new).strip()
     return current if text == (current or "").strip() else text
 
 
@@ -101,7 +101,7 @@ def _field_values(
     base["intitule"] = current.intitule if current is not None else None
     values = dict(base)
     if f.intitule is not None:
-        text = f.intitule.strip()
+        text = clean_text(f.intitule).strip()
         values["intitule"] = check_length(text, INTITULE_MAX, "Intitulé") or None
     for name in TEXT_FIELDS:
         values[name] = _text(getattr(f, name), base[name] or "")
@@ -319,15 +319,27 @@ def edit_action(
     author: str | None = None,
     source: str = "gui",
     record_undo: bool = True,
+    base: ActionFields | None = None,
 ) -> EditResult:
-    """Modifie les champs donnés (et la cible : l'action va alors à la fin de la nouvelle cible)."""
+    """Modifie les champs donnés (et la cible : l'action va alors à la fin de la nouvelle cible).
+
+    ``base`` : les champs tels que l'utilisateur les a lus (la boîte de dialogue à l'ouverture).
+    Seuls ceux qu'il a changés sont écrits ; si l'action a été modifiée depuis
+    (``expected_version``), la règle est celle de la fusion des ateliers, champ par champ : un
+    champ changé des deux côtés est refusé (qui, quand, comment), les autres passent. Sans
+    ``base``, toute modification depuis ``expected_version`` est refusée."""
     with ctx.store.transaction() as s:
         op = Operation(s, ctx, author=author, source=source)
         rm = roadmap_of(ctx, s, roadmap)
         row = find_action(s, rm, action)
         assert row.id is not None
         refuse_if_hidden(s, row)
-        op.check_version(row, "action", row.code, expected_version)
+        if base is None:
+            op.check_version(row, "action", row.code, expected_version)
+        else:
+            f = _changed_by_user(f, base)
+            if expected_version is not None and row.version != expected_version:
+                _refuse_same_field_changes(s, row, f, base)
         values = _field_values(s, rm, f, row, op)
         target = s.get(Cible, row.cible_id) if cible is None else _live_cible(s, rm, cible)
         assert target is not None and target.id is not None
@@ -363,6 +375,62 @@ def edit_action(
         label = f"Action {code} modifiée : {', '.join(shown)}" if changed else code
         op_id = op.commit(label)
     return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=code)
+
+
+def _same(name: str, a: Any, b: Any) -> bool:
+    """Deux valeurs d'un champ de ``ActionFields`` disent-elles la même chose ?"""
+
+    def norm(v: Any) -> Any:
+        if v is None or isinstance(v, str):
+            text = clean_text(v or "").strip()
+            return text.upper() if name == "code" else text
+        return sorted(str(x) for x in v)
+
+    return bool(norm(a) == norm(b))
+
+
+def _changed_by_user(f: ActionFields, base: ActionFields) -> ActionFields:
+    """Les seuls champs que l'utilisateur a changés par rapport à ce qu'il avait lu."""
+    return replace(
+        f,
+        **{
+            n.name: None
+            for n in fields(f)
+            if _same(n.name, getattr(f, n.name), getattr(base, n.name))
+        },
+    )
+
+
+def _stored_fields(s: Session, row: Action) -> ActionFields:
+    """L'action enregistrée, dans la forme de ``ActionFields`` (comme la boîte de dialogue)."""
+    assert row.id is not None
+    applicable = s.exec(
+        select(ActionBassin.bassin_id).where(
+            ActionBassin.action_id == row.id, col(ActionBassin.archived).is_(False)
+        )
+    ).all()
+    return ActionFields(
+        code=row.code, intitule=row.intitule or "",
+        **{name: getattr(row, name) or "" for name in TEXT_FIELDS},
+        echeance_label=row.echeance_label or "", pilotes_label=row.pilotes_label or "",
+        organisations=links.organisation_codes(s, row.id), bassins=list(applicable),
+    )  # fmt: skip
+
+
+def _refuse_same_field_changes(
+    s: Session, row: Action, f: ActionFields, base: ActionFields
+) -> None:
+    stored = _stored_fields(s, row)
+    clashes = [
+        n.name
+        for n in fields(f)
+        if getattr(f, n.name) is not None
+        and not _same(n.name, getattr(stored, n.name), getattr(base, n.name))
+        and not _same(n.name, getattr(stored, n.name), getattr(f, n.name))
+    ]
+    if clashes:
+        assert row.id is not None
+        raise journal.same_field_conflict(s, "action", row.id, f"L'action {row.code}", clashes)
 
 
 def move_action(

@@ -24,6 +24,7 @@ from roadmap_app.rules import annexe3
 from roadmap_app.rules.dates import DateParseError, format_date, parse_day
 from roadmap_app.rules.money import parse_cents, parse_quantity_milli, units_times_cost
 from roadmap_app.rules.period import parse_period
+from roadmap_app.rules.text import clean_text
 from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.finance import PAYMENT_KINDS, plan_line
@@ -97,7 +98,7 @@ class _Errors:
 
 
 def _limit(errors: _Errors, field: str, value: str, limit: int) -> str:
-    value = value.strip()
+    value = clean_text(value).strip()
     if len(value) > limit:
         errors.add(f"{field} : {len(value)} caractères, au plus {limit}.")
     return value
@@ -183,17 +184,17 @@ def update_plan_line(
     """Modifie une ligne du plan de financement (textes tels qu'écrits et montant du delta)."""
     errors = _Errors()
     values = {
-        "nature": data.nature.strip(),
-        "objet": data.objet.strip(),
-        "precisions": data.precisions.strip(),
+        "nature": clean_text(data.nature).strip(),
+        "objet": clean_text(data.objet).strip(),
+        "precisions": clean_text(data.precisions).strip(),
         "existant": _limit(errors, "Ressources existantes", data.existant, 200),
         "cible": _limit(errors, "Cible", data.cible, 200),
         "delta": _limit(errors, "Delta", data.delta, 200),
         "montant_cents": errors.run(
             parse_cents, data.montant, field="Montant delta", allow_empty=True
         ),
-        "financement_complementaire": data.financement_complementaire.strip(),
-        "note": data.note.strip(),
+        "financement_complementaire": clean_text(data.financement_complementaire).strip(),
+        "note": clean_text(data.note).strip(),
     }
     errors.raise_if_any()
     with ctx.store.transaction() as s:
@@ -228,7 +229,7 @@ def _expense_values(s: Session, volet: Volet, data: ExpenseInput) -> dict[str, A
             f"volet {volet.number}. Les crédits ne sont pas fongibles entre volets : une dépense du "
             f"volet {volet.number} doit être rattachée à une ligne de ce volet."
         )
-    nature = data.nature.strip()
+    nature = clean_text(data.nature).strip()
     if not nature:
         errors.add(
             "Nature de la dépense : obligatoire (par exemple « Rémunération chef de projet »)."
@@ -262,9 +263,9 @@ def _expense_values(s: Session, volet: Volet, data: ExpenseInput) -> dict[str, A
         "period_start": None if period is None else period.start,
         "period_end": None if period is None else period.end,
         "period_label": _limit(errors, "Date ou période", data.period, 120),
-        "objet": data.objet.strip(),
+        "objet": clean_text(data.objet).strip(),
         "montant_cents": montant,
-        "note": data.note.strip(),
+        "note": clean_text(data.note).strip(),
     }
     errors.raise_if_any()
     return values
@@ -382,7 +383,7 @@ def _payment_values(ctx: AppContext, data: PaymentInput) -> dict[str, Any]:
         "amount_cents": amount,
         "date": when,
         "reference": _limit(errors, "Référence", data.reference, 200),
-        "note": data.note.strip(),
+        "note": clean_text(data.note).strip(),
     }
     errors.raise_if_any()
     return values

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from db.models import JOURNALED_MODELS
 from db.types import utcnow
-from roadmap_app.errors import UndoConflictError, UserError
+from roadmap_app.errors import StaleDataError, UndoConflictError, UserError
 from roadmap_app.services.codec import decode, decode_for_column, encode
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.links import VIRTUAL_FIELDS, read_virtual, write_virtual
@@ -269,3 +269,47 @@ def _revert(ctx: AppContext, operation_id: str, source: str) -> str:
             source=source,
             reverts=operation_id,
         )
+
+
+def same_field_conflict(
+    session: Session, entity: str, entity_id: int, what: str, fields: list[str]
+) -> StaleDataError:
+    """Refus d'une modification dont des champs ont été changés entre-temps par quelqu'un d'autre
+    (règle par champ) : qui, quand, de quelle valeur à quelle valeur. ``what`` : « L'action EP-2.2 »."""
+    who = last_field_changes(session, entity, entity_id, fields)
+    return StaleDataError(
+        f"{what} a été modifiée depuis que vous l'avez ouverte, sur les mêmes champs que vous : "
+        f"{who}. Vos modifications n'ont pas été enregistrées : rechargez et recommencez."
+    )
+
+
+def last_field_changes(session: Session, entity: str, entity_id: int, fields: list[str]) -> str:
+    """« le statut (par Hélène le 02/12/2025 à 09:14 : « À lancer » → « En cours »), la note (…) » :
+    qui a changé chacun de ces champs, quand, et comment (dernière entrée du journal)."""
+    from db.models import JournalEntry
+
+    parts = []
+    for name in fields:
+        entry = session.exec(
+            select(JournalEntry)
+            .where(
+                JournalEntry.entity == entity,
+                JournalEntry.entity_id == entity_id,
+                JournalEntry.field == name,
+            )
+            .order_by(col(JournalEntry.id).desc())
+        ).first()
+        label = FIELD_LABELS.get(name, name)
+        if entry is None:
+            parts.append(f"{label} (par un autre utilisateur)")
+            continue
+        old, new = decode(entry.old_value), decode(entry.new_value)
+        if name == "status":
+            from roadmap_app.rules import status as status_rules
+
+            old, new = (None if v is None else status_rules.label(v) for v in (old, new))
+        parts.append(
+            f"{label} (par {entry.author} le {entry.ts.astimezone():%d/%m/%Y à %H:%M} : "
+            f"{_shown(old)} → {_shown(new)})"
+        )
+    return ", ".join(parts)

@@ -14,6 +14,7 @@ from db.models import Action, ActionBassin, Axe, Bassin, Cible
 from db.types import utcnow
 from roadmap_app.errors import NotFoundError, ValidationError
 from roadmap_app.rules import status as status_rules
+from roadmap_app.rules.text import clean_text
 from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import BassinRef, find_bassin, resolve_roadmap
@@ -61,6 +62,11 @@ class CellChange:
     progress: Any = UNSET
     note: str | None = None
     expected_version: int | None = None
+    #: Valeurs lues quand l'utilisateur a ouvert l'action (``status``, ``progress``, ``note``) :
+    #: si la cellule a changé depuis, la règle est alors celle de la fusion des ateliers, champ
+    #: par champ (seul un champ modifié des deux côtés est refusé). Sans elle, toute modification
+    #: depuis ``expected_version`` est refusée.
+    base: dict[str, Any] | None = None
 
 
 def update_status(
@@ -77,12 +83,13 @@ def update_status(
     author: str | None = None,
     record_undo: bool = True,
     atelier_id: int | None = None,
+    base: dict[str, Any] | None = None,
 ) -> StatusUpdate:
     """Change statut / avancement / note d'une action dans un bassin ; voir ``update_statuses``."""
     return update_statuses(
         ctx,
         code,
-        [CellChange(bassin, status, progress, note, expected_version)],
+        [CellChange(bassin, status, progress, note, expected_version, base)],
         roadmap=roadmap,
         source=source,
         author=author,
@@ -106,7 +113,8 @@ def update_statuses(
 
     Une seule transaction et une seule opération journalisée (donc un seul « Annuler »).
     Lève ``NotFoundError`` / ``ValidationError`` (rien n'est écrit) ou ``StaleDataError`` si une
-    cellule a été modifiée depuis la version lue (``expected_version``).
+    cellule a été modifiée depuis la version lue (``expected_version``) sur un des champs que
+    l'utilisateur change (règle par champ quand ``CellChange.base`` est donné).
     """
     parsed = [
         (
@@ -141,20 +149,19 @@ def update_statuses(
                 raise ValidationError(
                     f"L'action {action.code} ne s'applique pas au bassin {b.name}."
                 )
+            note = None if ch.note is None else clean_text(ch.note).strip()
+            wanted: dict[str, Any] = {}
+            if new_status is not None:
+                wanted["status"] = new_status
+            if new_progress is not UNSET:
+                wanted["progress"] = new_progress
+            if note is not None:
+                wanted["note"] = note
             if ch.expected_version is not None and cell.version != ch.expected_version:
-                raise StaleDataError(
-                    f"L'action {action.code} ({b.name}) a été modifiée par "
-                    f"{cell.updated_by or 'un autre utilisateur'}{_when(cell)} depuis que vous l'avez ouverte. "
-                    "Vos modifications n'ont pas été enregistrées : rechargez l'action et recommencez."
-                )
-            values: dict[str, Any] = {}
-            if new_status is not None and new_status != cell.status:
-                values["status"] = new_status
-            if new_progress is not UNSET and new_progress != cell.progress:
-                values["progress"] = new_progress
-            if ch.note is not None and ch.note.strip() != cell.note:
-                values["note"] = ch.note.strip()
-                values["note_date"] = ctx.today() if ch.note.strip() else None
+                wanted = _field_rule(s, action, b, cell, ch, wanted)
+            values: dict[str, Any] = {k: v for k, v in wanted.items() if v != getattr(cell, k)}
+            if "note" in values:
+                values["note_date"] = ctx.today() if values["note"] else None
             if not values:
                 continue
             label = f"{action.code} / {b.name}"
@@ -185,6 +192,29 @@ def update_statuses(
     if record_undo:
         ctx.undo.push(op, op_label)
     return StatusUpdate(op, op_label, tuple(sorted({c.field for c in field_changes})))
+
+
+def _field_rule(
+    s: Any, action: Action, b: Bassin, cell: ActionBassin, ch: CellChange, wanted: dict[str, Any]
+) -> dict[str, Any]:
+    """La cellule a changé depuis que l'utilisateur l'a lue : règle de la fusion des ateliers.
+
+    Seuls comptent les champs que l'utilisateur a changés (différents de ce qu'il avait lu) ; les
+    autres gardent la valeur enregistrée entre-temps. Un champ changé des deux côtés (vers des
+    valeurs différentes) est refusé, avec qui l'a changé, quand et comment."""
+    if ch.base is None:
+        raise StaleDataError(
+            f"L'action {action.code} ({b.name}) a été modifiée par "
+            f"{cell.updated_by or 'un autre utilisateur'}{_when(cell)} depuis que vous l'avez ouverte. "
+            "Vos modifications n'ont pas été enregistrées : rechargez l'action et recommencez."
+        )
+    mine = {k: v for k, v in wanted.items() if v != ch.base.get(k)}
+    clashes = [k for k, v in mine.items() if getattr(cell, k) not in (ch.base.get(k), v)]
+    if clashes:
+        assert cell.id is not None
+        what = f"L'action {action.code} ({b.name})"
+        raise journal.same_field_conflict(s, "action_bassin", cell.id, what, clashes)
+    return mine
 
 
 def _in_archived_group(s, action: Action) -> bool:  # type: ignore[no-untyped-def]

@@ -74,3 +74,41 @@ def test_a_change_made_by_the_cli_in_another_process_is_never_overwritten(db_pat
         update_status(ctx, "GP-3.1", "Lensois", status="en_cours", expected_version=seen)
     assert load_plan(ctx).action("GP-3.1").statuses[plan.bassin("Lensois").id].status == "abandonne"
     ctx.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_two_programs_writing_at_once_lose_nothing(db_path):
+    """Deux écrivains en même temps (forme courte de la campagne de 2 100 écritures) : chaque
+    écriture confirmée est dans la base, puis tués au milieu de leurs écritures."""
+    import os
+    import signal
+
+    from tests.crash_writer import journaled
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "tests.crash_writer", str(db_path)]
+    writers = [
+        subprocess.Popen(
+            [*command, str(start)], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env
+        )
+        for start in (0, 1_000_000)
+    ]
+    for w in writers:
+        assert w.stdout is not None and w.stdout.readline().strip() == "PRET"
+    time.sleep(2.0)
+    acknowledged: set[int] = set()
+    for w in writers:
+        w.send_signal(signal.SIGKILL)
+        out, _ = w.communicate(timeout=30)
+        acknowledged |= {
+            int(line.split()[1]) for line in out.splitlines() if line.startswith("ACK ")
+        }
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    lost = acknowledged - journaled(db_path)
+    print(f"\nDeux écrivains : {len(acknowledged)} écritures confirmées ; perdues : {len(lost)}")
+    assert {n < 1_000_000 for n in acknowledged} == {True, False}  # les deux ont écrit
+    assert lost == set()

@@ -104,7 +104,7 @@ def test_invalid_values_are_refused_with_sheet_row_and_column(ctx, workbook):
 
 def test_altered_or_foreign_workbooks_are_refused(ctx, workbook, tmp_path):
     wb = load_workbook(workbook)
-    wb["_fusion"]["A2"].value = wb["_fusion"]["A2"].value.replace("a_lancer", "realise", 1)
+    wb["_fusion"]["A3"].value = wb["_fusion"]["A3"].value.replace("a_lancer", "realise", 1)
     wb.save(tmp_path / "altere.xlsx")
     with pytest.raises(PackageError, match="altéré"):
         plan_workbook_merge(ctx, tmp_path / "altere.xlsx")
@@ -187,3 +187,32 @@ def test_cli_workshop_commands(capsys, db_path, tmp_path):
 
     ateliers = json.loads(capsys.readouterr().out)
     assert len(ateliers) == 7 and ateliers[0]["lieu"] == "Lens"
+
+
+@pytest.mark.parametrize(
+    "notes", [{"all": 1_000}, {"EP-2.2": 40_000}], ids=["35 notes de 1 000", "une de 40 000"]
+)
+def test_long_notes_round_trip(ctx, tmp_path, notes):
+    """L'état de départ ne tient plus dans une cellule (32 767 caractères) : le classeur se relit
+    quand même ; une note plus longue qu'une cellule est raccourcie à l'affichage et reste
+    inchangée au retour ; la note changée par le partenaire est reprise."""
+    plan = load_plan(ctx)
+    codes = [a.code for a in plan.actions()] if "all" in notes else list(notes)
+    size = notes.get("all", 0) or next(iter(notes.values()))
+    for i, code in enumerate(codes):
+        update_status(ctx, code, "Lensois", note=f"{i:03d} " + "é" * (size - 4), record_undo=False)
+    path = export_workbook(ctx, tmp_path / "long.xlsx", "Lensois")
+    assert not plan_workbook_merge(ctx, path).to_apply  # relu tel quel : rien à appliquer
+    wb = load_workbook(path)
+    assert all(len(str(c.value or "")) <= 32_767 for row in wb["_fusion"].iter_rows() for c in row)
+    ws = wb["Actions"]
+    rows = rows_by_code(ws)
+    ws.cell(rows["GP-3.1"], 9).value = "Note du partenaire"
+    wb.save(path)
+    merge = plan_workbook_merge(ctx, path)
+    assert [(c.key.split("|")[0].split("@")[0], c.field, c.theirs) for c in merge.to_apply] == [
+        ("GP-3.1", "note", "Note du partenaire")
+    ]
+    apply_merge(ctx, merge)
+    assert cell(ctx, "GP-3.1", "Lensois").note == "Note du partenaire"
+    assert len(cell(ctx, codes[0], "Lensois").note) == size  # intacte, même au-delà d'une cellule

@@ -151,6 +151,8 @@ class ActionDialog(FormDialog):
         self.echeance.textChanged.connect(self._describe_echeance)
         self.pilotes.textEdited.connect(self._pilotes_edited)
         self._load(action, cible_id)
+        #: les champs tels qu'ouverts : seuls ceux que l'utilisateur change sont enregistrés
+        self.initial = self.fields() if action is not None else None
         self.intitule.setFocus()
 
     # -- chargement -----------------------------------------------------------------------

@@ -296,6 +296,7 @@ class ReviewDialog(QDialog):
             update_status(
                 self.ctx, a.code, self.bassin.id, status=self.selected_status(), progress=progress,
                 note=self.note.text(), expected_version=cell.version, atelier_id=self.atelier.id,
+                base={"status": cell.status, "progress": cell.progress, "note": cell.note},
             )  # fmt: skip
         except StaleDataError as err:
             QMessageBox.warning(self, "Modifiée entre-temps", str(err))

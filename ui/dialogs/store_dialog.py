@@ -52,17 +52,15 @@ class StoreDialog(QDialog):
         group.addButton(self.local)
         group.addButton(self.shared)
         self.url = QLineEdit(current or "")
-        self.url.setPlaceholderText(
-            "postgresql+psycopg://utilisateur:motdepasse@serveur/feuille_de_route"
-        )
+        self.url.setPlaceholderText("postgresql+psycopg://utilisateur@serveur/feuille_de_route")
         (self.shared if current else self.local).setChecked(True)
         self.test_button = QPushButton("&Tester la connexion")
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         hint = QLabel(
-            "Le choix s'applique au prochain démarrage. Un mot de passe écrit dans l'adresse est enregistré "
-            "dans les préférences (lisibles par vous seul) ; il peut aussi être mis dans ~/.pgpass. "
-            "Voir le README, « Base partagée »."
+            "Le choix s'applique au prochain démarrage. Le mot de passe n'est jamais gardé dans les "
+            "préférences : écrit dans l'adresse, il est rangé dans ~/.pgpass (lisible par vous seul) ; "
+            "sinon il est demandé à l'ouverture. Voir le README, « Base partagée »."
         )
         hint.setWordWrap(True)
         hint.setObjectName("muted")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from roadmap_app.services.context import AppContext
+
+READ_ONLY_TIP = "Base ouverte en lecture seule : consultation seulement"
 
 
 class Page(QWidget):
@@ -23,6 +26,17 @@ class Page(QWidget):
 
     def restore_state(self, settings: QSettings) -> None:
         """Restaure l'état d'affichage."""
+
+    def write_controls(self) -> list[QWidget | QAction]:
+        """Commandes qui modifient la base : désactivées quand elle est ouverte en lecture seule."""
+        return []
+
+    def apply_read_only(self) -> None:
+        """Base en lecture seule (droits, compte, choix à l'ouverture) : rien ne s'y saisit ;
+        le service refuserait de toute façon l'écriture avec un message."""
+        for control in self.write_controls():
+            control.setEnabled(False)
+            control.setToolTip(READ_ONLY_TIP)
 
     def has_unsaved_changes(self) -> bool:
         return False

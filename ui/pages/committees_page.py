@@ -164,6 +164,9 @@ class CommitteesPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
+    def write_controls(self) -> list[Any]:  # type: ignore[override]
+        return [self.new_button]
+
     def refresh(self) -> None:
         infos = list_snapshots(self.ctx)
         self.list_model.set_rows(infos)

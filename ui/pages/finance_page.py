@@ -205,6 +205,7 @@ class FinancePage(Page):
             ("&Retirer", self.remove_payment, "Retirer le versement ; Ctrl+Z l'annule"),
         )  # fmt: skip
         self.add_payment_button = buttons[0]
+        self.payment_buttons = buttons
         lay = QVBoxLayout(w)
         lay.setContentsMargins(0, 8, 0, 0)
         lay.addWidget(self.payment_summary)
@@ -219,6 +220,10 @@ class FinancePage(Page):
 
     def select_volet(self, number: int) -> None:
         self.volet.setCurrentIndex(max(self.volet.findData(number), 0))
+
+    def write_controls(self) -> list[Any]:  # type: ignore[override]
+        return [self.edit_line_button, self.add_expense_button, self.edit_expense_button,
+                self.remove_expense_button, *self.payment_buttons]  # fmt: skip
 
     def refresh(self) -> None:
         self.vf = load_volet_finance(self.ctx, self.volet_number)

@@ -136,6 +136,13 @@ class FlowsPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
+    def write_controls(self) -> list[Any]:  # type: ignore[override]
+        return [self.import_button, self.add_month, self.portfolio_button, self.target_button]
+
+    def apply_read_only(self) -> None:
+        super().apply_read_only()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
     def refresh(self) -> None:
         keep = self.bassin.currentData()
         self.bassin.blockSignals(True)

@@ -126,6 +126,8 @@ class PlanEditor(QObject):
         has = cur is not None
         hidden = has and cur[1].hidden  # type: ignore[index]
         own_archived = has and cur[1].archived  # type: ignore[index]
+        if self.page.ctx.store.read_only:  # base en lecture seule : rien ne se modifie
+            has, own_archived = False, False
         self.edit.setEnabled(has and not hidden)
         self.move.setEnabled(has and not hidden)
         self.archive.setEnabled(has and not hidden)
@@ -290,7 +292,7 @@ class PlanEditor(QObject):
                 return self._attempt(
                     lambda: ea.edit_action(
                         self.ctx, action.id, d.fields(), cible=cible,
-                        expected_version=action.version, roadmap=self._roadmap(),
+                        expected_version=action.version, roadmap=self._roadmap(), base=d.initial,
                     ),
                     ("action", action.id),
                 )  # fmt: skip

@@ -6,6 +6,8 @@ L'édition du plan lui-même (actions, cibles, axes : créer, modifier, déplace
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -217,7 +219,7 @@ class RoadmapPage(Page):
 
         assert self.plan is not None
         self.detail.show_action(action, self.plan.bassins, action_history(self.ctx, action.id))
-        self.detail.editor_box.setEnabled(not action.hidden)
+        self.detail.editor_box.setEnabled(not action.hidden and not self.ctx.store.read_only)
         if action.hidden:
             why = "archivée" if action.archived else "dans une cible ou un axe archivé"
             self.detail.title.setText(
@@ -245,7 +247,8 @@ class RoadmapPage(Page):
         from roadmap_app.services.status import CellChange, update_statuses  # au premier usage
 
         changes = [
-            CellChange(e.bassin_id, e.status, e.progress, e.note, e.expected_version) for e in edits
+            CellChange(e.bassin_id, e.status, e.progress, e.note, e.expected_version, e.base)
+            for e in edits
         ]
         try:
             update_statuses(
@@ -276,6 +279,11 @@ class RoadmapPage(Page):
         total = sum(1 for _ in self.plan.active_actions())
         shown = self.plan_filter.accepted_action_count(self.plan.today)
         self.filters.set_count(shown, total)
+
+    def write_controls(self) -> list[Any]:  # type: ignore[override]
+        e = self.editor
+        return [self.detail.editor_box, e.new_action, e.new_cible, e.new_axe, e.edit, e.move,
+                e.archive, e.restore]  # fmt: skip
 
     def has_unsaved_changes(self) -> bool:
         return self.detail.is_dirty()

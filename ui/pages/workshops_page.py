@@ -122,6 +122,10 @@ class WorkshopsPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
+    def write_controls(self) -> list[Any]:  # type: ignore[override]
+        return [self.new_button, self.edit_button, self.review_button, self.export_button,
+                self.merge_button, self.workbook_button, self.import_button]  # fmt: skip
+
     def refresh(self) -> None:
         selected = self.selected()
         self.model.set_rows(list_ateliers(self.ctx))
@@ -135,7 +139,7 @@ class WorkshopsPage(Page):
             )
         self.banner.setVisible(info is not None)
         for b in (self.export_button, self.merge_button, self.workbook_button, self.import_button):
-            b.setEnabled(info is None)
+            b.setEnabled(info is None and not self.ctx.store.read_only)
         row = 0
         if selected is not None:
             row = next((i for i, a in enumerate(self.model.rows) if a.id == selected.id), 0)

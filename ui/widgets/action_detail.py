@@ -43,6 +43,8 @@ class CellEdit:
     progress: int | None
     note: str
     expected_version: int
+    #: valeurs lues à l'ouverture : règle par champ si la cellule a changé depuis
+    base: dict[str, Any] | None = None
 
 
 class CellEditor(QWidget):
@@ -135,6 +137,7 @@ class CellEditor(QWidget):
             None if progress == NO_PROGRESS else progress,
             self.note.text().strip(),
             self.cell.version,
+            {"status": self.cell.status, "progress": self.cell.progress, "note": self.cell.note},
         )
 
     def dirty(self) -> bool:

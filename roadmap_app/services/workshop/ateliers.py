@@ -13,6 +13,7 @@ from db.errors import StaleDataError
 from db.models import Atelier, Bassin, JournalEntry
 from db.types import utcnow
 from roadmap_app.errors import NotFoundError, ValidationError
+from roadmap_app.rules.text import clean_text
 from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import BassinRef, find_bassin
@@ -85,8 +86,8 @@ def create_atelier(
         ]
         ref = find_bassin(refs, bassin)
         row = Atelier(
-            bassin_id=ref.id, date=day, moment=moment.strip(), title=title.strip(), kind=kind, place=place.strip(),
-            participants=participants.strip(), notes=notes.strip(), created_at=utcnow(),
+            bassin_id=ref.id, date=day, moment=clean_text(moment).strip(), title=clean_text(title).strip(), kind=kind, place=clean_text(place).strip(),
+            participants=clean_text(participants).strip(), notes=clean_text(notes).strip(), created_at=utcnow(),
         )  # fmt: skip
         s.add(row)
         s.flush()
@@ -123,7 +124,7 @@ def update_atelier(
         if expected_version is not None and row.version != expected_version:
             raise StaleDataError("Cet atelier a été modifié entre-temps : rechargez-le.")
         values = {
-            k: (v.strip() if isinstance(v, str) else v)
+            k: (clean_text(v).strip() if isinstance(v, str) else v)
             for k, v in fields.items()
             if getattr(row, k) != v
         }

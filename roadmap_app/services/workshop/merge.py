@@ -25,6 +25,7 @@ from db.types import utcnow
 from roadmap_app.bulk import paused_gc
 from roadmap_app.errors import UserError
 from roadmap_app.rules import status as status_rules
+from roadmap_app.rules.text import clean_text
 from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.workshop.package import PackageError, PackageInfo, opened_package
@@ -158,6 +159,8 @@ def plan_three_way(
     for key, their_value in theirs.items():
         if key not in base or key not in mine:
             continue  # action ou atelier qui n'existe pas des deux côtés : rien à fusionner
+        if isinstance(their_value, str):
+            their_value = clean_text(their_value)  # saisi ailleurs : même règle qu'ici
         b, m = base[key], mine[key]
         if their_value == b:
             plan.unchanged_since_base += 1

@@ -30,6 +30,7 @@ from db.store import Store
 from db.types import utcnow
 from roadmap_app import __version__
 from roadmap_app.errors import UserError
+from roadmap_app.limits import MAX_STORE_BYTES, check_file_size, decompress
 from roadmap_app.reporting.files import atomic_output
 from roadmap_app.services.context import AppContext, open_context
 from roadmap_app.services.plan import find_bassin, load_plan
@@ -86,6 +87,28 @@ def _meta(row: WorkshopPackage) -> bytes:
     )
 
 
+def state_digest(row: WorkshopPackage) -> str:
+    """Empreinte des métadonnées et de l'état de départ *compressé* : vérifiée avant de
+    décompresser quoi que ce soit."""
+    return digest(_meta(row), b"zlib", row.base_state)
+
+
+def _verified_state(row: WorkshopPackage, name: str) -> bytes:
+    """État de départ décompressé, après vérification de l'empreinte ; la décompression est
+    plafonnée (``roadmap_app.limits``). Les paquets écrits avant l'empreinte du compressé
+    (empreinte de l'état décompressé) sont vérifiés après une décompression plafonnée."""
+    verified = row.checksum == state_digest(row)
+    try:
+        raw = decompress(row.base_state, f"Le paquet « {name} »")
+    except zlib.error:
+        raw = None
+    if raw is None or not (verified or digest(_meta(row), raw) == row.checksum):
+        raise PackageError(
+            f"Le paquet « {name} » a été altéré ou endommagé (empreinte incorrecte) : fusion refusée."
+        )
+    return raw
+
+
 def export_package(
     ctx: AppContext,
     destination: str | Path,
@@ -135,7 +158,7 @@ def export_package(
                 base_state=zlib.compress(raw, 6),
                 checksum="",
             )
-            row.checksum = digest(_meta(row), raw)
+            row.checksum = state_digest(row)
             with target.transaction() as ts:
                 ts.add(row)
             with target.connection() as conn:  # un seul fichier, sans journal WAL à côté
@@ -153,6 +176,7 @@ def opened_package(path: str | Path) -> Iterator[tuple[PackageInfo, AppContext]]
     src = Path(path)
     if not src.is_file():
         raise PackageError(f"Paquet introuvable : « {src} ».")
+    check_file_size(src, MAX_STORE_BYTES, "un paquet d'atelier")
     try:
         check_sqlite_file(src)
     except (NotAStoreError, StoreCorruptError):
@@ -180,17 +204,13 @@ def opened_package(path: str | Path) -> Iterator[tuple[PackageInfo, AppContext]]
                 raise PackageError(
                     f"« {src.name} » est une base roadmap-app, pas un paquet d'atelier."
                 )
+            raw = _verified_state(row, src.name)
             try:
-                raw = zlib.decompress(row.base_state)
-            except zlib.error:
+                base = json.loads(raw)
+            except ValueError:
                 raise PackageError(
                     f"Le paquet « {src.name} » est endommagé (état de départ illisible)."
                 ) from None
-            if digest(_meta(row), raw) != row.checksum:
-                raise PackageError(
-                    f"Le paquet « {src.name} » a été altéré ou endommagé (empreinte incorrecte) : fusion refusée."
-                )
-            base = json.loads(raw)
             info = PackageInfo(
                 row.package_uuid, row.source_store_uuid, row.source_label, row.bassin_code, row.atelier_id,
                 row.created_at, row.created_by, row.app_version, row.schema_revision, row.base_journal_id,

@@ -1,7 +1,14 @@
 """Classeur verrouillé pour les partenaires sans l'application, et son retour par les règles de fusion.
 
 Codes et textes protégés ; statut en liste déroulante ; avancement (0 à 100) et note modifiables.
-Une feuille très cachée « _fusion » porte l'état de départ et son empreinte.
+Une feuille très cachée « _fusion » porte l'état de départ et son empreinte : A1 les
+informations (JSON, dont ``parts``), A2 l'empreinte, puis l'état de départ découpé en morceaux
+de ``STATE_CHUNK`` caractères (A3, A4…) — une cellule de tableur tient au plus 32 767 caractères,
+l'état de 35 notes de 1 000 caractères ne tiendrait pas dans une seule. Les classeurs écrits
+avant ce découpage (A2 l'état, A3 l'empreinte) se relisent toujours.
+
+Relecture en continu (``openpyxl`` en lecture seule), sous les limites de ``roadmap_app.limits`` :
+un classeur altéré ou hostile est refusé vite, sans épuiser la mémoire.
 """
 
 from __future__ import annotations
@@ -15,9 +22,11 @@ from typing import Any
 
 from db.types import utcnow
 from roadmap_app.errors import UserError
+from roadmap_app.limits import FileLimitError, check_zip, load_workbook_streaming, sheet_rows
 from roadmap_app.reporting.cells import safe_text
 from roadmap_app.reporting.files import atomic_output
 from roadmap_app.rules import status as status_rules
+from roadmap_app.rules.text import clean_text
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import find_bassin, load_plan
 from roadmap_app.services.workshop.ateliers import create_atelier
@@ -48,6 +57,8 @@ COLUMNS = (
 )
 COL_STATUS, COL_PROGRESS, COL_NOTE = 7, 8, 9  # colonnes G, H, I (1 = A)
 LETTERS = "ABCDEFGHI"
+#: Taille d'un morceau de l'état de départ (sous la limite de 32 767 caractères d'une cellule).
+STATE_CHUNK = 30_000
 
 
 @dataclass(frozen=True)
@@ -142,12 +153,16 @@ def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int)
         "created_by": ctx.author,
         "created_at": utcnow().replace(microsecond=0).isoformat(),
     }
+    raw = canonical(base)
+    text = raw.decode("utf-8")
+    chunks = [text[i : i + STATE_CHUNK] for i in range(0, len(text), STATE_CHUNK)] or [""]
+    meta["parts"] = len(chunks)
     meta_ws = wb.create_sheet(META_SHEET)
     meta_ws.sheet_state = "veryHidden"
     meta_ws["A1"] = json.dumps(meta, ensure_ascii=False)
-    raw = canonical(base)
-    meta_ws["A2"] = raw.decode("utf-8")
-    meta_ws["A3"] = digest(canonical(meta), raw)
+    meta_ws["A2"] = digest(canonical(meta), raw)
+    for i, chunk in enumerate(chunks, 3):
+        meta_ws.cell(i, 1).value = chunk  # JSON : aucun caractère de contrôle, pas de formule
     meta_ws.protection.sheet = True
     dest = Path(destination)
     with atomic_output(dest) as tmp:
@@ -157,50 +172,87 @@ def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int)
 
 def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
     """(méta, état de départ, valeurs saisies, provenance) ; lève ``PackageError`` avec lignes et colonnes."""
-    from openpyxl import load_workbook
-
     if not path.is_file():
         raise PackageError(f"Classeur introuvable : « {path} ».")
+    check_zip(path, "un classeur partenaire")  # tailles annoncées, avant toute décompression
     # Frontière avec un fichier venu d'ailleurs : un classeur tronqué ou altéré peut lever presque
     # n'importe quoi dans zipfile, zlib ou le lecteur XML (EOFError, zlib.error…) ; tout devient un refus.
     try:
-        wb = load_workbook(path)
+        wb = load_workbook_streaming(path)
     except Exception as err:
         raise PackageError(
             f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({type(err).__name__} : {err})."
         ) from None
+    try:
+        return _read_open_workbook(path, wb)
+    except (PackageError, FileLimitError):
+        raise
+    except Exception as err:
+        raise PackageError(
+            f"Le classeur « {path.name} » est endommagé ({type(err).__name__})."
+        ) from None
+    finally:
+        wb.close()
+
+
+def _state_of(path: Path, wb: Any) -> tuple[dict[str, Any], bytes]:
+    """Informations et état de départ (vérifié par son empreinte) de la feuille « _fusion »."""
+    column = [
+        row[0] if row else None for row in sheet_rows(wb[META_SHEET], f"feuille « {META_SHEET} »")
+    ]
+    try:
+        meta = json.loads(str(column[0]))
+        if not isinstance(meta, dict):
+            raise TypeError
+        if "parts" in meta:  # morceaux A3, A4…
+            parts = int(meta["parts"])
+            expected, pieces = column[1], column[2 : 2 + parts]
+            if len(pieces) != parts or any(not isinstance(p, str) for p in pieces):
+                raise ValueError
+            raw = "".join(str(p) for p in pieces).encode("utf-8")
+        else:  # classeur écrit avant le découpage : A2 l'état, A3 l'empreinte
+            raw, expected = str(column[1]).encode("utf-8"), column[2]
+    except (TypeError, ValueError, IndexError):
+        raise PackageError(
+            f"Le classeur « {path.name} » est endommagé (informations de fusion illisibles)."
+        ) from None
+    if digest(canonical(meta), raw) != expected:
+        raise PackageError(
+            f"Le classeur « {path.name} » a été altéré (empreinte incorrecte) : fusion refusée."
+        )
+    return meta, raw
+
+
+def _read_open_workbook(
+    path: Path, wb: Any
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
     if SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
         raise PackageError(
             f"« {path.name} » n'est pas un classeur d'atelier roadmap-app (feuilles attendues absentes)."
         )
-    meta_ws = wb[META_SHEET]
+    meta, raw = _state_of(path, wb)
     try:
-        meta = json.loads(str(meta_ws["A1"].value))
-        raw = str(meta_ws["A2"].value).encode("utf-8")
         base = json.loads(raw)
-    except (TypeError, ValueError):
+        rid, bassin = meta["roadmap_id"], meta["bassin_code"]
+    except (ValueError, KeyError, TypeError):
         raise PackageError(
             f"Le classeur « {path.name} » est endommagé (informations de fusion illisibles)."
         ) from None
-    if digest(canonical(meta), raw) != meta_ws["A3"].value:
-        raise PackageError(
-            f"Le classeur « {path.name} » a été altéré (empreinte incorrecte) : fusion refusée."
-        )
-    ws = wb[SHEET]
-    header = [ws.cell(HEADER_ROW, i).value for i in range(1, len(COLUMNS) + 1)]
-    if header != list(COLUMNS):
-        raise PackageError(
-            f"Le classeur « {path.name} » a été réorganisé (en-têtes de la ligne {HEADER_ROW} modifiés)."
-        )
-    rid, bassin = meta["roadmap_id"], meta["bassin_code"]
     errors: list[WorkbookError] = []
     theirs: dict[str, Any] = {}
     seen: set[str] = set()
-    for r in range(HEADER_ROW + 1, ws.max_row + 1):
-        code = ws.cell(r, 1).value
-        if code is None and all(
-            ws.cell(r, c).value in (None, "") for c in range(1, len(COLUMNS) + 1)
-        ):
+    for r, values in enumerate(sheet_rows(wb[SHEET], f"feuille « {SHEET} »"), 1):
+        cells = (values + [None] * len(COLUMNS))[: len(COLUMNS)]
+        if r < HEADER_ROW:
+            continue
+        if r == HEADER_ROW:
+            if cells != list(COLUMNS):
+                raise PackageError(
+                    f"Le classeur « {path.name} » a été réorganisé (en-têtes de la ligne {HEADER_ROW} modifiés)."
+                )
+            continue
+        code = cells[0]
+        if code is None and all(v in (None, "") for v in cells):
             continue
         prefix = f"{code}@{rid}"
         if cell_key(prefix, bassin, "status") not in base:
@@ -212,7 +264,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
             errors.append(WorkbookError(r, 1, f"action « {code} » en double"))
             continue
         seen.add(str(code))
-        raw_status = ws.cell(r, COL_STATUS).value
+        raw_status = cells[COL_STATUS - 1]
         try:
             theirs[cell_key(prefix, bassin, "status")] = status_rules.parse_status(
                 str(raw_status or "")
@@ -224,7 +276,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
                     r, COL_STATUS, f"« {raw_status or ''} » n'est pas un statut ({valid})"
                 )
             )
-        raw_progress = ws.cell(r, COL_PROGRESS).value
+        raw_progress = cells[COL_PROGRESS - 1]
         progress = _progress(raw_progress)
         if progress == "invalid":
             errors.append(
@@ -232,10 +284,8 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
             )
         else:
             theirs[cell_key(prefix, bassin, "progress")] = progress
-        note = ws.cell(r, COL_NOTE).value
-        theirs[cell_key(prefix, bassin, "note")] = (
-            "" if note is None else str(note).strip().removeprefix("'")
-        )
+        key = cell_key(prefix, bassin, "note")
+        theirs[key] = _note(cells[COL_NOTE - 1], base.get(key))
     if errors:
         shown = "\n".join(f"- {e}" for e in errors[:20])
         more = f"\n… et {len(errors) - 20} autre(s)." if len(errors) > 20 else ""
@@ -245,6 +295,15 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
     modified = props.modified if isinstance(props.modified, datetime) else None
     ts = modified.replace(tzinfo=UTC) if modified and modified.tzinfo is None else modified
     return meta, base, theirs, Provenance(f"{author} (classeur partenaire)", ts or utcnow())
+
+
+def _note(value: Any, original: Any) -> str:
+    """Note relue : telle qu'elle a été écrite (texte neutralisé, raccourci à la limite d'une
+    cellule), c'est la note de départ, inchangée ; sinon la saisie du partenaire."""
+    text = "" if value is None else str(value)
+    if isinstance(original, str) and text == safe_text(original):
+        return original
+    return clean_text(text).strip().removeprefix("'")
 
 
 def _progress(value: Any) -> Any:
