@@ -88,6 +88,7 @@ def main(argv: list[str]) -> int:
     except StoreError as err:
         print(f"Erreur : {err}", file=sys.stderr)
         return EXIT_ERROR
+    ctx.origin = "cli"  # journal : une modification faite en ligne de commande est notée « cli »
     try:
         if args.global_roadmap:
             from roadmap_app.services.roadmap_list import use_roadmap

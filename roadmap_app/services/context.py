@@ -27,6 +27,8 @@ class AppContext:
     #: Dernières lectures du plan, valables tant que ``store.revision()`` ne change pas
     #: (tableau de bord, Feuille de route et instantané partagent alors la même lecture).
     reads: dict[Any, Any] = field(default_factory=dict)
+    #: d'où viennent les modifications, inscrit au journal : « gui » (fenêtre) ou « cli » (commande)
+    origin: str = "gui"
 
     def today(self) -> date:
         return clock.today()
