@@ -94,7 +94,7 @@ def test_workbook_sheets_types_and_formats(pack_ctx, tmp_path):
         "Abandonné",
         "En retard",
     ]
-    assert table["Lensois"][10] == 3  # réalisées : AI-1.3, NU-1.1 et EP-2.2
+    assert table["Lensois"][10] == 1  # réalisée : EP-2.2 (le jeu initial n'en compte aucune)
 
     fin = rows_of(wb["Financement"])
     totals = {
