@@ -95,6 +95,9 @@ def test_workbook_sheets_types_and_formats(pack_ctx, tmp_path):
         "En retard",
     ]
     assert table["Lensois"][10] == 1  # réalisée : EP-2.2 (le jeu initial n'en compte aucune)
+    # les ETP de délégués que les documents contredisent : signalés sous le tableau, avec les lignes
+    notes = [r[0] for r in rows_of(synth) if r and isinstance(r[0], str) and r[0].startswith("⚠")]
+    assert any("Délégués du CD (ETP) — À confirmer" in n and "l. 725" in n for n in notes)
 
     fin = rows_of(wb["Financement"])
     totals = {
