@@ -17,7 +17,7 @@ from sqlmodel import select
 from db.models import Bassin, FlowValue
 from db.types import utcnow
 from roadmap_app.flows.chart_data import month_range
-from roadmap_app.flows.series import load_targets, target_for
+from roadmap_app.flows.series import entrants_target, load_targets
 from roadmap_app.flows.validation import check_month
 from roadmap_app.services.context import AppContext
 
@@ -68,7 +68,7 @@ def fill_monthly_series(
     with ctx.store.transaction() as s:
         for b in s.exec(select(Bassin)).all():
             assert b.id is not None
-            t = target_for(targets, "entrants", b.id, last, "monthly_min")
+            t = entrants_target(targets, b.id, last)
             target = t.value if t else 60.0
             ft, cd = max(1.0, target / 11), max(1.0, target / 13.5)
             for m in months:

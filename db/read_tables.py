@@ -57,7 +57,7 @@ FLOW_TARGET = _table(
     value=Float, effective_from=Date,
 )  # fmt: skip
 PORTFOLIO = _table(
-    "portfolio", "bassin_id", "organisme", "unit", "capacity_per_referent",
+    "portfolio", "bassin_id", "organisme", "unit", "capacity_per_referent", "source",
     number=Float, effective_from=Date,
 )  # fmt: skip
 REFERENCE_FIGURE = _table("reference_figure", "id", "bassin_id", "key", value=Float, as_of=Date)

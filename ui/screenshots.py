@@ -44,7 +44,7 @@ def _committees(page: Any) -> None:
         note="Comités de suivi arrêtés",
         record_undo=False,
     )
-    update_status(ctx, "AI-4.1", "Audomarois", status="en_cours", progress=40, record_undo=False)
+    update_status(ctx, "AI-3.1", "Audomarois", status="en_cours", progress=40, record_undo=False)
     update_status(
         ctx,
         "NU-2.2",

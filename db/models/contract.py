@@ -27,6 +27,11 @@ class Volet(Table, table=True):
     total_document_cents: int | None = Field(default=None, sa_type=BigInteger)
     advance_rate_pct: int = 60
     source: str = Field(default="", sa_type=Text)
+    #: part du Département dans le coût total des actions du volet (co-financement), en %
+    cofinancing_rate_pct: int | None = None
+    cofinancing_source: str = Field(
+        default="", sa_type=Text, sa_column_kwargs={"server_default": ""}
+    )
 
 
 class FinancementLine(Table, table=True):

@@ -31,8 +31,10 @@ class FlowValue(Table, table=True):
 class FlowTarget(Table, table=True):
     """Cible d'un indicateur, en vigueur à partir d'une date (une nouvelle cible ne réécrit pas l'histoire).
 
-    ``kind`` : ``monthly_min`` (au moins N par mois), ``share_min`` (au moins N % du total parent),
-    ``max`` (au plus N, par exemple 70 ARSA par référent), ``min``. ``bassin_id`` nul : tous les bassins.
+    ``kind`` : ``monthly_average`` (N par mois en moyenne, jugé sur le cumul ; ``monthly_min``, nom
+    d'avant la révision 0013, se lit de même), ``share_min`` (au moins N % du total parent),
+    ``share_target`` (tendance), ``max`` (au plus N, par exemple 70 ARSA par référent), ``min``.
+    ``bassin_id`` nul : tous les bassins.
     """
 
     __tablename__ = "flow_target"
@@ -49,7 +51,11 @@ class FlowTarget(Table, table=True):
 
 
 class Portfolio(Table, table=True):
-    """Moyens d'accompagnement d'un bassin (portefeuilles France Travail, ETP de délégués du Département)."""
+    """Moyens d'accompagnement d'un bassin (portefeuilles France Travail, ETP de délégués du Département).
+
+    ``source`` commençant par « À confirmer : » : moyens que les documents contredisent
+    (``flows.series.TO_CONFIRM``), signalés jusqu'à ce qu'un utilisateur les confirme.
+    """
 
     __tablename__ = "portfolio"
 

@@ -79,6 +79,15 @@ def to_cents(amount: str | None) -> int | None:
     return int(cents)
 
 
+def status_note(template: str, statut: dict[str, Any] | None) -> str:
+    """Note d'un statut énoncé par le document : la citation, puis la lecture quand le statut
+    retenu n'est pas celui du mot cité (un « REALISE » qui ne porte que sur une étape)."""
+    if not statut:
+        return ""
+    note = template.format(evidence=statut["evidence"])
+    return f"{note}. {statut['reading']}" if statut.get("reading") else note
+
+
 def load_seed(session: Session, parse_echeance: EcheanceParser, app_version: str) -> SeedSummary:
     """Remplit une base vide ; l'appelant valide la transaction."""
     now = utcnow()
@@ -221,7 +230,7 @@ def _load_plan(
                     echeance_date=ech.start,
                     echeance_fin=ech.end,
                     echeance_precision=None if ech.precision is None else str(ech.precision),
-                    echeance_flag=ech.flag,
+                    echeance_flag=a.get("echeance_flag") or ech.flag,
                     pilotes_label=a["pilotes"],
                     commentaires=a["commentaires"],
                     source=a["source"],
@@ -246,9 +255,7 @@ def _load_plan(
                             bassin_id=bassin.id,
                             status=statut["value"] if statut else "a_lancer",
                             progress=None,
-                            note=note_cfg["text"].format(evidence=statut["evidence"])
-                            if statut
-                            else "",
+                            note=status_note(note_cfg["text"], statut),
                             note_date=note_date if statut else None,
                             updated_at=now,
                             updated_by=SEED_AUTHOR,
@@ -280,6 +287,8 @@ def _load_convention(
             plafond_cents=to_cents(v["plafond"]),
             total_document_cents=to_cents(v["total_document"]),
             advance_rate_pct=v["advance_rate_pct"],
+            cofinancing_rate_pct=v.get("cofinancing_rate_pct"),
+            cofinancing_source=v.get("cofinancing_source", ""),
             source=v["source"],
         )
         session.add(volet)

@@ -104,6 +104,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
                         "value": f.value,
                         "unit": f.unit,
                         "as_of": f.as_of.isoformat(),
+                        "note": f.note,
                     }
                     for f in b.figures
                 ],

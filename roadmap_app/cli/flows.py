@@ -11,7 +11,7 @@ from roadmap_app.errors import ValidationError
 from roadmap_app.services.context import AppContext
 
 CHART_HELP = (
-    "entrants (entrants par mois et cible), cumul (cumul et objectif annuel), orientations (répartition, "
+    "entrants (entrants par mois et moyenne visée), cumul (cumul et objectif annuel), orientations (répartition, "
     "50 % vers FT), quinze-jours (orientés en 15 jours, cible 100 %), charge (charge par référent, "
     "plafond 70), stock (stock de BRSA), bassins (les bassins côte à côte)"
 )
@@ -53,8 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     )
     ta.add_argument("value", metavar="VALEUR")
     ta.add_argument("--from", dest="effective_from", required=True, metavar="AAAA-MM-JJ")
-    ta.add_argument("--kind", default="monthly_min",
-                    help="monthly_min (défaut), share_min, share_target, max ou min")  # fmt: skip
+    ta.add_argument("--kind", default="monthly_average",
+                    help="monthly_average (défaut : moyenne par mois, jugée sur le cumul), share_min, share_target, "
+                         "max ou min")  # fmt: skip
     ta.add_argument("--bassin", help="un bassin (par défaut : tous)")
     ta.add_argument("--label", default="")
     ta.set_defaults(handler=cmd_target)
@@ -203,7 +204,7 @@ def cmd_target(ctx: AppContext, args: argparse.Namespace) -> int:
     start = iso_date(args.effective_from)
     assert start is not None
     t = add_target(ctx, args.indicator, _number(args.value, "Valeur"), start, kind=args.kind,
-                   bassin=args.bassin, label=args.label, source="cli")  # fmt: skip
+                   bassin=args.bassin, label=args.label)  # fmt: skip
     print(
         f"Cible enregistrée : {t.indicator} ({t.kind}) = {t.value:g} à partir du {t.effective_from:%d/%m/%Y}."
     )
@@ -222,15 +223,22 @@ def cmd_portfolios(ctx: AppContext, args: argparse.Namespace) -> int:
             "nombre": p.number,
             "plafond": p.capacity,
             "a_partir_du": p.effective_from.isoformat(),
+            "a_confirmer": p.doubt,
         }
         for p in load_portfolios(ctx)
     ]
     if args.format == "json":
         write_json(sys.stdout, rows)
         return 0
-    write_table(sys.stdout, ["Bassin", "Organisme", "Unité", "Nombre", "Plafond", "À partir du"],
+    write_table(sys.stdout, ["Bassin", "Organisme", "Unité", "Nombre", "Plafond", "À partir du", "À confirmer"],
                 [[r["bassin"], r["organisme"], r["unite"], f"{r['nombre']:g}".replace(".", ","), str(r["plafond"]),
-                  r["a_partir_du"]] for r in rows], [14, 9, 13, 8, 8, 11])  # fmt: skip
+                  r["a_partir_du"], r["a_confirmer"] or "—"] for r in rows], [14, 9, 13, 8, 8, 11, 60])  # fmt: skip
+    if any(r["a_confirmer"] for r in rows):
+        print(
+            "Moyens à confirmer : les documents se contredisent ; « flows portfolio BASSIN CD NOMBRE --from "
+            "2023-12-31 » les confirme ou les corrige.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -241,8 +249,10 @@ def cmd_portfolio(ctx: AppContext, args: argparse.Namespace) -> int:
     start = iso_date(args.effective_from)
     assert start is not None
     p = set_portfolio(ctx, args.bassin, args.organisme, _number(args.number, "Nombre"), start,
-                      capacity=args.capacity, source="cli")  # fmt: skip
+                      capacity=args.capacity)  # fmt: skip
+    confirmed = " (moyens à confirmer : confirmés)" if "pour confirmer" in p.source else ""
     print(
-        f"Moyens enregistrés : {p.number:g} {p.unit} ({p.organisme}) à partir du {p.effective_from:%d/%m/%Y}."
+        f"Moyens enregistrés : {p.number:g} {p.unit} ({p.organisme}) à partir du {p.effective_from:%d/%m/%Y}"
+        f"{confirmed}."
     )
     return 0

@@ -211,6 +211,7 @@ def _run(argv: list[str], prog: str, gui_by_default: bool) -> int:
     except StoreError as err:
         print(f"Erreur : {err}", file=sys.stderr)
         return EXIT_ERROR
+    ctx.origin = "cli"  # journal : une modification faite en ligne de commande est notée « cli »
     try:
         if args.global_roadmap:
             from roadmap_app.services.roadmap_list import use_roadmap

@@ -108,7 +108,9 @@ def cmd_diff(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.format == "json":
         write_json(sys.stdout, diff.to_json())
     else:
-        print_diff(diff)
+        print_diff(
+            diff, {b["code"]: b["name"] for s in (before, after) for b in s["plan"]["bassins"]}
+        )
     return 0
 
 
@@ -127,8 +129,13 @@ def _bassin_codes(values: list[str] | None, *states: dict) -> set[str] | None:
     return codes
 
 
-def print_diff(diff: SnapshotDiff) -> None:
+def print_diff(diff: SnapshotDiff, names: dict[str, str] | None = None) -> None:
+    """Tableau lisible ; les bassins par leur nom (« Lensois »), jamais par leur code."""
     out = sys.stdout
+
+    def bassin(code: str | None) -> str:
+        return "" if code is None else (names or {}).get(code, code)
+
     out.write(f"Changements de « {diff.before} » à « {diff.after} »\n")
     if diff.is_empty():
         out.write("Aucun changement.\n")
@@ -153,7 +160,7 @@ def print_diff(diff: SnapshotDiff) -> None:
         out.write("\nStatuts, avancements et notes par bassin\n")
         write_table(
             out, ["Code", "Bassin", "Champ", "Changement"],
-            [[c.code, c.bassin, c.label, c.describe()] for c in diff.cells], [10, 8, 11, 90],
+            [[c.code, bassin(c.bassin), c.label, c.describe()] for c in diff.cells], [10, 14, 11, 90],
         )  # fmt: skip
     if diff.slips:
         out.write("\nGlissements d'échéance\n")
@@ -166,7 +173,7 @@ def print_diff(diff: SnapshotDiff) -> None:
         write_table(
             out,
             ["Code", "Bassin", "Échéance"],
-            [[o.code, o.bassin, o.echeance] for o in diff.newly_overdue],
+            [[o.code, bassin(o.bassin), o.echeance] for o in diff.newly_overdue],
         )
     other = [f for f in diff.fields if f.field != "echeance"]
     if other:
@@ -176,5 +183,5 @@ def print_diff(diff: SnapshotDiff) -> None:
         out.write("\nAutres changements\n")
         write_table(
             out, ["Section", "Libellé", "Bassin", "Avant", "Après", "Commentaire"],
-            [[s.section, s.label, s.bassin or "", s.old, s.new, s.comment] for s in diff.sections], [12, 60, 6, 12, 12, 30],
+            [[s.section, s.label, bassin(s.bassin), s.old, s.new, s.comment] for s in diff.sections], [12, 60, 14, 12, 12, 30],
         )  # fmt: skip

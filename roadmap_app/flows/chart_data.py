@@ -13,19 +13,23 @@ from typing import Any
 from roadmap_app.errors import ValidationError
 from roadmap_app.flows import charts
 from roadmap_app.flows.data import FlowsData, from_store
-from roadmap_app.flows.series import BassinSeries, Target, load_per_referent, target_for
+from roadmap_app.flows.series import (
+    BassinSeries,
+    Target,
+    YearToDate,
+    cumulative,
+    doubt_for,
+    entrants_target,
+    load_per_referent,
+    month_range,
+    target_for,
+)
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
 
+__all__ = ["CHARTS", "FIRST_MONTH", "YearToDate", "build_chart", "chart_for", "month_range", "ytd"]
+
 FIRST_MONTH = date(2024, 7, 1)
-
-
-def month_range(start: date, end: date) -> list[date]:
-    months, m = [], start.replace(day=1)
-    while m <= end:
-        months.append(m)
-        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return months
 
 
 def window(series: BassinSeries, today: date, months: int = 18) -> list[date]:
@@ -53,12 +57,7 @@ class ChartSpec:
 def _entrants(data: FlowsData, s: Any) -> Any:
     months = window(s, data.today)
     tvals = [
-        (
-            t.value
-            if (t := target_for(data.targets, "entrants", s.bassin.id, m, "monthly_min"))
-            else None
-        )
-        for m in months
+        t.value if (t := entrants_target(data.targets, s.bassin.id, m)) else None for m in months
     ]
     ref = data.reference_flux.get(s.bassin.id)
     reference = None
@@ -79,12 +78,7 @@ def _cumulative(data: FlowsData, s: Any) -> Any:
     year = max(s.months).year if s.months else data.today.year
     months = month_range(date(year, 1, 1), date(year, 12, 1))
     tvals = [
-        (
-            t.value
-            if (t := target_for(data.targets, "entrants", s.bassin.id, m, "monthly_min"))
-            else None
-        )
-        for m in months
+        t.value if (t := entrants_target(data.targets, s.bassin.id, m)) else None for m in months
     ]
     # Comme le tableau de bord : le cumul part du premier mois couvert par une cible.
     first = next((i for i, t in enumerate(tvals) if t is not None), 0)
@@ -122,9 +116,14 @@ def _load(data: FlowsData, s: Any) -> Any:
         if months
         else None
     )
+    cd = [load_per_referent(s, data.portfolios, m, "CD") for m in months]
+    doubt = any(
+        v is not None and doubt_for(data.portfolios, s.bassin.id, "CD", m)
+        for v, m in zip(cd, months, strict=True)
+    )
     return charts.portfolio_load(
         s.bassin.name, months, [load_per_referent(s, data.portfolios, m, "FT") for m in months],
-        [load_per_referent(s, data.portfolios, m, "CD") for m in months], cap.value if cap else None,
+        cd, cap.value if cap else None, cd_to_confirm=doubt,
     )  # fmt: skip
 
 
@@ -138,41 +137,15 @@ def _stock(data: FlowsData, s: Any) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class YearToDate:
-    """Entrants cumulés sur l'année et objectif des mêmes mois."""
-
-    actual: float
-    target: float | None
-    first: date
-    last: date
-
-    @property
-    def months(self) -> int:
-        return len(month_range(self.first, self.last))
-
-
 def ytd(series: BassinSeries, targets: list[Target], today: date) -> YearToDate | None:
-    """Entrants de l'année en cours (ou de la dernière année saisie) jusqu'au dernier mois saisi.
-
-    Quand une cible est en vigueur, le cumul part du premier mois couvert par une cible (juillet 2024
-    pour la feuille de route) : entrants et objectif portent toujours sur les mêmes mois."""
+    """Entrants de l'année en cours (ou de la dernière année saisie) jusqu'au dernier mois saisi,
+    face à l'objectif cumulé des mêmes mois (voir ``series.cumulative``)."""
     if not series.months:
         return None
     year = (
         today.year if any(m.year == today.year for m in series.months) else max(series.months).year
     )
-    last = max(m for m in series.months if m.year == year)
-    months = month_range(date(year, 1, 1), last)
-    monthly = {
-        m: target_for(targets, "entrants", series.bassin.id, m, "monthly_min") for m in months
-    }
-    covered = [m for m in months if monthly[m] is not None]
-    if covered:
-        months = month_range(covered[0], last)
-    actual = sum(series.value(m, "entrants") or 0 for m in months)
-    target = sum(t.value for m in months if (t := monthly[m]) is not None)
-    return YearToDate(actual, target if covered else None, months[0], last)
+    return cumulative(series, targets, max(m for m in series.months if m.year == year))
 
 
 def _side_by_side(data: FlowsData, _s: Any) -> Any:
@@ -191,7 +164,7 @@ def _side_by_side(data: FlowsData, _s: Any) -> Any:
 CHARTS: dict[str, ChartSpec] = {
     c.name: c
     for c in (
-        ChartSpec("entrants", "Entrants par mois et cible", True, _entrants),
+        ChartSpec("entrants", "Entrants par mois et moyenne visée", True, _entrants),
         ChartSpec("cumul", "Entrants cumulés et objectif annuel", True, _cumulative),
         ChartSpec(
             "orientations", "Répartition des orientations (50 % vers FT)", True, _orientation

@@ -48,6 +48,10 @@ def _fr(ax: Any, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+def _signed(v: float) -> str:
+    return ("−" if v < 0 else "+" if v > 0 else "") + f"{abs(v):,.0f}".replace(",", "\u202f")
+
+
 def _empty(ax: Any, text: str = "Aucune donnée saisie pour cette période") -> None:
     ax.text(
         0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=GREY, fontsize=11
@@ -61,23 +65,30 @@ def entrants_vs_target(
     targets: Sequence[Number],
     reference: tuple[str, float] | None = None,
 ) -> Any:
-    """Barres : entrants du mois ; trait en escalier : cible en vigueur ce mois-là ; pointillé
-    gris : ``reference`` (libellé, valeur), par exemple la moyenne mensuelle de l'année de référence."""
-    fig, ax = _figure(f"{bassin} — nouveaux entrants par mois et cible")
+    """Barres : entrants du mois, avec leur écart à la moyenne visée ; trait en escalier : moyenne
+    mensuelle visée ce mois-là (un mois sous la moyenne n'est pas un échec : la cible se juge sur le
+    cumul) ; pointillé gris : ``reference`` (libellé, valeur), par exemple la moyenne mensuelle de
+    l'année de référence."""
+    fig, ax = _figure(f"{bassin} — nouveaux entrants par mois et moyenne visée")
     x = list(range(len(months)))
-    ax.bar(
+    bars = ax.bar(
         x,
         [v or 0 for v in entrants],
         color=SKY,
         edgecolor=BLUE,
         hatch="//",
-        label="Entrants du mois",
+        label="Entrants du mois (écart à la moyenne visée)",
     )
     shown = [(i, t) for i, t in enumerate(targets) if t is not None]
     if shown:
-        # un trait par mois : la cible en vigueur ce mois-là (elle peut changer à une date donnée)
+        # un trait par mois : la moyenne en vigueur ce mois-là (elle peut changer à une date donnée)
         ax.hlines([t for _i, t in shown], [i - 0.45 for i, _t in shown], [i + 0.45 for i, _t in shown],
-                  colors="black", linestyles="--", linewidth=1.8, label="Cible mensuelle")  # fmt: skip
+                  colors="black", linestyles="--", linewidth=1.8, label="Moyenne mensuelle visée")  # fmt: skip
+        gaps = [
+            "" if v is None or t is None else _signed(v - t)
+            for v, t in zip(entrants, targets, strict=True)
+        ]
+        ax.bar_label(bars, labels=gaps, padding=2, fontsize=7, color="#344054")
     if reference is not None and months:
         ax.axhline(reference[1], color="#667085", linestyle=":", linewidth=1.6, label=reference[0])
     ax.set_xticks(x, _labels(months), rotation=45, ha="right")
@@ -188,14 +199,16 @@ def portfolio_load(
     ft: Sequence[Number],
     cd: Sequence[Number],
     cap: float | None,
+    cd_to_confirm: bool = False,
 ) -> Any:
-    """ARSA suivis par référent (France Travail, délégués du Département) contre le plafond de 70."""
+    """ARSA suivis par référent (France Travail, délégués du Département) contre le plafond de 70 ;
+    ``cd_to_confirm`` : les ETP de délégués sont contredits par les documents (légende signalée)."""
     fig, ax = _figure(f"{bassin} — charge par référent")
     x = list(range(len(months)))
     ax.plot(x, [float("nan") if v is None else v for v in ft], color=BLUE, marker="o", linewidth=2,
             label="France Travail (par portefeuille)")  # fmt: skip
     ax.plot(x, [float("nan") if v is None else v for v in cd], color=ORANGE, marker="s", linestyle="-.", linewidth=2,
-            label="Délégués du Département (par ETP)")  # fmt: skip
+            label="Délégués du Département (par ETP" + (" ; ETP à confirmer ⚠)" if cd_to_confirm else ")"))  # fmt: skip
     if cap is not None:
         ax.axhline(
             cap, color="black", linestyle="--", linewidth=1.5, label=f"Plafond : {cap:g} ARSA"

@@ -11,7 +11,13 @@ from db.read_tables import KEY_DATE, REFERENCE_FIGURE
 from roadmap_app.bulk import paused_gc
 from roadmap_app.flows.chart_data import YearToDate, ytd
 from roadmap_app.flows.data import from_store
-from roadmap_app.flows.series import load_per_referent, recent_start, target_for
+from roadmap_app.flows.series import (
+    doubt_for,
+    entrants_target,
+    load_per_referent,
+    recent_start,
+    target_for,
+)
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.deadlines import Deadline, bilan_deadlines
 from roadmap_app.services.plan import ActionRow, BassinRef, load_plan
@@ -29,6 +35,8 @@ class BassinCard:
     load_ft: float | None = None
     load_cd: float | None = None
     load_cap: float | None = None
+    #: ETP de délégués en vigueur à confirmer (documents contradictoires) : la raison, sinon ''
+    cd_doubt: str = ""
     reference_flux: float | None = None
     monthly_target: float | None = None
     realise: int = 0
@@ -69,7 +77,7 @@ def dashboard_data(ctx: AppContext) -> DashboardData:
     for b in plan.bassins:
         card = BassinCard(b, reference_flux=figures.get((b.id, "brsa_entrants_flux")))
         bs = series.get(b.id)
-        t = target_for(targets, "entrants", b.id, today.replace(day=1), "monthly_min")
+        t = entrants_target(targets, b.id, today.replace(day=1))
         card.monthly_target = t.value if t else figures.get((b.id, "cible_mensuelle_entrants"))
         if bs is not None and bs.months:
             card.year = ytd(bs, targets, today)
@@ -95,6 +103,9 @@ def dashboard_data(ctx: AppContext) -> DashboardData:
                 m = max(loads)
                 card.load_ft = load_per_referent(bs, portfolios, m, "FT")
                 card.load_cd = load_per_referent(bs, portfolios, m, "CD")
+                card.cd_doubt = (
+                    doubt_for(portfolios, b.id, "CD", m) if card.load_cd is not None else ""
+                )
                 cap = target_for(targets, "charge_referent", b.id, m, "max")
                 card.load_cap = cap.value if cap else None
         for a in plan.actions():

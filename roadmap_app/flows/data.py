@@ -141,6 +141,7 @@ def to_state(
                 "number": p.number,
                 "capacity": p.capacity,
                 "effective_from": p.effective_from.isoformat(),
+                "source": p.source,
             }
             for p in data.portfolios
         ],
@@ -187,6 +188,7 @@ def from_state(state: dict[str, Any]) -> FlowsData:
             float(p["number"]),
             int(p["capacity"]),
             date.fromisoformat(p["effective_from"]),
+            p.get("source", ""),
         )
         for p in flux.get("portfolios") or []
     ]

@@ -62,6 +62,11 @@ class Target:
     source: str
 
 
+#: Début de la source de moyens que les documents contredisent : la charge par référent calculée
+#: avec eux est signalée jusqu'à ce qu'un utilisateur les confirme ou les corrige.
+TO_CONFIRM = "À confirmer : "
+
+
 @dataclass(frozen=True)
 class PortfolioRef:
     bassin_id: int
@@ -70,6 +75,13 @@ class PortfolioRef:
     number: float
     capacity: int
     effective_from: date
+    source: str = ""
+
+    @property
+    def doubt(self) -> str:
+        """Pourquoi ces moyens sont à confirmer (documents contradictoires, avec les lignes) ; vide
+        s'ils ont été saisis ou confirmés."""
+        return self.source.removeprefix(TO_CONFIRM) if self.source.startswith(TO_CONFIRM) else ""
 
 
 def bassins(ctx: AppContext) -> list[BassinRef]:
@@ -145,14 +157,17 @@ def target_for(
     indicator: str,
     bassin_id: int | None,
     month: date,
-    kind: str | None = None,
+    kind: str | tuple[str, ...] | None = None,
 ) -> Target | None:
-    """Cible en vigueur pour ce mois : la plus récente déjà entrée en vigueur ; celle du bassin prime."""
+    """Cible en vigueur pour ce mois : la plus récente déjà entrée en vigueur ; celle du bassin prime.
+
+    ``kind`` : une sorte de cible, ou plusieurs (tuple)."""
+    kinds = (kind,) if isinstance(kind, str) else kind
     best: Target | None = None
     for t in targets:
         if (
             t.indicator != indicator
-            or (kind is not None and t.kind != kind)
+            or (kinds is not None and t.kind not in kinds)
             or t.effective_from > month
         ):
             continue
@@ -166,6 +181,59 @@ def target_for(
     return best
 
 
+#: Cibles d'entrants : une moyenne mensuelle (« 426 soit une cible de 36 ARSA par mois en
+#: moyenne ») ; un mois sous la moyenne n'est pas un échec, la cible se juge sur le cumul des mois
+#: qu'elle couvre. « monthly_min » (nom d'avant la relecture des documents) se lit de même.
+ENTRANTS_KINDS = ("monthly_average", "monthly_min")
+
+
+def entrants_target(targets: Iterable[Target], bassin_id: int | None, month: date) -> Target | None:
+    """Moyenne mensuelle d'entrants visée en vigueur ce mois-là."""
+    return target_for(targets, "entrants", bassin_id, month, ENTRANTS_KINDS)
+
+
+def month_range(start: date, end: date) -> list[date]:
+    months, m = [], start.replace(day=1)
+    while m <= end:
+        months.append(m)
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return months
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """Entrants cumulés sur l'année et objectif des mêmes mois (somme des moyennes mensuelles)."""
+
+    actual: float
+    target: float | None
+    first: date
+    last: date
+
+    @property
+    def months(self) -> int:
+        return len(month_range(self.first, self.last))
+
+    @property
+    def below(self) -> bool:
+        return self.target is not None and self.actual < self.target
+
+
+def cumulative(series: BassinSeries, targets: list[Target], last: date) -> YearToDate:
+    """Entrants de l'année de ``last`` jusqu'à ce mois, face à l'objectif cumulé des mêmes mois.
+
+    Quand une moyenne visée est en vigueur, le cumul part du premier mois qu'elle couvre (juillet
+    2024 pour la feuille de route) : entrants et objectif portent toujours sur les mêmes mois."""
+    last = last.replace(day=1)
+    months = month_range(date(last.year, 1, 1), last)
+    monthly = {m: entrants_target(targets, series.bassin.id, m) for m in months}
+    covered = [m for m in months if monthly[m] is not None]
+    if covered:
+        months = month_range(covered[0], last)
+    actual = sum(series.value(m, "entrants") or 0 for m in months)
+    target = sum(t.value for m in months if (t := monthly[m]) is not None)
+    return YearToDate(actual, target if covered else None, months[0], last)
+
+
 def load_portfolios(ctx: AppContext) -> list[PortfolioRef]:
     p = PORTFOLIO.c
     columns = (
@@ -175,6 +243,7 @@ def load_portfolios(ctx: AppContext) -> list[PortfolioRef]:
         p.number,
         p.capacity_per_referent,
         p.effective_from,
+        p.source,
     )
     with ctx.store.session() as s:
         return [
@@ -191,6 +260,14 @@ def portfolio_for(
         if p.bassin_id == bassin_id and p.organisme == organisme and p.effective_from <= month
     ]
     return found[-1] if found else None
+
+
+def doubt_for(
+    portfolios: Iterable[PortfolioRef], bassin_id: int, organisme: str, month: date
+) -> str:
+    """Les moyens en vigueur ce mois-là sont-ils à confirmer ? La raison, sinon ''."""
+    p = portfolio_for(portfolios, bassin_id, organisme, month)
+    return "" if p is None else p.doubt
 
 
 def load_per_referent(

@@ -15,6 +15,7 @@ from db.types import utcnow
 from roadmap_app.errors import ValidationError
 from roadmap_app.flows.catalogue import BY_CODE
 from roadmap_app.flows.series import (
+    TO_CONFIRM,
     PortfolioRef,
     Target,
     bassins,
@@ -27,9 +28,10 @@ from roadmap_app.services import journal
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import find_bassin
 
-#: Sortes de cibles : au moins N par mois, au moins N % du total, tendance de N %, au plus N, au moins N.
+#: Sortes de cibles : moyenne de N par mois (jugée sur le cumul), au moins N % du total, tendance de
+#: N %, au plus N, au moins N.
 TARGET_KINDS = {
-    "monthly_min": "au moins N par mois",
+    "monthly_average": "en moyenne N par mois (jugée sur le cumul des mois)",
     "share_min": "au moins N % du total",
     "share_target": "tendance attendue : N % du total",
     "max": "au plus N",
@@ -42,6 +44,7 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
     """Nouvelle cible à partir d'une date : les mois antérieurs gardent la cible d'alors."""
     if indicator not in BY_CODE and indicator != "charge_referent":
         raise ValidationError(f"Indicateur « {indicator} » inconnu.")
+    kind = LEGACY_KINDS.get(kind, kind)
     _check_effective(effective_from)
     if kind not in TARGET_KINDS:
         raise ValidationError(
@@ -72,7 +75,7 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
         assert row.id is not None
         journal.record(s, [journal.FieldChange("flow_target", row.id, label or indicator, "value", None, float(value))],
                        author=ctx.author, label=f"Nouvelle cible « {indicator} » à partir du {effective_from:%d/%m/%Y}",
-                       source="gui")  # fmt: skip
+                       source=ctx.origin)  # fmt: skip
     return Target(indicator, bassin_id, kind, float(value), effective_from, label, source)
 
 
@@ -82,13 +85,19 @@ def _check_effective(day: date) -> None:
         raise ValidationError(message)
 
 
+#: ancien nom d'une sorte de cible → nom actuel (une moyenne d'entrants n'est pas un plancher)
+LEGACY_KINDS = {"monthly_min": "monthly_average"}
+
 ORGANISMES = {"FT": ("France Travail", "portefeuilles"), "CD": ("délégués du Département", "ETP")}
 
 
 def set_portfolio(ctx: AppContext, bassin: str | int, organisme: str, number: float, effective_from: date,
                   *, capacity: int = 70, source: str = "saisie") -> PortfolioRef:  # fmt: skip
     """Moyens d'un bassin à partir d'une date (portefeuilles France Travail ou ETP de délégués du
-    Département) : la charge des mois antérieurs reste calculée avec les moyens d'alors."""
+    Département) : la charge des mois antérieurs reste calculée avec les moyens d'alors.
+
+    À la date de moyens « à confirmer » (documents contradictoires), la saisie les confirme ou les
+    corrige : le nombre saisi remplace celui du document, qui reste cité dans la source."""
     _check_effective(effective_from)
     org = organisme.strip().upper()
     if org not in ORGANISMES:
@@ -102,10 +111,12 @@ def set_portfolio(ctx: AppContext, bassin: str | int, organisme: str, number: fl
     if not 1 <= capacity <= 500:
         raise ValidationError(f"Plafond de {capacity} ARSA par référent refusé : entre 1 et 500.")
     ref = find_bassin(bassins(ctx), bassin)
-    if any(
-        (p.bassin_id, p.organisme, p.effective_from) == (ref.id, org, effective_from)
-        for p in load_portfolios(ctx)
-    ):
+    same = [p for p in load_portfolios(ctx) if (p.bassin_id, p.organisme, p.effective_from) == (ref.id, org, effective_from)]  # fmt: skip
+    if same and same[-1].doubt:
+        return _confirm_portfolio(
+            ctx, ref.id, ref.name, org, float(number), capacity, effective_from, source
+        )
+    if same:
         raise ValidationError(
             f"Les moyens {ORGANISMES[org][0]} du bassin {ref.name} au {effective_from:%d/%m/%Y} sont déjà "
             "enregistrés : choisissez une autre date d'effet."
@@ -118,9 +129,44 @@ def set_portfolio(ctx: AppContext, bassin: str | int, organisme: str, number: fl
         s.flush()
         assert row.id is not None
         journal.record(s, [journal.FieldChange("portfolio", row.id, f"{ref.name} / {org}", "number", None, float(number))],
-                       author=ctx.author, source="gui",
+                       author=ctx.author, source=ctx.origin,
                        label=f"Moyens {ORGANISMES[org][0]} du bassin {ref.name} à partir du {effective_from:%d/%m/%Y}")  # fmt: skip
-    return PortfolioRef(ref.id, org, unit, float(number), capacity, effective_from)
+    return PortfolioRef(ref.id, org, unit, float(number), capacity, effective_from, source)
+
+
+def _confirm_portfolio(ctx: AppContext, bassin_id: int, bassin_name: str, org: str, number: float, capacity: int,
+                       effective_from: date, source: str) -> PortfolioRef:  # fmt: skip
+    with ctx.store.transaction() as s:
+        row = s.exec(
+            select(Portfolio).where(Portfolio.bassin_id == bassin_id, Portfolio.organisme == org,
+                                    Portfolio.effective_from == effective_from).order_by(col(Portfolio.id).desc())
+        ).first()  # fmt: skip
+        assert row is not None and row.id is not None
+        doubt = row.source.removeprefix(TO_CONFIRM)
+        values: dict[str, Any] = {
+            "number": number,
+            "capacity_per_referent": capacity,
+            "source": f"{source.capitalize()} le {ctx.today():%d/%m/%Y} par {ctx.author} pour confirmer les moyens "
+            f"que les documents contredisent ({doubt})",
+        }  # fmt: skip
+        old = {k: getattr(row, k) for k in values}
+        result = s.execute(
+            update(Portfolio).where(col(Portfolio.id) == row.id, col(Portfolio.version) == row.version)
+            .values(**values, version=row.version + 1).execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleDataError(
+                "Ces moyens viennent d'être modifiés ailleurs : rechargez et recommencez."
+            )
+        label = f"{bassin_name} / {org}"
+        journal.record(s, [journal.FieldChange("portfolio", row.id, label, k, old[k], v)
+                           for k, v in values.items() if old[k] != v],
+                       author=ctx.author, source=ctx.origin,
+                       label=f"Moyens {ORGANISMES[org][0]} du bassin {bassin_name} au "
+                             f"{effective_from:%d/%m/%Y} confirmés : {number:g} {ORGANISMES[org][1]}")  # fmt: skip
+    return PortfolioRef(
+        bassin_id, org, ORGANISMES[org][1], number, capacity, effective_from, values["source"]
+    )
 
 
 # -- écriture ----------------------------------------------------------------------------------------

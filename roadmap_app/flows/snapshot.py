@@ -126,7 +126,7 @@ def pack_charts(state: dict[str, Any]) -> list[tuple[str, bytes]]:
             if not s.months:
                 continue
             for name, title in (
-                ("entrants", "entrants par mois et cible"),
+                ("entrants", "entrants par mois et moyenne visée"),
                 ("charge", "charge par référent"),
             ):
                 png = figure_png(chart_for(data, name, s.bassin.id))

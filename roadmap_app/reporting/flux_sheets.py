@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from roadmap_app.flows.assessment import assess
+from roadmap_app.flows.assessment import assess, signed
 from roadmap_app.flows.catalogue import INDICATORS, PERCENT
 from roadmap_app.flows.data import FlowsData, from_state
-from roadmap_app.flows.series import load_per_referent, portfolio_for, target_for
+from roadmap_app.flows.series import (
+    doubt_for,
+    entrants_target,
+    load_per_referent,
+    portfolio_for,
+    target_for,
+)
 from roadmap_app.reporting.cells import FMT_DEC1, FMT_INT, FMT_MONTH
 from roadmap_app.reporting.pack_model import PackData
 from roadmap_app.reporting.xlsx_writer import Book
@@ -23,14 +29,15 @@ def _fmt(unit: str) -> str:
 def write_flux(book: Book, pack: PackData) -> None:
     data = from_state(pack.state)
     headers = ["Bassin", "Mois"] + [f"{i.label} ({i.unit})" for i in INDICATORS] + [
-        "Cible d'entrants du mois", "Entrants face à la cible"]  # fmt: skip
-    widths = [16, 11] + [12.0] * len(INDICATORS) + [12, 34]
+        "Moyenne mensuelle d'entrants visée", "Écart du mois ; cumul face à l'objectif cumulé"]  # fmt: skip
+    widths = [16, 11] + [12.0] * len(INDICATORS) + [12, 48]
     sh = book.sheet("Flux BRSA", widths, header_row=4)
     rows = sum(len(s.months) for s in data.series.values())
     sh.title(
         "Flux BRSA par bassin et par mois",
         "Chiffres agrégés saisis ou importés dans l'application (aucune donnée personnelle) ; "
-        "définitions dans la feuille Indicateurs",
+        "définitions dans la feuille Indicateurs. Entrants : un mois sous la moyenne visée n'est pas un "
+        "échec, la cible se juge sur le cumul (▼ : cumul sous l'objectif cumulé)",
     )
     sh.header(headers, filter_rows=rows)
     if not rows:
@@ -38,7 +45,7 @@ def write_flux(book: Book, pack: PackData) -> None:
         return
     for s in data.series.values():
         for m in s.months:
-            t = target_for(data.targets, "entrants", s.bassin.id, m, "monthly_min")
+            t = entrants_target(data.targets, s.bassin.id, m)
             a = assess(data, s, m, "entrants")
             sh.append(
                 [sh.cell(s.bassin.name), sh.cell(m, fmt=FMT_MONTH)]
@@ -48,13 +55,14 @@ def write_flux(book: Book, pack: PackData) -> None:
                     sh.cell(
                         None if a is None else ("✔ " if a.ok else "▼ ") + a.text,
                         color=None if a is None else (OK if a.ok else ALERT),
+                        wrap=True,
                     ),
                 ]
             )
 
 
-#: bassin, mois, organisme, ARSA suivis, portefeuilles ou ETP, charge par référent, plafond
-LoadRow = tuple[str, date, str, float, float | None, float | None, float | None]
+#: bassin, mois, organisme, ARSA suivis, portefeuilles ou ETP, charge par référent, plafond, moyens à confirmer
+LoadRow = tuple[str, date, str, float, float | None, float | None, float | None, str]
 
 
 def _load_rows(data: FlowsData) -> list[LoadRow]:
@@ -68,18 +76,20 @@ def _load_rows(data: FlowsData) -> list[LoadRow]:
                 p = portfolio_for(data.portfolios, s.bassin.id, org, m)
                 cap = target_for(data.targets, "charge_referent", s.bassin.id, m, "max")
                 rows.append((s.bassin.name, m, org, followed, None if p is None else p.number,
-                             load_per_referent(s, data.portfolios, m, org), None if cap is None else cap.value))  # fmt: skip
+                             load_per_referent(s, data.portfolios, m, org), None if cap is None else cap.value,
+                             "" if p is None else p.doubt))  # fmt: skip
     return rows
 
 
 def write_portefeuilles(book: Book, pack: PackData) -> None:
     data = from_state(pack.state)
-    sh = book.sheet("Portefeuilles", [16, 26, 16, 12, 14, 14, 14, 30])
+    sh = book.sheet("Portefeuilles", [16, 26, 16, 12, 14, 14, 14, 48])
     sh.title(
         "Portefeuilles et charge par référent",
         "Moyens par bassin (situation de la feuille de route) ; charge = ARSA suivis ÷ portefeuilles ou ETP",
     )
-    sh.header(["Bassin", "Organisme", "Unité", "Nombre", "Plafond / référent", "En vigueur depuis"])
+    sh.header(["Bassin", "Organisme", "Unité", "Nombre", "Plafond / référent", "En vigueur depuis", "",
+               "À confirmer (documents contradictoires)"])  # fmt: skip
     names = {b.id: b.name for b in data.bassins}
     for p in sorted(
         data.portfolios, key=lambda p: (names.get(p.bassin_id, ""), p.organisme, p.effective_from)
@@ -88,7 +98,8 @@ def write_portefeuilles(book: Book, pack: PackData) -> None:
             sh.cell(names.get(p.bassin_id, "?")),
             sh.cell("France Travail" if p.organisme == "FT" else "Délégués du Département"),
             sh.cell(p.unit), sh.cell(p.number, fmt=FMT_DEC1), sh.cell(p.capacity, fmt=FMT_INT),
-            sh.cell(p.effective_from),
+            sh.cell(p.effective_from), sh.cell(None),
+            sh.cell(f"⚠ {p.doubt}" if p.doubt else None, color=ALERT if p.doubt else None, wrap=True),
         ])  # fmt: skip
     sh.append([])
     sh.append([sh.cell("Charge par référent, mois par mois", bold=True, size=12)])
@@ -98,20 +109,22 @@ def write_portefeuilles(book: Book, pack: PackData) -> None:
     if not rows:
         sh.note("Aucun nombre d'ARSA suivis saisi : la charge ne peut pas être calculée.")
         return
-    for bassin, m, org, followed, number, load, cap in rows:
+    for bassin, m, org, followed, number, load, cap, doubt in rows:
         over = load is not None and cap is not None and load > cap
+        alerts = [f"⚠ au-delà de {cap:g} ARSA par référent"] if over and cap is not None else []
+        if doubt:
+            alerts.append(f"{'ETP' if org == 'CD' else 'portefeuilles'} à confirmer")
         sh.append([
             sh.cell(bassin), sh.cell(m, fmt=FMT_MONTH),
             sh.cell("France Travail" if org == "FT" else "Délégués du Département"),
             sh.cell(followed, fmt=FMT_INT), sh.cell(number, fmt=FMT_DEC1),
             sh.cell(None if load is None else round(load, 1), fmt=FMT_DEC1, bold=over, color=ALERT if over else None),
             sh.cell(cap, fmt=FMT_INT),
-            sh.cell(f"⚠ au-delà de {cap:g} ARSA par référent" if over and cap is not None else None,
-                    color=ALERT if over else None),
+            sh.cell(" ; ".join(alerts) or None, color=ALERT if alerts else None, wrap=True),
         ])  # fmt: skip
 
 
-RECENT_HEADERS = ["Bassin", "Mois", "Entrants", "Cible", "Orientés", "≤ 15 jours", "vers FT", "Charge FT",
+RECENT_HEADERS = ["Bassin", "Mois", "Entrants", "Moy. visée", "Orientés", "≤ 15 jours", "vers FT", "Charge FT",
                   "Charge CD"]  # fmt: skip
 
 
@@ -131,14 +144,22 @@ def recent_rows(pack: PackData, months: int = 3) -> list[list[str]]:
     out = []
     for s in data.series.values():
         for m in s.months[-months:]:
-            t = target_for(data.targets, "entrants", s.bassin.id, m, "monthly_min")
+            t = entrants_target(data.targets, s.bassin.id, m)
             c = target_for(data.targets, "charge_referent", s.bassin.id, m, "max")
             cap = None if c is None else c.value
+            value = s.value(m, "entrants")
+            gap = "" if value is None or t is None else f" ({signed(value - t.value)})"
             a = assess(data, s, m, "entrants")
             mark = "" if a is None or a.ok else " ▼"
-            out.append([s.bassin.name, f"{m:%m/%Y}", n(s.value(m, "entrants")) + mark, n(None if t is None else t.value),
+            cd = load_per_referent(s, data.portfolios, m, "CD")
+            cd_doubt = (
+                " (ETP à confirmer)"
+                if cd is not None and doubt_for(data.portfolios, s.bassin.id, "CD", m)
+                else ""
+            )
+            out.append([s.bassin.name, f"{m:%m/%Y}", n(value) + gap + mark, n(None if t is None else t.value),
                         n(s.value(m, "orientes")), share(s.value(m, "orientes_15j"), s.value(m, "orientes")),
                         share(s.value(m, "orientes_ft"), s.value(m, "orientes")),
                         charge(load_per_referent(s, data.portfolios, m, "FT"), cap),
-                        charge(load_per_referent(s, data.portfolios, m, "CD"), cap)])  # fmt: skip
+                        charge(cd, cap) + cd_doubt])  # fmt: skip
     return out

@@ -53,7 +53,7 @@ def write_pack_pdf(
         pdf.heading("Synthèse par bassin")
         statuses = list(status_rules.ORDERED)
         headers = (
-            ["Bassin", "Entrants 2023", "Cible / mois"]
+            ["Bassin", "Entrants 2023", "Moy. visée / mois"]
             + [status_rules.label(s) for s in statuses]
             + ["En retard"]
         )
@@ -127,7 +127,8 @@ def write_pack_pdf(
             pdf.heading("Flux BRSA — derniers mois saisis")
             pdf.table(RECENT_HEADERS, recent, [2.2, 1.1, 1.2, 1.0, 1.1, 1.2, 1.0, 1.2, 1.2], size=9)
             pdf.paragraph(
-                "▼ : entrants sous la cible mensuelle en vigueur. Charge : ARSA suivis ÷ portefeuilles "
+                "Entrants : (±N) écart du mois à la moyenne mensuelle visée (un mois sous la moyenne n'est pas un "
+                "échec) ; ▼ : entrants cumulés sous l'objectif cumulé. Charge : ARSA suivis ÷ portefeuilles "
                 "France Travail ou ETP de délégués du Département ; ⚠ : au-delà du plafond (70). Le détail mois par mois "
                 "figure dans le classeur du pack (feuilles Flux BRSA et Portefeuilles)."
             )

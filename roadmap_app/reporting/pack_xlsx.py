@@ -42,7 +42,7 @@ def write_synthese(book: Book, data: PackData) -> None:
     labels = [
         ("Entrants BRSA 2023 (flux annuel)", "brsa_entrants_flux", FMT_INT),
         ("Stock BRSA au 31/12/2023", "brsa_stock", FMT_INT),
-        ("Cible mensuelle d'entrants", "cible_mensuelle_entrants", FMT_INT),
+        ("Moyenne mensuelle d'entrants visée", "cible_mensuelle_entrants", FMT_INT),
         ("Portefeuilles France Travail", "portefeuilles_ft", FMT_INT),
         ("Délégués du CD (ETP)", "etp_delegues_cd", "0.0"),
     ]
@@ -83,6 +83,9 @@ def write_synthese(book: Book, data: PackData) -> None:
     total_row.append(sh.cell(totals.get("en_retard", 0), fmt=FMT_INT, bold=True))
     sh.append(total_row)
     sh.append([])
+    etp = data.figure(None, "etp_delegues_cd")
+    if etp is not None and etp.get("note", "").startswith("À confirmer"):
+        sh.note(f"⚠ Délégués du CD (ETP) — {etp['note']}")
     sh.note(
         "Statuts : nombre d'actions par statut dans chaque bassin ; « En retard » : échéance dépassée, action ni réalisée ni abandonnée."
     )

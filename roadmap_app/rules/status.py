@@ -78,3 +78,44 @@ def effective_progress(status: str, progress: int | None) -> int | None:
     if status == "a_lancer":
         return 0
     return None
+
+
+#: Statuts énoncés par les documents (colonnes « Plan d'actions » et « Commentaires » de l'annexe
+#: 1 bis), lus sans tenir compte des accents ni des majuscules, sauf « REALISE » qui ne compte
+#: qu'écrit en capitales (« réalisé par FT » est un participe, pas un statut). La règle est celle
+#: du jeu initial (``resources/seed/feuille_de_route_2024.json``, ``status_note.rule``).
+_CAPITALS: tuple[tuple[str, Status], ...] = ((r"\bR[EÉ]ALIS[EÉ]\b", Status.REALISE),)
+_FOLDED: tuple[tuple[str, Status], ...] = (
+    (r"\ben ?cours\b", Status.EN_COURS),
+    (r"(?<![\w'])a securiser\b", Status.A_SECURISER),
+    (r"\ben attente\b", Status.A_SECURISER),
+    (r"\ba reprogrammer\b", Status.REPORTE),
+)
+
+
+def stated_statuses(text: str) -> list[tuple[Status, str]]:
+    """Statuts énoncés dans un texte de l'annexe 1 bis, chacun avec le mot lu (sans accents pour
+    les statuts lus en minuscules)."""
+    import re
+
+    from roadmap_app.rules.text import fold
+
+    found = [
+        (m.start(), status, m.group())
+        for pattern, status in _CAPITALS
+        for m in re.finditer(pattern, text)
+    ]
+    folded = fold(text)
+    found += [
+        (m.start(), status, m.group())
+        for pattern, status in _FOLDED
+        for m in re.finditer(pattern, folded)
+    ]
+    return [(status, word) for _pos, status, word in sorted(found, key=lambda f: f[0])]
+
+
+def least_advanced(statuses: list[Status]) -> Status:
+    """Plusieurs statuts énoncés pour une action : le moins avancé est retenu ; aucun : à lancer."""
+    if not statuses:
+        return Status.A_LANCER
+    return min(statuses, key=lambda s: STATUSES[s].rank)

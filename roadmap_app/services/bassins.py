@@ -77,6 +77,12 @@ class FigureRow:
     value: float
     unit: str
     as_of: date
+    note: str = ""
+
+    @property
+    def to_confirm(self) -> bool:
+        """Chiffre que les documents contredisent (la note dit lesquels, avec les lignes)."""
+        return "À confirmer" in self.note
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ def _latest_figures(s: Session, bassin_id: int) -> tuple[FigureRow, ...]:
         .where(ReferenceFigure.bassin_id == bassin_id)
         .order_by(col(ReferenceFigure.as_of), col(ReferenceFigure.id))
     ).all():
-        latest[f.key] = FigureRow(f.key, f.label, f.value, f.unit, f.as_of)
+        latest[f.key] = FigureRow(f.key, f.label, f.value, f.unit, f.as_of, f.note)
     return tuple(latest.values())
 
 

@@ -34,6 +34,8 @@ class AppContext:
     reads: dict[Any, Any] = field(default_factory=dict)
     #: Inscription de ce programme comme utilisateur de la base (fichier SQLite), levée à ``close``.
     usage: StoreUsage | None = None
+    #: d'où viennent les modifications, inscrit au journal : « gui » (fenêtre) ou « cli » (commande)
+    origin: str = "gui"
 
     def today(self) -> date:
         return clock.today()

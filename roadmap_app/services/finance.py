@@ -13,11 +13,16 @@ Règles :
 - article 6 de la convention : avance de 60 % du montant prévisionnel, puis solde « dans la
   limite du montant […] en fonction des actions effectivement réalisées, déduction faite des
   versements déjà effectués » : solde = min(dépenses retenues, plafond) − versements nets
-  reçus ; négatif : trop-perçu, remboursé à l'État lors du bilan final.
+  reçus ; négatif : trop-perçu, remboursé à l'État lors du bilan final ;
+- volet 2 : « co-financement à hauteur de 50 % de la part du Département […] sur la globalité
+  des actions du volet 2 » (taux et source enregistrés sur le volet) : le plafond de l'État et
+  les dépenses retenues à ce jour donnent le coût total des actions et la part que le
+  Département doit justifier au bilan (information rappelée sur la page et dans le bilan).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -31,6 +36,7 @@ from roadmap_app.rules.period import Period
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.finance_models import (
     ALERTE,
+    COFINANCING,
     CROSS_VOLET,
     DOCUMENT_TOTAL,
     ERREUR,
@@ -58,6 +64,7 @@ from roadmap_app.services.finance_models import (
 
 __all__ = [
     "ALERTE",
+    "COFINANCING",
     "CROSS_VOLET",
     "DOCUMENT_TOTAL",
     "ERREUR",
@@ -207,6 +214,11 @@ def compute_volet_finance(
             )
         )
 
+    if volet.cofinancing_rate_pct:
+        volet_flags.append(
+            cofinancing_flag(volet, plafond if plafond is not None else plan_total, eligible)
+        )
+
     summary = PaymentSummary(
         plafond_cents=plafond if plafond is not None else plan_total,
         advance_rate_pct=volet.advance_rate_pct,
@@ -240,6 +252,36 @@ def compute_volet_finance(
     )
 
 
+def cofinancing_flag(volet: VoletRef, plafond: int, eligible: int) -> Flag:
+    """La règle de co-financement du volet, chiffrée : coût total des actions qui correspond au
+    plafond de l'État, et part du Département à justifier pour les dépenses retenues à ce jour."""
+    rate = volet.cofinancing_rate_pct or 0
+    state = 100 - rate
+
+    def total_for(
+        state_cents: int,
+    ) -> int:  # coût total dont l'État finance ``state`` % (centime supérieur)
+        return -(-state_cents * 100 // state)
+
+    refs = " ; ".join(_SOURCE_REF.findall(volet.cofinancing_source))
+    total = total_for(plafond)
+    message = (
+        f"{volet.title} : co-financement du Département à hauteur de {rate} % du coût total des actions du volet"
+        f"{f' ({refs})' if refs else ''}. Le plafond de l'État ({_e(plafond)}) correspond à un coût total d'au "
+        f"moins {_e(total)}, dont {_e(total - plafond)} à la charge du Département"
+    )
+    if eligible:
+        message += (
+            f" ; pour les dépenses retenues à ce jour ({_e(eligible)}), le Département justifie au bilan au moins "
+            f"{_e(total_for(eligible) - eligible)} de co-financement"
+        )
+    return Flag(COFINANCING, message + ".", INFO)
+
+
+#: « 000_….txt, l. 846 », « 003_….txt, l. 221 et 1233 » : les renvois d'une source, sans les citations
+_SOURCE_REF = re.compile(r"\d{3}_[0-9a-f]+\.txt, l\. [\d-]+(?: et [\d-]+)?")
+
+
 def _with_flags(e: ExpenseRow, flags: tuple[Flag, ...]) -> ExpenseRow:
     return replace(e, flags=flags)
 
@@ -256,6 +298,8 @@ def volet_ref(v: Volet) -> VoletRef:
         v.plafond_cents,
         v.total_document_cents,
         v.advance_rate_pct,
+        v.cofinancing_rate_pct,
+        v.cofinancing_source,
     )
 
 

@@ -29,6 +29,7 @@ OVER_PLAFOND = "depassement_plafond"
 PLAN_OVER_PLAFOND = "plan_au_dela_du_plafond"
 DOCUMENT_TOTAL = "total_different_du_document"
 TROP_PERCU = "trop_percu"
+COFINANCING = "cofinancement"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class VoletRef:
     plafond_cents: int | None
     total_document_cents: int | None
     advance_rate_pct: int
+    #: part du Département dans le coût total des actions du volet (co-financement), en %
+    cofinancing_rate_pct: int | None = None
+    cofinancing_source: str = ""
 
     @property
     def title(self) -> str:
@@ -89,8 +93,15 @@ class PlanLine:
     def label(self) -> str:
         """Libellé court : l'objet, précisé si besoin, sinon la nature."""
         base = self.objet or self.nature or self.section
-        if self.precisions and len(self.precisions) <= 90:
-            base = f"{base} — {self.precisions}"
+        if (
+            self.precisions
+        ):  # une longue précision est coupée au mot : deux lignes restent distinctes
+            short = (
+                self.precisions
+                if len(self.precisions) <= 90
+                else self.precisions[:80].rsplit(" ", 1)[0] + "…"
+            )
+            base = f"{base} — {short}"
         return f"{base} (pour info)" if self.informative else base
 
     def rubrique(self) -> tuple[str, str]:

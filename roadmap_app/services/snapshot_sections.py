@@ -126,6 +126,7 @@ def reference_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
                     "value": f.value,
                     "unit": f.unit,
                     "as_of": f.as_of.isoformat(),
+                    "note": f.note,
                 }
                 for f in figures
             ],

@@ -38,14 +38,14 @@ def test_two_users_on_the_same_action_the_second_save_is_a_conflict(pg_url):
     bob = open_context(pg_url, author="Bob")
     try:
         lens = load_plan(alice).bassin("Lensois").id
-        seen_by_alice = load_plan(alice).action("AI-4.1").statuses[lens].version
-        seen_by_bob = load_plan(bob).action("AI-4.1").statuses[lens].version
-        update_status(bob, "AI-4.1", "Lensois", status="en_cours", expected_version=seen_by_bob)
+        seen_by_alice = load_plan(alice).action("AI-3.1").statuses[lens].version
+        seen_by_bob = load_plan(bob).action("AI-3.1").statuses[lens].version
+        update_status(bob, "AI-3.1", "Lensois", status="en_cours", expected_version=seen_by_bob)
         with pytest.raises(StaleDataError, match="Bob"):
             update_status(
-                alice, "AI-4.1", "Lensois", status="abandonne", expected_version=seen_by_alice
+                alice, "AI-3.1", "Lensois", status="abandonne", expected_version=seen_by_alice
             )
-        assert load_plan(alice).action("AI-4.1").statuses[lens].status == "en_cours"
+        assert load_plan(alice).action("AI-3.1").statuses[lens].status == "en_cours"
     finally:
         alice.close()
         bob.close()

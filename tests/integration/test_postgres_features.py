@@ -55,11 +55,11 @@ def test_a_workshop_package_from_a_postgres_store_merges_back(pg_ctx, tmp_path):
 
     package, _ = export_package(pg_ctx, tmp_path / "lens.atelier.sqlite3", "Lensois")
     laptop = open_context(package, author="Atelier")  # le paquet est un fichier SQLite autonome
-    update_status(laptop, "AI-4.1", "Lensois", status="en_cours", progress=30)
+    update_status(laptop, "AI-3.1", "Lensois", status="en_cours", progress=30)
     laptop.close()
     result = apply_merge(pg_ctx, plan_package_merge(pg_ctx, package))
     assert result.applied == 2
-    cell = load_plan(pg_ctx).action("AI-4.1").statuses[load_plan(pg_ctx).bassin("Lensois").id]
+    cell = load_plan(pg_ctx).action("AI-3.1").statuses[load_plan(pg_ctx).bassin("Lensois").id]
     assert (cell.status, cell.progress, cell.updated_by) == ("en_cours", 30, "Atelier")
 
 

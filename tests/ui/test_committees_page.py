@@ -38,7 +38,7 @@ def test_take_a_snapshot_then_compare_with_the_current_state(window, qtbot, app_
     assert page.summary.text() == "Aucun changement."
 
     update_status(app_ctx, "EP-2.2", "Lensois", status="realise", progress=100, record_undo=False)
-    update_status(app_ctx, "AI-4.1", "Audomarois", status="en_cours", record_undo=False)
+    update_status(app_ctx, "AI-3.1", "Audomarois", status="en_cours", record_undo=False)
     page.refresh()
     rows = [
         (
@@ -49,13 +49,13 @@ def test_take_a_snapshot_then_compare_with_the_current_state(window, qtbot, app_
         for r in range(page.diff_model.rowCount())
     ]
     assert ("EP-2.2", "Lensois", "À lancer → Réalisé") in rows
-    assert ("AI-4.1", "Audomarois", "À lancer → En cours") in rows
+    assert ("AI-3.1", "Audomarois", "À lancer → En cours") in rows
     html = page.diff_model.index(0, 4).data(Qt.ItemDataRole.UserRole + 20)
     assert "<s" in html  # l'ancienne valeur est barrée
 
     page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
     codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
-    assert codes == {"AI-4.1"}
+    assert codes == {"AI-3.1"}
     page.bassin.setCurrentIndex(0)
     page.axe.setCurrentIndex(page.axe.findData("EP"))
     codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}

@@ -50,27 +50,36 @@ def _bar_heights(page) -> list[float]:
 def test_three_months_typed_in_the_grid_are_stored_and_redraw_the_chart(flows, qtbot, app_ctx):
     flows.select_bassin_name("Lensois")
     for month, value in (
-        (date(2024, 7, 1), "150"),
-        (date(2024, 8, 1), "181"),
-        (date(2024, 9, 1), "170"),
+        (date(2024, 7, 1), "200"),
+        (date(2024, 8, 1), "170"),
+        (date(2024, 9, 1), "150"),
     ):
         _type_in_cell(qtbot, flows, month, "entrants", value)
 
     stored = load_series(app_ctx, "Lensois").series("entrants")
     assert stored == [
-        (date(2024, 7, 1), 150.0),
-        (date(2024, 8, 1), 181.0),
-        (date(2024, 9, 1), 170.0),
+        (date(2024, 7, 1), 200.0),
+        (date(2024, 8, 1), 170.0),
+        (date(2024, 9, 1), 150.0),
     ]
-    assert flows.tabs.currentIndex() == 0  # onglet « Entrants par mois et cible »
+    assert flows.tabs.currentIndex() == 0  # onglet « Entrants par mois et moyenne visée »
     heights = _bar_heights(flows)
-    assert [h for h in heights if h] == [150.0, 181.0, 170.0]
-    # juillet (150) est sous la cible de 177 : la cellule le dit par un signe, pas seulement par la couleur
-    july = flows.model.index(_row(flows, date(2024, 7, 1)), COL["entrants"])
-    assert flows.model.data(july).endswith("▼")
-    assert "177" in flows.model.data(july, Qt.ItemDataRole.ToolTipRole)
+    assert [h for h in heights if h] == [200.0, 170.0, 150.0]
+    # « 177 ARSA par mois en moyenne » : chaque mois montre son écart à la moyenne ; un mois sous la
+    # moyenne n'est pas un échec tant que le cumul tient l'objectif cumulé (août : 370 pour 354)
     aug = flows.model.index(_row(flows, date(2024, 8, 1)), COL["entrants"])
-    assert "▼" not in flows.model.data(aug)
+    assert flows.model.data(aug) == "170 (−7)"
+    assert flows.model.data(aug, Qt.ItemDataRole.ForegroundRole) is None
+    assert (
+        "Cumul juil. 2024 – août 2024 : 370 pour 354 visés — objectif cumulé atteint"
+        in flows.model.data(aug, Qt.ItemDataRole.ToolTipRole)
+    )
+    # septembre : le cumul passe sous l'objectif cumulé (520 pour 531) : signe en plus de la couleur
+    sept = flows.model.index(_row(flows, date(2024, 9, 1)), COL["entrants"])
+    assert flows.model.data(sept) == "150 (−27) ▼"
+    assert "520 pour 531 visés — ▼ sous l'objectif cumulé" in flows.model.data(
+        sept, Qt.ItemDataRole.ToolTipRole
+    )
 
 
 def test_a_part_above_its_total_is_refused_naming_the_cell_and_nothing_is_stored(
@@ -276,15 +285,16 @@ def test_a_new_target_from_a_date_in_the_dialog(flows, qtbot, app_ctx):
     dialog = flows.new_target(run=False)
     qtbot.addWidget(dialog)
     dialog.indicator.setCurrentIndex(dialog.indicator.findData("entrants"))
-    dialog.kind.setCurrentIndex(dialog.kind.findData("monthly_min"))
+    assert dialog.kind.findData("monthly_min") == -1  # une moyenne d'entrants n'est pas un plancher
+    dialog.kind.setCurrentIndex(dialog.kind.findData("monthly_average"))
     dialog.value.setValue(40)
     dialog.start.setDate(QDate(2025, 1, 1))
     dialog.save()
     assert not dialog.isVisible()
     targets = load_targets(app_ctx)
     mon = flows.bassin.currentData()
-    assert target_for(targets, "entrants", mon, date(2024, 12, 1), "monthly_min").value == 36
-    assert target_for(targets, "entrants", mon, date(2025, 2, 1), "monthly_min").value == 40
+    assert target_for(targets, "entrants", mon, date(2024, 12, 1), "monthly_average").value == 36
+    assert target_for(targets, "entrants", mon, date(2025, 2, 1), "monthly_average").value == 40
 
 
 def test_each_figure_of_a_card_opens_its_chart(window, app_ctx):

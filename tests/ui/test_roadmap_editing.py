@@ -289,7 +289,12 @@ def test_bassin_applicability_from_the_dialog(window, qtbot, db_path):
     dialog.close()
 
 
-def test_start_2025_from_2024_then_switch_between_them(window, qtbot):
+def test_start_2025_from_2024_then_switch_between_them(window, qtbot, app_ctx):
+    from roadmap_app.services.status import update_status
+
+    for code in ("NU-1.1", "AI-1.3"):  # en cours dans le jeu initial : réalisées partout ici
+        for bassin in ("Montreuillois", "Audomarois", "Lensois"):
+            update_status(app_ctx, code, bassin, status="realise", record_undo=False)
     page = page_of(window)
     assert window.roadmap_combo.currentText() == "Feuille de route 2024 – volet 3"
     dialog = window.open_new_roadmap()

@@ -64,8 +64,8 @@ def test_find_the_late_actions_of_lensois(window, qtbot, app_ctx):
         ).matches(a, plan.today)
     ]
     assert page.visible_action_codes() == expected
-    assert len(expected) == 17
-    assert page.filters.count.text() == "17 action(s) sur 35"
+    assert len(expected) == 18
+    assert page.filters.count.text() == "18 action(s) sur 35"
     headers = page.visible_headers()
     assert "Lensois" in headers and "Montreuillois" not in headers
     first = page.model.index(0, 0)  # axe EP

@@ -120,7 +120,15 @@ def test_an_archived_bassin_leaves_the_columns_but_keeps_its_rows(ctx):
     assert len(load_plan(ctx).bassins) == 3
 
 
+def _close_everywhere(ctx, *codes):
+    """NU-1.1 et AI-1.3 : réalisées dans les trois bassins (le jeu initial les met en cours)."""
+    for code in codes:
+        for bassin in ("Montreuillois", "Audomarois", "Lensois"):
+            update_status(ctx, code, bassin, status="realise")
+
+
 def test_starting_2025_from_2024_carries_the_open_actions_only(ctx):
+    _close_everywhere(ctx, "NU-1.1", "AI-1.3")
     plan24 = load_plan(ctx)
     lens, aud = plan24.bassin("Lensois").id, plan24.bassin("Audomarois").id
     update_status(ctx, "EP-2.2", "Lensois", status="realise", progress=100)
@@ -167,6 +175,7 @@ def test_starting_2025_from_2024_carries_the_open_actions_only(ctx):
 
 
 def test_undoing_a_new_roadmap_archives_it(ctx):
+    _close_everywhere(ctx, "NU-1.1", "AI-1.3")
     new_roadmap(ctx, "Feuille de route 2025", source="FDR-2024-V3")
     undo_last(ctx)
     assert load_plan(ctx).roadmap.year == 2024

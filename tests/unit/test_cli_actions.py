@@ -54,7 +54,10 @@ def test_list_filters_by_bassin_status_and_overdue(capsys, db_path):
     rows = json.loads(out)
     assert [(r["code"], r["bassin"]) for r in rows] == [
         ("EP-2.1", "Lensois"),
+        ("AI-1.3", "Lensois"),  # « REALISE » ne portait que sur les journées d'acculturation
         ("AI-2.1", "Lensois"),
+        ("AI-4.1", "Lensois"),  # « en cours de réflexion au CD »
+        ("AI-5.1", "Lensois"),  # « Travail en cours sur DORA »
     ]
 
 

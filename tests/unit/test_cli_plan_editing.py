@@ -107,7 +107,9 @@ def test_bassins_list_and_add_with_figures(capsys, db_path):
         "actions",
         "figures",
     }
-    assert rows[0]["figures"][0].keys() == {"key", "label", "value", "unit", "as_of"}
+    assert rows[0]["figures"][0].keys() == {"key", "label", "value", "unit", "as_of", "note"}
+    etp = next(f for f in rows[0]["figures"] if f["key"] == "etp_delegues_cd")
+    assert etp["note"].startswith("3,5 ETP accompagnement rénové équilibré. À confirmer")
     code, out, _ = run(
         capsys, db_path, "bassins", "add", "Arrageois", "--full-name", "Bassin de l'Arrageois",
         "--figure", "brsa_stock=5 012", "--figure", "part_femmes=57,5", "--as-of", "31/12/2024",
@@ -140,6 +142,22 @@ def test_roadmaps_list_new_and_global_choice(capsys, db_path):
         {"code": "FDR-2024-V3", "name": "Feuille de route 2024 – volet 3", "year": 2024, "parent": None,
          "archived": False, "axes": 5, "cibles": 20, "actions": 35, "default": True},
     ]  # fmt: skip
+    for code in ("NU-1.1", "AI-1.3"):  # en cours dans le jeu initial : réalisées partout ici
+        for bassin in ("Montreuillois", "Audomarois", "Lensois"):
+            assert (
+                run(
+                    capsys,
+                    db_path,
+                    "actions",
+                    "set",
+                    code,
+                    "--bassin",
+                    bassin,
+                    "--status",
+                    "realise",
+                )[0]
+                == 0
+            )
     before = dump_store(db_path)
     code, out, _ = run(
         capsys, db_path, "roadmaps", "new", "Feuille de route 2025", "--from", "2024", "--dry-run"

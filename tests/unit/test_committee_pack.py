@@ -94,7 +94,10 @@ def test_workbook_sheets_types_and_formats(pack_ctx, tmp_path):
         "Abandonné",
         "En retard",
     ]
-    assert table["Lensois"][10] == 3  # réalisées : AI-1.3, NU-1.1 et EP-2.2
+    assert table["Lensois"][10] == 1  # réalisée : EP-2.2 (le jeu initial n'en compte aucune)
+    # les ETP de délégués que les documents contredisent : signalés sous le tableau, avec les lignes
+    notes = [r[0] for r in rows_of(synth) if r and isinstance(r[0], str) and r[0].startswith("⚠")]
+    assert any("Délégués du CD (ETP) — À confirmer" in n and "l. 725" in n for n in notes)
 
     fin = rows_of(wb["Financement"])
     totals = {

@@ -17,13 +17,13 @@ def test_overdue_in_lensois_at_the_test_date(ctx):
     late = codes(plan, ActionFilter(bassin_ids=lens, overdue_only=True))
     # échues avant le 15/10/2024 et non réalisées : 15 mai, 1er juin, 1er janvier 2024, 1er avril
     assert "EP-1.1" in late and "AI-3.3" in late and "GP-1.1" in late
-    assert "AI-1.3" not in late  # réalisée
+    assert "AI-1.3" in late  # en cours (seules les journées d'acculturation sont réalisées)
     assert "NU-1.2" not in late  # 1er janvier 2025
     assert "AI-6.1" not in late  # « Année 2024 » : en retard seulement après le 31/12/2024
     assert "ME-2.1" not in late  # sans échéance
     assert (
-        len(late) == 17
-    )  # 15-mai-24, quatorze « 1er juin 2024 » non réalisées, 1er janvier 2024, 1er avril
+        len(late) == 18
+    )  # 15-mai-24, les quinze « 1er juin 2024 » (aucune réalisée), 1er janvier 2024, 1er avril
 
 
 def test_overdue_is_per_bassin(ctx):
@@ -38,7 +38,7 @@ def test_overdue_is_per_bassin(ctx):
 def test_status_and_overdue_combine_on_the_same_cell(ctx):
     plan = load_plan(ctx)
     flt = ActionFilter(statuses=frozenset({"en_cours"}), overdue_only=True)
-    assert codes(plan, flt) == ["EP-2.1", "AI-2.1"]
+    assert codes(plan, flt) == ["EP-2.1", "AI-1.3", "AI-2.1", "AI-4.1", "AI-5.1"]
 
 
 def test_pilote_axe_and_text_filters(ctx):
@@ -55,8 +55,9 @@ def test_pilote_axe_and_text_filters(ctx):
 def test_due_within_n_days(ctx):
     plan = load_plan(ctx)  # 15/10/2024 + 90 jours = 13/01/2025
     soon = codes(plan, ActionFilter(due_within_days=90))
-    # fin 2024 (année, 2nd semestre) et 1er janvier 2025 ; NU-1.1 est réalisée, donc exclue
+    # fin 2024 (année, 2nd semestre) et 1er janvier 2025, NU-1.1 comprise (en cours)
     assert set(soon) == {
+        "NU-1.1",
         "AI-6.1",
         "NU-2.2",
         "ME-1.1",
@@ -73,6 +74,8 @@ def test_due_within_n_days(ctx):
 
 def test_progress_rolls_up_from_actions_to_cibles_and_axes(ctx):
     update_status(ctx, "EP-2.1", "Lensois", progress=50)
+    for bassin in ("Montreuillois", "Audomarois", "Lensois"):
+        update_status(ctx, "AI-1.3", bassin, status="realise")
     plan = load_plan(ctx)
     lens = frozenset({plan.bassin("Lensois").id})
     ep = plan.axes[0]

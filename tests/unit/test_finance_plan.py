@@ -23,8 +23,17 @@ def test_the_seeded_plan_totals_match_the_convention(ctx):
     assert (v2.volet.plafond_cents, v2.plan_total_cents) == (412_589_200, 412_589_200)
     assert (v3.volet.plafond_cents, v3.plan_total_cents) == (61_875_000, 61_875_000)
     for vf in (v1, v2, v3):
-        assert vf.all_flags() == []
         assert vf.spent_cents == 0 and vf.expenses == [] and vf.payments == []
+    assert v1.all_flags() == [] and v3.all_flags() == []
+    # volet 2 : la règle de co-financement (50 % du coût total à la charge du Département) est rappelée
+    (cofin,) = v2.all_flags()
+    assert (cofin.code, cofin.severity) == (fin.COFINANCING, fin.INFO)
+    assert v2.volet.cofinancing_rate_pct == 50
+    assert "000_dab05ea08fd3d5d5.txt, l. 846" in cofin.message
+    assert (
+        "coût total d'au moins 8\u202f251\u202f784,00 €, dont 4\u202f125\u202f892,00 € à la charge du Département"
+        in cofin.message
+    )
 
 
 def test_section_subtotals_are_those_written_in_annexe_2(ctx):
@@ -46,10 +55,31 @@ def test_section_subtotals_are_those_written_in_annexe_2(ctx):
 
 def test_lines_keep_the_document_as_written(ctx):
     v2 = fin.load_volet_finance(ctx, 2)
+    action2 = next(ln for ln in v2.plan_lines if ln.precisions.startswith("Action 2:"))
+    assert (action2.existant, action2.cible, action2.delta) == (
+        "700 places",
+        "1030 places",
+        "3030 places",
+    )
+    assert action2.montant_cents == 80_700_000 and action2.objet.startswith(
+        "Solutions d'accompagnement"
+    )
+    assert "330 places" in action2.note  # l'incohérence du document est notée, pas corrigée
+    assert (
+        "004_45402f372af52b9b.txt, l. 9439-9445" in action2.note
+    )  # et la lecture de l'avenant citée
+    assert "000_dab05ea08fd3d5d5.txt, l. 692" in action2.note
+    assert action2.financement_complementaire == "FSE - 100000€"
+    assert action2.rubrique() == ("accompagnement", "solutions_complementaires")
     etp = next(ln for ln in v2.plan_lines if ln.objet.startswith("ETP d'accompagnement"))
-    assert (etp.existant, etp.cible, etp.delta) == ("700 places", "1030 places", "3030 places")
-    assert "330 places" in etp.note  # l'incohérence du document est notée, pas corrigée
-    assert etp.financement_complementaire == "FSE - 100000€"
+    assert (etp.existant, etp.cible, etp.delta, etp.montant_cents) == ("", "", "", None)
+    assert etp.rubrique() == ("accompagnement", "postes_accompagnement")
+    assert [ln.precisions for ln in v2.plan_lines[:3]] == [
+        "Action 1: Renforcer la qualité de l'accompagnement social dans le cadre de l'accompagnement global "
+        "dans l'objectif d'un retour à l'emploi.",
+        "Action 2: Amplifier la politique d'accès à l'emploi pour tous",
+        "Action 3 ...",
+    ]
     v3 = fin.load_volet_finance(ctx, 3)
     assert len(v3.plan_lines) == 13  # lignes vides de la trame comprises
     pour_info = [ln for ln in v3.plan_lines if ln.informative]

@@ -31,7 +31,7 @@ def test_the_seed_has_the_targets_and_portfolios_of_the_plan(ctx):
     targets = load_targets(ctx)
     series = load_series(ctx, "Lensois")
     lens = series.bassin.id
-    assert target_for(targets, "entrants", lens, JAN, "monthly_min").value == 177
+    assert target_for(targets, "entrants", lens, JAN, "monthly_average").value == 177
     assert (
         target_for(targets, "entrants", load_series(ctx, "Montreuillois").bassin.id, JAN).value
         == 36
@@ -274,7 +274,9 @@ def test_chart_builders_plot_the_stored_values_and_the_target_in_force(ctx):
         177,
         190,
     ]  # la cible change en février, janvier garde 177
-    assert ax.get_title(loc="left") == "Lensois — nouveaux entrants par mois et cible"
+    assert ax.get_title(loc="left") == "Lensois — nouveaux entrants par mois et moyenne visée"
+    # chaque barre porte son écart à la moyenne visée du mois (un écart, pas un échec)
+    assert [t.get_text() for t in ax.texts if t.get_text()] == ["−7", "−5"]
     # repère tiré des chiffres enregistrés : 2 118 entrants en 2023, soit 176,5 par mois
     reference = next(line for line in ax.lines if line.get_linestyle() == ":")
     assert reference.get_ydata()[0] == 2118 / 12
@@ -382,12 +384,20 @@ def test_cli_targets_and_portfolios(capsys, db_path):
     capsys.readouterr()
     assert main(["--db", str(db_path), "flows", "targets", "--format", "json"]) == 0
     targets = json.loads(capsys.readouterr().out)
-    assert {"indicateur": "entrants", "bassin": "Lensois", "sorte": "monthly_min", "valeur": 150.0,
-            "a_partir_du": "2025-01-01", "libelle": "Cible 2025", "source": "cli"} in targets  # fmt: skip
+    assert {"indicateur": "entrants", "bassin": "Lensois", "sorte": "monthly_average", "valeur": 150.0,
+            "a_partir_du": "2025-01-01", "libelle": "Cible 2025", "source": "saisie"} in targets  # fmt: skip
     assert main(["--db", str(db_path), "flows", "portfolios", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {"bassin": "Audomarois", "organisme": "CD", "unite": "ETP", "nombre": 5.5, "plafond": 70,
-            "a_partir_du": "2025-01-01"} in rows  # fmt: skip
+            "a_partir_du": "2025-01-01", "a_confirmer": ""} in rows  # fmt: skip
+    seeded = next(
+        r
+        for r in rows
+        if (r["bassin"], r["organisme"], r["a_partir_du"]) == ("Audomarois", "CD", "2023-12-31")
+    )
+    assert seeded["a_confirmer"].startswith(
+        "4,5 ETP au 31/12/2023 (000_dab05ea08fd3d5d5.txt, l. 422)"
+    )
     assert main(["--db", str(db_path), "flows", "portfolio", "Lensois", "FT", "douze",
                  "--from", "2025-01-01"]) == 2  # fmt: skip
     assert "« douze » n'est pas un nombre" in capsys.readouterr().err

@@ -73,11 +73,18 @@ def test_the_diff_lists_corrected_values_against_their_target(flux_ctx):
     flux = {(c.bassin, c.label): c for c in diff.sections if c.section == "flux"}
     corrected = flux[("LEN", "Nouveaux entrants (ARSA) — juil. 2024")]
     assert (corrected.old, corrected.new) == (160, 190)
-    assert corrected.comment == "valeur corrigée ; cible 177 par mois : atteinte"
+    assert corrected.comment == (
+        "valeur corrigée ; écart du mois +13 à la moyenne visée de 177 par mois ; cumul juil. 2024 : 190 pour "
+        "177 visés (objectif cumulé atteint)"
+    )
     # un mois nouvellement saisi tient en une ligne : ses entrants et sa position face aux cibles
     new = flux[("LEN", "Flux saisis : sept. 2024 (2 indicateurs)")]
     assert (new.old, new.new) == (None, 120)
-    assert "cible 177 par mois : non atteinte" in new.comment
+    # septembre : 120 (−57) ; juillet à septembre : 190 + 181 + 120 = 491 pour 3 × 177 = 531
+    assert (
+        "écart du mois −57 à la moyenne visée de 177 par mois ; cumul juil. 2024 – sept. 2024 : 491 pour 531 "
+        "visés (sous l'objectif cumulé)"
+    ) in new.comment
     assert "charge France Travail 81 par référent (plafond 70 dépassé)" in new.comment  # 1 300 ÷ 16
     erased = flux[("MON", "Stock de BRSA — juil. 2024")]
     assert (erased.old, erased.new, erased.comment) == (1600, None, "valeur effacée")
@@ -90,8 +97,8 @@ def test_a_new_target_does_not_rewrite_history_and_shows_in_the_diff(flux_ctx):
                label="Cible révisée 2025")  # fmt: skip
     targets = load_targets(flux_ctx)
     lens = 3
-    assert target_for(targets, "entrants", lens, date(2024, 12, 1), "monthly_min").value == 177
-    assert target_for(targets, "entrants", lens, date(2025, 2, 1), "monthly_min").value == 150
+    assert target_for(targets, "entrants", lens, date(2024, 12, 1), "monthly_average").value == 177
+    assert target_for(targets, "entrants", lens, date(2025, 2, 1), "monthly_average").value == 150
     diff = diff_states(
         snapshot_state(flux_ctx, snap.id), current_state(flux_ctx), "Avant", "maintenant"
     )
@@ -119,7 +126,10 @@ def test_pack_workbook_has_flux_and_portfolio_sheets_with_real_numbers(flux_ctx,
     assert lens_july[2].value == 160 and isinstance(lens_july[2].value, int | float)
     assert lens_july[1].number_format == "MMM YYYY"
     assert lens_july[-2].value == 177
-    assert lens_july[-1].value == "▼ cible 177 par mois : non atteinte"
+    assert lens_july[-1].value == (
+        "▼ écart du mois −17 à la moyenne visée de 177 par mois ; cumul juil. 2024 : 160 pour 177 visés "
+        "(sous l'objectif cumulé)"
+    )
     assert [(r[0].value, r[1].value.month) for r in rows] == [
         ("Montreuillois", 7),
         ("Lensois", 7),
@@ -131,7 +141,10 @@ def test_pack_workbook_has_flux_and_portfolio_sheets_with_real_numbers(flux_ctx,
     loads = {(r[0], r[2]): r for r in port if r and isinstance(r[1], datetime)}
     assert loads[("Lensois", "France Travail")][5] == 75  # 1 200 ÷ 16
     cd = loads[("Lensois", "Délégués du Département")]
-    assert cd[5] == pytest.approx(61.5, abs=0.05) and cd[7] is None  # 800 ÷ 13 ETP
+    # 800 ÷ 13 ETP, ETP que les documents contredisent : la charge est signalée, pas cachée
+    assert cd[5] == pytest.approx(61.5, abs=0.05) and cd[7] == "ETP à confirmer"
+    seeded = next(r for r in port if r[:3] == ["Lensois", "Délégués du Département", "ETP"])
+    assert seeded[7].startswith("⚠ 13 ETP au 31/12/2023 (000_dab05ea08fd3d5d5.txt, l. 469)")
     indicators = {r[0]: r for r in wb["Indicateurs"].iter_rows(values_only=True) if r and r[0]}
     assert "orientes_15j" in indicators and "15 jours" in indicators["orientes_15j"][5]
 
@@ -141,8 +154,8 @@ def test_pack_charts_come_from_the_frozen_state(flux_ctx, tmp_path):
     data = build_pack_data(flux_ctx)
     titles = [t for t, _png in data.charts]
     assert titles == [
-        "Montreuillois — entrants par mois et cible", "Montreuillois — charge par référent",
-        "Lensois — entrants par mois et cible", "Lensois — charge par référent", "Les bassins côte à côte",
+        "Montreuillois — entrants par mois et moyenne visée", "Montreuillois — charge par référent",
+        "Lensois — entrants par mois et moyenne visée", "Lensois — charge par référent", "Les bassins côte à côte",
     ]  # fmt: skip
     assert all(png.startswith(b"\x89PNG") for _t, png in data.charts)
     wb = load_workbook(export_pack(flux_ctx, tmp_path / "p.xlsx", snapshot=snap_before.name))

@@ -13,8 +13,9 @@ from db.models import Action, ActionBassin, ActionPilote, Axe, Cible, Organisati
 from db.seed import read_seed_file
 from roadmap_app.rules.echeance import parse_echeance
 from roadmap_app.services.plan import load_plan
+from tests.seed_documents import SEEDS
 
-SOURCE = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_dab05ea08fd3d5d5.txt"
+SOURCE = (SEEDS or Path("/absent")) / "000_dab05ea08fd3d5d5.txt"
 
 
 def test_five_axes_twenty_cibles_thirty_five_actions(ctx):
@@ -76,22 +77,33 @@ def test_statuses_stated_in_the_document_are_seeded_with_their_evidence(ctx):
         "EP-1.1": "a_securiser",
         "EP-2.1": "en_cours",
         "EP-4.1": "reporte",
-        "AI-1.3": "realise",
+        "AI-1.3": "en_cours",  # « REALISE » : les journées d'acculturation, pas les 15 h par semaine
         "AI-2.1": "en_cours",
         "AI-3.3": "a_securiser",
-        "NU-1.1": "realise",
+        "AI-4.1": "en_cours",  # « en cours de réflexion au CD »
+        "AI-5.1": "en_cours",  # « Travail en cours sur DORA »
+        "NU-1.1": "en_cours",  # « REALISE » : la convention de juin 2024, pas l'interopérabilité
+        "NU-2.2": "a_securiser",  # « En attente signature de la convention »
+        "GP-3.1": "a_securiser",  # « En attente prise de connaissance des décrets »
     }
     for a in plan.actions():
         statuses = {c.status for c in a.statuses.values()}
         assert statuses == {expected.get(a.code, "a_lancer")}, a.code
         for cell in a.statuses.values():
             if a.code in expected:
-                evidence = re.search(r"« (.+) »", cell.note)
+                evidence = re.search(r"« (.+?) »", cell.note)
                 assert evidence is not None
                 assert evidence.group(1) in a.commentaires + a.plan_actions
                 assert cell.note_date is not None and cell.note_date.isoformat() == "2024-09-16"
             else:
                 assert cell.note == "" and cell.note_date is None
+    # un « REALISE » qui ne porte que sur une étape : la note dit laquelle, le statut suit le reste du texte
+    for code, step in (
+        ("NU-1.1", "convention d'échanges de données"),
+        ("AI-1.3", "journées d'acculturation"),
+    ):
+        for cell in plan.action(code).statuses.values():
+            assert "« REALISE » porte sur" in cell.note and step in cell.note
 
 
 def test_echeances_are_stored_with_date_precision_and_original_label(ctx):

@@ -42,7 +42,9 @@ def test_a_snapshot_freezes_the_plan_and_lists_cheaply(ctx):
         "Testeur",
     )
     assert info.summary["actions"] == 35
-    assert info.summary["bassins"]["LEN"]["realise"] == 2
+    # EP-2.1, AI-1.3, AI-2.1, AI-4.1, AI-5.1 et NU-1.1 : en cours d'après le document ; aucune réalisée
+    assert info.summary["bassins"]["LEN"]["en_cours"] == 6
+    assert "realise" not in info.summary["bassins"]["LEN"]
     update_status(ctx, "EP-2.2", "Lensois", status="realise")
     frozen = snapshot_state(ctx, "COPIL de rentrée")
     action = next(
@@ -105,6 +107,8 @@ def test_diff_field_by_field_with_slips_and_new_delays(ctx, db_path):
 
 def test_actions_that_became_overdue_since_the_snapshot(ctx, monkeypatch):
     monkeypatch.setenv("ROADMAP_APP_TODAY", "2024-05-01")
+    for bassin in ("Montreuillois", "Audomarois", "Lensois"):
+        update_status(ctx, "AI-1.3", bassin, status="realise")
     create_snapshot(ctx, "Avant l'échéance")
     monkeypatch.setenv("ROADMAP_APP_TODAY", "2024-06-10")
     diff = diff_states(
@@ -319,7 +323,7 @@ def test_a_snapshot_of_the_previous_format_reads_and_compares_unchanged(ctx, mon
     cells = [c for axe in frozen["plan"]["axes"] for ci in axe["cibles"] for a in ci["actions"]
              for c in a["statuses"].values()]  # fmt: skip
     assert len(cells) == 35 * 3  # 35 actions, 3 bassins
-    assert {c["status"] for c in cells} >= {"a_lancer", "realise"}
+    assert {c["status"] for c in cells} >= {"a_lancer", "en_cours", "a_securiser"}
     assert all(type(c).__name__ == "Cell" for c in cells), "lu comme le format 2"
     assert diff_states(frozen, current_state(ctx), "format 1", "état actuel").is_empty()
 

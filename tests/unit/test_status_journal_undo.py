@@ -61,17 +61,17 @@ def test_an_identical_value_is_not_a_change(ctx):
 
 
 def test_undo_restores_the_old_values_and_is_journaled_then_redo(ctx):
-    update_status(ctx, "AI-4.1", "Audomarois", status="realise", progress=100)
-    assert cell(ctx, "AI-4.1", "Audomarois").status == "realise"
+    update_status(ctx, "AI-3.1", "Audomarois", status="realise", progress=100)
+    assert cell(ctx, "AI-3.1", "Audomarois").status == "realise"
     undo_last(ctx)
-    restored = cell(ctx, "AI-4.1", "Audomarois")
+    restored = cell(ctx, "AI-3.1", "Audomarois")
     assert (restored.status, restored.progress) == ("a_lancer", None)
     revert = [e for e in entries(ctx) if e.source == "annulation"]
     assert {e.field for e in revert} == {"status", "progress"}
     assert revert[0].reverts_operation_id is not None
     assert ctx.undo.can_redo()
     redo_last(ctx)
-    again = cell(ctx, "AI-4.1", "Audomarois")
+    again = cell(ctx, "AI-3.1", "Audomarois")
     assert (again.status, again.progress) == ("realise", 100)
     assert not ctx.undo.can_redo()
 
@@ -154,7 +154,7 @@ def test_several_bassins_saved_together_are_one_operation_undone_together(ctx):
 
     result = update_statuses(
         ctx,
-        "AI-5.1",
+        "AI-3.2",
         [
             CellChange("Lensois", status="en_cours", progress=20),
             CellChange("Audomarois", status="realise"),
@@ -163,8 +163,8 @@ def test_several_bassins_saved_together_are_one_operation_undone_together(ctx):
     assert len({e.operation_id for e in entries(ctx)}) == 1
     assert "Lensois" in result.label and "Audomarois" in result.label
     undo_last(ctx)
-    assert cell(ctx, "AI-5.1", "Lensois").status == "a_lancer"
-    assert cell(ctx, "AI-5.1", "Audomarois").status == "a_lancer"
+    assert cell(ctx, "AI-3.2", "Lensois").status == "a_lancer"
+    assert cell(ctx, "AI-3.2", "Audomarois").status == "a_lancer"
 
 
 def test_a_failing_cell_rolls_back_the_whole_save(ctx):

@@ -42,7 +42,7 @@ def test_end_to_end_two_workshops_and_the_main_store_change_concurrently(ctx, tw
     # atelier du Lensois, sur un portable, hors ligne
     p = on_package(lens, "Animatrice Lens")
     update_status(p, "EP-2.2", "Lensois", status="realise", progress=100, note="Comités arrêtés")
-    update_status(p, "AI-4.1", "Lensois", status="en_cours", progress=40)
+    update_status(p, "AI-3.1", "Lensois", status="en_cours", progress=40)
     update_status(p, "EP-3.1", "Lensois", status="realise")  # sera en conflit
     p.close()
     # atelier de l'Audomarois : la même action, un autre bassin
@@ -61,8 +61,8 @@ def test_end_to_end_two_workshops_and_the_main_store_change_concurrently(ctx, tw
         "EP-2.2 / Lensois – statut": ("a_lancer", "realise"),
         "EP-2.2 / Lensois – avancement": (None, 100),
         "EP-2.2 / Lensois – note": ("", "Comités arrêtés"),
-        "AI-4.1 / Lensois – statut": ("a_lancer", "en_cours"),
-        "AI-4.1 / Lensois – avancement": (None, 40),
+        "AI-3.1 / Lensois – statut": ("a_lancer", "en_cours"),
+        "AI-3.1 / Lensois – avancement": (None, 40),
     }
     [conflict] = plan.conflicts
     assert (conflict.label, conflict.base, conflict.mine, conflict.theirs) == (

@@ -4,6 +4,7 @@ des actions qui s'y appliquent, l'archivage. Chaque modification est annulable (
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -84,10 +85,19 @@ class BassinTableModel(QAbstractTableModel):
             )
             return values[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [b.full_name or b.name, b.description] + [
-                f"{f.label} : {f.value:g} {f.unit} (au {f.as_of:%d/%m/%Y})" for f in b.figures[:12]
+            shown = b.figures[:12] + tuple(f for f in b.figures[12:] if f.to_confirm)
+            lines = [escape(b.full_name or b.name), escape(b.description)] + [
+                f"{escape(f.label)} : {f.value:g} {escape(f.unit)} (au {f.as_of:%d/%m/%Y})"
+                + (
+                    f"<br><span style='color:#B42318'>⚠ {escape(f.note)}</span>"
+                    if f.to_confirm
+                    else ""
+                )
+                for f in shown
             ]
-            return "\n".join(line for line in lines if line)
+            return (
+                "<p>" + "<br>".join(line for line in lines if line) + "</p>"
+            )  # texte riche : renvoi à la ligne
         return None
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.errors import StoreError, UserError
 from roadmap_app.flows.catalogue import INDICATORS
-from roadmap_app.flows.series import bassins
+from roadmap_app.flows.series import bassins, load_portfolios
 from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, set_portfolio
 from roadmap_app.services.context import AppContext
 
@@ -67,6 +67,7 @@ class _DatedDialog(QDialog):
         try:
             self.store()
         except (UserError, StoreError) as err:
+            self.error.setStyleSheet("color:#B42318;")
             self.error.setText(str(err))
             return
         self.accept()
@@ -103,6 +104,21 @@ class PortfolioDialog(_DatedDialog):
         self.form.addRow("&Nombre", self.number)
         self.form.addRow("&Plafond", self.capacity)
         self.form.addRow("À &partir du", self.start)
+
+    def prefill(self, organisme: str, effective_from: date) -> None:
+        """Moyens « à confirmer » (documents contradictoires) : même organisme, même date, même
+        nombre ; Enregistrer les confirme, un autre nombre les corrige."""
+        self.organisme.setCurrentIndex(max(self.organisme.findData(organisme), 0))
+        self.start.setDate(QDate(effective_from.year, effective_from.month, effective_from.day))
+        current = [p for p in load_portfolios(self.ctx) if (p.bassin_id, p.organisme, p.effective_from)
+                   == (self.bassin.currentData(), organisme, effective_from)]  # fmt: skip
+        if current:
+            self.number.setValue(current[-1].number)
+            self.capacity.setValue(current[-1].capacity)
+            if current[-1].doubt:
+                self.setWindowTitle("Confirmer ou corriger les moyens")
+                self.error.setText(f"À confirmer : {current[-1].doubt}")
+                self.error.setStyleSheet("color:#B54708;")
 
     def store(self) -> Any:
         return set_portfolio(self.ctx, self.bassin.currentData(), self.organisme.currentData(), self.number.value(),

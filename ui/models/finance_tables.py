@@ -180,8 +180,8 @@ class PlanTableModel(_RowsModel):
                 ln.financement_complementaire,
             ]
             text = values[col]
-            if col == 1 and ln.note:
-                text = f"{text} ℹ" if text else "ℹ"
+            if col == 1 and ln.note:  # en tête : reste visible quand un long objet est coupé
+                text = f"ℹ {text}" if text else "ℹ"
             return text
         if role == Qt.ItemDataRole.FontRole and row.kind != "line":
             return self._bold

@@ -9,8 +9,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from roadmap_app.flows.assessment import period, signed
 from roadmap_app.flows.catalogue import INDICATORS, PERCENT, Indicator
-from roadmap_app.flows.series import BassinSeries, Target, target_for
+from roadmap_app.flows.series import BassinSeries, Target, YearToDate, cumulative, entrants_target
 from roadmap_app.rules.dates import format_month
 from ui.style import DANGER
 
@@ -72,11 +73,15 @@ class FlowsTableModel(QAbstractTableModel):
 
     def _target_gap(
         self, month: date, ind: Indicator, value: float | None
-    ) -> tuple[Target, float] | None:
+    ) -> tuple[Target, float, YearToDate] | None:
+        """Entrants : la moyenne visée, l'écart du mois à cette moyenne et le cumul jusqu'à ce mois
+        (c'est le cumul qui se juge face à l'objectif cumulé, pas le mois seul)."""
         if ind.code != "entrants" or value is None or self.series is None:
             return None
-        t = target_for(self.targets, "entrants", self.series.bassin.id, month, "monthly_min")
-        return None if t is None else (t, value - t.value)
+        t = entrants_target(self.targets, self.series.bassin.id, month)
+        if t is None:
+            return None
+        return t, value - t.value, cumulative(self.series, self.targets, month)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.series is None:
@@ -84,22 +89,32 @@ class FlowsTableModel(QAbstractTableModel):
         month, ind = self.months[index.row()], INDICATORS[index.column()]
         value = self.series.value(month, ind.code)
         gap = self._target_gap(month, ind, value)
+        below = gap is not None and gap[2].below
         if role == Qt.ItemDataRole.DisplayRole:
             text = show_number(ind, value)
-            if gap is not None and gap[1] < 0:
-                text += " ▼"  # sous la cible : signe en plus de la couleur
+            if gap is not None:
+                text += f" ({signed(gap[1])})"  # écart du mois à la moyenne visée
+            if below:
+                text += " ▼"  # cumul sous l'objectif cumulé : signe en plus de la couleur
             return text
         if role == Qt.ItemDataRole.EditRole:
             return "" if value is None else (f"{value:g}".replace(".", ","))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and gap is not None and gap[1] < 0:
+        if role == Qt.ItemDataRole.ForegroundRole and below:
             return QColor(DANGER)
         if role == Qt.ItemDataRole.ToolTipRole:
             cell = self.series.cells.get((month, ind.code))
             lines = [f"{ind.label} — {format_month(month)}"]
             if gap is not None:
-                lines.append(f"Cible en vigueur : {gap[0].value:g} par mois ({gap[1]:+g})")
+                t, delta, y = gap
+                lines.append(f"Moyenne visée : {show_number(ind, t.value)} par mois — écart du mois : {signed(delta)} "
+                             "(un mois sous la moyenne n'est pas un échec)")  # fmt: skip
+                lines.append(
+                    f"Cumul {period(y.first, y.last)} : {show_number(ind, y.actual)} pour "
+                    f"{show_number(ind, y.target)} visés — "
+                    + ("▼ sous l'objectif cumulé" if y.below else "objectif cumulé atteint")
+                )
             if cell is not None and cell.value is not None and cell.updated_at is not None:
                 lines.append(
                     f"Saisi le {cell.updated_at.astimezone():%d/%m/%Y à %H:%M} par {cell.updated_by}"

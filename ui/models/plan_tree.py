@@ -420,7 +420,9 @@ class PlanTreeModel(QAbstractItemModel):
                 return a.intitule + (ARCHIVED_SUFFIX["action"] if a.archived else "")
             if col == COL_ECHEANCE:
                 late = " · en retard" if a.overdue(self._scope) else ""
-                return (a.echeance.label or "—") + late
+                # lecture signalée, en tête : jamais coupée par une colonne étroite
+                doubt = "(?) " if a.echeance.flag else ""
+                return doubt + (a.echeance.label or "—") + late
             if col == COL_PILOTES:
                 return " · ".join(a.pilotes) or "—"
             if bassin is not None:

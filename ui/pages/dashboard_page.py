@@ -99,7 +99,7 @@ class BassinCardWidget(QFrame):
         if y is None:
             self.entrants.setText(
                 "<b>Entrants :</b> pas encore de données mensuelles.<br>"
-                f"<span style='color:#667085'>Cible : {_n(c.monthly_target)} par mois — flux 2023 : "
+                f"<span style='color:#667085'>Moyenne visée : {_n(c.monthly_target)} par mois — flux 2023 : "
                 f"{_n(c.reference_flux)} entrants</span>"
             )
         else:
@@ -133,9 +133,15 @@ class BassinCardWidget(QFrame):
                 if c.overloaded
                 else ""
             )
+            doubt = (
+                f" <span style='color:{DANGER}'>(ETP à confirmer ⚠)</span>" if c.cd_doubt else ""
+            )
             self.charge.setText(
-                f"Charge par référent : FT {_n(c.load_ft)} · délégués {_n(c.load_cd)}{warn}"
+                f"Charge par référent : FT {_n(c.load_ft)} · délégués {_n(c.load_cd)}{doubt}{warn}"
                 + self._link("charge")
+            )
+            self.charge.setToolTip(
+                f"ETP de délégués à confirmer : {c.cd_doubt}" if c.cd_doubt else ""
             )
         self.actions.setText(
             f"Actions : ✔ {c.realise} réalisée{'s' if c.realise > 1 else ''} · ◐ {c.en_cours} en cours · sur {c.actions}"

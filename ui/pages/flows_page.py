@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,13 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -26,17 +29,20 @@ from roadmap_app.errors import StoreError, UserError
 from roadmap_app.flows.chart_data import CHARTS, build_chart, month_range
 from roadmap_app.flows.series import (
     bassins,
+    doubt_for,
     load_per_referent,
     load_portfolios,
     load_series,
     load_targets,
     portfolio_for,
+    target_for,
 )
 from roadmap_app.rules.dates import format_month
 from roadmap_app.services.context import AppContext
 from ui.file_dialogs import ask_open, ask_save
 from ui.models.flows_table import FlowsTableModel
 from ui.pages.base import Page
+from ui.style import DANGER
 from ui.widgets.chart_view import ChartView
 
 FIRST_MONTH = date(2024, 7, 1)
@@ -69,7 +75,8 @@ class FlowsPage(Page):
         head.addWidget(self.import_button)
         head.addWidget(self.export_button)
         note = QLabel("Chiffres agrégés du mois par bassin (aucune donnée personnelle). Une valeur refusée est signalée "
-                      "avec la cellule et la raison ; ▼ : entrants sous la cible du mois. Ctrl+Z annule une saisie.")  # fmt: skip
+                      "avec la cellule et la raison. Entrants : (±N) écart du mois à la moyenne visée ; ▼ : entrants cumulés sous "
+                      "l'objectif cumulé. Ctrl+Z annule une saisie.")  # fmt: skip
         note.setObjectName("muted")
         note.setWordWrap(True)
 
@@ -93,8 +100,10 @@ class FlowsPage(Page):
             self.charts[name] = view
             self.tabs.addTab(view, CHARTS[name].title)
         self.load_label = QLabel()
+        self.load_label.setObjectName("loadLabel")
         self.load_label.setWordWrap(True)
         self.load_label.setTextFormat(Qt.TextFormat.RichText)
+        self.load_label.linkActivated.connect(self._open_link)
         portfolio_tab = QWidget()
         pl = QVBoxLayout(portfolio_tab)
         self.portfolio_button = QPushButton("Changer les &moyens…")
@@ -112,8 +121,13 @@ class FlowsPage(Page):
         actions.addWidget(self.target_button)
         actions.addStretch(1)
         pl.addLayout(actions)
-        pl.addWidget(self.load_label)
-        pl.addStretch(1)
+        # moyens, réserves et douze mois de charge : défilent plutôt que d'être coupés sur un petit écran
+        self.load_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        load_scroll = QScrollArea()
+        load_scroll.setWidgetResizable(True)
+        load_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        load_scroll.setWidget(self.load_label)
+        pl.addWidget(load_scroll, 1)
         self.tabs.addTab(portfolio_tab, "Portefeuilles")
         self.tabs.currentChanged.connect(lambda _i: self.update_chart())
 
@@ -195,12 +209,26 @@ class FlowsPage(Page):
     def _update_loads(self) -> None:
         portfolios = load_portfolios(self.ctx)
         bid = self.bassin.currentData()
+        today = self.ctx.today()
         lines = []
         for org, label in (("FT", "France Travail"), ("CD", "Délégués du Département")):
-            p = portfolio_for(portfolios, bid, org, self.ctx.today())
+            p = portfolio_for(portfolios, bid, org, today)
             if p is not None:
-                lines.append(f"<b>{label}</b> : {p.number:g} {p.unit} (au {p.effective_from:%d/%m/%Y}), "
-                             f"au plus {p.capacity} ARSA par référent")  # fmt: skip
+                line = (f"<b>{label}</b> : {p.number:g} {p.unit} (au {p.effective_from:%d/%m/%Y}), "
+                        f"au plus {p.capacity} ARSA par référent")  # fmt: skip
+                if p.doubt:
+                    line += (
+                        f"<br><span style='color:{DANGER}'>⚠ À confirmer : {escape(p.doubt)}</span> "
+                        f"<a href='confirm:{org}:{p.effective_from.isoformat()}'>Confirmer ou corriger…</a>"
+                    )
+                lines.append(line)
+        cap = target_for(
+            load_targets(self.ctx), "charge_referent", bid, today.replace(day=1), "max"
+        )
+        if cap is not None:
+            lines.append(
+                f"<span style='color:#667085'>Plafond : {escape(cap.label)} — {escape(cap.source)}</span>"
+            )
         rows = []
         for m in reversed(self.series.months):
             ft = load_per_referent(self.series, portfolios, m, "FT")
@@ -212,12 +240,19 @@ class FlowsPage(Page):
                 if v is None:
                     return "—"
                 return f"{v:.0f}" + (
-                    " <span style='color:#B42318;font-weight:600'>⚠ au-delà de 70</span>"
+                    f" <span style='color:{DANGER};font-weight:600'>⚠ au-delà de 70</span>"
                     if v > 70
                     else ""
                 )
 
-            rows.append(f"{format_month(m)} : France Travail {show(ft)} · délégués {show(cd)}")
+            doubt = (
+                " (ETP à confirmer)"
+                if cd is not None and doubt_for(portfolios, bid, "CD", m)
+                else ""
+            )
+            rows.append(
+                f"{format_month(m)} : France Travail {show(ft)} · délégués {show(cd)}{doubt}"
+            )
         text = "<br>".join(lines)
         text += "<h4>Charge par référent (ARSA suivis ÷ portefeuilles ou ETP)</h4>"
         text += (
@@ -226,6 +261,13 @@ class FlowsPage(Page):
             else "<i>Saisissez « ARSA suivis » (FT et CD) pour calculer la charge.</i>"
         )
         self.load_label.setText(text)
+
+    def _open_link(self, link: str) -> None:
+        """« Confirmer ou corriger… » : la boîte des moyens, remplie avec ceux à confirmer."""
+        kind, _sep, rest = link.partition(":")
+        if kind == "confirm":
+            org, _sep, day = rest.partition(":")
+            self.change_portfolio(prefill=(org, date.fromisoformat(day)))
 
     # -- saisie -----------------------------------------------------------------------
     def write(self, month: date, code: str, value: float | None, version: int | None) -> bool:
@@ -245,12 +287,14 @@ class FlowsPage(Page):
         QTimer.singleShot(0, self.reload)
         return True
 
-    def change_portfolio(self, run: bool = True) -> Any:
+    def change_portfolio(self, run: bool = True, prefill: tuple[str, date] | None = None) -> Any:
+        """``prefill`` : (organisme, date) de moyens à confirmer, repris dans la boîte."""
         from ui.dialogs.flows_settings_dialogs import PortfolioDialog
 
-        return self._settings_dialog(
-            PortfolioDialog(self.ctx, self.bassin.currentData(), self), run
-        )
+        dialog = PortfolioDialog(self.ctx, self.bassin.currentData(), self)
+        if prefill is not None:
+            dialog.prefill(*prefill)
+        return self._settings_dialog(dialog, run)
 
     def new_target(self, run: bool = True) -> Any:
         from ui.dialogs.flows_settings_dialogs import TargetDialog

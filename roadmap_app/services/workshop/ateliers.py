@@ -106,7 +106,7 @@ def create_atelier(
             ],
             author=ctx.author,
             label=f"Nouvel atelier : {row.title} ({ref.name}, {day:%d/%m/%Y})",
-            source="gui",
+            source=ctx.origin,
         )
         return _info(row, {ref.id: ref.name})
 
@@ -147,7 +147,7 @@ def update_atelier(
             ],
             author=ctx.author,
             label=f"{label} : {', '.join(values)}",
-            source="gui",
+            source=ctx.origin,
         )
     return get_atelier(ctx, atelier_id)
 

@@ -196,7 +196,8 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
         with pkg.store.session() as s:
             theirs_state = mergeable_state(s)
             their_prov = provenance_after(s, info.base_journal_id)
-        _check_consistency(info, theirs_state["values"], their_prov, Path(path).name)
+            names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
+        _check_consistency(info, theirs_state["values"], their_prov, Path(path).name, names)
         fallback = Provenance(f"atelier ({info.created_by})", info.created_at)
         return plan_three_way(
             ctx,
@@ -212,14 +213,18 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
 
 
 def _check_consistency(
-    info: PackageInfo, theirs: dict[str, Any], prov: dict[str, tuple[Provenance, Any]], name: str
+    info: PackageInfo,
+    theirs: dict[str, Any],
+    prov: dict[str, tuple[Provenance, Any]],
+    name: str,
+    names: dict[str, str],
 ) -> None:
     """Tout changement du paquet doit venir de l'application (journalisé) : sinon, paquet altéré."""
     for key, value in theirs.items():
         if key in info.base_values and value != info.base_values[key]:
             if key not in prov or prov[key][1] != value:
                 raise PackageError(
-                    f"Le paquet « {name} » a été modifié en dehors de l'application ({describe_key(key)}) : "
+                    f"Le paquet « {name} » a été modifié en dehors de l'application ({describe_key(key, names)}) : "
                     "fusion refusée, rien n'a été écrit."
                 )
 
