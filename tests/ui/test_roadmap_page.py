@@ -70,7 +70,9 @@ def test_find_the_late_actions_of_lensois(window, qtbot, app_ctx):
     assert "Lensois" in headers and "Montreuillois" not in headers
     first = page.model.index(0, 0)  # axe EP
     echeance = page.model.index(0, 2, page.model.index(0, 0, first))
-    assert "en retard" in echeance.data()
+    # colonne étroite : « ⚠ » devant l'échéance, « en retard » en toutes lettres dans l'infobulle
+    assert echeance.data().startswith("⚠ ")
+    assert "en retard" in echeance.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_search_ignores_accents_and_case(window, qtbot):

@@ -30,6 +30,8 @@ PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 3
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 4
 SORT_ROLE = Qt.ItemDataRole.UserRole + 5
 KIND_ROLE = Qt.ItemDataRole.UserRole + 6
+#: en-tête : le nom complet (l'en-tête affiché peut être le code court d'un bassin)
+FULL_HEADER_ROLE = Qt.ItemDataRole.UserRole + 7
 
 COL_CODE, COL_TITLE, COL_ECHEANCE, COL_PILOTES = range(4)
 FIXED_HEADERS = ("Code", "Intitulé", "Échéance", "Pilotes")
@@ -72,6 +74,8 @@ class PlanTreeModel(QAbstractItemModel):
         self._plan: PlanView | None = None
         self._bassins: list[Any] = []
         self._scope: frozenset[int] | None = None
+        #: colonnes de bassin trop étroites pour le nom : l'en-tête montre le code (MON, AUD…)
+        self._short_headers: frozenset[int] = frozenset()
         self._cache: dict[tuple[Any, ...], Any] = {}
         #: tri demandé par la vue (colonne, ordre) ; code croissant = ordre du document
         self._sort: tuple[int, Qt.SortOrder] = (COL_CODE, Qt.SortOrder.AscendingOrder)
@@ -127,6 +131,12 @@ class PlanTreeModel(QAbstractItemModel):
     @property
     def progress_column(self) -> int:
         return len(FIXED_HEADERS) + len(self._bassins)
+
+    def set_short_headers(self, columns: frozenset[int]) -> None:
+        """Colonnes de bassin dont l'en-tête montre le code court (nom dans l'infobulle)."""
+        if columns != self._short_headers:
+            self._short_headers = columns
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
     def set_scope(self, bassin_ids: frozenset[int] | None) -> None:
         """Bassins pris en compte pour le retard et l'avancement cumulé."""
@@ -314,11 +324,14 @@ class PlanTreeModel(QAbstractItemModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, FULL_HEADER_ROLE):
             if section < len(FIXED_HEADERS):
                 return FIXED_HEADERS[section]
             b = self.bassin_at(section)
-            return b.name if b is not None else "Avancement"
+            if b is None:
+                return "Avancement"
+            short = role == Qt.ItemDataRole.DisplayRole and section in self._short_headers
+            return b.code if short and getattr(b, "code", "") else b.name
         if role == Qt.ItemDataRole.ToolTipRole:
             b = self.bassin_at(section)
             if b is not None:
@@ -419,8 +432,10 @@ class PlanTreeModel(QAbstractItemModel):
             if col == COL_TITLE:
                 return a.intitule + (ARCHIVED_SUFFIX["action"] if a.archived else "")
             if col == COL_ECHEANCE:
-                late = " · en retard" if a.overdue(self._scope) else ""
-                return (a.echeance.label or "—") + late
+                # « ⚠ » plutôt que « · en retard » : la colonne reste étroite ; la couleur, le gras
+                # et l'infobulle (« — en retard ») disent le reste
+                late = "⚠ " if a.overdue(self._scope) else ""
+                return late + (a.echeance.label or "—")
             if col == COL_PILOTES:
                 return " · ".join(a.pilotes) or "—"
             if bassin is not None:

@@ -6,8 +6,8 @@ L'édition du plan lui-même (actions, cibles, axes : créer, modifier, déplace
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,14 +22,38 @@ from roadmap_app.errors import StaleDataError, StoreError, UserError
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_plan
 from ui.models.plan_filter import PlanFilter, visible_headers
-from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_PILOTES, COL_TITLE, PlanTreeModel
+from ui.models.plan_tree import (
+    COL_CODE,
+    COL_ECHEANCE,
+    COL_PILOTES,
+    COL_TITLE,
+    FIXED_HEADERS,
+    PlanTreeModel,
+)
 from ui.pages.base import Page
 from ui.pages.roadmap_editing import PlanEditor
 from ui.settings import load_json, save_json
 from ui.style import MUTED
 from ui.widgets.action_detail import ActionDetailPanel, CellEdit
 from ui.widgets.filter_bar import FilterBar
-from ui.widgets.status_delegate import StatusDelegate
+from ui.widgets.highlight_delegate import HighlightDelegate
+from ui.widgets.status_delegate import BASSIN_WIDTH, StatusDelegate
+
+#: l'intitulé ne descend pas sous cette largeur (≈ 30 caractères) tant que les autres colonnes
+#: peuvent rétrécir
+TITLE_MIN = 224
+#: une colonne de bassin réduite garde sa pastille (couleur et symbole, libellé en infobulle)
+BASSIN_MIN = 44
+#: qui rétrécit d'abord quand la place manque : les bassins (pastille seule), puis l'avancement,
+#: les pilotes, l'échéance (jusqu'à « ⚠ 1er juin 2024 » entier) et le code
+SHRINK_ORDER = {COL_PILOTES: 2, COL_ECHEANCE: 3, COL_CODE: 4}  # bassins : 0, avancement : 1
+DETAIL_MIN, DETAIL_MAX = 260, 420
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
 
 
 class RoadmapPage(Page):
@@ -59,19 +83,34 @@ class RoadmapPage(Page):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.delegate = StatusDelegate(self.tree)
+        self.highlight = HighlightDelegate(self.tree)  # mots cherchés surlignés (code, intitulé)
+        self.tree.setItemDelegateForColumn(COL_CODE, self.highlight)
+        self.tree.setItemDelegateForColumn(COL_TITLE, self.highlight)
         self.detail = ActionDetailPanel(self.splitter)
 
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([1000, 480])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(1, True)  # le détail se replie (Ctrl+D), jamais l'arbre
+        self.splitter.splitterMoved.connect(lambda *_: self.fit_columns())
+        self._splitter_placed = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         self.editor = PlanEditor(self)
+        self.toggle_detail = QAction("&Détail", self)
+        self.toggle_detail.setCheckable(True)
+        self.toggle_detail.setChecked(True)
+        self.toggle_detail.setShortcut(QKeySequence("Ctrl+D"))
+        self.toggle_detail.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.toggle_detail.setToolTip("Afficher ou replier le panneau de détail (Ctrl+D)")
+        self.toggle_detail.toggled.connect(self.set_detail_visible)
+        self.addAction(self.toggle_detail)
+        self.editor.toolbar.addSeparator()
+        self.editor.toolbar.addAction(self.toggle_detail)
         layout.addWidget(self.editor.toolbar)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
@@ -81,7 +120,8 @@ class RoadmapPage(Page):
         self.detail.save_requested.connect(self.save_edits)
         QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search)
         QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save)
-        self._restored_header = False
+        self.tree.header().setMinimumSectionSize(BASSIN_MIN)
+        self.tree.viewport().installEventFilter(self)
         self.tree.sortByColumn(
             COL_CODE, Qt.SortOrder.AscendingOrder
         )  # avant les données : un seul tri
@@ -115,12 +155,125 @@ class RoadmapPage(Page):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        if not self._restored_header:
-            self.tree.setColumnWidth(COL_CODE, 112)
-            self.tree.setColumnWidth(COL_ECHEANCE, 200)
-            self.tree.setColumnWidth(COL_PILOTES, 112)
-            for col in range(4, self.model.columnCount()):
-                self.tree.setColumnWidth(col, 132)
+        self.fit_columns()
+
+    def _column_widths(self) -> dict[int, int]:
+        """Largeur voulue de chaque colonne affichée autre que l'intitulé (qui prend le reste)."""
+        fm = self.tree.fontMetrics()
+        widths: dict[int, int] = {}
+        shown_bassins = 0
+        for col in range(self.model.columnCount()):
+            if col == COL_TITLE or self.tree.isColumnHidden(col):
+                continue
+            if col == COL_CODE:  # code le plus long, décalé de deux niveaux d'arbre
+                codes = [a.code for a in self.plan.actions()] if self.plan else []
+                longest = max((fm.horizontalAdvance(c) for c in codes), default=40)
+                widths[col] = longest + 3 * self.tree.indentation() + 16
+            elif col == COL_ECHEANCE:
+                widths[col] = (
+                    QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024") + 18
+                )
+            elif col == COL_PILOTES:
+                widths[col] = fm.horizontalAdvance("CD · FT") + 18
+            elif col == self.model.progress_column:
+                widths[col] = fm.horizontalAdvance("Avancement") + 22
+            else:
+                shown_bassins += 1
+                widths[col] = BASSIN_WIDTH
+        if shown_bassins == 1:  # un seul bassin : la pastille entière, avancement compris
+            for col in widths:
+                if self.model.bassin_at(col) is not None:
+                    widths[col] = 150
+        return widths
+
+    def fit_columns(self) -> None:
+        """L'intitulé prend la place libre et ne descend pas sous ``TITLE_MIN`` : s'il manque de
+        la place, les autres colonnes rétrécissent d'abord jusqu'à leur minimum. Refait après un
+        rechargement, un filtre qui masque ou remontre des bassins, un redimensionnement, et après
+        la restauration d'un en-tête enregistré (qui ne peut donc ramener aucune largeur inutile)."""
+        if self.model.columnCount() <= len(FIXED_HEADERS):
+            return
+        widths = self._column_widths()
+        room = self.tree.viewport().width() - TITLE_MIN
+        excess = sum(widths.values()) - room
+
+        def order(col: int) -> int:
+            if col in SHRINK_ORDER:
+                return SHRINK_ORDER[col]
+            return 0 if self.model.bassin_at(col) is not None else 1
+
+        fm = self.tree.fontMetrics()
+        floors = {
+            COL_CODE: 64,
+            COL_ECHEANCE: QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024")
+            + 14,
+            COL_PILOTES: fm.horizontalAdvance("CD · FT") + 14,
+        }
+
+        def floor(col: int) -> int:
+            return floors.get(col, BASSIN_MIN if self.model.bassin_at(col) else 56)
+
+        for rank in sorted({order(c) for c in widths}):
+            group = [c for c in widths if order(c) == rank]
+            while excess > 0 and (room_left := [c for c in group if widths[c] > floor(c)]):
+                share = max(excess // len(room_left), 1)  # les bassins rétrécissent ensemble
+                for col in room_left:
+                    give = min(share, widths[col] - floor(col), excess)
+                    widths[col] -= give
+                    excess -= give
+        header = self.tree.header()
+        for col, width in widths.items():
+            if header.sectionSize(col) != width:
+                header.resizeSection(col, width)
+        hfm = QFontMetrics(header.font())
+        hfm_bold = QFontMetrics(_bold(header.font()))
+        self.model.set_short_headers(
+            frozenset(
+                col
+                for col, width in widths.items()
+                if (b := self.model.bassin_at(col)) is not None
+                and max(hfm.horizontalAdvance(b.name), hfm_bold.horizontalAdvance(b.name)) + 20
+                > width
+            )
+        )
+
+    def eventFilter(self, watched: object, event: QEvent) -> bool:
+        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+            if not self._splitter_placed and self.isVisible():
+                self._place_splitter()
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    def _place_splitter(self) -> None:
+        """Première mise en place : l'arbre a de quoi montrer l'intitulé et toutes ses colonnes,
+        le détail prend le reste (au plus ``DETAIL_MAX``, au moins ``DETAIL_MIN``)."""
+        self._splitter_placed = True
+        total = self.splitter.width() - self.splitter.handleWidth()
+        sizes = self.splitter.sizes()
+        if sizes[1] == 0 and not self.toggle_detail.isChecked():
+            return
+        tree_need = sum(self._column_widths().values()) + TITLE_MIN + 24
+        low = max(DETAIL_MIN, self.detail.minimumSizeHint().width())
+        detail = max(low, min(DETAIL_MAX, total - tree_need))
+        if sizes[1] and low <= sizes[1] <= total - tree_need:
+            return  # l'état enregistré convient
+        self.splitter.setSizes([total - detail, detail])
+
+    def set_detail_visible(self, on: bool) -> None:
+        """Replie ou rouvre le panneau de détail (Ctrl+D) ; l'arbre prend la place libérée."""
+        if self.toggle_detail.isChecked() != on:
+            self.toggle_detail.setChecked(on)  # rappelle cette méthode
+            return
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if on:
+            width = self._detail_width or max(DETAIL_MIN, min(DETAIL_MAX, total // 3))
+            self.splitter.setSizes([max(total - width, 0), width])
+        else:
+            self._detail_width = self.splitter.sizes()[1] or self._detail_width
+            self.splitter.setSizes([total, 0])
+        self.fit_columns()
+
+    _detail_width = 0
 
     def apply_filters(self) -> None:
         flt = self.filters.action_filter()
@@ -128,8 +281,27 @@ class RoadmapPage(Page):
         if self._needs_expand:  # après un rechargement seulement : le filtre ne replie rien
             self.tree.expandAll()
             self._needs_expand = False
+        hidden_before = self._hidden_columns()
         self.plan_filter.sync_view(self.tree)
+        if self._hidden_columns() != hidden_before:
+            self.fit_columns()  # des bassins masqués ou remontrés : les largeurs sont refaites
+        if self.highlight.terms != flt.terms:
+            self.highlight.terms = flt.terms
+            self.tree.viewport().update()
+        self._forget_hidden_action()
         self.apply_filters_count_only()
+
+    def _hidden_columns(self) -> list[int]:
+        return [c for c in range(self.model.columnCount()) if self.tree.isColumnHidden(c)]
+
+    def _forget_hidden_action(self) -> None:
+        """Le détail se vide quand le filtre écarte l'action affichée (sauf saisies en cours)."""
+        shown = self.detail.action_row
+        if shown is None or self.detail.is_dirty():
+            return
+        idx = self.model.action_index(shown.id)
+        if not idx.isValid() or not self.plan_filter.is_shown(idx.internalId()):
+            self.detail.show_action(None, [], [])
 
     def visible_action_codes(self) -> list[str]:
         """Codes des actions visibles, dans l'ordre d'affichage (sert aux tests et à l'export)."""
@@ -197,6 +369,9 @@ class RoadmapPage(Page):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = self.model.node_at(current)
         if node is None or node.kind != "action":
+            # une cible ou un axe : le détail ne montre plus une action qui n'est pas choisie
+            if not self.detail.is_dirty():
+                self.detail.show_action(None, [], [])
             return
         if (
             self.detail.is_dirty()
@@ -287,6 +462,7 @@ class RoadmapPage(Page):
         save_json(settings, "roadmap/filters", self.filters.state())
         settings.setValue("roadmap/splitter", self.splitter.saveState())
         settings.setValue("roadmap/header", self.tree.header().saveState())
+        settings.setValue("roadmap/detail", self.toggle_detail.isChecked())
 
     def restore_state(self, settings: QSettings) -> None:
         self.filters.restore(load_json(settings, "roadmap/filters", {}))
@@ -294,7 +470,11 @@ class RoadmapPage(Page):
         if splitter:
             self.splitter.restoreState(splitter)
         header = settings.value("roadmap/header")
-        if header:
-            self._restored_header = self.tree.header().restoreState(header)
-            # l'en-tête enregistré a pu masquer d'autres colonnes que le filtre restauré
+        if header and self.tree.header().restoreState(header):
+            # l'en-tête enregistré a pu masquer d'autres colonnes que le filtre restauré ; ses
+            # largeurs ne sont pas reprises telles quelles (une colonne réduite à rien, un
+            # intitulé de 20 px) : elles sont refaites pour la fenêtre d'aujourd'hui
             self.plan_filter.sync_view(self.tree)
+            self._configure_columns()
+        if str(settings.value("roadmap/detail", "true")).lower() == "false":
+            self.toggle_detail.setChecked(False)

@@ -1,0 +1,123 @@
+"""Mise en page sur les écrans réels : chaque page à 1366×768 et 1280×720, la revue en séance à
+1024×768 (vidéoprojecteur), les boîtes de dialogue principales.
+
+Une fenêtre agrandie sur un écran de 1366×768 n'a pas 768 px de haut : la barre des tâches
+(≈ 40 px) et la barre de titre (≈ 30 px) en prennent 70. Les pages sont donc rendues dans la
+zone cliente d'une fenêtre agrandie ; la revue en séance, en plein écran, a tout l'écran.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSize
+
+from tests.ui.layout_check import layout_problems
+from ui.pages import PAGES
+
+#: écran → zone cliente d'une fenêtre agrandie (barre des tâches et barre de titre déduites)
+SCREENS = {"1366x768": QSize(1366, 698), "1280x720": QSize(1280, 650)}
+PROJECTOR = QSize(1024, 768)
+TITLE_MIN_WIDTH = 220
+
+
+def _settle(qtbot) -> None:
+    qtbot.wait(20)
+
+
+def _fit(window, qtbot, size: QSize) -> None:
+    window.resize(size)
+    _settle(qtbot)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("key", [p.key for p in PAGES])
+def test_every_page_fits_the_screen(window, qtbot, key, screen):
+    from ui.screenshots import SCENES
+
+    size = SCREENS[screen]
+    _fit(window, qtbot, size)
+    page = window.show_page(key)
+    SCENES.get(key, lambda _p: None)(page)
+    _settle(qtbot)
+    problems = layout_problems(window, size)
+    assert not problems, f"{key} à {screen} :\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_roadmap_title_column_is_readable_with_every_bassin(window, qtbot, screen):
+    size = SCREENS[screen]
+    _fit(window, qtbot, size)
+    page = window.show_page("roadmap")
+    page.filters.clear()
+    _settle(qtbot)
+    assert page.visible_headers()[4:7] == ["Montreuillois", "Audomarois", "Lensois"]
+    tree = page.tree
+    assert tree.columnWidth(1) >= TITLE_MIN_WIDTH, f"Intitulé : {tree.columnWidth(1)} px"
+    # tout tient sans barre de défilement horizontale
+    assert not tree.horizontalScrollBar().isVisible()
+    assert tree.header().length() <= tree.viewport().width()
+
+
+def test_roadmap_title_survives_filter_changes_and_a_bad_saved_header(window, qtbot, app_ctx):
+    """Un en-tête enregistré où l'intitulé faisait 20 px ne revient pas tel quel ; un filtre qui
+    masque puis remontre des bassins refait les largeurs."""
+    from ui.main_window import MainWindow
+
+    size = SCREENS["1366x768"]
+    page = window.show_page("roadmap")
+    header = page.tree.header()
+    header.resizeSection(1, 20)
+    for col in range(4, 7):
+        header.resizeSection(col, 400)
+    window.save_window_state()
+    window.close()
+
+    again = MainWindow(app_ctx)
+    qtbot.addWidget(again)
+    again.resize(size)
+    again.show()
+    qtbot.waitExposed(again)
+    page = again.show_page("roadmap")
+    _settle(qtbot)
+    assert page.tree.columnWidth(1) >= TITLE_MIN_WIDTH
+    bassin = page.filters.bassin
+    bassin.setCurrentIndex(bassin.findText("Lensois"))
+    _settle(qtbot)
+    bassin.setCurrentIndex(0)
+    _settle(qtbot)
+    assert page.tree.columnWidth(1) >= TITLE_MIN_WIDTH
+    assert not page.tree.horizontalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("size", [PROJECTOR, QSize(1280, 720), QSize(1920, 1080)],
+                         ids=["1024x768", "1280x720", "1920x1080"])  # fmt: skip
+def test_review_mode_fits_the_projector(window, qtbot, size):
+    from ui.screenshots import _review
+
+    dialog = _review(window)
+    assert dialog is not None
+    dialog.resize(size)
+    _settle(qtbot)
+    problems = layout_problems(dialog, size)
+    dialog.close()
+    assert not problems, "\n".join(problems)
+
+
+def _dialog_scenes():
+    from ui.screenshots import DIALOG_SCENES
+
+    return sorted(DIALOG_SCENES)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("name", _dialog_scenes())
+def test_main_dialogs_fit_the_screen(window, qtbot, name, screen):
+    from ui.screenshots import DIALOG_SCENES
+
+    size = SCREENS[screen]
+    _fit(window, qtbot, size)
+    dialog = DIALOG_SCENES[name](window)
+    _settle(qtbot)
+    problems = layout_problems(dialog, size)
+    dialog.close()
+    assert not problems, f"{name} à {screen} :\n" + "\n".join(problems)
