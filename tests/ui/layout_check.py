@@ -193,8 +193,10 @@ def cut_off(root: QWidget, screen: QSize | None = None) -> list[str]:
         if _scrolled(w, root):
             continue
         parent = w.parentWidget()
-        if parent is not None and parent is not root and not parent.rect().contains(
-            w.geometry().adjusted(SLACK, SLACK, -SLACK, -SLACK)
+        if (
+            parent is not None
+            and parent is not root
+            and not parent.rect().contains(w.geometry().adjusted(SLACK, SLACK, -SLACK, -SLACK))
         ):
             problems.append(
                 f"coupé : {describe(w, root)} dépasse de son parent {describe(parent, root)} "

@@ -121,3 +121,20 @@ def test_main_dialogs_fit_the_screen(window, qtbot, name, screen):
     problems = layout_problems(dialog, size)
     dialog.close()
     assert not problems, f"{name} à {screen} :\n" + "\n".join(problems)
+
+
+def test_flows_grid_shows_ten_months_and_opens_on_the_last_month_with_data(window, qtbot):
+    from ui.screenshots import _demo_flows
+
+    size = SCREENS["1366x768"]
+    _fit(window, qtbot, size)
+    _demo_flows(window.ctx)
+    page = window.show_page("flows")
+    page.select_bassin(page.bassin.itemData(page.bassin.findText("Lensois")))
+    qtbot.wait(50)
+    table = page.table
+    rows = table.viewport().height() // table.rowHeight(0)
+    assert rows >= 10, f"{rows} lignes visibles"
+    current = page.model.months[table.currentIndex().row()]
+    assert current == max(page.series.months)  # sept. 2024 : le dernier mois saisi
+    assert table.viewport().rect().intersects(table.visualRect(table.currentIndex()))

@@ -71,6 +71,8 @@ class FinancePage(Page):
         for v in list_volets(self.ctx):
             self.volet.addItem(v.title, v.number)
             self.volet.setItemData(self.volet.count() - 1, v.label, Qt.ItemDataRole.ToolTipRole)
+        # le volet 3 (l'expérimentation suivie par l'application) est celui qu'on ouvre d'abord
+        self.volet.setCurrentIndex(max(self.volet.findData(3), 0))
         volet_label = QLabel("&Volet :")
         volet_label.setBuddy(self.volet)
         self.export_button = QToolButton()

@@ -10,6 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+MIN_HEIGHT = 180
+
 
 class ChartView(QWidget):
     def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
@@ -28,12 +30,20 @@ class ChartView(QWidget):
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         if self.canvas is not None:
+            # caché et laissé sous son parent jusqu'à sa destruction : ``setParent(None)`` en
+            # faisait une fenêtre à part, visible en haut à gauche de l'écran jusqu'au prochain
+            # tour de boucle
             self.layout_.removeWidget(self.canvas)
-            self.canvas.setParent(None)
+            self.canvas.hide()
             self.canvas.deleteLater()
         self.figure = figure
         self.canvas = FigureCanvasQTAgg(figure)
-        self.canvas.setMinimumHeight(int(figure.get_figheight() * figure.dpi * 0.75))
+        self.canvas.setParent(self)
+        # la figure se redessine à la taille de la zone : assez petite pour tenir sous une grille
+        # ou un tableau sur un écran de 768 px de haut, jamais écrasée au point d'être illisible
+        self.canvas.setMinimumHeight(
+            min(int(figure.get_figheight() * figure.dpi * 0.75), MIN_HEIGHT)
+        )
         self.empty.setVisible(False)
         self.layout_.addWidget(self.canvas)
         self.canvas.draw_idle()

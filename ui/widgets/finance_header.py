@@ -23,6 +23,7 @@ class FinanceHeader(QWidget):
         super().__init__(parent)
         self.deadline_label = QLabel()
         self.deadline_label.setTextFormat(Qt.TextFormat.RichText)
+        self.deadline_label.setWordWrap(True)  # trois échéances : sur deux lignes s'il le faut
         self.deadline_label.setToolTip(
             "Remises des bilans prévues par la convention (article 3.2 « Rendu compte et suivi du projet »)"
         )
@@ -52,6 +53,7 @@ class FinanceHeader(QWidget):
             value.setStyleSheet("font-size: 15pt; font-weight: 600; color: #14325C;")
             detail = QLabel()
             detail.setObjectName("muted")
+            detail.setWordWrap(True)  # cinq cartes côte à côte tiennent dans 1 280 px
             lay.addWidget(caption)
             lay.addWidget(value)
             lay.addWidget(detail)
