@@ -83,7 +83,8 @@ def _review(window: Any) -> Any:
     page = window.show_page("workshops")
     dialog = page.review()
     if dialog is not None:
-        dialog.resize(1600, 950)
+        dialog.showNormal()  # taille de l'écran des captures (plein écran sur un vrai écran)
+        dialog.resize(window.size())
         dialog.axe.setCurrentIndex(dialog.axe.findData("AI"))
     return dialog
 

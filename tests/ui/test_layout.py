@@ -96,6 +96,7 @@ def test_review_mode_fits_the_projector(window, qtbot, size):
 
     dialog = _review(window)
     assert dialog is not None
+    dialog.showNormal()
     dialog.resize(size)
     _settle(qtbot)
     problems = layout_problems(dialog, size)
