@@ -112,10 +112,12 @@ def _dialog_scenes():
 
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("name", _dialog_scenes())
-def test_main_dialogs_fit_the_screen(window, qtbot, name, screen):
+def test_main_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
     from ui.screenshots import DIALOG_SCENES
 
     size = SCREENS[screen]
+    # l'écran hors écran des tests mesure 800 × 800 : les boîtes se règlent sur l'écran simulé
+    monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size)
     _fit(window, qtbot, size)
     dialog = DIALOG_SCENES[name](window)
     _settle(qtbot)
@@ -139,3 +141,55 @@ def test_flows_grid_shows_ten_months_and_opens_on_the_last_month_with_data(windo
     current = page.model.months[table.currentIndex().row()]
     assert current == max(page.series.months)  # sept. 2024 : le dernier mois saisi
     assert table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
+
+
+def _snapshot_viewer(window):
+    from datetime import date
+
+    page = window.show_page("committees")
+    page.take_snapshot("COTECH de juin 2024", "COTECH", date(2024, 6, 12))
+    page.table.selectRow(0)
+    return page.view_selected()
+
+
+def _new_snapshot(window):
+    from ui.dialogs.snapshot_dialogs import NewSnapshotDialog
+
+    dialog = NewSnapshotDialog(window.ctx.today(), window)
+    dialog.show()
+    return dialog
+
+
+def _atelier(window):
+    from roadmap_app.services.plan import load_plan
+    from ui.dialogs.atelier_dialog import AtelierDialog
+
+    dialog = AtelierDialog(load_plan(window.ctx).bassins, window.ctx.today(), parent=window)
+    dialog.show()
+    return dialog
+
+
+#: autres boîtes atteintes depuis les pages (nom → ouverture)
+MORE_DIALOGS = {
+    "snapshot_viewer": _snapshot_viewer,
+    "new_snapshot": _new_snapshot,
+    "atelier": _atelier,
+    "expense": lambda w: w.show_page("finance").add_expense(),
+    "payment": lambda w: w.show_page("finance").add_payment(),
+    "portfolio": lambda w: w.show_page("flows").change_portfolio(run=False),
+    "target": lambda w: w.show_page("flows").new_target(run=False),
+}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("name", sorted(MORE_DIALOGS))
+def test_other_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
+    size = SCREENS[screen]
+    monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size)
+    _fit(window, qtbot, size)
+    dialog = MORE_DIALOGS[name](window)
+    assert dialog is not None
+    _settle(qtbot)
+    problems = layout_problems(dialog, size)
+    dialog.close()
+    assert not problems, f"{name} à {screen} :\n" + "\n".join(problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +16,25 @@ from PySide6.QtWidgets import (
 )
 
 from ui.style import DANGER
+
+#: hauteur d'une barre de titre : une boîte ouverte doit tenir dessous, barre des tâches déduite
+TITLE_BAR = 32
+
+
+def available_size(widget: QWidget) -> QSize:
+    """Place pour le contenu d'une fenêtre sur l'écran de ``widget`` (barre des tâches et barre
+    de titre déduites)."""
+    screen = widget.screen()
+    if screen is None:
+        return QSize(1366, 768 - 40 - TITLE_BAR)
+    return screen.availableGeometry().size() - QSize(16, TITLE_BAR)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Taille voulue, réduite à la place disponible (portable de 1 366 × 768 compris)."""
+    room = available_size(window.parentWidget() or window)
+    window.resize(min(width, room.width()), min(height, room.height()))
+
 
 #: Reçoit la boîte ; renvoie ``None`` (succès, la boîte se ferme) ou le message d'erreur à afficher.
 Submit = Callable[["FormDialog"], str | None]

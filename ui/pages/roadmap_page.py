@@ -7,7 +7,7 @@ L'édition du plan lui-même (actions, cibles, axes : créer, modifier, déplace
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,10 +24,7 @@ from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_pla
 from ui.models.plan_filter import PlanFilter, visible_headers
 from ui.models.plan_tree import (
     COL_CODE,
-    COL_ECHEANCE,
-    COL_PILOTES,
     COL_TITLE,
-    FIXED_HEADERS,
     PlanTreeModel,
 )
 from ui.pages.base import Page
@@ -37,23 +34,10 @@ from ui.style import MUTED
 from ui.widgets.action_detail import ActionDetailPanel, CellEdit
 from ui.widgets.filter_bar import FilterBar
 from ui.widgets.highlight_delegate import HighlightDelegate
-from ui.widgets.status_delegate import BASSIN_WIDTH, StatusDelegate
+from ui.widgets.plan_columns import TITLE_MIN, PlanColumns
+from ui.widgets.status_delegate import StatusDelegate
 
-#: l'intitulé ne descend pas sous cette largeur (≈ 30 caractères) tant que les autres colonnes
-#: peuvent rétrécir
-TITLE_MIN = 224
-#: une colonne de bassin réduite garde sa pastille (couleur et symbole, libellé en infobulle)
-BASSIN_MIN = 44
-#: qui rétrécit d'abord quand la place manque : les bassins (pastille seule), puis l'avancement,
-#: les pilotes, l'échéance (jusqu'à « ⚠ 1er juin 2024 » entier) et le code
-SHRINK_ORDER = {COL_PILOTES: 2, COL_ECHEANCE: 3, COL_CODE: 4}  # bassins : 0, avancement : 1
 DETAIL_MIN, DETAIL_MAX = 260, 420
-
-
-def _bold(font: QFont) -> QFont:
-    bold = QFont(font)
-    bold.setBold(True)
-    return bold
 
 
 class RoadmapPage(Page):
@@ -120,8 +104,9 @@ class RoadmapPage(Page):
         self.detail.save_requested.connect(self.save_edits)
         QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search)
         QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save)
-        self.tree.header().setMinimumSectionSize(BASSIN_MIN)
-        self.tree.viewport().installEventFilter(self)
+        self.columns = PlanColumns(self.tree, self.model, lambda: self.plan)
+        self._viewport = self.tree.viewport()
+        self._viewport.installEventFilter(self)
         self.tree.sortByColumn(
             COL_CODE, Qt.SortOrder.AscendingOrder
         )  # avant les données : un seul tri
@@ -157,89 +142,11 @@ class RoadmapPage(Page):
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.fit_columns()
 
-    def _column_widths(self) -> dict[int, int]:
-        """Largeur voulue de chaque colonne affichée autre que l'intitulé (qui prend le reste)."""
-        fm = self.tree.fontMetrics()
-        widths: dict[int, int] = {}
-        shown_bassins = 0
-        for col in range(self.model.columnCount()):
-            if col == COL_TITLE or self.tree.isColumnHidden(col):
-                continue
-            if col == COL_CODE:  # code le plus long, décalé de deux niveaux d'arbre
-                codes = [a.code for a in self.plan.actions()] if self.plan else []
-                longest = max((fm.horizontalAdvance(c) for c in codes), default=40)
-                widths[col] = longest + 3 * self.tree.indentation() + 16
-            elif col == COL_ECHEANCE:
-                widths[col] = (
-                    QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024") + 18
-                )
-            elif col == COL_PILOTES:
-                widths[col] = fm.horizontalAdvance("CD · FT") + 18
-            elif col == self.model.progress_column:
-                widths[col] = fm.horizontalAdvance("Avancement") + 22
-            else:
-                shown_bassins += 1
-                widths[col] = BASSIN_WIDTH
-        if shown_bassins == 1:  # un seul bassin : la pastille entière, avancement compris
-            for col in widths:
-                if self.model.bassin_at(col) is not None:
-                    widths[col] = 150
-        return widths
-
     def fit_columns(self) -> None:
-        """L'intitulé prend la place libre et ne descend pas sous ``TITLE_MIN`` : s'il manque de
-        la place, les autres colonnes rétrécissent d'abord jusqu'à leur minimum. Refait après un
-        rechargement, un filtre qui masque ou remontre des bassins, un redimensionnement, et après
-        la restauration d'un en-tête enregistré (qui ne peut donc ramener aucune largeur inutile)."""
-        if self.model.columnCount() <= len(FIXED_HEADERS):
-            return
-        widths = self._column_widths()
-        room = self.tree.viewport().width() - TITLE_MIN
-        excess = sum(widths.values()) - room
-
-        def order(col: int) -> int:
-            if col in SHRINK_ORDER:
-                return SHRINK_ORDER[col]
-            return 0 if self.model.bassin_at(col) is not None else 1
-
-        fm = self.tree.fontMetrics()
-        floors = {
-            COL_CODE: 64,
-            COL_ECHEANCE: QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024")
-            + 14,
-            COL_PILOTES: fm.horizontalAdvance("CD · FT") + 14,
-        }
-
-        def floor(col: int) -> int:
-            return floors.get(col, BASSIN_MIN if self.model.bassin_at(col) else 56)
-
-        for rank in sorted({order(c) for c in widths}):
-            group = [c for c in widths if order(c) == rank]
-            while excess > 0 and (room_left := [c for c in group if widths[c] > floor(c)]):
-                share = max(excess // len(room_left), 1)  # les bassins rétrécissent ensemble
-                for col in room_left:
-                    give = min(share, widths[col] - floor(col), excess)
-                    widths[col] -= give
-                    excess -= give
-        header = self.tree.header()
-        for col, width in widths.items():
-            if header.sectionSize(col) != width:
-                header.resizeSection(col, width)
-        hfm = QFontMetrics(header.font())
-        hfm_bold = QFontMetrics(_bold(header.font()))
-        self.model.set_short_headers(
-            frozenset(
-                col
-                for col, width in widths.items()
-                if (b := self.model.bassin_at(col)) is not None
-                and max(hfm.horizontalAdvance(b.name), hfm_bold.horizontalAdvance(b.name)) + 20
-                > width
-            )
-        )
+        self.columns.fit()
 
     def eventFilter(self, watched: object, event: QEvent) -> bool:
-        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
-            self.fit_columns()
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
             if not self._splitter_placed and self.isVisible():
                 self._place_splitter()
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
@@ -252,7 +159,7 @@ class RoadmapPage(Page):
         sizes = self.splitter.sizes()
         if sizes[1] == 0 and not self.toggle_detail.isChecked():
             return
-        tree_need = sum(self._column_widths().values()) + TITLE_MIN + 24
+        tree_need = sum(self.columns.wanted().values()) + TITLE_MIN + 24
         low = max(DETAIL_MIN, self.detail.minimumSizeHint().width())
         detail = max(low, min(DETAIL_MAX, total - tree_need))
         if sizes[1] and low <= sizes[1] <= total - tree_need:

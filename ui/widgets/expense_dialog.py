@@ -38,6 +38,7 @@ from roadmap_app.rules.period import EXAMPLES as PERIOD_EXAMPLES
 from roadmap_app.services.finance import ExpenseRow, VoletFinance
 from roadmap_app.services.finance_edit import ExpenseInput
 from ui.style import DANGER
+from ui.widgets.elided_combo import ElidedComboBox
 
 UNITS = ("ETP", "mois", "place", "poste", "heure", "jour", "forfait", "atelier", "module")
 
@@ -61,7 +62,7 @@ class ExpenseDialog(QDialog):
         self.setMinimumWidth(640)
         self._rubrique_touched = False
 
-        self.line = QComboBox()
+        self.line = ElidedComboBox(tip="Ligne du plan de financement")
         self.line.setAccessibleName("Ligne du plan de financement")
         for ln in vf.plan_lines:
             amount = "non chiffrée" if ln.montant_cents is None else format_euros(ln.montant_cents)

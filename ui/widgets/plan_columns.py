@@ -1,0 +1,135 @@
+"""Largeurs des colonnes de l'arbre du plan (Feuille de route, instantané consulté) : l'intitulé
+prend la place libre et garde au moins ``TITLE_MIN`` ; les autres colonnes rétrécissent d'abord."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QTreeView
+
+from ui.models.plan_tree import (
+    COL_CODE,
+    COL_ECHEANCE,
+    COL_PILOTES,
+    COL_TITLE,
+    FIXED_HEADERS,
+    PlanTreeModel,
+)
+from ui.widgets.status_delegate import BASSIN_WIDTH
+
+#: l'intitulé ne descend pas sous cette largeur (≈ 30 caractères) tant que les autres colonnes
+#: peuvent rétrécir
+TITLE_MIN = 224
+#: une colonne de bassin réduite garde sa pastille (couleur et symbole, libellé en infobulle)
+BASSIN_MIN = 44
+#: qui rétrécit d'abord quand la place manque : les bassins (pastille seule), puis l'avancement,
+#: les pilotes, l'échéance (jusqu'à « ⚠ 1er juin 2024 » entier) et le code
+SHRINK_ORDER = {COL_PILOTES: 2, COL_ECHEANCE: 3, COL_CODE: 4}  # bassins : 0, avancement : 1
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
+
+
+class PlanColumns(QObject):
+    """Refait les largeurs à chaque redimensionnement de la vue et sur demande (``fit``)."""
+
+    def __init__(self, tree: QTreeView, model: PlanTreeModel, plan: Callable[[], Any]) -> None:
+        super().__init__(tree)
+        self.tree = tree
+        self.model = model
+        self.plan = plan
+        tree.header().setMinimumSectionSize(BASSIN_MIN)
+        self._viewport = tree.viewport()  # gardé : pendant la destruction, l'arbre n'est plus là
+        self._viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+            self.fit()
+        return False
+
+    def wanted(self) -> dict[int, int]:
+        """Largeur voulue de chaque colonne affichée autre que l'intitulé (qui prend le reste)."""
+        fm = self.tree.fontMetrics()
+        plan = self.plan()
+        widths: dict[int, int] = {}
+        shown_bassins = 0
+        for col in range(self.model.columnCount()):
+            if col == COL_TITLE or self.tree.isColumnHidden(col):
+                continue
+            if col == COL_CODE:  # code le plus long, décalé de deux niveaux d'arbre
+                codes = [a.code for a in plan.actions()] if plan else []
+                longest = max((fm.horizontalAdvance(c) for c in codes), default=40)
+                widths[col] = longest + 3 * self.tree.indentation() + 16
+            elif col == COL_ECHEANCE:
+                widths[col] = (
+                    QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024") + 18
+                )
+            elif col == COL_PILOTES:
+                widths[col] = fm.horizontalAdvance("CD · FT") + 18
+            elif col == self.model.progress_column:
+                widths[col] = fm.horizontalAdvance("Avancement") + 22
+            else:
+                shown_bassins += 1
+                widths[col] = BASSIN_WIDTH
+        if shown_bassins == 1:  # un seul bassin : la pastille entière, avancement compris
+            for col in widths:
+                if self.model.bassin_at(col) is not None:
+                    widths[col] = 150
+        return widths
+
+    def fit(self) -> None:
+        """L'intitulé prend la place libre et ne descend pas sous ``TITLE_MIN`` : s'il manque de
+        la place, les autres colonnes rétrécissent d'abord jusqu'à leur minimum. Refait après un
+        rechargement, un filtre qui masque ou remontre des bassins, un redimensionnement, et après
+        la restauration d'un en-tête enregistré (qui ne peut donc ramener aucune largeur inutile)."""
+        if self.model.columnCount() <= len(FIXED_HEADERS):
+            return
+        widths = self.wanted()
+        room = self.tree.viewport().width() - TITLE_MIN
+        excess = sum(widths.values()) - room
+
+        def order(col: int) -> int:
+            if col in SHRINK_ORDER:
+                return SHRINK_ORDER[col]
+            return 0 if self.model.bassin_at(col) is not None else 1
+
+        fm = self.tree.fontMetrics()
+        floors = {
+            COL_CODE: 64,
+            COL_ECHEANCE: QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024")
+            + 14,
+            COL_PILOTES: fm.horizontalAdvance("CD · FT") + 14,
+        }
+
+        def floor(col: int) -> int:
+            return floors.get(col, BASSIN_MIN if self.model.bassin_at(col) else 56)
+
+        for rank in sorted({order(c) for c in widths}):
+            group = [c for c in widths if order(c) == rank]
+            while excess > 0 and (room_left := [c for c in group if widths[c] > floor(c)]):
+                share = max(excess // len(room_left), 1)  # les bassins rétrécissent ensemble
+                for col in room_left:
+                    give = min(share, widths[col] - floor(col), excess)
+                    widths[col] -= give
+                    excess -= give
+        header = self.tree.header()
+        for col, width in widths.items():
+            if header.sectionSize(col) != width:
+                header.resizeSection(col, width)
+        hfm = QFontMetrics(header.font())
+        hfm_bold = QFontMetrics(_bold(header.font()))
+        self.model.set_short_headers(
+            frozenset(
+                col
+                for col, width in widths.items()
+                if (b := self.model.bassin_at(col)) is not None
+                and max(hfm.horizontalAdvance(b.name), hfm_bold.horizontalAdvance(b.name)) + 20
+                > width
+            )
+        )
