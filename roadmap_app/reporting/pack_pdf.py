@@ -182,7 +182,7 @@ def write_pack_pdf(
                 [0.9, 5.4, 1.4, 1.1, 1.8],
             )
         else:
-            pdf.paragraph(f"Aucune échéance d'action non close dans les {UPCOMING_DAYS} jours.")
+            pdf.paragraph(f"Aucune échéance dans les {UPCOMING_DAYS} prochains jours.")
 
         if progress:
             progress("Changements", 5, steps)

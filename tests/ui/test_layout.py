@@ -193,3 +193,41 @@ def test_other_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
     problems = layout_problems(dialog, size)
     dialog.close()
     assert not problems, f"{name} à {screen} :\n" + "\n".join(problems)
+
+
+def test_dashboard_lists_show_titles_without_horizontal_scrolling(window, qtbot):
+    size = SCREENS["1366x768"]
+    _fit(window, qtbot, size)
+    page = window.show_page("dashboard")
+    _settle(qtbot)
+    first = page.overdue.item(0)
+    code = first.data(0x0100)  # Qt.UserRole : le code de l'action
+    action = page.data.overdue[0][0]
+    assert first.text().startswith(f"{code} — {action.intitule}")
+    assert action.intitule in first.toolTip()
+    for lst in (page.overdue, page.upcoming):
+        assert not lst.horizontalScrollBar().isVisible()
+        assert lst.horizontalScrollBar().maximum() == 0 or not lst.horizontalScrollBar().isVisible()
+    assert page.upcoming.item(0).text() == "Aucune échéance dans les 30 prochains jours."
+
+
+def test_a_fixed_validation_message_disappears(window, qtbot):
+    from ui.screenshots import _new_cible
+
+    dialog = _new_cible(window)
+    qtbot.waitExposed(dialog)
+    assert dialog.title_text() == ""
+    dialog.accept()
+    assert dialog.error.isVisible() and "vide" in dialog.error.text()
+    qtbot.keyClicks(dialog.title_edit, "Nouvelle cible")
+    assert not dialog.error.isVisible()
+    dialog.close()
+
+
+def test_placeholders_are_lighter_than_text(window):
+    from PySide6.QtGui import QPalette
+
+    palette = window.palette()
+    text = palette.color(QPalette.ColorRole.Text)
+    hint = palette.color(QPalette.ColorRole.PlaceholderText)
+    assert hint.lightness() - text.lightness() > 100

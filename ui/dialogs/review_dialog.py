@@ -111,6 +111,7 @@ class ReviewDialog(QDialog):
 
         self.status_group = QButtonGroup(self)
         self.status_group.setExclusive(True)
+        self.status_group.idClicked.connect(self._status_picked)
         self.status_row = status_row = QGridLayout()
         self.status_buttons: list[QPushButton] = []
         for i, st in enumerate(status_rules.ORDERED):
@@ -375,6 +376,12 @@ class ReviewDialog(QDialog):
     def set_status(self, index: int) -> None:
         if 0 <= index < len(status_rules.ORDERED):
             self.status_group.button(index).setChecked(True)
+            self._status_picked(index)
+
+    def _status_picked(self, index: int) -> None:
+        """« Réalisé » propose 100 % (modifiable ensuite avec + et −)."""
+        if status_rules.ORDERED[index].value == "realise" and self.progress.value() != 100:
+            self.progress.setValue(100)
 
     def selected_status(self) -> str:
         return str(self.status_group.checkedButton().property("status"))

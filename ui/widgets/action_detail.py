@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -71,7 +72,7 @@ class CellEditor(QWidget):
         self.progress.setAccessibleName(f"Avancement – {bassin.name}")
         self.progress.setToolTip("Avancement en % ; « — » : non renseigné")
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Note (datée du jour à l'enregistrement)")
+        self.note.setPlaceholderText("Aucune note — écrire ici (datée du jour)")
         self.note.setAccessibleName(f"Note – {bassin.name}")
         self.meta = QLabel()
         self.meta.setObjectName("muted")
@@ -258,6 +259,24 @@ class ActionDetailPanel(QWidget):
             ed = CellEditor(b, self._update_buttons)
             self.editors_grid.addWidget(ed, i, 0)
             self.editors.append(ed)
+            for w in (ed.status, ed.progress, ed.note):
+                w.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Rien à enregistrer : Ctrl+Z (Ctrl+Y) va à l'annulation de la fenêtre (la dernière
+        modification enregistrée) et non à la dernière frappe du champ qui a le focus."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)
+            )
+            and not self.is_dirty()
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
     def show_action(
         self, action: ActionRow | None, bassins: list[BassinRef], history: list[JournalLine]
