@@ -114,6 +114,10 @@ def _flows(page: Any) -> None:
     page.table.scrollToBottom()
 
 
+#: Taille des captures : l'écran du portable le plus courant dans les administrations, pour que
+#: le guide montre ce que voient les utilisateurs.
+SCREEN = (1366, 768)
+
 #: Mise en situation de chaque page avant la capture (clé de page → préparation).
 SCENES: dict[str, Callable[[Any], None]] = {
     "dashboard": _dashboard,
@@ -234,7 +238,7 @@ SCENES["finance"] = _finance
 def capture(
     out_dir: Path,
     db: str | None = None,
-    size: tuple[int, int] = (1600, 950),
+    size: tuple[int, int] = SCREEN,
     dialogs: bool = False,
 ) -> list[Path]:
     from roadmap_app.services.context import open_context
@@ -293,10 +297,14 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--db")
     parser.add_argument(
+        "--size", default=f"{SCREEN[0]}x{SCREEN[1]}", help="taille de la fenêtre (1366x768)"
+    )
+    parser.add_argument(
         "--dialogs", action="store_true", help="capturer aussi les boîtes de dialogue d'édition"
     )
     args = parser.parse_args()
-    for p in capture(args.out, args.db, dialogs=args.dialogs):
+    width, _, height = args.size.partition("x")
+    for p in capture(args.out, args.db, (int(width), int(height)), dialogs=args.dialogs):
         print(p)
 
 
