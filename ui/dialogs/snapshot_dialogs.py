@@ -84,7 +84,7 @@ class SnapshotViewer(QDialog):
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setIndentation(14)
+        self.tree.setIndentation(12)
         delegate = StatusDelegate(self.tree)
         for col in range(4, self.model.columnCount()):
             self.tree.setItemDelegateForColumn(col, delegate)

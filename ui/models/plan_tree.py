@@ -328,9 +328,9 @@ class PlanTreeModel(QAbstractItemModel):
             if section < len(FIXED_HEADERS):
                 return FIXED_HEADERS[section]
             b = self.bassin_at(section)
-            if b is None:
-                return "Avancement"
             short = role == Qt.ItemDataRole.DisplayRole and section in self._short_headers
+            if b is None:
+                return "Av." if short else "Avancement"
             return b.code if short and getattr(b, "code", "") else b.name
         if role == Qt.ItemDataRole.ToolTipRole:
             b = self.bassin_at(section)

@@ -177,6 +177,7 @@ class DashboardPage(Page):
             lst.setWordWrap(False)
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             lst.setUniformItemSizes(True)
+            lst.setAlternatingRowColors(True)  # une action sur deux lignes : fonds alternés
         lists = QHBoxLayout()
         for title, widget in ((f"Échéances des {UPCOMING_DAYS} prochains jours", self.upcoming),
                               ("Actions en retard", self.overdue), ("Dates clés de la convention", self.dates)):  # fmt: skip

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMessageBox,
     QSplitter,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -60,7 +61,7 @@ class RoadmapPage(Page):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setExpandsOnDoubleClick(True)
-        self.tree.setIndentation(14)
+        self.tree.setIndentation(12)
         self.tree.setDragEnabled(True)
         self.tree.setAcceptDrops(True)
         self.tree.setDropIndicatorShown(True)
@@ -93,8 +94,12 @@ class RoadmapPage(Page):
         self.toggle_detail.setToolTip("Afficher ou replier le panneau de détail (Ctrl+D)")
         self.toggle_detail.toggled.connect(self.set_detail_visible)
         self.addAction(self.toggle_detail)
-        self.editor.toolbar.addSeparator()
-        self.editor.toolbar.addAction(self.toggle_detail)
+        # à droite de la barre des filtres : toujours visible, même quand la barre d'outils déborde
+        detail_button = QToolButton(self.filters)
+        detail_button.setObjectName("detailToggle")
+        detail_button.setDefaultAction(self.toggle_detail)
+        detail_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.filters.bottom.addWidget(detail_button)
         layout.addWidget(self.editor.toolbar)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)

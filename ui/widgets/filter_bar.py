@@ -95,6 +95,7 @@ class FilterBar(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.count)
         bottom.addWidget(self.reset)
+        self.bottom = bottom  # la page y ajoute ses boutons d'affichage (détail)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)

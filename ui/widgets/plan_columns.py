@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QTreeView
 
@@ -16,6 +16,7 @@ from ui.models.plan_tree import (
     COL_PILOTES,
     COL_TITLE,
     FIXED_HEADERS,
+    FULL_HEADER_ROLE,
     PlanTreeModel,
 )
 from ui.widgets.status_delegate import BASSIN_WIDTH
@@ -27,7 +28,7 @@ TITLE_MIN = 224
 BASSIN_MIN = 44
 #: qui rétrécit d'abord quand la place manque : les bassins (pastille seule), puis l'avancement,
 #: les pilotes, l'échéance (jusqu'à « ⚠ 1er juin 2024 » entier) et le code
-SHRINK_ORDER = {COL_PILOTES: 2, COL_ECHEANCE: 3, COL_CODE: 4}  # bassins : 0, avancement : 1
+SHRINK_ORDER = {COL_PILOTES: 2, COL_ECHEANCE: 3, COL_CODE: 4}  # le code : jamais sous son texte  # bassins : 0, avancement : 1
 
 
 def _bold(font: QFont) -> QFont:
@@ -65,7 +66,7 @@ class PlanColumns(QObject):
             if col == COL_CODE:  # code le plus long, décalé de deux niveaux d'arbre
                 codes = [a.code for a in plan.actions()] if plan else []
                 longest = max((fm.horizontalAdvance(c) for c in codes), default=40)
-                widths[col] = longest + 3 * self.tree.indentation() + 16
+                widths[col] = longest + 3 * self.tree.indentation() + 12
             elif col == COL_ECHEANCE:
                 widths[col] = (
                     QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024") + 18
@@ -100,15 +101,23 @@ class PlanColumns(QObject):
             return 0 if self.model.bassin_at(col) is not None else 1
 
         fm = self.tree.fontMetrics()
+        hfm = QFontMetrics(_bold(self.tree.header().font()))
+        # une colonne de bassin réduite garde son code entier en en-tête (« MON », « AUD »)
+        code_floor = max(
+            (hfm.horizontalAdvance(getattr(b, "code", "")) + 24 for b in self.model.bassins),
+            default=BASSIN_MIN,
+        )
         floors = {
-            COL_CODE: 64,
+            COL_CODE: widths.get(COL_CODE, 64),  # le code reste entier : il ne rétrécit pas
             COL_ECHEANCE: QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024")
             + 14,
             COL_PILOTES: fm.horizontalAdvance("CD · FT") + 14,
         }
 
         def floor(col: int) -> int:
-            return floors.get(col, BASSIN_MIN if self.model.bassin_at(col) else 56)
+            if self.model.bassin_at(col) is not None:
+                return max(BASSIN_MIN, code_floor)
+            return floors.get(col, 56)
 
         for rank in sorted({order(c) for c in widths}):
             group = [c for c in widths if order(c) == rank]
@@ -122,14 +131,16 @@ class PlanColumns(QObject):
         for col, width in widths.items():
             if header.sectionSize(col) != width:
                 header.resizeSection(col, width)
-        hfm = QFontMetrics(header.font())
-        hfm_bold = QFontMetrics(_bold(header.font()))
+        # en-têtes trop longs pour leur colonne : le code du bassin, « Av. » (nom en infobulle)
         self.model.set_short_headers(
             frozenset(
                 col
                 for col, width in widths.items()
-                if (b := self.model.bassin_at(col)) is not None
-                and max(hfm.horizontalAdvance(b.name), hfm_bold.horizontalAdvance(b.name)) + 20
+                if col >= len(FIXED_HEADERS)
+                and hfm.horizontalAdvance(
+                    self.model.headerData(col, Qt.Orientation.Horizontal, FULL_HEADER_ROLE)
+                )
+                + 24
                 > width
             )
         )
