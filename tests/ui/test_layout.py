@@ -9,7 +9,7 @@ zone cliente d'une fenêtre agrandie ; la revue en séance, en plein écran, a t
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 
 from tests.ui.layout_check import layout_problems
 from ui.pages import PAGES
@@ -117,7 +117,7 @@ def test_main_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
 
     size = SCREENS[screen]
     # l'écran hors écran des tests mesure 800 × 800 : les boîtes se règlent sur l'écran simulé
-    monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size)
+    monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size, raising=False)
     _fit(window, qtbot, size)
     dialog = DIALOG_SCENES[name](window)
     _settle(qtbot)
@@ -185,7 +185,7 @@ MORE_DIALOGS = {
 @pytest.mark.parametrize("name", sorted(MORE_DIALOGS))
 def test_other_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
     size = SCREENS[screen]
-    monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size)
+    monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size, raising=False)
     _fit(window, qtbot, size)
     dialog = MORE_DIALOGS[name](window)
     assert dialog is not None
@@ -231,3 +231,24 @@ def test_placeholders_are_lighter_than_text(window):
     text = palette.color(QPalette.ColorRole.Text)
     hint = palette.color(QPalette.ColorRole.PlaceholderText)
     assert hint.lightness() - text.lightness() > 100
+
+
+def test_finance_opens_on_volet_3_and_flows_shows_its_settings_buttons(window, qtbot):
+    size = SCREENS["1280x720"]
+    _fit(window, qtbot, size)
+    assert window.show_page("finance").volet_number == 3
+    flows = window.show_page("flows")
+    _settle(qtbot)
+    for button in (flows.portfolio_button, flows.target_button):  # pas derrière un 7e onglet
+        assert button.isVisible()
+    tab_bar = flows.tabs.tabBar()  # les sept onglets tiennent : pas de flèches de défilement
+    assert tab_bar.width() >= sum(tab_bar.tabRect(i).width() for i in range(tab_bar.count()))
+
+
+def test_counts_that_mix_units_say_so(window):
+    page = window.show_page("committees")
+    horizontal = Qt.Orientation.Horizontal
+    headers = [
+        page.list_model.headerData(c, horizontal) for c in range(page.list_model.columnCount())
+    ]
+    assert "Actions × bassins en retard" in headers and "Actions × bassins réalisées" in headers

@@ -179,12 +179,13 @@ class FinancePage(Page):
         self.consumption_view, _ = make_table(self.consumption_model)
         self.consumption_view.doubleClicked.connect(self._show_line_expenses)
         self.consumption_view.setToolTip("Double-clic : voir les dépenses de la ligne")
-        self.chart = ChartView("Le graphique s'affiche ici.")
+        self.chart = ChartView("Le graphique s'affiche ici.", scrollable=True)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.consumption_view)
         split.addWidget(self.chart)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
+        split.setSizes([100, 200])  # un tiers pour le tableau (il défile), le reste au graphique
         self.consumption_split = split
         return split
 

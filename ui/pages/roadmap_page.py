@@ -68,8 +68,7 @@ class RoadmapPage(Page):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.delegate = StatusDelegate(self.tree)
-        self.highlight = HighlightDelegate(self.tree)  # mots cherchés surlignés (code, intitulé)
-        self.tree.setItemDelegateForColumn(COL_CODE, self.highlight)
+        self.highlight = HighlightDelegate(self.tree)  # mots cherchés surlignés dans l'intitulé
         self.tree.setItemDelegateForColumn(COL_TITLE, self.highlight)
         self.detail = ActionDetailPanel(self.splitter)
 
@@ -110,8 +109,9 @@ class RoadmapPage(Page):
         QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search)
         QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save)
         self.columns = PlanColumns(self.tree, self.model, lambda: self.plan)
-        self._viewport = self.tree.viewport()
-        self._viewport.installEventFilter(self)
+        # l'en-tête a la largeur de la zone des lignes ; ``viewport()`` coûterait 10 ms au démarrage
+        self._header = self.tree.header()
+        self._header.installEventFilter(self)
         self.tree.sortByColumn(
             COL_CODE, Qt.SortOrder.AscendingOrder
         )  # avant les données : un seul tri
@@ -151,7 +151,7 @@ class RoadmapPage(Page):
         self.columns.fit()
 
     def eventFilter(self, watched: object, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+        if event.type() == QEvent.Type.Resize and watched is self._header:
             if not self._splitter_placed and self.isVisible():
                 self._place_splitter()
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
@@ -197,8 +197,7 @@ class RoadmapPage(Page):
         self.plan_filter.sync_view(self.tree)
         if self._hidden_columns() != hidden_before:
             self.fit_columns()  # des bassins masqués ou remontrés : les largeurs sont refaites
-        if self.highlight.terms != flt.terms:
-            self.highlight.terms = flt.terms
+        if self.highlight.set_terms(flt.terms):
             self.tree.viewport().update()
         self._forget_hidden_action()
         self.apply_filters_count_only()

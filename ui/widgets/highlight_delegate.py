@@ -16,13 +16,19 @@ HIGHLIGHT = QColor("#FDE68A")  # jaune doux, texte noir lisible dessus
 def match_ranges(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
     """Plages ``[début, fin)`` de ``text`` où apparaît l'un des ``terms`` (déjà repliés par
     ``fold``), fusionnées et triées."""
-    folded: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold(ch)
-        folded.append(f)
-        origin.extend([i] * len(f))
-    flat = "".join(folded)
+    flat = fold(text)
+    if not any(term in flat for term in terms):
+        return []  # le cas courant : rien à surligner dans cette cellule
+    if len(flat) == len(text):
+        origin = list(range(len(text)))  # un caractère replié par caractère (accents ôtés)
+    else:  # « œ » → « oe », guillemets ôtés… : correspondance caractère par caractère
+        folded: list[str] = []
+        origin = []
+        for i, ch in enumerate(text):
+            f = fold(ch)
+            folded.append(f)
+            origin.extend([i] * len(f))
+        flat = "".join(folded)
     ranges: list[tuple[int, int]] = []
     for term in terms:
         start = flat.find(term)
@@ -38,10 +44,21 @@ def match_ranges(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
     return merged
 
 
+#: une lettre seule surlignerait presque tout : à partir de deux caractères
+MIN_TERM = 2
+
+
 class HighlightDelegate(QStyledItemDelegate):
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self.terms: tuple[str, ...] = ()
+
+    def set_terms(self, terms: tuple[str, ...]) -> bool:
+        """Mots à surligner ; ``True`` s'ils ont changé (la vue est alors à repeindre)."""
+        kept = tuple(t for t in terms if len(t) >= MIN_TERM)
+        changed = kept != self.terms
+        self.terms = kept
+        return changed
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         text = index.data(Qt.ItemDataRole.DisplayRole) if self.terms else None

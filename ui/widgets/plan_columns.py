@@ -28,7 +28,11 @@ TITLE_MIN = 224
 BASSIN_MIN = 44
 #: qui rétrécit d'abord quand la place manque : les bassins (pastille seule), puis l'avancement,
 #: les pilotes, l'échéance (jusqu'à « ⚠ 1er juin 2024 » entier) et le code
-SHRINK_ORDER = {COL_PILOTES: 2, COL_ECHEANCE: 3, COL_CODE: 4}  # le code : jamais sous son texte  # bassins : 0, avancement : 1
+SHRINK_ORDER = {
+    COL_PILOTES: 2,
+    COL_ECHEANCE: 3,
+    COL_CODE: 4,
+}  # le code : jamais sous son texte  # bassins : 0, avancement : 1
 
 
 def _bold(font: QFont) -> QFont:
@@ -46,13 +50,26 @@ class PlanColumns(QObject):
         self.model = model
         self.plan = plan
         tree.header().setMinimumSectionSize(BASSIN_MIN)
-        self._viewport = tree.viewport()  # gardé : pendant la destruction, l'arbre n'est plus là
-        self._viewport.installEventFilter(self)
+        self._code_width: tuple[Any, int] | None = None  # (plan, largeur)
+        # L'en-tête a toujours la largeur de la zone des lignes (barre de défilement déduite) ; il
+        # est gardé : pendant la destruction, l'arbre n'est plus là pour le rendre.
+        self._header = tree.header()
+        self._header.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+        if event.type() == QEvent.Type.Resize and watched is self._header:
             self.fit()
         return False
+
+    def _longest_code(self, plan: Any, fm: QFontMetrics) -> int:
+        """Largeur du code le plus long, calculée une fois par plan (3 500 actions à 100×) sur
+        les vingt codes les plus longs en caractères."""
+        if plan is None:
+            return 40
+        if self._code_width is None or self._code_width[0] is not plan:
+            codes = sorted((a.code for a in plan.actions()), key=len, reverse=True)[:20]
+            self._code_width = (plan, max((fm.horizontalAdvance(c) for c in codes), default=40))
+        return self._code_width[1]
 
     def wanted(self) -> dict[int, int]:
         """Largeur voulue de chaque colonne affichée autre que l'intitulé (qui prend le reste)."""
@@ -64,8 +81,7 @@ class PlanColumns(QObject):
             if col == COL_TITLE or self.tree.isColumnHidden(col):
                 continue
             if col == COL_CODE:  # code le plus long, décalé de deux niveaux d'arbre
-                codes = [a.code for a in plan.actions()] if plan else []
-                longest = max((fm.horizontalAdvance(c) for c in codes), default=40)
+                longest = self._longest_code(plan, fm)
                 widths[col] = longest + 3 * self.tree.indentation() + 12
             elif col == COL_ECHEANCE:
                 widths[col] = (
@@ -92,7 +108,7 @@ class PlanColumns(QObject):
         if self.model.columnCount() <= len(FIXED_HEADERS):
             return
         widths = self.wanted()
-        room = self.tree.viewport().width() - TITLE_MIN
+        room = self._header.width() - TITLE_MIN
         excess = sum(widths.values()) - room
 
         def order(col: int) -> int:
