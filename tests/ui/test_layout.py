@@ -104,28 +104,6 @@ def test_review_mode_fits_the_projector(window, qtbot, size):
     assert not problems, "\n".join(problems)
 
 
-def _dialog_scenes():
-    from ui.screenshots import DIALOG_SCENES
-
-    return sorted(DIALOG_SCENES)
-
-
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("name", _dialog_scenes())
-def test_main_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
-    from ui.screenshots import DIALOG_SCENES
-
-    size = SCREENS[screen]
-    # l'écran hors écran des tests mesure 800 × 800 : les boîtes se règlent sur l'écran simulé
-    monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size, raising=False)
-    _fit(window, qtbot, size)
-    dialog = DIALOG_SCENES[name](window)
-    _settle(qtbot)
-    problems = layout_problems(dialog, size)
-    dialog.close()
-    assert not problems, f"{name} à {screen} :\n" + "\n".join(problems)
-
-
 def test_flows_grid_shows_ten_months_and_opens_on_the_last_month_with_data(window, qtbot):
     from ui.screenshots import _demo_flows
 
@@ -169,7 +147,7 @@ def _atelier(window):
     return dialog
 
 
-#: autres boîtes atteintes depuis les pages (nom → ouverture)
+#: boîtes atteintes depuis les pages, en plus de celles des captures (nom → ouverture)
 MORE_DIALOGS = {
     "snapshot_viewer": _snapshot_viewer,
     "new_snapshot": _new_snapshot,
@@ -181,13 +159,21 @@ MORE_DIALOGS = {
 }
 
 
+def _dialogs():
+    from ui.screenshots import DIALOG_SCENES
+
+    return {**DIALOG_SCENES, **MORE_DIALOGS}
+
+
 @pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("name", sorted(MORE_DIALOGS))
-def test_other_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
+@pytest.mark.parametrize("name", sorted(_dialogs()))
+def test_dialogs_fit_the_screen(window, qtbot, monkeypatch, name, screen):
+    """Les boîtes des captures du guide et les autres boîtes atteintes depuis les pages."""
     size = SCREENS[screen]
+    # l'écran hors écran des tests mesure 800 × 800 : les boîtes se règlent sur l'écran simulé
     monkeypatch.setattr("ui.dialogs.base.available_size", lambda _w: size, raising=False)
     _fit(window, qtbot, size)
-    dialog = MORE_DIALOGS[name](window)
+    dialog = _dialogs()[name](window)
     assert dialog is not None
     _settle(qtbot)
     problems = layout_problems(dialog, size)
