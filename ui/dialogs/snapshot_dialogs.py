@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from ui.models.plan_filter import PlanFilter
 from ui.models.plan_tree import COL_TITLE, PlanTreeModel
 from ui.widgets.action_detail import ActionDetailPanel
 from ui.widgets.filter_bar import FilterBar
-from ui.widgets.plan_columns import PlanColumns
+from ui.widgets.plan_columns import PlanColumns, PlanTreeView
 from ui.widgets.status_delegate import StatusDelegate
 
 
@@ -80,7 +79,7 @@ class SnapshotViewer(QDialog):
         self.model = PlanTreeModel(self)
         self.model.set_plan(plan)
         self.plan_filter = PlanFilter(self.model)
-        self.tree = QTreeView()
+        self.tree = PlanTreeView()
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)

@@ -6,7 +6,7 @@ L'édition du plan lui-même (actions, cibles, axes : créer, modifier, déplace
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,7 @@ from ui.style import MUTED
 from ui.widgets.action_detail import ActionDetailPanel, CellEdit
 from ui.widgets.filter_bar import FilterBar
 from ui.widgets.highlight_delegate import HighlightDelegate
-from ui.widgets.plan_columns import TITLE_MIN, PlanColumns
+from ui.widgets.plan_columns import TITLE_MIN, PlanColumns, PlanTreeView
 from ui.widgets.status_delegate import StatusDelegate
 
 DETAIL_MIN, DETAIL_MAX = 260, 420
@@ -51,7 +50,7 @@ class RoadmapPage(Page):
         self.model = PlanTreeModel(self)
         self.plan_filter = PlanFilter(self.model)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.tree = QTreeView(self.splitter)
+        self.tree = PlanTreeView(self.splitter)
         self.tree.setObjectName("planTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -109,9 +108,7 @@ class RoadmapPage(Page):
         QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search)
         QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save)
         self.columns = PlanColumns(self.tree, self.model, lambda: self.plan)
-        # l'en-tête a la largeur de la zone des lignes ; ``viewport()`` coûterait 10 ms au démarrage
-        self._header = self.tree.header()
-        self._header.installEventFilter(self)
+        self.tree.resized.append(self._tree_resized)
         self.tree.sortByColumn(
             COL_CODE, Qt.SortOrder.AscendingOrder
         )  # avant les données : un seul tri
@@ -150,11 +147,9 @@ class RoadmapPage(Page):
     def fit_columns(self) -> None:
         self.columns.fit()
 
-    def eventFilter(self, watched: object, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._header:
-            if not self._splitter_placed and self.isVisible():
-                self._place_splitter()
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+    def _tree_resized(self) -> None:
+        if not self._splitter_placed and self.isVisible():
+            self._place_splitter()
 
     def _place_splitter(self) -> None:
         """Première mise en place : l'arbre a de quoi montrer l'intitulé et toutes ses colonnes,

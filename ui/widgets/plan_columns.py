@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QTreeView
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QStyle, QTreeView, QWidget
 
 from ui.models.plan_tree import (
     COL_CODE,
@@ -41,6 +41,20 @@ def _bold(font: QFont) -> QFont:
     return bold
 
 
+class PlanTreeView(QTreeView):
+    """Arbre du plan : prévient ``resized`` quand sa taille change. Un filtre d'événements sur
+    l'en-tête ou la zone des lignes verrait passer chaque événement (peinture, survol) en Python."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.resized: list[Callable[[], None]] = []
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        for callback in list(self.resized):
+            callback()
+
+
 class PlanColumns(QObject):
     """Refait les largeurs à chaque redimensionnement de la vue et sur demande (``fit``)."""
 
@@ -51,15 +65,14 @@ class PlanColumns(QObject):
         self.plan = plan
         tree.header().setMinimumSectionSize(BASSIN_MIN)
         self._code_width: tuple[Any, int] | None = None  # (plan, largeur)
-        # L'en-tête a toujours la largeur de la zone des lignes (barre de défilement déduite) ; il
-        # est gardé : pendant la destruction, l'arbre n'est plus là pour le rendre.
-        self._header = tree.header()
-        self._header.installEventFilter(self)
+        if isinstance(tree, PlanTreeView):
+            tree.resized.append(self.fit)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._header:
-            self.fit()
-        return False
+    def room(self) -> int:
+        """Largeur des lignes, barre de défilement verticale toujours déduite (les largeurs ne
+        sautent pas quand elle apparaît ou disparaît)."""
+        bar = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return self.tree.width() - 2 * self.tree.frameWidth() - bar
 
     def _longest_code(self, plan: Any, fm: QFontMetrics) -> int:
         """Largeur du code le plus long, calculée une fois par plan (3 500 actions à 100×) sur
@@ -108,7 +121,7 @@ class PlanColumns(QObject):
         if self.model.columnCount() <= len(FIXED_HEADERS):
             return
         widths = self.wanted()
-        room = self._header.width() - TITLE_MIN
+        room = self.room() - TITLE_MIN
         excess = sum(widths.values()) - room
 
         def order(col: int) -> int:

@@ -23,6 +23,11 @@ BASSIN_WIDTH = 92
 class StatusDelegate(QStyledItemDelegate):
     """Colonnes de bassin : pastille de statut pour une action, barre d'avancement pour une cible ou un axe."""
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        #: (statut, avancement, largeur, hauteur de police) → (texte, largeur de la pastille)
+        self._fits: dict[tuple[Any, ...], tuple[str, float]] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         kind = index.data(KIND_ROLE)
         status = index.data(STATUS_ROLE)
@@ -51,16 +56,23 @@ class StatusDelegate(QStyledItemDelegate):
         progress = index.data(PROGRESS_ROLE)
         shows_progress = progress is not None and status not in ("realise", "a_lancer")
         fm = QFontMetrics(p.font())
-        room = rect.width() - 8 - PILL_PADDING
-        candidates = [
-            f"{info.symbol} {info.label}",
-            f"{info.symbol} {SHORT_LABELS.get(status, info.label)}",
-            info.symbol,
-        ]
-        if shows_progress:
-            candidates.insert(0, f"{info.symbol} {info.label} {progress} %")
-        text = next((t for t in candidates if fm.horizontalAdvance(t) <= room), info.symbol)
-        w = min(rect.width() - 8, fm.horizontalAdvance(text) + PILL_PADDING)
+        key = (status, progress if shows_progress else None, rect.width(), fm.height())
+        fit = self._fits.get(key)
+        if fit is None:  # calculé une fois par statut, avancement et largeur de colonne
+            room = rect.width() - 8 - PILL_PADDING
+            candidates = [
+                f"{info.symbol} {info.label}",
+                f"{info.symbol} {SHORT_LABELS.get(status, info.label)}",
+                info.symbol,
+            ]
+            if shows_progress:
+                candidates.insert(0, f"{info.symbol} {info.label} {progress} %")
+            text = next((t for t in candidates if fm.horizontalAdvance(t) <= room), info.symbol)
+            fit = (text, min(rect.width() - 8, fm.horizontalAdvance(text) + PILL_PADDING))
+            if len(self._fits) > 5000:
+                self._fits.clear()
+            self._fits[key] = fit
+        text, w = fit
         h = min(rect.height() - 6, fm.height() + 6)
         pill = QRectF(rect.x() + 4, rect.y() + (rect.height() - h) / 2, w, h)
         p.setBrush(status_color(status))
