@@ -25,7 +25,7 @@ def match_ranges(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
         folded: list[str] = []
         origin = []
         for i, ch in enumerate(text):
-            f = fold(ch)
+            f = ch.lower() if ch.isascii() else fold(ch)  # ASCII : minuscule, rien de plus
             folded.append(f)
             origin.extend([i] * len(f))
         flat = "".join(folded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
@@ -9,7 +10,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from roadmap_app.rules import status as status_rules
-from ui.models.plan_tree import KIND_ROLE, OVERDUE_ROLE, PROGRESS_ROLE, STATUS_ROLE
+from ui.models.plan_tree import CELL_ROLE
 from ui.style import ACCENT, DANGER, status_color, status_text_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -18,6 +19,12 @@ PILL_PADDING = 12
 SHORT_LABELS = {"a_securiser": "À sécur.", "abandonne": "Abandon."}
 #: largeur d'une colonne de bassin : « ◐ En cours » entier, l'avancement en trait dessous
 BASSIN_WIDTH = 92
+
+
+@cache
+def _pill_pen(status: str, overdue: bool) -> QPen:
+    """Contour de la pastille : rouge épais si la cellule est en retard (calculé une fois)."""
+    return QPen(QColor(DANGER), 2) if overdue else QPen(status_color(status).darker(125), 1)
 
 
 class StatusDelegate(QStyledItemDelegate):
@@ -29,8 +36,7 @@ class StatusDelegate(QStyledItemDelegate):
         self._fits: dict[tuple[Any, ...], tuple[str, float]] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        kind = index.data(KIND_ROLE)
-        status = index.data(STATUS_ROLE)
+        kind, status, overdue, progress = index.data(CELL_ROLE)
         style = option.widget.style() if option.widget else None
         # Fond de sélection standard, sans texte ni icône : l'option reçue de la vue porte déjà
         # l'état (sélection, survol) ; ``initStyleOption`` redemanderait au modèle sept rôles par
@@ -39,23 +45,27 @@ class StatusDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = option.fontMetrics  # la police de la vue (pas de QFontMetrics construit par cellule)
         if kind == "action" and status:
-            self._paint_pill(painter, option.rect, status, index)
+            self._paint_pill(painter, fm, option.rect, status, overdue, progress)
         else:
-            self._paint_progress(
-                painter, option.rect, index.data(PROGRESS_ROLE), bold=kind == "axe"
-            )
+            self._paint_progress(painter, fm, option.rect, progress, bold=kind == "axe")
         painter.restore()
 
-    def _paint_pill(self, p: QPainter, rect: QRect, status: str, index: Index) -> None:
+    def _paint_pill(
+        self,
+        p: QPainter,
+        fm: QFontMetrics,
+        rect: QRect,
+        status: str,
+        overdue: bool,
+        progress: int | None,
+    ) -> None:
         """Pastille : « ◐ En cours 40 % » si la colonne le permet, sinon « ◐ En cours », sinon
         le symbole seul (l'infobulle de la cellule donne tout) ; l'avancement non écrit devient
         un trait sous la pastille."""
         info = status_rules.info(status)
-        overdue = bool(index.data(OVERDUE_ROLE))
-        progress = index.data(PROGRESS_ROLE)
         shows_progress = progress is not None and status not in ("realise", "a_lancer")
-        fm = QFontMetrics(p.font())
         key = (status, progress if shows_progress else None, rect.width(), fm.height())
         fit = self._fits.get(key)
         if fit is None:  # calculé une fois par statut, avancement et largeur de colonne
@@ -76,8 +86,7 @@ class StatusDelegate(QStyledItemDelegate):
         h = min(rect.height() - 6, fm.height() + 6)
         pill = QRectF(rect.x() + 4, rect.y() + (rect.height() - h) / 2, w, h)
         p.setBrush(status_color(status))
-        pen = QPen(QColor(DANGER), 2) if overdue else QPen(status_color(status).darker(125), 1)
-        p.setPen(pen)
+        p.setPen(_pill_pen(status, overdue))
         p.drawRoundedRect(pill, h / 2, h / 2)
         p.setPen(status_text_color(status))
         p.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
@@ -87,9 +96,10 @@ class StatusDelegate(QStyledItemDelegate):
             p.setBrush(QColor(ACCENT))
             p.drawRect(QRectF(track.x(), track.y(), track.width() * min(progress, 100) / 100, 2))
 
-    def _paint_progress(self, p: QPainter, rect: QRect, value: float | None, bold: bool) -> None:
+    def _paint_progress(
+        self, p: QPainter, fm: QFontMetrics, rect: QRect, value: float | None, bold: bool
+    ) -> None:
         inner = rect.adjusted(6, 0, -6, 0)
-        fm = QFontMetrics(p.font())
         label = "—" if value is None else f"{round(value)} %"
         label_w = fm.horizontalAdvance("100 %") + 6
         # colonne étroite : le chiffre seul (la barre demande au moins 16 px)
