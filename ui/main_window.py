@@ -33,6 +33,7 @@ from ui.pages import PAGES, PageSpec
 from ui.pages.base import Page
 from ui.settings import ui_settings
 from ui.style import icon
+from ui.widgets.elided_combo import ElidedComboBox
 
 NAV_WIDTH = 210  # barre latérale (sélecteur et navigation)
 
@@ -52,8 +53,9 @@ def window_title(roadmap: str, store: Store) -> str:
     return " — ".join(parts)
 
 
-class RoadmapSelector(QComboBox):
-    """Sélecteur de feuille de route ; ``popup_opening`` juste avant que la liste s'ouvre."""
+class RoadmapSelector(ElidedComboBox):
+    """Sélecteur de feuille de route ; ``popup_opening`` juste avant que la liste s'ouvre. Un nom
+    trop long pour la barre latérale est abrégé (« … »), entier dans l'infobulle."""
 
     popup_opening = Signal()
 

@@ -86,7 +86,8 @@ def _review(window: Any) -> Any:
     page = window.show_page("workshops")
     dialog = page.review()
     if dialog is not None:
-        dialog.resize(1600, 950)
+        dialog.showNormal()  # taille de l'écran des captures (plein écran sur un vrai écran)
+        dialog.resize(window.size())
         dialog.axe.setCurrentIndex(dialog.axe.findData("AI"))
     return dialog
 
@@ -115,6 +116,10 @@ def _flows(page: Any) -> None:
     page.tabs.setCurrentIndex(0)
     page.table.scrollToBottom()
 
+
+#: Taille des captures : l'écran du portable le plus courant dans les administrations, pour que
+#: le guide montre ce que voient les utilisateurs.
+SCREEN = (1366, 768)
 
 #: Mise en situation de chaque page avant la capture (clé de page → préparation).
 SCENES: dict[str, Callable[[Any], None]] = {
@@ -236,7 +241,7 @@ SCENES["finance"] = _finance
 def capture(
     out_dir: Path,
     db: str | None = None,
-    size: tuple[int, int] = (1600, 950),
+    size: tuple[int, int] = SCREEN,
     dialogs: bool = False,
 ) -> list[Path]:
     from roadmap_app.services.context import open_context
@@ -297,6 +302,9 @@ def main() -> None:
     )
     parser.add_argument("--db")
     parser.add_argument(
+        "--size", default=f"{SCREEN[0]}x{SCREEN[1]}", help="taille de la fenêtre (1366x768)"
+    )
+    parser.add_argument(
         "--dialogs", action="store_true", help="capturer aussi les boîtes de dialogue d'édition"
     )
     args = parser.parse_args()
@@ -304,7 +312,8 @@ def main() -> None:
         from resources import locate
 
         args.out = locate("guide") / "captures"
-    for p in capture(args.out, args.db, dialogs=args.dialogs):
+    width, _, height = args.size.partition("x")
+    for p in capture(args.out, args.db, (int(width), int(height)), dialogs=args.dialogs):
         print(p)
 
 

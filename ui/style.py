@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -15,6 +15,7 @@ from roadmap_app.rules import status as status_rules
 ACCENT = "#1F5FA8"
 DANGER = "#B42318"
 MUTED = "#667085"
+PLACEHOLDER = "#A0A8B8"
 
 
 def apply_style(app: QApplication) -> None:
@@ -22,6 +23,10 @@ def apply_style(app: QApplication) -> None:
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.0))
     app.setFont(font)
+    # les indications grises des champs vides (« ex. 2,5 ») ne se confondent pas avec une saisie
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(PLACEHOLDER))
+    app.setPalette(palette)
     qss = locate("resources", "style.qss").read_text(encoding="utf-8")
     app.setStyleSheet(qss)
 

@@ -183,7 +183,7 @@ def write_pack_pdf(
                 [0.9, 5.4, 1.4, 1.1, 1.8],
             )
         else:
-            pdf.paragraph(f"Aucune échéance d'action non close dans les {UPCOMING_DAYS} jours.")
+            pdf.paragraph(f"Aucune échéance dans les {UPCOMING_DAYS} prochains jours.")
 
         if progress:
             progress("Changements", 5, steps)
@@ -199,11 +199,12 @@ def write_pack_pdf(
             pdf.paragraph(f"De « {diff.before} » à « {diff.after} ».", color="#667085")
             names = {b["code"]: b["name"] for b in data.bassins}
             rows = [
-                [c.code, names.get(c.bassin, c.bassin), c.label, c.describe()] for c in diff.cells
+                [diff.title(c.code), names.get(c.bassin, c.bassin), c.label, c.describe()]
+                for c in diff.cells
             ]
             rows += [
                 [
-                    s.code,
+                    diff.title(s.code),
                     "",
                     "Échéance",
                     f"{s.old_label} → {s.new_label} ({'' if s.days is None else f'{s.days:+d} j'})",
@@ -212,7 +213,7 @@ def write_pack_pdf(
             ]
             rows += [
                 [
-                    o.code,
+                    diff.title(o.code),
                     names.get(o.bassin, o.bassin),
                     "Retard",
                     f"devenue en retard (échéance {o.echeance})",
@@ -221,7 +222,11 @@ def write_pack_pdf(
             ]
             rows += [[a.code, "", "Ajout", a.intitule] for a in diff.added]
             rows += [[a.code, "", "Retrait", a.intitule] for a in diff.removed]
-            rows += [[f.code, "", f.label, "modifié"] for f in diff.fields if f.field != "echeance"]
+            rows += [
+                [diff.title(f.code), "", f.label, "modifié"]
+                for f in diff.fields
+                if f.field != "echeance"
+            ]
             rows += [
                 [
                     "",
@@ -231,7 +236,8 @@ def write_pack_pdf(
                 ]
                 for s in diff.sections
             ]
-            pdf.table(["Code", "Bassin", "Nature", "Changement"], rows, [0.9, 1.4, 1.4, 7])
+            # l'action par son code et son intitulé (ajouts et retraits : l'intitulé est le changement)
+            pdf.table(["Action", "Bassin", "Nature", "Changement"], rows, [3.2, 1.3, 1.3, 4.9])
 
         if progress:
             progress("Feuille de route", 6, steps)

@@ -277,7 +277,7 @@ def write_financement(book: Book, data: PackData) -> None:
 
 
 def write_changements(book: Book, data: PackData) -> None:
-    sh = book.sheet("Changements", [12, 14, 16, 30, 30, 12, 40], header_row=4)
+    sh = book.sheet("Changements", [12, 40, 14, 16, 30, 30, 12, 40], header_row=4)
     diff = data.diff
     if diff is None:
         sh.title(
@@ -290,13 +290,17 @@ def write_changements(book: Book, data: PackData) -> None:
         sh.note("Aucun changement.")
         return
     names = {b["code"]: b["name"] for b in data.bassins}
-    sh.header(["Code", "Bassin", "Nature", "Avant", "Après", "Jours", "Détail"])
+    sh.header(["Code", "Intitulé", "Bassin", "Nature", "Avant", "Après", "Jours", "Détail"])
+
+    def action(code: str) -> list[Any]:  # le code, puis l'intitulé de l'action
+        return [sh.cell(code), sh.cell(diff.titles.get(code, ""), wrap=True)]
+
     for c in diff.cells:
         old = status_rules.label(c.old) if c.field == "status" else c.old
         new = status_rules.label(c.new) if c.field == "status" else c.new
         sh.append(
             [
-                sh.cell(c.code),
+                *action(c.code),
                 sh.cell(names.get(c.bassin, c.bassin)),
                 sh.cell(c.label),
                 sh.cell(old),
@@ -308,7 +312,7 @@ def write_changements(book: Book, data: PackData) -> None:
     for s in diff.slips:
         sh.append(
             [
-                sh.cell(s.code),
+                *action(s.code),
                 None,
                 sh.cell("Glissement d'échéance"),
                 sh.cell(s.old_label),
@@ -320,7 +324,7 @@ def write_changements(book: Book, data: PackData) -> None:
     for o in diff.newly_overdue:
         sh.append(
             [
-                sh.cell(o.code),
+                *action(o.code),
                 sh.cell(names.get(o.bassin, o.bassin)),
                 sh.cell("Devenue en retard", color=LATE_COLOR, bold=True),
                 None,
@@ -332,7 +336,7 @@ def write_changements(book: Book, data: PackData) -> None:
     for a in diff.added:
         sh.append(
             [
-                sh.cell(a.code),
+                *action(a.code),
                 None,
                 sh.cell("Action ajoutée"),
                 None,
@@ -344,7 +348,7 @@ def write_changements(book: Book, data: PackData) -> None:
     for a in diff.removed:
         sh.append(
             [
-                sh.cell(a.code),
+                *action(a.code),
                 None,
                 sh.cell("Action retirée"),
                 sh.cell(a.intitule),
@@ -357,7 +361,7 @@ def write_changements(book: Book, data: PackData) -> None:
         if f.field != "echeance":
             sh.append(
                 [
-                    sh.cell(f.code),
+                    *action(f.code),
                     None,
                     sh.cell(f.label),
                     sh.cell(str(f.old or ""), wrap=True),
@@ -369,6 +373,7 @@ def write_changements(book: Book, data: PackData) -> None:
     for ch in diff.sections:
         sh.append(
             [
+                None,
                 None,
                 sh.cell(names.get(ch.bassin or "", ch.bassin or "")),
                 sh.cell(ch.section),

@@ -93,6 +93,13 @@ class SnapshotDiff:
     slips: list[SlipDiff] = field(default_factory=list)
     newly_overdue: list[OverdueDiff] = field(default_factory=list)
     sections: list[SectionChange] = field(default_factory=list)
+    #: intitulé de chaque action comparée (état d'après, sinon d'avant), pour « code — intitulé »
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def title(self, code: str) -> str:
+        """« EP-2.2 — Orientation prononcée… » (le code seul s'il est inconnu)."""
+        intitule = self.titles.get(code, "")
+        return f"{code} — {intitule}" if code and intitule else code
 
     def is_empty(self) -> bool:
         return not any(
@@ -169,6 +176,8 @@ def diff_states(
 ) -> SnapshotDiff:
     result = SnapshotDiff(before_label, after_label)
     old_actions, new_actions = _actions(before), _actions(after)
+    result.titles = {code: a["intitule"] for code, (_x, _c, a) in old_actions.items()}
+    result.titles.update({code: a["intitule"] for code, (_x, _c, a) in new_actions.items()})
     for code, (axe, _c, a) in new_actions.items():
         if code not in old_actions:
             result.added.append(ActionRef(code, axe, a["intitule"]))

@@ -308,9 +308,40 @@ def test_each_figure_of_a_card_opens_its_chart(window, app_ctx):
     flows = window.pages["flows"]
     assert window.stack.currentWidget() is flows
     assert flows.bassin.currentText() == "Lensois"
-    assert flows.tabs.tabText(flows.tabs.currentIndex()).startswith("Orientés en 15 jours")
+    # titre court sur l'onglet, titre complet dans son infobulle
+    assert flows.tabs.tabToolTip(flows.tabs.currentIndex()).startswith("Orientés en 15 jours")
     assert "Lensois" in flows.charts["quinze-jours"].figure.axes[0].get_title("left")
     page = window.show_page("dashboard")
     card = next(c for c in page.cards if c.card.bassin.name == "Lensois")
     card.charge.linkActivated.emit("charge")
-    assert flows.tabs.tabText(flows.tabs.currentIndex()).startswith("Charge par référent")
+    assert flows.tabs.tabToolTip(flows.tabs.currentIndex()).startswith("Charge par référent")
+
+
+def test_enter_moves_down_like_a_spreadsheet(flows, qtbot, app_ctx):
+    flows.select_bassin_name("Lensois")
+    _type_in_cell(qtbot, flows, date(2024, 7, 1), "entrants", "150")
+    current = flows.table.currentIndex()
+    assert (flows.model.months[current.row()], current.column()) == (
+        date(2024, 8, 1),
+        COL["entrants"],
+    )
+
+
+def test_a_refused_value_stays_in_its_cell_selected_for_correction(flows, qtbot, app_ctx, dialogs):
+    flows.select_bassin_name("Montreuillois")
+    _type_in_cell(qtbot, flows, date(2024, 8, 1), "sortants", "-3")
+    assert [d[1] for d in dialogs] == ["Valeur refusée"]
+    qtbot.waitUntil(lambda: flows.table.state() == flows.table.State.EditingState)
+    editor = QApplication.focusWidget()
+    assert editor.text() == "-3" and editor.selectedText() == "-3"
+    current = flows.table.currentIndex()
+    assert (flows.model.months[current.row()], current.column()) == (
+        date(2024, 8, 1),
+        COL["sortants"],
+    )
+    qtbot.keyClicks(editor, "3")  # la saisie sélectionnée est remplacée
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: load_series(app_ctx, "Montreuillois").value(date(2024, 8, 1), "sortants") == 3
+    )
+    assert len(dialogs) == 1

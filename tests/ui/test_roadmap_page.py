@@ -70,7 +70,9 @@ def test_find_the_late_actions_of_lensois(window, qtbot, app_ctx):
     assert "Lensois" in headers and "Montreuillois" not in headers
     first = page.model.index(0, 0)  # axe EP
     echeance = page.model.index(0, 2, page.model.index(0, 0, first))
-    assert "en retard" in echeance.data()
+    # colonne étroite : « ⚠ » devant l'échéance, « en retard » en toutes lettres dans l'infobulle
+    assert echeance.data().startswith("⚠ ")
+    assert "en retard" in echeance.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_search_ignores_accents_and_case(window, qtbot):
@@ -279,3 +281,78 @@ def test_leaving_with_unsaved_edits_asks_first(window, qtbot, app_ctx, dialogs, 
     window.close()  # la question est posée ; la réponse simulée est « Ne pas enregistrer »
     assert dialogs and dialogs[-1][0] == "question"
     assert status_in_db(db_path, "ME-2.1", "Lensois")[0] == "a_lancer"
+
+
+def test_ctrl_z_right_after_ctrl_s_undoes_the_saved_change_not_a_keystroke(
+    window, qtbot, db_path, app_ctx
+):
+    page = page_of(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.select_code("NU-3.1")
+    editor = page.detail.editor(load_plan(app_ctx).bassin("Audomarois").id)
+    spin = editor.progress
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "40")  # frappe dans la zone d'avancement : elle a sa propre annulation
+    assert spin.value() == 40
+    qtbot.keyClick(spin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert status_in_db(db_path, "NU-3.1", "Audomarois")[1] == 40
+    spin = page.detail.editor(load_plan(app_ctx).bassin("Audomarois").id).progress
+    qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert status_in_db(db_path, "NU-3.1", "Audomarois")[1] is None  # l'enregistrement annulé
+
+
+def test_choosing_realise_proposes_100_percent(window, app_ctx, dialogs):
+    page = page_of(window)
+    page.select_code("EP-2.2")
+    editor = page.detail.editor(load_plan(app_ctx).bassin("Lensois").id)
+    assert editor.progress.value() != 100
+    editor.status.setCurrentIndex(editor.status.findData("realise"))
+    assert editor.progress.value() == 100
+    editor.progress.setValue(90)  # proposé, pas imposé
+    assert editor.edit().progress == 90
+
+
+def test_detail_empties_on_a_cible_or_when_the_action_is_filtered_out(window, qtbot):
+    page = page_of(window)
+    page.select_code("EP-2.2")
+    assert page.detail.action_row.code == "EP-2.2"
+    page.select_node("cible", page.detail.action_row.cible_id)
+    assert page.detail.action_row is None and page.detail.empty.isVisible()
+    page.select_code("EP-2.2")
+    type_text(page.filters.search, "wikisol")  # EP-2.2 n'y répond pas
+    assert page.detail.action_row is None
+
+
+def test_ctrl_d_folds_and_restores_the_detail_panel(window, qtbot):
+    page = page_of(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.tree.setFocus()
+    title_before = page.tree.columnWidth(1)
+    qtbot.keyClick(page.tree, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert page.splitter.sizes()[1] == 0 and not page.toggle_detail.isChecked()
+    assert page.tree.columnWidth(1) > title_before  # l'intitulé prend la place libérée
+    qtbot.keyClick(page.tree, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert page.splitter.sizes()[1] > 0 and page.detail.isVisible()
+
+
+def test_search_words_are_highlighted_in_the_tree(window):
+    from ui.widgets.highlight_delegate import match_ranges
+
+    page = page_of(window)
+    type_text(page.filters.search, "interoperabilite")
+    assert page.highlight.terms == ("interoperabilite",)
+    title = "Mettre en œuvre l'interopérabilité des SI"
+    a, b = match_ranges(title, page.highlight.terms)[0]
+    assert title[a:b] == "interopérabilité"
+    assert match_ranges("Cœur ŒUVRE", ("oeuvre",)) == [(5, 10)]
+    # la cellule est dessinée par le délégué qui surligne (image différente de celle sans recherche)
+    idx = page.model.action_index(page.plan.action("NU-1.2").id).siblingAtColumn(1)
+    rect = page.tree.visualRect(idx)
+    with_terms = page.tree.viewport().grab(rect).toImage()
+    page.highlight.terms = ()
+    page.tree.viewport().repaint()
+    without = page.tree.viewport().grab(rect).toImage()
+    assert with_terms != without

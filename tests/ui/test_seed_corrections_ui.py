@@ -102,9 +102,10 @@ def test_the_doubtful_deadline_of_ai_3_3_is_flagged_in_the_tree(window):
 
     walk(page.model.index(-1, -1))
     label, tip = texts["AI-3.3"]
-    assert label.startswith("(?) 1er janvier 2024")
+    # en retard (⚠) et douteuse ((?)) : les deux marques précèdent le libellé tel qu'écrit
+    assert label.removeprefix("⚠ ").startswith("(?) 1er janvier 2024")
     assert "Date douteuse" in tip and "lecture probable 1er janvier 2025" in tip
-    assert texts["GP-1.1"][0].startswith("(?) 1er avril")
+    assert texts["GP-1.1"][0].removeprefix("⚠ ").startswith("(?) 1er avril")
     assert "(?)" not in texts["EP-1.1"][0]
 
 

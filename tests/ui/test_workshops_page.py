@@ -80,7 +80,8 @@ def test_create_an_atelier_and_review_it_with_the_keyboard(window, qtbot, app_ct
 
     c = cell(app_ctx, "AI-1.1", "Lensois")
     assert (c.status, c.progress, c.note) == ("en_cours", 30, "Diagnostic partagé en test")
-    assert cell(app_ctx, "AI-1.2", "Lensois").status == "realise"
+    realise = cell(app_ctx, "AI-1.2", "Lensois")
+    assert (realise.status, realise.progress) == ("realise", 100)  # « Réalisé » propose 100 %
     assert cell(app_ctx, "AI-1.1", "Audomarois").status == "a_lancer"
     with app_ctx.store.session() as s:
         rows = s.exec(

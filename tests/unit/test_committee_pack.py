@@ -109,9 +109,12 @@ def test_workbook_sheets_types_and_formats(pack_ctx, tmp_path):
 
     changes = rows_of(wb["Changements"])
     assert any(
-        r[0] == "EP-2.2" and r[1] == "Lensois" and r[3] == "À lancer" and r[4] == "Réalisé"
+        r[0] == "EP-2.2" and r[2] == "Lensois" and r[4] == "À lancer" and r[5] == "Réalisé"
         for r in changes
     )
+    # le code est suivi de l'intitulé de l'action (pas le code seul)
+    ep22 = next(r for r in changes if r[0] == "EP-2.2")
+    assert ep22[1].startswith("Orientation prononcée par le département")
     indicators = [r[0] for r in rows_of(wb["Indicateurs"])]
     assert "R1" in indicators and "V2-2" in indicators
 

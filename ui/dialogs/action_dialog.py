@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -19,8 +18,9 @@ from roadmap_app.rules.echeance import parse_echeance
 from roadmap_app.rules.pilotes import organisations_in
 from roadmap_app.services.editing_actions import ActionFields
 from roadmap_app.services.plan import ActionRow, PlanView
-from ui.dialogs.base import FormDialog, Submit, section
+from ui.dialogs.base import FormDialog, Submit, fit_to_screen, section
 from ui.style import DANGER, MUTED
+from ui.widgets.elided_combo import ElidedComboBox
 
 
 def _text_edit(height: int, accessible: str) -> QPlainTextEdit:
@@ -54,7 +54,7 @@ class ActionDialog(FormDialog):
         self.action = action
         self.year = plan.roadmap.year
         self._orgs_touched = False
-        self.resize(1040, 720)
+        fit_to_screen(self, 1040, 720)
 
         self.code = QLineEdit()
         self.code.setMaximumWidth(140)
@@ -62,7 +62,7 @@ class ActionDialog(FormDialog):
         self.code.setToolTip(
             "Code stable de l'action ; il ne change pas quand l'action est déplacée."
         )
-        self.cible = QComboBox()
+        self.cible = ElidedComboBox(tip="Cible opérationnelle de l'action")
         self.cible.setAccessibleName("Cible opérationnelle")
         for axe in plan.axes:
             for c in axe.cibles:

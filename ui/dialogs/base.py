@@ -5,17 +5,69 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.style import DANGER
+
+#: hauteur d'une barre de titre : une boîte ouverte doit tenir dessous, barre des tâches déduite
+TITLE_BAR = 32
+
+
+def available_size(widget: QWidget) -> QSize:
+    """Place pour le contenu d'une fenêtre sur l'écran de ``widget`` (barre des tâches et barre
+    de titre déduites)."""
+    screen = widget.screen()
+    if screen is None:
+        return QSize(1366, 768 - 40 - TITLE_BAR)
+    return screen.availableGeometry().size() - QSize(16, TITLE_BAR)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Taille voulue, réduite à la place disponible (portable de 1 366 × 768 compris)."""
+    room = available_size(window.parentWidget() or window)
+    window.resize(min(width, room.width()), min(height, room.height()))
+
+
+def on_any_edit(root: QWidget, callback: Callable[[], None]) -> None:
+    """Appelle ``callback`` à chaque modification d'un champ de saisie sous ``root``."""
+    for w in root.findChildren(QLineEdit):
+        w.textChanged.connect(callback)
+    for t in root.findChildren(QPlainTextEdit) + root.findChildren(QTextEdit):
+        if not t.isReadOnly():
+            t.textChanged.connect(callback)
+    for c in root.findChildren(QComboBox):
+        c.currentIndexChanged.connect(callback)
+    for s in root.findChildren(QSpinBox) + root.findChildren(QDoubleSpinBox):
+        s.valueChanged.connect(callback)
+    for d in root.findChildren(QDateEdit):
+        d.dateChanged.connect(callback)
+    for b in root.findChildren(QAbstractButton):
+        if b.isCheckable():
+            b.toggled.connect(callback)
+
+
+def hide_when_edited(dialog: QWidget, error: QLabel) -> None:
+    """Le message d'erreur d'une boîte disparaît dès que l'utilisateur corrige un champ (une
+    nouvelle tentative le remontre s'il reste faux)."""
+    on_any_edit(dialog, lambda: error.setVisible(False) if error.isVisible() else None)
+
 
 #: Reçoit la boîte ; renvoie ``None`` (succès, la boîte se ferme) ou le message d'erreur à afficher.
 Submit = Callable[["FormDialog"], str | None]
@@ -29,6 +81,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._submit = submit
+        self._watching = False
         self.body = QVBoxLayout()
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(8)
@@ -57,6 +110,18 @@ class FormDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._watching:  # les champs sont créés par les sous-classes, après ce constructeur
+            self._watching = True
+            on_any_edit(self, self._recheck)
+
+    def _recheck(self) -> None:
+        """Message affiché et champ modifié : le contrôle de la boîte est refait ; corrigé, le
+        message disparaît (celui du service aussi : il revient si l'on soumet encore à tort)."""
+        if self.error.isVisible():
+            self.show_error(self.validate() or "")
 
     def validate(self) -> str | None:
         """Contrôles propres à la boîte avant soumission (``None`` : rien à redire)."""

@@ -42,7 +42,7 @@ from roadmap_app.services import bassins as svc
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.editing import EditResult
 from roadmap_app.services.plan import PlanView
-from ui.dialogs.base import FormDialog, section
+from ui.dialogs.base import FormDialog, fit_to_screen, section
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Code", "Bassin", "Typologie", "Actions", "Chiffres de référence", "État")
@@ -111,7 +111,7 @@ class BassinsDialog(QDialog):
         self.setObjectName("bassinsDialog")
         self.setWindowTitle("Bassins")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 460)
+        fit_to_screen(self, 900, 460)
         self.ctx = ctx
         self.plan = plan
         self.child: FormDialog | None = None
@@ -261,7 +261,7 @@ class AddBassinDialog(FormDialog):
     def __init__(self, ctx: AppContext, plan: PlanView, submit: Any, parent: QWidget) -> None:
         super().__init__("Ajouter un bassin", "&Ajouter le bassin", submit, parent)
         self.setObjectName("addBassinDialog")
-        self.resize(760, 680)
+        fit_to_screen(self, 760, 680)
         self.name = QComboBox()
         self.name.setEditable(True)
         self.name.addItems(svc.suggested_territories(ctx))
@@ -360,7 +360,7 @@ class ApplicabilityDialog(FormDialog):
     ) -> None:
         super().__init__(f"Actions concernées – {bassin.name}", "&Enregistrer", submit, parent)
         self.setObjectName("applicabilityDialog")
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
         note = QLabel(
             "Décocher une action la rend « non applicable » dans ce bassin : son statut et son "
             "historique sont gardés et reviennent si on la recoche."

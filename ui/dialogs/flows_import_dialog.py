@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVB
 from roadmap_app.flows.catalogue import BY_CODE
 from roadmap_app.flows.io import ImportPlan, Planned
 from roadmap_app.rules.dates import format_month
+from ui.dialogs.base import fit_to_screen
 from ui.models.table_base import Column, RowTableModel
 
 
@@ -49,4 +50,4 @@ class ImportPreviewDialog(QDialog):
         lay.addWidget(summary)
         lay.addWidget(table, 1)
         lay.addWidget(buttons)
-        self.resize(900, 520)
+        fit_to_screen(self, 900, 520)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,6 +26,7 @@ from roadmap_app.flows.catalogue import INDICATORS
 from roadmap_app.flows.series import bassins, load_portfolios
 from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, set_portfolio
 from roadmap_app.services.context import AppContext
+from ui.dialogs.base import hide_when_edited
 
 
 def _next_month(today: date) -> QDate:
@@ -36,6 +38,7 @@ class _DatedDialog(QDialog):
 
     def __init__(self, ctx: AppContext, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
+        self._watching = False
         self.ctx = ctx
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
@@ -63,12 +66,19 @@ class _DatedDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._watching:  # champs créés par les sous-classes : reliés au premier affichage
+            self._watching = True
+            hide_when_edited(self, self.error)
+
     def save(self) -> None:
         try:
             self.store()
         except (UserError, StoreError) as err:
             self.error.setStyleSheet("color:#B42318;")
             self.error.setText(str(err))
+            self.error.setVisible(True)
             return
         self.accept()
 

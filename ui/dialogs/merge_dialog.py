@@ -28,6 +28,7 @@ from roadmap_app.services.workshop.merge import (
     MergePlan,
     Resolution,
 )
+from ui.dialogs.base import fit_to_screen
 
 CHOICES = (
     (MINE, "Garder la valeur d'ici"),
@@ -132,7 +133,7 @@ class MergeDialog(QDialog):
             lay.addWidget(self.conflicts, 2)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
-        self.resize(1100, 620)
+        fit_to_screen(self, 1100, 620)
         self._update()
 
     def choose(self, row: int, decision: str, value: str = "") -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -36,9 +38,35 @@ from roadmap_app.services.plan import ActionRow, load_action, load_plan
 from roadmap_app.services.status import update_status
 from roadmap_app.services.workshop.ateliers import AtelierInfo, changes_during
 from ui.style import DANGER, status_icon
+from ui.widgets.elided_combo import ElidedComboBox
 
 ALL = "__tous__"
 NO_PROGRESS = -1
+
+
+def review_style(scale: float) -> str:
+    """Feuille de style de la revue pour un facteur d'échelle (1 : fenêtre de 1 280 × 720)."""
+
+    def pt(size: float) -> str:
+        return f"{size * scale:.1f}pt"
+
+    checked = "".join(
+        f"QPushButton#status_{st.value}:checked {{ background: {info.color}; color: {info.text_color};"
+        " font-weight: 700; border: 3px solid #101828; }"
+        for st in status_rules.ORDERED
+        if (info := status_rules.info(st.value))
+    )
+    return (
+        f"QDialog#reviewDialog, QLabel, QLineEdit, QSpinBox, QComboBox, QPushButton, QListWidget,"
+        f" QTabBar {{ font-size: {pt(15)}; }}"
+        f"QLabel#reviewHeader, QLabel#reviewPosition {{ font-size: {pt(13)}; color: #344054; }}"
+        f"QLabel#reviewPosition {{ font-weight: 600; }}"
+        f"QLabel#reviewTitle {{ font-size: {pt(21)}; color: #101828; }}"
+        f"QTextBrowser#reviewText {{ font-size: {pt(14)}; }}"
+        f"QListWidget#reviewChanges {{ font-size: {pt(12)}; }}"
+        f"QPushButton[status] {{ padding: {round(6 * scale)}px; min-height: {round(36 * scale)}px; }}"
+        f"QLineEdit, QSpinBox {{ min-height: {round(30 * scale)}px; }}" + checked
+    )
 
 
 class ReviewDialog(QDialog):
@@ -61,58 +89,51 @@ class ReviewDialog(QDialog):
         self.index = 0
         self.saved = 0
 
-        base = QFont(self.font())
-        base.setPointSize(16)
-        self.setFont(base)
         self.header = QLabel()
         self.header.setObjectName("reviewHeader")
-        self.header.setStyleSheet("font-size: 14pt; color: #344054;")
-        self.axe = QComboBox()
+        self.header.setWordWrap(True)
+        self.axe = ElidedComboBox(tip="Axe passé en revue")
         self.axe.addItem("Tous les axes", ALL)
         for axe in plan.axes:
             self.axe.addItem(f"{axe.code} – {axe.title}", axe.code)
         self.axe.currentIndexChanged.connect(self._filter)
         self.position = QLabel()
-        self.position.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.position.setObjectName("reviewPosition")
         self.title = QLabel()
+        self.title.setObjectName("reviewTitle")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setStyleSheet("font-size: 22pt; color: #101828;")
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.text = QTextBrowser()
-        self.text.setStyleSheet("font-size: 15pt;")
+        self.text.setObjectName("reviewText")
 
         self.status_group = QButtonGroup(self)
         self.status_group.setExclusive(True)
-        status_row = QGridLayout()
+        self.status_group.idClicked.connect(self._status_picked)
+        self.status_row = status_row = QGridLayout()
+        self.status_buttons: list[QPushButton] = []
         for i, st in enumerate(status_rules.ORDERED):
             b = QPushButton(f"{i + 1}  {status_rules.label(st)}")
             b.setCheckable(True)
             b.setAutoDefault(False)  # Entrée ne doit jamais « cliquer » un statut
             b.setIcon(status_icon(st.value, 24))
-            b.setMinimumHeight(48)
             b.setProperty("status", st.value)
-            info = status_rules.info(st.value)
-            b.setStyleSheet(
-                "QPushButton { font-size: 15pt; padding: 6px; }"
-                f"QPushButton:checked {{ background: {info.color}; color: {info.text_color}; font-weight: 700;"
-                " border: 3px solid #101828; }"
-            )
+            b.setObjectName(f"status_{st.value}")
             b.setToolTip(f"Touche {i + 1}")
             self.status_group.addButton(b, i)
-            status_row.addWidget(b, 0, i)
+            self.status_buttons.append(b)
+            # deux lignes de trois : de grandes cibles, et le libellé en gras tient à toute taille
+            status_row.addWidget(b, i // 3, i % 3)
         self.progress = QSpinBox()
         self.progress.setRange(NO_PROGRESS, 100)
         self.progress.setSingleStep(10)
         self.progress.setSpecialValueText("—")
         self.progress.setSuffix(" %")
-        self.progress.setMinimumHeight(44)
         self.progress.setToolTip("+ / − : 10 points")
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Note (N pour écrire)")
-        self.note.setMinimumHeight(44)
+        self.note.setPlaceholderText("Aucune note — N pour écrire")
         edit_row = QHBoxLayout()
         edit_row.addWidget(QLabel("Avancement"))
         edit_row.addWidget(self.progress)
@@ -137,33 +158,59 @@ class ReviewDialog(QDialog):
 
         self.changes = QListWidget()
         self.changes.setObjectName("reviewChanges")
-        self.changes.setStyleSheet("font-size: 12pt;")
         self.changes.setWordWrap(True)
-        side = QWidget()
-        sl = QVBoxLayout(side)
-        sl.addWidget(QLabel("<b>Changé pendant cet atelier</b>"))
-        sl.addWidget(self.changes, 1)
+        self.screen_choice = QComboBox()
+        self.screen_choice.setToolTip(
+            "Écran de la revue (le vidéoprojecteur est souvent le second)"
+        )
+        self.screen_choice.activated.connect(self._screen_chosen)
+        self.screen_label = QLabel("Écran")
+        self.screen_label.setBuddy(self.screen_choice)
+        self._fill_screens()
+        # Le détail de l'action et les changements de l'atelier : côte à côte sur un grand écran,
+        # en onglets sur un petit (1 024 × 768) ; ``_arrange`` choisit selon la largeur.
+        self.side = QWidget()
+        sl = QVBoxLayout(self.side)
+        sl.setContentsMargins(0, 0, 0, 0)
+        self.side_title = QLabel("<b>Changé pendant cet atelier</b>")
+        sl.addWidget(self.side_title)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reviewTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.text, "Action")
 
         main = QWidget()
         ml = QVBoxLayout(main)
+        ml.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
-        top.addWidget(QLabel("Axe"))
-        top.addWidget(self.axe)
+        axe_label = QLabel("Axe")
+        axe_label.setBuddy(self.axe)
+        top.addWidget(axe_label)
+        top.addWidget(self.axe, 1)
+        top.addWidget(self.screen_label)
+        top.addWidget(self.screen_choice)
         top.addWidget(self.position)
         ml.addLayout(top)
         ml.addWidget(self.title)
         ml.addWidget(self.facts)
         ml.addLayout(status_row)
         ml.addLayout(edit_row)
-        ml.addWidget(self.text, 1)
+        ml.addWidget(self.tabs, 1)
         ml.addLayout(nav)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(main)
-        split.addWidget(side)
-        split.setSizes([1150, 450])
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(main)
+        self.split.addWidget(self.side)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
         outer = QVBoxLayout(self)
-        outer.addWidget(split)
+        # la taille vient de l'écran ; la mise en page s'y adapte (``_arrange``) au lieu
+        # d'imposer le minimum de la disposition large
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        outer.addWidget(self.split)
+        self._wide: bool | None = None
+        self._scale = 0.0
 
         keys = {
             Qt.Key.Key_Right: lambda: self.move(1), Qt.Key.Key_PageDown: lambda: self.move(1),
@@ -180,13 +227,86 @@ class ReviewDialog(QDialog):
             f"<b>{escape(atelier.title)}</b> — {escape(self.bassin.name)} — {atelier.date:%d/%m/%Y}"
             + (f" — {escape(atelier.place)}" if atelier.place else "")
         )
-        self.setStyleSheet(
-            "QLabel, QLineEdit, QSpinBox, QComboBox, QPushButton { font-size: 15pt; }"
-            "QLineEdit, QSpinBox { min-height: 36px; }"
-        )
-        self.resize(1600, 950)
+        QShortcut(QKeySequence(Qt.Key.Key_F11), self, self.toggle_full_screen)
+        self.resize(1280, 720)
+        self._arrange()
         self.show_current()
         self._refresh_changes()
+
+    # -- écran, mise en page et taille du texte ------------------------------------------
+    def present(self, screen: QScreen | None = None) -> None:
+        """Ouvre la revue en plein écran sur ``screen`` (par défaut : l'écran de la fenêtre
+        principale ; l'utilisateur peut en choisir un autre dans la revue)."""
+        parent = self.parentWidget()
+        self.place_on(screen or (parent.screen() if parent is not None else self.screen()))
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+        self.open()
+
+    def place_on(self, screen: QScreen) -> None:
+        self.setGeometry(screen.geometry())
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setScreen(screen)
+        i = QGuiApplication.screens().index(screen) if screen in QGuiApplication.screens() else -1
+        if i >= 0:
+            self.screen_choice.setCurrentIndex(i)
+
+    def _fill_screens(self) -> None:
+        screens = QGuiApplication.screens()
+        self.screen_choice.clear()
+        for i, sc in enumerate(screens):
+            size = sc.size()
+            self.screen_choice.addItem(f"{i + 1} — {size.width()}×{size.height()}", i)
+            self.screen_choice.setItemData(i, sc.name(), Qt.ItemDataRole.ToolTipRole)
+        several = len(screens) > 1  # un seul écran : rien à choisir
+        self.screen_choice.setVisible(several)
+        self.screen_label.setVisible(several)
+
+    def _screen_chosen(self, index: int) -> None:
+        screens = QGuiApplication.screens()
+        if 0 <= index < len(screens):
+            full = bool(self.windowState() & Qt.WindowState.WindowFullScreen)
+            self.showNormal()
+            self.place_on(screens[index])
+            if full:
+                self.showFullScreen()
+
+    def toggle_full_screen(self) -> None:
+        if self.windowState() & Qt.WindowState.WindowFullScreen:
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Taille du texte proportionnelle à la fenêtre (1 280 × 720 : 15 pt) ; changements de
+        l'atelier à côté de l'action sur un grand écran, en onglet sur un petit."""
+        w, h = self.width(), self.height()
+        scale = max(0.75, min(w / 1280, h / 720, 1.6))
+        wide = w >= 1400
+        if abs(scale - self._scale) > 0.02:
+            self._scale = scale
+            self.setStyleSheet(review_style(scale))
+            for b in self.status_buttons:
+                b.setIconSize(QSize(round(20 * scale), round(20 * scale)))
+        if wide == self._wide:
+            return
+        self._wide = wide
+        if wide:
+            self.tabs.removeTab(self.tabs.indexOf(self.changes))
+            self.side.layout().addWidget(self.changes)
+            self.changes.show()
+            self.side.show()
+            self.tabs.tabBar().hide()
+            total = max(self.split.width(), w - 40)
+            self.split.setSizes([total * 3 // 4, total // 4])
+        else:
+            self.side.hide()
+            self.tabs.addTab(self.changes, "Changé pendant cet atelier")
+            self.tabs.tabBar().show()
 
     # -- affichage -----------------------------------------------------------------
     @property
@@ -248,11 +368,20 @@ class ReviewDialog(QDialog):
             if text not in seen:
                 seen.append(text)
         self.changes.addItems(seen)
+        i = self.tabs.indexOf(self.changes)
+        if i >= 0:
+            self.tabs.setTabText(i, f"Changé pendant cet atelier ({len(seen)})")
 
     # -- édition -------------------------------------------------------------------
     def set_status(self, index: int) -> None:
         if 0 <= index < len(status_rules.ORDERED):
             self.status_group.button(index).setChecked(True)
+            self._status_picked(index)
+
+    def _status_picked(self, index: int) -> None:
+        """« Réalisé » propose 100 % (modifiable ensuite avec + et −)."""
+        if status_rules.ORDERED[index].value == "realise" and self.progress.value() != 100:
+            self.progress.setValue(100)
 
     def selected_status(self) -> str:
         return str(self.status_group.checkedButton().property("status"))

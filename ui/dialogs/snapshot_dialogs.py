@@ -11,20 +11,22 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from roadmap_app.services.plan import PlanView
 from roadmap_app.services.snapshots import COMMITTEES
+from ui.dialogs.base import fit_to_screen
 from ui.models.plan_filter import PlanFilter
-from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_TITLE, PlanTreeModel
+from ui.models.plan_tree import COL_TITLE, PlanTreeModel
 from ui.widgets.action_detail import ActionDetailPanel
 from ui.widgets.filter_bar import FilterBar
+from ui.widgets.plan_columns import PlanColumns, PlanTreeView
 from ui.widgets.status_delegate import StatusDelegate
 
 
@@ -77,17 +79,20 @@ class SnapshotViewer(QDialog):
         self.model = PlanTreeModel(self)
         self.model.set_plan(plan)
         self.plan_filter = PlanFilter(self.model)
-        self.tree = QTreeView()
+        self.tree = PlanTreeView()
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setIndentation(14)
+        self.tree.setIndentation(12)
         delegate = StatusDelegate(self.tree)
         for col in range(4, self.model.columnCount()):
             self.tree.setItemDelegateForColumn(col, delegate)
-        self.tree.setColumnWidth(COL_CODE, 112)
-        self.tree.setColumnWidth(COL_TITLE, 380)
-        self.tree.setColumnWidth(COL_ECHEANCE, 200)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        # comme la Feuille de route : l'intitulé prend la place libre, jamais moins de 224 px
+        self.columns = PlanColumns(self.tree, self.model, lambda: plan)
         self.detail = ActionDetailPanel()
         self.detail.editor_box.setEnabled(False)
         self.detail.save_button.hide()
@@ -100,7 +105,8 @@ class SnapshotViewer(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree)
         split.addWidget(self.detail)
-        split.setSizes([900, 420])
+        split.setCollapsible(0, False)
+        split.setStretchFactor(0, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(banner)
         lay.addWidget(self.filters)
@@ -109,12 +115,13 @@ class SnapshotViewer(QDialog):
         self.filters.changed.connect(self._apply)
         self.tree.selectionModel().currentRowChanged.connect(self._select)
         self._apply()
-        self.resize(1400, 820)
+        fit_to_screen(self, 1400, 820)
 
     def _apply(self) -> None:
         self.plan_filter.set_action_filter(self.filters.action_filter())
         self.tree.expandAll()
         self.plan_filter.sync_view(self.tree)
+        self.columns.fit()
 
     def _select(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         node = self.model.node_at(current)

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainT
 
 from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode, PlanView
 from ui.dialogs.base import FormDialog, Submit
+from ui.widgets.elided_combo import ElidedComboBox
 
 AT_END = "__fin__"
 
@@ -117,8 +118,8 @@ class MoveDialog(FormDialog):
         form.setSpacing(8)
         note = QLabel(f"Le code {node.code} ne change pas.")
         note.setObjectName("muted")
-        self.parent_combo = QComboBox()
-        self.position = QComboBox()
+        self.parent_combo = ElidedComboBox(tip="Où placer l'élément")
+        self.position = ElidedComboBox(tip="Rang parmi ses voisins")
         self.position.setAccessibleName("Position")
         if kind == "action":
             for axe in plan.axes:

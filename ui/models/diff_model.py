@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
@@ -25,6 +25,7 @@ class DiffRow:
     old: str
     new: str
     note: str = ""
+    title: str = ""  # intitulé de l'action
 
     def html(self) -> str:
         parts = []
@@ -54,6 +55,7 @@ def _v(field: str, value: Any) -> str:
 
 def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]:
     rows: list[DiffRow] = []
+    rows_with_titles = rows
     for c in diff.cells:
         rows.append(
             DiffRow(
@@ -105,20 +107,21 @@ def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]
                 s.comment,
             )
         )
-    return rows
+    return [replace(r, title=diff.titles.get(r.code, "")) for r in rows_with_titles]
 
 
 class DiffTableModel(RowTableModel[DiffRow]):
     columns = (
         Column("Code", lambda r: r.code),
-        Column("Axe", lambda r: r.axe),
+        Column("Intitulé", lambda r: r.title, "Intitulé de l'action (en entier dans l'infobulle)"),
         Column("Bassin", lambda r: r.bassin),
         Column("Nature", lambda r: r.kind),
         Column("Changement", lambda r: r.plain()),
     )
 
     def row_tooltip(self, row: DiffRow, column: int) -> Any:
-        return (row.code, row.axe, row.bassin, row.kind, row.plain())[column]
+        action = f"{row.code} — {row.title}" if row.title else row.code
+        return (action, action, row.bassin, row.kind, row.plain())[column]
 
     def extra_data(self, row: DiffRow, column: int, role: int) -> Any:
         if role == HTML_ROLE and column == 4:

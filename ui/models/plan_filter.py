@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from roadmap_app.services.filters import ActionFilter
-from ui.models.plan_tree import PlanTreeModel
+from ui.models.plan_tree import FULL_HEADER_ROLE, PlanTreeModel
 
 
 class PlanFilter:
@@ -107,7 +107,7 @@ def visible_headers(view: Any) -> list[str]:
     """Intitulés des colonnes affichées par ``view`` (les bassins écartés par le filtre sont masqués)."""
     model = view.model()
     return [
-        model.headerData(c, Qt.Orientation.Horizontal)
+        model.headerData(c, Qt.Orientation.Horizontal, FULL_HEADER_ROLE)
         for c in range(model.columnCount())
         if not view.isColumnHidden(c)
     ]

@@ -30,6 +30,10 @@ PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 3
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 4
 SORT_ROLE = Qt.ItemDataRole.UserRole + 5
 KIND_ROLE = Qt.ItemDataRole.UserRole + 6
+#: tout ce que dessine le délégué des statuts, en un appel : (genre, statut, en retard, avancement)
+CELL_ROLE = Qt.ItemDataRole.UserRole + 8
+#: en-tête : le nom complet (l'en-tête affiché peut être le code court d'un bassin)
+FULL_HEADER_ROLE = Qt.ItemDataRole.UserRole + 7
 
 COL_CODE, COL_TITLE, COL_ECHEANCE, COL_PILOTES = range(4)
 FIXED_HEADERS = ("Code", "Intitulé", "Échéance", "Pilotes")
@@ -72,6 +76,8 @@ class PlanTreeModel(QAbstractItemModel):
         self._plan: PlanView | None = None
         self._bassins: list[Any] = []
         self._scope: frozenset[int] | None = None
+        #: colonnes de bassin trop étroites pour le nom : l'en-tête montre le code (MON, AUD…)
+        self._short_headers: frozenset[int] = frozenset()
         self._cache: dict[tuple[Any, ...], Any] = {}
         #: tri demandé par la vue (colonne, ordre) ; code croissant = ordre du document
         self._sort: tuple[int, Qt.SortOrder] = (COL_CODE, Qt.SortOrder.AscendingOrder)
@@ -127,6 +133,12 @@ class PlanTreeModel(QAbstractItemModel):
     @property
     def progress_column(self) -> int:
         return len(FIXED_HEADERS) + len(self._bassins)
+
+    def set_short_headers(self, columns: frozenset[int]) -> None:
+        """Colonnes de bassin dont l'en-tête montre le code court (nom dans l'infobulle)."""
+        if columns != self._short_headers:
+            self._short_headers = columns
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
     def set_scope(self, bassin_ids: frozenset[int] | None) -> None:
         """Bassins pris en compte pour le retard et l'avancement cumulé."""
@@ -314,11 +326,14 @@ class PlanTreeModel(QAbstractItemModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, FULL_HEADER_ROLE):
             if section < len(FIXED_HEADERS):
                 return FIXED_HEADERS[section]
             b = self.bassin_at(section)
-            return b.name if b is not None else "Avancement"
+            short = role == Qt.ItemDataRole.DisplayRole and section in self._short_headers
+            if b is None:
+                return "Av." if short else "Avancement"
+            return b.code if short and getattr(b, "code", "") else b.name
         if role == Qt.ItemDataRole.ToolTipRole:
             b = self.bassin_at(section)
             if b is not None:
@@ -339,9 +354,25 @@ class PlanTreeModel(QAbstractItemModel):
             return node.payload
         if role == KIND_ROLE:
             return node.kind
+        if role == CELL_ROLE:
+            return self._cell_data(node, col)
         if node.kind == "action":
             return self._action_data(node.payload, col, role)
         return self._group_data(node, col, role)
+
+    def _cell_data(self, node: _Node, col: int) -> tuple[str, str | None, bool, Any]:
+        """(genre, statut, en retard, avancement) d'une cellule de bassin ou d'avancement : un
+        seul passage en Python par cellule peinte (au lieu de quatre rôles)."""
+        bassin = self.bassin_at(col)
+        if node.kind != "action":
+            shown = bassin is not None or col == self.progress_column
+            return node.kind, None, False, self._group_progress(node, bassin) if shown else None
+        a: ActionRow = node.payload
+        cell = a.statuses.get(bassin.id) if bassin is not None else None
+        if cell is None:
+            progress = a.progress(self._scope) if col == self.progress_column else None
+            return "action", None, a.overdue(self._scope), progress
+        return "action", cell.status, cell.overdue, cell.effective_progress
 
     def _group_data(self, node: _Node, col: int, role: int) -> Any:
         item: AxeNode | CibleNode = node.payload
@@ -419,10 +450,11 @@ class PlanTreeModel(QAbstractItemModel):
             if col == COL_TITLE:
                 return a.intitule + (ARCHIVED_SUFFIX["action"] if a.archived else "")
             if col == COL_ECHEANCE:
-                late = " · en retard" if a.overdue(self._scope) else ""
-                # lecture signalée, en tête : jamais coupée par une colonne étroite
+                # « ⚠ » plutôt que « · en retard » : la colonne reste étroite ; la couleur, le gras
+                # et l'infobulle (« — en retard ») disent le reste ; « (?) » : lecture signalée
+                late = "⚠ " if a.overdue(self._scope) else ""
                 doubt = "(?) " if a.echeance.flag else ""
-                return doubt + (a.echeance.label or "—") + late
+                return late + doubt + (a.echeance.label or "—")
             if col == COL_PILOTES:
                 return " · ".join(a.pilotes) or "—"
             if bassin is not None:

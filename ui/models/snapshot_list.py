@@ -22,15 +22,15 @@ class SnapshotListModel(RowTableModel[SnapshotInfo]):
         Column("Auteur", lambda i: i.author),
         Column("Actions", lambda i: str(i.summary.get("actions", "")), align_right=True),
         Column(
-            "Réalisées",
+            "Actions × bassins réalisées",
             lambda i: str(_total(i, "realise")),
-            "Cellules action × bassin réalisées au moment de l'instantané",
+            "Une action compte une fois par bassin : 35 actions dans 3 bassins font 105 cellules",
             True,
         ),
         Column(
-            "En retard",
+            "Actions × bassins en retard",
             lambda i: str(_total(i, "en_retard")),
-            "Cellules action × bassin en retard au moment de l'instantané",
+            "Une action compte une fois par bassin où elle est en retard au moment de l'instantané",
             True,
         ),
     )

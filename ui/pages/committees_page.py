@@ -110,12 +110,16 @@ class CommitteesPage(Page):
         self.diff_view.setModel(self.diff_model)
         self.diff_view.setItemDelegateForColumn(4, HtmlDelegate(HTML_ROLE, self.diff_view))
         self.diff_view.verticalHeader().hide()
-        self.diff_view.setWordWrap(True)
+        self.diff_view.setWordWrap(
+            False
+        )  # intitulés abrégés ; « Changement » passe à la ligne (délégué)
+        self.diff_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.diff_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.diff_view.setColumnWidth(0, 80)
-        self.diff_view.setColumnWidth(1, 50)
-        self.diff_view.setColumnWidth(2, 120)
-        self.diff_view.setColumnWidth(3, 150)
+        # code, puis intitulé abrégé (entier dans l'infobulle) : on sait de quelle action il s'agit
+        self.diff_view.setColumnWidth(0, 70)
+        self.diff_view.setColumnWidth(1, 280)
+        self.diff_view.setColumnWidth(2, 110)
+        self.diff_view.setColumnWidth(3, 130)
         self.export_xlsx = QPushButton("E&xporter le pack (classeur)…")
         self.export_pdf = QPushButton("Exporter le pack (&PDF)…")
         for b, kind in ((self.export_xlsx, "xlsx"), (self.export_pdf, "pdf")):

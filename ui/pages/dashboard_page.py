@@ -43,6 +43,14 @@ def _n(v: float | None) -> str:
     return "—" if v is None else f"{v:,.0f}".replace(",", "\u202f")
 
 
+def _action_item(action: Any, detail: str) -> QListWidgetItem:
+    """Deux lignes : « code — intitulé », puis l'échéance (et les bassins) ; tout en infobulle."""
+    item = QListWidgetItem(f"{action.code} — {action.intitule}\n{detail}")
+    item.setToolTip(f"{action.code} — {action.intitule}\n{detail}")
+    item.setData(Qt.ItemDataRole.UserRole, action.code)
+    return item
+
+
 class BassinCardWidget(QFrame):
     def __init__(self, card: BassinCard, page: DashboardPage) -> None:
         super().__init__()
@@ -169,6 +177,13 @@ class DashboardPage(Page):
         for lst in (self.upcoming, self.overdue):
             lst.itemActivated.connect(self._open_item)
             lst.setToolTip("Entrée ou double-clic : ouvrir l'action dans la feuille de route")
+            # « code — intitulé » abrégé à la largeur de la liste (entier dans l'infobulle),
+            # l'échéance et les bassins sur une seconde ligne : jamais de défilement horizontal
+            lst.setTextElideMode(Qt.TextElideMode.ElideRight)
+            lst.setWordWrap(False)
+            lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            lst.setUniformItemSizes(True)
+            lst.setAlternatingRowColors(True)  # une action sur deux lignes : fonds alternés
         lists = QHBoxLayout()
         for title, widget in ((f"Échéances des {UPCOMING_DAYS} prochains jours", self.upcoming),
                               ("Actions en retard", self.overdue), ("Dates clés de la convention", self.dates)):  # fmt: skip
@@ -214,21 +229,15 @@ class DashboardPage(Page):
             self.cards_box.setColumnStretch(col, 1)
         self.upcoming.clear()
         for action, days in data.upcoming[:LIST_MAX]:
-            item = QListWidgetItem(
-                f"{action.code} — {action.echeance.label} ({'aujourd’hui' if days == 0 else f'dans {days} j'}) — {action.intitule}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, action.code)
-            self.upcoming.addItem(item)
+            when = "aujourd’hui" if days == 0 else f"dans {days} j"
+            self.upcoming.addItem(_action_item(action, f"{action.echeance.label} ({when})"))
         if not data.upcoming:
-            self.upcoming.addItem(
-                f"Aucune échéance d'action non close dans les {UPCOMING_DAYS} jours."
-            )
+            self.upcoming.addItem(f"Aucune échéance dans les {UPCOMING_DAYS} prochains jours.")
         self.overdue.clear()
         for action, late in data.overdue[:LIST_MAX]:
-            item = QListWidgetItem(f"{action.code} — {action.echeance.label} — {', '.join(late)}")
-            item.setToolTip(action.intitule)
-            item.setData(Qt.ItemDataRole.UserRole, action.code)
-            self.overdue.addItem(item)
+            self.overdue.addItem(
+                _action_item(action, f"{action.echeance.label} · {', '.join(late)}")
+            )
         if len(data.overdue) > LIST_MAX:
             more = QListWidgetItem(
                 f"… et {len(data.overdue) - LIST_MAX} autres : la Feuille de route filtrée « En retard » les montre toutes"

@@ -70,6 +70,8 @@ class FinancePage(Page):
         for v in list_volets(self.ctx):
             self.volet.addItem(v.title, v.number)
             self.volet.setItemData(self.volet.count() - 1, v.label, Qt.ItemDataRole.ToolTipRole)
+        # le volet 3 (l'expérimentation suivie par l'application) est celui qu'on ouvre d'abord
+        self.volet.setCurrentIndex(max(self.volet.findData(3), 0))
         volet_label = QLabel("&Volet :")
         volet_label.setBuddy(self.volet)
         self.export_button = QToolButton()
@@ -182,12 +184,13 @@ class FinancePage(Page):
         self.consumption_view, _ = make_table(self.consumption_model)
         self.consumption_view.doubleClicked.connect(self._show_line_expenses)
         self.consumption_view.setToolTip("Double-clic : voir les dépenses de la ligne")
-        self.chart = ChartView("Le graphique s'affiche ici.")
+        self.chart = ChartView("Le graphique s'affiche ici.", scrollable=True)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.consumption_view)
         split.addWidget(self.chart)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
+        split.setSizes([100, 200])  # un tiers pour le tableau (il défile), le reste au graphique
         self.consumption_split = split
         return split
 

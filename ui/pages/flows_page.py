@@ -44,9 +44,16 @@ from ui.models.flows_table import FlowsTableModel
 from ui.pages.base import Page
 from ui.style import DANGER
 from ui.widgets.chart_view import ChartView
+from ui.widgets.grid_delegate import GridDelegate
 
 FIRST_MONTH = date(2024, 7, 1)
 CHART_TABS = ("entrants", "cumul", "orientations", "quinze-jours", "charge", "stock")
+TAB_TITLES = {
+    "entrants": "Entrants", "cumul": "Cumul annuel", "orientations": "Orientations",
+    "quinze-jours": "En 15 jours", "charge": "Charge", "stock": "Stock",
+}  # fmt: skip
+#: lignes de la grille visibles au moins à la première ouverture (portable 1366×768)
+GRID_ROWS = 10
 
 
 class FlowsPage(Page):
@@ -74,9 +81,9 @@ class FlowsPage(Page):
         head.addWidget(self.add_month)
         head.addWidget(self.import_button)
         head.addWidget(self.export_button)
-        note = QLabel("Chiffres agrégés du mois par bassin (aucune donnée personnelle). Une valeur refusée est signalée "
-                      "avec la cellule et la raison. Entrants : (±N) écart du mois à la moyenne visée ; ▼ : entrants cumulés sous "
-                      "l'objectif cumulé. Ctrl+Z annule une saisie.")  # fmt: skip
+        note = QLabel("Chiffres agrégés du mois par bassin, sans donnée personnelle. Entrée valide et descend d'une "
+                      "ligne ; une valeur refusée reste dans sa cellule avec la raison. Entrants : (±N) écart du mois à "
+                      "la moyenne visée ; ▼ : entrants cumulés sous l'objectif cumulé. Ctrl+Z annule une saisie.")  # fmt: skip
         note.setObjectName("muted")
         note.setWordWrap(True)
 
@@ -92,20 +99,34 @@ class FlowsPage(Page):
         )  # fmt: skip
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setMinimumSectionSize(72)
+        # lignes de hauteur fixe : dix mois au moins à l'écran sur un portable de 768 px
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.grid_delegate = GridDelegate(self.table)
+        self.table.setItemDelegate(self.grid_delegate)
 
         self.tabs = QTabWidget()
         self.charts: dict[str, ChartView] = {}
         for name in CHART_TABS:
             view = ChartView("Le graphique s'affiche ici.")
             self.charts[name] = view
-            self.tabs.addTab(view, CHARTS[name].title)
+            # titres courts : les sept onglets tiennent sans flèches de défilement ; le titre
+            # complet est en infobulle et sur le graphique
+            i = self.tabs.addTab(view, TAB_TITLES[name])
+            self.tabs.setTabToolTip(i, CHARTS[name].title)
         self.load_label = QLabel()
         self.load_label.setObjectName("loadLabel")
         self.load_label.setWordWrap(True)
         self.load_label.setTextFormat(Qt.TextFormat.RichText)
         self.load_label.linkActivated.connect(self._open_link)
-        portfolio_tab = QWidget()
-        pl = QVBoxLayout(portfolio_tab)
+        # la charge mois par mois défile : l'onglet ne force pas sa hauteur sur la page
+        portfolio_tab = QScrollArea()
+        portfolio_tab.setWidgetResizable(True)
+        portfolio_tab.setFrameShape(QFrame.Shape.NoFrame)
+        portfolio_body = QWidget()
+        portfolio_tab.setWidget(portfolio_body)
+        pl = QVBoxLayout(portfolio_body)
         self.portfolio_button = QPushButton("Changer les &moyens…")
         self.portfolio_button.setToolTip(
             "Portefeuilles France Travail ou ETP de délégués à partir d'une date"
@@ -116,25 +137,28 @@ class FlowsPage(Page):
         )
         self.portfolio_button.clicked.connect(lambda: self.change_portfolio())
         self.target_button.clicked.connect(lambda: self.new_target())
-        actions = QHBoxLayout()
+        # boutons visibles à droite des onglets, quel que soit l'onglet ouvert
+        corner = QWidget()
+        actions = QHBoxLayout(corner)
+        actions.setContentsMargins(0, 0, 0, 2)
         actions.addWidget(self.portfolio_button)
         actions.addWidget(self.target_button)
-        actions.addStretch(1)
-        pl.addLayout(actions)
-        # moyens, réserves et douze mois de charge : défilent plutôt que d'être coupés sur un petit écran
-        self.load_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        load_scroll = QScrollArea()
-        load_scroll.setWidgetResizable(True)
-        load_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        load_scroll.setWidget(self.load_label)
-        pl.addWidget(load_scroll, 1)
-        self.tabs.addTab(portfolio_tab, "Portefeuilles")
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        pl.addWidget(self.load_label)
+        pl.addStretch(1)
+        i = self.tabs.addTab(portfolio_tab, "Portefeuilles")
+        self.tabs.setTabToolTip(
+            i, "Moyens (portefeuilles, ETP) et charge par référent, mois par mois"
+        )
         self.tabs.currentChanged.connect(lambda _i: self.update_chart())
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([420, 420])
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self._splitter_restored = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
@@ -189,10 +213,46 @@ class FlowsPage(Page):
             # la saisie continue là où elle était
             row = self.model.months.index(where[0])
             self.table.setCurrentIndex(self.model.index(row, where[1]))
-        else:  # nouveau bassin : les derniers mois, ceux qu'on saisit, sont à l'écran
-            self.table.scrollToBottom()
+        else:  # nouveau bassin : la grille s'ouvre sur le dernier mois saisi
+            self.show_last_month()
         self._update_loads()
         self.update_chart()
+
+    def show_last_month(self) -> None:
+        """Cellule courante : le dernier mois qui a des chiffres (sinon le mois en cours), en bas
+        de l'écran avec les mois précédents au-dessus."""
+        months = self.model.months
+        if not months:
+            return
+        stored = [m for m in self.series.months if m in months]
+        today = self.ctx.today().replace(day=1)
+        target = max(stored) if stored else (today if today in months else months[-1])
+        index = self.model.index(months.index(target), 0)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._splitter_restored:  # après la mise en page : la hauteur réelle est connue
+            QTimer.singleShot(0, self._place_splitter)
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _place_splitter(self) -> None:
+        """Première ouverture (rien d'enregistré) : dix lignes de la grille au moins, les
+        graphiques dessous ; ensuite la position choisie par l'utilisateur est gardée."""
+        total = sum(self.splitter.sizes())
+        if self._splitter_restored or total <= 0:
+            return
+        self._splitter_restored = True
+        rows = self.table.verticalHeader().defaultSectionSize()
+        scroll = self.table.horizontalScrollBar().sizeHint().height()
+        grid = self.table.horizontalHeader().height() + GRID_ROWS * rows + scroll + 6
+        self.splitter.setSizes([grid, max(total - grid, 0)])
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def show_chart(self, name: str) -> None:
         """Montre l'onglet du graphique ``name`` (entrants, cumul, quinze-jours, charge…)."""
@@ -376,6 +436,7 @@ class FlowsPage(Page):
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("flows/bassin", self.bassin.currentData())
         settings.setValue("flows/tab", self.tabs.currentIndex())
+        settings.setValue("flows/splitter", self.splitter.saveState())
 
     def restore_state(self, settings: QSettings) -> None:
         value = settings.value("flows/bassin")
@@ -384,3 +445,6 @@ class FlowsPage(Page):
         tab = settings.value("flows/tab")
         if tab is not None:
             self.tabs.setCurrentIndex(int(tab))
+        splitter = settings.value("flows/splitter")
+        if splitter and self.splitter.restoreState(splitter):
+            self._splitter_restored = True

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QMessageBox,
     QSplitter,
-    QTreeView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,14 +24,22 @@ from roadmap_app.errors import StaleDataError, StoreError, UserError
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_plan
 from ui.models.plan_filter import PlanFilter, visible_headers
-from ui.models.plan_tree import COL_CODE, COL_ECHEANCE, COL_PILOTES, COL_TITLE, PlanTreeModel
+from ui.models.plan_tree import (
+    COL_CODE,
+    COL_TITLE,
+    PlanTreeModel,
+)
 from ui.pages.base import Page
 from ui.pages.roadmap_editing import PlanEditor
 from ui.settings import load_json, save_json
 from ui.style import MUTED
 from ui.widgets.action_detail import ActionDetailPanel, CellEdit
 from ui.widgets.filter_bar import FilterBar
+from ui.widgets.highlight_delegate import HighlightDelegate
+from ui.widgets.plan_columns import TITLE_MIN, PlanColumns, PlanTreeView
 from ui.widgets.status_delegate import StatusDelegate
+
+DETAIL_MIN, DETAIL_MAX = 260, 420
 
 
 class RoadmapPage(Page):
@@ -44,7 +52,7 @@ class RoadmapPage(Page):
         self.model = PlanTreeModel(self)
         self.plan_filter = PlanFilter(self.model)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.tree = QTreeView(self.splitter)
+        self.tree = PlanTreeView(self.splitter)
         self.tree.setObjectName("planTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -54,26 +62,44 @@ class RoadmapPage(Page):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setExpandsOnDoubleClick(True)
-        self.tree.setIndentation(14)
+        self.tree.setIndentation(12)
         self.tree.setDragEnabled(True)
         self.tree.setAcceptDrops(True)
         self.tree.setDropIndicatorShown(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.delegate = StatusDelegate(self.tree)
+        self.highlight = HighlightDelegate(self.tree)  # mots cherchés surlignés dans l'intitulé
+        self.tree.setItemDelegateForColumn(COL_TITLE, self.highlight)
         self.detail = ActionDetailPanel(self.splitter)
 
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([1000, 480])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(1, True)  # le détail se replie (Ctrl+D), jamais l'arbre
+        self.splitter.splitterMoved.connect(lambda *_: self.fit_columns())
+        self._splitter_placed = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         self.editor = PlanEditor(self)
+        self.toggle_detail = QAction("&Détail", self)
+        self.toggle_detail.setCheckable(True)
+        self.toggle_detail.setChecked(True)
+        self.toggle_detail.setShortcut(QKeySequence("Ctrl+D"))
+        self.toggle_detail.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.toggle_detail.setToolTip("Afficher ou replier le panneau de détail (Ctrl+D)")
+        self.toggle_detail.toggled.connect(self.set_detail_visible)
+        self.addAction(self.toggle_detail)
+        # à droite de la barre des filtres : toujours visible, même quand la barre d'outils déborde
+        detail_button = QToolButton(self.filters)
+        detail_button.setObjectName("detailToggle")
+        detail_button.setDefaultAction(self.toggle_detail)
+        detail_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.filters.bottom.addWidget(detail_button)
         layout.addWidget(self.editor.toolbar)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
@@ -87,7 +113,8 @@ class RoadmapPage(Page):
         QShortcut(QKeySequence.StandardKey.Save, self, self.detail.request_save).setWhatsThis(
             "Enregistrer le statut de l'action"
         )
-        self._restored_header = False
+        self.columns = PlanColumns(self.tree, self.model, lambda: self.plan)
+        self.tree.resized.append(self._tree_resized)
         self.tree.sortByColumn(
             COL_CODE, Qt.SortOrder.AscendingOrder
         )  # avant les données : un seul tri
@@ -121,12 +148,45 @@ class RoadmapPage(Page):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        if not self._restored_header:
-            self.tree.setColumnWidth(COL_CODE, 112)
-            self.tree.setColumnWidth(COL_ECHEANCE, 200)
-            self.tree.setColumnWidth(COL_PILOTES, 112)
-            for col in range(4, self.model.columnCount()):
-                self.tree.setColumnWidth(col, 132)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        self.columns.fit()
+
+    def _tree_resized(self) -> None:
+        if not self._splitter_placed and self.isVisible():
+            self._place_splitter()
+
+    def _place_splitter(self) -> None:
+        """Première mise en place : l'arbre a de quoi montrer l'intitulé et toutes ses colonnes,
+        le détail prend le reste (au plus ``DETAIL_MAX``, au moins ``DETAIL_MIN``)."""
+        self._splitter_placed = True
+        total = self.splitter.width() - self.splitter.handleWidth()
+        sizes = self.splitter.sizes()
+        if sizes[1] == 0 and not self.toggle_detail.isChecked():
+            return
+        tree_need = sum(self.columns.wanted().values()) + TITLE_MIN + 24
+        low = max(DETAIL_MIN, self.detail.minimumSizeHint().width())
+        detail = max(low, min(DETAIL_MAX, total - tree_need))
+        if sizes[1] and low <= sizes[1] <= total - tree_need:
+            return  # l'état enregistré convient
+        self.splitter.setSizes([total - detail, detail])
+
+    def set_detail_visible(self, on: bool) -> None:
+        """Replie ou rouvre le panneau de détail (Ctrl+D) ; l'arbre prend la place libérée."""
+        if self.toggle_detail.isChecked() != on:
+            self.toggle_detail.setChecked(on)  # rappelle cette méthode
+            return
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if on:
+            width = self._detail_width or max(DETAIL_MIN, min(DETAIL_MAX, total // 3))
+            self.splitter.setSizes([max(total - width, 0), width])
+        else:
+            self._detail_width = self.splitter.sizes()[1] or self._detail_width
+            self.splitter.setSizes([total, 0])
+        self.fit_columns()
+
+    _detail_width = 0
 
     def apply_filters(self) -> None:
         flt = self.filters.action_filter()
@@ -134,8 +194,26 @@ class RoadmapPage(Page):
         if self._needs_expand:  # après un rechargement seulement : le filtre ne replie rien
             self.tree.expandAll()
             self._needs_expand = False
+        hidden_before = self._hidden_columns()
         self.plan_filter.sync_view(self.tree)
+        if self._hidden_columns() != hidden_before:
+            self.fit_columns()  # des bassins masqués ou remontrés : les largeurs sont refaites
+        if self.highlight.set_terms(flt.terms):
+            self.tree.viewport().update()
+        self._forget_hidden_action()
         self.apply_filters_count_only()
+
+    def _hidden_columns(self) -> list[int]:
+        return [c for c in range(self.model.columnCount()) if self.tree.isColumnHidden(c)]
+
+    def _forget_hidden_action(self) -> None:
+        """Le détail se vide quand le filtre écarte l'action affichée (sauf saisies en cours)."""
+        shown = self.detail.action_row
+        if shown is None or self.detail.is_dirty():
+            return
+        idx = self.model.action_index(shown.id)
+        if not idx.isValid() or not self.plan_filter.is_shown(idx.internalId()):
+            self.detail.show_action(None, [], [])
 
     def visible_action_codes(self) -> list[str]:
         """Codes des actions visibles, dans l'ordre d'affichage (sert aux tests et à l'export)."""
@@ -203,6 +281,9 @@ class RoadmapPage(Page):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = self.model.node_at(current)
         if node is None or node.kind != "action":
+            # une cible ou un axe : le détail ne montre plus une action qui n'est pas choisie
+            if not self.detail.is_dirty():
+                self.detail.show_action(None, [], [])
             return
         if (
             self.detail.is_dirty()
@@ -299,6 +380,7 @@ class RoadmapPage(Page):
         save_json(settings, "roadmap/filters", self.filters.state())
         settings.setValue("roadmap/splitter", self.splitter.saveState())
         settings.setValue("roadmap/header", self.tree.header().saveState())
+        settings.setValue("roadmap/detail", self.toggle_detail.isChecked())
 
     def restore_state(self, settings: QSettings) -> None:
         self.filters.restore(load_json(settings, "roadmap/filters", {}))
@@ -306,7 +388,11 @@ class RoadmapPage(Page):
         if splitter:
             self.splitter.restoreState(splitter)
         header = settings.value("roadmap/header")
-        if header:
-            self._restored_header = self.tree.header().restoreState(header)
-            # l'en-tête enregistré a pu masquer d'autres colonnes que le filtre restauré
+        if header and self.tree.header().restoreState(header):
+            # l'en-tête enregistré a pu masquer d'autres colonnes que le filtre restauré ; ses
+            # largeurs ne sont pas reprises telles quelles (une colonne réduite à rien, un
+            # intitulé de 20 px) : elles sont refaites pour la fenêtre d'aujourd'hui
             self.plan_filter.sync_view(self.tree)
+            self._configure_columns()
+        if str(settings.value("roadmap/detail", "true")).lower() == "false":
+            self.toggle_detail.setChecked(False)

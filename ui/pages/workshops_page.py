@@ -224,7 +224,7 @@ class WorkshopsPage(Page):
             QMessageBox.information(self, "Revue impossible", str(err))
             return None
         dialog.finished.connect(lambda _r: self.refresh())
-        dialog.open()
+        dialog.present()  # plein écran, sur l'écran de la fenêtre principale
         return dialog
 
     def export_package(self) -> None:

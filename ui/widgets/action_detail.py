@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -15,7 +16,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -54,9 +57,10 @@ class CellEditor(QWidget):
         super().__init__(parent)
         self.bassin = bassin
         self.cell: StatusCell | None = None
+        self._loading = False
         self.name = QLabel()
         self.name.setTextFormat(Qt.TextFormat.RichText)
-        self.name.setMinimumWidth(120)
+        self.name.setWordWrap(True)
         self.status = QComboBox()
         self.status.setAccessibleName(f"Statut – {bassin.name}")
         for st in status_rules.ORDERED:
@@ -66,27 +70,30 @@ class CellEditor(QWidget):
         self.progress.setSpecialValueText("—")
         self.progress.setSuffix(" %")
         self.progress.setSingleStep(10)
-        self.progress.setMinimumWidth(80)
+        self.progress.setMinimumWidth(72)
         self.progress.setAccessibleName(f"Avancement – {bassin.name}")
         self.progress.setToolTip("Avancement en % ; « — » : non renseigné")
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Note (datée du jour à l'enregistrement)")
+        self.note.setPlaceholderText("Aucune note — écrire ici (datée du jour)")
         self.note.setAccessibleName(f"Note – {bassin.name}")
         self.meta = QLabel()
         self.meta.setObjectName("muted")
         self.meta.setWordWrap(True)
 
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.name)
-        top.addWidget(self.status, 1)
-        top.addWidget(self.progress)
+        # Nom du bassin (et « en retard ») sur sa ligne : rien ne se chevauche quand le panneau
+        # est étroit ; statut et avancement dessous, puis la note.
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.status, 1)
+        row.addWidget(self.progress)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 4)
         lay.setSpacing(4)
-        lay.addLayout(top)
+        lay.addWidget(self.name)
+        lay.addLayout(row)
         lay.addWidget(self.note)
         lay.addWidget(self.meta)
+        self.status.currentIndexChanged.connect(self._status_chosen)
         for signal in (
             self.status.currentIndexChanged,
             self.progress.valueChanged,
@@ -94,7 +101,21 @@ class CellEditor(QWidget):
         ):
             signal.connect(on_change)
 
+    def _status_chosen(self, _index: int) -> None:
+        """Choisir « Réalisé » propose 100 % (modifiable ensuite)."""
+        if self._loading or self.status.currentData() != "realise":
+            return
+        if self.progress.value() != 100:
+            self.progress.setValue(100)
+
     def load(self, cell: StatusCell | None) -> None:
+        self._loading = True
+        try:
+            self._load(cell)
+        finally:
+            self._loading = False
+
+    def _load(self, cell: StatusCell | None) -> None:
         self.cell = cell
         for w in (self.status, self.progress, self.note):
             w.setEnabled(cell is not None)
@@ -122,7 +143,7 @@ class CellEditor(QWidget):
     def refresh_name(self) -> None:
         text = f"<b>{_e(self.bassin.name)}</b>"
         if self.cell is not None and self.cell.overdue:
-            text += f"<br><span style='color:{DANGER};font-weight:600'>en retard</span>"
+            text += f" <span style='color:{DANGER};font-weight:600'>— en retard</span>"
         if self.dirty():
             text += " <span style='color:#1F5FA8'>✎ modifié</span>"
         self.name.setText(text)
@@ -171,7 +192,7 @@ class ActionDetailPanel(QWidget):
         self.editor_box = QFrame()
         self.editor_box.setObjectName("card")
         self.editor_layout = QVBoxLayout(self.editor_box)
-        self.editor_layout.setContentsMargins(10, 8, 10, 8)
+        self.editor_layout.setContentsMargins(8, 8, 8, 8)
         head = QLabel("Statut par bassin")
         head.setObjectName("sectionTitle")
         self.editor_layout.addWidget(head)
@@ -183,10 +204,12 @@ class ActionDetailPanel(QWidget):
         self.save_button.setToolTip(
             "Enregistrer les statuts, avancements et notes modifiés (Ctrl+S)"
         )
-        self.revert_button = QPushButton("Abandonner les saisies")
+        self.revert_button = QPushButton("Abandonner")
+        self.revert_button.setToolTip("Abandonner les saisies non enregistrées de cette action")
         self.save_button.clicked.connect(self.request_save)
         self.revert_button.clicked.connect(self.reload_editors)
         buttons = QHBoxLayout()
+        buttons.setSpacing(6)
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -196,14 +219,22 @@ class ActionDetailPanel(QWidget):
         self.text.setObjectName("detailText")
         self.text.setOpenExternalLinks(True)
 
-        self.content = QWidget()
-        lay = QVBoxLayout(self.content)
-        lay.setContentsMargins(12, 12, 12, 12)
+        # Tout défile quand la hauteur manque (écran de 768 px) : rien ne se chevauche.
+        self.text.setMinimumHeight(180)
+        self.content = QScrollArea()
+        self.content.setObjectName("detailScroll")
+        self.content.setWidgetResizable(True)
+        self.content.setFrameShape(QFrame.Shape.NoFrame)
+        self.content.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
+        lay.setContentsMargins(8, 10, 8, 10)
         lay.setSpacing(8)
         lay.addWidget(self.title)
         lay.addWidget(self.summary)
         lay.addWidget(self.editor_box)
         lay.addWidget(self.text, 1)
+        self.content.setWidget(inner)
         self.empty = QLabel(
             "Sélectionnez une action dans l'arbre pour voir tous ses champs et modifier son statut."
         )
@@ -216,6 +247,12 @@ class ActionDetailPanel(QWidget):
         outer.addWidget(self.empty)
         self.show_action(None, [], [])
 
+    def minimumSizeHint(self) -> QSize:
+        """Assez large pour le contenu et sa barre de défilement (jamais coupé à droite)."""
+        inner = self.content.widget().minimumSizeHint()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(max(inner.width() + bar + 2, self.empty.minimumSizeHint().width()), 120)
+
     # -- affichage ------------------------------------------------------------------
     def set_bassins(self, bassins: list[BassinRef]) -> None:
         for ed in self.editors:
@@ -225,6 +262,24 @@ class ActionDetailPanel(QWidget):
             ed = CellEditor(b, self._update_buttons)
             self.editors_grid.addWidget(ed, i, 0)
             self.editors.append(ed)
+            for w in (ed.status, ed.progress, ed.note):
+                w.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Rien à enregistrer : Ctrl+Z (Ctrl+Y) va à l'annulation de la fenêtre (la dernière
+        modification enregistrée) et non à la dernière frappe du champ qui a le focus."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)
+            )
+            and not self.is_dirty()
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
     def show_action(
         self, action: ActionRow | None, bassins: list[BassinRef], history: list[JournalLine]

@@ -8,32 +8,65 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+MIN_HEIGHT = 180
 
 
 class ChartView(QWidget):
-    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+    """``scrollable`` : la figure garde sa hauteur naturelle (libellés sur plusieurs lignes) et la
+    zone défile quand la place manque, au lieu d'écraser la figure."""
+
+    def __init__(
+        self, placeholder: str = "", parent: QWidget | None = None, scrollable: bool = False
+    ) -> None:
         super().__init__(parent)
         self.canvas: Any = None
         self.figure: Any = None
         self.empty = QLabel(placeholder)
         self.empty.setObjectName("muted")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.layout_.addWidget(self.empty)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.empty)
+        self.scroll: QScrollArea | None = None
+        self.host: QWidget = self
+        if scrollable:
+            self.scroll = QScrollArea(self)
+            self.scroll.setWidgetResizable(True)
+            self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self.host = QWidget()
+            self.scroll.setWidget(self.host)
+            self.scroll.hide()
+            outer.addWidget(self.scroll)
+            self.setMinimumHeight(MIN_HEIGHT)
+            self.layout_ = QVBoxLayout(self.host)
+            self.layout_.setContentsMargins(0, 0, 0, 0)
+        else:
+            self.layout_ = outer
 
     def set_figure(self, figure: Any) -> None:
         """Affiche ``figure`` (remplace la précédente)."""
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         if self.canvas is not None:
+            # caché et laissé sous son parent jusqu'à sa destruction : ``setParent(None)`` en
+            # faisait une fenêtre à part, visible en haut à gauche de l'écran jusqu'au prochain
+            # tour de boucle
             self.layout_.removeWidget(self.canvas)
-            self.canvas.setParent(None)
+            self.canvas.hide()
             self.canvas.deleteLater()
         self.figure = figure
         self.canvas = FigureCanvasQTAgg(figure)
-        self.canvas.setMinimumHeight(int(figure.get_figheight() * figure.dpi * 0.75))
+        self.canvas.setParent(self.host)
+        # la figure se redessine à la taille de la zone : assez petite pour tenir sous une grille
+        # ou un tableau sur un écran de 768 px de haut, jamais écrasée au point d'être illisible
+        natural = int(figure.get_figheight() * figure.dpi * 0.75)
+        self.canvas.setMinimumHeight(
+            natural if self.scroll is not None else min(natural, MIN_HEIGHT)
+        )
         self.empty.setVisible(False)
+        if self.scroll is not None:
+            self.scroll.show()
         self.layout_.addWidget(self.canvas)
         self.canvas.draw_idle()

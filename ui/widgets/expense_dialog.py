@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -37,7 +38,9 @@ from roadmap_app.rules.money import (
 from roadmap_app.rules.period import EXAMPLES as PERIOD_EXAMPLES
 from roadmap_app.services.finance import ExpenseRow, VoletFinance
 from roadmap_app.services.finance_edit import ExpenseInput
+from ui.dialogs.base import hide_when_edited
 from ui.style import DANGER
+from ui.widgets.elided_combo import ElidedComboBox
 
 UNITS = ("ETP", "mois", "place", "poste", "heure", "jour", "forfait", "atelier", "module")
 
@@ -52,6 +55,7 @@ class ExpenseDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._watching = False
         self.vf = vf
         self.submit = submit
         self.expense = expense
@@ -61,7 +65,7 @@ class ExpenseDialog(QDialog):
         self.setMinimumWidth(640)
         self._rubrique_touched = False
 
-        self.line = QComboBox()
+        self.line = ElidedComboBox(tip="Ligne du plan de financement")
         self.line.setAccessibleName("Ligne du plan de financement")
         for ln in vf.plan_lines:
             amount = "non chiffrée" if ln.montant_cents is None else format_euros(ln.montant_cents)
@@ -81,9 +85,9 @@ class ExpenseDialog(QDialog):
         self.unite.addItems(["", *UNITS])
         self.unite.setToolTip("Unité (si pertinent) : ETP, mois, place…")
         self.units = QLineEdit()
-        self.units.setPlaceholderText("2,5")
+        self.units.setPlaceholderText("ex. 2,5")
         self.unit_cost = QLineEdit()
-        self.unit_cost.setPlaceholderText("4 500,00")
+        self.unit_cost.setPlaceholderText("ex. 4 500,00")
         self.period = QLineEdit()
         self.period.setPlaceholderText("15/05/2024, 01/07/2024 – 31/12/2024, 2nd semestre 2024…")
         self.period.setToolTip(f"Une date ou une période. Exemples : {PERIOD_EXAMPLES}.")
@@ -245,6 +249,12 @@ class ExpenseDialog(QDialog):
             group_key=group,
             subgroup_key=subgroup,
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._watching:  # champs créés par les sous-classes : reliés au premier affichage
+            self._watching = True
+            hide_when_edited(self, self.error)
 
     def save(self) -> None:
         try:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,7 @@ from roadmap_app.rules import status as status_rules
 from roadmap_app.services.filters import ActionFilter
 from roadmap_app.services.plan import PlanView
 from ui.style import status_icon
+from ui.widgets.elided_combo import ElidedComboBox
 
 ALL = "__tous__"
 
@@ -41,16 +43,16 @@ class FilterBar(QWidget):
         self.search.setToolTip(
             "Recherche sans tenir compte des accents ni des majuscules ; tous les mots sont requis."
         )
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(200)
 
         self.bassin = QComboBox()
         self.bassin.setToolTip("N'afficher que la colonne et les statuts de ce bassin")
         self.status = QComboBox()
         self.status.setToolTip("Statut de l'action dans le ou les bassins affichés")
-        self.pilote = QComboBox()
-        self.pilote.setToolTip("Organisation pilote")
-        self.axe = QComboBox()
-        self.axe.setToolTip("Axe de la feuille de route")
+        # pilote et axe : textes longs, abrégés (« … ») quand la place manque, entiers dans la
+        # liste et l'infobulle ; bassin et statut gardent toujours leur texte entier
+        self.pilote = ElidedComboBox(tip="Organisation pilote")
+        self.axe = ElidedComboBox(tip="Axe de la feuille de route")
         self.overdue = QCheckBox("En &retard")
         self.overdue.setToolTip(
             "Échéance dépassée (fin de la période écrite) et action ni réalisée ni abandonnée"
@@ -64,10 +66,13 @@ class FilterBar(QWidget):
         self.due.setToolTip(
             "Actions non closes dont l'échéance tombe entre aujourd'hui et la date choisie"
         )
-        for combo in (self.bassin, self.status, self.pilote, self.axe):
+        for combo in (self.bassin, self.status):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.axe.setMaximumWidth(260)
-        self.pilote.setMaximumWidth(260)
+            combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        for combo in (self.pilote, self.axe):
+            combo.setMinimumContentsLength(10)
+            combo.setMaximumWidth(260)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.reset = QPushButton("Réinitialiser")
         self.reset.setToolTip("Effacer tous les filtres")
         self.count = QLabel()
@@ -76,11 +81,11 @@ class FilterBar(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(8)
-        top.addWidget(self.search, 1)
+        top.addWidget(self.search, 2)
         top.addWidget(self._labelled("&Bassin", self.bassin))
         top.addWidget(self._labelled("&Statut", self.status))
-        top.addWidget(self._labelled("&Pilote", self.pilote))
-        top.addWidget(self._labelled("A&xe", self.axe))
+        top.addWidget(self._labelled("&Pilote", self.pilote), 1)
+        top.addWidget(self._labelled("A&xe", self.axe), 1)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.setSpacing(12)
@@ -90,6 +95,7 @@ class FilterBar(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.count)
         bottom.addWidget(self.reset)
+        self.bottom = bottom  # la page y ajoute ses boutons d'affichage (détail)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)

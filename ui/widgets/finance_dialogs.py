@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,12 +34,14 @@ from roadmap_app.services.finance import (
     payment_kind_label,
 )
 from roadmap_app.services.finance_edit import PaymentInput, PlanLineInput
+from ui.dialogs.base import hide_when_edited
 from ui.style import DANGER
 
 
 class _FormDialog(QDialog):
     def __init__(self, title: str, submit: Callable[[Any], Any], parent: QWidget | None) -> None:
         super().__init__(parent)
+        self._watching = False
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
         self.submit = submit
@@ -65,6 +68,12 @@ class _FormDialog(QDialog):
         lay.addLayout(self.form)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._watching:  # champs créés par les sous-classes : reliés au premier affichage
+            self._watching = True
+            hide_when_edited(self, self.error)
 
     def value(self) -> Any:  # pragma: no cover - abstrait
         raise NotImplementedError
@@ -162,7 +171,7 @@ class PaymentDialog(_FormDialog):
         for key in PAYMENT_KINDS:
             self.kind.addItem(payment_kind_label(key, summary.advance_rate_pct), key)
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText("371 250,00")
+        self.amount.setPlaceholderText("ex. 371 250,00")
         self.date = QLineEdit(format_date(today))
         self.date.setPlaceholderText("JJ/MM/AAAA")
         self.date.setToolTip("Date de réception du versement (ou du remboursement)")

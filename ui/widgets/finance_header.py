@@ -23,6 +23,7 @@ class FinanceHeader(QWidget):
         super().__init__(parent)
         self.deadline_label = QLabel()
         self.deadline_label.setTextFormat(Qt.TextFormat.RichText)
+        self.deadline_label.setWordWrap(True)  # trois échéances : sur deux lignes s'il le faut
         self.deadline_label.setToolTip(
             "Remises des bilans prévues par la convention (article 3.2 « Rendu compte et suivi du projet »)"
         )
@@ -52,6 +53,7 @@ class FinanceHeader(QWidget):
             value.setStyleSheet("font-size: 15pt; font-weight: 600; color: #14325C;")
             detail = QLabel()
             detail.setObjectName("muted")
+            detail.setWordWrap(True)  # cinq cartes côte à côte tiennent dans 1 280 px
             lay.addWidget(caption)
             lay.addWidget(value)
             lay.addWidget(detail)
@@ -67,7 +69,9 @@ class FinanceHeader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.deadline_label)
-        layout.addWidget(self.volet_label)
+        # l'intitulé long du volet est en infobulle (et la période dans la carte du plan) : une
+        # ligne de plus pour le tableau et le graphique sur un écran de 720 px de haut
+        self.volet_label.hide()
         layout.addLayout(cards)
         layout.addWidget(self.flags_label)
 
@@ -96,8 +100,10 @@ class FinanceHeader(QWidget):
         self._card(
             "plan",
             format_euros(vf.plan_total_cents),
-            f"{len([ln for ln in vf.plan_lines if ln.montant_cents])} ligne(s) chiffrée(s)",
+            f"{len([ln for ln in vf.plan_lines if ln.montant_cents])} ligne(s) chiffrée(s), "
+            f"{v.period_start:%d/%m/%Y} – {v.period_end:%d/%m/%Y}",
         )
+        self.setToolTip(self.volet_label.text())
         self._card(
             "spent",
             format_euros(vf.eligible_cents),
