@@ -28,6 +28,7 @@ from roadmap_app.paths import default_db_path
 from roadmap_app.services.context import AppContext
 from roadmap_app.services.roadmap_list import list_roadmaps
 from roadmap_app.settings import set_author_name
+from ui.dialogs.base import available_size, fit_to_screen
 from ui.documents import Documents
 from ui.pages import PAGES, PageSpec
 from ui.pages.base import Page
@@ -53,6 +54,10 @@ def window_title(roadmap: str, store: Store) -> str:
     return " — ".join(parts)
 
 
+#: taille au premier lancement, quand l'écran la permet
+DEFAULT_SIZE = QSize(1400, 860)
+
+
 class RoadmapSelector(ElidedComboBox):
     """Sélecteur de feuille de route ; ``popup_opening`` juste avant que la liste s'ouvre. Un nom
     trop long pour la barre latérale est abrégé (« … »), entier dans l'infobulle."""
@@ -75,7 +80,6 @@ class MainWindow(QMainWindow):
         self.documents = documents or Documents(self)
         #: fermeture déjà acceptée (saisies traitées) : ne pas redemander
         self.leave_confirmed = False
-        self.resize(1400, 860)
         self.pages: dict[str, Page] = {}
         self.specs: list[PageSpec] = list(PAGES)
 
@@ -109,14 +113,25 @@ class MainWindow(QMainWindow):
 
         self.settings = ui_settings()
         geometry = self.settings.value("main/geometry")
-        if geometry:
-            self.restoreGeometry(geometry)
+        if not geometry or not self.restoreGeometry(geometry):
+            self._first_size()
         state = self.settings.value("main/state")
         if state:
             self.restoreState(state)
         start = str(self.settings.value("main/page", self.specs[0].key))
         keys = [s.key for s in self.specs]
         self.nav.setCurrentRow(keys.index(start) if start in keys else 0)
+
+    def _first_size(self) -> None:
+        """Premier lancement : 1 400 × 860, ou tout l'écran s'il est plus petit (portable de
+        1 366 × 768) — jamais une fenêtre qui déborde de l'écran."""
+        fit_to_screen(self, DEFAULT_SIZE.width(), DEFAULT_SIZE.height())
+        screen = self.screen()
+        if screen is not None:
+            self.move(screen.availableGeometry().topLeft())
+        room = available_size(self)
+        if room.width() < DEFAULT_SIZE.width() or room.height() < DEFAULT_SIZE.height():
+            self.setWindowState(Qt.WindowState.WindowMaximized)  # après resize/move, qui l'effacent
 
     # -- feuille de route de travail --------------------------------------------------
     def _sidebar(self, parent: QWidget) -> QWidget:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtCore import QByteArray, QDir, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
@@ -27,6 +27,8 @@ def apply_style(app: QApplication) -> None:
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(PLACEHOLDER))
     app.setPalette(palette)
+    # « url(qss:…) » de la feuille de style : les images de resources/icons/qss
+    QDir.addSearchPath("qss", str(locate("resources", "icons", "qss")))
     qss = locate("resources", "style.qss").read_text(encoding="utf-8")
     app.setStyleSheet(qss)
 
