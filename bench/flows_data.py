@@ -16,10 +16,10 @@ from sqlmodel import select
 
 from db.models import Bassin, FlowValue
 from db.types import utcnow
+from roadmap_app.core.context import AppContext
 from roadmap_app.flows.chart_data import month_range
 from roadmap_app.flows.series import entrants_target, load_targets
 from roadmap_app.flows.validation import check_month
-from roadmap_app.services.context import AppContext
 
 
 def month_values(

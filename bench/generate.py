@@ -23,7 +23,7 @@ from sqlalchemy import insert
 from sqlmodel import select
 
 from db.models import Action, ActionBassin, ActionPilote, Bassin, Cible, JournalEntry
-from roadmap_app.services.context import AppContext, open_context
+from roadmap_app.core.context import AppContext, open_context
 
 EXTRA_BASSINS = [
     ("ARR", "Arrageois"), ("ART", "Artois"), ("BOU", "Boulonnais"), ("CAL", "Calaisis"),
@@ -86,7 +86,7 @@ def generate(scale: int, path: Path, seed: int = 62) -> dict[str, Any]:
             s.execute(insert(ActionBassin), new_cells)
     _journal(ctx, rng, 200 * scale)
     n_snapshots = max(1, scale // 2)
-    from roadmap_app.services.snapshots import create_snapshot
+    from roadmap_app.committees.snapshots import create_snapshot
 
     start = date(2024, 6, 1)
     for i in range(n_snapshots):

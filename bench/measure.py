@@ -22,14 +22,14 @@ def memory(store: Path, charts: bool = True) -> dict[str, float]:
     import resource
     import tempfile
 
-    from roadmap_app.bulk import begin_startup, end_startup
+    from roadmap_app.core.bulk import begin_startup, end_startup
 
     begin_startup()
     from PySide6.QtCore import QEventLoop
 
     from bench.scale import copy_of
-    from roadmap_app.reporting.pack_xlsx import write_pack_xlsx
-    from roadmap_app.services.committee_pack import build_pack_data, export_pack
+    from roadmap_app.committees.pack import build_pack_data, export_pack
+    from roadmap_app.committees.pack_xlsx import write_pack_xlsx
     from ui.app import make_application
     from ui.main_window import MainWindow
 
@@ -68,7 +68,7 @@ def dimensions(store: Path) -> dict[str, float]:
     from sqlmodel import select
 
     from db.models import Action, ActionBassin, Bassin, FlowValue, JournalEntry, Snapshot
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     ctx = open_context(store)
     try:

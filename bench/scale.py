@@ -28,7 +28,7 @@ def median_runs(fn: Callable[[], float], runs: int) -> float:
 
 @contextmanager
 def copy_of(store: Path) -> Iterator[Any]:
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         path = Path(tmp) / "copie.sqlite3"
@@ -85,8 +85,8 @@ def roadmap_page(store: Path, runs: int) -> dict[str, float]:
 
 
 def snapshots(store: Path, runs: int) -> dict[str, float]:
-    from roadmap_app.services.snapshot_diff import diff_states
-    from roadmap_app.services.snapshots import (
+    from roadmap_app.committees.diff import diff_states
+    from roadmap_app.committees.snapshots import (
         create_snapshot,
         current_state,
         list_snapshots,
@@ -133,8 +133,8 @@ def _floor_write(cells: dict[str, list[list[Any]]], dest: Path) -> None:
 def xlsx_export(store: Path, runs: int) -> dict[str, float]:
     from openpyxl import load_workbook
 
-    from roadmap_app.reporting.pack_xlsx import write_pack_xlsx
-    from roadmap_app.services.committee_pack import build_pack_data, export_pack
+    from roadmap_app.committees.pack import build_pack_data, export_pack
+    from roadmap_app.committees.pack_xlsx import write_pack_xlsx
 
     out: dict[str, float] = {}
     with copy_of(store) as ctx, tempfile.TemporaryDirectory() as tmp:
@@ -165,10 +165,10 @@ def workshop_merge(store: Path, changes: int = 2000) -> dict[str, float]:
     from sqlmodel import select
 
     from db.models import ActionBassin
-    from roadmap_app.services import journal
-    from roadmap_app.services.context import open_context
-    from roadmap_app.services.workshop.merge import apply_merge, plan_package_merge
-    from roadmap_app.services.workshop.package import export_package
+    from roadmap_app.core import journal
+    from roadmap_app.core.context import open_context
+    from roadmap_app.workshops.merge import apply_merge, plan_package_merge
+    from roadmap_app.workshops.package import export_package
 
     out: dict[str, float] = {}
     with copy_of(store) as ctx, tempfile.TemporaryDirectory() as tmp:

@@ -28,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def app(db: str) -> float:
     """Le chemin de ``roadmap-app`` (roadmap_app.__main__ puis ui.app.run_gui), sans boucle."""
-    from roadmap_app.bulk import begin_startup
+    from roadmap_app.core.bulk import begin_startup
 
     begin_startup()
     return _app(db)

@@ -18,7 +18,7 @@ def cli(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None, prog: str, gui_by_default: bool) -> int:
-    from roadmap_app.bulk import begin_startup, end_startup
+    from roadmap_app.core.bulk import begin_startup, end_startup
 
     begin_startup()  # repris après la première fenêtre (ui.app) ou avant la commande (cli.main)
     try:

@@ -29,7 +29,7 @@ def _isolated_home(
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Base créée par le chemin normal (migrations Alembic + jeu initial), une fois pour la session."""
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     path = tmp_path_factory.mktemp("template") / "modele.sqlite3"
     ctx = open_context(path, author="Testeur")
@@ -46,7 +46,7 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(db_path: Path) -> Iterator[object]:
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     context = open_context(db_path, author="Testeur")
     yield context

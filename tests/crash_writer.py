@@ -27,9 +27,9 @@ def journaled(path: Path) -> set[int]:
 
 
 def main() -> None:
-    from roadmap_app.services.context import open_context
-    from roadmap_app.services.plan import load_plan
-    from roadmap_app.services.status import update_status
+    from roadmap_app.core.context import open_context
+    from roadmap_app.plan.read import load_plan
+    from roadmap_app.plan.status import update_status
 
     ctx = open_context(sys.argv[1], author="Écrivain")
     n = int(sys.argv[2])

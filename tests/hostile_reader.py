@@ -18,8 +18,8 @@ from pathlib import Path
 
 def main() -> None:
     kind, path, db = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    from roadmap_app.errors import UserError
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
+    from roadmap_app.core.errors import UserError
 
     ctx = open_context(db)
     started = time.monotonic()
@@ -30,15 +30,15 @@ def main() -> None:
 
             plan_import(ctx, path)
         elif kind == "workbook":
-            from roadmap_app.services.workshop.workbook import read_workbook
+            from roadmap_app.workshops.workbook import read_workbook
 
             read_workbook(path)
         elif kind == "package":
-            from roadmap_app.services.workshop.merge import plan_package_merge
+            from roadmap_app.workshops.merge import plan_package_merge
 
             plan_package_merge(ctx, path)
         elif kind == "restore":
-            from roadmap_app.services.backup import restore_file
+            from roadmap_app.core.backup import restore_file
 
             ctx.close()
             restore_file(db, path)

@@ -12,8 +12,8 @@ import sys
 
 
 def main() -> None:
-    from roadmap_app.services.context import open_context
-    from roadmap_app.services.status import update_status
+    from roadmap_app.core.context import open_context
+    from roadmap_app.plan.status import update_status
 
     program = sys.argv[2] if len(sys.argv) > 2 else "roadmap-app — interface graphique"
     try:

@@ -17,22 +17,22 @@ import importlib
 import sys
 from collections.abc import Callable
 
-import roadmap_app.services.backup  # avant PySide6 (voir plus haut), dialecte SQLite compris
-import roadmap_app.services.filters  # plan, contexte, SQLModel
-import roadmap_app.services.roadmap_list  # noqa: F401 — importés pour leur seul chargement
+import roadmap_app.core.backup  # avant PySide6 (voir plus haut), dialecte SQLite compris
+import roadmap_app.plan.filters  # plan, contexte, SQLModel
+import roadmap_app.plan.roadmap_list  # noqa: F401 — importés pour leur seul chargement
 
 # isort: split
 from PySide6.QtWidgets import QApplication, QWidget
 
 from roadmap_app import APP_AUTHOR, APP_NAME, __version__
-from roadmap_app.errors import UserError
+from roadmap_app.core.errors import UserError
 from ui import french
 from ui.errors import install_excepthook, setup_logging
 from ui.style import app_icon, apply_style
 
 #: Modules chargés après le premier affichage (``after_first_paint``) : tables ORM, services
 #: d'écriture de la Feuille de route (statuts, annulation, historique d'une action).
-WARM_UP = ("db.models.plan", "roadmap_app.services.status", "roadmap_app.services.history")
+WARM_UP = ("db.models.plan", "roadmap_app.plan.status", "roadmap_app.plan.history")
 
 #: Délai entre la première peinture et ``after_first_paint`` (ms).
 IDLE_DELAY_MS = 1000
@@ -149,7 +149,7 @@ def after_first_paint() -> None:
     complète avec le plan en mémoire) : ``run_gui`` l'appelle ``IDLE_DELAY_MS`` après la première
     peinture, quand l'utilisateur lit la page ; une frappe qui tomberait pendant ce travail
     attendrait au plus cette durée."""
-    from roadmap_app.bulk import end_startup
+    from roadmap_app.core.bulk import end_startup
 
     try:
         for module in WARM_UP:

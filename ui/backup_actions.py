@@ -12,15 +12,15 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from db.migrate import prepare_store
 from db.store import Store
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.services.backup import (
+from roadmap_app.core.backup import (
     auto_backup_if_due,
     backup_now,
     backup_on_close,
     list_store_backups,
     restore_file,
 )
-from roadmap_app.services.context import seed_store
+from roadmap_app.core.context import seed_store
+from roadmap_app.core.errors import StoreError, UserError
 from ui.file_dialogs import ask_open
 
 log = logging.getLogger("roadmap_app.sauvegardes")

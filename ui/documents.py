@@ -7,7 +7,7 @@
   exporté d'une autre base : l'application propose de l'ouvrir pour y travailler (portable de
   l'atelier) ;
 - tout autre fichier est refusé, avec un message d'une ligne qui le nomme ; rien n'est créé ni
-  modifié (``roadmap_app.services.documents``).
+  modifié (``roadmap_app.core.documents``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.services.documents import (
+from roadmap_app.core.documents import (
     Document,
     UnopenableFileError,
     default_store_missing,
@@ -29,6 +28,7 @@ from roadmap_app.services.documents import (
     is_current_store,
     package_belongs_here,
 )
+from roadmap_app.core.errors import StoreError, UserError
 from ui.file_dialogs import ask_open
 from ui.settings import load_json, save_json, ui_settings
 
@@ -40,7 +40,7 @@ MAX_RECENT = 8
 
 
 def open_filter() -> str:
-    from roadmap_app.services.workshop.package import PACKAGE_PATTERNS  # classes ORM : à l'usage
+    from roadmap_app.workshops.package import PACKAGE_PATTERNS  # classes ORM : à l'usage
 
     patterns = " ".join(("*.sqlite3", *PACKAGE_PATTERNS))
     return f"Bases et paquets roadmap-app ({patterns});;Tous les fichiers (*)"
@@ -180,7 +180,7 @@ class Documents(QObject):
     def open_store(self, path: Path) -> MainWindow | None:
         """Nouvelle fenêtre sur la base ``path`` ; l'ancienne se ferme (saisies en cours
         d'abord). ``None`` si l'utilisateur renonce ou si la base est refusée."""
-        from roadmap_app.services.context import open_context
+        from roadmap_app.core.context import open_context
         from ui.main_window import MainWindow
 
         old = self.window

@@ -15,8 +15,8 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from roadmap_app import __version__
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.paths import log_dir
+from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.core.paths import log_dir
 
 log = logging.getLogger("roadmap_app")
 LOG_FILE = "roadmap-app.log"

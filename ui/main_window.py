@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from db.store import Store
 from roadmap_app import __version__
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.paths import default_db_path
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.roadmap_list import list_roadmaps
-from roadmap_app.settings import set_author_name
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.core.paths import default_db_path
+from roadmap_app.core.settings import set_author_name
+from roadmap_app.plan.roadmap_list import list_roadmaps
 from ui.dialogs.base import available_size, fit_to_screen
 from ui.documents import Documents
 from ui.pages import PAGES, PageSpec
@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def _current_plan(self) -> Any:
-        from roadmap_app.services.plan import load_plan
+        from roadmap_app.plan.read import load_plan
 
         return load_plan(self.ctx)
 
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self.show_message(message, 6000)
 
     def open_new_roadmap(self) -> QWidget:
-        from roadmap_app.services.roadmaps import new_roadmap
+        from roadmap_app.plan.roadmaps import new_roadmap
         from ui.dialogs.roadmap_dialog import NewRoadmapDialog
 
         def submit(d: Any) -> str | None:
@@ -377,13 +377,13 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         if self.ctx.undo.can_undo():
-            from roadmap_app.services.status import undo_last  # écritures : au premier usage
+            from roadmap_app.plan.status import undo_last  # écritures : au premier usage
 
             self._run_undo(undo_last, "Annulé")
 
     def redo(self) -> None:
         if self.ctx.undo.can_redo():
-            from roadmap_app.services.status import redo_last
+            from roadmap_app.plan.status import redo_last
 
             self._run_undo(redo_last, "Rétabli")
 

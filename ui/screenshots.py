@@ -31,7 +31,7 @@ def _roadmap(page: Any) -> None:
 def _committees(page: Any) -> None:
     from datetime import date
 
-    from roadmap_app.services.status import update_status
+    from roadmap_app.plan.status import update_status
 
     ctx = page.ctx
     page.take_snapshot("COTECH de juin 2024", "COTECH", date(2024, 6, 12))
@@ -59,8 +59,8 @@ def _committees(page: Any) -> None:
 def _workshops(page: Any) -> None:
     from datetime import date
 
-    from roadmap_app.services.status import update_status
-    from roadmap_app.services.workshop.ateliers import create_atelier
+    from roadmap_app.plan.status import update_status
+    from roadmap_app.workshops.ateliers import create_atelier
 
     ctx = page.ctx
     a = create_atelier(
@@ -183,7 +183,7 @@ DIALOG_SCENES: dict[str, Callable[[Any], Any]] = {
 
 def _finance(page: Any) -> None:
     """Volet 3 avec quelques dépenses et l'avance : consommation, alerte et graphique visibles."""
-    from roadmap_app.services.finance_edit import (
+    from roadmap_app.finance.edit import (
         ExpenseInput,
         PaymentInput,
         add_expense,
@@ -244,7 +244,7 @@ def capture(
     size: tuple[int, int] = SCREEN,
     dialogs: bool = False,
 ) -> list[Path]:
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
     from ui.app import make_application
     from ui.main_window import MainWindow
 

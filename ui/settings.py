@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from roadmap_app.paths import config_dir
+from roadmap_app.core.paths import config_dir
 
 
 def ui_settings() -> QSettings:

@@ -12,9 +12,9 @@ from db.backup import latest_good_backup
 from db.errors import NotAStoreError, StoreCorruptError
 from db.lock import live_holders
 from db.store import Store
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.services.backup import restore_file
-from roadmap_app.services.context import AppContext, open_context, resolve_target
+from roadmap_app.core.backup import restore_file
+from roadmap_app.core.context import AppContext, open_context, resolve_target
+from roadmap_app.core.errors import StoreError, UserError
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow

@@ -10,7 +10,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from resources import locate
-from roadmap_app.rules import status as status_rules
+from roadmap_app.plan import statuses as status_rules
 
 ACCENT = "#1F5FA8"
 DANGER = "#B42318"

@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from roadmap_app import bulk
+from roadmap_app.core import bulk
 
 Work = Callable[[Callable[[int, int, str], None]], Any]
 
@@ -30,7 +30,7 @@ _running = 0
 
 
 class _UiCollector(QObject):
-    """Ramassage des cycles demandé par un fil de travail (``roadmap_app.bulk.scratch_garbage``,
+    """Ramassage des cycles demandé par un fil de travail (``roadmap_app.core.bulk.scratch_garbage``,
     après chaque graphique du pack), fait dans le fil de l'interface : demandes regroupées, sans
     attendre (le fil de travail continue)."""
 
@@ -56,7 +56,7 @@ _collector: _UiCollector | None = None
 
 
 def _pause_gc() -> None:
-    """Même suspension que les lectures en bloc (``roadmap_app.bulk.paused_gc``) : un seul
+    """Même suspension que les lectures en bloc (``roadmap_app.core.bulk.paused_gc``) : un seul
     compteur, le ramassage ne reprend qu'à la fin du dernier bloc ou du dernier travail."""
     global _running, _collector
     if _collector is None:  # créé dans le fil de l'interface, qui exécutera ses ramassages

@@ -7,12 +7,12 @@ import sys
 from typing import Any
 
 from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
-from roadmap_app.rules import status as status_rules
-from roadmap_app.rules.dates import format_date
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.filters import ActionFilter
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import UNSET, update_status
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import format_date
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.plan.filters import ActionFilter
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import UNSET, update_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:

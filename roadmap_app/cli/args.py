@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from roadmap_app.errors import ValidationError
+from roadmap_app.core.errors import ValidationError
 
 
 def iso_date(text: str | None) -> date | None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from db.backup import list_backups
 from roadmap_app.cli.output import write_table
-from roadmap_app.errors import UserError
-from roadmap_app.services.backup import backup_now, restore_file
-from roadmap_app.services.context import AppContext
+from roadmap_app.core.backup import backup_now, restore_file
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]

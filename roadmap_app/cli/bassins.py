@@ -8,9 +8,10 @@ from typing import Any
 
 from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
 from roadmap_app.cli.plan_edit import report
-from roadmap_app.errors import ValidationError
-from roadmap_app.rules.dates import DateParseError, parse_day
-from roadmap_app.services.bassins import (
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import DateParseError, parse_day
+from roadmap_app.core.errors import ValidationError
+from roadmap_app.plan.bassins import (
     FigureInput,
     add_bassin,
     archive_bassin,
@@ -18,7 +19,6 @@ from roadmap_app.services.bassins import (
     parse_figure_value,
     set_bassin_actions,
 )
-from roadmap_app.services.context import AppContext
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,9 +9,9 @@ from db.copy import copy_store, fingerprint
 from db.schema import HEAD
 from db.store import Store
 from roadmap_app.cli.output import write_json, write_table
-from roadmap_app.errors import UserError
-from roadmap_app.services.context import AppContext
-from roadmap_app.settings import url_password_refusal
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import UserError
+from roadmap_app.core.settings import url_password_refusal
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]

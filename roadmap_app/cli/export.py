@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from roadmap_app.services.context import AppContext
+from roadmap_app.core.context import AppContext
 
 Registrar = Callable[[argparse._SubParsersAction], None]
 
@@ -68,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_bilan(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.reporting.bilan import check_destination, export_bilan
+    from roadmap_app.finance.bilan import check_destination, export_bilan
 
     check_destination(args.sortie)  # erreur de format avant toute lecture
 
@@ -88,8 +88,8 @@ def cmd_bilan(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from roadmap_app.errors import ValidationError
-    from roadmap_app.services.committee_pack import export_pack
+    from roadmap_app.committees.pack import export_pack
+    from roadmap_app.core.errors import ValidationError
 
     out = Path(args.out)
     if out.suffix.lower() != f".{args.kind}":

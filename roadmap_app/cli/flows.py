@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
-from roadmap_app.errors import ValidationError
-from roadmap_app.services.context import AppContext
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import ValidationError
 
 CHART_HELP = (
     "entrants (entrants par mois et moyenne visée), cumul (cumul et objectif annuel), orientations (répartition, "
@@ -151,7 +151,7 @@ def cmd_chart(ctx: AppContext, args: argparse.Namespace) -> int:
     fig = build_chart(ctx, args.name, args.bassin)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from roadmap_app.reporting.files import atomic_output
+    from roadmap_app.core.files import atomic_output
 
     FigureCanvasAgg(fig)
     with atomic_output(out) as tmp:

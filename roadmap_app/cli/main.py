@@ -11,7 +11,7 @@ from pathlib import Path
 
 from roadmap_app import __version__
 from roadmap_app.cli.french_argparse import FrenchArgumentParser
-from roadmap_app.errors import StoreError, UserError
+from roadmap_app.core.errors import StoreError, UserError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -183,8 +183,8 @@ def _run(argv: list[str], prog: str, gui_by_default: bool) -> int:
         from ui.app import run_gui
 
         return run_gui(target, args.open_file)
-    from roadmap_app.bulk import end_startup
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.bulk import end_startup
+    from roadmap_app.core.context import open_context
 
     end_startup(freeze=False)  # une commande est brève : rien à geler
 
@@ -195,7 +195,7 @@ def _run(argv: list[str], prog: str, gui_by_default: bool) -> int:
         # La restauration ne doit pas ouvrir la base : elle peut être endommagée.
         try:
             from db.store import sqlite_path
-            from roadmap_app.services.context import resolve_target
+            from roadmap_app.core.context import resolve_target
 
             return handler(sqlite_path(_url(resolve_target(target))), args)
         except (UserError, StoreError) as err:
@@ -214,7 +214,7 @@ def _run(argv: list[str], prog: str, gui_by_default: bool) -> int:
     ctx.origin = "cli"  # journal : une modification faite en ligne de commande est notée « cli »
     try:
         if args.global_roadmap:
-            from roadmap_app.services.roadmap_list import use_roadmap
+            from roadmap_app.plan.roadmap_list import use_roadmap
 
             use_roadmap(ctx, args.global_roadmap)
         return handler(ctx, args)
@@ -257,8 +257,8 @@ def check_target(db: str | None, *, create: bool) -> str | None:
     fichier qui existe (sauf ``--create``) — un chemin mal tapé ne crée pas une base neuve."""
     import os
 
-    from roadmap_app.services.context import DB_ENV
-    from roadmap_app.settings import url_password_refusal
+    from roadmap_app.core.context import DB_ENV
+    from roadmap_app.core.settings import url_password_refusal
 
     explicit = db if db else os.environ.get(DB_ENV, "").strip() or None
     if explicit is None:
@@ -297,7 +297,7 @@ def _unexpected(err: BaseException) -> int:
     import logging
     import traceback
 
-    from roadmap_app.paths import log_dir
+    from roadmap_app.core.paths import log_dir
 
     where = "le journal"
     try:

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from roadmap_app.reporting.cells import safe_text
+from roadmap_app.export.cells import safe_text
 
 
 def write_json(out: TextIO, data: Any) -> None:

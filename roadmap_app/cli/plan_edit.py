@@ -9,15 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.editing import EditResult
-from roadmap_app.services.editing_actions import (
+from roadmap_app.core.context import AppContext
+from roadmap_app.plan.edit_actions import (
     ActionFields,
     archive_action,
     create_action,
     edit_action,
     move_action,
 )
+from roadmap_app.plan.editing import EditResult
 
 _TEXTS = (
     ("--intitule", "intitulé court de l'action"),

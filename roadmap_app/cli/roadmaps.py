@@ -8,9 +8,9 @@ from typing import Any
 
 from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
 from roadmap_app.cli.plan_edit import report
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.roadmap_list import list_roadmaps
-from roadmap_app.services.roadmaps import archive_roadmap, carry_over_preview, new_roadmap
+from roadmap_app.core.context import AppContext
+from roadmap_app.plan.roadmap_list import list_roadmaps
+from roadmap_app.plan.roadmaps import archive_roadmap, carry_over_preview, new_roadmap
 
 
 def register(sub: argparse._SubParsersAction) -> None:

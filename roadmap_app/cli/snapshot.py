@@ -7,10 +7,8 @@ import sys
 
 from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
-from roadmap_app.errors import ValidationError
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.snapshot_diff import SnapshotDiff, diff_states
-from roadmap_app.services.snapshots import (
+from roadmap_app.committees.diff import SnapshotDiff, diff_states
+from roadmap_app.committees.snapshots import (
     COMMITTEES,
     create_snapshot,
     current_state,
@@ -18,6 +16,8 @@ from roadmap_app.services.snapshots import (
     list_snapshots,
     snapshot_state,
 )
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import ValidationError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -117,7 +117,7 @@ def cmd_diff(ctx: AppContext, args: argparse.Namespace) -> int:
 def _bassin_codes(values: list[str] | None, *states: dict) -> set[str] | None:
     if not values:
         return None
-    from roadmap_app.rules.text import fold
+    from roadmap_app.core.text import fold
 
     known = {b["code"]: b["name"] for s in states for b in s["plan"]["bassins"]}
     codes = set()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.workshop.ateliers import list_ateliers
-from roadmap_app.services.workshop.merge import (
+from roadmap_app.core.context import AppContext
+from roadmap_app.workshops.ateliers import list_ateliers
+from roadmap_app.workshops.merge import (
     MINE,
     THEIRS,
     MergePlan,
@@ -18,7 +18,7 @@ from roadmap_app.services.workshop.merge import (
     apply_merge,
     plan_package_merge,
 )
-from roadmap_app.services.workshop.package import export_package
+from roadmap_app.workshops.package import export_package
 
 EXIT_CONFLICTS = 3
 
@@ -159,7 +159,7 @@ def cmd_merge(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_workbook_export(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.services.workshop.workbook import export_workbook
+    from roadmap_app.workshops.workbook import export_workbook
 
     path = export_workbook(ctx, Path(args.out), args.bassin)
     print(f"Classeur écrit : {path}")
@@ -167,6 +167,6 @@ def cmd_workbook_export(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_workbook_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.services.workshop.workbook import plan_workbook_merge
+    from roadmap_app.workshops.workbook import plan_workbook_merge
 
     return _merge(ctx, plan_workbook_merge(ctx, Path(args.workbook)), args)

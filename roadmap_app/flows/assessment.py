@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from roadmap_app.core.dates import format_month
 from roadmap_app.flows.data import FlowsData
 from roadmap_app.flows.series import (
     BassinSeries,
@@ -14,7 +15,6 @@ from roadmap_app.flows.series import (
     portfolio_for,
     target_for,
 )
-from roadmap_app.rules.dates import format_month
 
 
 def _n(v: float) -> str:

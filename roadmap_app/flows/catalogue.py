@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roadmap_app.rules.text import fold
+from roadmap_app.core.text import fold
 
 COUNT, PERCENT, DAYS, HOURS = "nombre", "%", "jours", "heures"
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from roadmap_app.errors import ValidationError
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import format_month
+from roadmap_app.core.errors import ValidationError
 from roadmap_app.flows import charts
 from roadmap_app.flows.data import FlowsData, from_store
 from roadmap_app.flows.series import (
@@ -24,8 +26,6 @@ from roadmap_app.flows.series import (
     month_range,
     target_for,
 )
-from roadmap_app.rules.dates import format_month
-from roadmap_app.services.context import AppContext
 
 __all__ = ["CHARTS", "FIRST_MONTH", "YearToDate", "build_chart", "chart_for", "month_range", "ytd"]
 

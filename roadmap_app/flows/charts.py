@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from roadmap_app.rules.dates import format_month
+from roadmap_app.core.dates import format_month
 
 BLUE, ORANGE, GREEN, PINK, GREY, SKY = (
     "#0072B2",

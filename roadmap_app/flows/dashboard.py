@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from db.read_tables import KEY_DATE, REFERENCE_FIGURE
-from roadmap_app.bulk import paused_gc
+from roadmap_app.core.bulk import paused_gc
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.deadlines import Deadline, bilan_deadlines
 from roadmap_app.flows.chart_data import YearToDate, ytd
 from roadmap_app.flows.data import from_store
 from roadmap_app.flows.series import (
@@ -18,9 +20,7 @@ from roadmap_app.flows.series import (
     recent_start,
     target_for,
 )
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.deadlines import Deadline, bilan_deadlines
-from roadmap_app.services.plan import ActionRow, BassinRef, load_plan
+from roadmap_app.plan.read import ActionRow, BassinRef, load_plan
 
 UPCOMING_DAYS = 30
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from db.read_tables import BASSIN, FLOW_VALUE, REFERENCE_FIGURE
 from db.rows import raw_rows
-from roadmap_app.bulk import paused_gc
+from roadmap_app.core.bulk import paused_gc
+from roadmap_app.core.context import AppContext
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
 from roadmap_app.flows.series import (
     BassinSeries,
@@ -25,8 +26,7 @@ from roadmap_app.flows.series import (
     load_portfolios,
     load_targets,
 )
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import BassinRef, find_bassin
+from roadmap_app.plan.read import BassinRef, find_bassin
 
 
 @dataclass

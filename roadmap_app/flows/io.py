@@ -16,12 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from roadmap_app.errors import UserError
-from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, find_indicator
-from roadmap_app.flows.series import bassins, load_all_series
-from roadmap_app.flows.service import FlowChange, write_changes
-from roadmap_app.flows.validation import check_month, check_value
-from roadmap_app.limits import (
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import DateParseError, format_month, parse_month
+from roadmap_app.core.errors import UserError
+from roadmap_app.core.files import atomic_output
+from roadmap_app.core.limits import (
     MAX_COLUMNS,
     MAX_CSV_BYTES,
     FileLimitError,
@@ -31,12 +30,13 @@ from roadmap_app.limits import (
     load_workbook_streaming,
     sheet_rows,
 )
-from roadmap_app.reporting.cells import safe_text
-from roadmap_app.reporting.files import atomic_output
-from roadmap_app.rules.dates import DateParseError, format_month, parse_month
-from roadmap_app.rules.text import fold
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import BassinRef
+from roadmap_app.core.text import fold
+from roadmap_app.export.cells import safe_text
+from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, find_indicator
+from roadmap_app.flows.series import bassins, load_all_series
+from roadmap_app.flows.service import FlowChange, write_changes
+from roadmap_app.flows.validation import check_month, check_value
+from roadmap_app.plan.read import BassinRef
 
 MONTH_HEADER = "Mois"
 LONG_HEADERS = ("bassin", "mois", "indicateur", "valeur")

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.read_tables import BASSIN, FLOW_TARGET, FLOW_VALUE, PORTFOLIO
+from roadmap_app.core.context import AppContext
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import BassinRef, find_bassin
+from roadmap_app.plan.read import BassinRef, find_bassin
 
 
 @dataclass(frozen=True)

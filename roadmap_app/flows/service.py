@@ -12,7 +12,10 @@ from sqlmodel import Session, col, select
 from db.errors import StaleDataError
 from db.models import FlowTarget, FlowValue, Portfolio
 from db.types import utcnow
-from roadmap_app.errors import ValidationError
+from roadmap_app.core import journal
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import format_month
+from roadmap_app.core.errors import ValidationError
 from roadmap_app.flows.catalogue import BY_CODE
 from roadmap_app.flows.series import (
     TO_CONFIRM,
@@ -23,10 +26,7 @@ from roadmap_app.flows.series import (
     load_targets,
 )
 from roadmap_app.flows.validation import FlowError, check_month, window_error
-from roadmap_app.rules.dates import format_month
-from roadmap_app.services import journal
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import find_bassin
+from roadmap_app.plan.read import find_bassin
 
 #: Sortes de cibles : moyenne de N par mois (jugée sur le cumul), au moins N % du total, tendance de
 #: N %, au plus N, au moins N.

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from roadmap_app.core.dates import format_month
 from roadmap_app.flows.catalogue import BY_CODE, COUNT, PERCENT, SUMS
-from roadmap_app.rules.dates import format_month
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ def test_the_store_survives_repeated_sigkill_without_losing_any_acknowledged_cha
     assert len(acknowledged) > KILLS  # le test a bien interrompu un flux d'écritures
     assert lost == set()
     # et l'application rouvre la base normalement
-    from roadmap_app.services.context import open_context
-    from roadmap_app.services.plan import load_plan
+    from roadmap_app.core.context import open_context
+    from roadmap_app.plan.read import load_plan
 
     ctx = open_context(db_path)
     assert len(list(load_plan(ctx).actions())) == 35
@@ -72,8 +72,8 @@ def test_a_restore_under_a_running_writer_is_refused_and_loses_nothing(db_path, 
     """Restaurer pendant qu'un autre programme écrit : refusé (jamais un fichier remplacé sous
     ses pieds) ; chaque écriture confirmée reste ; une fois l'écrivain arrêté (tué), la
     restauration passe."""
-    from roadmap_app.services.backup import backup_now
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.backup import backup_now
+    from roadmap_app.core.context import open_context
 
     ctx = open_context(db_path)
     backup = backup_now(ctx, tmp_path / "sauvegarde.sqlite3")

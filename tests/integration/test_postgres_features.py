@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from roadmap_app.services.context import open_context
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import undo_last, update_status
+from roadmap_app.core.context import open_context
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import undo_last, update_status
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def pg_ctx(pg_url):
 
 
 def test_plan_editing_and_undo_on_postgres(pg_ctx):
-    from roadmap_app.services.editing_actions import ActionFields, create_action
+    from roadmap_app.plan.edit_actions import ActionFields, create_action
 
     result = create_action(
         pg_ctx,
@@ -37,9 +37,9 @@ def test_plan_editing_and_undo_on_postgres(pg_ctx):
 
 
 def test_snapshots_diff_and_committee_pack_on_postgres(pg_ctx, tmp_path):
-    from roadmap_app.services.committee_pack import export_pack
-    from roadmap_app.services.snapshot_diff import diff_states
-    from roadmap_app.services.snapshots import create_snapshot, current_state, snapshot_state
+    from roadmap_app.committees.diff import diff_states
+    from roadmap_app.committees.pack import export_pack
+    from roadmap_app.committees.snapshots import create_snapshot, current_state, snapshot_state
 
     create_snapshot(pg_ctx, "COPIL", committee="COPIL", taken_on=date(2024, 9, 1))
     update_status(pg_ctx, "EP-2.2", "Lensois", status="realise")
@@ -50,8 +50,8 @@ def test_snapshots_diff_and_committee_pack_on_postgres(pg_ctx, tmp_path):
 
 
 def test_a_workshop_package_from_a_postgres_store_merges_back(pg_ctx, tmp_path):
-    from roadmap_app.services.workshop.merge import apply_merge, plan_package_merge
-    from roadmap_app.services.workshop.package import export_package
+    from roadmap_app.workshops.merge import apply_merge, plan_package_merge
+    from roadmap_app.workshops.package import export_package
 
     package, _ = export_package(pg_ctx, tmp_path / "lens.atelier.sqlite3", "Lensois")
     laptop = open_context(package, author="Atelier")  # le paquet est un fichier SQLite autonome
@@ -64,9 +64,9 @@ def test_a_workshop_package_from_a_postgres_store_merges_back(pg_ctx, tmp_path):
 
 
 def test_finance_and_bilan_on_postgres(pg_ctx, tmp_path):
-    from roadmap_app.reporting.bilan import export_bilan
-    from roadmap_app.services.finance import load_volet_finance
-    from roadmap_app.services.finance_edit import ExpenseInput, add_expense
+    from roadmap_app.finance.bilan import export_bilan
+    from roadmap_app.finance.edit import ExpenseInput, add_expense
+    from roadmap_app.finance.read import load_volet_finance
 
     before = load_volet_finance(pg_ctx, 3)
     line = next(ln for ln in before.plan_lines if ln.montant_cents == 14_875_000)
@@ -80,7 +80,7 @@ def test_finance_and_bilan_on_postgres(pg_ctx, tmp_path):
 
 
 def test_a_postgres_store_is_backed_up_into_a_sqlite_file(pg_ctx, tmp_path):
-    from roadmap_app.services.backup import backup_now
+    from roadmap_app.core.backup import backup_now
 
     copy = backup_now(pg_ctx, tmp_path / "sauvegarde.sqlite3")
     restored = open_context(copy)
@@ -116,7 +116,7 @@ def test_the_gui_works_on_postgres(qtbot, pg_ctx):
 def test_the_shared_store_is_chosen_and_tested_in_a_dialog(qtbot, pg_server, pg_url):
     from PySide6.QtCore import Qt
 
-    from roadmap_app.services.context import resolve_target
+    from roadmap_app.core.context import resolve_target
     from ui.dialogs.store_dialog import StoreDialog, test_connection
 
     assert "base est vide" in test_connection(pg_url)

@@ -13,9 +13,9 @@ import pytest
 
 from db.errors import StaleDataError, StoreError
 from roadmap_app.cli.main import main
-from roadmap_app.services.context import open_context
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
+from roadmap_app.core.context import open_context
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 
 
@@ -178,7 +178,7 @@ def pgpass(tmp_path, monkeypatch):
 
 
 def test_a_password_is_never_kept_in_settings_but_in_pgpass(pg_server, pgpass, _isolated_home):
-    from roadmap_app.settings import saved_store, set_saved_store
+    from roadmap_app.core.settings import saved_store, set_saved_store
 
     database = team_database(pg_server)
     with_password = pg_server.url(database, user="equipe", password="secret-equipe")

@@ -16,7 +16,7 @@ from tests.unit.test_status_journal_undo import *  # noqa: F403
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def ctx(request, db_path):
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     if request.param == "sqlite":
         target = db_path

@@ -13,9 +13,9 @@ import pytest
 
 from db.errors import StaleDataError, StoreBusyError
 from db.store import Store
-from roadmap_app.services.context import AppContext, open_context
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
+from roadmap_app.core.context import AppContext, open_context
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 
 ROOT = Path(__file__).resolve().parents[2]

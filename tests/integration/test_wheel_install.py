@@ -79,7 +79,7 @@ def test_the_built_wheel_installs_and_runs_with_its_seed_and_migrations(tmp_path
     assert cli.stdout.startswith("roadmap-app ")
     smoke = (
         "from ui.app import make_application; from ui.main_window import MainWindow; "
-        "from roadmap_app.services.context import open_context; from ui.help import open_guide; "
+        "from roadmap_app.core.context import open_context; from ui.help import open_guide; "
         "import resources; "
         "app = make_application(); w = MainWindow(open_context(None)); "
         "g = open_guide(w); print(resources.locate('guide', 'index.md')); "

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from roadmap_app import __version__
-from roadmap_app.services.workshop.package import PACKAGE_SUFFIX
+from roadmap_app.workshops.package import PACKAGE_SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "packaging" / "windows" / "roadmap-app.nsi"

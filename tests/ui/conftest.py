@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture
 def app_ctx(db_path):
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     ctx = open_context(db_path, author="Testeur")
     yield ctx

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from roadmap_app.services.status import update_status
+from roadmap_app.plan.status import update_status
 from ui.dialogs.snapshot_dialogs import NewSnapshotDialog
 
 

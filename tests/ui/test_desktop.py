@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QTabBar,
 )
 
-from roadmap_app.rules.text import fold
-from roadmap_app.services.context import open_context
-from roadmap_app.services.status import update_status
-from roadmap_app.services.workshop.package import export_package, package_info_of
+from roadmap_app.core.context import open_context
+from roadmap_app.core.text import fold
+from roadmap_app.plan.status import update_status
+from roadmap_app.workshops.package import export_package, package_info_of
 from ui.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,7 +252,7 @@ def test_a_package_from_another_store_can_be_opened_to_work_on_it(
 
 
 def test_command_line_plan_for_a_file(db_path, tmp_path, monkeypatch, app_ctx):
-    from roadmap_app.errors import UserError
+    from roadmap_app.core.errors import UserError
     from ui.documents import startup_plan
 
     assert startup_plan(None, None) == (None, None)

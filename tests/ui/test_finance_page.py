@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-from roadmap_app.services import finance as fin
+from roadmap_app.finance import read as fin
 from tests.ui.conftest import type_text
 
 ATELIERS = 14_875_000  # « Ateliers collectifs d'activités », volet 3
@@ -171,7 +171,7 @@ def test_edit_a_plan_line(page, qtbot, window):
 def test_export_the_bilan_from_the_page(page, qtbot, tmp_path, monkeypatch, app_ctx):
     from openpyxl import load_workbook
 
-    from roadmap_app.services.finance_edit import ExpenseInput, add_expense
+    from roadmap_app.finance.edit import ExpenseInput, add_expense
 
     add_expense(app_ctx, 3, ExpenseInput(line_id=_line_id(page), nature="Marché", montant="10 000"))
     page.refresh()

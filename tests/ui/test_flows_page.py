@@ -227,7 +227,7 @@ def test_dashboard_is_the_home_page_and_cards_show_stored_figures(window, app_ct
 
 
 def test_late_link_opens_the_roadmap_filtered_on_that_bassin(window, qtbot, app_ctx):
-    from roadmap_app.services.plan import load_plan
+    from roadmap_app.plan.read import load_plan
 
     page = window.show_page("dashboard")
     card = next(c for c in page.cards if c.card.bassin.name == "Lensois")

@@ -139,7 +139,7 @@ def _new_snapshot(window):
 
 
 def _atelier(window):
-    from roadmap_app.services.plan import load_plan
+    from roadmap_app.plan.read import load_plan
     from ui.dialogs.atelier_dialog import AtelierDialog
 
     dialog = AtelierDialog(load_plan(window.ctx).bassins, window.ctx.today(), parent=window)

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db import backup as db_backup
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
 from tests.garbage import damage_index_root
 
 
@@ -40,8 +40,8 @@ def test_closing_the_window_makes_an_automatic_backup(window, db_path):
 
 
 def test_a_damaged_store_at_start_offers_the_last_good_backup(qtbot, db_path, monkeypatch):
-    from roadmap_app.services.backup import backup_now
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.backup import backup_now
+    from roadmap_app.core.context import open_context
     from ui.startup import open_or_recover
 
     ctx = open_context(db_path)
@@ -74,8 +74,8 @@ def test_a_damaged_store_at_start_offers_the_last_good_backup(qtbot, db_path, mo
 def test_the_window_is_built_during_the_integrity_check_and_shown_only_if_the_store_is_sound(
     qtbot, db_path, monkeypatch
 ):
-    from roadmap_app.services.backup import backup_now
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.backup import backup_now
+    from roadmap_app.core.context import open_context
     from ui.main_window import MainWindow
     from ui.startup import open_window
 
@@ -122,8 +122,8 @@ def test_a_damaged_table_read_while_the_window_is_built_shows_only_the_restore_o
 ):
     """La page d'accueil lit une table abîmée pendant la vérification en fond : l'erreur de
     lecture (levée dans un slot Qt) n'ouvre pas de boîte « Erreur inattendue »."""
-    from roadmap_app.services.backup import backup_now
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.backup import backup_now
+    from roadmap_app.core.context import open_context
     from ui.errors import install_excepthook
     from ui.startup import open_window
 

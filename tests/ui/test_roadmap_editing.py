@@ -186,7 +186,7 @@ def test_a_rejected_edit_stays_in_the_dialog_and_changes_nothing(window, qtbot, 
 
 
 def test_a_change_made_elsewhere_is_not_overwritten_by_the_dialog(window, qtbot, db_path, app_ctx):
-    from roadmap_app.services.editing_actions import ActionFields, edit_action
+    from roadmap_app.plan.edit_actions import ActionFields, edit_action
 
     page = page_of(window)
     page.select_code("GP-3.1")
@@ -290,7 +290,7 @@ def test_bassin_applicability_from_the_dialog(window, qtbot, db_path):
 
 
 def test_start_2025_from_2024_then_switch_between_them(window, qtbot, app_ctx):
-    from roadmap_app.services.status import update_status
+    from roadmap_app.plan.status import update_status
 
     for code in ("NU-1.1", "AI-1.3"):  # en cours dans le jeu initial : réalisées partout ici
         for bassin in ("Montreuillois", "Audomarois", "Lensois"):
@@ -332,7 +332,7 @@ def test_the_selector_counts_actions_when_its_list_opens(window, qtbot):
 
 
 def test_switching_roadmap_with_unsaved_status_edits_asks_first(window, qtbot, dialogs, db_path):
-    from roadmap_app.services.roadmaps import new_roadmap
+    from roadmap_app.plan.roadmaps import new_roadmap
 
     page = page_of(window)
     new_roadmap(window.ctx, "Feuille de route 2025", source="2024", record_undo=False)

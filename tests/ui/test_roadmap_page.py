@@ -6,8 +6,8 @@ import sqlite3
 
 from PySide6.QtCore import QPoint, Qt
 
-from roadmap_app.services.filters import ActionFilter
-from roadmap_app.services.plan import load_plan
+from roadmap_app.plan.filters import ActionFilter
+from roadmap_app.plan.read import load_plan
 from tests.ui.conftest import type_text
 
 
@@ -149,7 +149,7 @@ def test_clicking_a_header_sorts_siblings_and_keeps_selection_and_filter(window,
 
     col = page.model.bassin_column(lens.id)
     click_header(qtbot, page, col)  # statut dans le Lensois, par rang de statut
-    from roadmap_app.rules import status as status_rules
+    from roadmap_app.plan import statuses as status_rules
 
     ranks = [status_rules.info(a.statuses[lens.id].status).rank
              for code in codes_in_cible(page, "EP-2") for a in ep2 if a.code == code]  # fmt: skip
@@ -165,7 +165,7 @@ def test_clicking_a_header_sorts_siblings_and_keeps_selection_and_filter(window,
 
 
 def test_archiving_a_bassin_while_filtered_keeps_the_progress_column(window, app_ctx):
-    from roadmap_app.services.bassins import archive_bassin
+    from roadmap_app.plan.bassins import archive_bassin
 
     page = page_of(window)
     bassin = page.filters.bassin
@@ -239,7 +239,7 @@ def test_ctrl_s_saves_from_the_keyboard(window, qtbot, db_path, app_ctx):
 def test_a_change_made_elsewhere_meanwhile_is_not_overwritten(
     window, qtbot, db_path, app_ctx, dialogs
 ):
-    from roadmap_app.services.status import update_status
+    from roadmap_app.plan.status import update_status
 
     page = page_of(window)
     page.select_code("GP-3.1")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 from tests.unit.test_store_in_use import start_holder
 
@@ -96,7 +96,7 @@ def test_a_second_window_can_also_be_declined(qtbot, db_path, monkeypatch):
 def test_saving_a_status_keeps_a_note_changed_meanwhile_by_someone_else(
     window, app_ctx, db_path, dialogs
 ):
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     page = window.show_page("roadmap")
     action = load_plan(app_ctx).action("EP-2.2")

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from sqlmodel import select
 
 from db.models import JournalEntry
-from roadmap_app.services.context import open_context
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
-from roadmap_app.services.workshop.merge import THEIRS
+from roadmap_app.core.context import open_context
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
+from roadmap_app.workshops.merge import THEIRS
 from tests.ui.conftest import type_text
 from ui.dialogs.atelier_dialog import AtelierDialog
 
@@ -132,8 +132,8 @@ def test_export_a_package_then_merge_it_with_a_conflict_resolved_in_the_dialog(
 
 
 def test_an_edited_value_can_resolve_a_conflict(window, app_ctx, tmp_path, monkeypatch):
-    from roadmap_app.services.workshop.merge import EDIT, apply_merge, plan_package_merge
-    from roadmap_app.services.workshop.package import export_package
+    from roadmap_app.workshops.merge import EDIT, apply_merge, plan_package_merge
+    from roadmap_app.workshops.package import export_package
     from ui.dialogs.merge_dialog import MergeDialog
 
     package, _ = export_package(app_ctx, tmp_path / "p.sqlite3", "Audomarois")
@@ -151,7 +151,7 @@ def test_an_edited_value_can_resolve_a_conflict(window, app_ctx, tmp_path, monke
 
 
 def test_the_app_says_when_it_runs_on_a_workshop_package(qtbot, app_ctx, tmp_path):
-    from roadmap_app.services.workshop.package import export_package
+    from roadmap_app.workshops.package import export_package
     from ui.main_window import MainWindow
 
     package, _ = export_package(app_ctx, tmp_path / "p.sqlite3", "Lensois")

@@ -11,10 +11,10 @@ import pytest
 from db import backup as db_backup
 from db.errors import NotAStoreError, StoreCorruptError, StoreTooNewError
 from roadmap_app.cli.main import main
-from roadmap_app.services.backup import auto_backup_if_due, backup_now, restore_file
-from roadmap_app.services.context import open_context
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
+from roadmap_app.core.backup import auto_backup_if_due, backup_now, restore_file
+from roadmap_app.core.context import open_context
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 from tests.garbage import damage_index_root
 

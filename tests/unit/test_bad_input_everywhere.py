@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db.errors import StoreError
-from roadmap_app.errors import UserError
-from roadmap_app.rules.dates import DateParseError, parse_day, parse_month
-from roadmap_app.rules.money import parse_cents, parse_quantity_milli
-from roadmap_app.rules.period import parse_period
-from roadmap_app.services.status import validate_progress
+from roadmap_app.core.dates import DateParseError, parse_day, parse_month
+from roadmap_app.core.errors import UserError
+from roadmap_app.finance.money import parse_cents, parse_quantity_milli
+from roadmap_app.finance.period import parse_period
+from roadmap_app.plan.status import validate_progress
 from tests.conftest import dump_store
 from tests.garbage import write_cases
 
@@ -54,7 +54,7 @@ def test_parse_month_either_reads_a_month_or_explains(text):
 
 @given(st.integers(min_value=1, max_value=12), st.integers(min_value=2000, max_value=2099))
 def test_parse_month_reads_the_usual_french_forms(month, year):
-    from roadmap_app.rules.dates import MONTH_LABELS, MONTH_SHORT
+    from roadmap_app.core.dates import MONTH_LABELS, MONTH_SHORT
 
     expected = date(year, month, 1)
     for text in (f"{month:02d}/{year}", f"{MONTH_LABELS[month - 1]} {year}", f"{MONTH_SHORT[month - 1]} {year}",
@@ -137,10 +137,10 @@ def test_random_command_lines_never_crash_with_a_traceback(
 
 
 def test_garbage_files_as_a_store_a_package_a_workbook_or_a_restore(ctx, db_path, tmp_path):
-    from roadmap_app.services.backup import restore_file
-    from roadmap_app.services.context import open_context
-    from roadmap_app.services.workshop.merge import plan_package_merge
-    from roadmap_app.services.workshop.workbook import export_workbook, plan_workbook_merge
+    from roadmap_app.core.backup import restore_file
+    from roadmap_app.core.context import open_context
+    from roadmap_app.workshops.merge import plan_package_merge
+    from roadmap_app.workshops.workbook import export_workbook, plan_workbook_merge
 
     workbook = export_workbook(ctx, tmp_path / "vrai.xlsx", "Lensois").read_bytes()
     before = dump_store(ctx.store)

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from db.models import Action, ActionBassin, Axe, Cible, ReferenceFigure
-from roadmap_app.errors import NotFoundError, UserError, ValidationError
-from roadmap_app.services.bassins import (
+from roadmap_app.core.errors import NotFoundError, UserError, ValidationError
+from roadmap_app.plan.bassins import (
     FigureInput,
     add_bassin,
     archive_bassin,
@@ -17,12 +17,12 @@ from roadmap_app.services.bassins import (
     set_bassin_actions,
     suggested_territories,
 )
-from roadmap_app.services.filters import ActionFilter
-from roadmap_app.services.history import action_history
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.roadmap_list import list_roadmaps, use_roadmap
-from roadmap_app.services.roadmaps import archive_roadmap, carry_over_preview, new_roadmap
-from roadmap_app.services.status import undo_last, update_status
+from roadmap_app.plan.filters import ActionFilter
+from roadmap_app.plan.history import action_history
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.roadmap_list import list_roadmaps, use_roadmap
+from roadmap_app.plan.roadmaps import archive_roadmap, carry_over_preview, new_roadmap
+from roadmap_app.plan.status import undo_last, update_status
 from tests.conftest import dump_store
 
 END_2024 = date(2024, 12, 31)

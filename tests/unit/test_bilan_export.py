@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 
 from roadmap_app.cli.main import main
-from roadmap_app.errors import UserError
-from roadmap_app.reporting.bilan import annexe3_rows, export_bilan
-from roadmap_app.reporting.cells import FMT_DATE, FMT_EUR
-from roadmap_app.rules import annexe3
-from roadmap_app.services import finance as fin
-from roadmap_app.services.finance_edit import ExpenseInput, PaymentInput, add_expense, add_payment
+from roadmap_app.core.errors import UserError
+from roadmap_app.export.cells import FMT_DATE, FMT_EUR
+from roadmap_app.finance import annexe3
+from roadmap_app.finance import read as fin
+from roadmap_app.finance.bilan import annexe3_rows, export_bilan
+from roadmap_app.finance.edit import ExpenseInput, PaymentInput, add_expense, add_payment
 
 
 def _euros(value) -> Decimal:

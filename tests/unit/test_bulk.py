@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from roadmap_app.bulk import paused, paused_gc
+from roadmap_app.core.bulk import paused, paused_gc
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +69,7 @@ def test_blocks_from_two_threads_resume_when_both_are_done() -> None:
 
 
 def test_plan_read_runs_with_the_collector_paused(ctx, monkeypatch) -> None:
-    from roadmap_app.services import plan as plan_service
+    from roadmap_app.plan import read as plan_service
 
     seen = []
     real = plan_service.echeance_of
@@ -87,7 +87,7 @@ def test_plan_read_runs_with_the_collector_paused(ctx, monkeypatch) -> None:
 def test_a_sweep_in_a_worker_thread_asks_the_interface_thread_and_never_collects_there(
     monkeypatch,
 ) -> None:
-    from roadmap_app import bulk
+    from roadmap_app.core import bulk
 
     asked: list[str] = []
     collected_in: list[str] = []
@@ -122,7 +122,7 @@ def test_a_sweep_in_a_worker_thread_asks_the_interface_thread_and_never_collects
 def test_a_sweep_in_the_interface_thread_frees_the_cycles_at_once() -> None:
     import weakref
 
-    from roadmap_app.bulk import scratch_garbage
+    from roadmap_app.core.bulk import scratch_garbage
 
     class Figure:
         pass
@@ -137,7 +137,7 @@ def test_a_sweep_in_the_interface_thread_frees_the_cycles_at_once() -> None:
 
 
 def test_startup_pause_ends_once_and_only_if_it_began() -> None:
-    from roadmap_app.bulk import begin_startup, end_startup
+    from roadmap_app.core.bulk import begin_startup, end_startup
 
     end_startup()  # sans début : rien
     assert gc.isenabled() and gc.get_freeze_count() == 0

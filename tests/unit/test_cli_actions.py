@@ -145,8 +145,8 @@ def test_default_store_is_created_and_seeded_in_the_user_data_dir(capsys, _isola
 def test_the_store_can_be_chosen_by_environment_variable_or_saved_setting(
     capsys, db_path, monkeypatch, tmp_path
 ):
-    from roadmap_app.services.context import resolve_target
-    from roadmap_app.settings import set_saved_store
+    from roadmap_app.core.context import resolve_target
+    from roadmap_app.core.settings import set_saved_store
 
     assert str(resolve_target(None)).endswith("roadmap.sqlite3")
     set_saved_store(str(db_path))

@@ -110,8 +110,8 @@ def test_flows_list_with_an_unknown_bassin_is_an_error(capsys, db_path):
 
 
 def test_a_damaged_store_names_the_restore_command_and_its_backups_can_be_listed(capsys, db_path):
-    from roadmap_app.services.backup import backup_now
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.backup import backup_now
+    from roadmap_app.core.context import open_context
 
     ctx = open_context(db_path)
     good = backup_now(ctx)

@@ -125,8 +125,8 @@ def test_the_cli_names_bassins_never_by_their_code(capsys, db_path):
 
 
 def test_an_altered_package_is_reported_with_the_bassin_name(ctx, tmp_path):
-    from roadmap_app.services.workshop.merge import PackageError, plan_package_merge
-    from roadmap_app.services.workshop.package import export_package
+    from roadmap_app.workshops.merge import PackageError, plan_package_merge
+    from roadmap_app.workshops.package import export_package
 
     path, _atelier = export_package(ctx, tmp_path / "aud.atelier.sqlite3", "Audomarois")
     con = sqlite3.connect(path)

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from roadmap_app.cli.main import main
-from roadmap_app.errors import ValidationError
-from roadmap_app.services.committee_pack import export_pack
-from roadmap_app.services.snapshots import create_snapshot
-from roadmap_app.services.status import update_status
+from roadmap_app.committees.pack import export_pack
+from roadmap_app.committees.snapshots import create_snapshot
+from roadmap_app.core.errors import ValidationError
+from roadmap_app.plan.status import update_status
 
 SHEETS = [
     "Synthèse",
@@ -140,7 +140,7 @@ def test_pdf_has_cover_synthesis_delays_changes_and_full_table(pack_ctx, tmp_pat
 
 
 def test_a_failed_export_leaves_no_file(pack_ctx, tmp_path, monkeypatch):
-    from roadmap_app.reporting import pack_xlsx
+    from roadmap_app.committees import pack_xlsx
 
     def boom(*a, **k):
         raise RuntimeError("disque plein")

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from roadmap_app.services.context import open_context
-from roadmap_app.services.documents import (
+from roadmap_app.core.context import open_context
+from roadmap_app.core.documents import (
     UnopenableFileError,
     default_store_missing,
     inspect_file,
     package_belongs_here,
 )
-from roadmap_app.services.workshop.package import PACKAGE_SUFFIX, export_package
+from roadmap_app.workshops.package import PACKAGE_SUFFIX, export_package
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from db.models.enums import EcheancePrecision as P
-from roadmap_app.rules.echeance import FLAG_UNREADABLE, parse_echeance
+from roadmap_app.core.echeance import FLAG_UNREADABLE, parse_echeance
 
 SEED_LABELS = [
     ("15-mai-24", date(2024, 5, 15), date(2024, 5, 15), P.DAY),

@@ -9,17 +9,17 @@ from sqlmodel import col, select
 
 from db.errors import StaleDataError
 from db.models import Action, ActionBassin, ActionPilote, JournalEntry
-from roadmap_app.errors import NotFoundError, ValidationError
-from roadmap_app.rules.pilotes import organisations_in
-from roadmap_app.services.editing_actions import (
+from roadmap_app.core.errors import NotFoundError, ValidationError
+from roadmap_app.plan.edit_actions import (
     ActionFields,
     archive_action,
     create_action,
     edit_action,
     move_action,
 )
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import redo_last, undo_last, update_status
+from roadmap_app.plan.pilotes import organisations_in
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import redo_last, undo_last, update_status
 from tests.conftest import dump_store
 
 
@@ -244,7 +244,7 @@ def test_moving_keeps_the_code_and_renumbers_positions_undoably(ctx):
 def test_moving_in_place_or_into_an_archived_cible_is_refused_or_a_no_op(ctx):
     assert move_action(ctx, "EP-3.2", "EP-3", before="EP-3.3").operation_id is None
     assert move_action(ctx, "EP-3.2", "EP-3", before="EP-3.2").operation_id is None
-    from roadmap_app.services.editing_structure import archive_cible
+    from roadmap_app.plan.edit_structure import archive_cible
 
     archive_cible(ctx, "NU-3")
     before = dump_store(ctx.store.path)

@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from db.errors import StaleDataError
 from db.models import Action, Axe, Cible
-from roadmap_app.errors import UserError, ValidationError
-from roadmap_app.services.editing_actions import ActionFields, archive_action, create_action
-from roadmap_app.services.editing_structure import (
+from roadmap_app.core.errors import UserError, ValidationError
+from roadmap_app.plan.edit_actions import ActionFields, archive_action, create_action
+from roadmap_app.plan.edit_structure import (
     archive_axe,
     archive_cible,
     create_axe,
@@ -20,8 +20,8 @@ from roadmap_app.services.editing_structure import (
     move_cible,
     suggest_axe_code,
 )
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import undo_last
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 

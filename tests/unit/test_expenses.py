@@ -7,16 +7,16 @@ from datetime import date
 import pytest
 
 from db.models import Expense
-from roadmap_app.errors import NotFoundError, StaleDataError, ValidationError
-from roadmap_app.services import finance as fin
-from roadmap_app.services.finance_edit import (
+from roadmap_app.core.errors import NotFoundError, StaleDataError, ValidationError
+from roadmap_app.core.journal import history
+from roadmap_app.finance import read as fin
+from roadmap_app.finance.edit import (
     ExpenseInput,
     add_expense,
     remove_expense,
     update_expense,
 )
-from roadmap_app.services.journal import history
-from roadmap_app.services.status import redo_last, undo_last
+from roadmap_app.plan.status import redo_last, undo_last
 from tests.conftest import dump_store
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from roadmap_app.services.filters import ActionFilter
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
+from roadmap_app.plan.filters import ActionFilter
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
 
 
 def codes(plan, flt):
@@ -91,7 +91,7 @@ def test_progress_rolls_up_from_actions_to_cibles_and_axes(ctx):
 
 
 def test_folding_ignores_accents_case_ligatures_and_typographic_signs():
-    from roadmap_app.rules.text import fold
+    from roadmap_app.core.text import fold
 
     assert "a securiser" in fold("Échéance « À SÉCURISER »")
     assert fold("l’offre du cœur") == "l'offre du coeur"

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from roadmap_app.services import finance as fin
-from roadmap_app.services.context import open_context
-from roadmap_app.services.finance_edit import ExpenseInput, add_expense
-from roadmap_app.services.status import undo_last
+from roadmap_app.core.context import open_context
+from roadmap_app.finance import read as fin
+from roadmap_app.finance.edit import ExpenseInput, add_expense
+from roadmap_app.plan.status import undo_last
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stores" / "schema_0001.sqlite3"
 
@@ -34,8 +34,8 @@ def test_a_0001_store_gets_the_finance_tables(tmp_path):
 
 def test_the_finance_page_modules_do_not_load_matplotlib_or_openpyxl_at_import():
     code = (
-        "import sys, ui.main_window, ui.pages.finance_page, roadmap_app.services.finance, "
-        "roadmap_app.reporting.bilan; "
+        "import sys, ui.main_window, ui.pages.finance_page, roadmap_app.finance.read, "
+        "roadmap_app.finance.bilan; "
         "print(sorted(m for m in ('matplotlib', 'openpyxl') if m in sys.modules))"
     )
     out = subprocess.run(

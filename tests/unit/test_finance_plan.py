@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from roadmap_app.errors import StaleDataError, ValidationError
-from roadmap_app.rules.money import format_amount_input
-from roadmap_app.services import finance as fin
-from roadmap_app.services.finance_edit import PlanLineInput, update_plan_line
-from roadmap_app.services.journal import history
-from roadmap_app.services.status import redo_last, undo_last
+from roadmap_app.core.errors import StaleDataError, ValidationError
+from roadmap_app.core.journal import history
+from roadmap_app.finance import read as fin
+from roadmap_app.finance.edit import PlanLineInput, update_plan_line
+from roadmap_app.finance.money import format_amount_input
+from roadmap_app.plan.status import redo_last, undo_last
 from tests.conftest import dump_store
 
 

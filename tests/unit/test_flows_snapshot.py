@@ -10,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from roadmap_app.committees.diff import diff_states
+from roadmap_app.committees.pack import build_pack_data, export_pack
+from roadmap_app.committees.snapshots import create_snapshot, current_state, snapshot_state
+from roadmap_app.core.context import open_context
 from roadmap_app.flows.series import load_targets, target_for
 from roadmap_app.flows.service import add_target, set_month
-from roadmap_app.services.committee_pack import build_pack_data, export_pack
-from roadmap_app.services.context import open_context
-from roadmap_app.services.snapshot_diff import diff_states
-from roadmap_app.services.snapshots import create_snapshot, current_state, snapshot_state
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stores" / "schema_0001.sqlite3"
 

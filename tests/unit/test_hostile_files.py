@@ -160,7 +160,7 @@ def _zlib_bomb(gigabytes: int) -> bytes:
 
 @pytest.mark.parametrize("checksum", ["recomputed", "left"])
 def test_a_package_with_a_zlib_bomb_in_its_state_is_refused(ctx, db_path, tmp_path, checksum):
-    from roadmap_app.services.workshop.package import export_package
+    from roadmap_app.workshops.package import export_package
 
     package, _ = export_package(ctx, tmp_path / "lens.atelier.sqlite3", "Lensois")
     ctx.close()
@@ -169,7 +169,7 @@ def test_a_package_with_a_zlib_bomb_in_its_state_is_refused(ctx, db_path, tmp_pa
         conn.execute("UPDATE workshop_package SET base_state = ?", (_zlib_bomb(4),))
         if checksum == "recomputed":  # un attaquant recalcule l'empreinte : la limite tient
             from db.models import WorkshopPackage
-            from roadmap_app.services.workshop.package import state_digest
+            from roadmap_app.workshops.package import state_digest
 
             row = conn.execute(
                 "SELECT package_uuid, source_store_uuid, bassin_code, atelier_id, created_at, "

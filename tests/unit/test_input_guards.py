@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from roadmap_app.cli.main import main
-from roadmap_app.errors import ValidationError
-from roadmap_app.services.plan import load_plan
+from roadmap_app.core.errors import ValidationError
+from roadmap_app.plan.read import load_plan
 from tests.conftest import dump_store
 
 CONTROLS = "début\x01\x02\x0b\x0c\x1b[31m\x7ffin\tavec tabulation\r\net retour"
@@ -31,7 +31,7 @@ def test_control_characters_are_stripped_at_input(capsys, db_path):
         capsys, "--db", str(db_path), "actions", "edit", "EP-2.2", "--commentaires", CONTROLS
     )
     assert code == 0, err
-    from roadmap_app.services.context import open_context
+    from roadmap_app.core.context import open_context
 
     ctx = open_context(db_path)
     plan = load_plan(ctx)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roadmap_app.errors import ValidationError
-from roadmap_app.reporting.cells import format_euros
-from roadmap_app.rules.money import (
+from roadmap_app.core.errors import ValidationError
+from roadmap_app.export.cells import format_euros
+from roadmap_app.finance.money import (
     MAX_CENTS,
     format_amount_input,
     format_quantity,
@@ -22,7 +22,7 @@ from roadmap_app.rules.money import (
     ratio_pct,
     units_times_cost,
 )
-from roadmap_app.rules.period import parse_period
+from roadmap_app.finance.period import parse_period
 
 
 @pytest.mark.parametrize(

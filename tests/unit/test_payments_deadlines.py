@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from roadmap_app.errors import ValidationError
-from roadmap_app.services import finance as fin
-from roadmap_app.services.deadlines import bilan_deadlines, days_text
-from roadmap_app.services.finance_edit import (
+from roadmap_app.core.deadlines import bilan_deadlines, days_text
+from roadmap_app.core.errors import ValidationError
+from roadmap_app.finance import read as fin
+from roadmap_app.finance.edit import (
     ExpenseInput,
     PaymentInput,
     add_expense,
@@ -17,7 +17,7 @@ from roadmap_app.services.finance_edit import (
     remove_payment,
     update_payment,
 )
-from roadmap_app.services.status import undo_last
+from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 

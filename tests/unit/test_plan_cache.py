@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
 
 
 def test_an_unchanged_store_gives_the_same_reading(ctx):

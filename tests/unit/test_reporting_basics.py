@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from roadmap_app.reporting.cells import format_euros, format_number, safe_text
-from roadmap_app.reporting.files import atomic_output
+from roadmap_app.core.files import atomic_output
+from roadmap_app.export.cells import format_euros, format_number, safe_text
 
 
 def test_atomic_output_replaces_only_on_success(tmp_path):

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from db.seed.corrections import apply_corrections
-from roadmap_app.services import finance as fin
-from roadmap_app.services.context import open_context
-from roadmap_app.services.plan import load_plan
+from roadmap_app.core.context import open_context
+from roadmap_app.finance import read as fin
+from roadmap_app.plan.read import load_plan
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stores" / "schema_0001.sqlite3"
 CORRECTED = ("AI-1.3", "NU-1.1", "AI-4.1", "AI-5.1", "NU-2.2", "GP-3.1")

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from db.seed import read_seed_file
-from roadmap_app.rules.status import least_advanced, stated_statuses
+from roadmap_app.plan.statuses import least_advanced, stated_statuses
 from tests.seed_documents import lines, needs_seeds, normalized, quotes, references, tokens
 
 pytestmark = needs_seeds

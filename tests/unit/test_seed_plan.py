@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from db.models import Action, ActionBassin, ActionPilote, Axe, Cible, Organisation, Roadmap
 from db.seed import read_seed_file
-from roadmap_app.rules.echeance import parse_echeance
-from roadmap_app.services.plan import load_plan
+from roadmap_app.core.echeance import parse_echeance
+from roadmap_app.plan.read import load_plan
 from tests.seed_documents import SEEDS
 
 SOURCE = (SEEDS or Path("/absent")) / "000_dab05ea08fd3d5d5.txt"

@@ -9,16 +9,16 @@ from datetime import date
 import pytest
 
 from roadmap_app.cli.main import main
-from roadmap_app.errors import NotFoundError, ValidationError
-from roadmap_app.services.snapshot_diff import diff_states
-from roadmap_app.services.snapshots import (
+from roadmap_app.committees.diff import diff_states
+from roadmap_app.committees.snapshots import (
     create_snapshot,
     current_state,
     list_snapshots,
     previous_snapshot,
     snapshot_state,
 )
-from roadmap_app.services.status import update_status
+from roadmap_app.core.errors import NotFoundError, ValidationError
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 
 
@@ -263,9 +263,9 @@ def test_cli_errors_are_french_and_change_nothing(capsys, db_path, args, message
 
 
 def test_a_snapshot_can_be_read_back_as_a_plan_view(ctx):
-    from roadmap_app.services.filters import ActionFilter
-    from roadmap_app.services.plan import load_plan
-    from roadmap_app.services.snapshots import plan_view_from_state
+    from roadmap_app.committees.snapshots import plan_view_from_state
+    from roadmap_app.plan.filters import ActionFilter
+    from roadmap_app.plan.read import load_plan
 
     create_snapshot(ctx, "Lecture seule")
     frozen = plan_view_from_state(snapshot_state(ctx, "Lecture seule"))
@@ -283,7 +283,7 @@ def test_a_snapshot_can_be_read_back_as_a_plan_view(ctx):
 
 
 def test_changed_figures_read_as_euros_and_french_numbers():
-    from roadmap_app.services.section_change import show_value
+    from roadmap_app.committees.section_change import show_value
 
     assert show_value("montant_cents", 61_875_000) == "618\u202f750,00 €"  # centimes → euros
     assert show_value("entrants", 43.0) == "43"
@@ -297,7 +297,7 @@ def _format_1_encode(state):
     import hashlib
     import zlib
 
-    from roadmap_app.services.state_cell import CELL_FIELDS
+    from roadmap_app.committees.state_cell import CELL_FIELDS
 
     old = json.loads(json.dumps(state))
     old["format"] = 1
@@ -313,7 +313,7 @@ def _format_1_encode(state):
 
 
 def test_a_snapshot_of_the_previous_format_reads_and_compares_unchanged(ctx, monkeypatch):
-    from roadmap_app.services import snapshots
+    from roadmap_app.committees import snapshots
 
     with monkeypatch.context() as patched:
         patched.setattr(snapshots, "_encode", _format_1_encode)
@@ -331,7 +331,7 @@ def test_a_snapshot_of_the_previous_format_reads_and_compares_unchanged(ctx, mon
 def test_new_snapshots_store_cells_as_short_lists_in_ascii_json(ctx):
     import zlib
 
-    from roadmap_app.services.snapshots import find_snapshot
+    from roadmap_app.committees.snapshots import find_snapshot
 
     create_snapshot(ctx, "COTECH « été »")
     with ctx.store.connection() as conn:
@@ -347,7 +347,7 @@ def test_new_snapshots_store_cells_as_short_lists_in_ascii_json(ctx):
 
 
 def test_a_snapshot_from_a_newer_format_is_refused_in_french(ctx, monkeypatch):
-    from roadmap_app.services import snapshot_sections
+    from roadmap_app.committees import sections as snapshot_sections
 
     with monkeypatch.context() as patched:
         patched.setattr(snapshot_sections, "STATE_FORMAT", 3)

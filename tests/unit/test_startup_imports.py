@@ -57,8 +57,8 @@ def test_the_data_layer_is_imported_before_pyside6_and_heavy_libraries_not_at_al
     order = run(IMPORT_UI_APP)
     assert isinstance(order, list)
     pyside = order.index("PySide6")
-    before = ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "roadmap_app.services.plan",
-              "roadmap_app.services.roadmap_list", "db.read_tables")  # fmt: skip
+    before = ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "roadmap_app.plan.read",
+              "roadmap_app.plan.roadmap_list", "db.read_tables")  # fmt: skip
     for module in before:
         assert order.index(module) < pyside, f"{module} importé après PySide6"
     for heavy in ("alembic", "openpyxl", "matplotlib"):
@@ -82,16 +82,14 @@ def test_the_first_page_reads_without_orm_classes_then_the_writers_are_loaded(
     shown, painted, warmed = run(OPEN, str(db_path), home=tmp_path)  # type: ignore[misc]
     assert shown == shown_page
     assert orm_tables_in(painted) == []
-    assert "roadmap_app.services.status" not in painted
-    assert {"db.models.plan", "roadmap_app.services.status", "roadmap_app.services.history"} <= set(
-        warmed
-    )
+    assert "roadmap_app.plan.status" not in painted
+    assert {"db.models.plan", "roadmap_app.plan.status", "roadmap_app.plan.history"} <= set(warmed)
 
 
 #: le chemin de ``roadmap-app`` (roadmap_app.__main__), avec un délai de fin de démarrage raccourci
 RUN_GUI = """
 import gc, json, sys
-from roadmap_app.bulk import begin_startup
+from roadmap_app.core.bulk import begin_startup
 begin_startup()
 from PySide6.QtCore import QTimer
 import ui.app as app
@@ -126,7 +124,7 @@ def ui_app_warm_up() -> tuple[str, ...]:
 FAILING_WARM_UP = """
 import gc, json
 import ui.app as app
-from roadmap_app.bulk import begin_startup
+from roadmap_app.core.bulk import begin_startup
 begin_startup()
 app.WARM_UP = ("roadmap_app.module_absent",)
 try:

@@ -7,10 +7,10 @@ from sqlmodel import col, select
 
 from db.errors import StaleDataError
 from db.models import JournalEntry
-from roadmap_app.errors import NotFoundError, UndoConflictError, ValidationError
-from roadmap_app.services import journal
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import redo_last, undo_last, update_status
+from roadmap_app.core import journal
+from roadmap_app.core.errors import NotFoundError, UndoConflictError, ValidationError
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import redo_last, undo_last, update_status
 from tests.conftest import dump_store
 
 
@@ -137,7 +137,7 @@ def test_bad_requests_change_nothing(ctx, kwargs, error, message):
 
 
 def test_progress_accepts_usual_forms():
-    from roadmap_app.services.status import validate_progress
+    from roadmap_app.plan.status import validate_progress
 
     assert [validate_progress(v) for v in (0, "40", " 40 % ", 100.0, "", None)] == [
         0,
@@ -150,7 +150,7 @@ def test_progress_accepts_usual_forms():
 
 
 def test_several_bassins_saved_together_are_one_operation_undone_together(ctx):
-    from roadmap_app.services.status import CellChange, update_statuses
+    from roadmap_app.plan.status import CellChange, update_statuses
 
     result = update_statuses(
         ctx,
@@ -168,7 +168,7 @@ def test_several_bassins_saved_together_are_one_operation_undone_together(ctx):
 
 
 def test_a_failing_cell_rolls_back_the_whole_save(ctx):
-    from roadmap_app.services.status import CellChange, update_statuses
+    from roadmap_app.plan.status import CellChange, update_statuses
 
     snapshot = dump_store(ctx.store)
     with pytest.raises(ValidationError):

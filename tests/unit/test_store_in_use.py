@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from roadmap_app.cli.main import main
-from roadmap_app.services.backup import backup_now, restore_file
-from roadmap_app.services.context import open_context
-from roadmap_app.services.plan import load_plan
+from roadmap_app.core.backup import backup_now, restore_file
+from roadmap_app.core.context import open_context
+from roadmap_app.plan.read import load_plan
 from tests.conftest import dump_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,7 +149,7 @@ def test_exports_and_backups_never_overwrite_an_open_store(db_path, tmp_path, ca
         assert db_path.read_bytes() == before
         ctx = open_context(other)
         with pytest.raises(StoreInUseError):
-            from roadmap_app.services.workshop.package import export_package
+            from roadmap_app.workshops.package import export_package
 
             export_package(ctx, db_path, "Lensois")
         ctx.close()

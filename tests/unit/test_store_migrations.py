@@ -12,7 +12,7 @@ from db.errors import NotAStoreError, StoreCorruptError, StoreTooNewError
 from db.migrate import backup_sqlite, prepare_store
 from db.schema import HEAD, REVISIONS
 from db.store import Store
-from roadmap_app.services.context import open_context
+from roadmap_app.core.context import open_context
 from tests.conftest import dump_store
 
 
@@ -57,7 +57,7 @@ def test_an_up_to_date_store_opens_without_importing_alembic(db_path):
     import sys
 
     code = (
-        "import sys; from roadmap_app.services.context import open_context; "
+        "import sys; from roadmap_app.core.context import open_context; "
         f"c = open_context({str(db_path)!r}); c.close(); print('alembic' in sys.modules)"
     )
     out = subprocess.run(
@@ -124,7 +124,7 @@ def test_every_released_schema_opens_with_its_data_intact(fixture, tmp_path):
     """Chaque base de référence (voir tests/fixtures/stores) s'ouvre, est migrée si besoin, garde ses données."""
     import shutil
 
-    from roadmap_app.services.plan import load_plan
+    from roadmap_app.plan.read import load_plan
 
     path = tmp_path / "store.sqlite3"
     shutil.copyfile(fixture, path)

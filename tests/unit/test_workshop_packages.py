@@ -9,12 +9,12 @@ import pytest
 from sqlmodel import col, select
 
 from db.models import JournalEntry
-from roadmap_app.services.context import open_context
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
-from roadmap_app.services.workshop.ateliers import changes_during, list_ateliers
-from roadmap_app.services.workshop.merge import THEIRS, Resolution, apply_merge, plan_package_merge
-from roadmap_app.services.workshop.package import PackageError, export_package
+from roadmap_app.core.context import open_context
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
+from roadmap_app.workshops.ateliers import changes_during, list_ateliers
+from roadmap_app.workshops.merge import THEIRS, Resolution, apply_merge, plan_package_merge
+from roadmap_app.workshops.package import PackageError, export_package
 from tests.conftest import dump_store
 
 
@@ -126,7 +126,7 @@ def test_a_conflict_kept_as_mine_is_not_asked_again(ctx, two_packages):
     update_status(ctx, "GP-3.1", "Lensois", status="reporte")
     plan = plan_package_merge(ctx, lens)
     [c] = plan.conflicts
-    from roadmap_app.services.workshop.merge import MINE
+    from roadmap_app.workshops.merge import MINE
 
     apply_merge(ctx, plan, {c.key: Resolution(MINE)})
     assert cell(ctx, "GP-3.1", "Lensois").status == "reporte"
@@ -142,7 +142,7 @@ def test_unresolved_conflicts_write_nothing(ctx, two_packages):
     p.close()
     update_status(ctx, "GP-3.1", "Lensois", status="reporte")
     before = dump_store(ctx.store)
-    from roadmap_app.errors import UserError
+    from roadmap_app.core.errors import UserError
 
     with pytest.raises(UserError, match="conflit"):
         apply_merge(ctx, plan_package_merge(ctx, lens))
@@ -150,7 +150,7 @@ def test_unresolved_conflicts_write_nothing(ctx, two_packages):
 
 
 def test_a_package_works_as_a_store_and_knows_where_it_comes_from(ctx, two_packages):
-    from roadmap_app.services.workshop.package import package_info_of
+    from roadmap_app.workshops.package import package_info_of
 
     lens, lens_atelier, _aud, _ = two_packages
     p = on_package(lens, "Atelier")
@@ -218,7 +218,7 @@ def test_a_package_from_another_store_or_a_garbage_file_is_refused(ctx, two_pack
 
 
 def test_the_merge_can_be_undone_as_one_operation(ctx, two_packages):
-    from roadmap_app.services.status import undo_last
+    from roadmap_app.plan.status import undo_last
 
     lens = two_packages[0]
     p = on_package(lens, "Atelier")

@@ -6,11 +6,11 @@ import pytest
 from openpyxl import load_workbook
 
 from roadmap_app.cli.main import main
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.status import update_status
-from roadmap_app.services.workshop.merge import apply_merge
-from roadmap_app.services.workshop.package import PackageError
-from roadmap_app.services.workshop.workbook import export_workbook, plan_workbook_merge
+from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.status import update_status
+from roadmap_app.workshops.merge import apply_merge
+from roadmap_app.workshops.package import PackageError
+from roadmap_app.workshops.workbook import export_workbook, plan_workbook_merge
 from tests.conftest import dump_store
 
 
@@ -67,7 +67,7 @@ def test_round_trip_applies_partner_changes_with_the_merge_rules(ctx, workbook):
     }  # fmt: skip
     assert [c.label for c in plan.conflicts] == ["GP-3.1 / Lensois – statut"]
     assert plan.to_apply[0].theirs_by.author == "Mission locale (classeur partenaire)"
-    from roadmap_app.services.workshop.merge import MINE, Resolution
+    from roadmap_app.workshops.merge import MINE, Resolution
 
     apply_merge(ctx, plan, {plan.conflicts[0].key: Resolution(MINE)})
     assert (cell(ctx, "EP-2.2", "Lensois").status, cell(ctx, "EP-2.2", "Lensois").note) == (

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.rules.echeance import parse_echeance
-from roadmap_app.rules.pilotes import organisations_in
-from roadmap_app.services.editing_actions import ActionFields
-from roadmap_app.services.plan import ActionRow, PlanView
+from roadmap_app.core.echeance import parse_echeance
+from roadmap_app.plan.edit_actions import ActionFields
+from roadmap_app.plan.pilotes import organisations_in
+from roadmap_app.plan.read import ActionRow, PlanView
 from ui.dialogs.base import FormDialog, Submit, fit_to_screen, section
 from ui.style import DANGER, MUTED
 from ui.widgets.elided_combo import ElidedComboBox

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.services.plan import BassinRef
-from roadmap_app.services.workshop.ateliers import AtelierInfo
+from roadmap_app.plan.read import BassinRef
+from roadmap_app.workshops.ateliers import AtelierInfo
 
 
 class AtelierDialog(QDialog):

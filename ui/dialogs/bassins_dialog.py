@@ -37,11 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.services import bassins as svc
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.editing import EditResult
-from roadmap_app.services.plan import PlanView
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.plan import bassins as svc
+from roadmap_app.plan.editing import EditResult
+from roadmap_app.plan.read import PlanView
 from ui.dialogs.base import FormDialog, fit_to_screen, section
 
 Index = QModelIndex | QPersistentModelIndex

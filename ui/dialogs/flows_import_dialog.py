@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
+from roadmap_app.core.dates import format_month
 from roadmap_app.flows.catalogue import BY_CODE
 from roadmap_app.flows.io import ImportPlan, Planned
-from roadmap_app.rules.dates import format_month
 from ui.dialogs.base import fit_to_screen
 from ui.models.table_base import Column, RowTableModel
 

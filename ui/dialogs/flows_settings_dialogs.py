@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StoreError, UserError
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.flows.catalogue import INDICATORS
 from roadmap_app.flows.series import bassins, load_portfolios
 from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, set_portfolio
-from roadmap_app.services.context import AppContext
 from ui.dialogs.base import hide_when_edited
 
 

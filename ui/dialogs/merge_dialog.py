@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import UserError
-from roadmap_app.rules import status as status_rules
-from roadmap_app.services.status import validate_progress
-from roadmap_app.services.workshop.merge import (
+from roadmap_app.core.errors import UserError
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.plan.status import validate_progress
+from roadmap_app.workshops.merge import (
     EDIT,
     MINE,
     THEIRS,

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StaleDataError, StoreError, UserError
-from roadmap_app.rules import status as status_rules
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import ActionRow, load_action, load_plan
-from roadmap_app.services.status import update_status
-from roadmap_app.services.workshop.ateliers import AtelierInfo, changes_during
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StaleDataError, StoreError, UserError
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.plan.read import ActionRow, load_action, load_plan
+from roadmap_app.plan.status import update_status
+from roadmap_app.workshops.ateliers import AtelierInfo, changes_during
 from ui.style import DANGER, status_icon
 from ui.widgets.elided_combo import ElidedComboBox
 

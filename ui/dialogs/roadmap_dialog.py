@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.roadmap_list import RoadmapInfo, list_roadmaps
-from roadmap_app.services.roadmaps import carry_over_preview
+from roadmap_app.core.context import AppContext
+from roadmap_app.plan.roadmap_list import RoadmapInfo, list_roadmaps
+from roadmap_app.plan.roadmaps import carry_over_preview
 from ui.dialogs.base import FormDialog
 
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.services.plan import PlanView
-from roadmap_app.services.snapshots import COMMITTEES
+from roadmap_app.committees.snapshots import COMMITTEES
+from roadmap_app.plan.read import PlanView
 from ui.dialogs.base import fit_to_screen
 from ui.models.plan_filter import PlanFilter
 from ui.models.plan_tree import COL_TITLE, PlanTreeModel

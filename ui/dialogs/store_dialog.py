@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from db.schema import HEAD, current_revision
 from db.store import Store
-from roadmap_app.errors import StoreError
-from roadmap_app.settings import saved_store, set_saved_store
+from roadmap_app.core.errors import StoreError
+from roadmap_app.core.settings import saved_store, set_saved_store
 
 
 def test_connection(url: str) -> str:

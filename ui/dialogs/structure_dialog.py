@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode, PlanView
+from roadmap_app.plan.read import ActionRow, AxeNode, CibleNode, PlanView
 from ui.dialogs.base import FormDialog, Submit
 from ui.widgets.elided_combo import ElidedComboBox
 

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from resources import locate
-from roadmap_app.rules.text import fold
+from roadmap_app.core.text import fold
 
 INDEX = "index.md"
 #: Page de la fenêtre principale (clé de ``ui.pages.PAGES``) → rubrique ouverte par F1.

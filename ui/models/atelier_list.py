@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roadmap_app.services.workshop.ateliers import AtelierInfo
+from roadmap_app.workshops.ateliers import AtelierInfo
 from ui.models.table_base import Column, RowTableModel
 
 KINDS = {

@@ -8,9 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from roadmap_app.rules import status as status_rules
-from roadmap_app.services.section_change import show_value
-from roadmap_app.services.snapshot_diff import SnapshotDiff
+from roadmap_app.committees.diff import SnapshotDiff
+from roadmap_app.committees.section_change import show_value
+from roadmap_app.plan import statuses as status_rules
 from ui.models.table_base import Column, RowTableModel
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 20

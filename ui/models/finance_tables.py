@@ -18,9 +18,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from roadmap_app.reporting.cells import format_euros
-from roadmap_app.rules.money import format_quantity
-from roadmap_app.services.finance import (
+from roadmap_app.export.cells import format_euros
+from roadmap_app.finance.money import format_quantity
+from roadmap_app.finance.read import (
     ExpenseRow,
     Flag,
     LineConsumption,

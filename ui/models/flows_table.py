@@ -9,10 +9,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from roadmap_app.core.dates import format_month
 from roadmap_app.flows.assessment import period, signed
 from roadmap_app.flows.catalogue import INDICATORS, PERCENT, Indicator
 from roadmap_app.flows.series import BassinSeries, Target, YearToDate, cumulative, entrants_target
-from roadmap_app.rules.dates import format_month
 from ui.style import DANGER
 
 Index = QModelIndex | QPersistentModelIndex

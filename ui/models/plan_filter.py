@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from roadmap_app.services.filters import ActionFilter
+from roadmap_app.plan.filters import ActionFilter
 from ui.models.plan_tree import FULL_HEADER_ROLE, PlanTreeModel
 
 

@@ -17,9 +17,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from roadmap_app.rules import status as status_rules
-from roadmap_app.rules.text import fold
-from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode, PlanView
+from roadmap_app.core.text import fold
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.plan.read import ActionRow, AxeNode, CibleNode, PlanView
 from ui.style import DANGER, MUTED, status_icon
 
 Index = QModelIndex | QPersistentModelIndex

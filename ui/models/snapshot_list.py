@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roadmap_app.services.snapshots import SnapshotInfo
+from roadmap_app.committees.snapshots import SnapshotInfo
 from ui.models.table_base import ROW_ROLE, Column, RowTableModel
 
 INFO_ROLE = ROW_ROLE

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
-from roadmap_app.services.context import AppContext
+from roadmap_app.core.context import AppContext
 
 READ_ONLY_TIP = "Base ouverte en lecture seule : consultation seulement"
 

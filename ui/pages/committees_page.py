@@ -20,17 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.services.committee_pack import export_pack
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.snapshot_diff import SnapshotDiff, diff_states
-from roadmap_app.services.snapshots import (
+from roadmap_app.committees.diff import SnapshotDiff, diff_states
+from roadmap_app.committees.pack import export_pack
+from roadmap_app.committees.snapshots import (
     create_snapshot,
     current_state,
     list_snapshots,
     plan_view_from_state,
     snapshot_state,
 )
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StoreError, UserError
 from ui.dialogs.snapshot_dialogs import NewSnapshotDialog, SnapshotViewer
 from ui.file_dialogs import ask_save
 from ui.models.diff_model import HTML_ROLE, DiffTableModel, diff_rows

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import format_month
 from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
-from roadmap_app.rules.dates import format_month
-from roadmap_app.services.context import AppContext
 from ui.pages.base import Page
 from ui.style import DANGER
 

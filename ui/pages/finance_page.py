@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.reporting.cells import format_euros
-from roadmap_app.services import finance_edit as edit
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.deadlines import Deadline, bilan_deadlines
-from roadmap_app.services.finance import VoletFinance, list_volets, load_volet_finance
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.deadlines import Deadline, bilan_deadlines
+from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.export.cells import format_euros
+from roadmap_app.finance import edit
+from roadmap_app.finance.read import VoletFinance, list_volets, load_volet_finance
 from ui.models.finance_tables import (
     ROW_ROLE,
     ConsumptionTableModel,
@@ -306,7 +306,7 @@ class FinancePage(Page):
             self.update_chart()
 
     def update_chart(self) -> None:
-        from roadmap_app.reporting.charts import consumption_figure
+        from roadmap_app.finance.charts import consumption_figure
 
         if self.vf is None:
             return
@@ -438,7 +438,7 @@ class FinancePage(Page):
 
     # -- export du bilan -----------------------------------------------------------------------------
     def export_bilan(self, all_volets: bool = True) -> BackgroundTask | None:
-        from roadmap_app.reporting.bilan import export_bilan
+        from roadmap_app.finance.bilan import export_bilan
 
         volet = None if all_volets else self.volet_number
         path = ask_bilan_destination(self, volet, self.ctx.today())

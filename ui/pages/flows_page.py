@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StoreError, UserError
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import format_month
+from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.flows.chart_data import CHARTS, build_chart, month_range
 from roadmap_app.flows.series import (
     bassins,
@@ -37,8 +39,6 @@ from roadmap_app.flows.series import (
     portfolio_for,
     target_for,
 )
-from roadmap_app.rules.dates import format_month
-from roadmap_app.services.context import AppContext
 from ui.file_dialogs import ask_open, ask_save
 from ui.models.flows_table import FlowsTableModel
 from ui.pages.base import Page

@@ -11,12 +11,12 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
 
-from roadmap_app.errors import StaleDataError, StoreError, UserError
+from roadmap_app.core.errors import StaleDataError, StoreError, UserError
 from ui.style import icon
 
 if TYPE_CHECKING:
-    from roadmap_app.services.editing import EditResult
-    from roadmap_app.services.plan import ActionRow, AxeNode, CibleNode
+    from roadmap_app.plan.editing import EditResult
+    from roadmap_app.plan.read import ActionRow, AxeNode, CibleNode
     from ui.dialogs.base import FormDialog
     from ui.pages.roadmap_page import RoadmapPage
 
@@ -209,7 +209,7 @@ class PlanEditor(QObject):
         return None
 
     def add_action(self) -> FormDialog | None:
-        from roadmap_app.services import editing_actions as ea
+        from roadmap_app.plan import edit_actions as ea
         from ui.dialogs.action_dialog import ActionDialog
 
         if self.page.plan is None:
@@ -235,7 +235,7 @@ class PlanEditor(QObject):
         return int(item.id) if kind == "axe" else int(item.axe_id)
 
     def add_cible(self) -> FormDialog | None:
-        from roadmap_app.services import editing_structure as es
+        from roadmap_app.plan import edit_structure as es
         from ui.dialogs.structure_dialog import StructureDialog
 
         if self.page.plan is None:
@@ -256,7 +256,7 @@ class PlanEditor(QObject):
         )  # fmt: skip
 
     def add_axe(self) -> FormDialog | None:
-        from roadmap_app.services import editing_structure as es
+        from roadmap_app.plan import edit_structure as es
         from ui.dialogs.structure_dialog import StructureDialog
 
         if self.page.plan is None:
@@ -274,8 +274,8 @@ class PlanEditor(QObject):
 
     # -- modification -----------------------------------------------------------------------
     def edit_current(self) -> FormDialog | None:
-        from roadmap_app.services import editing_actions as ea
-        from roadmap_app.services import editing_structure as es
+        from roadmap_app.plan import edit_actions as ea
+        from roadmap_app.plan import edit_structure as es
         from ui.dialogs.action_dialog import ActionDialog
         from ui.dialogs.structure_dialog import StructureDialog
 
@@ -327,8 +327,8 @@ class PlanEditor(QObject):
     # -- déplacement ------------------------------------------------------------------------
     def _mover(self, kind: str, node_id: int, parent_id: int, before: int | None,
                version: int | None) -> Callable[[], EditResult]:  # fmt: skip
-        from roadmap_app.services import editing_actions as ea
-        from roadmap_app.services import editing_structure as es
+        from roadmap_app.plan import edit_actions as ea
+        from roadmap_app.plan import edit_structure as es
 
         rm = self._roadmap()
         if kind == "action":
@@ -394,8 +394,8 @@ class PlanEditor(QObject):
             self._set_archived(cur[0], cur[1], False)
 
     def _set_archived(self, kind: str, item: Any, archived: bool) -> None:
-        from roadmap_app.services import editing_actions as ea
-        from roadmap_app.services import editing_structure as es
+        from roadmap_app.plan import edit_actions as ea
+        from roadmap_app.plan import edit_structure as es
 
         fn = {"action": ea.archive_action, "cible": es.archive_cible, "axe": es.archive_axe}[kind]
         rm = self._roadmap()

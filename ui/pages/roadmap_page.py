@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StaleDataError, StoreError, UserError
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import ActionRow, PlanView, load_action, load_plan
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StaleDataError, StoreError, UserError
+from roadmap_app.plan.read import ActionRow, PlanView, load_action, load_plan
 from ui.models.plan_filter import PlanFilter, visible_headers
 from ui.models.plan_tree import (
     COL_CODE,
@@ -296,7 +296,7 @@ class RoadmapPage(Page):
         self._show(node.payload)
 
     def _show(self, action: ActionRow) -> None:
-        from roadmap_app.services.history import action_history  # tables ORM : hors démarrage
+        from roadmap_app.plan.history import action_history  # tables ORM : hors démarrage
 
         assert self.plan is not None
         self.detail.show_action(action, self.plan.bassins, action_history(self.ctx, action.id))
@@ -325,7 +325,7 @@ class RoadmapPage(Page):
 
     # -- édition ----------------------------------------------------------------------
     def save_edits(self, action: ActionRow, edits: list[CellEdit]) -> bool:
-        from roadmap_app.services.status import CellChange, update_statuses  # au premier usage
+        from roadmap_app.plan.status import CellChange, update_statuses  # au premier usage
 
         changes = [
             CellChange(e.bassin_id, e.status, e.progress, e.note, e.expected_version, e.base)

@@ -22,18 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.services.context import AppContext
-from roadmap_app.services.plan import load_plan
-from roadmap_app.services.workshop.ateliers import (
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.plan.read import load_plan
+from roadmap_app.workshops.ateliers import (
     AtelierInfo,
     changes_during,
     create_atelier,
     list_ateliers,
     update_atelier,
 )
-from roadmap_app.services.workshop.merge import MergePlan, apply_merge, plan_package_merge
-from roadmap_app.services.workshop.package import (
+from roadmap_app.workshops.merge import MergePlan, apply_merge, plan_package_merge
+from roadmap_app.workshops.package import (
     PACKAGE_PATTERNS,
     PACKAGE_SUFFIX,
     export_package,
@@ -261,7 +261,7 @@ class WorkshopsPage(Page):
         self._merge(lambda: plan_package_merge(self.ctx, path))
 
     def export_workbook(self) -> None:
-        from roadmap_app.services.workshop.workbook import export_workbook
+        from roadmap_app.workshops.workbook import export_workbook
 
         a = self.selected()
         bassins = load_plan(self.ctx).bassins
@@ -285,7 +285,7 @@ class WorkshopsPage(Page):
         self._message(f"Classeur écrit : {path}")
 
     def import_workbook(self) -> None:
-        from roadmap_app.services.workshop.workbook import plan_workbook_merge
+        from roadmap_app.workshops.workbook import plan_workbook_merge
 
         path = ask_open(self, "Importer un classeur partenaire", "Classeur (*.xlsx)")
         if path:

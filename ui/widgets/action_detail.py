@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.seed import SEED_AUTHOR
-from roadmap_app.rules import status as status_rules
-from roadmap_app.services.plan import ActionRow, BassinRef, StatusCell
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.plan.read import ActionRow, BassinRef, StatusCell
 
 if TYPE_CHECKING:  # le journal importe les tables ORM : hors du démarrage
-    from roadmap_app.services.journal import JournalLine
+    from roadmap_app.core.journal import JournalLine
 from ui.style import DANGER, status_icon
 
 NO_PROGRESS = -1

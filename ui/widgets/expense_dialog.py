@@ -25,19 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StaleDataError, StoreError, UserError
-from roadmap_app.reporting.cells import format_euros
-from roadmap_app.rules import annexe3
-from roadmap_app.rules.money import (
+from roadmap_app.core.errors import StaleDataError, StoreError, UserError
+from roadmap_app.export.cells import format_euros
+from roadmap_app.finance import annexe3
+from roadmap_app.finance.edit import ExpenseInput
+from roadmap_app.finance.money import (
     format_amount_input,
     format_quantity,
     parse_cents,
     parse_quantity_milli,
     units_times_cost,
 )
-from roadmap_app.rules.period import EXAMPLES as PERIOD_EXAMPLES
-from roadmap_app.services.finance import ExpenseRow, VoletFinance
-from roadmap_app.services.finance_edit import ExpenseInput
+from roadmap_app.finance.period import EXAMPLES as PERIOD_EXAMPLES
+from roadmap_app.finance.read import ExpenseRow, VoletFinance
 from ui.dialogs.base import hide_when_edited
 from ui.style import DANGER
 from ui.widgets.elided_combo import ElidedComboBox

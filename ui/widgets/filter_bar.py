@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.rules import status as status_rules
-from roadmap_app.services.filters import ActionFilter
-from roadmap_app.services.plan import PlanView
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.plan.filters import ActionFilter
+from roadmap_app.plan.read import PlanView
 from ui.style import status_icon
 from ui.widgets.elided_combo import ElidedComboBox
 

@@ -22,18 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import StoreError, UserError
-from roadmap_app.reporting.cells import format_euros
-from roadmap_app.rules.dates import format_date
-from roadmap_app.rules.money import format_amount_input
-from roadmap_app.services.finance import (
+from roadmap_app.core.dates import format_date
+from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.export.cells import format_euros
+from roadmap_app.finance.edit import PaymentInput, PlanLineInput
+from roadmap_app.finance.money import format_amount_input
+from roadmap_app.finance.read import (
     PAYMENT_KINDS,
     PaymentRow,
     PaymentSummary,
     PlanLine,
     payment_kind_label,
 )
-from roadmap_app.services.finance_edit import PaymentInput, PlanLineInput
 from ui.dialogs.base import hide_when_edited
 from ui.style import DANGER
 

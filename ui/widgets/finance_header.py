@@ -7,9 +7,9 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from roadmap_app.reporting.cells import format_euros
-from roadmap_app.services.deadlines import Deadline
-from roadmap_app.services.finance import VoletFinance
+from roadmap_app.core.deadlines import Deadline
+from roadmap_app.export.cells import format_euros
+from roadmap_app.finance.read import VoletFinance
 from ui.models.finance_tables import pct_text
 from ui.style import DANGER
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from roadmap_app.rules.text import fold
+from roadmap_app.core.text import fold
 
 Index = QModelIndex | QPersistentModelIndex
 HIGHLIGHT = QColor("#FDE68A")  # jaune doux, texte noir lisible dessus

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from roadmap_app.rules import status as status_rules
+from roadmap_app.plan import statuses as status_rules
 from ui.models.plan_tree import CELL_ROLE
 from ui.style import ACCENT, DANGER, status_color, status_text_color
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.errors import UserError
+from roadmap_app.core.errors import UserError
 from ui.file_dialogs import ask_save
 from ui.models.finance_tables import SORT_ROLE, LineFilterProxy
 
@@ -50,7 +50,7 @@ def ask_bilan_destination(parent: QWidget, volet: int | None, today: date) -> st
 
     ``None`` si l'utilisateur renonce ou si l'extension n'est ni .xlsx ni .pdf (message affiché).
     """
-    from roadmap_app.reporting.bilan import check_destination
+    from roadmap_app.finance.bilan import check_destination
 
     stem = "bilan-volets-1-2-3" if volet is None else f"bilan-volet-{volet}"
     answer = ask_save(

@@ -1,0 +1,36 @@
+"""Changement d'une section d'état autre que le plan (chiffres de référence, financement, flux…).
+
+Module à part : les fonctionnalités qui comparent leur propre section (``roadmap_app.flows``…) s'en
+servent sans dépendre du moteur de comparaison, qui les appelle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    section: str
+    key: str
+    label: str
+    bassin: str | None
+    old: Any
+    new: Any
+    comment: str = ""
+
+
+def show_value(key: str, value: Any) -> str:
+    """Valeur lisible d'un changement : euros pour les montants (stockés en centimes), nombres à
+    la française (« 43 », « 12,5 »), « — » pour une valeur absente."""
+    from roadmap_app.export.cells import format_euros
+
+    if value is None:
+        return "—"
+    if key == "montant_cents" and isinstance(value, int):
+        return format_euros(value)
+    if isinstance(value, float):
+        text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+        return text.replace(",", "\u202f").replace(".", ",")
+    return str(value)

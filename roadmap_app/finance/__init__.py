@@ -1,0 +1,1 @@
+"""Financement de la convention : plan de financement, dépenses, versements, bilans."""

@@ -1,1 +1,0 @@
-"""Production de fichiers (classeurs, PDF, images) : briques communes aux exports."""

@@ -1,1 +1,0 @@
-"""Règles du domaine, sans dépendance à la base ni à Qt."""

@@ -1,0 +1,345 @@
+"""Fusion à trois voies, champ par champ : état de départ du paquet, paquet (« leurs »), base (« mes »).
+
+- changé d'un seul côté : la valeur changée l'emporte ;
+- changé des deux côtés différemment : conflit, jamais tranché en silence ;
+- conflit déjà tranché lors d'une fusion précédente du même paquet : la décision est réutilisée.
+Chaque changement appliqué garde son auteur, son heure et l'atelier au journal. Tout ou rien.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from db.errors import StaleDataError
+from db.models import ActionBassin, Atelier, Bassin, WorkshopMerge, WorkshopResolution
+from db.types import utcnow
+from roadmap_app.core import journal
+from roadmap_app.core.bulk import paused_gc
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import UserError
+from roadmap_app.core.text import clean_text
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.workshops.package import PackageError, PackageInfo, opened_package
+from roadmap_app.workshops.state import (
+    CELL_FIELDS,
+    Provenance,
+    mergeable_state,
+    provenance_after,
+    store_uuid,
+)
+
+FIELD_LABELS = {"status": "statut", "progress": "avancement", "note": "note", "title": "titre",
+                "place": "lieu", "participants": "participants", "notes": "notes"}  # fmt: skip
+MINE, THEIRS, EDIT = "mine", "theirs", "edit"
+
+
+@dataclass(frozen=True)
+class FieldChange3:
+    key: str
+    label: str
+    field: str
+    base: Any
+    mine: Any
+    theirs: Any
+    theirs_by: Provenance
+    mine_by: Provenance | None
+
+    def show(self, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if self.field == "status":
+            return status_rules.label(value)
+        if self.field == "progress":
+            return f"{value} %"
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    decision: str  # MINE, THEIRS ou EDIT
+    value: Any = None
+
+
+@dataclass
+class MergePlan:
+    package_uuid: str
+    kind: str
+    atelier_id: int | None
+    source_name: str
+    to_apply: list[FieldChange3] = field(default_factory=list)
+    conflicts: list[FieldChange3] = field(default_factory=list)
+    already_decided: dict[str, Resolution] = field(default_factory=dict)
+    unchanged_since_base: int = 0
+    versions: dict[str, tuple[str, int, int]] = field(
+        default_factory=dict
+    )  # clé → (entité, id, version)
+
+    @property
+    def pending_conflicts(self) -> list[FieldChange3]:
+        return [c for c in self.conflicts if c.key not in self.already_decided]
+
+    def is_noop(self) -> bool:
+        return not self.to_apply and not self.pending_conflicts
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    applied: int
+    conflicts_resolved: int
+    operation_id: str | None
+
+
+def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
+    """« EP-1.1 / Lensois – statut » pour la clé « EP-1.1@1|LEN|status »."""
+    parts = key.split("|")
+    if parts[0] == "atelier":
+        return f"Atelier n°{parts[1]} – {FIELD_LABELS.get(parts[2], parts[2])}"
+    code = parts[0].split("@")[0]
+    bassin = (bassin_names or {}).get(parts[1], parts[1])
+    return f"{code} / {bassin} – {FIELD_LABELS.get(parts[2], parts[2])}"
+
+
+def _decisions(ctx: AppContext, package_uuid: str) -> dict[str, tuple[Any, Resolution]]:
+    with ctx.store.session() as s:
+        rows = s.exec(
+            select(WorkshopResolution).where(WorkshopResolution.package_uuid == package_uuid)
+        ).all()
+    return {
+        r.cell_key: (
+            None if r.theirs_value is None else json.loads(r.theirs_value),
+            Resolution(r.decision, None if r.value is None else json.loads(r.value)),
+        )
+        for r in rows
+    }
+
+
+def plan_three_way(
+    ctx: AppContext,
+    *,
+    package_uuid: str,
+    kind: str,
+    source_name: str,
+    atelier_id: int | None,
+    base: dict[str, Any],
+    theirs: dict[str, Any],
+    theirs_by: Callable[[str], Provenance],
+    base_journal_id: int,
+) -> MergePlan:
+    """Compare les trois états (dictionnaires clé → valeur) et classe chaque champ."""
+    with ctx.store.session() as s:
+        names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
+        mine_state = mergeable_state(s)
+        mine_prov = provenance_after(s, base_journal_id) if base_journal_id >= 0 else {}
+        versions: dict[str, tuple[str, int, int]] = {}
+        cells: dict[int, int] = {
+            cast(int, cell_id): version
+            for cell_id, version in s.connection().execute(
+                sa_select(col(ActionBassin.id), col(ActionBassin.version))
+            )
+        }
+        ateliers = {a.id: a.version for a in s.exec(select(Atelier)).all()}
+    mine = mine_state["values"]
+    for key, (entity, ident) in mine_state["ids"].items():
+        versions[key] = (
+            entity,
+            ident,
+            cells.get(ident, 0) if entity == "action_bassin" else ateliers.get(ident, 0),
+        )
+    decided = _decisions(ctx, package_uuid)
+    plan = MergePlan(package_uuid, kind, atelier_id, source_name, versions=versions)
+    for key, their_value in theirs.items():
+        if key not in base or key not in mine:
+            continue  # action ou atelier qui n'existe pas des deux côtés : rien à fusionner
+        if isinstance(their_value, str):
+            their_value = clean_text(their_value)  # saisi ailleurs : même règle qu'ici
+        b, m = base[key], mine[key]
+        if their_value == b:
+            plan.unchanged_since_base += 1
+            continue
+        if their_value == m:
+            continue  # même changement des deux côtés
+        fieldname = key.rsplit("|", 1)[1]
+        change = FieldChange3(
+            key, describe_key(key, names), fieldname, b, m, their_value, theirs_by(key),
+            mine_prov[key][0] if key in mine_prov else None,
+        )  # fmt: skip
+        if m == b:
+            plan.to_apply.append(change)
+        else:
+            plan.conflicts.append(change)
+            previous = decided.get(key)
+            if previous is not None and previous[0] == their_value:
+                plan.already_decided[key] = previous[1]
+    return plan
+
+
+@paused_gc()  # des dizaines de milliers de clés et d'entrées du journal lues d'un coup
+def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
+    """Lit et vérifie le paquet, puis prépare la fusion (rien n'est écrit)."""
+    with ctx.store.session() as s:
+        mine_uuid = store_uuid(s)
+    with opened_package(path) as (info, pkg):
+        if info.source_store_uuid != mine_uuid:
+            raise PackageError(
+                f"Ce paquet vient d'une autre base (« {info.source_label} ») : il ne peut être fusionné que dans "
+                "la base d'où il a été exporté. Rien n'a été écrit."
+            )
+        with pkg.store.session() as s:
+            theirs_state = mergeable_state(s)
+            their_prov = provenance_after(s, info.base_journal_id)
+            names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
+        _check_consistency(info, theirs_state["values"], their_prov, Path(path).name, names)
+        fallback = Provenance(f"atelier ({info.created_by})", info.created_at)
+        return plan_three_way(
+            ctx,
+            package_uuid=info.package_uuid,
+            kind="paquet",
+            source_name=Path(path).name,
+            atelier_id=info.atelier_id,
+            base=info.base_values,
+            theirs=theirs_state["values"],
+            theirs_by=lambda key: their_prov[key][0] if key in their_prov else fallback,
+            base_journal_id=info.base_journal_id,
+        )
+
+
+def _check_consistency(
+    info: PackageInfo,
+    theirs: dict[str, Any],
+    prov: dict[str, tuple[Provenance, Any]],
+    name: str,
+    names: dict[str, str],
+) -> None:
+    """Tout changement du paquet doit venir de l'application (journalisé) : sinon, paquet altéré."""
+    for key, value in theirs.items():
+        if key in info.base_values and value != info.base_values[key]:
+            if key not in prov or prov[key][1] != value:
+                raise PackageError(
+                    f"Le paquet « {name} » a été modifié en dehors de l'application ({describe_key(key, names)}) : "
+                    "fusion refusée, rien n'a été écrit."
+                )
+
+
+@paused_gc()
+def apply_merge(
+    ctx: AppContext, plan: MergePlan, resolutions: dict[str, Resolution] | None = None
+) -> MergeResult:
+    """Applique la fusion planifiée ; chaque conflit doit avoir une décision (ou en avoir reçu une avant)."""
+    decisions = dict(plan.already_decided)
+    decisions.update(resolutions or {})
+    missing = [c for c in plan.conflicts if c.key not in decisions]
+    if missing:
+        raise UserError(
+            f"{len(missing)} conflit(s) à trancher avant de fusionner (par exemple {missing[0].label} : "
+            f"« {missing[0].show(missing[0].mine)} » ici, « {missing[0].show(missing[0].theirs)} » dans le paquet)."
+        )
+    writes: list[tuple[FieldChange3, Any, Provenance]] = [
+        (c, c.theirs, c.theirs_by) for c in plan.to_apply
+    ]
+    now = utcnow()
+    me = Provenance(ctx.author, now)
+    for c in plan.conflicts:
+        d = decisions[c.key]
+        if d.decision == THEIRS:
+            writes.append((c, c.theirs, c.theirs_by))
+        elif d.decision == EDIT:
+            writes.append((c, d.value, me))
+        elif d.decision != MINE:
+            raise UserError(f"Décision inconnue « {d.decision} » pour {c.label}.")
+    if not writes and not resolutions:
+        return MergeResult(0, 0, None)  # rien de nouveau : une seconde fusion n'écrit rien du tout
+    op = journal.new_operation_id() if writes else None
+    with ctx.store.transaction() as s:
+        per_row: dict[tuple[str, int], list[tuple[FieldChange3, Any, Provenance]]] = {}
+        for w in writes:
+            entity, ident, _v = plan.versions[w[0].key]
+            per_row.setdefault((entity, ident), []).append(w)
+        for (entity, ident), items in per_row.items():
+            model = ActionBassin if entity == "action_bassin" else Atelier
+            version = plan.versions[items[0][0].key][2]
+            values: dict[str, Any] = {c.field: value for c, value, _p in items}
+            latest = max(items, key=lambda w: w[2].ts or now)[2]
+            if entity == "action_bassin":
+                values.update(updated_by=latest.author, updated_at=latest.ts or now)
+                if "note" in values:
+                    values["note_date"] = (latest.ts or now).date() if values["note"] else None
+            values["version"] = version + 1
+            # Requête SQL directe sur la connexion de la transaction : ni chemin ORM ni vidage de la
+            # session à chaque ligne ; les entrées du journal partent ensemble à la validation.
+            table = model.__table__  # type: ignore[union-attr]
+            result = s.connection().execute(
+                update(table)
+                .where(table.c.id == ident, table.c.version == version)
+                .values(**values)
+            )
+            if result.rowcount != 1:
+                raise StaleDataError(
+                    "La base a été modifiée pendant la fusion : relancez la fusion, elle tiendra compte des derniers changements."
+                )
+            for c, value, prov in items:
+                journal.record(
+                    s,
+                    [
+                        journal.FieldChange(
+                            entity, ident, c.label.split(" – ")[0], c.field, c.mine, value
+                        )
+                    ],
+                    author=prov.author,
+                    ts=prov.ts or now,
+                    label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(c.mine)} → {c.show(value)}",
+                    source="atelier",
+                    operation_id=op,
+                    atelier_id=plan.atelier_id,
+                )
+        for c in plan.conflicts:
+            if c.key in (resolutions or {}):
+                d = decisions[c.key]
+                s.add(
+                    WorkshopResolution(
+                        package_uuid=plan.package_uuid, cell_key=c.key, theirs_value=json.dumps(c.theirs, ensure_ascii=False),
+                        decision=d.decision, value=json.dumps(d.value, ensure_ascii=False), decided_at=now, decided_by=ctx.author,
+                    )
+                )  # fmt: skip
+        s.add(
+            WorkshopMerge(
+                package_uuid=plan.package_uuid, kind=plan.kind, atelier_id=plan.atelier_id, merged_at=now,
+                merged_by=ctx.author, applied=len(writes), conflicts=len(plan.conflicts), operation_id=op,
+            )
+        )  # fmt: skip
+    if op is not None:
+        ctx.undo.push(op, f"Fusion d'atelier ({plan.source_name})")
+    return MergeResult(len(writes), len(plan.conflicts), op)
+
+
+def merge_history(ctx: AppContext) -> list[WorkshopMerge]:
+    with ctx.store.session() as s:
+        return list(s.exec(select(WorkshopMerge).order_by(col(WorkshopMerge.id))).all())
+
+
+def last_change(items: list[FieldChange3]) -> datetime | None:
+    stamps = [c.theirs_by.ts for c in items if c.theirs_by.ts is not None]
+    return max(stamps) if stamps else None
+
+
+__all__ = [
+    "CELL_FIELDS",
+    "EDIT",
+    "MINE",
+    "THEIRS",
+    "FieldChange3",
+    "MergePlan",
+    "MergeResult",
+    "Resolution",
+    "apply_merge",
+    "plan_package_merge",
+    "plan_three_way",
+]

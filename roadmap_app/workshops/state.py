@@ -1,0 +1,125 @@
+"""Champs fusionnables d'une base, repérés par des clés stables (code d'action, code de bassin)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from db.models import Action, ActionBassin, Atelier, Bassin, JournalEntry, StoreInfo
+from roadmap_app.core.bulk import paused_gc
+
+CELL_FIELDS = ("status", "progress", "note")
+ATELIER_FIELDS = ("title", "place", "participants", "notes")
+
+
+def cell_key(code: str, bassin: str, field: str) -> str:
+    return f"{code}|{bassin}|{field}"
+
+
+def atelier_key(atelier_id: int, field: str) -> str:
+    return f"atelier|{atelier_id}|{field}"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    author: str
+    ts: datetime | None
+
+
+@paused_gc()
+def mergeable_state(s: Session) -> dict[str, Any]:
+    """{clé → valeur} pour chaque champ fusionnable, plus les identifiants pour écrire."""
+    bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
+    rows = s.connection().execute(  # lignes brutes, sans la couche ORM (31 500 cellules à 100×)
+        sa_select(
+            col(Action.code), col(Action.roadmap_id), col(ActionBassin.id), col(ActionBassin.bassin_id),
+            col(ActionBassin.status), col(ActionBassin.progress), col(ActionBassin.note), col(ActionBassin.version),
+        ).join(ActionBassin, col(ActionBassin.action_id) == col(Action.id))
+    ).all()  # fmt: skip
+    values: dict[str, Any] = {}
+    ids: dict[str, tuple[str, int]] = {}
+    for code, roadmap_id, cell_id, bassin_id, status, progress, note, _version in rows:
+        bcode = bassins[bassin_id]
+        prefix = f"{code}@{roadmap_id}"
+        for field, value in zip(CELL_FIELDS, (status, progress, note), strict=True):
+            key = cell_key(prefix, bcode, field)
+            values[key] = value
+            ids[key] = ("action_bassin", cast(int, cell_id))
+    for a in s.exec(select(Atelier)).all():
+        assert a.id is not None
+        for field in ATELIER_FIELDS:
+            key = atelier_key(a.id, field)
+            values[key] = getattr(a, field)
+            ids[key] = ("atelier", a.id)
+    return {"values": values, "ids": {k: list(v) for k, v in ids.items()}}
+
+
+def entity_keys(s: Session) -> dict[tuple[str, int], str]:
+    """(entité, id) → préfixe de clé, pour rattacher les entrées du journal aux champs."""
+    bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
+    found: dict[tuple[str, int], str] = {}
+    for cell_id, code, roadmap_id, bassin_id in (
+        s.connection()
+        .execute(
+            sa_select(
+                col(ActionBassin.id),
+                col(Action.code),
+                col(Action.roadmap_id),
+                col(ActionBassin.bassin_id),
+            ).join(Action, col(Action.id) == col(ActionBassin.action_id))
+        )
+        .all()
+    ):
+        found[("action_bassin", cast(int, cell_id))] = f"{code}@{roadmap_id}|{bassins[bassin_id]}"
+    for a in s.exec(select(Atelier)).all():
+        assert a.id is not None
+        found[("atelier", a.id)] = f"atelier|{a.id}"
+    return found
+
+
+def provenance_after(s: Session, after_id: int) -> dict[str, tuple[Provenance, Any]]:
+    """Dernière modification de chaque champ après l'entrée ``after_id`` du journal : (qui/quand, nouvelle valeur)."""
+    keys = entity_keys(s)
+    found: dict[str, tuple[Provenance, Any]] = {}
+    for e in s.exec(
+        select(JournalEntry).where(col(JournalEntry.id) > after_id).order_by(col(JournalEntry.id))
+    ).all():
+        prefix = keys.get((e.entity, e.entity_id))
+        if prefix is None:
+            continue
+        found[f"{prefix}|{e.field}"] = (
+            Provenance(e.author, e.ts),
+            None if e.new_value is None else json.loads(e.new_value),
+        )
+    return found
+
+
+def max_journal_id(s: Session) -> int:
+    value = s.exec(select(func.coalesce(func.max(JournalEntry.id), 0))).one()
+    return int(value or 0)
+
+
+def store_uuid(s: Session) -> str:
+    info = s.exec(select(StoreInfo)).first()
+    return "" if info is None else info.store_uuid
+
+
+def canonical(data: Any) -> bytes:
+    return json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode("utf-8")
+
+
+def digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(len(p).to_bytes(8, "big"))
+        h.update(p)
+    return h.hexdigest()

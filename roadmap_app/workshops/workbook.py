@@ -1,0 +1,341 @@
+"""Classeur verrouillé pour les partenaires sans l'application, et son retour par les règles de fusion.
+
+Codes et textes protégés ; statut en liste déroulante ; avancement (0 à 100) et note modifiables.
+Une feuille très cachée « _fusion » porte l'état de départ et son empreinte : A1 les
+informations (JSON, dont ``parts``), A2 l'empreinte, puis l'état de départ découpé en morceaux
+de ``STATE_CHUNK`` caractères (A3, A4…) — une cellule de tableur tient au plus 32 767 caractères,
+l'état de 35 notes de 1 000 caractères ne tiendrait pas dans une seule. Les classeurs écrits
+avant ce découpage (A2 l'état, A3 l'empreinte) se relisent toujours.
+
+Relecture en continu (``openpyxl`` en lecture seule), sous les limites de ``roadmap_app.core.limits`` :
+un classeur altéré ou hostile est refusé vite, sans épuiser la mémoire.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from db.types import utcnow
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import UserError
+from roadmap_app.core.files import atomic_output
+from roadmap_app.core.limits import FileLimitError, check_zip, load_workbook_streaming, sheet_rows
+from roadmap_app.core.text import clean_text
+from roadmap_app.export.cells import safe_text
+from roadmap_app.plan import statuses as status_rules
+from roadmap_app.plan.read import find_bassin, load_plan
+from roadmap_app.workshops.ateliers import create_atelier
+from roadmap_app.workshops.merge import MergePlan, plan_three_way
+from roadmap_app.workshops.package import PackageError
+from roadmap_app.workshops.state import (
+    Provenance,
+    canonical,
+    cell_key,
+    digest,
+    max_journal_id,
+    store_uuid,
+)
+
+SHEET = "Actions"
+META_SHEET = "_fusion"
+HEADER_ROW = 4
+COLUMNS = (
+    "Code",
+    "Axe",
+    "Cible",
+    "Action",
+    "Échéance",
+    "Pilotes",
+    "Statut",
+    "Avancement (%)",
+    "Note",
+)
+COL_STATUS, COL_PROGRESS, COL_NOTE = 7, 8, 9  # colonnes G, H, I (1 = A)
+LETTERS = "ABCDEFGHI"
+#: Taille d'un morceau de l'état de départ (sous la limite de 32 767 caractères d'une cellule).
+STATE_CHUNK = 30_000
+
+
+@dataclass(frozen=True)
+class WorkbookError:
+    row: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"feuille « {SHEET} », ligne {self.row}, colonne {LETTERS[self.column - 1]} ({COLUMNS[self.column - 1]}) : {self.message}"
+
+
+def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    plan = load_plan(ctx)
+    ref = find_bassin(plan.bassins, bassin)
+    atelier = create_atelier(
+        ctx, ref.id, ctx.today(), title="Retour partenaire (classeur)", kind="classeur"
+    )
+    with ctx.store.session() as s:
+        base_journal = max_journal_id(s)
+        source_uuid = store_uuid(s)
+    rid = plan.roadmap.id
+    base: dict[str, Any] = {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws["A1"] = safe_text(f"Feuille de route volet 3 — bassin {ref.name}")
+    ws["A1"].font = Font(bold=True, size=14, color="14325C")
+    ws["A2"] = safe_text(
+        "Renseignez le statut (liste), l'avancement (0 à 100) et une note ; les autres colonnes sont protégées. "
+        "Renvoyez le fichier à la chefferie de projet sans le renommer ni ajouter de lignes."
+    )
+    ws["A2"].font = Font(italic=True, color="667085")
+    for i, label in enumerate(COLUMNS, 1):
+        c = ws.cell(HEADER_ROW, i, label)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = PatternFill("solid", fgColor="14325C")
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    editable = PatternFill("solid", fgColor="FFF8DB")
+    r = HEADER_ROW
+    for action in plan.actions():
+        cell = action.statuses.get(ref.id)
+        if cell is None:
+            continue
+        r += 1
+        values = [action.code, action.axe_code, action.cible_code, action.intitule, action.echeance.label,
+                  action.pilotes_label, status_rules.label(cell.status), cell.progress, cell.note]  # fmt: skip
+        for col, value in enumerate(values, 1):
+            c = ws.cell(r, col, safe_text(value) if isinstance(value, str) else value)
+            c.alignment = Alignment(wrap_text=col in (4, 9), vertical="top")
+            if col >= COL_STATUS:
+                c.protection = Protection(locked=False)
+                c.fill = editable
+        prefix = f"{action.code}@{rid}"
+        for field, value in (
+            ("status", cell.status),
+            ("progress", cell.progress),
+            ("note", cell.note),
+        ):
+            base[cell_key(prefix, ref.code, field)] = value
+    last = r
+    labels = ",".join(status_rules.label(s) for s in status_rules.ORDERED)
+    dv_status = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=False, showErrorMessage=True,
+                               errorTitle="Statut", error="Choisissez un statut dans la liste.")  # fmt: skip
+    dv_progress = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
+                                 showErrorMessage=True, errorTitle="Avancement", error="Un entier de 0 à 100.")  # fmt: skip
+    ws.add_data_validation(dv_status)
+    ws.add_data_validation(dv_progress)
+    dv_status.add(f"G{HEADER_ROW + 1}:G{last}")
+    dv_progress.add(f"H{HEADER_ROW + 1}:H{last}")
+    for letter, width in zip(LETTERS, (9, 6, 8, 60, 16, 22, 14, 12, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.password = "atelier"
+
+    meta = {
+        "package_uuid": str(uuid.uuid4()),
+        "source_store_uuid": source_uuid,
+        "bassin_code": ref.code,
+        "roadmap_id": rid,
+        "atelier_id": atelier.id,
+        "base_journal_id": base_journal,
+        "created_by": ctx.author,
+        "created_at": utcnow().replace(microsecond=0).isoformat(),
+    }
+    raw = canonical(base)
+    text = raw.decode("utf-8")
+    chunks = [text[i : i + STATE_CHUNK] for i in range(0, len(text), STATE_CHUNK)] or [""]
+    meta["parts"] = len(chunks)
+    meta_ws = wb.create_sheet(META_SHEET)
+    meta_ws.sheet_state = "veryHidden"
+    meta_ws["A1"] = json.dumps(meta, ensure_ascii=False)
+    meta_ws["A2"] = digest(canonical(meta), raw)
+    for i, chunk in enumerate(chunks, 3):
+        meta_ws.cell(i, 1).value = chunk  # JSON : aucun caractère de contrôle, pas de formule
+    meta_ws.protection.sheet = True
+    dest = Path(destination)
+    with atomic_output(dest) as tmp:
+        wb.save(tmp)
+    return dest
+
+
+def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
+    """(méta, état de départ, valeurs saisies, provenance) ; lève ``PackageError`` avec lignes et colonnes."""
+    if not path.is_file():
+        raise PackageError(f"Classeur introuvable : « {path} ».")
+    check_zip(path, "un classeur partenaire")  # tailles annoncées, avant toute décompression
+    # Frontière avec un fichier venu d'ailleurs : un classeur tronqué ou altéré peut lever presque
+    # n'importe quoi dans zipfile, zlib ou le lecteur XML (EOFError, zlib.error…) ; tout devient un refus.
+    try:
+        wb = load_workbook_streaming(path)
+    except Exception as err:
+        raise PackageError(
+            f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({type(err).__name__} : {err})."
+        ) from None
+    try:
+        return _read_open_workbook(path, wb)
+    except (PackageError, FileLimitError):
+        raise
+    except Exception as err:
+        raise PackageError(
+            f"Le classeur « {path.name} » est endommagé ({type(err).__name__})."
+        ) from None
+    finally:
+        wb.close()
+
+
+def _state_of(path: Path, wb: Any) -> tuple[dict[str, Any], bytes]:
+    """Informations et état de départ (vérifié par son empreinte) de la feuille « _fusion »."""
+    column = [
+        row[0] if row else None for row in sheet_rows(wb[META_SHEET], f"feuille « {META_SHEET} »")
+    ]
+    try:
+        meta = json.loads(str(column[0]))
+        if not isinstance(meta, dict):
+            raise TypeError
+        if "parts" in meta:  # morceaux A3, A4…
+            parts = int(meta["parts"])
+            expected, pieces = column[1], column[2 : 2 + parts]
+            if len(pieces) != parts or any(not isinstance(p, str) for p in pieces):
+                raise ValueError
+            raw = "".join(str(p) for p in pieces).encode("utf-8")
+        else:  # classeur écrit avant le découpage : A2 l'état, A3 l'empreinte
+            raw, expected = str(column[1]).encode("utf-8"), column[2]
+    except (TypeError, ValueError, IndexError):
+        raise PackageError(
+            f"Le classeur « {path.name} » est endommagé (informations de fusion illisibles)."
+        ) from None
+    if digest(canonical(meta), raw) != expected:
+        raise PackageError(
+            f"Le classeur « {path.name} » a été altéré (empreinte incorrecte) : fusion refusée."
+        )
+    return meta, raw
+
+
+def _read_open_workbook(
+    path: Path, wb: Any
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
+    if SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
+        raise PackageError(
+            f"« {path.name} » n'est pas un classeur d'atelier roadmap-app (feuilles attendues absentes)."
+        )
+    meta, raw = _state_of(path, wb)
+    try:
+        base = json.loads(raw)
+        rid, bassin = meta["roadmap_id"], meta["bassin_code"]
+    except (ValueError, KeyError, TypeError):
+        raise PackageError(
+            f"Le classeur « {path.name} » est endommagé (informations de fusion illisibles)."
+        ) from None
+    errors: list[WorkbookError] = []
+    theirs: dict[str, Any] = {}
+    seen: set[str] = set()
+    for r, values in enumerate(sheet_rows(wb[SHEET], f"feuille « {SHEET} »"), 1):
+        cells = (values + [None] * len(COLUMNS))[: len(COLUMNS)]
+        if r < HEADER_ROW:
+            continue
+        if r == HEADER_ROW:
+            if cells != list(COLUMNS):
+                raise PackageError(
+                    f"Le classeur « {path.name} » a été réorganisé (en-têtes de la ligne {HEADER_ROW} modifiés)."
+                )
+            continue
+        code = cells[0]
+        if code is None and all(v in (None, "") for v in cells):
+            continue
+        prefix = f"{code}@{rid}"
+        if cell_key(prefix, bassin, "status") not in base:
+            errors.append(
+                WorkbookError(r, 1, f"code d'action « {code} » inconnu (ligne ajoutée ?)")
+            )
+            continue
+        if code in seen:
+            errors.append(WorkbookError(r, 1, f"action « {code} » en double"))
+            continue
+        seen.add(str(code))
+        raw_status = cells[COL_STATUS - 1]
+        try:
+            theirs[cell_key(prefix, bassin, "status")] = status_rules.parse_status(
+                str(raw_status or "")
+            ).value
+        except ValueError:
+            valid = ", ".join(status_rules.label(s) for s in status_rules.ORDERED)
+            errors.append(
+                WorkbookError(
+                    r, COL_STATUS, f"« {raw_status or ''} » n'est pas un statut ({valid})"
+                )
+            )
+        raw_progress = cells[COL_PROGRESS - 1]
+        progress = _progress(raw_progress)
+        if progress == "invalid":
+            errors.append(
+                WorkbookError(r, COL_PROGRESS, f"« {raw_progress} » n'est pas un entier de 0 à 100")
+            )
+        else:
+            theirs[cell_key(prefix, bassin, "progress")] = progress
+        key = cell_key(prefix, bassin, "note")
+        theirs[key] = _note(cells[COL_NOTE - 1], base.get(key))
+    if errors:
+        shown = "\n".join(f"- {e}" for e in errors[:20])
+        more = f"\n… et {len(errors) - 20} autre(s)." if len(errors) > 20 else ""
+        raise PackageError(f"Classeur « {path.name} » refusé, rien n'a été écrit :\n{shown}{more}")
+    props = wb.properties
+    author = (props.lastModifiedBy or "").strip() or "Partenaire"
+    modified = props.modified if isinstance(props.modified, datetime) else None
+    ts = modified.replace(tzinfo=UTC) if modified and modified.tzinfo is None else modified
+    return meta, base, theirs, Provenance(f"{author} (classeur partenaire)", ts or utcnow())
+
+
+def _note(value: Any, original: Any) -> str:
+    """Note relue : telle qu'elle a été écrite (texte neutralisé, raccourci à la limite d'une
+    cellule), c'est la note de départ, inchangée ; sinon la saisie du partenaire."""
+    text = "" if value is None else str(value)
+    if isinstance(original, str) and text == safe_text(original):
+        return original
+    return clean_text(text).strip().removeprefix("'")
+
+
+def _progress(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return "invalid"
+    if isinstance(value, int | float) and float(value).is_integer() and 0 <= value <= 100:
+        return int(value)
+    if isinstance(value, str) and value.strip().rstrip("%").strip().isdigit():
+        n = int(value.strip().rstrip("%"))
+        return n if 0 <= n <= 100 else "invalid"
+    return "invalid"
+
+
+def plan_workbook_merge(ctx: AppContext, path: Path) -> MergePlan:
+    meta, base, theirs, prov = read_workbook(Path(path))
+    with ctx.store.session() as s:
+        if meta["source_store_uuid"] != store_uuid(s):
+            raise PackageError(
+                "Ce classeur vient d'une autre base : il ne peut pas être fusionné ici. Rien n'a été écrit."
+            )
+    if not isinstance(theirs, dict):
+        raise UserError("Classeur illisible.")
+    return plan_three_way(
+        ctx,
+        package_uuid=meta["package_uuid"],
+        kind="classeur",
+        source_name=Path(path).name,
+        atelier_id=meta["atelier_id"],
+        base=base,
+        theirs=theirs,
+        theirs_by=lambda _key: prov,
+        base_journal_id=meta["base_journal_id"],
+    )
