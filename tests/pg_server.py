@@ -7,12 +7,14 @@ PostgreSQL sont ignorés — sauf si ``ROADMAP_REQUIRE_POSTGRES=1`` (CI) : c'est
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +85,16 @@ def start_server(base: Path) -> PgServer:
     bindir = find_bindir()
     if bindir is None:
         raise FileNotFoundError("binaires PostgreSQL introuvables (paquet Debian « postgresql »)")
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        # En root, le serveur tourne sous « postgres » et doit traverser les dossiers parents. Pas
+        # sous /tmp/pytest-of-root : toute session pytest qui démarre (une autre suite lancée en
+        # même temps) remet ce dossier en 0700, et le serveur perdait alors l'accès à ses fichiers
+        # (arrêt impossible, puis PANIC au point de contrôle suivant).
+        base = Path(tempfile.mkdtemp(prefix="roadmap-pg-"))
+        atexit.register(shutil.rmtree, base, True)
     base.mkdir(parents=True, exist_ok=True)
     (base / "sock").mkdir(exist_ok=True)
-    prefix: list[str] = []
     if os.geteuid() == 0:
         pw = pwd.getpwnam("postgres")
         for p in (base, base / "sock"):

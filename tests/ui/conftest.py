@@ -19,12 +19,17 @@ def app_ctx(db_path):
 
 @pytest.fixture
 def window(qtbot, app_ctx) -> Iterator[Any]:
+    from PySide6.QtCore import Qt
+
     from ui.app import make_application
     from ui.main_window import MainWindow
 
     make_application()
     w = MainWindow(app_ctx)
     qtbot.addWidget(w)
+    # l'écran hors écran (800 × 600) est plus petit que la fenêtre voulue : elle s'ouvrirait
+    # agrandie ; les tests fixent eux-mêmes la taille (et simulent ainsi les écrans)
+    w.setWindowState(w.windowState() & ~Qt.WindowState.WindowMaximized)
     w.resize(1500, 900)
     w.show()
     qtbot.waitExposed(w)
