@@ -95,14 +95,29 @@ def test_two_programs_writing_at_once_lose_nothing(db_path):
     ]
     for w in writers:
         assert w.stdout is not None and w.stdout.readline().strip() == "PRET"
-    time.sleep(2.0)
-    acknowledged: set[int] = set()
+    # Chaque écrivain est lu par un fil ; on tue les deux quand chacun a confirmé quelques
+    # écritures (et pas après un temps fixe : sur une machine chargée, l'un pouvait n'avoir rien
+    # écrit au bout de 2 s).
+    seen: list[list[int]] = [[], []]
+
+    def read(w: subprocess.Popen[str], into: list[int]) -> None:
+        assert w.stdout is not None
+        for line in w.stdout:
+            if line.startswith("ACK "):
+                into.append(int(line.split()[1]))
+
+    readers = [threading.Thread(target=read, args=(w, seen[i])) for i, w in enumerate(writers)]
+    for r in readers:
+        r.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and min(len(s) for s in seen) < 20:
+        time.sleep(0.05)
     for w in writers:
         w.send_signal(signal.SIGKILL)
-        out, _ = w.communicate(timeout=30)
-        acknowledged |= {
-            int(line.split()[1]) for line in out.splitlines() if line.startswith("ACK ")
-        }
+    for w, r in zip(writers, readers, strict=True):
+        w.wait(timeout=30)
+        r.join(timeout=30)
+    acknowledged: set[int] = set(seen[0]) | set(seen[1])
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
