@@ -196,6 +196,7 @@ class PdfDocument:
             found = ParagraphStyle(
                 f"s{len(self._styles)}",
                 fontName=font,
+                bulletFontName=font,
                 fontSize=size,
                 leading=leading or size * 1.22,
                 textColor=color,
@@ -246,6 +247,7 @@ class PdfDocument:
         )  # fmt: skip
         band.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(HEADER_BG)),
+            ("FONT", (0, 0), (-1, -1), FONT, 12),
             ("LEFTPADDING", (0, 0), (-1, -1), 18), ("RIGHTPADDING", (0, 0), (-1, -1), 18),
             ("TOPPADDING", (0, 0), (0, 0), 48), ("BOTTOMPADDING", (0, -1), (-1, -1), 36),
         ]))  # fmt: skip
@@ -295,6 +297,7 @@ class PdfDocument:
         data: list[list[Any]] = []
         cmds: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, -1), FONT, size),  # cellules vides : jamais Helvetica
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(LINE)),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -302,6 +305,7 @@ class PdfDocument:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]
         head = [Row([c.title for c in cols], "band", bold=True)] if show_header else []
+        keep_with_next: list[int] = []
         for i, r in enumerate([*head, *body]):
             color = "#FFFFFF" if r.style == "band" else INK
             if r.span:
@@ -318,10 +322,13 @@ class PdfDocument:
             data.append(cells)
             if r.style in FILLS:
                 cmds.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor(FILLS[r.style])))
-            if r.style in ("band", "group", "head") and i + 1 < len(head) + len(body):
-                cmds.append(("NOSPLIT", (0, i), (-1, i + 1)))  # jamais seule en bas de page
+            if r.style in ("band", "group", "head") and len(head) <= i < len(head) + len(body) - 1:
+                keep_with_next.append(i)  # jamais seule en bas de page
         if not data:
             return
+        for i in keep_with_next:  # sauf devant une ligne trop haute, qui doit pouvoir se couper
+            if _row_height(data[i + 1], widths, pad) < self.height / 3:
+                cmds.append(("NOSPLIT", (0, i), (-1, i + 1)))
         table = Table(data, colWidths=widths, repeatRows=len(head), splitInRow=24,
                       style=cmds, hAlign="LEFT", spaceAfter=8)  # fmt: skip
         # le début qui doit tenir sous un titre : l'en-tête, les lignes de groupe et la première
@@ -413,7 +420,7 @@ class _NumberedCanvas(Canvas):
     pages: list[int]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initialFontName", FONT)  # jamais Helvetica (non incorporée)
+        kwargs["initialFontName"] = FONT  # jamais Helvetica (non incorporée)
         super().__init__(*args, **kwargs)
         self._saved: list[dict[str, Any]] = []
 

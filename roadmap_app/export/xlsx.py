@@ -55,7 +55,7 @@ INK = "101828"
 LINE = "D0D5DD"
 
 LINE_HEIGHT = 13.0  # points par ligne de texte (police par défaut 11 pt)
-MAX_LINES = 30  # au-delà, la ligne garde cette hauteur (le texte reste entier dans la cellule)
+MAX_LINES = 12  # au-delà, la ligne garde cette hauteur (le texte reste entier dans la cellule)
 
 
 class Sheet:
@@ -63,7 +63,8 @@ class Sheet:
 
     ``header_row`` : ligne d'en-tête figée (volet) et répétée à l'impression ; ``freeze`` et
     ``print_rows`` pour un autre volet (« C3 ») ou d'autres lignes répétées (« 1:2 »). En écriture
-    seule, la vue part avec la première ligne : tout cela se décide à la création.
+    seule, la vue part avec la première ligne : tout cela se décide à la création. ``max_lines`` :
+    hauteur maximale d'une ligne, en lignes de texte (le texte au-delà reste dans la cellule).
     """
 
     def __init__(
@@ -76,6 +77,7 @@ class Sheet:
         freeze: str | None = None,
         print_rows: str | None = None,
         zoom: int | None = None,
+        max_lines: int = MAX_LINES,
     ) -> None:
         from openpyxl.utils import get_column_letter
 
@@ -108,6 +110,7 @@ class Sheet:
             ws.print_title_rows = print_rows
         if zoom:
             ws.sheet_view.zoomScale = zoom
+        self.max_lines = max_lines
         self._wrapped: set[int] = set()  # cellules à la ligne de la ligne en préparation
 
     # -- cellules ---------------------------------------------------------------------------
@@ -234,7 +237,7 @@ class Sheet:
             lines = max(lines, n)
         if lines <= 1:
             return None
-        return min(lines, MAX_LINES) * LINE_HEIGHT + 2
+        return min(lines, self.max_lines) * LINE_HEIGHT + 2
 
     def values(
         self,
@@ -309,20 +312,23 @@ class Sheet:
         for _ in range(n):
             self.append([])
 
-    def image(self, png: bytes, caption: str | None = None) -> None:
-        """Image PNG (graphique) ancrée à la ligne suivante ; les lignes qu'elle couvre sont
-        passées, puis la légende éventuelle est écrite dessous."""
+    def image(self, png: bytes, caption: str | None = None, *, new_page: bool = True) -> None:
+        """Image PNG (graphique), sa légende éventuelle au-dessus ; les lignes qu'elle couvre
+        sont passées. ``new_page`` : à l'impression, chaque image (sauf la première) commence
+        une page, avec sa légende."""
         import io
 
         from openpyxl.drawing.image import Image
+        from openpyxl.worksheet.pagebreak import Break
 
+        if new_page and self.ws._images:
+            self.ws.row_breaks.append(Break(id=self.row))
+        if caption:
+            self.note(caption)
         img = Image(io.BytesIO(png))
         img.anchor = f"A{self.row + 1}"
         self.ws.add_image(img)
-        self.skip(int(img.height / 20) + 1)
-        if caption:
-            self.note(caption)
-        self.skip()
+        self.skip(int(img.height / 20) + 2)
 
 
 class Book:

@@ -45,7 +45,7 @@ def _pct(value: Decimal | None) -> Decimal | None:
 
 # -- feuilles ---------------------------------------------------------------------------------
 def _synthese(book: Book, data: BilanData) -> None:
-    sh = book.sheet("Synthèse", [34, 18, 18, 18, 18, 14, 18, 18, 22])
+    sh = book.sheet("Synthèse", [34, 18, 18, 18, 18, 14, 18, 18, 22], max_lines=30)
     sh.title("Bilan de la convention départementale pour l'insertion et l'emploi")
     sh.note(
         f"Département du Pas-de-Calais – {data.title}. Édité le {data.generated_on:%d/%m/%Y} "
@@ -136,7 +136,7 @@ def _synthese(book: Book, data: BilanData) -> None:
 
 def _volet_sheet(book: Book, vf: VoletFinance) -> None:
     sh = book.sheet(f"Volet {vf.volet.number}", [44, 14, 12, 16, 24, 44, 18], freeze="A3",
-                    print_rows="1:2", zoom=90)  # fmt: skip
+                    print_rows="1:2", zoom=90, max_lines=30)  # fmt: skip
     sh.title(annexe3.TITLE, size=13)
     sh.title(f"VOLET {vf.volet.number}", size=12)
     for r in annexe3_rows(vf):
@@ -181,7 +181,7 @@ def _annexe_row(sh: Sheet, r: AnnexeRow) -> None:
 
 def _consommation(book: Book, data: BilanData) -> None:
     sh = book.sheet("Consommation", [9, 30, 28, 44, 18, 18, 18, 17, 17, 17, 11, 50],
-                    freeze="A3", print_rows="1:2")  # fmt: skip
+                    freeze="A3", print_rows="1:2", max_lines=30)  # fmt: skip
     sh.title("Consommation des crédits par ligne du plan de financement (annexe 2)", size=13)
     sh.header(
         [
@@ -265,7 +265,7 @@ def _consommation(book: Book, data: BilanData) -> None:
 def _mise_en_oeuvre(book: Book, data: BilanData) -> None:
     bassins = data.plan.bassins
     sh = book.sheet("Mise en œuvre", [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42],
-                    freeze="C3", print_rows="1:2")  # fmt: skip
+                    freeze="C3", print_rows="1:2", max_lines=30)  # fmt: skip
     sh.title(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}", size=13)
     head = sh.header(
         [

@@ -179,8 +179,8 @@ def test_the_pdf_is_readable(spent, tmp_path):
         "Etat des dépenses contractualisation pour l'insertion et l'emploi 2024",
         "VOLET 3",
         "TOTAL DEPENSES AU TITRE DU VOLET 3",
-        "427\xa0103,00 €",  # espace insécable : jamais coupé
-        "618\xa0750,00 €",
+        "427 103,00 €",  # espace insécable (jamais coupée) ; une espace pour la recherche
+        "618 750,00 €",
         "Rémunération chef de projet",
         "Bilan de mise en œuvre du plan d'actions",
         "EP-2.2",
