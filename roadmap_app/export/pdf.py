@@ -160,7 +160,6 @@ class PdfDocument:
         author: str = "",
         landscape: bool = True,
     ) -> None:
-
         register_fonts()
         self.title = title
         self.footer = footer
@@ -187,7 +186,6 @@ class PdfDocument:
         space_before: float = 0,
         space_after: float = 0,
     ) -> Any:
-
         key = (size, bold, italic, color, align, leading, space_before, space_after)
         found = self._styles.get(key)
         if found is None:
@@ -210,15 +208,13 @@ class PdfDocument:
             self._styles[key] = found
         return found
 
-    def _para(self, text: Any, style: Any) -> Any:
-
+    def _para(self, text: Any, style: Any) -> Paragraph:
         return Paragraph(markup(text), style)
 
     # -- blocs ------------------------------------------------------------------------------
     def _add(self, *flowables: Any, lead_height: float = 0) -> None:
         """Ajoute des blocs ; les titres en attente partent avec eux (saut de page avant s'il
         ne reste pas la place des titres et de ``lead_height`` points de ce qui suit)."""
-
         if self._pending:
             need = sum(p.wrap(self.width, self.height)[1] + p.getSpaceBefore()
                        + p.getSpaceAfter() for p in self._pending)  # fmt: skip
@@ -230,7 +226,6 @@ class PdfDocument:
 
     def page_break(self) -> None:
         """Nouvelle page (sans page blanche si la page en cours est vide)."""
-
         if self._pending:
             self._add()
         if not self._fresh_page:
@@ -239,7 +234,6 @@ class PdfDocument:
 
     def cover(self, title: str, subtitle: str, lines: Sequence[str]) -> None:
         """Page de garde : bandeau (titre, sous-titre) puis quelques lignes."""
-
         band = Table(
             [[self._para(title, self.style(24, bold=True, color="#FFFFFF", leading=30))],
              [self._para(subtitle, self.style(14, color="#FFFFFF", leading=18))]],
@@ -265,13 +259,10 @@ class PdfDocument:
     def paragraph(
         self, text: str, *, size: float = 9, color: str = INK, italic: bool = False
     ) -> None:
-
         para = self._para(text, self.style(size, color=color, italic=italic, space_after=5))
-        assert isinstance(para, Paragraph)
         self._add(para, lead_height=min(para.wrap(self.width, self.height)[1], size * 3.7))
 
     def space(self, height: float = 6) -> None:
-
         self._add(Spacer(1, height))
 
     def table(
@@ -286,7 +277,6 @@ class PdfDocument:
         """Tableau : largeurs en parts de la largeur utile, texte replié dans chaque cellule,
         en-tête répété sur chaque page (``show_header=False`` : le tableau porte ses propres
         lignes d'en-tête, ``Row(style="head")``, et rien n'est répété)."""
-
         total = sum(c.width for c in cols)
         widths = [c.width / total * self.width for c in cols]
         pad = 3
