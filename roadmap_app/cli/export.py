@@ -68,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_bilan(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.finance.bilan import check_destination, export_bilan
+    from roadmap_app.finance.bilan_export import check_destination, export_bilan
 
     check_destination(args.sortie)  # erreur de format avant toute lecture
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import Any
 
 from roadmap_app.committees.section_change import SectionChange
-from roadmap_app.core.bulk import scratch_garbage
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
+from roadmap_app.export.charts import Chart
 from roadmap_app.flows import data as flows_data
 from roadmap_app.flows.assessment import assess
 from roadmap_app.flows.catalogue import BY_CODE
@@ -112,25 +113,23 @@ def flux_diff(
                                 f"à partir du {date.fromisoformat(p['effective_from']):%d/%m/%Y}")  # fmt: skip
 
 
-def pack_charts(state: dict[str, Any]) -> list[tuple[str, bytes]]:
-    """Graphiques du pack tirés de l'état figé : entrants et charge par bassin, bassins côte à côte."""
+def pack_charts(state: dict[str, Any]) -> list[Chart]:
+    """Graphiques du pack tirés de l'état figé : entrants et charge par bassin, bassins côte à côte.
+    Rien n'est dessiné ici : chaque export trace chaque graphique au moment de l'écrire."""
     from roadmap_app.flows.chart_data import chart_for
-    from roadmap_app.flows.charts import figure_png
 
     data = flows_data.from_state(state)
     if not data.has_values:
         return []
     out = []
-    with scratch_garbage() as sweep:  # chaque figure libérée avant de dessiner la suivante
-        for s in data.series.values():
-            if not s.months:
-                continue
-            for name, title in (
-                ("entrants", "entrants par mois et moyenne visée"),
-                ("charge", "charge par référent"),
-            ):
-                png = figure_png(chart_for(data, name, s.bassin.id))
-                out.append((f"{s.bassin.name} — {title}", png))
-                sweep()
-        out.append(("Les bassins côte à côte", figure_png(chart_for(data, "bassins"))))
+    for s in data.series.values():
+        if not s.months:
+            continue
+        for name, title in (
+            ("entrants", "entrants par mois et moyenne visée"),
+            ("charge", "charge par référent"),
+        ):
+            out.append(Chart(f"{s.bassin.name} — {title}",
+                             partial(chart_for, data, name, s.bassin.id)))  # fmt: skip
+    out.append(Chart("Les bassins côte à côte", partial(chart_for, data, "bassins")))
     return out

@@ -6,7 +6,7 @@ from datetime import date
 
 from roadmap_app.committees.pack_model import PackData
 from roadmap_app.export.cells import FMT_DEC1, FMT_INT, FMT_MONTH
-from roadmap_app.export.xlsx_writer import Book
+from roadmap_app.export.xlsx import Book
 from roadmap_app.flows.assessment import assess, signed
 from roadmap_app.flows.catalogue import INDICATORS, PERCENT
 from roadmap_app.flows.data import FlowsData, from_state

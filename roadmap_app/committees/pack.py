@@ -1,4 +1,17 @@
-"""Pack de comité : choisit l'état (instantané ou actuel), le compare au comité précédent, exporte."""
+"""Pack de comité : choisit l'état (instantané ou actuel), le compare au comité précédent, exporte.
+
+Ajouter un graphique au pack (PDF et classeur à la fois) : une fonction pure qui rend une
+``matplotlib.figure.Figure``, et un fournisseur ajouté à ``CHART_PROVIDERS`` qui, à partir de
+l'état figé, rend des ``Chart(titre, fonction sans argument)`` ::
+
+    def echeancier_charts(state: dict[str, Any]) -> list[Chart]:
+        return [Chart("Échéancier des actions", partial(echeancier_figure, state))]
+
+    CHART_PROVIDERS = [pack_charts, echeancier_charts]
+
+Le PDF lui donne une page (deux graphiques d'un même sujet, « Sujet — détail », partagent une
+page), en vecteurs ; le classeur l'ajoute en image à la feuille « Graphiques ».
+"""
 
 from __future__ import annotations
 
@@ -17,12 +30,13 @@ from roadmap_app.committees.snapshots import (
     snapshot_state,
 )
 from roadmap_app.core.context import AppContext
+from roadmap_app.export.charts import Chart
 
 Progress = Callable[[str, int, int], None]
 TITLE = "Feuille de route volet 3 — pack de comité"
 
-#: Graphiques du pack : fonctions (état) → [(titre, PNG)] fournies par les fonctionnalités qui en ont.
-CHART_PROVIDERS: list[Callable[[dict[str, Any]], list[tuple[str, bytes]]]] = [pack_charts]
+#: Graphiques du pack : fonctions (état figé) → [Chart] fournies par les fonctionnalités qui en ont.
+CHART_PROVIDERS: list[Callable[[dict[str, Any]], list[Chart]]] = [pack_charts]
 
 
 def build_pack_data(

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from roadmap_app.committees.diff import SnapshotDiff
+from roadmap_app.export.charts import Chart
 from roadmap_app.plan import statuses as status_rules
 
 UPCOMING_DAYS = 30
@@ -64,7 +65,7 @@ class PackData:
     state: dict[str, Any]
     diff: SnapshotDiff | None = None
     previous_label: str | None = None
-    charts: list[tuple[str, bytes]] = field(default_factory=list)  # (titre, PNG)
+    charts: list[Chart] = field(default_factory=list)  # tracés à l'écriture
 
     @property
     def plan(self) -> dict[str, Any]:
@@ -79,6 +80,11 @@ class PackData:
     def bassins(self) -> list[dict[str, str]]:
         bassins: list[dict[str, str]] = self.plan["bassins"]
         return bassins
+
+    @property
+    def bassin_names(self) -> dict[str, str]:
+        """Code du bassin → nom (« LEN » → « Lensois »)."""
+        return {b["code"]: b["name"] for b in self.bassins}
 
     def actions(self) -> Iterator[PackAction]:
         for axe in self.plan["axes"]:
@@ -122,6 +128,3 @@ class PackData:
             if f["bassin"] == bassin and f["key"] == key
         ]
         return max(candidates, key=lambda f: f["as_of"]) if candidates else None
-
-    def bassin_name(self, code: str) -> str:
-        return next((b["name"] for b in self.bassins if b["code"] == code), code)

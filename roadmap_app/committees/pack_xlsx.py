@@ -3,7 +3,6 @@ Financement, Changements, Graphiques, Indicateurs."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,9 +10,9 @@ from typing import Any
 
 from roadmap_app.committees.flux_sheets import write_flux, write_portefeuilles
 from roadmap_app.committees.pack_model import PackData
-from roadmap_app.core.bulk import paused_gc
+from roadmap_app.core.bulk import paused_gc, scratch_garbage
 from roadmap_app.export.cells import FMT_EUR, FMT_INT, FMT_PCT
-from roadmap_app.export.xlsx_writer import Book
+from roadmap_app.export.xlsx import Book
 from roadmap_app.plan import statuses as status_rules
 
 Progress = Callable[[str, int, int], None]
@@ -289,7 +288,7 @@ def write_changements(book: Book, data: PackData) -> None:
     if diff.is_empty():
         sh.note("Aucun changement.")
         return
-    names = {b["code"]: b["name"] for b in data.bassins}
+    names = data.bassin_names
     sh.header(["Code", "Intitulé", "Bassin", "Nature", "Avant", "Après", "Jours", "Détail"])
 
     def action(code: str) -> list[Any]:  # le code, puis l'intitulé de l'action
@@ -418,16 +417,11 @@ def write_graphiques(book: Book, data: PackData) -> None:
     if not data.charts:
         sh.note("Aucun graphique : aucune donnée mensuelle saisie à la date de cet état.")
         return
-    from openpyxl.drawing.image import Image
-
-    row = 3
-    for _title, png in data.charts:
-        img = Image(io.BytesIO(png))
-        img.anchor = f"A{row}"
-        sh.ws.add_image(img)
-        row += int(img.height / 20) + 3
-    for title, _png in data.charts:
-        sh.note(title)
+    sh.skip()
+    with scratch_garbage() as sweep:  # chaque figure libérée avant de tracer la suivante
+        for chart in data.charts:
+            sh.image(chart.png(), chart.title)
+            sweep()
 
 
 #: Feuilles supplémentaires fournies par d'autres fonctionnalités (Flux BRSA, Portefeuilles…) :
@@ -451,7 +445,7 @@ def _placeholder(title: str, text: str) -> Callable[[Book, PackData], None]:
 def write_pack_xlsx(
     data: PackData, destination: str | Path, progress: Progress | None = None
 ) -> Path:
-    book = Book()
+    book = Book(title=f"{data.info.title} — {data.info.committee} du {data.info.date:%d/%m/%Y}")
     steps: list[tuple[str, Callable[[], None]]] = [
         ("Synthèse", lambda: write_synthese(book, data)),
         ("Feuille de route", lambda: write_feuille_de_route(book, data, progress)),

@@ -22,23 +22,35 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_CELL_CHARS = 32_767
 
 
-def safe_text(value: str | None) -> str:
-    """Texte qu'une cellule de tableur peut porter tel quel, sans risque :
-
-    - aucun tableur ne l'exécutera comme formule (« =… », « +… », « -… », « @… ») : il est
-      préfixé d'une apostrophe simple, que Excel et LibreOffice masquent à l'affichage ;
-    - les caractères interdits dans un classeur (contrôles) sont retirés ;
-    - au-delà de 32 767 caractères (limite d'Excel), il est raccourci et finit par « … ».
-
-    Chaque écrivain de classeur et de CSV passe ses textes par ici : il est sûr par lui-même,
-    même si une donnée ancienne contient encore un caractère de contrôle."""
+def cell_text(value: str | None) -> str:
+    """Texte qu'une cellule de classeur peut porter : caractères interdits dans un classeur
+    (contrôles) retirés ; au-delà de 32 767 caractères (limite d'Excel), raccourci et fini par
+    « … ». Un texte qui ressemble à une formule reste tel quel : c'est la cellule qui le
+    neutralise (style « quotePrefix », voir ``export.xlsx``), sans apostrophe visible."""
     if value is None:
         return ""
     text = _ILLEGAL.sub("", str(value))
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def looks_like_formula(text: str) -> bool:
+    """« =… », « +… », « -… », « @… » (et tabulation, retour chariot) : un tableur l'exécuterait
+    ou l'interpréterait comme une formule."""
+    return text.startswith(_FORMULA_START)
+
+
+def safe_text(value: str | None) -> str:
+    """Texte d'un fichier CSV, sans risque : comme ``cell_text``, et un texte qui ressemble à une
+    formule est préfixé d'une apostrophe simple (un CSV n'a pas de style de cellule ; les
+    tableurs masquent l'apostrophe à l'affichage). Les classeurs passent par ``cell_text`` et
+    le style « quotePrefix » de la cellule."""
+    text = cell_text(value)
+    if looks_like_formula(text):
+        text = "'" + text
+        if len(text) > MAX_CELL_CHARS:
+            text = text[: MAX_CELL_CHARS - 1] + "…"
     return text
 
 

@@ -1,4 +1,4 @@
-"""Bilan final : données communes au classeur et au PDF, et point d'entrée de l'export.
+"""Bilan final : données communes au classeur et au PDF (l'export : ``finance.bilan_export``).
 
 Deux parties, comme le demande la convention : le bilan financier (une table par volet sur le
 modèle de l'annexe 3, puis la consommation par ligne du plan de financement et les versements)
@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.deadlines import Deadline, bilan_deadlines
-from roadmap_app.core.errors import UserError, ValidationError
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.read import ExpenseRow, VoletFinance, load_finance
 from roadmap_app.plan import statuses as status_rules
@@ -23,8 +21,6 @@ from roadmap_app.plan.read import ActionRow, AxeNode, PlanView, load_plan
 
 #: progress(étapes faites, étapes totales, message) — appelé par les exports longs.
 Progress = Callable[[int, int, str], None]
-
-FORMATS = (".xlsx", ".pdf")
 
 
 # -- annexe 3 : lignes du tableau d'un volet -------------------------------------------------
@@ -182,68 +178,4 @@ def collect_bilan(
         deadlines=bilan_deadlines(ctx),
         plan=plan,
         counts=axe_counts(plan),
-    )
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    format: str
-    volets: tuple[int, ...]
-    expenses: int
-    pages: int | None = None  # PDF : nombre de pages ; classeur : nombre de feuilles
-
-    def message(self) -> str:
-        what = "page(s)" if self.format == "pdf" else "feuille(s)"
-        vol = ", ".join(str(n) for n in self.volets)
-        return (
-            f"Bilan enregistré : {self.path} — volet(s) {vol}, {self.expenses} dépense(s), "
-            f"{self.pages} {what}."
-        )
-
-
-def check_destination(dest: str | Path) -> tuple[Path, str]:
-    path = Path(dest)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValidationError(
-            f"Format non reconnu « {path.suffix or path.name} » : le bilan s'exporte en .xlsx "
-            "(classeur) ou en .pdf."
-        )
-    if path.exists() and path.is_dir():
-        raise ValidationError(f"« {path} » est un dossier : indiquez un nom de fichier.")
-    return path, suffix.lstrip(".")
-
-
-def export_bilan(
-    ctx: AppContext,
-    dest: str | Path,
-    *,
-    volet: int | None = None,
-    roadmap: str | int | None = None,
-    progress: Progress | None = None,
-) -> ExportResult:
-    """Écrit le bilan (.xlsx ou .pdf selon l'extension), de façon atomique."""
-    path, fmt = check_destination(dest)
-    data = collect_bilan(ctx, volet, roadmap)
-    try:
-        if fmt == "xlsx":
-            from roadmap_app.finance.bilan_xlsx import write_bilan_xlsx
-
-            pages = write_bilan_xlsx(data, path, progress)
-        else:
-            from roadmap_app.finance.bilan_pdf import write_bilan_pdf
-
-            pages = write_bilan_pdf(data, path, progress)
-    except OSError as err:
-        raise UserError(
-            f"Écriture impossible de « {path} » : {err.strerror or err}. Le fichier existant "
-            "(s'il y en a un) n'a pas été modifié."
-        ) from err
-    return ExportResult(
-        path,
-        fmt,
-        tuple(data.volet_numbers),
-        sum(len(vf.expenses) for vf in data.volets),
-        pages,
     )

@@ -1,4 +1,4 @@
-"""Bilan au format PDF (A4 paysage), construit avec matplotlib : aucun import de Qt.
+"""Bilan au format PDF (A4 paysage), moteur ``export.pdf`` : aucun import de Qt.
 
 Même contenu que le classeur : synthèse, tableau de l'annexe 3 par volet, consommation par
 ligne (graphique et tableau), versements, alertes ; bilan de mise en œuvre (décomptes par axe,
@@ -11,9 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from roadmap_app.core.dates import format_date
-from roadmap_app.core.files import atomic_output
 from roadmap_app.export.cells import format_euros
-from roadmap_app.export.pdf_layout import Col, PdfDocument, Row
+from roadmap_app.export.pdf import MUTED, Col, PdfDocument, Row
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.bilan import (
     AnnexeRow,
@@ -38,22 +37,22 @@ def _eur(cents: int | None) -> str:
 
 
 def _synthese(doc: PdfDocument, data: BilanData) -> None:
-    doc.new_page()
-    doc.heading("Bilan de la convention départementale pour l'insertion et l'emploi", 17)
+    doc.page_break()
+    doc.heading("Bilan de la convention départementale pour l'insertion et l'emploi")
     doc.paragraph(
         f"Département du Pas-de-Calais – {data.title}. Édité le {format_date(data.generated_on)} "
         f"par {data.author}.",
-        10,
+        size=10,
         italic=True,
     )
     doc.space()
-    doc.heading("Échéances", 12)
+    doc.heading("Échéances", 2)
     doc.table(
         [Col("Échéance", 6), Col("Date", 1.4, "center"), Col("Jours restants", 2, "right")],
         [Row([d.label, format_date(d.date), d.remaining_text()]) for d in data.deadlines],
-        8.5,
+        size=8.5,
     )
-    doc.heading("Bilan financier par volet", 12)
+    doc.heading("Bilan financier par volet", 2)
     cols = [
         Col("Volet", 1.1),
         Col("Plafond", 1.4, "right"),
@@ -83,16 +82,16 @@ def _synthese(doc: PdfDocument, data: BilanData) -> None:
                 ]
             )
         )
-    doc.table(cols, rows, 8)
+    doc.table(cols, rows, size=8)
     doc.paragraph(
         "Dépenses retenues : dépenses du volet rattachées à ses propres lignes (hors lignes « Pour "
         "info »), dans la limite du plafond ; les crédits ne sont pas fongibles entre volets. "
         "Solde = dépenses retenues − versements nets reçus de l'État.",
-        8,
-        color="#667085",
+        size=8,
+        color=MUTED,
     )
     payments = [(vf, p) for vf in data.volets for p in vf.payments]
-    doc.heading("Versements de l'État", 12)
+    doc.heading("Versements de l'État", 2)
     if payments:
         doc.table(
             [Col("Volet", 1), Col("Nature", 2.4), Col("Date", 1.2, "center"),
@@ -104,22 +103,22 @@ def _synthese(doc: PdfDocument, data: BilanData) -> None:
                      p.reference, p.note])
                 for vf, p in payments
             ],
-            8,
+            size=8,
         )  # fmt: skip
     else:
-        doc.paragraph("Aucun versement enregistré.", 9, italic=True)
-    doc.heading("Alertes", 12)
+        doc.paragraph("Aucun versement enregistré.", italic=True)
+    doc.heading("Alertes", 2)
     flags = [(vf.volet.title, f) for vf in data.volets for f in vf.all_flags()]
     if flags:
         doc.table(
             [Col("Volet", 1), Col("Gravité", 1.2), Col("Alerte", 10)],
             [Row([t, f"{f.symbol} {f.severity}", f.message], "alert" if f.severity == "erreur" else "") for t, f in flags],
-            8,
+            size=8,
         )  # fmt: skip
     else:
         doc.paragraph(
             "Aucune alerte : dépenses dans les montants prévus, crédits non mélangés entre volets.",
-            9,
+            size=9,
             italic=True,
         )
 
@@ -157,11 +156,11 @@ def _annexe_row(r: AnnexeRow) -> Row | None:
 
 
 def _volet(doc: PdfDocument, vf: VoletFinance) -> None:
-    from roadmap_app.finance.charts import consumption_height, draw_consumption
+    from roadmap_app.finance.charts import consumption_figure
 
-    doc.new_page()
-    doc.heading(annexe3.TITLE, 14)
-    doc.heading(f"VOLET {vf.volet.number}", 12)
+    doc.page_break()
+    doc.heading(annexe3.TITLE)
+    doc.heading(f"VOLET {vf.volet.number}", 2)
     cols = [
         Col("Nature de la dépense", 3.2),
         Col("Unité", 1),
@@ -174,11 +173,11 @@ def _volet(doc: PdfDocument, vf: VoletFinance) -> None:
     rows = [row for r in annexe3_rows(vf) if (row := _annexe_row(r)) is not None]
     # Le tableau de l'annexe 3 porte ses en-têtes sous chaque groupe : l'en-tête général n'est
     # répété qu'en haut des pages suivantes.
-    doc.table(cols, rows, 7.5, show_header=False)
+    doc.table(cols, rows, size=7.5, show_header=False)
 
-    doc.new_page()
-    doc.heading(f"{vf.volet.title} – consommation par ligne du plan de financement (annexe 2)", 13)
-    draw_consumption(doc.axes(consumption_height(vf) - 0.9, left=3.4), vf, title=False)
+    doc.page_break()
+    doc.heading(f"{vf.volet.title} – consommation par ligne du plan de financement (annexe 2)", 2)
+    doc.chart(consumption_figure(vf, width=11, title=False))
     lrows: list[Row] = []
     for section in vf.sections:
         lrows.append(Row([section.title], "group", bold=True, span=True))
@@ -223,13 +222,13 @@ def _volet(doc: PdfDocument, vf: VoletFinance) -> None:
          Col("Delta", 1.6), Col("Prévu", 1.3, "right"), Col("Dépensé", 1.3, "right"),
          Col("Reste", 1.3, "right"), Col("Taux", 0.8, "right"), Col("Alertes", 3.2)],
         lrows,
-        7,
+        size=7,
     )  # fmt: skip
 
 
 def _mise_en_oeuvre(doc: PdfDocument, data: BilanData) -> None:
-    doc.new_page()
-    doc.heading(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}", 15)
+    doc.page_break()
+    doc.heading(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}")
     statuses = list(status_rules.ORDERED)
     rows = [
         Row([f"{c.code} – {c.title}" if c.code else c.title, str(c.cibles), str(c.actions),
@@ -242,13 +241,13 @@ def _mise_en_oeuvre(doc: PdfDocument, data: BilanData) -> None:
          *(Col(f"{status_rules.info(s).symbol} {status_rules.label(s)}", 1.2, "right") for s in statuses),
          Col("En retard", 0.9, "right")],
         rows,
-        8,
+        size=8,
     )  # fmt: skip
     doc.paragraph(
         "Décomptes en cellules « action × bassin ». En retard : fin d'échéance dépassée au "
         f"{format_date(data.generated_on)} sans être réalisée ni abandonnée.",
-        8,
-        color="#667085",
+        size=8,
+        color=MUTED,
     )
     bassins = data.plan.bassins
     cols = [
@@ -259,7 +258,7 @@ def _mise_en_oeuvre(doc: PdfDocument, data: BilanData) -> None:
         Col("Commentaires et notes", 4.6),
     ]
     for axe in data.axes:
-        doc.heading(f"{axe.code} – {axe.title}", 12)
+        doc.heading(f"{axe.code} – {axe.title}", 2)
         rows = []
         for cible in axe.cibles:
             rows.append(Row([f"{cible.code} – {cible.title}"], "group", bold=True, span=True))
@@ -279,14 +278,15 @@ def _mise_en_oeuvre(doc: PdfDocument, data: BilanData) -> None:
                         ]
                     )
                 )
-        doc.table(cols, rows, 7)
+        doc.table(cols, rows, size=7)
 
 
 def write_bilan_pdf(data: BilanData, dest: Path, progress: Progress | None = None) -> int:
     """Écrit le PDF ; renvoie le nombre de pages."""
     doc = PdfDocument(
-        title=f"{data.title} – Pas-de-Calais",
+        f"{data.title} – Pas-de-Calais",
         footer=f"{data.title} – Département du Pas-de-Calais – édité le {format_date(data.generated_on)}",
+        author=data.author,
     )
     total = len(data.volets) + 3
     step = 0
@@ -305,8 +305,7 @@ def write_bilan_pdf(data: BilanData, dest: Path, progress: Progress | None = Non
     tick("Bilan de mise en œuvre…")
     _mise_en_oeuvre(doc, data)
     tick("Enregistrement du PDF…")
-    with atomic_output(dest) as tmp:
-        pages = doc.save(tmp, data.author)
+    pages = doc.save(dest)
     if progress:
         progress(total, total, "PDF enregistré.")
     return pages

@@ -1,18 +1,16 @@
-"""Bilan au format classeur (openpyxl, importé ici seulement : jamais au démarrage de l'interface).
+"""Bilan au format classeur (boîte à outils ``export.xlsx`` : jamais d'openpyxl au démarrage).
 
 Feuilles : Synthèse ; « Volet N » (tableau de l'annexe 3) ; Consommation (par ligne du plan de
 financement) ; Mise en œuvre (chaque action, statut par bassin) ; Avancement par axe ;
 Graphiques. Nombres et dates sont de vrais nombres et de vraies dates (formats français),
-chaque texte saisi passe par ``safe_text`` ; le fichier est écrit de façon atomique.
+chaque texte saisi est neutralisé par la boîte à outils ; le fichier est écrit de façon atomique.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from roadmap_app.core.files import atomic_output
 from roadmap_app.export.cells import (
     FMT_DATE,
     FMT_EUR,
@@ -21,13 +19,7 @@ from roadmap_app.export.cells import (
     cents_to_euros,
     format_euros,
 )
-from roadmap_app.export.xlsx_sheet import (
-    GROUP_FILL,
-    SUB_FILL,
-    TITLE_FILL,
-    TOTAL_FILL,
-    SheetWriter,
-)
+from roadmap_app.export.xlsx import GROUP_FILL, HEADER_FILL, SUB_FILL, TOTAL_FILL, Book, Sheet
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.bilan import (
     AnnexeRow,
@@ -52,22 +44,20 @@ def _pct(value: Decimal | None) -> Decimal | None:
 
 
 # -- feuilles ---------------------------------------------------------------------------------
-def _synthese(wb: Any, data: BilanData) -> None:
-    ws = wb.active
-    ws.title = "Synthèse"
-    sh = SheetWriter(ws, [34, 18, 18, 18, 18, 14, 18, 18, 22])
+def _synthese(book: Book, data: BilanData) -> None:
+    sh = book.sheet("Synthèse", [34, 18, 18, 18, 18, 14, 18, 18, 22], max_lines=30)
     sh.title("Bilan de la convention départementale pour l'insertion et l'emploi")
     sh.note(
         f"Département du Pas-de-Calais – {data.title}. Édité le {data.generated_on:%d/%m/%Y} "
         f"par {data.author} à partir de la base {data.store_name}."
     )
     sh.skip()
-    sh.title("Échéances", 12)
-    sh.header(["Échéance", "Date", "Jours restants"])
+    sh.title("Échéances", size=12)
+    sh.header(["Échéance", "Date", "Jours restants"], light=True)
     for d in data.deadlines:
         sh.values([d.label, d.date, d.days_remaining], {2: FMT_DATE, 3: FMT_INT})
     sh.skip()
-    sh.title("Bilan financier par volet", 12)
+    sh.title("Bilan financier par volet", size=12)
     sh.header(
         [
             "Volet",
@@ -79,7 +69,8 @@ def _synthese(wb: Any, data: BilanData) -> None:
             "Avance attendue",
             "Versements nets reçus",
             "Solde dû par l'État (+) / trop-perçu (−)",
-        ]
+        ],
+        light=True,
     )
     for vf in data.volets:
         sm = vf.summary
@@ -111,8 +102,8 @@ def _synthese(wb: Any, data: BilanData) -> None:
         "info »), dans la limite du plafond. Solde = dépenses retenues − versements nets reçus."
     )
     sh.skip()
-    sh.title("Versements de l'État", 12)
-    sh.header(["Volet", "Nature", "Date", "Montant", "Référence", "Note"])
+    sh.title("Versements de l'État", size=12)
+    sh.header(["Volet", "Nature", "Date", "Montant", "Référence", "Note"], light=True)
     any_payment = False
     for vf in data.volets:
         for p in vf.payments:
@@ -132,8 +123,8 @@ def _synthese(wb: Any, data: BilanData) -> None:
     if not any_payment:
         sh.note("Aucun versement enregistré.")
     sh.skip()
-    sh.title("Alertes", 12)
-    sh.header(["Volet", "Gravité", "Alerte"])
+    sh.title("Alertes", size=12)
+    sh.header(["Volet", "Gravité", "Alerte"], light=True)
     flags = [(vf.volet.title, f) for vf in data.volets for f in vf.all_flags()]
     for title, f in flags:
         sh.values([title, f"{f.symbol} {f.severity}", f.message], spans={2: 7})
@@ -143,30 +134,28 @@ def _synthese(wb: Any, data: BilanData) -> None:
         )
 
 
-def _volet_sheet(wb: Any, vf: VoletFinance) -> None:
-    ws = wb.create_sheet(f"Volet {vf.volet.number}")
-    sh = SheetWriter(ws, [44, 14, 12, 16, 24, 44, 18])
-    sh.title(annexe3.TITLE, 13)
-    sh.title(f"VOLET {vf.volet.number}", 12)
-    sh.freeze("A3", "1:2")
+def _volet_sheet(book: Book, vf: VoletFinance) -> None:
+    sh = book.sheet(f"Volet {vf.volet.number}", [44, 14, 12, 16, 24, 44, 18], freeze="A3",
+                    print_rows="1:2", zoom=90, max_lines=30)  # fmt: skip
+    sh.title(annexe3.TITLE, size=13)
+    sh.title(f"VOLET {vf.volet.number}", size=12)
     for r in annexe3_rows(vf):
         _annexe_row(sh, r)
-    ws.sheet_view.zoomScale = 90
 
 
-def _annexe_row(sh: SheetWriter, r: AnnexeRow) -> None:
+def _annexe_row(sh: Sheet, r: AnnexeRow) -> None:
     money = {4: FMT_EUR, 7: FMT_EUR}
     label_row = [r.label, None, None, None, None, None, _eur(r.amount_cents)]
     if r.kind == "group":
-        sh.band(r.label, TITLE_FILL, white=True)
+        sh.band(r.label, HEADER_FILL, white=True)
     elif r.kind == "columns":
-        sh.header(list(annexe3.COLUMNS))
+        sh.header(list(annexe3.COLUMNS), light=True)
     elif r.kind == "heading":
-        sh.values([r.label] + [None] * 6, italic=True, bold=True, merge=7)
+        sh.values([r.label] + [None] * 6, italic=True, bold=True, spans={0: 7})
     elif r.kind == "subgroup":
-        sh.values(label_row, money, bold=True, fill=SUB_FILL, merge=6)
+        sh.values(label_row, money, bold=True, fill=SUB_FILL, spans={0: 6})
     elif r.kind == "empty":
-        sh.values([r.label] + [None] * 6, italic=True, merge=7)
+        sh.values([r.label] + [None] * 6, italic=True, spans={0: 7})
     elif r.kind == "expense":
         e = r.expense
         assert e is not None
@@ -184,16 +173,16 @@ def _annexe_row(sh: SheetWriter, r: AnnexeRow) -> None:
             {3: "#,##0.###", 4: FMT_EUR, 5: FMT_DATE, 7: FMT_EUR},
         )
     elif r.kind == "group_total":
-        sh.values(label_row, money, bold=True, fill=TOTAL_FILL, merge=6)
+        sh.values(label_row, money, bold=True, fill=TOTAL_FILL, spans={0: 6})
         sh.skip()
     elif r.kind == "volet_total":
-        sh.values(label_row, money, bold=True, fill=GROUP_FILL, merge=6)
+        sh.values(label_row, money, bold=True, fill=GROUP_FILL, spans={0: 6})
 
 
-def _consommation(wb: Any, data: BilanData) -> None:
-    ws = wb.create_sheet("Consommation")
-    sh = SheetWriter(ws, [9, 30, 28, 44, 18, 18, 18, 17, 17, 17, 11, 50])
-    sh.title("Consommation des crédits par ligne du plan de financement (annexe 2)", 13)
+def _consommation(book: Book, data: BilanData) -> None:
+    sh = book.sheet("Consommation", [9, 30, 28, 44, 18, 18, 18, 17, 17, 17, 11, 50],
+                    freeze="A3", print_rows="1:2", max_lines=30)  # fmt: skip
+    sh.title("Consommation des crédits par ligne du plan de financement (annexe 2)", size=13)
     sh.header(
         [
             "Volet",
@@ -208,9 +197,9 @@ def _consommation(wb: Any, data: BilanData) -> None:
             "Reste",
             "Taux",
             "Alertes",
-        ]
+        ],
+        light=True,
     )
-    sh.freeze("A3", "1:2")
     money = {8: FMT_EUR, 9: FMT_EUR, 10: FMT_EUR, 11: FMT_PCT1}
     for vf in data.volets:
         sh.band(vf.volet.label)
@@ -273,11 +262,11 @@ def _consommation(wb: Any, data: BilanData) -> None:
         sh.skip()
 
 
-def _mise_en_oeuvre(wb: Any, data: BilanData) -> None:
-    ws = wb.create_sheet("Mise en œuvre")
+def _mise_en_oeuvre(book: Book, data: BilanData) -> None:
     bassins = data.plan.bassins
-    sh = SheetWriter(ws, [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42])
-    sh.title(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}", 13)
+    sh = book.sheet("Mise en œuvre", [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42],
+                    freeze="C3", print_rows="1:2", max_lines=30)  # fmt: skip
+    sh.title(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}", size=13)
     head = sh.header(
         [
             "Axe",
@@ -290,9 +279,9 @@ def _mise_en_oeuvre(wb: Any, data: BilanData) -> None:
             "Pilotes",
             "Notes par bassin",
             "Commentaires",
-        ]
+        ],
+        light=True,
     )
-    sh.freeze("C3", "1:2")
     for axe in data.axes:
         for cible in axe.cibles:
             for a in cible.actions:
@@ -311,21 +300,18 @@ def _mise_en_oeuvre(wb: Any, data: BilanData) -> None:
                     ],
                     {6: FMT_DATE},
                 )
-    from openpyxl.utils import get_column_letter
-
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(sh.ncols)}{max(sh.row - 1, head)}"
+    sh.auto_filter(head)
 
 
-def _avancement(wb: Any, data: BilanData) -> None:
-    ws = wb.create_sheet("Avancement par axe")
+def _avancement(book: Book, data: BilanData) -> None:
     statuses = list(status_rules.ORDERED)
-    sh = SheetWriter(ws, [44, 10, 10] + [13] * len(statuses) + [12, 16])
-    sh.title("Avancement par axe (actions × bassins)", 13)
+    sh = book.sheet("Avancement par axe", [44, 10, 10] + [13] * len(statuses) + [12, 16],
+                    freeze="B3", print_rows="1:2")  # fmt: skip
+    sh.title("Avancement par axe (actions × bassins)", size=13)
     sh.header(
         ["Axe", "Cibles", "Actions", *(f"{status_rules.info(s).symbol} {status_rules.label(s)}" for s in statuses),
-         "En retard", "Cellules (actions × bassins)"]
+         "En retard", "Cellules (actions × bassins)"], light=True,
     )  # fmt: skip
-    sh.freeze("B3", "1:2")
     fmt = {i: FMT_INT for i in range(2, 6 + len(statuses))}
     for c in [*data.counts, total_count(data.counts)]:
         sh.values(
@@ -339,55 +325,45 @@ def _avancement(wb: Any, data: BilanData) -> None:
     )
 
 
-def _graphiques(wb: Any, data: BilanData) -> None:
-    from openpyxl.drawing.image import Image
+def _graphiques(book: Book, data: BilanData) -> None:
+    from roadmap_app.export.charts import figure_png
+    from roadmap_app.finance.charts import consumption_figure
 
-    from roadmap_app.finance.charts import consumption_figure, figure_png
-
-    ws = wb.create_sheet("Graphiques")
-    sh = SheetWriter(ws, [12] * 12)
-    sh.title("Consommation des crédits par volet", 13)
-    import io
-
+    sh = book.sheet("Graphiques", [12] * 12)
+    sh.title("Consommation des crédits par volet", size=13)
     for vf in data.volets:
-        fig = consumption_figure(vf, width=10)
-        png = figure_png(fig, dpi=90)
-        img = Image(io.BytesIO(png))
-        ws.add_image(img, f"A{sh.row}")
-        rows = int(img.height / 20) + 2
-        ws.cell(
-            sh.row + rows - 1, 1, f"{vf.volet.title} : {format_euros(vf.eligible_cents)} retenus"
+        sh.image(
+            figure_png(consumption_figure(vf, width=10), dpi=90),
+            f"{vf.volet.title} : {format_euros(vf.eligible_cents)} retenus",
         )
-        sh.skip(rows)
 
 
 def write_bilan_xlsx(data: BilanData, dest: Path, progress: Progress | None = None) -> int:
     """Écrit le classeur ; renvoie le nombre de feuilles."""
-    from openpyxl import Workbook
-
     steps = [
-        ("Synthèse", lambda wb: _synthese(wb, data)),
+        ("Synthèse", lambda book: _synthese(book, data)),
         *(
-            (f"Volet {vf.volet.number}", lambda wb, vf=vf: _volet_sheet(wb, vf))
+            (f"Volet {vf.volet.number}", lambda book, vf=vf: _volet_sheet(book, vf))
             for vf in data.volets
         ),
-        ("Consommation", lambda wb: _consommation(wb, data)),
-        ("Mise en œuvre", lambda wb: _mise_en_oeuvre(wb, data)),
-        ("Avancement par axe", lambda wb: _avancement(wb, data)),
-        ("Graphiques", lambda wb: _graphiques(wb, data)),
+        ("Consommation", lambda book: _consommation(book, data)),
+        ("Mise en œuvre", lambda book: _mise_en_oeuvre(book, data)),
+        ("Avancement par axe", lambda book: _avancement(book, data)),
+        ("Graphiques", lambda book: _graphiques(book, data)),
     ]
     total = len(steps) + 1
-    wb = Workbook()
-    wb.properties.title = f"{data.title} – Pas-de-Calais"
-    wb.properties.creator = data.author
-    for i, (name, step) in enumerate(steps):
-        if progress:
-            progress(i, total, f"Feuille « {name} »…")
-        step(wb)
+    book = Book(title=f"{data.title} – Pas-de-Calais", creator=data.author)
+    try:
+        for i, (name, step) in enumerate(steps):
+            if progress:
+                progress(i, total, f"Feuille « {name} »…")
+            step(book)
+    except BaseException:
+        book.discard()
+        raise
     if progress:
         progress(total - 1, total, "Enregistrement du classeur…")
-    with atomic_output(dest) as tmp:
-        wb.save(tmp)
+    book.save(dest)
     if progress:
         progress(total, total, "Classeur enregistré.")
-    return len(wb.worksheets)
+    return book.sheet_count

@@ -62,13 +62,18 @@ def consumption_height(vf: VoletFinance) -> float:
 
 
 def consumption_figure(
-    vf: VoletFinance, *, width: float = 9.0, height: float | None = None, dpi: int = 100
+    vf: VoletFinance,
+    *,
+    width: float = 9.0,
+    height: float | None = None,
+    dpi: int = 100,
+    title: bool = True,
 ) -> Figure:
-    """Figure autonome du graphique de consommation (écran, classeur)."""
+    """Figure autonome du graphique de consommation (écran, classeur, PDF)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height or consumption_height(vf)), dpi=dpi)
-    draw_consumption(fig.add_subplot(1, 1, 1), vf)
+    draw_consumption(fig.add_subplot(1, 1, 1), vf, title=title)
     fig.tight_layout()
     return fig
 
@@ -134,19 +139,3 @@ def draw_consumption(ax: Any, vf: VoletFinance, *, title: bool = True) -> None:
         fontsize=8,
         frameon=False,
     )
-
-
-def figure_png(fig: Figure, dpi: int = 110) -> bytes:
-    """Image PNG d'une figure (pour le classeur), sans pyplot."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    # Libérer tout de suite l'image de rendu (≈ 2 Mo) et les tracés : la figure forme des cycles
-    # que le ramasse-miettes ne reprendrait que tard ; un pack à 100× en dessine 19 d'affilée.
-    canvas.__dict__.pop("renderer", None)
-    fig.clear()
-    return buf.getvalue()

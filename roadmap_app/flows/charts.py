@@ -299,14 +299,3 @@ def bassins_side_by_side(
     _fr(ax)
     ax.legend(loc="upper left", frameon=False)
     return fig
-
-
-def figure_png(fig: Any, dpi: int = 110) -> bytes:
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()

@@ -31,7 +31,6 @@ from roadmap_app.core.limits import (
     sheet_rows,
 )
 from roadmap_app.core.text import fold
-from roadmap_app.export.cells import safe_text
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, find_indicator
 from roadmap_app.flows.series import bassins, load_all_series
 from roadmap_app.flows.service import FlowChange, write_changes
@@ -355,57 +354,8 @@ def apply_import(ctx: AppContext, plan: ImportPlan, *, source: str = "import") -
 
 def export_template(ctx: AppContext, destination: str | Path, until: date | None = None) -> Path:
     """Le modèle de saisie : un onglet par bassin (mois × indicateurs, pré-rempli), et les définitions."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     last = (until or ctx.today()).replace(day=1)
     all_series = load_all_series(ctx)
-    months: list[date] = []
-    m = FIRST_MONTH
-    stored = [mm for s in all_series.values() for mm in s.months]
-    end = max([last, *stored]) if stored else last
-    start = min([FIRST_MONTH, *stored]) if stored else FIRST_MONTH
-    m = start
-    while m <= end:
-        months.append(m)
-        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    wb = Workbook()
-    wb.remove(wb.active)
-    head_fill = PatternFill("solid", fgColor="14325C")
-    for series in all_series.values():
-        ws = wb.create_sheet(series.bassin.name[:31])
-        ws["A1"] = safe_text(
-            f"Flux BRSA — {series.bassin.name} (valeurs agrégées du mois ; cellule vide : non renseigné)"
-        )
-        ws["A1"].font = Font(bold=True, color="14325C", size=12)
-        ws.cell(3, 1, MONTH_HEADER)
-        for j, ind in enumerate(INDICATORS, 2):
-            c = ws.cell(3, j, ind.label)
-            c.comment = Comment(ind.definition, "roadmap-app")
-        for c in ws[3]:
-            c.font = Font(bold=True, color="FFFFFF")
-            c.fill = head_fill
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[3].height = 60
-        for i, month in enumerate(months, 4):
-            ws.cell(i, 1, format_month(month))
-            for j, ind in enumerate(INDICATORS, 2):
-                v = series.value(month, ind.code)
-                if v is not None:
-                    ws.cell(i, j, int(v) if ind.is_count else v)
-        ws.column_dimensions["A"].width = 12
-        for j in range(2, len(INDICATORS) + 2):
-            ws.column_dimensions[_letter(j)].width = 14
-        ws.freeze_panes = "B4"
-    defs = wb.create_sheet("Définitions")
-    defs.append(["Code", "Indicateur", "Unité", "Définition", "Indicateur national (annexe 4)"])
-    for ind in INDICATORS:
-        defs.append([ind.code, ind.label, ind.unit, ind.definition, ind.annexe])
-    for c in defs[1]:
-        c.font = Font(bold=True)
-    defs.column_dimensions["B"].width = 50
-    defs.column_dimensions["D"].width = 100
     dest = Path(destination)
     if dest.suffix.lower() == ".csv":
         with atomic_output(dest) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -423,6 +373,36 @@ def export_template(ctx: AppContext, destination: str | Path, until: date | None
                             ]
                         )
         return dest
-    with atomic_output(dest) as tmp:
-        wb.save(tmp)
-    return dest
+    from roadmap_app.export.xlsx import Book
+
+    months: list[date] = []
+    stored = [mm for s in all_series.values() for mm in s.months]
+    end = max([last, *stored]) if stored else last
+    m = min([FIRST_MONTH, *stored]) if stored else FIRST_MONTH
+    while m <= end:
+        months.append(m)
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    book = Book(title="Flux BRSA — modèle de saisie", creator=ctx.author)
+    for series in all_series.values():
+        sh = book.sheet(series.bassin.name, [12] + [14] * len(INDICATORS), freeze="B4",
+                        print_rows="3:3")  # fmt: skip
+        sh.title(
+            f"Flux BRSA — {series.bassin.name} (valeurs agrégées du mois ; cellule vide : non renseigné)",
+            size=12,
+        )
+        sh.skip()
+        header = [sh.cell(MONTH_HEADER, bold=True, fill="14325C", color="FFFFFF", wrap=True)]
+        header += [sh.cell(ind.label, bold=True, fill="14325C", color="FFFFFF", wrap=True,
+                           comment=ind.definition) for ind in INDICATORS]  # fmt: skip
+        sh.append(header, height=60)
+        for month in months:
+            values: list[Any] = [sh.cell(format_month(month))]
+            for ind in INDICATORS:
+                v = series.value(month, ind.code)
+                values.append(sh.cell(None if v is None else int(v) if ind.is_count else v))
+            sh.append(values)
+    defs = book.sheet("Définitions", [14, 50, 12, 100, 30], header_row=1)
+    defs.header(["Code", "Indicateur", "Unité", "Définition", "Indicateur national (annexe 4)"])
+    for ind in INDICATORS:
+        defs.values([ind.code, ind.label, ind.unit, ind.definition, ind.annexe], border=False)
+    return book.save(dest)

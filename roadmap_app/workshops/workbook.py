@@ -23,10 +23,10 @@ from typing import Any
 from db.types import utcnow
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError
-from roadmap_app.core.files import atomic_output
 from roadmap_app.core.limits import FileLimitError, check_zip, load_workbook_streaming, sheet_rows
 from roadmap_app.core.text import clean_text
-from roadmap_app.export.cells import safe_text
+from roadmap_app.export.cells import cell_text, safe_text
+from roadmap_app.export.xlsx import Book
 from roadmap_app.plan import statuses as status_rules
 from roadmap_app.plan.read import find_bassin, load_plan
 from roadmap_app.workshops.ateliers import create_atelier
@@ -56,6 +56,7 @@ COLUMNS = (
     "Note",
 )
 COL_STATUS, COL_PROGRESS, COL_NOTE = 7, 8, 9  # colonnes G, H, I (1 = A)
+EDITABLE = "FFF8DB"  # fond des cellules à remplir
 LETTERS = "ABCDEFGHI"
 #: Taille d'un morceau de l'état de départ (sous la limite de 32 767 caractères d'une cellule).
 STATE_CHUNK = 30_000
@@ -72,10 +73,6 @@ class WorkbookError:
 
 
 def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     plan = load_plan(ctx)
     ref = find_bassin(plan.bassins, bassin)
     atelier = create_atelier(
@@ -86,36 +83,26 @@ def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int)
         source_uuid = store_uuid(s)
     rid = plan.roadmap.id
     base: dict[str, Any] = {}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws["A1"] = safe_text(f"Feuille de route volet 3 — bassin {ref.name}")
-    ws["A1"].font = Font(bold=True, size=14, color="14325C")
-    ws["A2"] = safe_text(
+    book = Book(title=f"Feuille de route volet 3 — bassin {ref.name}", creator=ctx.author)
+    sh = book.sheet(SHEET, (9, 6, 8, 60, 16, 22, 14, 12, 50), header_row=HEADER_ROW)
+    sh.title(f"Feuille de route volet 3 — bassin {ref.name}")
+    sh.note(
         "Renseignez le statut (liste), l'avancement (0 à 100) et une note ; les autres colonnes sont protégées. "
         "Renvoyez le fichier à la chefferie de projet sans le renommer ni ajouter de lignes."
     )
-    ws["A2"].font = Font(italic=True, color="667085")
-    for i, label in enumerate(COLUMNS, 1):
-        c = ws.cell(HEADER_ROW, i, label)
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor="14325C")
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    editable = PatternFill("solid", fgColor="FFF8DB")
-    r = HEADER_ROW
+    sh.skip(HEADER_ROW - sh.row - 1)
+    sh.header(COLUMNS)
     for action in plan.actions():
         cell = action.statuses.get(ref.id)
         if cell is None:
             continue
-        r += 1
         values = [action.code, action.axe_code, action.cible_code, action.intitule, action.echeance.label,
                   action.pilotes_label, status_rules.label(cell.status), cell.progress, cell.note]  # fmt: skip
-        for col, value in enumerate(values, 1):
-            c = ws.cell(r, col, safe_text(value) if isinstance(value, str) else value)
-            c.alignment = Alignment(wrap_text=col in (4, 9), vertical="top")
-            if col >= COL_STATUS:
-                c.protection = Protection(locked=False)
-                c.fill = editable
+        sh.append([
+            sh.cell(value, wrap=col in (4, 9), locked=col < COL_STATUS,
+                    fill=EDITABLE if col >= COL_STATUS else None)
+            for col, value in enumerate(values, 1)
+        ])  # fmt: skip
         prefix = f"{action.code}@{rid}"
         for field, value in (
             ("status", cell.status),
@@ -123,25 +110,13 @@ def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int)
             ("note", cell.note),
         ):
             base[cell_key(prefix, ref.code, field)] = value
-    last = r
+    last = max(sh.row, HEADER_ROW + 1)
     labels = ",".join(status_rules.label(s) for s in status_rules.ORDERED)
-    dv_status = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=False, showErrorMessage=True,
-                               errorTitle="Statut", error="Choisissez un statut dans la liste.")  # fmt: skip
-    dv_progress = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-                                 showErrorMessage=True, errorTitle="Avancement", error="Un entier de 0 à 100.")  # fmt: skip
-    ws.add_data_validation(dv_status)
-    ws.add_data_validation(dv_progress)
-    dv_status.add(f"G{HEADER_ROW + 1}:G{last}")
-    dv_progress.add(f"H{HEADER_ROW + 1}:H{last}")
-    for letter, width in zip(LETTERS, (9, 6, 8, 60, 16, 22, 14, 12, 50), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.password = "atelier"
+    sh.validate(f"G{HEADER_ROW + 1}:G{last}", type="list", formula1=f'"{labels}"', allow_blank=False,
+                showErrorMessage=True, errorTitle="Statut", error="Choisissez un statut dans la liste.")  # fmt: skip
+    sh.validate(f"H{HEADER_ROW + 1}:H{last}", type="whole", operator="between", formula1="0", formula2="100",
+                allow_blank=True, showErrorMessage=True, errorTitle="Avancement", error="Un entier de 0 à 100.")  # fmt: skip
+    sh.protect("atelier")
 
     meta = {
         "package_uuid": str(uuid.uuid4()),
@@ -157,17 +132,13 @@ def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int)
     text = raw.decode("utf-8")
     chunks = [text[i : i + STATE_CHUNK] for i in range(0, len(text), STATE_CHUNK)] or [""]
     meta["parts"] = len(chunks)
-    meta_ws = wb.create_sheet(META_SHEET)
-    meta_ws.sheet_state = "veryHidden"
-    meta_ws["A1"] = json.dumps(meta, ensure_ascii=False)
-    meta_ws["A2"] = digest(canonical(meta), raw)
-    for i, chunk in enumerate(chunks, 3):
-        meta_ws.cell(i, 1).value = chunk  # JSON : aucun caractère de contrôle, pas de formule
-    meta_ws.protection.sheet = True
-    dest = Path(destination)
-    with atomic_output(dest) as tmp:
-        wb.save(tmp)
-    return dest
+    meta_sh = book.sheet(META_SHEET, [20])
+    meta_sh.ws.sheet_state = "veryHidden"
+    meta_sh.protect()
+    # JSON : aucun caractère de contrôle ; un morceau qui commence par « = » reste du texte
+    for value in (json.dumps(meta, ensure_ascii=False), digest(canonical(meta), raw), *chunks):
+        meta_sh.append([meta_sh.cell(value)])
+    return book.save(destination)
 
 
 def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
@@ -298,10 +269,12 @@ def _read_open_workbook(
 
 
 def _note(value: Any, original: Any) -> str:
-    """Note relue : telle qu'elle a été écrite (texte neutralisé, raccourci à la limite d'une
-    cellule), c'est la note de départ, inchangée ; sinon la saisie du partenaire."""
+    """Note relue : telle qu'elle a été écrite (raccourcie à la limite d'une cellule, ou, dans un
+    classeur plus ancien, préfixée d'une apostrophe), c'est la note de départ, inchangée ; sinon la
+    saisie du partenaire."""
     text = "" if value is None else str(value)
-    if isinstance(original, str) and text == safe_text(original):
+    # classeurs d'avant le style « quotePrefix » : la note y était écrite « '=… »
+    if isinstance(original, str) and text in (cell_text(original), safe_text(original)):
         return original
     return clean_text(text).strip().removeprefix("'")
 

@@ -64,7 +64,7 @@ def test_a_workshop_package_from_a_postgres_store_merges_back(pg_ctx, tmp_path):
 
 
 def test_finance_and_bilan_on_postgres(pg_ctx, tmp_path):
-    from roadmap_app.finance.bilan import export_bilan
+    from roadmap_app.finance.bilan_export import export_bilan
     from roadmap_app.finance.edit import ExpenseInput, add_expense
     from roadmap_app.finance.read import load_volet_finance
 

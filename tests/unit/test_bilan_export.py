@@ -11,7 +11,8 @@ from roadmap_app.core.errors import UserError
 from roadmap_app.export.cells import FMT_DATE, FMT_EUR
 from roadmap_app.finance import annexe3
 from roadmap_app.finance import read as fin
-from roadmap_app.finance.bilan import annexe3_rows, export_bilan
+from roadmap_app.finance.bilan import annexe3_rows
+from roadmap_app.finance.bilan_export import export_bilan
 from roadmap_app.finance.edit import ExpenseInput, PaymentInput, add_expense, add_payment
 
 
@@ -86,8 +87,8 @@ def test_the_workbook_reproduces_annexe_3_with_real_numbers(spent, tmp_path):
     delegue = rows["Accompagnement délégué"]
     assert delegue[4].is_date and delegue[4].number_format == FMT_DATE
     assert delegue[4].value.strftime("%d/%m/%Y") == "15/12/2024"
-    formula = rows["'=SOMME(A1:A3) ateliers"]  # texte neutralisé, jamais une formule
-    assert formula[0].data_type == "s"
+    formula = rows["=SOMME(A1:A3) ateliers"]  # texte neutralisé (quotePrefix), jamais une formule
+    assert formula[0].data_type == "s" and formula[0].quotePrefix
     assert _euros(rows["Postes d'ingénierie"][6].value) == Decimal("27003.00")
     total = rows["TOTAL DEPENSES AU TITRE DU VOLET 3"][6]
     assert _euros(total.value) == Decimal("427103.00") and total.font.bold
@@ -178,8 +179,8 @@ def test_the_pdf_is_readable(spent, tmp_path):
         "Etat des dépenses contractualisation pour l'insertion et l'emploi 2024",
         "VOLET 3",
         "TOTAL DEPENSES AU TITRE DU VOLET 3",
-        "427\u202f103,00 €",
-        "618\u202f750,00 €",
+        "427 103,00 €",  # espace insécable (jamais coupée) ; une espace pour la recherche
+        "618 750,00 €",
         "Rémunération chef de projet",
         "Bilan de mise en œuvre du plan d'actions",
         "EP-2.2",

@@ -74,7 +74,9 @@ def test_workbook_sheets_types_and_formats(pack_ctx, tmp_path):
     assert ep22[6].value == "À lancer"
     assert fdr.row_dimensions[ep22[0].row].outlineLevel == 2
     nu13 = by_code["NU-1.3"]
-    assert nu13[-1].value.startswith("'=HYPERLINK") and nu13[-1].data_type == "s"
+    # texte intact, cellule texte au style « quotePrefix » : affiché tel quel, jamais exécuté
+    assert nu13[-1].value == '=HYPERLINK("http://x";"clic")' and nu13[-1].data_type == "s"
+    assert nu13[-1].quotePrefix
 
     synth = wb["Synthèse"]
     table = {

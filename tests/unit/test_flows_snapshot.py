@@ -152,12 +152,12 @@ def test_pack_workbook_has_flux_and_portfolio_sheets_with_real_numbers(flux_ctx,
 def test_pack_charts_come_from_the_frozen_state(flux_ctx, tmp_path):
     snap_before = create_snapshot(flux_ctx, "Vide ?", committee="COTECH", taken_on=date(2024, 9, 1))
     data = build_pack_data(flux_ctx)
-    titles = [t for t, _png in data.charts]
+    titles = [c.title for c in data.charts]
     assert titles == [
         "Montreuillois — entrants par mois et moyenne visée", "Montreuillois — charge par référent",
         "Lensois — entrants par mois et moyenne visée", "Lensois — charge par référent", "Les bassins côte à côte",
     ]  # fmt: skip
-    assert all(png.startswith(b"\x89PNG") for _t, png in data.charts)
+    assert all(c.png().startswith(b"\x89PNG") for c in data.charts)
     wb = load_workbook(export_pack(flux_ctx, tmp_path / "p.xlsx", snapshot=snap_before.name))
     assert len(wb["Graphiques"]._images) == 5
 

@@ -61,7 +61,7 @@ def test_the_data_layer_is_imported_before_pyside6_and_heavy_libraries_not_at_al
               "roadmap_app.plan.roadmap_list", "db.read_tables")  # fmt: skip
     for module in before:
         assert order.index(module) < pyside, f"{module} importé après PySide6"
-    for heavy in ("alembic", "openpyxl", "matplotlib"):
+    for heavy in ("alembic", "openpyxl", "matplotlib", "reportlab", "pypdf"):
         assert heavy not in order
     assert orm_tables_in(order) == []
 

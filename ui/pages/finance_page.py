@@ -438,7 +438,7 @@ class FinancePage(Page):
 
     # -- export du bilan -----------------------------------------------------------------------------
     def export_bilan(self, all_volets: bool = True) -> BackgroundTask | None:
-        from roadmap_app.finance.bilan import export_bilan
+        from roadmap_app.finance.bilan_export import export_bilan
 
         volet = None if all_volets else self.volet_number
         path = ask_bilan_destination(self, volet, self.ctx.today())

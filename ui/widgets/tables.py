@@ -50,7 +50,7 @@ def ask_bilan_destination(parent: QWidget, volet: int | None, today: date) -> st
 
     ``None`` si l'utilisateur renonce ou si l'extension n'est ni .xlsx ni .pdf (message affiché).
     """
-    from roadmap_app.finance.bilan import check_destination
+    from roadmap_app.finance.bilan_export import check_destination
 
     stem = "bilan-volets-1-2-3" if volet is None else f"bilan-volet-{volet}"
     answer = ask_save(
