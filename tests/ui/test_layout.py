@@ -238,3 +238,15 @@ def test_counts_that_mix_units_say_so(window):
         page.list_model.headerData(c, horizontal) for c in range(page.list_model.columnCount())
     ]
     assert "Actions × bassins en retard" in headers and "Actions × bassins réalisées" in headers
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_workshop_titles_come_first_and_stay_readable(window, qtbot, screen):
+    """L'intitulé de l'atelier en première colonne, au moins 200 px (il était réduit à
+    « Journée … » par une date et un type pris à leur largeur entière)."""
+    _fit(window, qtbot, SCREENS[screen])
+    page = window.show_page("workshops")
+    _settle(qtbot)
+    assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Atelier"
+    assert page.table.columnWidth(0) >= 200, f"Atelier : {page.table.columnWidth(0)} px"
+    assert not page.table.horizontalScrollBar().isVisible()
