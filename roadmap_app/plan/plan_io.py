@@ -162,7 +162,7 @@ def export_plan(ctx: AppContext, destination: str | Path, roadmap: str | int | N
     from roadmap_app.export.cells import FMT_DATE
     from roadmap_app.export.xlsx import Book
 
-    widths = {HEAD_CODE: 12, HEAD_TITLE: 40, HEAD_AXE: 24, HEAD_CIBLE: 40, HEAD_DESC: 70,
+    widths = {HEAD_CODE: 15, HEAD_TITLE: 40, HEAD_AXE: 24, HEAD_CIBLE: 40, HEAD_DESC: 70,
               HEAD_PRE: 40, HEAD_LATE: 10, HEAD_PILOTES: 22, HEAD_PARTNERS: 14, HEAD_DUE: 18,
               HEAD_END: 12, HEAD_TDB: 30, HEAD_OTHER: 30, HEAD_COMMENTS: 50}  # fmt: skip
     book = Book(title=f"Plan d'actions — {name}", creator=ctx.author)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from roadmap_app.core.dates import format_month
@@ -43,10 +42,9 @@ class ImportPreviewDialog(QDialog):
             f"<b>{plan.summary()}</b>. Rien n'est écrit avant de confirmer ; tout est écrit ensemble."
         )
         summary.setWordWrap(True)
-        self.ignored = QLabel(
-            "Ignoré : " + " ; ".join(html.escape(i) for i in plan.ignored) if plan.ignored else ""
-        )
+        self.ignored = QLabel("Ignoré : " + " ; ".join(plan.ignored) if plan.ignored else "")
         self.ignored.setObjectName("importIgnored")
+        self.ignored.setTextFormat(Qt.TextFormat.PlainText)
         self.ignored.setWordWrap(True)
         self.ignored.setVisible(bool(plan.ignored))
         buttons = QDialogButtonBox(

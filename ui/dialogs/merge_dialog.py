@@ -64,7 +64,7 @@ class MergeDialog(QDialog):
             summary.setText(
                 summary.text()
                 + "<br>Ignoré (colonnes ajoutées au classeur) : "
-                + " ; ".join(html.escape(i) for i in plan.ignored)
+                + " ; ".join(html.escape(i, quote=False) for i in plan.ignored)
             )
         self.changes = QTableWidget(len(plan.to_apply), 5)
         self.changes.setObjectName("mergeChanges")

@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -99,9 +100,11 @@ class PlanImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.ignored = QLabel()
         self.ignored.setObjectName("planImportIgnored")
+        self.ignored.setTextFormat(Qt.TextFormat.PlainText)
         self.ignored.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("planImportError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {DANGER};")
         self.model = _Model(self)
@@ -112,7 +115,7 @@ class PlanImportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((70, 260, 90, 150, 220)):
+        for col, width in enumerate((70, 250, 110, 150, 220)):
             self.table.setColumnWidth(col, width)
         self.buttons = QDialogButtonBox()
         self.confirm = self.buttons.addButton("Confirmer", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -160,11 +163,11 @@ class PlanImportDialog(QDialog):
         self.plan = plan
         self.error.setVisible(False)
         self.summary.setText(
-            f"<b>{html.escape(plan.summary())}</b>. Rien n'est écrit avant de confirmer ; tout est "
+            f"<b>{html.escape(plan.summary(), quote=False)}</b>. Rien n'est écrit avant de confirmer ; tout est "
             "écrit ensemble (une seule opération, annulable par Ctrl+Z)."
         )
         if plan.ignored:
-            self.ignored.setText("Ignoré : " + " ; ".join(html.escape(i) for i in plan.ignored))
+            self.ignored.setText("Ignoré : " + " ; ".join(plan.ignored))
             self.ignored.setVisible(True)
         self.model.set_rows(preview_rows(plan))
         self.confirm.setEnabled(not plan.is_noop)
