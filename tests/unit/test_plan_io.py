@@ -394,3 +394,67 @@ def test_files_that_are_not_plans_are_refused(ctx, tmp_path):
     Workbook().save(empty)
     with pytest.raises(PlanImportError, match="aucun tableau du plan"):
         plan_import(ctx, empty)
+
+
+def test_garbage_files_are_refused_in_french_and_write_nothing(ctx, tmp_path):
+    from roadmap_app.core.errors import StoreError, UserError
+    from tests.garbage import write_cases
+
+    xlsx = export_plan(ctx, tmp_path / "vrai.xlsx").read_bytes()
+    docx = annex_docx(tmp_path / "vrai.docx", seed_axes()[:1]).read_bytes()
+    csv_bytes = export_plan(ctx, tmp_path / "vrai.csv").read_bytes()
+    before = dump_store(ctx.store)
+    tried = 0
+    for suffix, sample in ((".xlsx", xlsx), (".docx", docx), (".csv", csv_bytes)):
+        for name, path in write_cases(tmp_path / suffix[1:], suffix, sample):
+            try:
+                plan = plan_import(ctx, path, "Essai poubelle")
+            except (UserError, StoreError) as err:
+                assert "Traceback" not in str(err) and str(err).strip(), name
+            else:  # une variante encore lisible : l'aperçu est cohérent, rien n'est écrit
+                assert plan.roadmap_id is None
+            tried += 1
+    assert tried >= 30
+    assert dump_store(ctx.store) == before
+
+
+def test_cli_import_asks_for_confirmation_and_journals_with_source_cli(
+    ctx, db_path, tmp_path, capsys
+):
+    path = annex_docx(tmp_path / "annexe.docx", seed_axes())
+    ctx.close()
+    args = [
+        "--db",
+        str(db_path),
+        "plan",
+        "import",
+        str(path),
+        "--roadmap",
+        "Avenant 2025",
+        "--year",
+        "2025",
+    ]
+    assert main(args) == 2  # hors d'un terminal, sans --yes : rien n'est écrit
+    out = capsys.readouterr()
+    assert "35 action(s) ajoutée(s)" in out.out and "confirmez avec --yes" in out.err
+    assert main([*args, "--yes"]) == 0
+    assert (
+        "Enregistré — Import du plan « annexe.docx » dans « Avenant 2025 »"
+        in capsys.readouterr().out
+    )
+    from roadmap_app.core.context import open_context
+
+    again = open_context(db_path)
+    try:
+        assert len(list(load_plan(again, "Avenant 2025").actions())) == 35
+        with again.store.session() as s:
+            from sqlmodel import col, select
+
+            from db.models import JournalEntry
+
+            last = s.exec(select(JournalEntry).order_by(col(JournalEntry.id).desc())).first()
+        assert last.source == "cli"
+    finally:
+        again.close()
+    assert main(["--db", str(db_path), "plan", "import", str(tmp_path / "absent.docx")]) == 2
+    assert "Fichier introuvable" in capsys.readouterr().err
