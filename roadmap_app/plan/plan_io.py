@@ -292,15 +292,20 @@ class _Reader:
         self.actions: list[ReadAction] = []
         self.found_table = False
 
-    def status_bassin(self, header: str, place: Place) -> Bassin | None:
-        words = " " + _key(header).removeprefix("statut") + " "
+    def status_bassin(self, header: str, place: Place) -> list[Bassin] | None:
+        """Bassins d'une colonne de statut : « Statut – Lensois » ; « Statut » seul (export de
+        Territoires en Transitions) vaut pour tous les bassins."""
+        rest = _key(header).removeprefix("statut").strip()
+        if not rest:
+            return list(self.bassins)
+        words = f" {rest} "
         found = [
             b
             for b in self.bassins
             if any(f" {_key(k)} " in words for k in (b.name, b.code) if _key(k))
         ]
         if len(found) == 1:
-            return found[0]
+            return found
         names = ", ".join(b.name for b in self.bassins)
         self.errors.append(
             f"{place} : « {header} » ne désigne {'pas un' if not found else 'pas un seul'} "
@@ -332,7 +337,7 @@ class _Reader:
                     header[c] = v if _field_of(v) else header[c]
             body_at += 1
         cols: dict[str, int] = {}
-        statuses: dict[int, Bassin] = {}
+        statuses: dict[int, list[Bassin]] = {}
         for c, raw in enumerate(header, 1):
             if raw in (None, ""):
                 continue
@@ -431,15 +436,16 @@ class _Reader:
                 parts = re.split(r"[,;/]", val("organisations"))
                 orgs = [p.strip() for p in parts if p.strip()] or None
             st: dict[int, str | None] = {}
-            for c, b in statuses.items():
+            for c, group in statuses.items():
                 raw = _text(row[c - 1])
                 if not raw:
                     continue
                 if _key(raw) in ("non concernee", "non concerne", "sans objet", "na", "n a"):
-                    st[b.id] = None  # type: ignore[index]
+                    st.update({b.id: None for b in group if b.id is not None})
                     continue
                 try:
-                    st[b.id] = status_rules.parse_status(raw).value  # type: ignore[index]
+                    value = status_rules.parse_status(raw).value
+                    st.update({b.id: value for b in group if b.id is not None})
                 except ValueError:
                     valid = ", ".join(status_rules.label(s) for s in status_rules.ORDERED)
                     self.errors.append(f"{Place(name, n, c, str(header[c - 1]))} : « {raw} » n'est pas "
@@ -830,7 +836,7 @@ def _values(ra: ReadAction, existing: Action | None) -> dict[str, Any]:
     if ra.titre is not None:
         texts = {"plan_actions": existing.plan_actions if existing else "",
                  "actions_preexistantes": existing.actions_preexistantes if existing else "", **ra.texts}  # fmt: skip
-        derived = _derived_title(texts)
+        derived = _derived_title(texts) or ra.cible_title  # comme la lecture du plan
         if ra.titre and ra.titre != derived:
             values["intitule"] = ra.titre
         elif existing is not None and existing.intitule == ra.titre:

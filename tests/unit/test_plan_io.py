@@ -458,3 +458,30 @@ def test_cli_import_asks_for_confirmation_and_journals_with_source_cli(
         again.close()
     assert main(["--db", str(db_path), "plan", "import", str(tmp_path / "absent.docx")]) == 2
     assert "Fichier introuvable" in capsys.readouterr().err
+
+
+def test_a_single_status_column_like_territoires_en_transitions_applies_to_every_bassin(
+    ctx, tmp_path
+):
+    out = export_plan(ctx, tmp_path / "plan.xlsx")
+
+    def tet(rows):
+        keep = [i for i, h in enumerate(rows[0]) if not str(h).startswith("Statut")]
+        rows = [[r[i] if i < len(r) else None for i in keep] for r in rows]
+        rows[0] = [{"Titre": "Titre de la fiche action", "Date de fin": "Date de fin prévisionnelle"}.get(h, h)
+                   for h in rows[0]]  # fmt: skip
+        rows[0].append("Statut")
+        for r in rows[1:]:
+            r.append("En cours" if r[0] == "EP-1.1" else None)
+        return rows
+
+    plan = plan_import(ctx, rewrite(out, tmp_path / "tet.xlsx", tet))
+    assert [(c.code, c.fields) for c in plan.changes] == [
+        (
+            "EP-1.1",
+            [
+                (f"statut – {b}", "À sécuriser", "En cours")
+                for b in ("Montreuillois", "Audomarois", "Lensois")
+            ],
+        )
+    ]
