@@ -720,10 +720,12 @@ def _resolve(s: Session, result: PlanImport, rm: Roadmap | None, reader: _Reader
             code = cible_of_title.get(key)
         if code is None:
             axe_row = axe_by_code.get(ra.axe_code)
-            hit = next((c for c in live_cibles.values() if axe_row is not None and c.axe_id == axe_row.id
+            found = next((c for c in live_cibles.values() if axe_row is not None and c.axe_id == axe_row.id
                         and fold(c.title) == fold(ra.cible_title) and c.code not in result.cibles), None)  # fmt: skip
             code = (
-                hit.code if hit else next_code(taken_cibles | set(result.cibles), f"{ra.axe_code}-")
+                found.code
+                if found
+                else next_code(taken_cibles | set(result.cibles), f"{ra.axe_code}-")
             )
         cible_of_title.setdefault(key, code)
         prev2 = result.cibles.get(code)
@@ -957,12 +959,12 @@ def apply_plan_import(
                 s.flush()
                 assert action.id is not None
                 op.created(action, "action", t.code)
-                orgs = (
-                    t.organisations
-                    if t.organisations is not None
-                    else _orgs_in(t.values.get("pilotes_label", ""))
+                wanted_orgs = t.organisations
+                if wanted_orgs is None:
+                    wanted_orgs = _orgs_in(t.values.get("pilotes_label", ""))
+                links.set_organisation_codes(
+                    s, action.id, links.resolve_organisations(s, wanted_orgs)
                 )
-                links.set_organisation_codes(s, action.id, links.resolve_organisations(s, orgs))
                 for b in live:
                     assert b.id is not None
                     wanted = t.read.statuses.get(b.id, "a_lancer")
@@ -994,7 +996,7 @@ def apply_plan_import(
             for b in live:
                 if b.id not in t.read.statuses:
                     continue
-                wanted = t.read.statuses[b.id]  # type: ignore[index]
+                wanted = t.read.statuses[b.id]
                 set_applicable(op, row, b, wanted is not None)
                 if wanted is not None:
                     _set_status(op, s, row, b, wanted)
