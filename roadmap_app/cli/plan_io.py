@@ -58,7 +58,7 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.plan.plan_io import apply_plan_import, plan_import
+    from roadmap_app.plan.plan_io import apply_plan_import, clip, plan_import
 
     plan = plan_import(ctx, Path(args.file), args.roadmap, year=args.year)
     print(f"Aperçu de « {plan.source} » → « {plan.roadmap_name} » : {plan.summary()}.")
@@ -72,7 +72,7 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
             break
         print(f"{change.code} ({change.kind}) : {change.title[:90]}")
         for name, old, new in change.fields:
-            print(f"    {name} : {old} → {new}")
+            print(f"    {name} : {clip(old)} → {clip(new)}")
     if plan.is_noop:
         print("Aucun changement.")
         return 0

@@ -616,8 +616,15 @@ def _show(v: Any) -> str:
     text = str(v)
     if not text:
         return "(vide)"
-    text = " ".join(text.split())
-    return f"« {text[:117] + '…' if len(text) > 120 else text} »"
+    # en entier (l'interface l'élide dans la cellule et le montre en infobulle ; la ligne de
+    # commande le raccourcit) ; les retours à la ligne deviennent « ⏎ »
+    text = " ⏎ ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return f"« {text} »"
+
+
+def clip(text: str, limit: int = 120) -> str:
+    """Valeur d'aperçu raccourcie pour un terminal (« … » au milieu de la fin gardée)."""
+    return text if len(text) <= limit else text[: limit - 3] + "…" + text[-2:]
 
 
 def plan_import(

@@ -126,3 +126,23 @@ def test_a_refused_file_shows_its_located_error_and_cannot_be_confirmed(window, 
     )
     assert not dialog.confirm.isEnabled()
     assert dialog.model.rowCount() == 0
+
+
+def test_long_values_are_elided_in_the_cell_and_whole_in_the_tooltip(window, tmp_path):
+    path = _edited_export(window, tmp_path)
+    wb = load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    long_text = (
+        "Validé en comité local du 12 novembre.\n" + "Suite : " + "relances mensuelles " * 10
+    )
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "EP-1.1":
+            row[header.index("Commentaires")].value = long_text
+    wb.save(path)
+    dialog = window.plan_transfer.import_path(path)
+    m = dialog.model
+    r = next(i for i in range(m.rowCount()) if m.data(m.index(i, 3)) == "commentaires")
+    assert m.data(m.index(r, 5)).startswith("« Validé en comité local du 12 novembre. ⏎ Suite : ")
+    tip = m.data(m.index(r, 5), Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"« {long_text.strip()} »"

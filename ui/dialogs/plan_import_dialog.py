@@ -63,6 +63,11 @@ class _Model(RowTableModel[PreviewRow]):
         Column("Après", lambda r: r.new),
     )
 
+    def row_tooltip(self, row: PreviewRow, column: int) -> str | None:
+        """Le texte entier (la cellule l'élide) : intitulé, valeur avant, valeur après."""
+        text = {1: row.title, 4: row.old, 5: row.new}.get(column, "")
+        return text.replace(" ⏎ ", "\n") if len(text) > 40 else None
+
 
 class PlanImportDialog(QDialog):
     """``prepare(roadmap_name | None)`` relit le fichier pour la feuille de route visée (``None`` :
