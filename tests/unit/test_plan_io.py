@@ -284,6 +284,45 @@ def annex_docx(path, axes, *, order=None):
     return path
 
 
+def annex_docx_per_axe(path, axes):
+    """La mise en page du document source : un tableau par axe, précédé de « Feuille de route
+    Entrée en parcours », en-tête sur trois lignes (« Indicateur… » / « (CD – OFT) » / « TDB
+    national | Autres »), cible écrite sur la première ligne seulement, cellules suivantes vides."""
+    doc = Document()
+    for axe in axes:
+        doc.add_paragraph(f"Feuille de route {axe['title']}")
+        doc.add_paragraph("")
+        n = 3 + sum(len(c["actions"]) for c in axe["cibles"])
+        table = doc.add_table(rows=n, cols=8)
+        for c, text in enumerate(HEAD):
+            if text:
+                table.cell(0, c).text = text
+        table.cell(0, 3).merge(table.cell(0, 4)).text = HEAD[3]
+        table.cell(1, 3).merge(table.cell(1, 4)).text = "(CD – OFT)"
+        table.cell(2, 3).text, table.cell(2, 4).text = "TDB national", "Autres"
+        for c in (0, 1, 2, 5, 6, 7):
+            table.cell(0, c).merge(table.cell(2, c))
+        r = 3
+        for cible in axe["cibles"]:
+            for i, action in enumerate(cible["actions"]):
+                values = [cible["title"] if i == 0 else "", action["actions_preexistantes"],
+                          action["plan_actions"], action["indicateurs_tdb"], action["indicateurs_autres"],
+                          action["echeance"], action["pilotes"], action["commentaires"]]  # fmt: skip
+                for c, v in enumerate(values):
+                    table.cell(r, c).text = v or ""
+                r += 1
+    doc.save(path)
+    return path
+
+
+def test_the_source_layout_one_table_per_axe_imports_equal_to_the_seeded_one(ctx, tmp_path):
+    path = annex_docx_per_axe(tmp_path / "annexe-source.docx", seed_axes())
+    plan = plan_import(ctx, path, "Relecture de l'annexe")
+    assert plan.count("ajoutée") == 35 and not plan.ignored
+    apply_plan_import(ctx, plan)
+    assert snapshot(ctx, "Relecture de l'annexe") == snapshot(ctx, SEEDED)
+
+
 def test_a_word_annex_built_from_the_seed_imports_into_a_roadmap_equal_to_the_seeded_one(
     ctx, tmp_path
 ):
