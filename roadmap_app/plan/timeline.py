@@ -188,8 +188,10 @@ class Timeline:
         return rows
 
     def lines(self) -> list[KeyDate]:
-        """Dates clés à tracer (dans l'étendue de l'axe du temps)."""
-        return [k for k in self.key_dates if self.start <= k.date <= self.end]
+        """Dates clés à tracer (dans l'étendue de l'axe du temps) : aujourd'hui, fin du volet 3,
+        bilans, comités (les délibérations de la convention vont seulement au calendrier)."""
+        kinds = (TODAY, VOLET3, BILAN, COMMITTEE)
+        return [k for k in self.key_dates if k.kind in kinds and self.start <= k.date <= self.end]
 
 
 # -- construction ------------------------------------------------------------------------------
@@ -410,3 +412,57 @@ def late_since(plan: PlanView, since: date | None) -> list[Reminder]:
             found.append(Reminder(a, "late", (plan.today - end).days,
                                   tuple(names[c.bassin_id] for c in late)))  # fmt: skip
     return sorted(found, key=lambda r: (-r.days, r.action.code))
+
+
+# -- textes (infobulles de l'échéancier, descriptions du calendrier) ------------------------------
+
+
+def status_lines(item: TimelineItem, bassins: Iterable[BassinRef]) -> list[str]:
+    """« Lensois : ◐ En cours — en retard », une ligne par bassin concerné."""
+    from roadmap_app.plan import statuses as status_rules
+
+    lines = []
+    for b in bassins:
+        cell = item.action.statuses.get(b.id)
+        if cell is None:
+            continue
+        st = status_rules.info(cell.status)
+        progress = "" if cell.progress is None else f" ({cell.progress} %)"
+        late = " — en retard" if cell.overdue else ""
+        lines.append(f"{b.name} : {st.symbol} {st.label}{progress}{late}")
+    return lines
+
+
+def slip_text(days: int | None) -> str:
+    if days is None:
+        return "glissement inconnu (échéance sans date)"
+    if days == 0:
+        return "pas de glissement"
+    if days > 0:
+        return f"glissement de +{days} jour{'s' if days > 1 else ''} (reculée)"
+    return f"avancée de {-days} jour{'s' if days < -1 else ''}"
+
+
+def describe(item: TimelineItem, bassins: Iterable[BassinRef], baseline_name: str | None) -> str:
+    """Infobulle d'une action : échéance écrite, dates, statut par bassin, glissement."""
+    a = item.action
+    e = a.echeance
+    lines = [f"{a.code} — {a.intitule}"]
+    lines.append(f"Échéance écrite : « {e.label} »" if e.label else "Échéance : non renseignée")
+    if item.dated:
+        lines.append(("Jalon — " if item.milestone else "Période — ") + e.describe())
+    elif e.label:
+        lines.append(e.describe())
+    if a.pilotes_label:
+        lines.append(f"Pilotes : {a.pilotes_label}")
+    lines += status_lines(item, bassins)
+    if baseline_name is not None:
+        if item.new_since_baseline:
+            lines.append(f"Absente de « {baseline_name} »")
+        elif item.baseline is not None:
+            b = item.baseline
+            lines.append(
+                f"Au comité « {baseline_name} » : « {b.label or 'sans échéance'} » — "
+                f"{slip_text(b.slip_days)}"
+            )
+    return "\n".join(lines)
