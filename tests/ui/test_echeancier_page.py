@@ -131,3 +131,27 @@ def test_the_timeline_starts_at_the_plan_and_ends_after_the_bilans(window, qtbot
     )
     assert page.view.date_at(page.view.x_for(date(2025, 2, 3)) + 0.5) == date(2025, 2, 3)
     assert date(2025, 2, 3) + timedelta(days=1) == date(2025, 2, 4)
+
+
+def test_file_menu_exports_the_calendar_of_the_bassin_shown(
+    window, qtbot, tmp_path, dialogs
+) -> None:
+    from icalendar import Calendar
+
+    action = window.calendar_action
+    assert action.text() == "Exporter le &calendrier…"
+    assert action in window.menuBar().actions()[0].menu().actions()
+    page = open_page(window, qtbot)
+    lens = next(b for b in page.view.bassins if b.name == "Lensois")
+    page.filters.restore({"bassin": lens.id})
+    result = window.export_calendar(tmp_path / "agenda")  # extension ajoutée
+    assert result is not None and result.path == tmp_path / "agenda.ics"
+    cal = Calendar.from_ical((tmp_path / "agenda.ics").read_bytes())
+    summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
+    assert "Fin du volet 3" in summaries
+    actions = [s for s in summaries if s.startswith(("EP-", "AI-", "NU-", "ME-", "GP-"))]
+    assert len(actions) == 29 and all(s.endswith("(Lensois)") for s in actions)
+    assert "Calendrier écrit" in window.statusBar().currentMessage()
+    # dossier introuvable : un message en français, aucun fichier
+    assert window.export_calendar("/proc/nulle-part/agenda.ics") is None
+    assert dialogs[-1][0] == "warning" and "Impossible d'écrire" in dialogs[-1][2]

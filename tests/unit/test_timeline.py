@@ -7,13 +7,12 @@ from datetime import date
 
 from roadmap_app.plan.filters import ActionFilter
 from roadmap_app.plan.read import load_plan
+from roadmap_app.plan.reminders import due_within, late_since
 from roadmap_app.plan.timeline import (
     BILAN,
     COMMITTEE,
     TODAY,
     VOLET3,
-    due_within,
-    late_since,
     load_timeline,
     timeline_from_state,
 )

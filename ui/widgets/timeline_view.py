@@ -453,7 +453,7 @@ class TimelineView(QAbstractScrollArea):
             x = self.x_for(k.date) + self.ppd / 2
             p.setPen(QPen(QColor(color), 2))
             p.drawLine(QPointF(x, 40), QPointF(x, HEADER_H))
-            text = _short(k)
+            text = k.short
             span = (x + 3, x + 3 + metrics.horizontalAdvance(text) + 6)
             if span[0] > LABEL_W and all(span[1] <= a or span[0] >= b for a, b in taken):
                 p.setPen(QColor(color))
@@ -535,15 +535,3 @@ def _least(statuses: object) -> str | None:
     if not found:
         return None
     return min(found, key=lambda s: status_rules.info(s).rank)
-
-
-def _short(k: KeyDate) -> str:
-    if k.kind == TODAY:
-        return "Aujourd'hui"
-    if k.kind == VOLET3:
-        return "Fin volet 3"
-    if k.kind == BILAN:
-        return "Bilan final" if "final" in k.key else "Bilan interm."
-    if k.kind == COMMITTEE:
-        return k.label.split(" «")[0]
-    return k.label[:14]
