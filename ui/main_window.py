@@ -341,6 +341,11 @@ class MainWindow(QMainWindow):
         author_action = QAction("&Nom inscrit au journal…", self)
         author_action.triggered.connect(self.change_author)
         edit_menu.addAction(author_action)
+        prefs_action = QAction("&Préférences…", self)
+        prefs_action.setStatusTip("Rappel des échéances (nombre de jours)")
+        prefs_action.triggered.connect(lambda: self.open_preferences())
+        edit_menu.addAction(prefs_action)
+        self.preferences_action = prefs_action
 
         plan_menu = bar.addMenu("Pla&n")
         bassins_action = QAction("&Bassins…", self)
@@ -375,6 +380,21 @@ class MainWindow(QMainWindow):
         about = QAction("À &propos", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def open_preferences(self) -> QWidget:
+        from ui.dialogs.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self)
+
+        def applied() -> None:
+            page = self.pages.get("dashboard")
+            if page is not None:
+                page.refresh()
+
+        dialog.accepted.connect(applied)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def export_calendar(self, path: Any = None) -> Any:
         """Fichier → Exporter le calendrier… : toutes les échéances de la feuille de route
