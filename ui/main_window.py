@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
         if path.suffix.lower() != ".ics":
             path = path.with_name(path.name + ".ics")
         bassin = None
-        page = self.pages.get("echeancier")
+        page: Any = self.pages.get("echeancier")
         if page is not None:
             ids = page.filters.action_filter().bassin_ids
             if ids and len(ids) == 1:

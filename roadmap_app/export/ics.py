@@ -128,7 +128,10 @@ def build_calendar(
             lines = [_period_text(item), "", "Statut par bassin :"]
             lines += [f"  {line}" for line in status_lines(item, plan.bassins)]
             lines += ["", f"Pilotes : {a.pilotes_label or '—'}"]
-            lines += [f"Axe : {a.axe_code} – {a.axe_title}", f"Cible : {a.cible_code} – {a.cible_title}"]
+            lines += [
+                f"Axe : {a.axe_code} – {a.axe_title}",
+                f"Cible : {a.cible_code} – {a.cible_title}",
+            ]
             lines += ["", footer]
             ev.add("description", "\n".join(lines))
             ev.add("categories", ["Feuille de route", b.name])
