@@ -155,3 +155,18 @@ def test_file_menu_exports_the_calendar_of_the_bassin_shown(
     # dossier introuvable : un message en français, aucun fichier
     assert window.export_calendar("/proc/nulle-part/agenda.ics") is None
     assert dialogs[-1][0] == "warning" and "Impossible d'écrire" in dialogs[-1][2]
+
+
+def test_keyboard_moves_between_actions_and_enter_opens(window, qtbot) -> None:
+    page = open_page(window, qtbot)
+    view = page.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # première action (les en-têtes sont sautés)
+    assert view.rows[view.current_row].item.action.code == "EP-1.1"
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.rows[view.current_row].item.action.code == "EP-2.1"
+    qtbot.keyClick(view, Qt.Key.Key_Plus)  # zoom avant : la liste suit
+    assert view.zoom == "month" and page.zoom.currentData() == "month"
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.current_page().objectName() == "page_roadmap"
+    assert window.current_page().detail.action_row.code == "EP-2.1"

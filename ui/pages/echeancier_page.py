@@ -68,6 +68,7 @@ class EcheancierPage(Page):
         )
         self.reference.activated.connect(self._reference_chosen)
         self.view.action_activated.connect(self.open_action)
+        self.view.zoom_changed.connect(self._zoom_shown)
         self.refresh()
 
     # -- données ------------------------------------------------------------------------------
@@ -85,6 +86,14 @@ class EcheancierPage(Page):
         finally:
             self.filters.blockSignals(False)
         self.apply_filters()
+
+    def _zoom_shown(self, key: str) -> None:
+        """Zoom changé à la molette ou au clavier : la liste suit."""
+        i = self.zoom.findData(key)
+        if i >= 0 and i != self.zoom.currentIndex():
+            self.zoom.blockSignals(True)
+            self.zoom.setCurrentIndex(i)
+            self.zoom.blockSignals(False)
 
     def _fill_references(self) -> None:
         from roadmap_app.committees.snapshots import list_snapshots

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -92,6 +93,7 @@ class TimelineView(QAbstractScrollArea):
     """``action_activated(code)`` : clic sur une ligne d'action."""
 
     action_activated = Signal(str)
+    zoom_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +106,12 @@ class TimelineView(QAbstractScrollArea):
         self.ppd = ZOOMS[self.zoom][1]
         self.painted: dict[str, Painted] = {}
         self.hover_row = -1
+        self.current_row = -1  # ligne choisie au clavier (flèches, Entrée l'ouvre)
+        self.setAccessibleName("Échéancier")
+        self.setAccessibleDescription(
+            "Flèches haut et bas : action précédente ou suivante ; Entrée : ouvrir l'action ; "
+            "gauche et droite : parcourir le temps ; plus et moins : zoom"
+        )
         self.viewport().setMouseTracking(True)
         self.viewport().setAutoFillBackground(False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -156,6 +164,7 @@ class TimelineView(QAbstractScrollArea):
         if middle is not None:
             self.scroll_to_date(middle, 0.5)
         self.viewport().update()
+        self.zoom_changed.emit(key)
 
     def zoom_step(self, direction: int) -> None:
         keys = list(ZOOMS)
@@ -252,6 +261,9 @@ class TimelineView(QAbstractScrollArea):
                 p.fillRect(QRectF(0, y, w, ROW_H), QColor("#F8FAFC"))
             if i == self.hover_row and row.item is not None:
                 p.fillRect(QRectF(0, y, w, ROW_H), QColor(31, 95, 168, 28))
+            if i == self.current_row and self.hasFocus():
+                p.setPen(QPen(QColor("#1F5FA8"), 1.5))
+                p.drawRect(QRectF(1, y + 1, w - 2, ROW_H - 2))
         p.save()
         p.setClipRect(chart)
         self._paint_grid(p, chart)
@@ -516,6 +528,41 @@ class TimelineView(QAbstractScrollArea):
                 self.action_activated.emit(self.rows[i].item.action.code)  # type: ignore[union-attr]
                 return
         super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        K = Qt.Key
+        if key in (K.Key_Down, K.Key_Up, K.Key_PageDown, K.Key_PageUp, K.Key_Home, K.Key_End):
+            page = max(1, (self.viewport().height() - HEADER_H) // ROW_H - 1)
+            step = {K.Key_Down: 1, K.Key_Up: -1, K.Key_PageDown: page, K.Key_PageUp: -page,
+                    K.Key_Home: -len(self.rows), K.Key_End: len(self.rows)}[key]  # fmt: skip
+            self.move_current(step)
+        elif key in (K.Key_Return, K.Key_Enter):
+            if 0 <= self.current_row < len(self.rows) and self.rows[self.current_row].item:
+                self.action_activated.emit(self.rows[self.current_row].item.action.code)  # type: ignore[union-attr]
+        elif key in (K.Key_Left, K.Key_Right):
+            h = self.horizontalScrollBar()
+            h.setValue(h.value() + (-1 if key == K.Key_Left else 1) * h.pageStep() // 4)
+        elif key in (K.Key_Plus, K.Key_Minus, K.Key_Equal):
+            self.zoom_step(1 if key != K.Key_Minus else -1)
+        else:
+            super().keyPressEvent(event)
+
+    def move_current(self, step: int) -> None:
+        """Action suivante (``step`` > 0) ou précédente, en sautant les en-têtes."""
+        actions = [i for i, r in enumerate(self.rows) if r.item is not None]
+        if not actions:
+            return
+        if self.current_row not in actions:
+            target = actions[0] if step > 0 else actions[-1]
+        else:
+            at = actions.index(self.current_row)
+            target = actions[max(0, min(len(actions) - 1, at + step))]
+        self.current_row = target
+        item = self.rows[target].item
+        assert item is not None
+        self.ensure_visible(item.action.code)
+        self.viewport().update()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
