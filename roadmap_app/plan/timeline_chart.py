@@ -37,20 +37,6 @@ LINES = {
 MAX_ROWS = 120
 
 
-def select_pack_items(timeline: Timeline, months: int = 3) -> list[TimelineItem]:
-    """Actions en retard et échéances des ``months`` prochains mois (non closes), dans l'ordre du
-    plan."""
-    horizon = timeline.today + timedelta(days=31 * months)
-    found = []
-    for g in timeline.groups:
-        for it in g.items:
-            assert it.end is not None
-            open_cells = [c for c in it.action.statuses.values() if not c.closed]
-            if it.late() or (open_cells and timeline.today <= it.end <= horizon):
-                found.append(it)
-    return found
-
-
 def _d2n(d: date) -> float:
     return float(d.toordinal())
 
@@ -82,7 +68,9 @@ def echeancier_figure(
     labels = []
     for row, it in enumerate(chosen):
         a = it.action
-        text = a.intitule if len(a.intitule) <= 46 else a.intitule[:45] + "…"
+        # caractères de contrôle (saisis par une version précédente) : ni glyphe ni sens
+        title = "".join(ch for ch in a.intitule if ch.isprintable())
+        text = title if len(title) <= 46 else title[:45] + "…"
         labels.append(f"{a.code}  {text}")
         assert it.start is not None and it.end is not None
         cells = [c for b in shown_bassins if (c := a.statuses.get(b.id)) is not None]
