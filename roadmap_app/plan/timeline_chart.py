@@ -69,8 +69,8 @@ def echeancier_figure(
     for row, it in enumerate(chosen):
         a = it.action
         # caractères de contrôle (saisis par une version précédente) : ni glyphe ni sens
-        title = "".join(ch for ch in a.intitule if ch.isprintable())
-        text = title if len(title) <= 46 else title[:45] + "…"
+        name = "".join(ch for ch in a.intitule if ch.isprintable())
+        text = name if len(name) <= 46 else name[:45] + "…"
         labels.append(f"{a.code}  {text}")
         assert it.start is not None and it.end is not None
         cells = [c for b in shown_bassins if (c := a.statuses.get(b.id)) is not None]
