@@ -85,7 +85,7 @@ class PlanTransfer(QObject):
         dialog = PlanImportDialog(
             Path(path).name,
             current,
-            lambda target: plan_import(self.ctx, path, target),
+            lambda target, archive: plan_import(self.ctx, path, target, archive_missing=archive),
             self.window,
         )
 

@@ -52,8 +52,9 @@ class KeyDate:
             return "Fin volet 3"
         if self.kind == BILAN:
             return "Bilan final" if "final" in self.key else "Bilan interm."
-        if self.kind == COMMITTEE:
-            return self.label.split(" «")[0]
+        if self.kind == COMMITTEE:  # « COPIL « COPIL de mars » » → le nom de l'instantané
+            name = self.label.partition("« ")[2].rpartition(" »")[0] or self.label
+            return name if len(name) <= 18 else name[:17] + "…"
         return self.label[:14]
 
 

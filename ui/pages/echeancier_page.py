@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError
@@ -37,11 +37,13 @@ class EcheancierPage(Page):
         for key, (label, _ppd) in ZOOMS.items():
             self.zoom.addItem(label, key)
         self.zoom.setCurrentIndex(list(ZOOMS).index("quarter"))
+        self.zoom.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.zoom.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.zoom.setToolTip("Échelle du temps (Ctrl + molette pour zoomer)")
         self.reference = QComboBox(self.filters)
         self.reference.setObjectName("timelineBaseline")
         self.reference.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.reference.setMaximumWidth(260)
+        self.reference.setMaximumWidth(300)
         self.reference.setToolTip(
             "Instantané de comité dont les échéances sont dessinées en barre fine sous celles "
             "d'aujourd'hui : les glissements se voient d'un coup d'œil"
@@ -104,7 +106,12 @@ class EcheancierPage(Page):
         self.reference.addItem("Aucune", NO_BASELINE)
         for info in reversed(list_snapshots(self.ctx)):
             if info.roadmap_name == self.timeline.roadmap.name:
-                self.reference.addItem(f"{info.name} ({info.taken_on:%d/%m/%Y})", info.name)
+                self.reference.addItem(info.name, info.name)
+                self.reference.setItemData(
+                    self.reference.count() - 1,
+                    f"{info.committee} du {info.taken_on:%d/%m/%Y} — « {info.name} »",
+                    Qt.ItemDataRole.ToolTipRole,
+                )
         i = self.reference.findData(self.baseline) if self.baseline else 0
         self.reference.setCurrentIndex(max(i, 0))
         self.reference.blockSignals(False)
