@@ -25,6 +25,7 @@ from db.store import Store
 from roadmap_app import __version__
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.core.ops import PLAN, OpChanges
 from roadmap_app.core.paths import default_db_path
 from roadmap_app.core.settings import set_author_name
 from roadmap_app.plan.roadmap_list import list_roadmaps
@@ -238,6 +239,15 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.refresh()
 
+    def apply_changes(self, changes: OpChanges[Any]) -> None:
+        """Après une opération (annuler, rétablir, restaurer…) : ne relit que les vues dont un
+        domaine a changé (``Page.domains``)."""
+        if changes.touches(PLAN):
+            self.refresh_roadmaps()
+        for page in self.pages.values():
+            if changes.touches(*page.domains):
+                page.refresh()
+
     def _current_plan(self) -> Any:
         from roadmap_app.plan.read import load_plan
 
@@ -377,25 +387,24 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         if self.ctx.undo.can_undo():
-            from roadmap_app.plan.status import undo_last  # écritures : au premier usage
+            from roadmap_app.core.ops import undo_last  # écritures : au premier usage
 
             self._run_undo(undo_last, "Annulé")
 
     def redo(self) -> None:
         if self.ctx.undo.can_redo():
-            from roadmap_app.plan.status import redo_last
+            from roadmap_app.core.ops import redo_last
 
             self._run_undo(redo_last, "Rétabli")
 
     def _run_undo(self, fn: Any, verb: str) -> None:
         try:
-            label = fn(self.ctx)
+            changes = fn(self.ctx)
         except UserError as err:
             QMessageBox.warning(self, "Impossible", str(err))
             return
-        self.refresh_roadmaps()
-        self.refresh_pages()
-        self.show_message(f"{verb} : {label}")
+        self.apply_changes(changes)
+        self.show_message(f"{verb} : {changes.label}")
 
     def _focus_roadmap_selector(self) -> None:
         self.roadmap_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)

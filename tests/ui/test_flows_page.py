@@ -119,6 +119,28 @@ def test_ctrl_z_undoes_a_typed_value(flows, qtbot, app_ctx, window):
     assert flows.model.data(cell) == ""
 
 
+def test_undoing_a_flows_change_reloads_only_the_pages_that_read_flows(
+    flows, qtbot, app_ctx, window, monkeypatch
+):
+    """Annuler une saisie de flux relit la page Flux (et le tableau de bord), pas la Feuille de
+    route ni le Financement : l'opération inverse ne touche que le domaine « flux »."""
+    roadmap, finance = window.page("roadmap"), window.page("finance")
+    dashboard = window.page("dashboard")
+    reloaded: list[str] = []
+    for key, page in (("roadmap", roadmap), ("finance", finance), ("dashboard", dashboard), ("flows", flows)):  # fmt: skip
+        original = page.refresh
+        monkeypatch.setattr(page, "refresh", lambda k=key, f=original: (reloaded.append(k), f()))
+    flows.select_bassin_name("Lensois")
+    _type_in_cell(qtbot, flows, date(2024, 7, 1), "stock", "5300")
+    reloaded.clear()
+    roadmap_plan = roadmap.plan
+    window.undo_action.trigger()
+    assert load_series(app_ctx, "Lensois").value(date(2024, 7, 1), "stock") is None
+    assert sorted(reloaded) == ["dashboard", "flows"]
+    assert roadmap.plan is roadmap_plan  # la Feuille de route n'a rien relu
+    assert window.statusBar().currentMessage().startswith("Annulé : Flux Lensois")
+
+
 def test_import_shows_a_preview_and_writes_only_when_confirmed(flows, app_ctx, tmp_path):
     csv = tmp_path / "flux-lensois.csv"
     csv.write_text(

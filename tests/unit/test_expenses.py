@@ -9,6 +9,7 @@ import pytest
 from db.models import Expense
 from roadmap_app.core.errors import NotFoundError, StaleDataError, ValidationError
 from roadmap_app.core.journal import history
+from roadmap_app.core.ops import redo_last, undo_last
 from roadmap_app.finance import read as fin
 from roadmap_app.finance.edit import (
     ExpenseInput,
@@ -16,7 +17,6 @@ from roadmap_app.finance.edit import (
     remove_expense,
     update_expense,
 )
-from roadmap_app.plan.status import redo_last, undo_last
 from tests.conftest import dump_store
 
 
@@ -197,7 +197,7 @@ def test_edit_remove_and_undo(ctx, ateliers):
 
     remove_expense(ctx, r.id, expected_version=e2.version)
     assert fin.load_volet_finance(ctx, 3).expenses == []
-    assert undo_last(ctx).startswith("Retrait : Dépense volet 3")
+    assert undo_last(ctx).label.startswith("Retrait : Dépense volet 3")
     assert fin.load_volet_finance(ctx, 3).spent_cents == 4_500_050
     undo_last(ctx)  # la modification
     assert fin.load_volet_finance(ctx, 3).expense(r.id).montant_cents == 4_000_000

@@ -6,10 +6,10 @@ import pytest
 
 from roadmap_app.core.errors import StaleDataError, ValidationError
 from roadmap_app.core.journal import history
+from roadmap_app.core.ops import redo_last, undo_last
 from roadmap_app.finance import read as fin
 from roadmap_app.finance.edit import PlanLineInput, update_plan_line
 from roadmap_app.finance.money import format_amount_input
-from roadmap_app.plan.status import redo_last, undo_last
 from tests.conftest import dump_store
 
 

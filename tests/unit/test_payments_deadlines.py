@@ -8,6 +8,7 @@ import pytest
 
 from roadmap_app.core.deadlines import bilan_deadlines, days_text
 from roadmap_app.core.errors import ValidationError
+from roadmap_app.core.ops import undo_last
 from roadmap_app.finance import read as fin
 from roadmap_app.finance.edit import (
     ExpenseInput,
@@ -17,7 +18,6 @@ from roadmap_app.finance.edit import (
     remove_payment,
     update_payment,
 )
-from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
 from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
@@ -157,6 +158,8 @@ class BassinCardWidget(QFrame):
 
 
 class DashboardPage(Page):
+    domains = frozenset({ops.PLAN, ops.STATUSES, ops.FLOWS, ops.FINANCE})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.data: DashboardData | None = None

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.deadlines import Deadline, bilan_deadlines
 from roadmap_app.core.errors import StoreError, UserError
@@ -51,6 +52,8 @@ TAB_PLAN, TAB_EXPENSES, TAB_CONSUMPTION, TAB_PAYMENTS = range(4)
 
 
 class FinancePage(Page):
+    domains = frozenset({ops.FINANCE})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.vf: VoletFinance | None = None

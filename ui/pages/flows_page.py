@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
 from roadmap_app.core.errors import StoreError, UserError
@@ -57,6 +58,8 @@ GRID_ROWS = 10
 
 
 class FlowsPage(Page):
+    domains = frozenset({ops.PLAN, ops.FLOWS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.last_import: Any = None

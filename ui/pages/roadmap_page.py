@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import StaleDataError, StoreError, UserError
 from roadmap_app.plan.read import ActionRow, PlanView, load_action, load_plan
@@ -43,6 +44,8 @@ DETAIL_MIN, DETAIL_MAX = 260, 420
 
 
 class RoadmapPage(Page):
+    domains = frozenset({ops.PLAN, ops.STATUSES})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.plan: PlanView | None = None
