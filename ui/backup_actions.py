@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from roadmap_app.core.backup import (
     auto_backup_if_due,
@@ -19,7 +19,6 @@ from roadmap_app.core.backup import (
 )
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.core.ops import RESTORED
-from ui.file_dialogs import ask_open
 
 log = logging.getLogger("roadmap_app.sauvegardes")
 
@@ -129,7 +128,3 @@ class BackupActions(QObject):
                 + (f" ; ancienne base : {kept.name}" if kept else "")
             )
         return ok
-
-
-def pick_backup_file(parent: QWidget) -> Path | None:
-    return ask_open(parent, "Choisir une sauvegarde", "Base roadmap-app (*.sqlite3);;Tous (*)")

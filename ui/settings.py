@@ -28,3 +28,7 @@ def load_json(settings: QSettings, key: str, default: Any) -> Any:
 
 def save_json(settings: QSettings, key: str, value: Any) -> None:
     settings.setValue(key, json.dumps(value, ensure_ascii=False))
+
+
+#: Fermer l'application N ms après le démarrage (tests, mesures) ; aussi les boîtes d'erreur.
+EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"
