@@ -71,6 +71,9 @@ class RoadmapSelector(ElidedComboBox):
 
 
 class MainWindow(QMainWindow):
+    #: la pile « Annuler » a changé (émis depuis n'importe quel fil)
+    undo_changed = Signal()
+
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, documents: Documents | None = None
     ) -> None:
@@ -109,7 +112,10 @@ class MainWindow(QMainWindow):
         # permanent : un message passager de la barre d'état ne le cache jamais
         self.statusBar().insertPermanentWidget(0, self.read_only_label)
         self._update_status_bar()
-        self.ctx.undo.listeners.append(self._update_undo_actions)
+        # par un signal : une opération écrite dans un fil de travail (ui.tasks) met à jour les
+        # commandes Annuler / Rétablir dans le fil de l'interface
+        self.undo_changed.connect(self._update_undo_actions)
+        self.ctx.undo.listeners.append(self.undo_changed.emit)
         self._update_undo_actions()
 
         self.settings = ui_settings()

@@ -97,8 +97,8 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
             f"Le fichier doit avoir l'extension .{args.kind} (reçu : « {out.name} »)."
         )
 
-    def progress(step: str, i: int, n: int) -> None:
-        print(f"  {step}…", file=sys.stderr)
+    def progress(done: int, total: int, message: str) -> None:
+        print(f"  {message}", file=sys.stderr)
 
     path = export_pack(ctx, out, args.snapshot, progress)
     print(f"Pack écrit : {path}")

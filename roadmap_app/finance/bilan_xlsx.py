@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from roadmap_app.core.progress import Progress
 from roadmap_app.export.cells import (
     FMT_DATE,
     FMT_EUR,
@@ -24,7 +25,6 @@ from roadmap_app.finance import annexe3
 from roadmap_app.finance.bilan import (
     AnnexeRow,
     BilanData,
-    Progress,
     annexe3_rows,
     notes_text,
     status_text,

@@ -96,6 +96,8 @@ class MergeResult:
     applied: int
     conflicts_resolved: int
     operation_id: str | None
+    #: ce qui a changé (statuts et ateliers), pour les vues ; ``None`` : rien d'écrit
+    changes: ops.OpChanges[None] | None = None
 
 
 def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
@@ -316,7 +318,7 @@ def apply_merge(
             )
         )  # fmt: skip
     assert out.changes is not None
-    return MergeResult(len(writes), len(plan.conflicts), out.changes.operation_id)
+    return MergeResult(len(writes), len(plan.conflicts), out.changes.operation_id, out.changes)
 
 
 def merge_history(ctx: AppContext) -> list[WorkshopMerge]:

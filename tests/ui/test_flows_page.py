@@ -141,7 +141,7 @@ def test_undoing_a_flows_change_reloads_only_the_pages_that_read_flows(
     assert window.statusBar().currentMessage().startswith("Annulé : Flux Lensois")
 
 
-def test_import_shows_a_preview_and_writes_only_when_confirmed(flows, app_ctx, tmp_path):
+def test_import_shows_a_preview_and_writes_only_when_confirmed(flows, app_ctx, tmp_path, qtbot):
     csv = tmp_path / "flux-lensois.csv"
     csv.write_text(
         "bassin;mois;indicateur;valeur\n"
@@ -172,6 +172,9 @@ def test_import_shows_a_preview_and_writes_only_when_confirmed(flows, app_ctx, t
     flows.confirm_import = accept
     flows.select_bassin_name("Lensois")
     assert flows.import_path(csv) is True
+    # l'écriture se fait hors du fil de l'interface (ui.tasks) ; la grille est relue ensuite
+    qtbot.waitUntil(lambda: flows.import_task.done, timeout=30_000)
+    assert flows.last_import == 3
     assert previews == [["190", "168", "150"]]
     series = load_series(app_ctx, "Lensois")
     assert series.series("entrants") == [(date(2024, 7, 1), 190.0), (date(2024, 8, 1), 168.0)]

@@ -38,7 +38,7 @@ from ui.models.diff_model import HTML_ROLE, DiffTableModel, diff_rows
 from ui.models.snapshot_list import INFO_ROLE, SnapshotListModel
 from ui.pages.base import Page
 from ui.settings import load_json, save_json
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, error_details
 from ui.widgets.html_delegate import HtmlDelegate
 
 CURRENT = "__actuel__"
@@ -324,7 +324,7 @@ class CommitteesPage(Page):
         self.last_export = Path(path)
         self._message(f"Pack écrit : {path}")
 
-    def _export_failed(self, err: BaseException, details: str) -> None:
+    def _export_failed(self, err: Exception) -> None:
         text = str(err) if isinstance(err, UserError | StoreError) else f"Erreur inattendue : {err}"
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -333,7 +333,7 @@ class CommitteesPage(Page):
             parent=self,
         )
         if not isinstance(err, UserError | StoreError):
-            box.setDetailedText(details)
+            box.setDetailedText(error_details(err))
         box.open()
 
     def _message(self, text: str) -> None:

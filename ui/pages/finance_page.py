@@ -42,7 +42,7 @@ from ui.models.finance_tables import (
     plan_rows,
 )
 from ui.pages.base import Page
-from ui.tasks import BackgroundTask
+from ui.tasks import Task, TaskRunner
 from ui.widgets.chart_view import ChartView
 from ui.widgets.expense_dialog import ExpenseDialog
 from ui.widgets.finance_dialogs import PaymentDialog, PlanLineDialog
@@ -59,7 +59,7 @@ class FinancePage(Page):
         super().__init__(ctx, parent)
         self.vf: VoletFinance | None = None
         self.deadlines: list[Deadline] = []
-        self.tasks: list[BackgroundTask] = []
+        self.tasks = TaskRunner()
         self.last_export: Any = None
         self._chart_dirty = True
         self._build()
@@ -452,7 +452,7 @@ class FinancePage(Page):
             self._done("Versement retiré (Ctrl+Z pour annuler)")
 
     # -- export du bilan -----------------------------------------------------------------------------
-    def export_bilan(self, all_volets: bool = True) -> BackgroundTask | None:
+    def export_bilan(self, all_volets: bool = True) -> Task | None:
         from roadmap_app.finance.bilan_export import export_bilan
 
         volet = None if all_volets else self.volet_number
@@ -465,15 +465,9 @@ class FinancePage(Page):
         def work(progress: Any) -> Any:
             return export_bilan(ctx, path, volet=volet, progress=progress)
 
-        task = BackgroundTask(self, "Export du bilan…", work, self._exported, self._export_failed)
-        self.tasks.append(task)
-        task.finished.connect(lambda: self._task_over(task))
-        return task.start()
-
-    def _task_over(self, task: BackgroundTask) -> None:
-        self.export_button.setEnabled(True)
-        if task in self.tasks:
-            self.tasks.remove(task)
+        task = self.tasks.run(self, "Export du bilan…", work, self._exported, self._export_failed)
+        task.finished.connect(lambda: self.export_button.setEnabled(True))
+        return task
 
     def _exported(self, result: Any) -> None:
         self.last_export = result
