@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from roadmap_app.finance import read as fin
 from tests.ui.conftest import type_text
@@ -31,9 +31,7 @@ def _consumption_row(page, line_id):
 
 
 def _save(dialog, qtbot):
-    qtbot.mouseClick(
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
-    )
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
 
 def test_the_page_shows_the_seeded_plan_and_the_deadlines(page):

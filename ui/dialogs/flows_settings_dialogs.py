@@ -5,81 +5,50 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from roadmap_app.core.context import AppContext
-from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.flows.catalogue import INDICATORS
 from roadmap_app.flows.series import bassins, load_portfolios
 from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, set_portfolio
-from ui.dialogs.base import hide_when_edited
+from ui.dialogs.base import FormDialog
 
 
 def _next_month(today: date) -> QDate:
     return QDate(today.year + (today.month == 12), today.month % 12 + 1, 1)
 
 
-class _DatedDialog(QDialog):
-    """Formulaire, message d'erreur en français sous le formulaire, boutons Enregistrer / Annuler."""
+class _DatedDialog(FormDialog):
+    """Formulaire à date d'effet, message d'erreur en français sous le formulaire ; ``store()``
+    appelle le service (``FormDialog.service_submit``)."""
 
     def __init__(self, ctx: AppContext, title: str, intro: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._watching = False
+        super().__init__(title, "&Enregistrer", lambda d: self.service_submit(self.store), parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.ctx = ctx
-        self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.form = QFormLayout()
         self.start = QDateEdit(_next_month(ctx.today()))
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("dd/MM/yyyy")
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color:#B42318;")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         note = QLabel(intro)
         note.setWordWrap(True)
         note.setObjectName("muted")
-        lay = QVBoxLayout(self)
-        lay.addWidget(note)
-        lay.addLayout(self.form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._watching:  # champs créés par les sous-classes : reliés au premier affichage
-            self._watching = True
-            hide_when_edited(self, self.error)
+        self.body.addWidget(note)
+        self.body.addLayout(self.form)
 
     def save(self) -> None:
-        try:
-            self.store()
-        except (UserError, StoreError) as err:
-            self.error.setStyleSheet("color:#B42318;")
-            self.error.setText(str(err))
-            self.error.setVisible(True)
-            return
+        """Le bouton Enregistrer."""
         self.accept()
 
     def store(self) -> Any:  # pragma: no cover - redéfini

@@ -33,6 +33,8 @@ from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.export.cells import format_euros
 from roadmap_app.finance import edit
 from roadmap_app.finance.read import VoletFinance, list_volets, load_volet_finance
+from ui.dialogs.expense_dialog import ExpenseDialog
+from ui.dialogs.finance_dialogs import PaymentDialog, PlanLineDialog
 from ui.models.finance_tables import (
     ROW_ROLE,
     ConsumptionTableModel,
@@ -44,8 +46,6 @@ from ui.models.finance_tables import (
 from ui.pages.base import Page
 from ui.tasks import Task, TaskRunner
 from ui.widgets.chart_view import ChartView
-from ui.widgets.expense_dialog import ExpenseDialog
-from ui.widgets.finance_dialogs import PaymentDialog, PlanLineDialog
 from ui.widgets.finance_header import FinanceHeader
 from ui.widgets.tables import ask_bilan_destination, make_table
 
