@@ -45,7 +45,7 @@ def test_the_delegates_to_confirm_are_flagged_then_confirmed_from_the_flows_page
     assert dialog.windowTitle() == "Confirmer ou corriger les moyens"
     assert dialog.organisme.currentData() == "CD" and dialog.number.value() == 13
     assert dialog.start.date().toPython() == date(2023, 12, 31)
-    assert "l. 725" in dialog.error.text()
+    assert "l. 725" in dialog.error.text() and dialog.error.isVisibleTo(dialog)
     dialog.number.setValue(9)  # ce que le Département a constaté : le nombre est corrigé
     dialog.save()
     assert not dialog.isVisible()

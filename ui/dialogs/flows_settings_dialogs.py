@@ -22,6 +22,7 @@ from roadmap_app.flows.catalogue import INDICATORS
 from roadmap_app.flows.series import bassins, load_portfolios
 from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, set_portfolio
 from ui.dialogs.base import FormDialog
+from ui.style import DANGER
 
 
 def _next_month(today: date) -> QDate:
@@ -50,6 +51,10 @@ class _DatedDialog(FormDialog):
     def save(self) -> None:
         """Le bouton Enregistrer."""
         self.accept()
+
+    def show_error(self, message: str) -> None:
+        self.error.setStyleSheet(f"color: {DANGER}; font-weight: 600;")  # après un « À confirmer »
+        super().show_error(message)
 
     def store(self) -> Any:  # pragma: no cover - redéfini
         raise NotImplementedError
@@ -98,6 +103,7 @@ class PortfolioDialog(_DatedDialog):
                 self.setWindowTitle("Confirmer ou corriger les moyens")
                 self.error.setText(f"À confirmer : {current[-1].doubt}")
                 self.error.setStyleSheet("color:#B54708;")
+                self.error.setVisible(True)
 
     def store(self) -> Any:
         return set_portfolio(self.ctx, self.bassin.currentData(), self.organisme.currentData(), self.number.value(),
