@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from roadmap_app.committees.pack_model import PackData
+from roadmap_app.core.formatting import format_number
 from roadmap_app.export.cells import FMT_DEC1, FMT_INT, FMT_MONTH
 from roadmap_app.export.xlsx import Book
 from roadmap_app.flows.assessment import assess, signed
@@ -133,7 +134,7 @@ def recent_rows(pack: PackData, months: int = 3) -> list[list[str]]:
     data = from_state(pack.state)
 
     def n(v: float | None, suffix: str = "") -> str:
-        return "—" if v is None else f"{v:,.0f}".replace(",", "\u202f") + suffix
+        return "—" if v is None else format_number(v) + suffix
 
     def share(part: float | None, total: float | None) -> str:
         return "—" if part is None or not total else f"{100 * part / total:.0f} %"

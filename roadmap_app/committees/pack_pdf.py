@@ -10,8 +10,8 @@ from roadmap_app.committees.flux_sheets import RECENT_HEADERS, recent_rows
 from roadmap_app.committees.pack_model import UPCOMING_DAYS, PackData
 from roadmap_app.committees.section_change import show_value
 from roadmap_app.core.bulk import scratch_garbage
+from roadmap_app.core.formatting import format_euros, format_number
 from roadmap_app.core.progress import Progress
-from roadmap_app.export.cells import format_euros, format_number
 from roadmap_app.export.charts import Chart
 from roadmap_app.export.pdf import MUTED, Col, PdfDocument, Row
 from roadmap_app.plan import statuses as status_rules

@@ -22,8 +22,8 @@ from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import DateParseError, format_date, parse_day
 from roadmap_app.core.errors import NotFoundError, ValidationError
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.core.text import clean_text
-from roadmap_app.export.cells import format_euros
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.money import parse_cents, parse_quantity_milli, units_times_cost
 from roadmap_app.finance.period import parse_period
@@ -234,7 +234,7 @@ def _expense_values(s: Session, volet: Volet, data: ExpenseInput) -> dict[str, A
             "Montant : obligatoire (ou indiquez le nombre d'unités et le coût unitaire pour le calculer)."
         )
     if montant == 0:
-        errors.add("Montant : une dépense de 0,00 € n'a pas lieu d'être déclarée.")
+        errors.add("Montant : une dépense de 0,00\u00a0€ n'a pas lieu d'être déclarée.")
     period = errors.run(parse_period, data.period)
     group_key, subgroup_key = line.rubrique()
     if data.group_key:
@@ -361,7 +361,7 @@ def _payment_values(ctx: AppContext, data: PaymentInput) -> dict[str, Any]:
         errors.add(f"Nature du versement « {data.kind} » inconnue ({valid}).")
     amount = errors.run(parse_cents, data.amount, field="Montant reçu")
     if amount == 0:
-        errors.add("Montant reçu : 0,00 € n'est pas un versement.")
+        errors.add("Montant reçu : 0,00\u00a0€ n'est pas un versement.")
     when = None
     if not data.date.strip():
         errors.add("Date : obligatoire (JJ/MM/AAAA).")

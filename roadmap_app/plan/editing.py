@@ -28,7 +28,7 @@ from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError, ValidationError
 from roadmap_app.core.text import clean_text, fold
-from roadmap_app.plan.read import resolve_roadmap
+from roadmap_app.plan.read import find_bassin, resolve_roadmap
 
 CODE_MAX = 20
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]*$")
@@ -268,20 +268,7 @@ def find_bassin_row(s: Session, key: str | int, *, include_archived: bool = Fals
         for b in s.exec(select(Bassin).order_by(col(Bassin.position), col(Bassin.id))).all()
         if include_archived or not b.archived
     ]
-    if isinstance(key, int):
-        for b in bassins:
-            if b.id == key:
-                return b
-    else:
-        k = fold(key.strip())
-        for b in bassins:
-            if k in (fold(b.code), fold(b.name)):
-                return b
-        prefixed = [b for b in bassins if fold(b.name).startswith(k)]
-        if k and len(prefixed) == 1:
-            return prefixed[0]
-    names = ", ".join(b.name for b in bassins)
-    raise NotFoundError(f"Bassin « {key} » inconnu. Bassins : {names}.")
+    return find_bassin(bassins, key)
 
 
 def cible_is_live(s: Session, cible: Cible) -> bool:

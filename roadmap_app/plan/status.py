@@ -17,7 +17,7 @@ from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError, ValidationError
 from roadmap_app.core.text import clean_text
 from roadmap_app.plan import statuses as status_rules
-from roadmap_app.plan.read import BassinRef, find_bassin, resolve_roadmap
+from roadmap_app.plan.read import find_bassin, resolve_roadmap
 
 UNSET: Any = object()
 
@@ -254,10 +254,6 @@ def _pct(v: int | None) -> str:
 
 
 def _find_bassin(s, key: str | int) -> Bassin:  # type: ignore[no-untyped-def]
-    refs = [
-        BassinRef(b.id, b.code, b.name)
-        for b in s.exec(select(Bassin).order_by(col(Bassin.position))).all()
-        if not b.archived
-    ]
-    found: Bassin = s.get(Bassin, find_bassin(refs, key).id)
+    rows = s.exec(select(Bassin).order_by(col(Bassin.position))).all()
+    found: Bassin = find_bassin([b for b in rows if not b.archived], key)
     return found

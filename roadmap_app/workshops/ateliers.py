@@ -16,7 +16,7 @@ from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError, ValidationError
 from roadmap_app.core.text import clean_text
-from roadmap_app.plan.read import BassinRef, find_bassin
+from roadmap_app.plan.read import find_bassin
 
 EDITABLE = ("title", "date", "moment", "place", "participants", "notes")
 
@@ -81,12 +81,8 @@ def create_atelier(
     # journalisé, pas annulable (un atelier se corrige, il ne se défait pas)
     with ops.operation(ctx, record_undo=False) as op:
         s = op.session
-        refs = [
-            BassinRef(b.id, b.code, b.name)
-            for b in s.exec(select(Bassin)).all()
-            if b.id is not None and not b.archived
-        ]
-        ref = find_bassin(refs, bassin)
+        ref = find_bassin([b for b in s.exec(select(Bassin)).all() if not b.archived], bassin)
+        assert ref.id is not None
         row = Atelier(
             bassin_id=ref.id, date=day, moment=clean_text(moment).strip(), title=clean_text(title).strip(), kind=kind, place=clean_text(place).strip(),
             participants=clean_text(participants).strip(), notes=clean_text(notes).strip(), created_at=utcnow(),

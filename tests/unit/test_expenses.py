@@ -69,7 +69,7 @@ def test_over_budget_line_is_flagged(ctx, ateliers):
     vf = fin.load_volet_finance(ctx, 3)
     (flag,) = vf.line(ateliers.id).flags
     assert flag.code == fin.OVER_BUDGET
-    assert "dépassement de 1\u202f350,00 €" in flag.message
+    assert "dépassement de 1\u202f350,00\u00a0€" in flag.message
     assert vf.line(ateliers.id).remaining_cents == -135_000
     assert flag in vf.all_flags()
 
@@ -86,7 +86,7 @@ def test_units_times_cost_mismatch_is_flagged_not_corrected(ctx, ateliers):
     assert e.montant_cents == 260_000 and e.computed_cents == 250_000
     (flag,) = e.flags
     assert flag.code == fin.MISMATCH
-    assert "2\u202f600,00 €" in flag.message and "2\u202f500,00 €" in flag.message
+    assert "2\u202f600,00\u00a0€" in flag.message and "2\u202f500,00\u00a0€" in flag.message
 
 
 def test_an_expense_on_a_line_of_another_volet_is_refused(ctx, db_path):

@@ -155,3 +155,10 @@ def module_imports(path: Path) -> set[str]:
 )
 def test_former_import_loops_stay_broken(lower, upper):
     assert upper not in module_imports(ROOT / lower)
+
+
+@pytest.mark.parametrize("package", ["ui", "roadmap_app", "db"])
+def test_shipped_code_never_imports_the_bench_or_the_tests(package):
+    """bench/ et tests/ ne sont pas dans la roue : un import casserait l'application installée."""
+    roots = imported_roots(package)
+    assert not {"bench", "tests"} & roots.keys(), roots.get("bench", roots.get("tests"))

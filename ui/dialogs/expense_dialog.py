@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app.core.errors import UserError
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.edit import ExpenseInput
 from roadmap_app.finance.money import (

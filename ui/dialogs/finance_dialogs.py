@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app.core.dates import format_date
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance.edit import PaymentInput, PlanLineInput
 from roadmap_app.finance.money import format_amount_input
 from roadmap_app.finance.read import (

@@ -232,10 +232,6 @@ class PlanTreeModel(QAbstractItemModel):
     def all_nodes(self) -> set[int]:
         return set(range(len(self._nodes)))
 
-    def node_model_index(self, node_id: int) -> QModelIndex:
-        """Index (colonne 0) du nœud ``node_id``."""
-        return self.createIndex(self._nodes[node_id].row, 0, node_id)
-
     def node_row(self, node_id: int) -> int:
         """Rang du nœud parmi ses frères, dans l'ordre affiché."""
         return self._nodes[node_id].row
@@ -244,11 +240,6 @@ class PlanTreeModel(QAbstractItemModel):
         """Index (colonne 0) du parent du nœud, invalide pour un axe."""
         pid = self._nodes[node_id].parent
         return QModelIndex() if pid == -1 else self.createIndex(self._nodes[pid].row, 0, pid)
-
-    def child_id(self, row: int, parent: Index) -> int:
-        """Identifiant du nœud enfant ``row`` de ``parent`` (sans créer d'index Qt)."""
-        children = self._nodes[parent.internalId()].children if parent.isValid() else self._roots
-        return children[row] if 0 <= row < len(children) else -1
 
     def accepted_nodes(
         self, keep: Callable[[ActionRow], bool], among: set[int] | None = None

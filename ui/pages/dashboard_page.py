@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.formatting import format_number
 from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
 from ui.pages.base import Page
 from ui.style import DANGER
@@ -41,7 +42,7 @@ def plural(n: int, one: str, many: str) -> str:
 
 
 def _n(v: float | None) -> str:
-    return "—" if v is None else f"{v:,.0f}".replace(",", "\u202f")
+    return "—" if v is None else format_number(v)
 
 
 def _action_item(action: Any, detail: str) -> QListWidgetItem:

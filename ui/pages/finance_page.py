@@ -30,7 +30,7 @@ from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.deadlines import Deadline, bilan_deadlines
 from roadmap_app.core.errors import StoreError, UserError
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance import edit
 from roadmap_app.finance.read import VoletFinance, list_volets, load_volet_finance
 from ui.dialogs.expense_dialog import ExpenseDialog
