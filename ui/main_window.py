@@ -366,6 +366,11 @@ class MainWindow(QMainWindow):
         plan_menu.addAction(choose_action)
         plan_menu.addAction(new_roadmap_action)
         plan_menu.addSeparator()
+        from ui.plan_transfer import PlanTransfer
+
+        self.plan_transfer = PlanTransfer(self)
+        self.plan_transfer.install(plan_menu)
+        plan_menu.addSeparator()
         plan_menu.addAction(bassins_action)
 
         view_menu = bar.addMenu("&Affichage")

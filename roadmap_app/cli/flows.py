@@ -90,6 +90,8 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
     plan = plan_import(ctx, Path(args.file))
     print(f"Aperçu de « {plan.source} » : {plan.summary()}.")
+    for item in plan.ignored:
+        print(f"Ignoré : {item}")
     changes = plan.changes
     if changes:
         write_table(sys.stdout, ["Bassin", "Mois", "Indicateur", "Avant", "Après"],
