@@ -119,7 +119,7 @@ class Task(QObject):
         self.signals = TaskSignals()
         self.dialog = QProgressDialog(title, "", 0, 0, parent)
         self.dialog.setWindowTitle(title)
-        self.dialog.setCancelButton(None)  # type: ignore[arg-type]
+        self.dialog.setCancelButton(None)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(False)
