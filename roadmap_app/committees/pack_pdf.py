@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from roadmap_app.committees.flux_sheets import RECENT_HEADERS, recent_rows
+from roadmap_app.committees.flows_sheets import RECENT_HEADERS, recent_rows
 from roadmap_app.committees.pack_model import UPCOMING_DAYS, PackData
 from roadmap_app.committees.section_change import show_value
 from roadmap_app.core.bulk import scratch_garbage

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from roadmap_app.committees.flux_sheets import write_flux, write_portefeuilles
+from roadmap_app.committees.flows_sheets import write_flows, write_portfolios
 from roadmap_app.committees.pack_model import PackData
 from roadmap_app.core.bulk import paused_gc, scratch_garbage
 from roadmap_app.core.progress import Progress
@@ -427,8 +427,8 @@ def write_graphiques(book: Book, data: PackData) -> None:
 #: Feuilles supplémentaires fournies par d'autres fonctionnalités (Flux BRSA, Portefeuilles…) :
 #: nom → fonction (classeur, données). Elles s'insèrent après la feuille de route.
 EXTRA_SHEETS: dict[str, Callable[[Book, PackData], None]] = {
-    "Flux BRSA": write_flux,
-    "Portefeuilles": write_portefeuilles,
+    "Flux BRSA": write_flows,
+    "Portefeuilles": write_portfolios,
 }
 
 

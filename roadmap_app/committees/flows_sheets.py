@@ -27,7 +27,7 @@ def _fmt(unit: str) -> str:
     return FMT_DEC1 if unit in (PERCENT, "heures") else FMT_INT
 
 
-def write_flux(book: Book, pack: PackData) -> None:
+def write_flows(book: Book, pack: PackData) -> None:
     data = from_state(pack.state)
     headers = ["Bassin", "Mois"] + [f"{i.label} ({i.unit})" for i in INDICATORS] + [
         "Moyenne mensuelle d'entrants visée", "Écart du mois ; cumul face à l'objectif cumulé"]  # fmt: skip
@@ -82,7 +82,7 @@ def _load_rows(data: FlowsData) -> list[LoadRow]:
     return rows
 
 
-def write_portefeuilles(book: Book, pack: PackData) -> None:
+def write_portfolios(book: Book, pack: PackData) -> None:
     data = from_state(pack.state)
     sh = book.sheet("Portefeuilles", [16, 26, 16, 12, 14, 14, 14, 48])
     sh.title(
