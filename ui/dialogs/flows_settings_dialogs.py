@@ -52,6 +52,11 @@ class _DatedDialog(FormDialog):
         """Le bouton Enregistrer."""
         self.accept()
 
+    def start_day(self) -> date:
+        day = self.start.date().toPython()
+        assert isinstance(day, date)
+        return day
+
     def show_error(self, message: str) -> None:
         self.error.setStyleSheet(f"color: {DANGER}; font-weight: 600;")  # après un « À confirmer »
         super().show_error(message)
@@ -107,7 +112,7 @@ class PortfolioDialog(_DatedDialog):
 
     def store(self) -> Any:
         return set_portfolio(self.ctx, self.bassin.currentData(), self.organisme.currentData(), self.number.value(),
-                             self.start.date().toPython(), capacity=self.capacity.value())  # fmt: skip
+                             self.start_day(), capacity=self.capacity.value())  # fmt: skip
 
 
 class TargetDialog(_DatedDialog):
@@ -145,6 +150,6 @@ class TargetDialog(_DatedDialog):
         self.form.addRow("&Libellé", self.label)
 
     def store(self) -> Any:
-        return add_target(self.ctx, self.indicator.currentData(), self.value.value(), self.start.date().toPython(),
+        return add_target(self.ctx, self.indicator.currentData(), self.value.value(), self.start_day(),
                           kind=self.kind.currentData(), bassin=self.bassin.currentData(),
                           label=self.label.text().strip())  # fmt: skip

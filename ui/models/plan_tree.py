@@ -206,8 +206,9 @@ class PlanTreeModel(QAbstractItemModel):
             group.sort()  # identifiants attribués dans l'ordre du document
             if by_data:
                 keys = {nid: self._sort_key(nid, column) for nid in group}
-                valued = [nid for nid in group if keys[nid] is not None]
-                valued.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+                known = {nid: k for nid, k in keys.items() if k is not None}
+                valued = [nid for nid in group if nid in known]
+                valued.sort(key=known.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
                 group[:] = valued + [nid for nid in group if keys[nid] is None]
             for row, nid in enumerate(group):
                 nodes[nid].row = row
@@ -324,7 +325,8 @@ class PlanTreeModel(QAbstractItemModel):
             short = role == Qt.ItemDataRole.DisplayRole and section in self._short_headers
             if b is None:
                 return "Av." if short else "Avancement"
-            return b.code if short and getattr(b, "code", "") else b.name
+            code = str(getattr(b, "code", "") or "")
+            return code if short and code else b.name
         if role == Qt.ItemDataRole.ToolTipRole:
             b = self.bassin_at(section)
             if b is not None:

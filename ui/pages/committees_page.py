@@ -171,7 +171,7 @@ class CommitteesPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.new_button]
 
     def refresh(self) -> None:

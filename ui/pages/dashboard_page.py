@@ -77,9 +77,9 @@ class BassinCardWidget(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)  # fmt: skip
             label.linkActivated.connect(lambda name, bid=b.id: page.open_chart(bid, name))
-        self.actions = QLabel()
-        self.actions.setTextFormat(Qt.TextFormat.RichText)
-        self.actions.setWordWrap(True)
+        self.actions_label = QLabel()
+        self.actions_label.setTextFormat(Qt.TextFormat.RichText)
+        self.actions_label.setWordWrap(True)
         self.late = QPushButton(
             f"⚠ {plural(card.en_retard, 'action en retard', 'actions en retard')}"
         )
@@ -94,7 +94,7 @@ class BassinCardWidget(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(14, 10, 14, 12)
         lay.setSpacing(6)
-        for w in (self.title, self.entrants, self.quinze, self.charge, self.actions, self.late):
+        for w in (self.title, self.entrants, self.quinze, self.charge, self.actions_label, self.late):
             lay.addWidget(w)
         lay.addStretch(1)
         self._fill()
@@ -153,7 +153,7 @@ class BassinCardWidget(QFrame):
             self.charge.setToolTip(
                 f"ETP de délégués à confirmer : {c.cd_doubt}" if c.cd_doubt else ""
             )
-        self.actions.setText(
+        self.actions_label.setText(
             f"Actions : ✔ {c.realise} réalisée{'s' if c.realise > 1 else ''} · ◐ {c.en_cours} en cours · sur {c.actions}"
         )
 
@@ -224,8 +224,9 @@ class DashboardPage(Page):
         )
         while self.cards_box.count():
             item = self.cards_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.cards = [BassinCardWidget(card, self) for card in data.cards]
         for i, w in enumerate(self.cards):
             self.cards_box.addWidget(w, i // 3, i % 3)

@@ -228,7 +228,7 @@ class FinancePage(Page):
     def select_volet(self, number: int) -> None:
         self.volet.setCurrentIndex(max(self.volet.findData(number), 0))
 
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.edit_line_button, self.add_expense_button, self.edit_expense_button,
                 self.remove_expense_button, *self.payment_buttons]  # fmt: skip
 

@@ -180,7 +180,7 @@ class FlowsPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.import_button, self.add_month, self.portfolio_button, self.target_button]
 
     def apply_read_only(self) -> None:

@@ -252,7 +252,7 @@ class RoadmapPage(Page):
         self.tree.scrollTo(idx)
         return True
 
-    def current_node(self):  # type: ignore[no-untyped-def]
+    def current_node(self):
         """Nœud (axe, cible ou action) de la ligne courante de l'arbre, ou ``None``."""
         return self.model.node_at(self.tree.currentIndex())
 
@@ -365,7 +365,7 @@ class RoadmapPage(Page):
         shown = self.plan_filter.accepted_action_count(self.plan.today)
         self.filters.set_count(shown, total)
 
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         e = self.editor
         return [self.detail.editor_box, e.new_action, e.new_cible, e.new_axe, e.edit, e.move,
                 e.archive, e.restore]  # fmt: skip

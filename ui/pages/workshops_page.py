@@ -135,7 +135,7 @@ class WorkshopsPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.new_button, self.edit_button, self.review_button, self.export_button,
                 self.merge_button, self.workbook_button, self.import_button]  # fmt: skip
 
@@ -247,6 +247,7 @@ class WorkshopsPage(Page):
                 self, "Paquet", "Choisissez d'abord l'atelier (rattaché à un bassin) à emporter."
             )
             return
+        bassin_id: int = a.bassin_id
         name = f"atelier-{a.bassin.lower()}-{a.date:%Y-%m-%d}{PACKAGE_SUFFIX}"
         chosen = ask_save(self, "Exporter le paquet de l'atelier", name, PACKAGE_FILTER)
         if chosen is None:
@@ -254,7 +255,7 @@ class WorkshopsPage(Page):
         path = str(chosen[0])
         self.tasks.run(
             self, "Export du paquet d'atelier",
-            lambda progress: export_package(self.ctx, path, a.bassin_id, atelier_id=a.id, progress=progress),
+            lambda progress: export_package(self.ctx, path, bassin_id, atelier_id=a.id, progress=progress),
             self._exported, self._failed,
         )  # fmt: skip
 
