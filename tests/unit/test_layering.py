@@ -162,3 +162,15 @@ def test_shipped_code_never_imports_the_bench_or_the_tests(package):
     """bench/ et tests/ ne sont pas dans la roue : un import casserait l'application installée."""
     roots = imported_roots(package)
     assert not {"bench", "tests"} & roots.keys(), roots.get("bench", roots.get("tests"))
+
+
+def test_the_open_store_is_written_only_through_the_operation_executor():
+    """Un seul chemin d'écriture (docs/architecture.md) : une transaction sur la base ouverte
+    (``ctx.store.transaction()``) ne s'ouvre que dans ``core/ops.py`` ; les services écrivent
+    dans le bloc ``ops.operation`` (journal, « Annuler », OpChanges)."""
+    writers = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "roadmap_app").rglob("*.py")
+        if "ctx.store.transaction()" in path.read_text(encoding="utf-8")
+    )
+    assert writers == ["roadmap_app/core/ops.py"]
