@@ -178,6 +178,12 @@ def check_chart(b: Bundle) -> None:
     assert (b.work / "bassins.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
+def check_calendar(b: Bundle) -> None:
+    b.cli("export", "ics", "echeances.ics", "--bassin", "Lensois")
+    text = (b.work / "echeances.ics").read_text(encoding="utf-8")
+    assert text.startswith("BEGIN:VCALENDAR") and text.count("BEGIN:VEVENT") > 20, text[:200]
+
+
 def check_gui(b: Bundle) -> None:
     out = b.gui(**{EXIT_ENV: "3000"})
     clean(out, "roadmap-app (3 s hors écran)")
@@ -217,6 +223,7 @@ CHECKS: list[tuple[str, Callable[[Bundle], None]]] = [
     ("workshop export + merge --dry-run", check_workshop),
     ("plan export + import --dry-run (xlsx, docx)", check_plan_io),
     ("chart (SVG)", check_chart),
+    ("export ics (calendrier)", check_calendar),
     ("application graphique hors écran, traductions de Qt", check_gui),
     ("roadmap-app PAQUET (aperçu de fusion)", check_open_package),
     ("roadmap-app FICHIER étranger refusé", check_refuse_foreign_file),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from roadmap_app.committees.flows_section import flux_diff
 from roadmap_app.committees.section_change import SectionChange
 from roadmap_app.core.bulk import paused_gc
+from roadmap_app.core.dates import slip_days
 from roadmap_app.plan import statuses as status_rules
 
-__all__ = ["SectionChange", "SnapshotDiff", "diff_states"]
+__all__ = ["SectionChange", "SnapshotDiff", "diff_states", "slip_days"]
 
 FIELD_LABELS = {
     "intitule": "Intitulé",
@@ -164,10 +164,7 @@ def _actions(state: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]
     return found
 
 
-def _days(old: str | None, new: str | None) -> int | None:
-    if old is None or new is None:
-        return None
-    return (date.fromisoformat(new) - date.fromisoformat(old)).days
+_days = slip_days
 
 
 @paused_gc()

@@ -61,4 +61,11 @@ PAGES: list[PageSpec] = [
         "ui.pages.finance_page:FinancePage",
         "Plan de financement, dépenses, versements de l'État et bilan",
     ),
+    PageSpec(
+        "echeancier",
+        "Échéancier",
+        "timeline",
+        "ui.pages.echeancier_page:EcheancierPage",
+        "Le plan sur une ligne de temps : échéances, retards, dates clés, glissements",
+    ),
 ]
