@@ -18,7 +18,6 @@ from roadmap_app.core.backup import (
     restore_store,
 )
 from roadmap_app.core.errors import StoreError, UserError
-from roadmap_app.core.ops import RESTORED
 
 log = logging.getLogger("roadmap_app.sauvegardes")
 
@@ -121,6 +120,8 @@ class BackupActions(QObject):
         except (UserError, StoreError) as err:
             QMessageBox.warning(self.window, "Restauration refusée", str(err))
             ok = False
+        from roadmap_app.core.ops import RESTORED
+
         self.window.apply_changes(RESTORED)
         if ok:
             self.window.show_message(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from db.store import Store
 from roadmap_app import __version__
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN
 from roadmap_app.core.errors import StoreError, UserError
-from roadmap_app.core.ops import PLAN, OpChanges
 from roadmap_app.core.paths import default_db_path
 from roadmap_app.core.settings import set_author_name
 from roadmap_app.plan.roadmap_list import list_roadmaps
@@ -36,6 +36,9 @@ from ui.pages.base import Page
 from ui.settings import ui_settings
 from ui.style import icon
 from ui.widgets.elided_combo import ElidedComboBox
+
+if TYPE_CHECKING:
+    from roadmap_app.core.ops import OpChanges
 
 NAV_WIDTH = 210  # barre latérale (sélecteur et navigation)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
 
 from roadmap_app.core.errors import StoreError, UserError
 from ui.file_dialogs import ask_open, ask_save
-from ui.tasks import Task, TaskRunner
+
+if TYPE_CHECKING:
+    from ui.tasks import Task, TaskRunner
 
 IMPORT_FILTER = "Plan d'actions (*.xlsx *.csv *.docx)"
 EXPORT_FILTER = "Classeur Excel (*.xlsx);;CSV (*.csv)"
@@ -24,7 +26,9 @@ class PlanTransfer(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: QDialog | None = None
-        self.tasks = TaskRunner()
+        # lanceur créé au premier import : ui.tasks charge des classes Qt coûteuses (≈ 30 ms),
+        # et ce module est chargé au démarrage (menu Plan)
+        self.tasks: TaskRunner | None = None
         self.import_task: Task | None = None
 
     @property
@@ -104,6 +108,10 @@ class PlanTransfer(QObject):
 
             # l'écriture (tout un plan, base distante) : hors du fil de l'interface, par le
             # lanceur commun et l'exécuteur des opérations
+            if self.tasks is None:
+                from ui.tasks import TaskRunner
+
+                self.tasks = TaskRunner()
             self.import_task = self.tasks.run(
                 self.window, "Import du plan",
                 lambda progress: apply_plan_import(self.ctx, plan, source="gui"),

@@ -36,31 +36,23 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# -- domaines -------------------------------------------------------------------------------
-PLAN = "plan"  # feuilles de route, axes, cibles, actions, bassins, organisations
-STATUSES = "statuses"  # statut, avancement, note d'une action dans un bassin
-FLOWS = "flows"  # flux mensuels, cibles, moyens
-FINANCE = "finance"  # plan de financement, dépenses, versements
-WORKSHOPS = "workshops"  # ateliers, fusions de paquets
-SNAPSHOTS = "snapshots"  # instantanés de comité
-ALL_DOMAINS: frozenset[str] = frozenset({PLAN, STATUSES, FLOWS, FINANCE, WORKSHOPS, SNAPSHOTS})
+# domaines (constantes dans core/domains.py : l'interface les lit au démarrage sans charger l'exécuteur)
+from roadmap_app.core.domains import (  # noqa: E402
+    ALL_DOMAINS,
+    ENTITY_DOMAINS,
+    FINANCE,
+    FLOWS,
+    PLAN,
+    SNAPSHOTS,
+    STATUSES,
+    WORKSHOPS,
+)
 
-#: Entité du journal → domaine qu'elle modifie.
-ENTITY_DOMAINS: dict[str, str] = {
-    "roadmap": PLAN,
-    "axe": PLAN,
-    "cible": PLAN,
-    "action": PLAN,
-    "bassin": PLAN,
-    "action_bassin": STATUSES,
-    "flow_value": FLOWS,
-    "flow_target": FLOWS,
-    "portfolio": FLOWS,
-    "financement_line": FINANCE,
-    "expense": FINANCE,
-    "state_payment": FINANCE,
-    "atelier": WORKSHOPS,
-}
+__all__ = [
+    "ALL_DOMAINS", "ENTITY_DOMAINS", "FINANCE", "FLOWS", "PLAN", "RESTORED", "SNAPSHOTS", "STATUSES",
+    "WORKSHOPS", "Op", "OpChanges", "Outcome", "forget_history", "operation", "redo_last", "revert",
+    "run_op", "undo_last",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from roadmap_app.committees.snapshots import (
     plan_view_from_state,
     snapshot_state,
 )
-from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import FLOWS, PLAN, SNAPSHOTS, STATUSES
 from roadmap_app.core.errors import StoreError, UserError
 from ui.dialogs.snapshot_dialogs import NewSnapshotDialog, SnapshotViewer
 from ui.file_dialogs import ask_save
@@ -46,7 +46,7 @@ ALL = "__tous__"
 
 
 class CommitteesPage(Page):
-    domains = frozenset({ops.PLAN, ops.STATUSES, ops.FLOWS, ops.SNAPSHOTS})
+    domains = frozenset({PLAN, STATUSES, FLOWS, SNAPSHOTS})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

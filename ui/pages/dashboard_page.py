@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.domains import FINANCE, FLOWS, PLAN, STATUSES
 from roadmap_app.core.formatting import format_number
 from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
 from ui.pages.base import Page
@@ -252,7 +252,7 @@ def in_review() -> bool:
 
 
 class DashboardPage(Page):
-    domains = frozenset({ops.PLAN, ops.STATUSES, ops.FLOWS, ops.FINANCE})
+    domains = frozenset({PLAN, STATUSES, FLOWS, FINANCE})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -15,8 +15,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from roadmap_app.committees.timeline import load_timeline
-from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN, SNAPSHOTS, STATUSES
 from roadmap_app.core.errors import NotFoundError
 from roadmap_app.plan import statuses as status_rules
 from roadmap_app.plan.timeline import Timeline
@@ -29,7 +29,7 @@ NO_BASELINE = "__aucune__"
 
 
 class EcheancierPage(Page):
-    domains = frozenset({ops.PLAN, ops.STATUSES, ops.SNAPSHOTS})
+    domains = frozenset({PLAN, STATUSES, SNAPSHOTS})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

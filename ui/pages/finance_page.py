@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.deadlines import Deadline, bilan_deadlines
+from roadmap_app.core.domains import FINANCE
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance import edit
@@ -53,7 +53,7 @@ TAB_PLAN, TAB_EXPENSES, TAB_CONSUMPTION, TAB_PAYMENTS = range(4)
 
 
 class FinancePage(Page):
-    domains = frozenset({ops.FINANCE})
+    domains = frozenset({FINANCE})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.domains import FLOWS, PLAN
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.flows.chart_data import CHARTS, build_chart, month_range
 from roadmap_app.flows.series import (
@@ -59,7 +59,7 @@ GRID_ROWS = 10
 
 
 class FlowsPage(Page):
-    domains = frozenset({ops.PLAN, ops.FLOWS})
+    domains = frozenset({PLAN, FLOWS})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN, STATUSES
 from roadmap_app.core.errors import StaleDataError, StoreError, UserError
 from roadmap_app.plan.read import ActionRow, PlanView, load_action, load_plan
 from ui.models.plan_filter import PlanFilter, visible_headers
@@ -44,7 +44,7 @@ DETAIL_MIN, DETAIL_MAX = 260, 420
 
 
 class RoadmapPage(Page):
-    domains = frozenset({ops.PLAN, ops.STATUSES})
+    domains = frozenset({PLAN, STATUSES})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

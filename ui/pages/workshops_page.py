@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN, STATUSES, WORKSHOPS
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.plan.read import load_plan
 from roadmap_app.workshops.ateliers import (
@@ -52,7 +52,7 @@ PACKAGE_FILTER = f"Paquet d'atelier ({' '.join(PACKAGE_PATTERNS)})"
 
 
 class WorkshopsPage(Page):
-    domains = frozenset({ops.PLAN, ops.STATUSES, ops.WORKSHOPS})
+    domains = frozenset({PLAN, STATUSES, WORKSHOPS})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
