@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from roadmap_app.committees.flows_section import flux_diff
 from roadmap_app.committees.section_change import SectionChange
 from roadmap_app.core.bulk import paused_gc
+from roadmap_app.core.dates import slip_days
 from roadmap_app.plan import statuses as status_rules
 
 __all__ = ["SectionChange", "SnapshotDiff", "diff_states", "slip_days"]
@@ -162,14 +162,6 @@ def _actions(state: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]
             for action in cible["actions"]:
                 found[action["code"]] = (axe["code"], cible["code"], action)
     return found
-
-
-def slip_days(old: str | None, new: str | None) -> int | None:
-    """Glissement d'une échéance (fins ISO) en jours ; positif : elle recule. Partagé avec
-    l'échéancier (référence tirée d'un instantané)."""
-    if old is None or new is None:
-        return None
-    return (date.fromisoformat(new) - date.fromisoformat(old)).days
 
 
 _days = slip_days

@@ -35,7 +35,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, Axe, Bassin, Cible, Roadmap
-from roadmap_app.core import links
+from roadmap_app.core import links, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError, ValidationError
 from roadmap_app.core.files import atomic_output
@@ -907,8 +907,11 @@ def apply_plan_import(
     """Écrit l'import préparé : une transaction, une opération journalisée et annulable."""
     if plan.is_noop:
         return EditResult(None, "Rien à changer")
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         stamp = now()
         origin = f"Import de « {plan.source} » par {op.author}"
         if plan.roadmap_id is None:
@@ -1029,9 +1032,9 @@ def apply_plan_import(
                         gone, "action", gone.code, {"archived": True}, extra={"updated_at": stamp}
                     )
         label = f"Import du plan « {plan.source} » dans « {rm.name} » : {plan.summary()}"
-        op_id = op.commit(label)
+        op.label = label
         rid = rm.id
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=rid, code=rm.code)
+    return op.finish(out, entity_id=rid, code=rm.code)
 
 
 def _count(s: Session, cible_id: int) -> int:

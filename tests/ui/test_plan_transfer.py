@@ -60,9 +60,9 @@ def test_import_preview_then_cancel_writes_nothing_and_confirm_writes_once(
 
     dialog = window.plan_transfer.import_path(path)
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: load_plan(app_ctx).action("EP-2.2").echeance.label == "2nd semestre 2025"
-    )
+    # écrit hors du fil de l'interface (ui.tasks) : attendre la fin du travail
+    qtbot.waitUntil(lambda: window.plan_transfer.import_task.done, timeout=30_000)
+    assert load_plan(app_ctx).action("EP-2.2").echeance.label == "2nd semestre 2025"
     with app_ctx.store.session() as s:
         from sqlmodel import col, select
 

@@ -17,6 +17,7 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from roadmap_app.cli.main import main
+from roadmap_app.core.ops import undo_last
 from roadmap_app.plan.plan_io import (
     PlanImportError,
     apply_plan_import,
@@ -24,7 +25,6 @@ from roadmap_app.plan.plan_io import (
     plan_import,
 )
 from roadmap_app.plan.read import load_plan
-from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 SEED = Path(__file__).resolve().parents[2] / "resources" / "seed" / "feuille_de_route_2024.json"

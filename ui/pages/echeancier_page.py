@@ -14,10 +14,12 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from roadmap_app.committees.timeline import load_timeline
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN, SNAPSHOTS, STATUSES
 from roadmap_app.core.errors import NotFoundError
 from roadmap_app.plan import statuses as status_rules
-from roadmap_app.plan.timeline import Timeline, load_timeline
+from roadmap_app.plan.timeline import Timeline
 from ui.pages.base import Page
 from ui.settings import load_json, save_json
 from ui.widgets.filter_bar import FilterBar
@@ -27,6 +29,8 @@ NO_BASELINE = "__aucune__"
 
 
 class EcheancierPage(Page):
+    domains = frozenset({PLAN, STATUSES, SNAPSHOTS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.timeline: Timeline | None = None
@@ -49,9 +53,9 @@ class EcheancierPage(Page):
             "d'aujourd'hui : les glissements se voient d'un coup d'œil"
         )
         for text, widget in (("&Zoom", self.zoom), ("Ré&férence", self.reference)):
-            label = QLabel(text, self.filters)
-            label.setBuddy(widget)
-            self.filters.bottom.addWidget(label)
+            caption = QLabel(text, self.filters)
+            caption.setBuddy(widget)
+            self.filters.bottom.addWidget(caption)
             self.filters.bottom.addWidget(widget)
         self.view = TimelineView(self)
         self.legend = QLabel(self)

@@ -343,14 +343,17 @@ class TimelineView(QAbstractScrollArea):
         if not item.dated:
             return
         assert item.start is not None and item.end is not None
-        cells = [(bs, item.action.statuses.get(bs.id)) for bs in self.bassins]
-        cells = [(bs, c) for bs, c in cells if c is not None]
-        late = any(c.overdue for _b, c in cells)
+        cells = [
+            (bs, cell) for bs in self.bassins if (cell := item.action.statuses.get(bs.id)) is not None
+        ]
+        late = any(cell.overdue for _b, cell in cells)
         rect = self._bar_rect(item.start, item.end, y, BAR_TOP, BAR_H)
         painted.bar = rect
         if item.milestone:
             centre = QPointF(self.x_for(item.start) + self.ppd / 2, rect.center().y())
-            status = cells[0][1].status if len(cells) == 1 else _least(c.status for _b, c in cells)
+            status = (
+                cells[0][1].status if len(cells) == 1 else _least(cell.status for _b, cell in cells)
+            )
             poly = _diamond(centre, BAR_H / 2 + 1)
             painted.bar = poly.boundingRect()
             p.setBrush(status_color(status) if status else QColor("#FFFFFF"))
@@ -371,8 +374,8 @@ class TimelineView(QAbstractScrollArea):
             else:  # un couloir fin par bassin
                 lane = rect.height() / len(cells)
                 p.setPen(Qt.PenStyle.NoPen)
-                for j, (_b, c) in enumerate(cells):
-                    p.setBrush(status_color(c.status))
+                for j, (_b, cell) in enumerate(cells):
+                    p.setBrush(status_color(cell.status))
                     p.drawRect(QRectF(rect.left(), rect.top() + j * lane, rect.width(), lane))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.setPen(QPen(QColor(DANGER) if late else QColor("#344054"), 2.2 if late else 0.8))
@@ -383,7 +386,7 @@ class TimelineView(QAbstractScrollArea):
             st = status_rules.info(cells[0][1].status)
             text = f"{st.symbol} {st.label}"
         else:
-            text = "".join(status_rules.info(c.status).symbol for _b, c in cells)
+            text = "".join(status_rules.info(cell.status).symbol for _b, cell in cells)
         if text_x < chart.right():
             p.setPen(QColor("#344054"))
             baseline_y = rect.top() + rect.height() - 2
@@ -535,7 +538,7 @@ class TimelineView(QAbstractScrollArea):
         if key in (K.Key_Down, K.Key_Up, K.Key_PageDown, K.Key_PageUp, K.Key_Home, K.Key_End):
             page = max(1, (self.viewport().height() - HEADER_H) // ROW_H - 1)
             step = {K.Key_Down: 1, K.Key_Up: -1, K.Key_PageDown: page, K.Key_PageUp: -page,
-                    K.Key_Home: -len(self.rows), K.Key_End: len(self.rows)}[key]  # fmt: skip
+                    K.Key_Home: -len(self.rows), K.Key_End: len(self.rows)}[K(key)]  # fmt: skip
             self.move_current(step)
         elif key in (K.Key_Return, K.Key_Enter):
             if 0 <= self.current_row < len(self.rows) and self.rows[self.current_row].item:
