@@ -90,8 +90,9 @@ PRECISIONS = {"jour": "jour", "mois": "mois", "trimestre": "trimestre", "semestr
 
 def write_echeancier(book: Book, data: PackData) -> None:
     """Feuille « Échéancier » du classeur : une ligne par action retenue."""
-    from roadmap_app.committees.timeline import timeline_from_state
-    from roadmap_app.plan.timeline_chart import echeancier_figure
+    chosen = pack_actions(data.state)
+    bassins = data.bassins
+    today = data.today
     widths = [10, 50, 22, 12, 12, 12, 11, 20] + [16] * len(bassins) + [24]
     sh = book.sheet("Échéancier", widths, header_row=4)
     sh.title(
