@@ -142,16 +142,17 @@ class TimelineView(QAbstractScrollArea):
     _place_pending = False
 
     def _place(self) -> None:
-        """Début du plan à gauche, sauf si aujourd'hui n'y tiendrait pas."""
+        """Première mise en place : la plus ancienne action en retard (ou, sans retard,
+        aujourd'hui) près du bord gauche. Placer aujourd'hui à gauche cachait les retards de 2024,
+        ce qu'un comité regarde d'abord ; sans retard, ce qui vient est à droite d'aujourd'hui."""
         self._place_pending = False
         tl = self.timeline
         assert tl is not None
         self._update_ranges()
-        today_x = (tl.today - tl.start).days * self.ppd
-        if today_x > 0.75 * self.chart_width():
-            self.scroll_to_date(tl.today, 0.3)
-        else:
-            self.horizontalScrollBar().setValue(0)
+        shown = frozenset(b.id for b in self.bassins)
+        late = [r.item.start for r in self.rows
+                if r.item is not None and r.item.start is not None and r.item.late(shown)]  # fmt: skip
+        self.scroll_to_date(min(late) if late else tl.today, 0.04)
 
     def set_zoom(self, key: str) -> None:
         """Change l'échelle en gardant la date du milieu de la vue au milieu."""
@@ -419,14 +420,15 @@ class TimelineView(QAbstractScrollArea):
                 continue
             a = row.item.action
             late = row.item.late(frozenset(b.id for b in self.bassins))
+            # l'intitulé d'abord ; le code (rouge si en retard) aligné à droite
             p.setFont(self._bold)
             p.setPen(QColor(DANGER) if late else QColor("#1F5FA8"))
-            code_w = bold_metrics.horizontalAdvance(a.code) + 6
-            p.drawText(rect.adjusted(18, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, a.code)
+            code_w = bold_metrics.horizontalAdvance(a.code) + 8
+            p.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, a.code)
             p.setFont(self.font())
             p.setPen(QColor("#101828"))
             room = int(rect.width()) - 18 - code_w
-            p.drawText(rect.adjusted(18 + code_w, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter,
+            p.drawText(rect.adjusted(18, 0, -code_w, 0), Qt.AlignmentFlag.AlignVCenter,
                        metrics.elidedText(a.intitule, Qt.TextElideMode.ElideRight, room))  # fmt: skip
         p.setPen(QColor("#D0D5DD"))
         p.drawLine(QPointF(LABEL_W - 0.5, HEADER_H), QPointF(LABEL_W - 0.5, h))
@@ -445,7 +447,8 @@ class TimelineView(QAbstractScrollArea):
         for year in range(tl.start.year, tl.end.year + 1):
             x0 = max(self.x_for(date(year, 1, 1)), float(LABEL_W))
             x1 = self.x_for(date(year + 1, 1, 1))
-            if x1 > x0:
+            # seulement s'il tient dans la part visible de l'année (pas de « 20 » au bord)
+            if min(x1, float(w)) - x0 > QFontMetrics(self._bold).horizontalAdvance(str(year)) + 8:
                 p.drawText(QRectF(x0 + 4, 2, x1 - x0 - 4, 18), Qt.AlignmentFlag.AlignVCenter,
                            str(year))  # fmt: skip
         p.setFont(self._small)
@@ -470,6 +473,8 @@ class TimelineView(QAbstractScrollArea):
             p.drawLine(QPointF(x, 40), QPointF(x, HEADER_H))
             text = k.short
             span = (x + 3, x + 3 + metrics.horizontalAdvance(text) + 6)
+            if span[1] > w:  # au bord droit : le libellé passe à gauche du trait, entier
+                span = (x - 3 - (span[1] - span[0]), x - 3)
             if span[0] > LABEL_W and all(span[1] <= a or span[0] >= b for a, b in taken):
                 p.setPen(QColor(color))
                 p.drawText(QPointF(span[0], 52), text)
