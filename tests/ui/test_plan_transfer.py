@@ -167,6 +167,9 @@ def test_the_archive_missing_box_turns_absent_actions_into_archived_ones(
     assert dialog.archive_missing.isChecked() and dialog.confirm.isEnabled()
     assert "4 absente(s) du fichier (archivées)" in dialog.summary.text()
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(list(load_plan(app_ctx).actions())) == 31)
+    # l'écriture se fait hors du fil de l'interface : attendre la fin du travail (pas seulement
+    # l'enregistrement en base) avant d'annuler, sinon l'étape d'annulation n'est pas encore posée
+    qtbot.waitUntil(lambda: window.plan_transfer.import_task.done, timeout=30_000)
+    assert len(list(load_plan(app_ctx).actions())) == 31
     window.undo_action.trigger()
     assert len(list(load_plan(app_ctx).actions())) == 35
