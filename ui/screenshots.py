@@ -301,6 +301,11 @@ def capture(
         app = make_application()
         ctx = open_context(db)
         window = MainWindow(ctx)
+        # la fenêtre d'un premier lancement s'agrandit à l'écran (800×800 hors écran) : les
+        # captures veulent la taille demandée, pas celle de l'écran virtuel
+        from PySide6.QtCore import Qt
+
+        window.setWindowState(Qt.WindowState.WindowNoState)
         window.resize(*size)
         window.show()
         saved = []
