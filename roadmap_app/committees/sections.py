@@ -102,8 +102,11 @@ def reference_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
         codes = {b.id: b.code for b in s.exec(select(Bassin)).all()}
         figures = s.exec(select(ReferenceFigure).order_by(col(ReferenceFigure.id))).all()
         dates = s.exec(select(KeyDate).order_by(col(KeyDate.date))).all()
+        # Indicateurs nationaux (annexe 4) ; flux et indicateurs des feuilles de route : section à part
         indicators = s.exec(
-            select(IndicatorDefinition).order_by(col(IndicatorDefinition.position))
+            select(IndicatorDefinition)
+            .where(col(IndicatorDefinition.category).notin_(("flux", "feuille de route")))
+            .order_by(col(IndicatorDefinition.position))
         ).all()
         return {
             "indicators": [

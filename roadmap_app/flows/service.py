@@ -40,7 +40,8 @@ TARGET_KINDS = {
 
 
 def add_target(ctx: AppContext, indicator: str, value: float, effective_from: date, *, kind: str,
-               bassin: str | int | None = None, label: str = "", source: str = "saisie") -> Target:  # fmt: skip
+               bassin: str | int | None = None, label: str = "", source: str = "saisie",
+               record_undo: bool = False) -> Target:  # fmt: skip
     """Nouvelle cible à partir d'une date : les mois antérieurs gardent la cible d'alors."""
     if indicator not in BY_CODE and indicator != "charge_referent":
         raise ValidationError(f"Indicateur « {indicator} » inconnu.")
@@ -73,10 +74,12 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
         s.add(row)
         s.flush()
         assert row.id is not None
-        journal.record(s, [journal.FieldChange("flow_target", row.id, label or indicator, "value", None, float(value))],
-                       author=ctx.author, label=f"Nouvelle cible « {indicator} » à partir du {effective_from:%d/%m/%Y}",
-                       source=ctx.origin)  # fmt: skip
-    return Target(indicator, bassin_id, kind, float(value), effective_from, label, source)
+        op_label = f"Nouvelle cible « {indicator} » à partir du {effective_from:%d/%m/%Y}"
+        op = journal.record(s, [journal.FieldChange("flow_target", row.id, label or indicator, "value", None, float(value))],
+                            author=ctx.author, label=op_label, source=ctx.origin)  # fmt: skip
+    if record_undo:
+        ctx.undo.push(op, op_label)
+    return Target(indicator, bassin_id, kind, float(value), effective_from, label, source, op)
 
 
 def _check_effective(day: date) -> None:
