@@ -345,3 +345,59 @@ def format_value(d: IndicatorDef, v: float | None) -> str:
     text_ = f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
     text_ = text_.replace(",", "\u202f").replace(".", ",")
     return f"{text_} {d.unit}" if d.unit in ("%", "€") else f"{text_}"
+
+
+# -- liste (ligne de commande, page Indicateurs) -------------------------------------------------------
+LIST_KEYS = ("code", "label", "unit", "direction", "bassin", "baseline", "baseline_date", "target", "target_from",
+             "last_value", "last_date", "status", "actions")  # fmt: skip
+
+
+@dataclass
+class Overview:
+    defs: list[IndicatorDef]
+    states: list[State]
+    actions: dict[int, list[str]]  # indicateur → codes des actions qu'il mesure
+    links: list[Link]
+
+
+def overview(ctx: AppContext, roadmap_id: int | None = None, *, action: str | None = None,
+             bassin_id: int | None = None) -> Overview:  # fmt: skip
+    """Chaque indicateur de la feuille de route, son état par bassin et les actions qu'il mesure."""
+    from roadmap_app.plan.read import roadmap_ref
+
+    with ctx.store.session() as s:
+        rm = roadmap_ref(s, roadmap_id if roadmap_id is not None else ctx.roadmap_id).id
+    defs = load_definitions(ctx, rm)
+    links = load_links(ctx, roadmap_id=rm)
+    actions: dict[int, list[str]] = {}
+    for link in links:
+        actions.setdefault(link.indicator_id, []).append(link.action_code)
+    if action is not None:
+        code = action.strip().upper()
+        if not any(link.action_code == code for link in links):
+            from roadmap_app.plan.read import load_plan
+
+            load_plan(ctx, rm).action(code)  # action inconnue : NotFoundError
+        wanted = {link.indicator_id for link in links if link.action_code == code}
+        defs = [d for d in defs if d.id in wanted]
+    bassins = bassin_list(ctx)
+    if bassin_id is not None:
+        bassins = [b for b in bassins if b[0] == bassin_id]
+    return Overview(defs, states(ctx, defs, bassins), actions, links)
+
+
+def list_rows(ov: Overview) -> list[dict[str, Any]]:
+    rows = []
+    for st in ov.states:
+        d = st.indicator
+        rows.append({
+            "code": d.code, "label": d.label, "unit": d.unit, "direction": d.direction, "bassin": st.where,
+            "baseline": None if st.baseline is None else st.baseline.value,
+            "baseline_date": None if st.baseline is None else st.baseline.effective_from.isoformat(),
+            "target": None if st.target is None else st.target.value,
+            "target_from": None if st.target is None else st.target.effective_from.isoformat(),
+            "last_value": None if st.last is None else st.last.value,
+            "last_date": None if st.last is None else st.last.day.isoformat(),
+            "status": st.status, "actions": ", ".join(ov.actions.get(d.id, [])),
+        })  # fmt: skip
+    return rows
