@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
 import db.models.contract  # noqa: F401 — tables visées par les clés étrangères
@@ -47,9 +47,11 @@ class IndicatorValue(Table, table=True):
     (``bassin_id`` nul : tout le plan). ``value`` nul : retirée."""
 
     __tablename__ = "indicator_value"
+    # dernière valeur de chaque indicateur et bassin (colonne « Indicateurs ») : lue sur l'index
+    __table_args__ = (Index("ix_indicator_value_key", "indicator_id", "bassin_id", "day"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    indicator_id: int = Field(foreign_key="indicator_definition.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator_definition.id")
     bassin_id: int | None = Field(default=None, foreign_key="bassin.id")
     day: dt.date
     value: float | None = None

@@ -401,3 +401,83 @@ def list_rows(ov: Overview) -> list[dict[str, Any]]:
             "status": st.status, "actions": ", ".join(ov.actions.get(d.id, [])),
         })  # fmt: skip
     return rows
+
+
+# -- colonne « Indicateurs » de la Feuille de route ---------------------------------------------------
+@dataclass(frozen=True)
+class Summary:
+    """Indicateurs liés à une action (ou cumulés sur une cible, un axe) : combien atteignent leur
+    cible (aucun bassin en dessous, au moins un atteint), combien sont en dessous, combien liés."""
+
+    on_target: int = 0
+    below: int = 0
+    linked: int = 0
+
+    def __add__(self, other: Summary) -> Summary:
+        return Summary(self.on_target + other.on_target, self.below + other.below, self.linked + other.linked)
+
+    @property
+    def text(self) -> str:
+        return "—" if not self.linked else f"{self.on_target}/{self.linked}"
+
+    @property
+    def describe(self) -> str:
+        if not self.linked:
+            return "Aucun indicateur lié"
+        below = f", {self.below} en dessous" if self.below else ""
+        return f"{self.on_target} indicateur(s) sur {self.linked} atteignent leur cible{below}"
+
+
+def _last_points(s: Session, ids: list[int]) -> dict[Key, list[Point]]:
+    """Dernière valeur de chaque indicateur et bassin, lue sur l'index (indicateur, bassin, jour)."""
+    out: dict[Key, list[Point]] = {}
+    if not ids:
+        return out
+    for ind, bid, day, value in s.execute(text(
+        "SELECT v.indicator_id, v.bassin_id, v.day, v.value FROM indicator_value v JOIN ("
+        "SELECT indicator_id, bassin_id, MAX(day) AS last_day FROM indicator_value WHERE value IS NOT NULL "
+        "GROUP BY indicator_id, bassin_id) m ON m.indicator_id = v.indicator_id AND m.last_day = v.day "
+        "AND (m.bassin_id = v.bassin_id OR (m.bassin_id IS NULL AND v.bassin_id IS NULL)) "
+        "WHERE v.value IS NOT NULL"
+    )):  # fmt: skip
+        out[(ind, bid)] = [Point(_as_date(day), float(value))]
+    return out
+
+
+def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
+    """Par action de la feuille de route : indicateurs liés et atteints (colonne « Indicateurs »)."""
+    links = load_links(ctx, roadmap_id=roadmap_id)
+    if not links:
+        return {}
+    ids = sorted({link.indicator_id for link in links})
+    with ctx.store.session() as s:
+        defs = {d.id: d for d in _defs(s, f"WHERE id IN ({', '.join(map(str, ids))})") if not d.archived}
+        generic = [i for i, d in defs.items() if not d.is_flow]
+        points = _last_points(s, generic)
+        steps: dict[Key, list[Step]] = {}
+        for ind, bid, kind, value, eff, year, label in s.execute(text(
+            "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
+            "WHERE value IS NOT NULL ORDER BY effective_from, id"
+        )):  # fmt: skip
+            if ind in defs:
+                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
+    flows = [d for d in defs.values() if d.is_flow]
+    if flows:
+        fp, fs = load_series(ctx, flows)
+        points.update(fp)
+        for key, lst in fs.items():
+            steps.setdefault(key, []).extend(lst)
+    today = ctx.today()
+    bassins = bassin_list(ctx)
+    per_indicator: dict[int, Summary] = {}
+    for d in defs.values():
+        keys = [(bid, name) for bid, name in bassins] if d.per_bassin else [(None, "")]
+        found = [compute_state(d, bid, name, points, steps, today).status for bid, name in keys]
+        below = BELOW in found
+        per_indicator[d.id] = Summary(int(not below and REACHED in found), int(below), 1)
+    out: dict[int, Summary] = {}
+    for link in links:
+        one = per_indicator.get(link.indicator_id)
+        if one is not None:
+            out[link.action_id] = out.get(link.action_id, Summary()) + one
+    return out

@@ -274,6 +274,8 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
         try:
             d = find_definition(defs, it.indicator)
             bid, bname = _bassin(ctx, d, it.bassin)
+            if d.per_bassin and bid is None:
+                raise ValidationError(f"L'indicateur {d.code} est suivi par bassin : indiquez le bassin de la valeur.")
             day = normalize_day(d, it.day)
             _check_day(day, "Date", d)
             where = f"{d.code}, {bname}, {day:%d/%m/%Y}"
