@@ -238,3 +238,27 @@ def test_counts_that_mix_units_say_so(window):
         page.list_model.headerData(c, horizontal) for c in range(page.list_model.columnCount())
     ]
     assert "Actions × bassins en retard" in headers and "Actions × bassins réalisées" in headers
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_workshop_titles_come_first_and_stay_readable(window, qtbot, screen):
+    """L'intitulé de l'atelier en première colonne, au moins 200 px (il était réduit à
+    « Journée … » par une date et un type pris à leur largeur entière)."""
+    _fit(window, qtbot, SCREENS[screen])
+    page = window.show_page("workshops")
+    _settle(qtbot)
+    assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Atelier"
+    assert page.table.columnWidth(0) >= 200, f"Atelier : {page.table.columnWidth(0)} px"
+    assert not page.table.horizontalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_finance_amounts_are_visible_without_scrolling(window, qtbot, screen):
+    """Le plan de financement et la consommation tiennent en largeur : « Montant delta » n'est plus
+    caché derrière le défilement horizontal à 1280 px."""
+    _fit(window, qtbot, SCREENS[screen])
+    page = window.show_page("finance")
+    for view in (page.plan_view, page.consumption_view):
+        page.tabs.setCurrentWidget(view.parentWidget() if page.tabs.indexOf(view) < 0 else view)
+        _settle(qtbot)
+        assert view.horizontalHeader().length() <= view.viewport().width() + 1, screen

@@ -356,3 +356,29 @@ def test_search_words_are_highlighted_in_the_tree(window):
     page.tree.viewport().repaint()
     without = page.tree.viewport().grab(rect).toImage()
     assert with_terms != without
+
+
+def test_titles_come_before_codes(window, qtbot, tmp_path):
+    """L'intitulé est la première colonne (avec l'arbre), le code suit ; un en-tête enregistré
+    dans l'ancien ordre (code d'abord) ne le remet pas devant ; le détail commence par l'intitulé."""
+    from PySide6.QtCore import QSettings
+
+    from ui.models.plan_tree import COL_CODE, COL_TITLE
+
+    page = page_of(window)
+    header = page.tree.header()
+    assert header.logicalIndex(0) == COL_TITLE and header.logicalIndex(1) == COL_CODE
+    assert page.tree.treePosition() == COL_TITLE
+    # sous l'arbre, le titre de l'axe est à gauche du code
+    axe = page.model.index(0, COL_TITLE)
+    assert page.tree.visualRect(axe).left() < page.tree.visualRect(axe.siblingAtColumn(COL_CODE)).left()
+
+    header.moveSection(header.visualIndex(COL_CODE), 0)  # l'ordre d'avant
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    page.save_state(settings)
+    page.restore_state(settings)
+    assert header.logicalIndex(0) == COL_TITLE
+
+    page.select_action(page.plan.action("EP-2.1").id)
+    text = page.detail.title.text()
+    assert text.index("Le CD62 valide") < text.index("EP-2.1")

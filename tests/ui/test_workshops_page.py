@@ -58,6 +58,10 @@ def test_create_an_atelier_and_review_it_with_the_keyboard(window, qtbot, app_ct
     qtbot.waitActive(review)
     assert review.current.code == "EP-1.1"
     assert review.position.text() == "1 / 35"
+    # l'intitulé d'abord, le code après ; la note se lit depuis son début
+    title = review.title.text()
+    assert title.index("Inscription de 100%") < title.index("EP-1.1")
+    assert review.note.text() and review.note.cursorPosition() == 0
     review.axe.setCurrentIndex(review.axe.findData("AI"))
     assert review.current.code == "AI-1.1" and review.position.text() == "1 / 11"
     review.activateWindow()

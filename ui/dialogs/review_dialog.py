@@ -37,7 +37,7 @@ from roadmap_app.plan import statuses as status_rules
 from roadmap_app.plan.read import ActionRow, load_action, load_plan
 from roadmap_app.plan.status import update_status
 from roadmap_app.workshops.ateliers import AtelierInfo, changes_during
-from ui.style import DANGER, status_icon
+from ui.style import DANGER, MUTED, status_icon
 from ui.widgets.elided_combo import ElidedComboBox
 
 ALL = "__tous__"
@@ -330,7 +330,10 @@ class ReviewDialog(QDialog):
             return
         cell = a.statuses[self.bassin.id]
         self.position.setText(f"{self.index + 1} / {len(self.actions)}")
-        self.title.setText(f"<b>{escape(a.code)}</b> — {escape(a.intitule)}")
+        # l'intitulé d'abord, le code attribué par l'application en gris après
+        self.title.setText(
+            f"<b>{escape(a.intitule)}</b> <span style='color:{MUTED}'>{escape(a.code)}</span>"
+        )
         late = (
             f" <span style='color:{DANGER};font-weight:700'>— EN RETARD</span>"
             if cell.overdue
@@ -357,6 +360,7 @@ class ReviewDialog(QDialog):
         ).setChecked(True)
         self.progress.setValue(NO_PROGRESS if cell.progress is None else cell.progress)
         self.note.setText(cell.note)
+        self.note.setCursorPosition(0)  # le début de la note, pas sa fin
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.actions) - 1)
 

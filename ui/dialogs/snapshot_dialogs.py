@@ -26,7 +26,7 @@ from ui.models.plan_filter import PlanFilter
 from ui.models.plan_tree import COL_TITLE, PlanTreeModel
 from ui.widgets.action_detail import ActionDetailPanel
 from ui.widgets.filter_bar import FilterBar
-from ui.widgets.plan_columns import PlanColumns, PlanTreeView
+from ui.widgets.plan_columns import PlanColumns, PlanTreeView, title_first
 from ui.widgets.status_delegate import StatusDelegate
 
 
@@ -91,8 +91,9 @@ class SnapshotViewer(QDialog):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        # comme la Feuille de route : l'intitulé prend la place libre, jamais moins de 224 px
+        # comme la Feuille de route : l'intitulé en tête, il prend la place libre (TITLE_MIN au moins)
         self.columns = PlanColumns(self.tree, self.model, lambda: plan)
+        title_first(self.tree)
         self.detail = ActionDetailPanel()
         self.detail.editor_box.setEnabled(False)
         self.detail.save_button.hide()

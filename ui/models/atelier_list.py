@@ -16,9 +16,10 @@ KINDS = {
 
 class AtelierListModel(RowTableModel[AtelierInfo]):
     columns = (
-        Column("Date", lambda a: f"{a.date:%d/%m/%Y}" + (f" ({a.moment})" if a.moment else "")),
-        Column("Bassin", lambda a: a.bassin),
+        # l'intitulé d'abord ; le moment (« matin », « AM (matin ou après-midi ?) ») à la ligne
         Column("Atelier", lambda a: a.title),
+        Column("Date", lambda a: f"{a.date:%d/%m/%Y}" + (f"\n{a.moment}" if a.moment else "")),
+        Column("Bassin", lambda a: a.bassin),
         Column("Lieu", lambda a: a.place or "—"),
         Column("Type", lambda a: KINDS.get(a.kind, a.kind)),
     )

@@ -149,14 +149,14 @@ class PlanTableModel(_RowsModel):
         "Cible",
         "Delta",
         "Montant delta",
-        "Financement compl.",
+        "Fin. compl.",
     )
     TOOLTIPS: ClassVar[dict[int, str]] = {
         3: "Ressources existantes (ETP et volumes financiers), telles qu'écrites",
         4: "Cible (besoins en ETP et volumes financiers)",
         5: "Delta entre la cible et l'existant, tel qu'écrit dans le document",
         6: "Montant delta (en volume financier compte tenu d'une montée en charge progressive)",
-        7: "Source(s) de financement complémentaire identifiée(s)",
+        7: "Financement complémentaire : source(s) identifiée(s)",
     }
     NUMERIC = frozenset({6})
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -242,14 +243,25 @@ class FinancePage(Page):
         self._chart_dirty = True
         if self.tabs.currentIndex() == TAB_CONSUMPTION and self.isVisible():
             self.update_chart()
-        for view, widths in (
-            (self.plan_view, [190, 260, 220, 120, 120, 120, 120]),
-            (self.expense_view, [200, 180, 200, 60, 80, 110, 150, 160, 120]),
-            (self.consumption_view, [460, 120, 120, 120, 80, 90]),
-            (self.payment_view, [220, 100, 130, 200]),
+        # Plan et consommation : les montants gardent leur largeur, les textes se partagent le
+        # reste (à la ligne s'il le faut) : « Montant delta » reste visible à 1280 px sans
+        # défilement horizontal. Les dépenses (10 colonnes) gardent des largeurs fixes.
+        for view, stretch, widths in (
+            (self.plan_view, (1, 2), {0: 170, 3: 80, 4: 80, 5: 80, 6: 120, 7: 120}),
+            (self.consumption_view, (0, 6), {1: 115, 2: 115, 3: 115, 4: 70, 5: 85}),
+            (self.expense_view, (), dict(enumerate([200, 180, 200, 60, 80, 110, 150, 160, 120]))),
+            (self.payment_view, (), dict(enumerate([220, 100, 130, 200]))),
         ):
-            for col, width in enumerate(widths):
+            header = view.horizontalHeader()
+            for col, width in widths.items():
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
                 view.setColumnWidth(col, width)
+            for col in stretch:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+            if stretch:
+                header.setStretchLastSection(False)
+                # hauteurs refaites quand la largeur change (textes à la ligne)
+                view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def _update_plan(self, vf: VoletFinance) -> None:
         rows = plan_rows(vf)

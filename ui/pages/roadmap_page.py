@@ -36,7 +36,7 @@ from ui.style import MUTED
 from ui.widgets.action_detail import ActionDetailPanel, CellEdit
 from ui.widgets.filter_bar import FilterBar
 from ui.widgets.highlight_delegate import HighlightDelegate
-from ui.widgets.plan_columns import TITLE_MIN, PlanColumns, PlanTreeView
+from ui.widgets.plan_columns import TITLE_MIN, PlanColumns, PlanTreeView, title_first
 from ui.widgets.status_delegate import StatusDelegate
 
 DETAIL_MIN, DETAIL_MAX = 260, 420
@@ -116,6 +116,7 @@ class RoadmapPage(Page):
             "Enregistrer le statut de l'action"
         )
         self.columns = PlanColumns(self.tree, self.model, lambda: self.plan)
+        title_first(self.tree)
         self.tree.resized.append(self._tree_resized)
         self.tree.sortByColumn(
             COL_CODE, Qt.SortOrder.AscendingOrder
@@ -449,6 +450,7 @@ class RoadmapPage(Page):
             self.splitter.restoreState(splitter)
         header = settings.value("roadmap/header")
         if header and self.tree.header().restoreState(header):
+            title_first(self.tree)  # un en-tête enregistré avant que l'intitulé passe en tête
             # l'en-tête enregistré a pu masquer d'autres colonnes que le filtre restauré ; ses
             # largeurs ne sont pas reprises telles quelles (une colonne réduite à rien, un
             # intitulé de 20 px) : elles sont refaites pour la fenêtre d'aujourd'hui

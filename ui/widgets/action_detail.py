@@ -30,7 +30,7 @@ from roadmap_app.plan.read import ActionRow, BassinRef, StatusCell
 
 if TYPE_CHECKING:  # le journal importe les tables ORM : hors du démarrage
     from roadmap_app.core.journal import JournalLine
-from ui.style import DANGER, status_icon
+from ui.style import DANGER, MUTED, status_icon
 from ui.widgets.indicator_box import IndicatorBox
 
 NO_PROGRESS = -1
@@ -295,7 +295,10 @@ class ActionDetailPanel(QWidget):
             return
         if [e.bassin for e in self.editors] != list(bassins):
             self.set_bassins(bassins)
-        self.title.setText(f"<b>{_e(action.code)}</b> — {_e(action.intitule)}")
+        # l'intitulé d'abord (c'est ce que l'annexe donne), le code attribué par l'application après
+        self.title.setText(
+            f"<b>{_e(action.intitule)}</b> <span style='color:{MUTED}'>{_e(action.code)}</span>"
+        )
         ech = action.echeance
         late = any(c.overdue for c in action.statuses.values())
         badge = f" <span style='color:{DANGER};font-weight:600'>— en retard</span>" if late else ""

@@ -21,9 +21,9 @@ from ui.models.plan_tree import (
 )
 from ui.widgets.status_delegate import BASSIN_WIDTH
 
-#: l'intitulé ne descend pas sous cette largeur (≈ 30 caractères) tant que les autres colonnes
-#: peuvent rétrécir
-TITLE_MIN = 224
+#: l'intitulé ne descend pas sous cette largeur (≈ 30 caractères, plus le retrait de l'arbre,
+#: dessiné dans sa colonne) tant que les autres colonnes peuvent rétrécir
+TITLE_MIN = 260
 #: une colonne de bassin réduite garde sa pastille (couleur et symbole, libellé en infobulle)
 BASSIN_MIN = 44
 #: qui rétrécit d'abord quand la place manque : les bassins (pastille seule), puis l'avancement,
@@ -42,6 +42,16 @@ def _bold(font: QFont) -> QFont:
     bold = QFont(font)
     bold.setBold(True)
     return bold
+
+
+def title_first(tree: QTreeView) -> None:
+    """L'intitulé en première colonne, avec les flèches et le retrait de l'arbre : c'est ce qu'on
+    lit d'abord (l'annexe 1 bis ne donne pas de codes ; l'application les attribue). Le code suit,
+    étroit. Refait après la restauration d'un en-tête enregistré dans l'ancien ordre."""
+    header = tree.header()
+    if header.visualIndex(COL_TITLE) != 0:
+        header.moveSection(header.visualIndex(COL_TITLE), 0)
+    tree.setTreePosition(COL_TITLE)
 
 
 class PlanTreeView(QTreeView):
@@ -98,11 +108,10 @@ class PlanColumns(QObject):
         for col in range(self.model.columnCount()):
             if col == COL_TITLE or self.tree.isColumnHidden(col):
                 continue
-            if col == COL_CODE:  # code le plus long, décalé de deux niveaux d'arbre
+            if col == COL_CODE:  # code le plus long (décalé de deux niveaux si l'arbre y est)
                 longest = self._longest_code(plan, fm)
-                widths[col] = (
-                    longest + 3 * self.tree.indentation() + 24
-                )  # marges de l'élément comprises
+                indent = 3 * self.tree.indentation() if self.tree.treePosition() == COL_CODE else 0
+                widths[col] = longest + indent + 24  # marges de l'élément comprises
             elif col == COL_ECHEANCE:
                 widths[col] = (
                     QFontMetrics(_bold(self.tree.font())).horizontalAdvance("⚠ 1er juin 2024") + 18
