@@ -148,14 +148,16 @@ class Link:
     action_code: str
     indicator_id: int
     kind: str
+    axe_code: str = ""
 
 
 def load_links(ctx: AppContext, *, action_ids: Iterable[int] | None = None,
                roadmap_id: int | None = None) -> list[Link]:  # fmt: skip
     """Liens actifs (actions non archivées), d'actions données ou d'une feuille de route."""
     a = ACTION.c
-    sql = ("SELECT l.action_id, a.code, l.indicator_id, l.kind FROM action_indicator l "
-           "JOIN action a ON a.id = l.action_id WHERE l.active AND NOT a.archived")  # fmt: skip
+    sql = ("SELECT l.action_id, a.code, l.indicator_id, l.kind, x.code FROM action_indicator l "
+           "JOIN action a ON a.id = l.action_id JOIN cible c ON c.id = a.cible_id JOIN axe x ON x.id = c.axe_id "
+           "WHERE l.active AND NOT a.archived")  # fmt: skip
     params: dict[str, Any] = {}
     if action_ids is not None:
         ids = sorted(set(action_ids))
@@ -361,7 +363,7 @@ class Overview:
 
 
 def overview(ctx: AppContext, roadmap_id: int | None = None, *, action: str | None = None,
-             bassin_id: int | None = None) -> Overview:  # fmt: skip
+             bassin_id: int | None = None, full: bool = True) -> Overview:  # fmt: skip
     """Chaque indicateur de la feuille de route, son état par bassin et les actions qu'il mesure."""
     from roadmap_app.plan.read import roadmap_ref
 
@@ -383,7 +385,26 @@ def overview(ctx: AppContext, roadmap_id: int | None = None, *, action: str | No
     bassins = bassin_list(ctx)
     if bassin_id is not None:
         bassins = [b for b in bassins if b[0] == bassin_id]
-    return Overview(defs, states(ctx, defs, bassins), actions, links)
+    series = load_series(ctx, defs) if full else last_series(ctx, defs)
+    return Overview(defs, states(ctx, defs, bassins, series=series), actions, links)
+
+
+def last_series(ctx: AppContext, defs: Iterable[IndicatorDef]) -> tuple[dict[Key, list[Point]], dict[Key, list[Step]]]:
+    """Comme ``load_series``, mais seulement la dernière valeur des indicateurs (hors flux) : la
+    page Indicateurs s'affiche sans lire toutes les séries ; la courbe relit celle qu'on choisit."""
+    defs = list(defs)
+    flows = [d for d in defs if d.is_flow]
+    points, steps = load_series(ctx, flows) if flows else ({}, {})
+    wanted = {d.id for d in defs if not d.is_flow}
+    with ctx.store.session() as s:
+        points.update(_last_points(s, sorted(wanted)))
+        for ind, bid, kind, value, eff, year, label in s.execute(text(
+            "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
+            "WHERE value IS NOT NULL ORDER BY effective_from, id"
+        )):  # fmt: skip
+            if ind in wanted:
+                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
+    return points, steps
 
 
 def list_rows(ov: Overview) -> list[dict[str, Any]]:

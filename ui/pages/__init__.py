@@ -41,6 +41,13 @@ PAGES: list[PageSpec] = [
         "Saisie mensuelle par bassin, import, graphiques, charge par référent",
     ),
     PageSpec(
+        "indicators",
+        "Indicateurs",
+        "indicators",
+        "ui.pages.indicators_page:IndicatorsPage",
+        "Indicateurs de suivi : actions mesurées, référence, cible, dernière valeur par bassin",
+    ),
+    PageSpec(
         "committees",
         "Comités",
         "committee",

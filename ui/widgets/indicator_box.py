@@ -61,7 +61,9 @@ class Sparkline(QWidget):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "pas encore de valeur")
             return
         x0, x1 = min(xs), max(xs)
-        y0, y1 = min(0.0, min(ys)), max(ys)
+        y0, y1 = min(ys), max(ys)  # échelle resserrée sur les valeurs : la tendance se voit
+        pad = (y1 - y0) * 0.1
+        y0, y1 = y0 - pad, y1 + pad
         if x1 == x0:
             x1 = x0 + 1
         if y1 == y0:
