@@ -180,12 +180,19 @@ def financement_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
         }
 
 
+def _indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+    from roadmap_app.indicators.snapshot import indicators_section
+
+    return indicators_section(ctx, roadmap_id)
+
+
 #: Sections dans l'ordre ; les autres fonctionnalités (flux, financement réalisé…) ajoutent la leur.
 SECTIONS: dict[str, SectionBuilder] = {
     "plan": plan_section,
     "reference": reference_section,
     "financement": financement_section,
     "flux": flux_section,
+    "indicateurs": _indicators_section,
 }
 
 

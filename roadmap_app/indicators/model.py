@@ -502,3 +502,33 @@ def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
         if one is not None:
             out[link.action_id] = out.get(link.action_id, Summary()) + one
     return out
+
+
+def results_by_action(ctx: AppContext, roadmap_id: int) -> dict[int, list[str]]:
+    """Par action : une ligne par indicateur lié avec ses résultats par bassin (bilan de mise en
+    œuvre) : « R1 – Taux … : Lensois 52 % (cible 2025 : 60 %, en-dessous) ; Audomarois — »."""
+    links = load_links(ctx, roadmap_id=roadmap_id)
+    if not links:
+        return {}
+    with ctx.store.session() as s:
+        ids = ", ".join(str(i) for i in sorted({link.indicator_id for link in links}))
+        defs = {d.id: d for d in _defs(s, f"WHERE id IN ({ids})") if not d.archived}
+    by_indicator: dict[int, list[State]] = {}
+    for st in states(ctx, defs.values(), bassin_list(ctx)):
+        by_indicator.setdefault(st.indicator.id, []).append(st)
+    texts: dict[int, str] = {}
+    for ind, lst in by_indicator.items():
+        d = defs[ind]
+        parts = []
+        for st in lst:
+            if st.last is None:
+                parts.append(f"{st.where} : pas de valeur")
+                continue
+            target = f"cible {st.target.shown_when} : {format_value(d, st.target.value)}, " if st.target else ""
+            parts.append(f"{st.where} : {format_value(d, st.last.value)} au {st.last.day:%d/%m/%Y} ({target}{st.status})")
+        texts[ind] = f"{d.code} – {d.label} : " + " ; ".join(parts)
+    out: dict[int, list[str]] = {}
+    for link in links:
+        if link.indicator_id in texts:
+            out.setdefault(link.action_id, []).append(texts[link.indicator_id])
+    return out

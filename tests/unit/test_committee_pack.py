@@ -23,6 +23,7 @@ SHEETS = [
     "Financement",
     "Changements",
     "Graphiques",
+    "Indicateurs de suivi",
     "Indicateurs",
 ]
 
