@@ -39,7 +39,7 @@ def store_for(scale: int) -> Path:
     from db.schema import HEAD
 
     digest = hashlib.sha256(
-        b"".join((ROOT / f).read_bytes() for f in ("generate.py", "flows_data.py")) + HEAD.encode()
+        b"".join((ROOT / f).read_bytes() for f in ("generate.py", "flows_data.py", "indicators_data.py")) + HEAD.encode()
     ).hexdigest()[:10]
     path = store_dir() / f"store-{scale}x-{digest}.sqlite3"
     if not path.exists():
@@ -135,6 +135,8 @@ ROWS = [
     ("startup_deferred", "  1 s après l'affichage : écritures, collecte (les deux cas)", "ms", ""),
     ("page_first_display", "page Feuille de route : premier affichage", "ms", "< 1 000"),
     ("filter_keystroke", "filtre : une frappe (médiane)", "ms", "< 50"),
+    ("detail_update", "panneau de détail : changement de sélection (5 indicateurs)", "ms", "< 50"),
+    ("indicators_page", "page Indicateurs : premier affichage", "ms", "< 1 000"),
     ("snapshot_create", "instantané : création", "ms", "< 1 000"),
     ("snapshot_diff", "instantané : comparaison avec l'état actuel (à froid)", "ms", "< 500"),
     ("snapshot_diff_warm", "  la même, plan déjà lu par une autre page", "ms", "< 500"),
@@ -176,7 +178,7 @@ def main() -> None:
         store = store_for(scale)
         r: dict[str, float] = {}
         r.update(startup(store))
-        for group in ("roadmap", "snapshots", "xlsx", "merge", "memory", "memory-no-charts"):
+        for group in ("roadmap", "indicators", "snapshots", "xlsx", "merge", "memory", "memory-no-charts"):
             r.update(measure(group, store))
         r["xlsx_ratio"] = r["xlsx_write"] / r["xlsx_floor"]
         r["xlsx_total_ratio"] = (r["xlsx_data"] + r["xlsx_write"]) / r["xlsx_floor"]

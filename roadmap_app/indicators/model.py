@@ -169,7 +169,7 @@ def load_links(ctx: AppContext, *, action_ids: Iterable[int] | None = None,
         params["rm"] = roadmap_id
     del a
     with ctx.store.session() as s:
-        return [Link(*r) for r in s.execute(text(sql + " ORDER BY a.position, a.id, l.id"), params)]
+        return [Link(*r) for r in s.execute(text(sql + " ORDER BY a.position, a.id, l.id"), params).all()]
 
 
 # -- valeurs et cibles --------------------------------------------------------------------------------
@@ -180,8 +180,10 @@ def _as_date(v: Any) -> date:
     return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
 
 
-def load_series(ctx: AppContext, defs: Iterable[IndicatorDef]) -> tuple[dict[Key, list[Point]], dict[Key, list[Step]]]:
-    """Valeurs (par date croissante) et étapes (référence, cibles) de ces indicateurs, par bassin."""
+def load_series(ctx: AppContext, defs: Iterable[IndicatorDef], *, flows_since: date | None = None,
+                ) -> tuple[dict[Key, list[Point]], dict[Key, list[Step]]]:  # fmt: skip
+    """Valeurs (par date croissante) et étapes (référence, cibles) de ces indicateurs, par bassin ;
+    ``flows_since`` : seulement les mois récents des flux (dix ans de séries à 100×)."""
     defs = list(defs)
     generic = [d.id for d in defs if not d.is_flow]
     flows = {d.code: d.id for d in defs if d.is_flow}
@@ -193,14 +195,14 @@ def load_series(ctx: AppContext, defs: Iterable[IndicatorDef]) -> tuple[dict[Key
             for ind, bid, kind, value, eff, year, label in s.execute(text(
                 "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
                 f"WHERE indicator_id IN ({ids}) AND value IS NOT NULL ORDER BY effective_from, id"
-            )):  # fmt: skip
+            )).all():  # fmt: skip
                 steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
         if generic:
             ids = ", ".join(str(i) for i in generic)
             for ind, bid, day, value, by in s.execute(text(
                 "SELECT indicator_id, bassin_id, day, value, updated_by FROM indicator_value "
-                f"WHERE indicator_id IN ({ids}) AND value IS NOT NULL ORDER BY day"
-            )):  # fmt: skip
+                f"WHERE indicator_id IN ({ids}) AND value IS NOT NULL ORDER BY indicator_id, bassin_id, day"
+            )).all():  # fmt: skip
                 points.setdefault((ind, bid), []).append(Point(_as_date(day), float(value), by))
         if flows:
             v = FLOW_VALUE.c
@@ -208,9 +210,10 @@ def load_series(ctx: AppContext, defs: Iterable[IndicatorDef]) -> tuple[dict[Key
             codes = sorted(set(flows) | parents)
             rows = s.execute(
                 select(v.indicator, v.bassin_id, v.month, v.value, v.updated_by)
-                .where(v.indicator.in_(codes), v.value.is_not(None)).order_by(v.month)
+                .where(v.indicator.in_(codes), v.value.is_not(None),
+                       v.month >= (flows_since or date(1900, 1, 1))).order_by(v.month)
             )  # fmt: skip
-            for code, bid, month, value, by in rows:
+            for code, bid, month, value, by in rows.all():
                 point = Point(month, float(value), by)
                 if code in flows:
                     points.setdefault((flows[code], bid), []).append(point)
@@ -394,14 +397,15 @@ def last_series(ctx: AppContext, defs: Iterable[IndicatorDef]) -> tuple[dict[Key
     page Indicateurs s'affiche sans lire toutes les séries ; la courbe relit celle qu'on choisit."""
     defs = list(defs)
     flows = [d for d in defs if d.is_flow]
-    points, steps = load_series(ctx, flows) if flows else ({}, {})
+    since = date(ctx.today().year - 2, 1, 1)  # état des flux : cibles en vigueur depuis 2024
+    points, steps = load_series(ctx, flows, flows_since=since) if flows else ({}, {})
     wanted = {d.id for d in defs if not d.is_flow}
     with ctx.store.session() as s:
         points.update(_last_points(s, sorted(wanted)))
         for ind, bid, kind, value, eff, year, label in s.execute(text(
             "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
             "WHERE value IS NOT NULL ORDER BY effective_from, id"
-        )):  # fmt: skip
+        )).all():  # fmt: skip
             if ind in wanted:
                 steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
     return points, steps
@@ -450,18 +454,22 @@ class Summary:
 
 
 def _last_points(s: Session, ids: list[int]) -> dict[Key, list[Point]]:
-    """Dernière valeur de chaque indicateur et bassin, lue sur l'index (indicateur, bassin, jour)."""
+    """Dernière valeur de chaque indicateur et bassin, lue sur l'index (indicateur, bassin, jour) :
+    sous SQLite, la colonne nue d'un ``MAX`` vient de la ligne du maximum ; sous PostgreSQL,
+    ``DISTINCT ON``."""
     out: dict[Key, list[Point]] = {}
     if not ids:
         return out
-    for ind, bid, day, value in s.execute(text(
-        "SELECT v.indicator_id, v.bassin_id, v.day, v.value FROM indicator_value v JOIN ("
-        "SELECT indicator_id, bassin_id, MAX(day) AS last_day FROM indicator_value WHERE value IS NOT NULL "
-        "GROUP BY indicator_id, bassin_id) m ON m.indicator_id = v.indicator_id AND m.last_day = v.day "
-        "AND (m.bassin_id = v.bassin_id OR (m.bassin_id IS NULL AND v.bassin_id IS NULL)) "
-        "WHERE v.value IS NOT NULL"
-    )):  # fmt: skip
-        out[(ind, bid)] = [Point(_as_date(day), float(value))]
+    wanted = set(ids)
+    if s.get_bind().dialect.name == "sqlite":
+        sql = ("SELECT indicator_id, bassin_id, MAX(day), value FROM indicator_value WHERE value IS NOT NULL "
+               "GROUP BY indicator_id, bassin_id")  # fmt: skip
+    else:
+        sql = ("SELECT DISTINCT ON (indicator_id, bassin_id) indicator_id, bassin_id, day, value FROM indicator_value "
+               "WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day DESC")  # fmt: skip
+    for ind, bid, day, value in s.execute(text(sql)).all():  # fetchall : bien plus rapide ligne à ligne
+        if ind in wanted:
+            out[(ind, bid)] = [Point(_as_date(day), float(value))]
     return out
 
 
@@ -484,7 +492,7 @@ def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
                 steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
     flows = [d for d in defs.values() if d.is_flow]
     if flows:
-        fp, fs = load_series(ctx, flows)
+        fp, fs = load_series(ctx, flows, flows_since=date(ctx.today().year - 2, 1, 1))
         points.update(fp)
         for key, lst in fs.items():
             steps.setdefault(key, []).extend(lst)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -93,7 +93,9 @@ class IndicatorsPage(Page):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.off_target.toggled.connect(self.apply_filters)
         self.linked_only.toggled.connect(self.apply_filters)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # la courbe suit la ligne choisie (et non l'index courant que pose la prise de focus) :
+        # matplotlib n'est chargé qu'au premier choix
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.shown_code: str | None = None
         self.refresh()
 
@@ -154,9 +156,10 @@ class IndicatorsPage(Page):
         self.count.setText(f"{shown} indicateur(s) sur {total}" if shown != total else f"{total} indicateurs")
 
     # -- courbe -----------------------------------------------------------------------
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = self.model.row_at(current.row())
-        if row is not None:
+    def _selection_changed(self, *_args: Any) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        if row is not None and row.state.indicator.code != self.shown_code:
             self.show_chart(row.state.indicator)
 
     def show_chart(self, d: m.IndicatorDef) -> None:

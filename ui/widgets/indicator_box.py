@@ -30,8 +30,8 @@ class Sparkline(QWidget):
         super().__init__(parent)
         self.series: list[tuple[str, list[tuple[float, float]]]] = []
         self.targets: list[tuple[float, float]] = []
-        self.setMinimumHeight(46)
-        self.setMaximumHeight(46)
+        self.setMinimumHeight(40)
+        self.setMaximumHeight(44)
 
     def sizeHint(self) -> QSize:
         return QSize(220, 46)
@@ -91,46 +91,73 @@ class Sparkline(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
 
 
-class IndicatorCard(QFrame):
-    """Un indicateur lié : titre, état par bassin, courbe."""
+class IndicatorCard(QWidget):
+    """Un indicateur lié : titre, état par bassin (deux lignes par bassin), courbe. Texte peint
+    directement, coupé « … » à la largeur du panneau (texte entier en infobulle et pour les
+    lecteurs d'écran) : des étiquettes à retour à la ligne coûtaient 40 ms de mise en page à
+    chaque sélection."""
+
+    CHART = 44
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("indicatorCard")
-        self.head = QLabel()
-        self.head.setTextFormat(Qt.TextFormat.RichText)
-        self.head.setWordWrap(True)
-        self.rows = QLabel()
-        self.rows.setTextFormat(Qt.TextFormat.RichText)
-        self.rows.setWordWrap(True)
-        self.chart = Sparkline()
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 4, 0, 6)
-        lay.setSpacing(2)
-        lay.addWidget(self.head)
-        lay.addWidget(self.rows)
-        lay.addWidget(self.chart)
+        self.lines: list[tuple[str, str, bool, int]] = []  # (texte, couleur, gras, retrait)
+        self.chart = Sparkline(self)
+        self.text = ""
+
+    def _line_height(self) -> int:
+        return self.fontMetrics().height() + 2
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, len(self.lines) * self._line_height() + self.CHART + 10)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(160, self.sizeHint().height())
 
     def show_linked(self, linked: Any) -> None:
         from roadmap_app.indicators.model import LINK_KINDS, format_value
 
         d = linked.indicator
         kind = LINK_KINDS.get(linked.kind, linked.kind)
-        self.head.setText(f"<b>{_e(d.code)}</b> – {_e(d.label)} <span style='color:{MUTED}'>({_e(kind)}, {_e(d.unit)})</span>")
-        self.head.setToolTip(d.definition)
-        lines = []
+        lines = [(f"{d.code} – {d.label}", "#101828", True, 0), (f"{kind} · {d.unit}", MUTED, False, 0)]
         for i, st in enumerate(linked.states):
             color = STATUS_COLORS.get(st.status, MUTED)
             mark = STATUS_MARKS.get(st.status, "")
             swatch = SERIES_COLORS[i % len(SERIES_COLORS)] if st.points else MUTED
-            value = (f"{format_value(d, st.last.value)} <span style='color:{MUTED}'>({st.last.day:%d/%m/%Y})</span>"
-                     if st.last else "—")  # fmt: skip
-            target = (f" · cible {_e(st.target.shown_when)} : {format_value(d, st.target.value)}"
-                      if st.target is not None else " · sans cible")  # fmt: skip
-            lines.append(f"<span style='color:{swatch}'>■</span> {_e(st.where)} : {value}{target} — "
-                         f"<span style='color:{color};font-weight:600'>{mark} {_e(st.status)}</span>")  # fmt: skip
-        self.rows.setText("<br>".join(lines) or f"<i style='color:{MUTED}'>Aucun bassin</i>")
+            value = f"{format_value(d, st.last.value)} au {st.last.day:%d/%m/%Y}" if st.last else "—"
+            lines.append((f"■ {st.where} : {value}", swatch, False, 0))
+            target = (f"cible {st.target.shown_when} : {format_value(d, st.target.value)}"
+                      if st.target is not None else "sans cible")  # fmt: skip
+            lines.append((f"{target} — {mark} {st.status}", color, st.status in STATUS_MARKS, 14))
+        self.lines = lines
+        self.text = "\n".join(t for t, _c, _b, _i in lines)
+        self.setToolTip(f"{self.text}\n\n{d.definition}".strip())
+        self.setAccessibleName(self.text)
         self.chart.set_data(linked.states)
+        self.updateGeometry()
+        self._place_chart()
+        self.update()
+
+    def _place_chart(self) -> None:
+        self.chart.setGeometry(0, len(self.lines) * self._line_height() + 4, self.width(), self.CHART)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._place_chart()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: ARG002
+        painter = QPainter(self)
+        fm = self.fontMetrics()
+        h = self._line_height()
+        bold = self.font()
+        bold.setBold(True)
+        for row, (text, color, is_bold, indent) in enumerate(self.lines):
+            painter.setFont(bold if is_bold else self.font())
+            painter.setPen(QColor(color))
+            width = self.width() - indent
+            shown = (painter.fontMetrics() if is_bold else fm).elidedText(text, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRectF(indent, row * h, width, h), int(Qt.AlignmentFlag.AlignVCenter), shown)
 
 
 class IndicatorBox(QFrame):
@@ -190,15 +217,8 @@ class IndicatorBox(QFrame):
                                      else "Liez d'abord un indicateur à cette action")  # fmt: skip
 
     def card_texts(self) -> list[str]:
-        """Texte brut des cartes affichées (tests, lecteurs d'écran)."""
-        from PySide6.QtGui import QTextDocument
-
-        out = []
-        for card in self.cards[: len(self.linked)]:
-            doc = QTextDocument()
-            doc.setHtml(card.head.text() + "<br>" + card.rows.text())
-            out.append(doc.toPlainText())
-        return out
+        """Texte des cartes affichées (tests, lecteurs d'écran)."""
+        return [card.text for card in self.cards[: len(self.linked)]]
 
 
 __all__ = ["ACCENT", "IndicatorBox", "Sparkline"]
