@@ -137,6 +137,9 @@ ROWS = [
     ("filter_keystroke", "filtre : une frappe (médiane)", "ms", "< 50"),
     ("detail_update", "panneau de détail : changement de sélection (5 indicateurs)", "ms", "< 50"),
     ("indicators_page", "page Indicateurs : premier affichage", "ms", "< 1 000"),
+    ("echeancier_first_paint", "page Échéancier : premier affichage (peinte)", "ms", "< 1 000"),
+    ("echeancier_zoom_step", "  un pas de zoom (mois, trimestre, année), peint", "ms", "< 50"),
+    ("echeancier_pan_step", "  un pas de défilement (temps et lignes), peint", "ms", "< 50"),
     ("snapshot_create", "instantané : création", "ms", "< 1 000"),
     ("snapshot_diff", "instantané : comparaison avec l'état actuel (à froid)", "ms", "< 500"),
     ("snapshot_diff_warm", "  la même, plan déjà lu par une autre page", "ms", "< 500"),
@@ -178,7 +181,16 @@ def main() -> None:
         store = store_for(scale)
         r: dict[str, float] = {}
         r.update(startup(store))
-        for group in ("roadmap", "indicators", "snapshots", "xlsx", "merge", "memory", "memory-no-charts"):
+        for group in (
+            "roadmap",
+            "indicators",
+            "echeancier",
+            "snapshots",
+            "xlsx",
+            "merge",
+            "memory",
+            "memory-no-charts",
+        ):
             r.update(measure(group, store))
         r["xlsx_ratio"] = r["xlsx_write"] / r["xlsx_floor"]
         r["xlsx_total_ratio"] = (r["xlsx_data"] + r["xlsx_write"]) / r["xlsx_floor"]

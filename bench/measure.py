@@ -1,6 +1,6 @@
 """Un groupe de mesures dans un processus neuf ; imprime un dictionnaire JSON (secondes, Mo…).
 
-python -m bench.measure roadmap|indicators|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
+python -m bench.measure roadmap|indicators|echeancier|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ def main() -> None:
         result = scale.roadmap_page(store, runs)
     elif group == "indicators":
         result = scale.indicators(store, runs)
+    elif group == "echeancier":
+        result = scale.echeancier_page(store, runs)
     elif group == "snapshots":
         result = scale.snapshots(store, runs)
     elif group == "xlsx":

@@ -133,6 +133,62 @@ def indicators(store: Path, runs: int) -> dict[str, float]:
     return out
 
 
+def echeancier_page(store: Path, runs: int) -> dict[str, float]:
+    """Page Échéancier : premier affichage (lecture du plan et des dates clés, lignes, première
+    peinture) ; un pas de zoom et un pas de défilement (horizontal et vertical), peinture
+    comprise — la vue ne peint que les lignes visibles."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import make_application
+    from ui.pages.echeancier_page import EcheancierPage
+
+    app = make_application()
+    out: dict[str, float] = {}
+    with copy_of(store) as ctx:
+
+        def first() -> float:
+            ctx.reads.clear()  # à froid : le plan est relu
+            t = time.perf_counter()
+            page = EcheancierPage(ctx)
+            page.resize(1366 - 210, 768 - 60)
+            page.show()
+            QApplication.processEvents()
+            page.view.viewport().repaint()
+            elapsed = time.perf_counter() - t
+            page.close()
+            page.deleteLater()
+            QApplication.processEvents()
+            return elapsed
+
+        out["echeancier_first_paint"] = median_runs(first, runs)
+        page = EcheancierPage(ctx)
+        page.resize(1366 - 210, 768 - 60)
+        page.show()
+        app.processEvents()
+        view = page.view
+        zooms: list[float] = []
+        for _ in range(max(2, runs)):
+            for key in ("month", "year", "quarter"):
+                t = time.perf_counter()
+                view.set_zoom(key)
+                view.viewport().repaint()
+                zooms.append(time.perf_counter() - t)
+        out["echeancier_zoom_step"] = statistics.median(zooms)
+        pans: list[float] = []
+        h, v = view.horizontalScrollBar(), view.verticalScrollBar()
+        view.set_zoom("month")
+        for i in range(10 * max(2, runs)):
+            t = time.perf_counter()
+            h.setValue((i * 97) % max(h.maximum(), 1))
+            v.setValue((i * 1733) % max(v.maximum(), 1))
+            view.viewport().repaint()
+            pans.append(time.perf_counter() - t)
+        out["echeancier_pan_step"] = statistics.median(pans)
+        out["echeancier_rows"] = float(len(view.rows))
+        page.close()
+    return out
+
+
 def snapshots(store: Path, runs: int) -> dict[str, float]:
     from roadmap_app.committees.diff import diff_states
     from roadmap_app.committees.snapshots import (

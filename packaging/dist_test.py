@@ -5,7 +5,8 @@
 Chaque vérification lance ``roadmap-cli`` ou ``roadmap-app`` du dossier construit par
 ``make dist``, depuis un dossier temporaire, avec un dossier de données neuf
 (``ROADMAP_APP_HOME``) et sans écran (``QT_QPA_PLATFORM=offscreen``) : ligne de commande (base
-neuve, exports PDF et classeur, instantané, paquet d'atelier et aperçu de sa fusion, graphique),
+neuve, exports PDF et classeur, instantané, paquet d'atelier et aperçu de sa fusion, plan exporté
+puis relu (classeur, annexe Word), graphique),
 application graphique quelques secondes (sans trace d'erreur, traductions de Qt trouvées dans
 le dossier de l'application), ouverture d'un paquet et refus d'un fichier étranger donnés sur la
 ligne de commande, taille du dossier. Imprime « dist-test: N passed, M failed ».
@@ -154,9 +155,33 @@ def check_workshop(b: Bundle) -> None:
     assert "rien n'a été écrit" in out.stdout, out.stdout
 
 
+def check_plan_io(b: Bundle) -> None:
+    b.cli("plan", "export", "plan.xlsx")
+    out = b.cli("plan", "import", "plan.xlsx", "--dry-run")
+    assert "Aucun changement." in out.stdout, out.stdout
+    from docx import Document  # python-docx de l'environnement de test : une annexe minimale
+
+    doc = Document()
+    table = doc.add_table(rows=3, cols=3)
+    for c, text in enumerate(("Cible opérationnelle", "Plan d'actions", "Pilotes")):
+        table.cell(0, c).text = text
+    table.cell(1, 0).merge(table.cell(1, 2)).text = "Feuille de route Numérique"
+    for c, text in enumerate(("Une cible", "Une action", "CD/FT")):
+        table.cell(2, c).text = text
+    doc.save(str(b.work / "annexe.docx"))
+    out = b.cli("plan", "import", "annexe.docx", "--roadmap", "Essai figé", "--dry-run")
+    assert "1 action(s) ajoutée(s)" in out.stdout, out.stdout
+
+
 def check_chart(b: Bundle) -> None:
     b.cli("chart", "bassins", "--out", "bassins.svg")
     assert (b.work / "bassins.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def check_calendar(b: Bundle) -> None:
+    b.cli("export", "ics", "echeances.ics", "--bassin", "Lensois")
+    text = (b.work / "echeances.ics").read_text(encoding="utf-8")
+    assert text.startswith("BEGIN:VCALENDAR") and text.count("BEGIN:VEVENT") > 20, text[:200]
 
 
 def check_gui(b: Bundle) -> None:
@@ -196,7 +221,9 @@ CHECKS: list[tuple[str, Callable[[Bundle], None]]] = [
     ("export xlsx", check_export_xlsx),
     ("snapshot create", check_snapshot),
     ("workshop export + merge --dry-run", check_workshop),
+    ("plan export + import --dry-run (xlsx, docx)", check_plan_io),
     ("chart (SVG)", check_chart),
+    ("export ics (calendrier)", check_calendar),
     ("application graphique hors écran, traductions de Qt", check_gui),
     ("roadmap-app PAQUET (aperçu de fusion)", check_open_package),
     ("roadmap-app FICHIER étranger refusé", check_refuse_foreign_file),

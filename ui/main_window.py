@@ -315,6 +315,14 @@ class MainWindow(QMainWindow):
 
         self.backups = BackupActions(self)
         self.backups.install(file_menu)
+        calendar_action = QAction("Exporter le &calendrier…", self)
+        calendar_action.setStatusTip(
+            "Échéances des actions et dates clés dans un fichier .ics (Outlook, Thunderbird)"
+        )
+        calendar_action.triggered.connect(lambda: self.export_calendar())
+        file_menu.addAction(calendar_action)
+        file_menu.addSeparator()
+        self.calendar_action = calendar_action
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -333,6 +341,11 @@ class MainWindow(QMainWindow):
         author_action = QAction("&Nom inscrit au journal…", self)
         author_action.triggered.connect(self.change_author)
         edit_menu.addAction(author_action)
+        prefs_action = QAction("&Préférences…", self)
+        prefs_action.setStatusTip("Rappel des échéances (nombre de jours)")
+        prefs_action.triggered.connect(lambda: self.open_preferences())
+        edit_menu.addAction(prefs_action)
+        self.preferences_action = prefs_action
 
         plan_menu = bar.addMenu("Pla&n")
         bassins_action = QAction("&Bassins…", self)
@@ -349,6 +362,11 @@ class MainWindow(QMainWindow):
         self.new_roadmap_action, self.bassins_action = new_roadmap_action, bassins_action
         plan_menu.addAction(choose_action)
         plan_menu.addAction(new_roadmap_action)
+        plan_menu.addSeparator()
+        from ui.plan_transfer import PlanTransfer
+
+        self.plan_transfer = PlanTransfer(self)
+        self.plan_transfer.install(plan_menu)
         plan_menu.addSeparator()
         plan_menu.addAction(bassins_action)
 
@@ -367,6 +385,52 @@ class MainWindow(QMainWindow):
         about = QAction("À &propos", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def open_preferences(self) -> QWidget:
+        from ui.dialogs.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self)
+
+        def applied() -> None:
+            page = self.pages.get("dashboard")
+            if page is not None:
+                page.refresh()
+
+        dialog.accepted.connect(applied)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def export_calendar(self, path: Any = None) -> Any:
+        """Fichier → Exporter le calendrier… : toutes les échéances de la feuille de route
+        affichée ; le bassin est celui du filtre de l'Échéancier s'il en a un."""
+        from pathlib import Path
+
+        from roadmap_app.export.ics import export_ics
+        from ui.file_dialogs import ask_save
+
+        if path is None:
+            chosen = ask_save(self, "Exporter le calendrier", "echeances.ics",
+                              "Calendrier iCalendar (*.ics)")  # fmt: skip
+            if chosen is None:
+                return None
+            path = chosen[0]
+        path = Path(path)
+        if path.suffix.lower() != ".ics":
+            path = path.with_name(path.name + ".ics")
+        bassin = None
+        page: Any = self.pages.get("echeancier")
+        if page is not None:
+            ids = page.filters.action_filter().bassin_ids
+            if ids and len(ids) == 1:
+                bassin = next(iter(ids))
+        try:
+            result = export_ics(self.ctx, path, bassin=bassin, roadmap=self.ctx.roadmap_id)
+        except (UserError, StoreError) as err:
+            QMessageBox.warning(self, "Calendrier non exporté", str(err))
+            return None
+        self.show_message(result.message(), 8000)
+        return result
 
     def _update_undo_actions(self) -> None:
         u, r = self.ctx.undo, self.ctx.undo

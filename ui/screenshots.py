@@ -117,6 +117,18 @@ def _flows(page: Any) -> None:
     page.table.scrollToBottom()
 
 
+def _echeancier(page: Any) -> None:
+    """Une échéance reportée depuis le COTECH de juin (instantané pris par la scène des Comités) :
+    la barre fine de la référence montre le glissement ; statuts du Lensois."""
+    from roadmap_app.plan.edit_actions import ActionFields, edit_action
+
+    edit_action(page.ctx, "EP-4.1", ActionFields(echeance_label="1er semestre 2025"),
+                record_undo=False)  # fmt: skip
+    names = [page.reference.itemData(i) for i in range(page.reference.count())]
+    page.set_baseline("COTECH de juin 2024" if "COTECH de juin 2024" in names else None)
+    page.filters.bassin.setCurrentIndex(page.filters.bassin.findText("Lensois"))
+
+
 #: Taille des captures : l'écran du portable le plus courant dans les administrations, pour que
 #: le guide montre ce que voient les utilisateurs.
 SCREEN = (1366, 768)
@@ -128,6 +140,7 @@ SCENES: dict[str, Callable[[Any], None]] = {
     "roadmap": _roadmap,
     "committees": _committees,
     "workshops": _workshops,
+    "echeancier": _echeancier,
 }
 
 #: Captures de fenêtres secondaires : nom → fonction (fenêtre principale) → widget à capturer.

@@ -28,3 +28,24 @@ def load_json(settings: QSettings, key: str, default: Any) -> Any:
 
 def save_json(settings: QSettings, key: str, value: Any) -> None:
     settings.setValue(key, json.dumps(value, ensure_ascii=False))
+
+
+# -- rappel à l'ouverture (bandeau du tableau de bord) -------------------------------------------
+REMINDER_DAYS_KEY = "reminders/days"
+LAST_OPENED_KEY = "reminders/last_opened"
+DISMISSED_KEY = "reminders/dismissed"
+DEFAULT_REMINDER_DAYS = 30
+
+
+def reminder_days(settings: QSettings) -> int:
+    """Horizon du rappel des échéances (préférence), 30 jours par défaut."""
+    try:
+        days = int(str(settings.value(REMINDER_DAYS_KEY, DEFAULT_REMINDER_DAYS)))
+    except ValueError:
+        return DEFAULT_REMINDER_DAYS
+    return days if 1 <= days <= 365 else DEFAULT_REMINDER_DAYS
+
+
+def set_reminder_days(settings: QSettings, days: int) -> None:
+    settings.setValue(REMINDER_DAYS_KEY, int(days))
+    settings.sync()

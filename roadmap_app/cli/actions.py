@@ -25,6 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--bassin", help="bassin (nom ou code), par défaut tous")
     ls.add_argument("--status", help="statut (« en_cours », « En cours »…)")
     ls.add_argument("--overdue", action="store_true", help="seulement les actions en retard")
+    ls.add_argument(
+        "--due-within",
+        type=int,
+        metavar="JOURS",
+        help="seulement les actions non closes dont l'échéance tombe dans les N prochains jours "
+        "(la liste du bandeau de rappel du tableau de bord)",
+    )
     ls.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
     ls.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="format de sortie"
@@ -59,10 +66,15 @@ def list_rows(ctx: AppContext, args: argparse.Namespace) -> list[dict[str, Any]]
     statuses = (
         None if not args.status else frozenset({status_rules.parse_status(args.status).value})
     )
-    flt = ActionFilter(bassin_ids=bassin_ids, statuses=statuses, overdue_only=args.overdue)
+    due = getattr(args, "due_within", None)
+    if due is not None and due < 0:
+        raise ValueError(f"--due-within {due} : un nombre de jours positif ou nul est attendu.")
+    flt = ActionFilter(
+        bassin_ids=bassin_ids, statuses=statuses, overdue_only=args.overdue, due_within_days=due
+    )
     names = {b.id: b.name for b in plan.bassins}
     rows: list[dict[str, Any]] = []
-    for action in plan.actions():
+    for action in plan.active_actions():
         for cell in flt.matching_cells(action, plan.today):
             rows.append(
                 {

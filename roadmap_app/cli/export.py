@@ -54,8 +54,29 @@ def register_pack(documents: argparse._SubParsersAction) -> None:
         e.set_defaults(handler=cmd_pack, kind=kind)
 
 
+def register_ics(documents: argparse._SubParsersAction) -> None:
+    p = documents.add_parser(
+        "ics",
+        help="calendrier des échéances (iCalendar, pour Outlook ou Thunderbird)",
+        description=(
+            "Écrit un fichier .ics : un événement sur la journée par échéance d'action et par "
+            "bassin (une période : son dernier jour), et les dates clés de la convention. "
+            "Réimporter le fichier met à jour les événements au lieu de les dupliquer."
+        ),
+    )
+    p.add_argument("sortie", metavar="FICHIER", help="fichier .ics à écrire")
+    p.add_argument("--bassin", help="un seul bassin (nom ou code), par défaut tous")
+    p.add_argument("--pilote", help="seulement les actions de ce pilote (code : CD, FT…)")
+    p.add_argument(
+        "--roadmap",
+        metavar="NOM",
+        help="feuille de route (code ou nom), par défaut la plus récente",
+    )
+    p.set_defaults(handler=cmd_ics)
+
+
 #: Documents du groupe « export », dans l'ordre de l'aide.
-EXPORTERS: list[Registrar] = [register_pack, register_bilan]
+EXPORTERS: list[Registrar] = [register_pack, register_bilan, register_ics]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -102,4 +123,14 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
 
     path = export_pack(ctx, out, args.snapshot, progress)
     print(f"Pack écrit : {path}")
+    return 0
+
+
+def cmd_ics(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.export.ics import export_ics
+
+    result = export_ics(
+        ctx, args.sortie, bassin=args.bassin, pilote=args.pilote, roadmap=args.roadmap
+    )
+    print(result.message())
     return 0

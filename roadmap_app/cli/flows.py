@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
 from roadmap_app.core.context import AppContext
@@ -13,7 +14,8 @@ from roadmap_app.core.errors import ValidationError
 CHART_HELP = (
     "entrants (entrants par mois et moyenne visée), cumul (cumul et objectif annuel), orientations (répartition, "
     "50 % vers FT), quinze-jours (orientés en 15 jours, cible 100 %), charge (charge par référent, "
-    "plafond 70), stock (stock de BRSA), bassins (les bassins côte à côte)"
+    "plafond 70), stock (stock de BRSA), bassins (les bassins côte à côte), echeancier "
+    "(les échéances des actions sur une ligne de temps ; --snapshot : référence d'un comité)"
 )
 
 
@@ -81,6 +83,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     )
     ch.add_argument("name", metavar="NOM", help=CHART_HELP)
     ch.add_argument("--bassin")
+    ch.add_argument(
+        "--snapshot",
+        metavar="NOM",
+        help="echeancier : instantané de comité dont les échéances sont tracées en barre fine",
+    )
     ch.add_argument("--out", required=True, metavar="FICHIER.png|.svg|.pdf")
     ch.set_defaults(handler=cmd_chart)
 
@@ -90,6 +97,8 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
     plan = plan_import(ctx, Path(args.file))
     print(f"Aperçu de « {plan.source} » : {plan.summary()}.")
+    for item in plan.ignored:
+        print(f"Ignoré : {item}")
     changes = plan.changes
     if changes:
         write_table(sys.stdout, ["Bassin", "Mois", "Indicateur", "Avant", "Après"],
@@ -148,7 +157,10 @@ def cmd_chart(ctx: AppContext, args: argparse.Namespace) -> int:
         raise ValidationError(
             f"Format « {out.suffix or out.name} » non pris en charge : .png, .svg ou .pdf."
         )
-    fig = build_chart(ctx, args.name, args.bassin)
+    if args.name.strip().lower() in ("echeancier", "échéancier"):
+        fig = echeancier_chart(ctx, args.bassin, args.snapshot)
+    else:
+        fig = build_chart(ctx, args.name, args.bassin)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from roadmap_app.core.files import atomic_output
@@ -158,6 +170,21 @@ def cmd_chart(ctx: AppContext, args: argparse.Namespace) -> int:
         fig.savefig(tmp, format=out.suffix.lower().lstrip("."), dpi=120)
     print(f"Graphique écrit : {out}")
     return 0
+
+
+def echeancier_chart(ctx: AppContext, bassin: str | None, snapshot: str | None) -> Any:
+    from roadmap_app.plan.timeline import load_timeline
+    from roadmap_app.plan.timeline_chart import echeancier_figure
+
+    timeline = load_timeline(ctx, baseline=snapshot)
+    assert timeline.plan is not None
+    bassins = None if bassin is None else [timeline.plan.bassin(bassin)]
+    title = f"Échéancier — {timeline.roadmap.name}"
+    if bassins:
+        title += f" — {bassins[0].name}"
+    if snapshot:
+        title += f" (barre fine : échéances au comité « {timeline.baseline_name} »)"
+    return echeancier_figure(timeline, bassins=bassins, title=title)
 
 
 def _number(text: str, what: str) -> float:

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "bassins": "bassins",
     "roadmaps": "roadmaps",
     "indicators": "indicators",
+    "plan": "plan_io",
 }
 #: Options globales suivies d'une valeur (``--db CHEMIN``) : leur valeur n'est pas la commande.
 VALUE_OPTIONS = ("--db", "--roadmap")

@@ -103,6 +103,8 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
 def print_plan(plan: MergePlan) -> None:
     print(f"Fusion de « {plan.source_name} » : {len(plan.to_apply)} changement(s) à appliquer, "
           f"{len(plan.conflicts)} conflit(s) dont {len(plan.pending_conflicts)} à trancher.")  # fmt: skip
+    for item in plan.ignored:
+        print(f"Ignoré : {item}")
     if plan.to_apply:
         write_table(sys.stdout, ["Champ", "Ici", "Paquet", "Par", "Le"],
                     [[c.label, c.show(c.mine), c.show(c.theirs), c.theirs_by.author, _when(c.theirs_by.ts)] for c in plan.to_apply],

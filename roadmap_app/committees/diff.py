@@ -12,7 +12,7 @@ from roadmap_app.committees.section_change import SectionChange
 from roadmap_app.core.bulk import paused_gc
 from roadmap_app.plan import statuses as status_rules
 
-__all__ = ["SectionChange", "SnapshotDiff", "diff_states"]
+__all__ = ["SectionChange", "SnapshotDiff", "diff_states", "slip_days"]
 
 FIELD_LABELS = {
     "intitule": "Intitulé",
@@ -164,10 +164,15 @@ def _actions(state: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]
     return found
 
 
-def _days(old: str | None, new: str | None) -> int | None:
+def slip_days(old: str | None, new: str | None) -> int | None:
+    """Glissement d'une échéance (fins ISO) en jours ; positif : elle recule. Partagé avec
+    l'échéancier (référence tirée d'un instantané)."""
     if old is None or new is None:
         return None
     return (date.fromisoformat(new) - date.fromisoformat(old)).days
+
+
+_days = slip_days
 
 
 @paused_gc()

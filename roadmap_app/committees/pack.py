@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap_app.committees.diff import diff_states
+from roadmap_app.committees.echeancier_section import echeancier_charts
 from roadmap_app.committees.flows_section import pack_charts
 from roadmap_app.committees.pack_model import PackData, PackInfo
 from roadmap_app.committees.snapshots import (
@@ -36,7 +37,7 @@ Progress = Callable[[str, int, int], None]
 TITLE = "Feuille de route volet 3 — pack de comité"
 
 #: Graphiques du pack : fonctions (état figé) → [Chart] fournies par les fonctionnalités qui en ont.
-CHART_PROVIDERS: list[Callable[[dict[str, Any]], list[Chart]]] = [pack_charts]
+CHART_PROVIDERS: list[Callable[[dict[str, Any]], list[Chart]]] = [pack_charts, echeancier_charts]
 
 
 def build_pack_data(

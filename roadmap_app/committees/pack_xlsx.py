@@ -1,5 +1,5 @@
 """Pack de comité au format classeur : Synthèse, Feuille de route, Flux BRSA, Portefeuilles,
-Financement, Changements, Graphiques, Indicateurs."""
+Financement, Changements, Échéancier, Graphiques, Indicateurs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from roadmap_app.committees.echeancier_section import write_echeancier
 from roadmap_app.committees.flux_sheets import write_flux, write_portefeuilles
 from roadmap_app.committees.pack_model import PackData
 from roadmap_app.core.bulk import paused_gc, scratch_garbage
@@ -480,6 +481,7 @@ def write_pack_xlsx(
         ),
         ("Financement", lambda: write_financement(book, data)),
         ("Changements", lambda: write_changements(book, data)),
+        ("Échéancier", lambda: write_echeancier(book, data)),
         ("Graphiques", lambda: write_graphiques(book, data)),
         ("Indicateurs de suivi", lambda: write_suivi(book, data)),
         ("Indicateurs", lambda: write_indicateurs(book, data)),

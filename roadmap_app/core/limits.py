@@ -129,8 +129,24 @@ def load_workbook_streaming(path: Path, *, data_only: bool = False) -> Any:
             ReadOnlyWorksheet._get_size = original
 
 
-def sheet_rows(ws: Any, where: str, *, max_rows: int = MAX_ROWS) -> Iterator[list[Any]]:
+def percent_value(value: Any, number_format: Any) -> Any:
+    """Valeur telle que l'utilisateur la lit : « 45 % » tapé dans Excel est enregistré 0,45 avec un
+    format pourcentage ; il est rendu 45 (arrondi pour effacer les 45,000000000001)."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in str(number_format or "")
+    ):
+        return round(value * 100, 9)
+    return value
+
+
+def sheet_rows(
+    ws: Any, where: str, *, max_rows: int = MAX_ROWS, percent: bool = False
+) -> Iterator[list[Any]]:
     """Lignes d'une feuille openpyxl (mode ``read_only``), valeurs seulement, une à une.
+
+    ``percent`` : un nombre au format pourcentage est rendu tel qu'affiché (0,45 → 45).
 
     Les dimensions annoncées par la feuille (« A1:XFD1048576 ») sont ignorées : openpyxl
     compléterait chaque ligne jusqu'à la dernière colonne annoncée et chaque ligne manquante
@@ -139,12 +155,15 @@ def sheet_rows(ws: Any, where: str, *, max_rows: int = MAX_ROWS) -> Iterator[lis
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()
     cells = 0
-    for n, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), 1):
+    for n, row in enumerate(ws.iter_rows(values_only=not percent, max_col=MAX_COLUMNS + 1), 1):
         if n > max_rows:
             raise FileLimitError(
                 f"{where} : plus de {_n(max_rows)} lignes, refusé. Rien n'a été lu."
             )
-        values = list(row)
+        if percent:
+            values = [percent_value(c.value, getattr(c, "number_format", None)) for c in row]
+        else:
+            values = list(row)
         while values and values[-1] in (None, ""):
             values.pop()
         if len(values) > MAX_COLUMNS:

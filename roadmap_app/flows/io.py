@@ -4,6 +4,12 @@ Import tout ou rien : d'abord un aperçu (nouveau / modifié / inchangé) ; la m
 (bassin ou indicateur inconnu, nombre illisible ou négatif, ligne en double, part qui dépasse son
 total, fichier illisible) est signalée avec sa feuille, sa ligne et sa colonne, et rien n'est écrit.
 Une cellule vide ne change rien.
+
+Tolérant sur la forme de ce que les partenaires renvoient : un nombre au format pourcentage
+d'Excel (« 45 % » enregistré 0,45) est lu 45 ; une colonne qui n'est pas un indicateur
+(« Commentaire ») est ignorée et listée dans l'aperçu ; un onglet « Lensois 2025 » ou
+« LENSOIS » est rattaché à son bassin s'il n'en désigne qu'un ; l'onglet des définitions est
+ignoré même renommé.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from roadmap_app.core.limits import (
     sheet_rows,
 )
 from roadmap_app.core.text import fold
-from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, find_indicator
+from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, SUMS, find_indicator
 from roadmap_app.flows.series import bassins, load_all_series
 from roadmap_app.flows.service import FlowChange, write_changes
 from roadmap_app.flows.validation import check_month, check_value
@@ -76,6 +82,8 @@ class Planned:
 class ImportPlan:
     source: str
     items: list[Planned] = field(default_factory=list)
+    #: Colonnes et feuilles ignorées (« feuille « Lensois », colonne D « Commentaire » »).
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Planned]:
@@ -117,6 +125,10 @@ def parse_number(raw: Any) -> float | None:
     return float(text.replace(",", "."))
 
 
+def _words(text: Any) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(str(text or "")))
+
+
 def _month(raw: Any) -> date:
     if isinstance(raw, datetime | date):
         return date(raw.year, raw.month, 1)
@@ -127,6 +139,7 @@ class _Reader:
     def __init__(self, ctx: AppContext) -> None:
         self.bassins = bassins(ctx)
         self.errors: list[str] = []
+        self.ignored: list[str] = []
         self.values: dict[tuple[int, date, str], tuple[float, Where]] = {}
 
     def bassin(self, raw: Any, where: Where) -> BassinRef | None:
@@ -136,6 +149,32 @@ class _Reader:
                 return b
         self.errors.append(
             f"{where} : bassin « {raw} » inconnu (bassins : {', '.join(b.name for b in self.bassins)})."
+        )
+        return None
+
+    def sheet_bassin(self, name: str, where: str) -> BassinRef | None:
+        """Bassin d'un onglet : son nom ou son code, tel quel ou parmi les mots du nom de l'onglet
+        (« Lensois 2025 », « LENSOIS », « Bassin_Lensois ») ; refusé s'il en désigne plusieurs."""
+        key = _norm(name)
+        for b in self.bassins:
+            if key in (_norm(b.name), _norm(b.code)):
+                return b
+        words = " " + " ".join(_words(name)) + " "
+        found = [
+            b
+            for b in self.bassins
+            if any(f" {' '.join(_words(k))} " in words for k in (b.name, b.code) if _words(k))
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            self.errors.append(
+                f"{where} : le nom de l'onglet « {name} » désigne plusieurs bassins "
+                f"({', '.join(b.name for b in found)}) ; renommez-le avec un seul."
+            )
+            return None
+        self.errors.append(
+            f"{where} : bassin « {name} » inconnu (bassins : {', '.join(b.name for b in self.bassins)})."
         )
         return None
 
@@ -178,8 +217,9 @@ class _Reader:
             else:
                 ind = find_indicator(str(h))
                 if ind is None:
-                    self.errors.append(
-                        f"{Where(sheet, header_row, i)} : indicateur « {h} » inconnu."
+                    self.ignored.append(
+                        f"feuille « {sheet} », colonne {_letter(i)} « {str(h).strip()} » "
+                        "(pas un indicateur)"
                     )
                 else:
                     columns[i] = ind.code
@@ -208,6 +248,11 @@ class _Reader:
     def long(self, sheet: str, rows: list[list[Any]], header_row: int) -> None:
         header = [_norm(h) for h in rows[header_row - 1]]
         pos = {name: header.index(name) + 1 for name in LONG_HEADERS if name in header}
+        for i, (name, raw) in enumerate(zip(header, rows[header_row - 1], strict=False), 1):
+            if name and i not in pos.values():
+                self.ignored.append(
+                    f"feuille « {sheet} », colonne {_letter(i)} « {str(raw).strip()} »"
+                )
         for r, row in enumerate(rows[header_row:], header_row + 1):
             cells = list(row) + [None] * (len(header) - len(row))
             if all(c in (None, "") for c in cells):
@@ -229,8 +274,9 @@ class _Reader:
                     b, month, ind.code, cells[pos["valeur"] - 1], Where(sheet, r, pos["valeur"])
                 )
 
-    def sheet(self, name: str, rows: list[list[Any]]) -> None:
-        """Reconnaît l'en-tête (dans les 10 premières lignes) : format long ou modèle."""
+    def sheet(self, name: str, rows: list[list[Any]], *, csv_file: bool = False) -> None:
+        """Reconnaît l'en-tête (dans les 10 premières lignes) : format long ou modèle ; l'onglet
+        des définitions (« Code », « Définition »…), même renommé, est ignoré."""
         for i, row in enumerate(rows[:10], 1):
             names = {_norm(c) for c in row if c not in (None, "")}
             if set(LONG_HEADERS) <= names:
@@ -239,10 +285,18 @@ class _Reader:
             if "mois" in names:
                 bassin = None
                 if "bassin" not in names:
-                    bassin = self.bassin(name, Where(name, i, 1))
+                    where = (
+                        f"« {name} » (nom du fichier)"
+                        if csv_file
+                        else f"feuille « {name} » (nom de l'onglet)"
+                    )
+                    bassin = self.sheet_bassin(name, where)
                     if bassin is None:
                         return
                 self.wide(name, rows, bassin, i)
+                return
+            if "definition" in names and names & {"code", "indicateur"}:
+                self.ignored.append(f"feuille « {name} » (définitions des indicateurs)")
                 return
         if any(any(c not in (None, "") for c in row) for row in rows):
             self.errors.append(f"feuille « {name} » : en-tête introuvable (« Mois » et les indicateurs, ou "
@@ -265,9 +319,13 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
             ) from None
         try:
             for ws in wb.worksheets:
-                if ws.title.lower().startswith("définition") or ws.title.startswith("_"):
+                if ws.title.startswith("_"):
                     continue
-                reader.sheet(ws.title, list(sheet_rows(ws, f"feuille « {ws.title} »")))
+                if _norm(ws.title).startswith("definition"):
+                    reader.ignored.append(f"feuille « {ws.title} » (définitions des indicateurs)")
+                    continue
+                rows = list(sheet_rows(ws, f"feuille « {ws.title} »", percent=True))
+                reader.sheet(ws.title, rows)
         except (ImportError_, FileLimitError):
             raise
         except Exception as err:
@@ -298,13 +356,14 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
             raise ImportError_(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
         if not rows:
             raise ImportError_(f"« {path.name} » est vide.")
-        reader.sheet(path.stem, rows)
+        reader.sheet(path.stem, rows, csv_file=True)
     else:
         raise ImportError_(
             f"« {path.name} » : format non pris en charge (attendu : .xlsx ou .csv)."
         )
     if not reader.values and not reader.errors:
-        reader.errors.append(f"« {path.name} » ne contient aucune valeur à importer.")
+        skipped = f" (ignoré : {' ; '.join(reader.ignored[:5])})" if reader.ignored else ""
+        reader.errors.append(f"« {path.name} » ne contient aucune valeur à importer{skipped}.")
     return reader
 
 
@@ -314,7 +373,7 @@ def plan_import(ctx: AppContext, path: str | Path) -> ImportPlan:
     reader = read_file(ctx, path)
     all_series = load_all_series(ctx)
     refs = {b.id: b for b in reader.bassins}
-    plan = ImportPlan(path.name)
+    plan = ImportPlan(path.name, ignored=list(reader.ignored))
     for (bassin_id, month, code), (value, where) in sorted(
         reader.values.items(), key=lambda kv: (kv[0][0], kv[0][1])
     ):
@@ -332,15 +391,53 @@ def plan_import(ctx: AppContext, path: str | Path) -> ImportPlan:
     positions = {(p.bassin.id, p.month, p.indicator): p.where for p in plan.items}
     for (bassin_id, month), values in by_month.items():
         for err in check_month(refs[bassin_id].name, month, values):
-            place = positions.get((bassin_id, month, err.indicator)) or next(
-                (w for (b, m, _c), w in positions.items() if (b, m) == (bassin_id, month)), None
+            involved = _involved(err.indicator, err.message)
+            in_file = [positions[k] for c in involved if (k := (bassin_id, month, c)) in positions]
+            place = (
+                positions.get((bassin_id, month, err.indicator))
+                or (in_file[0] if in_file else None)
+                or next(
+                    (w for (b, m, _c), w in positions.items() if (b, m) == (bassin_id, month)),
+                    None,
+                )
             )
-            reader.errors.append(f"{place} : {err.message}" if place else str(err))
+            detail = ""
+            if len(involved) > 1:
+                parts = []
+                for c in involved:
+                    if values.get(c) is None:
+                        continue
+                    w = positions.get((bassin_id, month, c))
+                    label = BY_CODE[c].label
+                    if w is not None:
+                        parts.append(f"« {label} » en {w}")
+                    else:
+                        parts.append(
+                            f"« {label} » = {_num(values[c])}, valeur déjà enregistrée "
+                            f"({refs[bassin_id].name}, {format_month(month)})"
+                        )
+                detail = " Cellules en cause : " + " ; ".join(parts) + "."
+            reader.errors.append(f"{place} : {err.message}{detail}" if place else f"{err}{detail}")
     if reader.errors:
         shown = "\n".join(f"- {e}" for e in reader.errors[:25])
         more = f"\n… et {len(reader.errors) - 25} autre(s)." if len(reader.errors) > 25 else ""
         raise ImportError_(f"Import de « {path.name} » refusé, rien n'a été écrit :\n{shown}{more}")
     return plan
+
+
+def _num(v: float | None) -> str:
+    return "" if v is None else f"{v:g}".replace(".", ",")
+
+
+def _involved(code: str, message: str) -> list[str]:
+    """Indicateurs en cause dans une erreur de ``check_month`` : la part et son total, ou le
+    total et ses parts détaillées."""
+    if code in SUMS and message.startswith("la somme"):
+        return [code, *SUMS[code]]
+    parent = BY_CODE[code].parent if code in BY_CODE else None
+    if parent and "dépasse le total" in message:
+        return [code, parent]
+    return [code] if code else []
 
 
 def apply_import(ctx: AppContext, plan: ImportPlan, *, source: str = "import") -> int:

@@ -87,6 +87,8 @@ class MergePlan:
     versions: dict[str, tuple[str, int, int]] = field(
         default_factory=dict
     )  # clé → (entité, id, version)
+    #: Colonnes d'un classeur partenaire ignorées (ajoutées par le partenaire).
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def pending_conflicts(self) -> list[FieldChange3]:

@@ -7,6 +7,11 @@ de ``STATE_CHUNK`` caractères (A3, A4…) — une cellule de tableur tient au p
 l'état de 35 notes de 1 000 caractères ne tiendrait pas dans une seule. Les classeurs écrits
 avant ce découpage (A2 l'état, A3 l'empreinte) se relisent toujours.
 
+Relecture tolérante à ce que les partenaires font du classeur : les colonnes sont reconnues par
+leur en-tête (une colonne ajoutée, « Commentaire », est ignorée et listée dans l'aperçu ; une
+colonne attendue absente est une erreur située) ; « 45 % » (nombre au format pourcentage ou
+texte) est lu 45 ; la feuille « Actions » renommée est retrouvée si elle est la seule.
+
 Relecture en continu (``openpyxl`` en lecture seule), sous les limites de ``roadmap_app.core.limits`` :
 un classeur altéré ou hostile est refusé vite, sans épuiser la mémoire.
 """
@@ -24,7 +29,7 @@ from db.types import utcnow
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError
 from roadmap_app.core.limits import FileLimitError, check_zip, load_workbook_streaming, sheet_rows
-from roadmap_app.core.text import clean_text
+from roadmap_app.core.text import clean_text, fold
 from roadmap_app.export.cells import cell_text, safe_text
 from roadmap_app.export.xlsx import Book
 from roadmap_app.plan import statuses as status_rules
@@ -62,14 +67,36 @@ LETTERS = "ABCDEFGHI"
 STATE_CHUNK = 30_000
 
 
+#: Colonnes lues au retour (les autres sont des rappels protégés).
+READ_COLUMNS = ("Code", "Statut", "Avancement (%)", "Note")
+
+
+def _letter(column: int) -> str:
+    s = ""
+    while column:
+        column, r = divmod(column - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _header_key(text: Any) -> str:
+    return " ".join(fold(str(text or "")).replace("(%)", "").split())
+
+
 @dataclass(frozen=True)
 class WorkbookError:
     row: int
     column: int
     message: str
+    sheet: str = SHEET
+    name: str = ""
 
     def __str__(self) -> str:
-        return f"feuille « {SHEET} », ligne {self.row}, colonne {LETTERS[self.column - 1]} ({COLUMNS[self.column - 1]}) : {self.message}"
+        name = self.name or (COLUMNS[self.column - 1] if self.column <= len(COLUMNS) else "")
+        return (
+            f"feuille « {self.sheet} », ligne {self.row}, colonne {_letter(self.column)} "
+            f"({name}) : {self.message}"
+        )
 
 
 def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int) -> Path:
@@ -141,8 +168,11 @@ def export_workbook(ctx: AppContext, destination: str | Path, bassin: str | int)
     return book.save(destination)
 
 
-def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
-    """(méta, état de départ, valeurs saisies, provenance) ; lève ``PackageError`` avec lignes et colonnes."""
+def read_workbook(
+    path: Path, ignored: list[str] | None = None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
+    """(méta, état de départ, valeurs saisies, provenance) ; lève ``PackageError`` avec lignes et
+    colonnes. ``ignored`` reçoit les colonnes ignorées (« feuille « Actions », colonne J « Commentaire » »)."""
     if not path.is_file():
         raise PackageError(f"Classeur introuvable : « {path} ».")
     check_zip(path, "un classeur partenaire")  # tailles annoncées, avant toute décompression
@@ -155,7 +185,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
             f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({type(err).__name__} : {err})."
         ) from None
     try:
-        return _read_open_workbook(path, wb)
+        return _read_open_workbook(path, wb, [] if ignored is None else ignored)
     except (PackageError, FileLimitError):
         raise
     except Exception as err:
@@ -194,10 +224,46 @@ def _state_of(path: Path, wb: Any) -> tuple[dict[str, Any], bytes]:
     return meta, raw
 
 
+def _actions_sheet(path: Path, wb: Any) -> str:
+    """La feuille des actions : « Actions », ou la seule feuille visible si elle a été renommée."""
+    if SHEET in wb.sheetnames:
+        return SHEET
+    visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    if META_SHEET in wb.sheetnames and len(visible) == 1:
+        return str(visible[0])
+    raise PackageError(
+        f"« {path.name} » n'est pas un classeur d'atelier roadmap-app (feuilles attendues absentes)."
+    )
+
+
+def _columns(path: Path, sheet: str, header: list[Any], ignored: list[str]) -> dict[str, int]:
+    """Position (1 = A) de chaque colonne lue, reconnue par son en-tête ; les autres sont ignorées."""
+    known = {_header_key(c): c for c in COLUMNS}
+    found: dict[str, int] = {}
+    for i, raw in enumerate(header, 1):
+        key = _header_key(raw)
+        if not key:
+            continue
+        name = known.get(key)
+        if name is None:
+            ignored.append(f"feuille « {sheet} », colonne {_letter(i)} « {str(raw).strip()} »")
+        elif name not in found:
+            found[name] = i
+    missing = [c for c in READ_COLUMNS if c not in found]
+    if missing:
+        raise PackageError(
+            f"Classeur « {path.name} » refusé, rien n'a été écrit : feuille « {sheet} », ligne "
+            f"{HEADER_ROW} : colonne(s) {', '.join(f'« {c} »' for c in missing)} absente(s) "
+            "(en-têtes modifiés)."
+        )
+    return found
+
+
 def _read_open_workbook(
-    path: Path, wb: Any
+    path: Path, wb: Any, ignored: list[str]
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Provenance]:
-    if SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
+    sheet = _actions_sheet(path, wb)
+    if META_SHEET not in wb.sheetnames:
         raise PackageError(
             f"« {path.name} » n'est pas un classeur d'atelier roadmap-app (feuilles attendues absentes)."
         )
@@ -212,51 +278,49 @@ def _read_open_workbook(
     errors: list[WorkbookError] = []
     theirs: dict[str, Any] = {}
     seen: set[str] = set()
-    for r, values in enumerate(sheet_rows(wb[SHEET], f"feuille « {SHEET} »"), 1):
-        cells = (values + [None] * len(COLUMNS))[: len(COLUMNS)]
+    pos: dict[str, int] = {}
+
+    def err(r: int, name: str, message: str) -> WorkbookError:
+        return WorkbookError(r, pos[name], message, sheet, name)
+
+    for r, values in enumerate(sheet_rows(wb[sheet], f"feuille « {sheet} »", percent=True), 1):
         if r < HEADER_ROW:
             continue
         if r == HEADER_ROW:
-            if cells != list(COLUMNS):
-                raise PackageError(
-                    f"Le classeur « {path.name} » a été réorganisé (en-têtes de la ligne {HEADER_ROW} modifiés)."
-                )
+            pos = _columns(path, sheet, values, ignored)
             continue
-        code = cells[0]
-        if code is None and all(v in (None, "") for v in cells):
+        width = max(pos.values())
+        row = values + [None] * width
+        cells = {name: row[i - 1] for name, i in pos.items()}
+        code = cells["Code"]
+        if code is None and all(row[i - 1] in (None, "") for i in pos.values()):
             continue
         prefix = f"{code}@{rid}"
         if cell_key(prefix, bassin, "status") not in base:
-            errors.append(
-                WorkbookError(r, 1, f"code d'action « {code} » inconnu (ligne ajoutée ?)")
-            )
+            errors.append(err(r, "Code", f"code d'action « {code} » inconnu (ligne ajoutée ?)"))
             continue
         if code in seen:
-            errors.append(WorkbookError(r, 1, f"action « {code} » en double"))
+            errors.append(err(r, "Code", f"action « {code} » en double"))
             continue
         seen.add(str(code))
-        raw_status = cells[COL_STATUS - 1]
+        raw_status = cells["Statut"]
         try:
             theirs[cell_key(prefix, bassin, "status")] = status_rules.parse_status(
                 str(raw_status or "")
             ).value
         except ValueError:
             valid = ", ".join(status_rules.label(s) for s in status_rules.ORDERED)
-            errors.append(
-                WorkbookError(
-                    r, COL_STATUS, f"« {raw_status or ''} » n'est pas un statut ({valid})"
-                )
-            )
-        raw_progress = cells[COL_PROGRESS - 1]
+            errors.append(err(r, "Statut", f"« {raw_status or ''} » n'est pas un statut ({valid})"))
+        raw_progress = cells["Avancement (%)"]
         progress = _progress(raw_progress)
         if progress == "invalid":
             errors.append(
-                WorkbookError(r, COL_PROGRESS, f"« {raw_progress} » n'est pas un entier de 0 à 100")
+                err(r, "Avancement (%)", f"« {raw_progress} » n'est pas un entier de 0 à 100")
             )
         else:
             theirs[cell_key(prefix, bassin, "progress")] = progress
         key = cell_key(prefix, bassin, "note")
-        theirs[key] = _note(cells[COL_NOTE - 1], base.get(key))
+        theirs[key] = _note(cells["Note"], base.get(key))
     if errors:
         shown = "\n".join(f"- {e}" for e in errors[:20])
         more = f"\n… et {len(errors) - 20} autre(s)." if len(errors) > 20 else ""
@@ -284,16 +348,20 @@ def _progress(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         return "invalid"
+    if isinstance(value, str):  # « 45 % », « 45,0 % », espaces insécables
+        text = "".join(value.split()).removesuffix("%").replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            return "invalid"
     if isinstance(value, int | float) and float(value).is_integer() and 0 <= value <= 100:
         return int(value)
-    if isinstance(value, str) and value.strip().rstrip("%").strip().isdigit():
-        n = int(value.strip().rstrip("%"))
-        return n if 0 <= n <= 100 else "invalid"
     return "invalid"
 
 
 def plan_workbook_merge(ctx: AppContext, path: Path) -> MergePlan:
-    meta, base, theirs, prov = read_workbook(Path(path))
+    ignored: list[str] = []
+    meta, base, theirs, prov = read_workbook(Path(path), ignored)
     with ctx.store.session() as s:
         if meta["source_store_uuid"] != store_uuid(s):
             raise PackageError(
@@ -301,7 +369,7 @@ def plan_workbook_merge(ctx: AppContext, path: Path) -> MergePlan:
             )
     if not isinstance(theirs, dict):
         raise UserError("Classeur illisible.")
-    return plan_three_way(
+    plan = plan_three_way(
         ctx,
         package_uuid=meta["package_uuid"],
         kind="classeur",
@@ -312,3 +380,5 @@ def plan_workbook_merge(ctx: AppContext, path: Path) -> MergePlan:
         theirs_by=lambda _key: prov,
         base_journal_id=meta["base_journal_id"],
     )
+    plan.ignored = ignored
+    return plan

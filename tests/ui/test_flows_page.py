@@ -345,3 +345,27 @@ def test_a_refused_value_stays_in_its_cell_selected_for_correction(flows, qtbot,
         lambda: load_series(app_ctx, "Montreuillois").value(date(2024, 8, 1), "sortants") == 3
     )
     assert len(dialogs) == 1
+
+
+def test_import_preview_lists_the_ignored_columns(flows, app_ctx, tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "flux-partenaire.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Lensois 2025"
+    ws.append(["Mois", "Bénéficiaires en accompagnement intensif", "Commentaire"])
+    ws.append(["janv. 2025", 0.45, "provisoire"])
+    ws["B2"].number_format = "0%"
+    wb.save(path)
+    seen = []
+
+    def look(dialog):
+        seen.append((dialog.ignored.isVisibleTo(dialog), dialog.ignored.text(),
+                     dialog.model.data(dialog.model.index(0, 4))))  # fmt: skip
+        return False
+
+    flows.confirm_import = look
+    assert flows.import_path(path) is False
+    assert seen == [(True, "Ignoré : feuille « Lensois 2025 », colonne C « Commentaire » "
+                     "(pas un indicateur)", "45")]  # fmt: skip

@@ -147,6 +147,23 @@ def _atelier(window):
     return dialog
 
 
+def _plan_import(window):
+    """Aperçu de l'import du plan (Plan → Importer…) sur un export modifié : une ligne changée."""
+    import tempfile
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    path = Path(tempfile.mkdtemp()) / "plan.xlsx"
+    window.plan_transfer.export_to(path)
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.cell(2, 13).value = "2nd semestre 2025"  # échéance de la première action
+    ws.cell(1, 18).value = "Remarque"
+    wb.save(path)
+    return window.plan_transfer.import_path(path)
+
+
 #: boîtes atteintes depuis les pages, en plus de celles des captures (nom → ouverture)
 MORE_DIALOGS = {
     "snapshot_viewer": _snapshot_viewer,
@@ -156,6 +173,7 @@ MORE_DIALOGS = {
     "payment": lambda w: w.show_page("finance").add_payment(),
     "portfolio": lambda w: w.show_page("flows").change_portfolio(run=False),
     "target": lambda w: w.show_page("flows").new_target(run=False),
+    "plan_import": _plan_import,
 }
 
 

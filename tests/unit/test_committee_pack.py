@@ -22,6 +22,7 @@ SHEETS = [
     "Portefeuilles",
     "Financement",
     "Changements",
+    "Échéancier",
     "Graphiques",
     "Indicateurs de suivi",
     "Indicateurs",

@@ -185,7 +185,7 @@ def bad_workbook(path, header, rows, sheet="Lensois"):
             ["Mois", "Nombre de chats"],
             [["janv. 2025", 3]],
             "Lensois",
-            "ligne 1, colonne B : indicateur « Nombre de chats » inconnu",
+            "aucune valeur à importer (ignoré : feuille « Lensois », colonne B « Nombre de chats »",
         ),
         (
             ["Mois", "Entrants"],

@@ -156,10 +156,11 @@ def test_pack_charts_come_from_the_frozen_state(flux_ctx, tmp_path):
     assert titles == [
         "Montreuillois — entrants par mois et moyenne visée", "Montreuillois — charge par référent",
         "Lensois — entrants par mois et moyenne visée", "Lensois — charge par référent", "Les bassins côte à côte",
+        "Échéancier — actions en retard et échéances des 3 prochains mois",
     ]  # fmt: skip
     assert all(c.png().startswith(b"\x89PNG") for c in data.charts)
     wb = load_workbook(export_pack(flux_ctx, tmp_path / "p.xlsx", snapshot=snap_before.name))
-    assert len(wb["Graphiques"]._images) == 5
+    assert len(wb["Graphiques"]._images) == 6
 
 
 def test_pdf_pack_has_the_recent_flux_table(flux_ctx, tmp_path):
@@ -175,7 +176,10 @@ def test_a_pack_without_monthly_values_says_so(ctx, tmp_path):
     assert "Aucune donnée mensuelle dans cet état." in [
         r[0] for r in wb["Flux BRSA"].iter_rows(values_only=True)
     ]
-    assert build_pack_data(ctx).charts == []
+    # pas de graphique de flux ; l'échéancier, lui, ne dépend pas des flux
+    assert [c.title for c in build_pack_data(ctx).charts] == [
+        "Échéancier — actions en retard et échéances des 3 prochains mois"
+    ]
 
 
 def test_a_0001_store_is_migrated_with_the_targets_and_portfolios(tmp_path):

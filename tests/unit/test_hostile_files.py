@@ -199,3 +199,66 @@ def test_a_huge_file_given_as_a_backup_or_package_is_refused_at_once(db_path, tm
     assert "trop volumineux" in report["error"] and db_path.read_bytes() == before
     report = read_in_child("package", fake, db_path)
     assert "trop volumineux" in report["error"]
+
+
+# -- import du plan (classeur, annexe Word) --------------------------------------------------
+def _small_docx(path: Path, rows: int = 2) -> None:
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=rows, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Cible opérationnelle", "Plan d'actions"
+    doc.save(path)
+
+
+def test_plan_import_refuses_workbook_bombs_and_endless_sheets(db_path, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    small_workbook(path, "Plan")
+
+    def bomb(dst, info):
+        with dst.open(info.filename, "w", force_zip64=True) as fh:
+            fh.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                     b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')  # fmt: skip
+            for _ in range(16):
+                fh.write(b"A" * (16 << 20))
+            fh.write(b"</t></is></c></row></sheetData></worksheet>")
+
+    rewrite_member(path, "xl/worksheets/sheet1.xml", bomb)
+    report = read_in_child("plan", path, db_path)
+    assert "plan.xlsx" in report["error"] and "Rien n'a été lu" in report["error"]
+
+
+def test_plan_import_refuses_a_word_bomb_and_a_table_without_end(db_path, tmp_path):
+    path = tmp_path / "annexe.docx"
+    _small_docx(path)
+
+    def bomb(dst, info):
+        with dst.open(info.filename, "w", force_zip64=True) as fh:
+            fh.write(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                     b"<w:body><w:p><w:r><w:t>")  # fmt: skip
+            for _ in range(4):
+                fh.write(b"A" * (16 << 20))
+            fh.write(b"</w:t></w:r></w:p></w:body></w:document>")
+
+    rewrite_member(path, "word/document.xml", bomb)
+    report = read_in_child("plan", path, db_path)
+    assert "annexe.docx" in report["error"] and "Rien n'a été lu" in report["error"]
+
+    # un tableau sans fin (sous les limites de taille) : lu vite, refusé au nombre de lignes
+    path = tmp_path / "tableau.docx"
+    _small_docx(path)
+    original = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+
+    def many_rows(dst, info):
+        data = original
+        cell = "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+        head, _, tail = data.partition("</w:tbl>")
+        with dst.open(info.filename, "w") as fh:
+            fh.write(head.encode())
+            for n in range(45_000):
+                fh.write(f"<w:tr>{cell.format(n)}{cell.format(n * 7919)}</w:tr>".encode())
+            fh.write(("</w:tbl>" + tail).encode())
+
+    rewrite_member(path, "word/document.xml", many_rows)
+    report = read_in_child("plan", path, db_path)
+    assert "plus de 5000 lignes de tableau, refusé" in report["error"], report["error"]

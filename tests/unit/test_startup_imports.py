@@ -84,6 +84,10 @@ def test_the_first_page_reads_without_orm_classes_then_the_writers_are_loaded(
     assert orm_tables_in(painted) == []
     assert "roadmap_app.plan.status" not in painted
     assert {"db.models.plan", "roadmap_app.plan.status", "roadmap_app.plan.history"} <= set(warmed)
+    # l'échéancier n'est chargé qu'à la première visite de sa page (ni avant, ni juste après)
+    for module in ("ui.pages.echeancier_page", "ui.widgets.timeline_view",
+                   "roadmap_app.plan.timeline", "roadmap_app.export.ics", "icalendar"):  # fmt: skip
+        assert module not in warmed, module
 
 
 #: le chemin de ``roadmap-app`` (roadmap_app.__main__), avec un délai de fin de démarrage raccourci

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from roadmap_app.core.dates import format_month
@@ -40,6 +41,12 @@ class ImportPreviewDialog(QDialog):
         summary = QLabel(
             f"<b>{plan.summary()}</b>. Rien n'est écrit avant de confirmer ; tout est écrit ensemble."
         )
+        summary.setWordWrap(True)
+        self.ignored = QLabel("Ignoré : " + " ; ".join(plan.ignored) if plan.ignored else "")
+        self.ignored.setObjectName("importIgnored")
+        self.ignored.setTextFormat(Qt.TextFormat.PlainText)
+        self.ignored.setWordWrap(True)
+        self.ignored.setVisible(bool(plan.ignored))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -48,6 +55,7 @@ class ImportPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(summary)
+        lay.addWidget(self.ignored)
         lay.addWidget(table, 1)
         lay.addWidget(buttons)
         fit_to_screen(self, 900, 520)

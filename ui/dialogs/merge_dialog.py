@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -59,6 +60,12 @@ class MergeDialog(QDialog):
             )
         )
         summary.setWordWrap(True)
+        if plan.ignored:
+            summary.setText(
+                summary.text()
+                + "<br>Ignoré (colonnes ajoutées au classeur) : "
+                + " ; ".join(html.escape(i, quote=False) for i in plan.ignored)
+            )
         self.changes = QTableWidget(len(plan.to_apply), 5)
         self.changes.setObjectName("mergeChanges")
         self.changes.setHorizontalHeaderLabels(["Champ", "Ici", "Atelier", "Par", "Le"])

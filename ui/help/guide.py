@@ -52,6 +52,7 @@ PAGE_TOPICS: dict[str, str] = {
     "committees": "comites.md",
     "workshops": "ateliers.md",
     "finance": "financement.md",
+    "echeancier": "echeancier.md",
 }
 FILE_ROLE = Qt.ItemDataRole.UserRole
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -41,13 +41,6 @@ PAGES: list[PageSpec] = [
         "Saisie mensuelle par bassin, import, graphiques, charge par référent",
     ),
     PageSpec(
-        "indicators",
-        "Indicateurs",
-        "indicators",
-        "ui.pages.indicators_page:IndicatorsPage",
-        "Indicateurs de suivi : actions mesurées, référence, cible, dernière valeur par bassin",
-    ),
-    PageSpec(
         "committees",
         "Comités",
         "committee",
@@ -67,5 +60,19 @@ PAGES: list[PageSpec] = [
         "finance",
         "ui.pages.finance_page:FinancePage",
         "Plan de financement, dépenses, versements de l'État et bilan",
+    ),
+    PageSpec(
+        "echeancier",
+        "Échéancier",
+        "timeline",
+        "ui.pages.echeancier_page:EcheancierPage",
+        "Le plan sur une ligne de temps : échéances, retards, dates clés, glissements",
+    ),
+    PageSpec(
+        "indicators",
+        "Indicateurs",
+        "indicators",
+        "ui.pages.indicators_page:IndicatorsPage",
+        "Indicateurs de suivi : actions mesurées, référence, cible, dernière valeur par bassin",
     ),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -27,6 +27,7 @@ from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
 from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
 from ui.pages.base import Page
+from ui.settings import DISMISSED_KEY, LAST_OPENED_KEY, reminder_days, ui_settings
 from ui.style import DANGER
 
 #: Lignes montrées au plus par liste (à 100× : des milliers d'actions en retard) ; la suite est
@@ -156,6 +157,98 @@ class BassinCardWidget(QFrame):
         )
 
 
+#: rappels montrés par ligne du bandeau ; la suite est dans la Feuille de route filtrée
+BAND_MAX = 5
+DUE_ALL, LATE_ALL = "__echeances__", "__retards__"
+
+
+def _short(text: str, n: int = 42) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+class ReminderBand(QFrame):
+    """Bandeau de rappel, en haut du tableau de bord : jamais une fenêtre qui s'impose.
+
+    ``open_code(code)`` : un lien cliqué (code d'action, ou ``DUE_ALL`` / ``LATE_ALL``)."""
+
+    open_code = Signal(str)
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reminderBand")
+        self.setStyleSheet(
+            "#reminderBand { background: #FFF7E0; border: 1px solid #E9B949; border-radius: 6px; }"
+        )
+        self.text = QLabel(self)
+        self.text.setObjectName("reminderText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)  # fmt: skip
+        self.text.linkActivated.connect(self.open_code.emit)
+        self.hide_button = QPushButton("&Masquer", self)
+        self.hide_button.setObjectName("reminderHide")
+        self.hide_button.setToolTip("Masquer ce rappel jusqu'au prochain changement de la liste")
+        self.hide_button.clicked.connect(self.dismissed.emit)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(12, 8, 8, 8)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.due: list[Any] = []
+        self.late: list[Any] = []
+
+    def set_reminders(self, due: list[Any], late: list[Any], days: int, n_bassins: int = 0) -> None:
+        self.due, self.late = due, late
+
+        def where(r: Any) -> str:
+            return "tous les bassins" if len(r.bassins) == n_bassins else ", ".join(r.bassins)
+
+        lines = []
+        link = "color:#1F5FA8;text-decoration:none;font-weight:600"
+        if due:
+            items = [
+                f"<a href='{escape(r.action.code)}' style='{link}'>{escape(r.action.code)}</a> "
+                f"{escape(_short(r.action.intitule))} ({_when(r.days)})"
+                for r in due[:BAND_MAX]
+            ]
+            more = (f" · <a href='{DUE_ALL}' style='{link}'>… et {len(due) - BAND_MAX} autres</a>"
+                    if len(due) > BAND_MAX else "")  # fmt: skip
+            lines.append(f"⏰ <b>{plural(len(due), 'échéance', 'échéances')} dans les {days} "
+                         f"prochains jours</b> : " + " · ".join(items) + more)  # fmt: skip
+        if late:
+            items = [
+                f"<a href='{escape(r.action.code)}' style='{link}'>{escape(r.action.code)}</a> "
+                f"{escape(_short(r.action.intitule))} ({escape(where(r))})"
+                for r in late[:BAND_MAX]
+            ]
+            more = (f" · <a href='{LATE_ALL}' style='{link}'>… et {len(late) - BAND_MAX} autres</a>"
+                    if len(late) > BAND_MAX else "")  # fmt: skip
+            lines.append(f"<span style='color:{DANGER}'>⚠ <b>{plural(len(late), 'action passée', 'actions passées')} "
+                         "en retard depuis votre dernière ouverture</b></span> : " + " · ".join(items) + more)  # fmt: skip
+        self.text.setText("<br>".join(lines))
+
+    def signature(self, days: int) -> str:
+        """Empreinte de la liste : masquer vaut jusqu'à ce qu'elle change."""
+        import hashlib
+
+        parts = [str(days)] + [f"d:{r.action.code}:{r.action.echeance.end}" for r in self.due]
+        parts += [f"l:{r.action.code}:{','.join(r.bassins)}" for r in self.late]
+        return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _when(days: int) -> str:
+    return "aujourd'hui" if days == 0 else ("demain" if days == 1 else f"dans {days} j")
+
+
+def in_review() -> bool:
+    """Une revue en séance (atelier) est ouverte : rien ne s'affiche par-dessus."""
+    from PySide6.QtWidgets import QApplication
+
+    return any(type(w).__name__ == "ReviewDialog" and w.isVisible()
+               for w in QApplication.topLevelWidgets())  # fmt: skip
+
+
 class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -201,6 +294,11 @@ class DashboardPage(Page):
         lay.setSpacing(12)
         lay.addWidget(self.title)
         lay.addWidget(self.subtitle)
+        self.band = ReminderBand(body)
+        self.band.setVisible(False)
+        self.band.open_code.connect(self._open_reminder)
+        self.band.dismissed.connect(self.dismiss_reminders)
+        lay.addWidget(self.band)
         lay.addLayout(self.cards_box)
         lay.addLayout(lists, 1)
         scroll = QScrollArea()
@@ -210,6 +308,11 @@ class DashboardPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        # dernière ouverture de l'application par cet utilisateur : lue une fois, puis remplacée
+        settings = ui_settings()
+        self.since = _iso_date(settings.value(LAST_OPENED_KEY))
+        settings.setValue(LAST_OPENED_KEY, ctx.today().isoformat())
+        settings.sync()
         self.refresh()
 
     def refresh(self) -> None:
@@ -252,6 +355,49 @@ class DashboardPage(Page):
             lines.append(f"<b>{d.date:%d/%m/%Y}</b> — {escape(d.label)}<br>"
                          f"<span style='color:{color};font-weight:600'>{escape(d.remaining_text())}</span>")  # fmt: skip
         self.dates.setText("<br><br>".join(lines))
+        self.refresh_reminders()
+
+    # -- rappel ------------------------------------------------------------------------
+    def refresh_reminders(self) -> None:
+        from roadmap_app.plan.read import load_plan
+        from roadmap_app.plan.reminders import due_within, late_since
+
+        plan = load_plan(self.ctx)
+        days = reminder_days(ui_settings())
+        self.band.set_reminders(
+            due_within(plan, days), late_since(plan, self.since), days, len(plan.bassins)
+        )
+        self._band_days = days
+        self._update_band()
+
+    def _update_band(self) -> None:
+        band = self.band
+        dismissed = str(ui_settings().value(DISMISSED_KEY, "") or "")
+        wanted = bool(band.due or band.late) and band.signature(self._band_days) != dismissed
+        band.setVisible(wanted and not in_review())
+
+    def dismiss_reminders(self) -> None:
+        settings = ui_settings()
+        settings.setValue(DISMISSED_KEY, self.band.signature(self._band_days))
+        settings.sync()
+        self.band.setVisible(False)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if hasattr(self, "_band_days"):
+            self._update_band()
+
+    def _open_reminder(self, code: str) -> None:
+        if code == DUE_ALL:
+            page = self._window().show_page("roadmap")
+            page.filters.restore({"due": True, "due_days": self._band_days})
+        elif code == LATE_ALL:
+            page = self._window().show_page("roadmap")
+            page.filters.restore({"overdue": True})
+        else:
+            page = self._window().show_page("roadmap")
+            page.filters.clear()
+            page.select_code(code)
 
     # -- navigation -------------------------------------------------------------------
     def _window(self) -> Any:
@@ -279,3 +425,12 @@ class DashboardPage(Page):
             page = self._window().show_page("roadmap")
             page.filters.clear()
             page.select_code(code)
+
+
+def _iso_date(value: Any) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
