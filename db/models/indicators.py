@@ -47,8 +47,9 @@ class IndicatorValue(Table, table=True):
     (``bassin_id`` nul : tout le plan). ``value`` nul : retirée."""
 
     __tablename__ = "indicator_value"
-    # dernière valeur de chaque indicateur et bassin (colonne « Indicateurs ») : lue sur l'index
-    __table_args__ = (Index("ix_indicator_value_key", "indicator_id", "bassin_id", "day"),)
+    # dernière valeur de chaque indicateur et bassin (colonne et page « Indicateurs ») : lue sur
+    # l'index seul (valeur comprise), sans aller chercher les lignes
+    __table_args__ = (Index("ix_indicator_value_key", "indicator_id", "bassin_id", "day", "value"),)
 
     id: int | None = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator_definition.id")

@@ -107,9 +107,10 @@ class IndicatorsPage(Page):
         for link in ov.links:
             axes_of.setdefault(link.indicator_id, set()).add(link.axe_code)
         self.axes_of = axes_of
-        self.all_rows = [IndicatorRow(st, ", ".join(ov.actions.get(st.indicator.id, [])),
-                                      "flux" if st.indicator.is_flow else m.PROVENANCES.get(st.indicator.provenance, ""))
-                         for st in ov.states]  # fmt: skip
+        # textes calculés une fois par indicateur (pas par bassin : 9 000 lignes à 100×)
+        texts = {d.id: (", ".join(ov.actions.get(d.id, [])),
+                        "flux" if d.is_flow else m.PROVENANCES.get(d.provenance, "")) for d in ov.defs}  # fmt: skip
+        self.all_rows = [IndicatorRow(st, *texts[st.indicator.id]) for st in ov.states]
         # les indicateurs qui mesurent une action d'abord, dans l'ordre des définitions
         self.all_rows.sort(key=lambda r: not r.actions)
         self._fill_filters()

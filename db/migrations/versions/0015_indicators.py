@@ -70,7 +70,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("indicator_value", schema=None) as batch_op:
-        batch_op.create_index("ix_indicator_value_key", ["indicator_id", "bassin_id", "day"], unique=False)
+        batch_op.create_index("ix_indicator_value_key", ["indicator_id", "bassin_id", "day", "value"], unique=False)
     op.create_table(
         "action_indicator",
         sa.Column("id", sa.Integer(), nullable=False),
