@@ -473,6 +473,15 @@ def _last_points(s: Session, ids: list[int]) -> dict[Key, list[Point]]:
     return out
 
 
+def has_links(ctx: AppContext, roadmap_id: int) -> bool:
+    """Une action de la feuille de route est-elle liée à un indicateur ? (une ligne lue)"""
+    with ctx.store.session() as s:
+        return s.execute(text(
+            "SELECT 1 FROM action_indicator l JOIN action a ON a.id = l.action_id "
+            "WHERE l.active AND NOT a.archived AND a.roadmap_id = :rm LIMIT 1"
+        ), {"rm": roadmap_id}).first() is not None  # fmt: skip
+
+
 def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
     """Par action de la feuille de route : indicateurs liés et atteints (colonne « Indicateurs »)."""
     links = load_links(ctx, roadmap_id=roadmap_id)

@@ -76,7 +76,8 @@ def test_link_an_indicator_then_enter_a_value_in_the_detail_panel(window, qtbot,
     svc.set_value(app_ctx, "R1", 20, date(2024, 6, 1), bassin="Audomarois")
     page.refresh()
     assert "▼ en-dessous" in box.card_texts()[0]
-    assert page.model.action_index(page.detail.action_row.id).siblingAtColumn(col).data() == "0/1"
+    # la colonne est relue juste après la première peinture
+    qtbot.waitUntil(lambda: page.model.action_index(page.detail.action_row.id).siblingAtColumn(col).data() == "0/1")
 
 
 def test_the_detail_panel_updates_fast_on_selection(window, qtbot, app_ctx):

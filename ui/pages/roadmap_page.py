@@ -128,13 +128,15 @@ class RoadmapPage(Page):
         """Relit le plan en gardant la sélection et les filtres."""
         selected = self.detail.action_row.id if self.detail.action_row else None
         self.plan = load_plan(self.ctx, include_archived=self.show_archived)
-        from roadmap_app.indicators.model import action_summaries
+        from roadmap_app.indicators.model import has_links
 
-        summaries = action_summaries(self.ctx, self.plan.roadmap.id)
-        # colonne « Indicateurs » dès qu'une action de la feuille de route est liée à un indicateur
-        self.model.show_indicators = bool(summaries)
+        # colonne « Indicateurs » dès qu'une action de la feuille de route est liée à un indicateur ;
+        # ses chiffres (dernières valeurs de tous les indicateurs liés) sont lus juste après la
+        # première peinture, pas avant
+        self.model.show_indicators = has_links(self.ctx, self.plan.roadmap.id)
         self.model.set_plan(self.plan)
-        self.model.set_indicator_summary(summaries)
+        if self.model.show_indicators:
+            QTimer.singleShot(0, self.load_indicator_summary)
         if self.tree.header().sortIndicatorSection() >= self.model.columnCount():
             self.tree.sortByColumn(COL_CODE, Qt.SortOrder.AscendingOrder)  # colonne disparue
         self._needs_expand = True
@@ -322,6 +324,12 @@ class RoadmapPage(Page):
             self.detail.editor_box.setToolTip("")
 
     # -- indicateurs de suivi ------------------------------------------------------------
+    def load_indicator_summary(self) -> None:
+        from roadmap_app.indicators.model import action_summaries
+
+        if self.plan is not None and self.model.show_indicators:
+            self.model.set_indicator_summary(action_summaries(self.ctx, self.plan.roadmap.id))
+
     def show_action_indicators(self, action: ActionRow) -> None:
         from roadmap_app.indicators.model import action_indicators
 
@@ -362,7 +370,7 @@ class RoadmapPage(Page):
             return
         summaries = action_summaries(self.ctx, self.plan.roadmap.id)
         if bool(summaries) != self.model.show_indicators:
-            self.refresh()
+            self.refresh()  # la colonne apparaît (ou disparaît) : le panneau est relu aussi
         else:
             self.model.set_indicator_summary(summaries)
             if self.detail.action_row is not None:
