@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, Text
 from sqlmodel import Field
 
-import db.models.plan  # noqa: F401 — tables visées par les clés étrangères (roadmap)
+import db.models.plan
 import db.models.territory  # noqa: F401
 from db.models.base import Table
 from db.types import UtcDateTime

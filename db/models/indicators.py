@@ -15,8 +15,8 @@ import datetime as dt
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
-import db.models.contract  # noqa: F401 — tables visées par les clés étrangères
-import db.models.plan  # noqa: F401
+import db.models.contract
+import db.models.plan
 import db.models.territory  # noqa: F401
 from db.models.base import Table
 from db.types import UtcDateTime

@@ -184,7 +184,8 @@ def write_pack_pdf(
         changes += [
             [diff.title(f.code), "", f.label, "modifié"] for f in diff.fields if f.field != "echeance"
         ]
-        from roadmap_app.indicators.snapshot import SECTION as INDICATORS, describe
+        from roadmap_app.indicators.snapshot import SECTION as INDICATORS
+        from roadmap_app.indicators.snapshot import describe
 
         changes += [
             ["", names.get(s.bassin or "", ""), s.section,

@@ -10,6 +10,7 @@ valeur différente est refusée, sauf ``replace`` (correction).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from dataclasses import dataclass, field
@@ -183,10 +184,8 @@ def _drop_unchanged(ctx: AppContext, result: ImportResult) -> list[svc.ValueInpu
     bassins = dict((name, bid) for bid, name in m.bassin_list(ctx))
     wanted = []
     for it in result.items:
-        try:
+        with contextlib.suppress(UserError):  # indicateur inconnu : signalé par la validation
             wanted.append(m.find_definition(defs, it.indicator))
-        except UserError:
-            pass
     points, _steps = m.load_series(ctx, {d.id: d for d in wanted}.values())
     known = {(k[0], k[1], p.day): p.value for k, pts in points.items() for p in pts}
     out = []

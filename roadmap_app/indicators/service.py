@@ -244,7 +244,7 @@ def _bassin(ctx: AppContext, d: IndicatorDef, bassin: str | int | None) -> tuple
     from roadmap_app.flows.series import bassins
     from roadmap_app.plan.read import find_bassin
 
-    b = find_bassin(bassins(ctx), bassin)  # type: ignore[arg-type]
+    b = find_bassin(bassins(ctx), bassin)
     return b.id, b.name
 
 

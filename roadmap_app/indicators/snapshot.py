@@ -52,14 +52,14 @@ def indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
              "scope": d.scope, "provenance": d.provenance, "storage": d.storage, "annexe": d.annexe,
              "definition": d.definition}
             for d in kept
-        ],  # fmt: skip
+        ],
         "links": [[link.action_code, codes[link.indicator_id], link.kind] for link in links if link.indicator_id in codes],
         "steps": [
             [codes[ind], bcode.get(bid, "") if bid is not None else "", st.kind, st.value, st.effective_from.isoformat(),
              st.year]
             for (ind, bid), lst in sorted(steps.items(), key=lambda kv: (str(kv[0][0]), kv[0][1] or 0))
             if isinstance(ind, int) and ind in codes for st in lst
-        ],  # fmt: skip
+        ],
         "values": values,
         "states": states,
     }
@@ -89,7 +89,7 @@ def indicators_diff(old: dict[str, Any], new: dict[str, Any], new_state: dict[st
     units = {d["code"]: d["unit"] for d in new.get("definitions", [])}
     old_links = {(a, i): k for a, i, k in old.get("links", [])}
     new_links = {(a, i): k for a, i, k in new.get("links", [])}
-    for (action, code), kind in new_links.items():
+    for action, code in new_links:
         if (action, code) not in old_links:
             yield SectionChange(SECTION, "lien", f"{code} – {labels.get(code, code)}", None, None, None,
                                 f"nouvel indicateur lié à {action}")  # fmt: skip

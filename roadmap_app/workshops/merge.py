@@ -30,9 +30,9 @@ from roadmap_app.core.text import clean_text
 from roadmap_app.plan import statuses as status_rules
 from roadmap_app.workshops.package import PackageError, PackageInfo, opened_package
 from roadmap_app.workshops.state import (
-    is_indicator_key,
     CELL_FIELDS,
     Provenance,
+    is_indicator_key,
     mergeable_state,
     provenance_after,
     store_uuid,
@@ -183,7 +183,7 @@ def plan_three_way(
             if key.startswith("lien|") and key.split("|")[1].split("@")[0] not in action_codes:
                 continue  # action absente d'ici
             b, m = base.get(key), mine.get(key)
-            if their_value == b or their_value == m:
+            if their_value in (b, m):
                 plan.unchanged_since_base += their_value == b
                 continue
             fieldname = key.rsplit("|", 1)[1]

@@ -39,7 +39,7 @@ def _indicator_rows(s: Session) -> tuple[list[Any], list[Any]]:
         "SELECT l.id, a.code, a.roadmap_id, d.code, l.active, l.kind FROM action_indicator l "
         "JOIN action a ON a.id = l.action_id JOIN indicator_definition d ON d.id = l.indicator_id"
     )).all()  # fmt: skip
-    return values, links
+    return list(values), list(links)
 
 
 def indicator_value_key(code: str, bassin: str, day: str) -> str:

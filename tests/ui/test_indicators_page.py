@@ -6,7 +6,6 @@ import subprocess
 import sys
 from datetime import date
 
-
 from roadmap_app.indicators import service as svc
 
 

@@ -65,7 +65,7 @@ def test_add_link_baseline_target_value_then_list_as_json_csv_and_table(capsys, 
 )
 def test_bad_input_is_one_french_line_and_writes_nothing(capsys, db_path, args, message):
     before = dump_store(db_path)
-    code, out, err = run(capsys, db_path, *args)
+    code, _out, err = run(capsys, db_path, *args)
     assert code != 0 and message in err and "Traceback" not in err
     assert dump_store(db_path) == before
 
@@ -113,7 +113,7 @@ def test_the_template_is_prefilled_and_imports_back_unchanged(capsys, db_path, t
     wb = load_workbook(out_file)
     rows = [list(r) for r in wb["Valeurs"].iter_rows(values_only=True)]
     assert rows[0] == ["indicateur", "bassin", "date", "valeur"]
-    assert ["M1a", "Lensois", 14] == [rows[2][0], rows[2][1], rows[2][3]] or any(
+    assert [rows[2][0], rows[2][1], rows[2][3]] == ["M1a", "Lensois", 14] or any(
         r[0] == "M1a" and r[1] == "Lensois" and r[3] == 14 for r in rows)
     assert "Définitions" in wb.sheetnames
     ws = wb["Valeurs"]

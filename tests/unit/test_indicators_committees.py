@@ -54,7 +54,8 @@ def test_an_old_snapshot_without_indicators_still_opens_and_compares(ctx, monkey
     old = snapshot_state(ctx, "Ancien")
     assert SECTION not in old and old["plan"]["axes"]
     diff = diff_states(old, current_state(ctx), "Ancien", "état actuel")
-    assert [describe(s) for s in diff.sections if s.section == SECTION][0].startswith("nouvel indicateur lié à EP-1.1")
+    first = next(describe(s) for s in diff.sections if s.section == SECTION)
+    assert first.startswith("nouvel indicateur lié à EP-1.1")
 
 
 def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path):

@@ -42,7 +42,7 @@ class IndicatorsTableModel(RowTableModel[IndicatorRow]):
         Column("Code", lambda r: r.state.indicator.code),
         Column("Indicateur", lambda r: r.state.indicator.label),
         Column("Bassin", lambda r: r.state.where),
-        Column("Actions mesurées", lambda r: r.actions or "—", "Actions liées à l'indicateur"),
+        Column("Actions", lambda r: r.actions or "—", "Actions mesurées par l'indicateur (liées)"),
         Column("Référence", lambda r: _step(r, "baseline"), "Situation de référence (date)"),
         Column("Cible", lambda r: _step(r, "target"), "Cible en vigueur à la date de la dernière valeur"),
         Column("Dernière valeur", _last),

@@ -72,7 +72,7 @@ class IndicatorsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 62), (2, 104), (3, 104), (4, 118), (5, 96), (6, 136), (7, 112)):
+        for col, width in ((0, 84), (2, 104), (3, 96), (4, 118), (5, 96), (6, 136), (7, 112)):
             header.resizeSection(col, width)
         header.setMinimumSectionSize(40)
         self.table.setColumnHidden(8, True)  # la source : filtre et infobulle (place de l'intitulé)
@@ -144,7 +144,7 @@ class IndicatorsPage(Page):
                 continue
             if axe is not None and axe not in self.axes_of.get(d.id, ()):
                 continue
-            if source == "flux" and not d.is_flow or source not in (None, "flux") and (d.is_flow or d.provenance != source):
+            if (source == "flux" and not d.is_flow) or (source not in (None, "flux") and (d.is_flow or d.provenance != source)):
                 continue
             if off and st.status != m.BELOW:
                 continue

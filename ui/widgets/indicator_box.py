@@ -48,7 +48,7 @@ class Sparkline(QWidget):
         )
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: ARG002
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(2, 4, -2, -4)
@@ -146,7 +146,7 @@ class IndicatorCard(QWidget):
         super().resizeEvent(event)
         self._place_chart()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: ARG002
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         fm = self.fontMetrics()
         h = self._line_height()
