@@ -107,7 +107,7 @@ class State:
         return self.bassin_name or "Tout le plan"
 
 
-def _raw(s: Session, sql: str) -> list[tuple[Any, ...]]:
+def raw_rows(s: Session, sql: str) -> list[tuple[Any, ...]]:
     """Lignes brutes du pilote (SQLite ou PostgreSQL), sans objets ``Row`` de SQLAlchemy : les
     lectures en bloc (17 500 liens, 9 000 dernières valeurs à 100×) y gagnent un tiers. ``sql`` ne
     contient aucun paramètre (seulement des entiers insérés par l'appelant)."""
@@ -177,14 +177,14 @@ def load_links(ctx: AppContext, *, action_ids: Iterable[int] | None = None,
     if roadmap_id is not None:
         sql += f" AND a.roadmap_id = {int(roadmap_id)}"
     with ctx.store.session() as s:
-        return [Link(*r) for r in _raw(s, sql + " ORDER BY a.position, a.id, l.id")]
+        return [Link(*r) for r in raw_rows(s, sql + " ORDER BY a.position, a.id, l.id")]
 
 
 # -- valeurs et cibles --------------------------------------------------------------------------------
 Key = tuple[int | str, int | None]  # (indicateur, bassin) ; (« total:CODE », bassin) : totaux des parts
 
 
-def _as_date(v: Any) -> date:
+def as_date(v: Any) -> date:
     return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
 
 
@@ -204,14 +204,14 @@ def load_series(ctx: AppContext, defs: Iterable[IndicatorDef], *, flows_since: d
                 "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
                 f"WHERE indicator_id IN ({ids}) AND value IS NOT NULL ORDER BY effective_from, id"
             )).all():  # fmt: skip
-                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
+                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), as_date(eff), year, label))
         if generic:
             ids = ", ".join(str(i) for i in generic)
             for ind, bid, day, value, by in s.execute(text(
                 "SELECT indicator_id, bassin_id, day, value, updated_by FROM indicator_value "
                 f"WHERE indicator_id IN ({ids}) AND value IS NOT NULL ORDER BY indicator_id, bassin_id, day"
             )).all():  # fmt: skip
-                points.setdefault((ind, bid), []).append(Point(_as_date(day), float(value), by))
+                points.setdefault((ind, bid), []).append(Point(as_date(day), float(value), by))
         if flows:
             v = FLOW_VALUE.c
             parents = _parents(flows)
@@ -410,12 +410,12 @@ def last_series(ctx: AppContext, defs: Iterable[IndicatorDef]) -> tuple[dict[Key
     wanted = {d.id for d in defs if not d.is_flow}
     with ctx.store.session() as s:
         points.update(_last_points(s, sorted(wanted)))
-        for ind, bid, kind, value, eff, year, label in _raw(s,
+        for ind, bid, kind, value, eff, year, label in raw_rows(s,
             "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
             "WHERE value IS NOT NULL ORDER BY effective_from, id"
         ):  # fmt: skip
             if ind in wanted:
-                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
+                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), as_date(eff), year, label))
     return points, steps
 
 
@@ -475,9 +475,9 @@ def _last_points(s: Session, ids: list[int]) -> dict[Key, list[Point]]:
     else:
         sql = ("SELECT DISTINCT ON (indicator_id, bassin_id) indicator_id, bassin_id, day, value FROM indicator_value "
                "WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day DESC")  # fmt: skip
-    for ind, bid, day, value in _raw(s, sql):
+    for ind, bid, day, value in raw_rows(s, sql):
         if ind in wanted:
-            out[(ind, bid)] = [Point(_as_date(day), float(value))]
+            out[(ind, bid)] = [Point(as_date(day), float(value))]
     return out
 
 
@@ -506,7 +506,7 @@ def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
             "WHERE value IS NOT NULL ORDER BY effective_from, id"
         )):  # fmt: skip
             if ind in defs:
-                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), _as_date(eff), year, label))
+                steps.setdefault((ind, bid), []).append(Step(kind, bid, float(value), as_date(eff), year, label))
     flows = [d for d in defs.values() if d.is_flow]
     if flows:
         fp, fs = load_series(ctx, flows, flows_since=date(ctx.today().year - 2, 1, 1))

@@ -12,7 +12,7 @@ from roadmap_app.committees.diff import diff_states
 from roadmap_app.committees.pack import export_pack
 from roadmap_app.committees.snapshots import create_snapshot, current_state, snapshot_state
 from roadmap_app.indicators import service as svc
-from roadmap_app.indicators.snapshot import SECTION, describe
+from roadmap_app.indicators.snapshot import SECTION, describe, frozen_states
 
 
 def _committee(ctx):
@@ -32,8 +32,9 @@ def test_the_snapshot_freezes_definitions_targets_values_and_links(ctx):
     assert frozen["links"] == [["EP-1.1", "R1", "tdb"]]
     assert [d["code"] for d in frozen["definitions"]] == ["R1"]
     assert ["R1", "", "target", 60.0, "2025-01-01", 2025] in frozen["steps"]
-    assert frozen["values"]["R1"]["LEN"] == [["2024-01-01", 45.0]]
-    assert frozen["states"]["R1"]["LEN"] == [45.0, "2024-01-01", 50.0, "2024", "en-dessous"]
+    assert frozen["values"]["R1"]["LEN"] == "2024-01-01=45.0"
+    assert frozen_states({"plan": snapshot_state(ctx, "COPIL 2024")["plan"], SECTION: frozen})["R1"]["LEN"] == [
+        45.0, "2024-01-01", 50.0, "2024", "en-dessous"]
 
 
 def test_the_diff_says_value_against_target_and_new_links(ctx):
