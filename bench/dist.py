@@ -29,7 +29,7 @@ from bench.__main__ import RUNS, env, store_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = Path(os.environ.get("BENCH_DIST", ROOT / "dist" / "roadmap-app"))
-EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"  # ui.app.EXIT_ENV
+EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"  # ui.settings.EXIT_ENV
 PROBE = "premiere peinture :"  # ui.app.EXIT_PROBE
 GOAL = 1.2
 #: --version dure ~50 ms : plus d'essais pour que la charge de la machine pèse moins.

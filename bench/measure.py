@@ -53,7 +53,7 @@ def memory(store: Path, charts: bool = True) -> dict[str, float]:
             page, "Export du pack de comité",
             (lambda progress: export_pack(ctx, target, None, progress)) if charts
             else (lambda progress: write_pack_xlsx(build_pack_data(ctx, charts=False), target, progress)),
-            outcome.append, lambda err, details: outcome.append(err),
+            outcome.append, outcome.append,
         )  # fmt: skip
         while not outcome:
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)

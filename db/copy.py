@@ -25,7 +25,8 @@ from db.schema import HEAD, current_revision, has_user_tables
 from db.store import Store
 
 CHUNK = 2000
-Progress = Callable[[str, int, int], None]
+#: avancement (tables copiées, tables, nom) : la forme de ``roadmap_app.core.progress``
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -107,7 +108,7 @@ def copy_store(source: Store, target: Store, progress: Progress | None = None) -
     with source.connection() as src, target.connection() as dst, dst.begin():
         for i, table in enumerate(tables, 1):
             if progress:
-                progress(table.name, i, len(tables))
+                progress(i, len(tables), table.name)
             cols = [c.name for c in table.columns]
             result = src.execute(select(table).order_by(*_order(table)))
             while batch := result.fetchmany(CHUNK):

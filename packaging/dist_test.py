@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MAX_MIB = 220
 LINUX = sys.platform.startswith("linux")
 TIMEOUT = 180
-EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"  # ui.app.EXIT_ENV (pas importé : rien des sources)
+EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"  # ui.settings.EXIT_ENV (pas importé : rien des sources)
 ERROR_MARKS = ("Traceback", "Error:", "ERROR")
 
 

@@ -91,12 +91,13 @@ def run_gui(db: str | None = None, open_file: str | None = None) -> int:
 #: fermeture comprise) MS millisecondes après la première peinture, et écrit sur la sortie
 #: standard l'heure de cette peinture (``EXIT_PROBE`` suivi de ``time.time()``). Pour
 #: ``make dist-test`` et le banc : mesurer et vérifier l'application elle-même, figée ou non.
-EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"
 EXIT_PROBE = "premiere peinture :"
 
 
 def exit_after_start(window: QWidget) -> None:
     import os
+
+    from ui.settings import EXIT_ENV
 
     delay = os.environ.get(EXIT_ENV, "").strip()
     if not delay:

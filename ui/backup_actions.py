@@ -8,20 +8,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox
 
-from db.migrate import prepare_store
-from db.store import Store
 from roadmap_app.core.backup import (
     auto_backup_if_due,
     backup_now,
     backup_on_close,
     list_store_backups,
-    restore_file,
+    restore_store,
 )
-from roadmap_app.core.context import seed_store
 from roadmap_app.core.errors import StoreError, UserError
-from ui.file_dialogs import ask_open
 
 log = logging.getLogger("roadmap_app.sauvegardes")
 
@@ -117,28 +113,19 @@ class BackupActions(QObject):
         path = self.ctx.store.path
         if path is None or (ask and not self.confirm(source)):
             return False
-        self.ctx.store.dispose()  # ses connexions fermées ; son inscription (ctx.usage) reste
         ok = True
+        kept = None
         try:
-            kept = restore_file(path, source, own=self.ctx.usage)
+            kept = restore_store(self.ctx, source)
         except (UserError, StoreError) as err:
             QMessageBox.warning(self.window, "Restauration refusée", str(err))
             ok = False
-        read_only = self.ctx.store.read_only
-        self.ctx.store = Store(path, read_only=read_only)
-        prepare_store(self.ctx.store, seed_store)  # une sauvegarde ancienne est mise à niveau
-        self.ctx.undo.undo_stack.clear()
-        self.ctx.undo.redo_stack.clear()
-        self.ctx.undo._notify()
-        for page in self.window.pages.values():
-            page.refresh()
+        from roadmap_app.core.ops import RESTORED
+
+        self.window.apply_changes(RESTORED)
         if ok:
             self.window.show_message(
                 f"Base restaurée depuis {source.name}"
                 + (f" ; ancienne base : {kept.name}" if kept else "")
             )
         return ok
-
-
-def pick_backup_file(parent: QWidget) -> Path | None:
-    return ask_open(parent, "Choisir une sauvegarde", "Base roadmap-app (*.sqlite3);;Tous (*)")

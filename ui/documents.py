@@ -181,7 +181,6 @@ class Documents(QObject):
         """Nouvelle fenêtre sur la base ``path`` ; l'ancienne se ferme (saisies en cours
         d'abord). ``None`` si l'utilisateur renonce ou si la base est refusée."""
         from roadmap_app.core.context import open_context
-        from ui.main_window import MainWindow
 
         old = self.window
         if not old.confirm_leave("Les enregistrer avant d'ouvrir une autre base ?"):
@@ -192,7 +191,7 @@ class Documents(QObject):
             self.refuse(str(err))
             return None
         try:
-            window = MainWindow(ctx, documents=self)
+            window = type(old)(ctx, documents=self)  # la même fenêtre, sans importer son module
         except Exception:
             ctx.close()
             raise
@@ -229,7 +228,7 @@ def refuse_at_startup(message: str) -> None:
     d'elle-même avec ``ROADMAP_APP_EXIT_AFTER_START``, comme la fenêtre)."""
     import os
 
-    from ui.app import EXIT_ENV
+    from ui.settings import EXIT_ENV
 
     print(f"Erreur : {message}", file=sys.stderr, flush=True)
     delay = os.environ.get(EXIT_ENV, "").strip()

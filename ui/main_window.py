@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from db.store import Store
 from roadmap_app import __version__
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.core.paths import default_db_path
 from roadmap_app.core.settings import set_author_name
@@ -35,6 +36,9 @@ from ui.pages.base import Page
 from ui.settings import ui_settings
 from ui.style import icon
 from ui.widgets.elided_combo import ElidedComboBox
+
+if TYPE_CHECKING:
+    from roadmap_app.core.ops import OpChanges
 
 NAV_WIDTH = 210  # barre latérale (sélecteur et navigation)
 
@@ -70,6 +74,9 @@ class RoadmapSelector(ElidedComboBox):
 
 
 class MainWindow(QMainWindow):
+    #: la pile « Annuler » a changé (émis depuis n'importe quel fil)
+    undo_changed = Signal()
+
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, documents: Documents | None = None
     ) -> None:
@@ -108,7 +115,10 @@ class MainWindow(QMainWindow):
         # permanent : un message passager de la barre d'état ne le cache jamais
         self.statusBar().insertPermanentWidget(0, self.read_only_label)
         self._update_status_bar()
-        self.ctx.undo.listeners.append(self._update_undo_actions)
+        # par un signal : une opération écrite dans un fil de travail (ui.tasks) met à jour les
+        # commandes Annuler / Rétablir dans le fil de l'interface
+        self.undo_changed.connect(self._update_undo_actions)
+        self.ctx.undo.listeners.append(self.undo_changed.emit)
         self._update_undo_actions()
 
         self.settings = ui_settings()
@@ -237,6 +247,15 @@ class MainWindow(QMainWindow):
     def refresh_pages(self) -> None:
         for page in self.pages.values():
             page.refresh()
+
+    def apply_changes(self, changes: OpChanges[Any]) -> None:
+        """Après une opération (annuler, rétablir, restaurer…) : ne relit que les vues dont un
+        domaine a changé (``Page.domains``)."""
+        if changes.touches(PLAN):
+            self.refresh_roadmaps()
+        for page in self.pages.values():
+            if changes.touches(*page.domains):
+                page.refresh()
 
     def _current_plan(self) -> Any:
         from roadmap_app.plan.read import load_plan
@@ -406,7 +425,7 @@ class MainWindow(QMainWindow):
         affichée ; le bassin est celui du filtre de l'Échéancier s'il en a un."""
         from pathlib import Path
 
-        from roadmap_app.export.ics import export_ics
+        from roadmap_app.plan.ics import export_ics
         from ui.file_dialogs import ask_save
 
         if path is None:
@@ -441,25 +460,24 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         if self.ctx.undo.can_undo():
-            from roadmap_app.plan.status import undo_last  # écritures : au premier usage
+            from roadmap_app.core.ops import undo_last  # écritures : au premier usage
 
             self._run_undo(undo_last, "Annulé")
 
     def redo(self) -> None:
         if self.ctx.undo.can_redo():
-            from roadmap_app.plan.status import redo_last
+            from roadmap_app.core.ops import redo_last
 
             self._run_undo(redo_last, "Rétabli")
 
     def _run_undo(self, fn: Any, verb: str) -> None:
         try:
-            label = fn(self.ctx)
+            changes = fn(self.ctx)
         except UserError as err:
             QMessageBox.warning(self, "Impossible", str(err))
             return
-        self.refresh_roadmaps()
-        self.refresh_pages()
-        self.show_message(f"{verb} : {label}")
+        self.apply_changes(changes)
+        self.show_message(f"{verb} : {changes.label}")
 
     def _focus_roadmap_selector(self) -> None:
         self.roadmap_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
 
 from roadmap_app.core.errors import StoreError, UserError
 from ui.file_dialogs import ask_open, ask_save
+
+if TYPE_CHECKING:
+    from ui.tasks import Task, TaskRunner
 
 IMPORT_FILTER = "Plan d'actions (*.xlsx *.csv *.docx)"
 EXPORT_FILTER = "Classeur Excel (*.xlsx);;CSV (*.csv)"
@@ -23,6 +26,10 @@ class PlanTransfer(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: QDialog | None = None
+        # lanceur créé au premier import : ui.tasks charge des classes Qt coûteuses (≈ 30 ms),
+        # et ce module est chargé au démarrage (menu Plan)
+        self.tasks: TaskRunner | None = None
+        self.import_task: Task | None = None
 
     @property
     def ctx(self) -> Any:
@@ -85,23 +92,38 @@ class PlanTransfer(QObject):
         dialog = PlanImportDialog(
             Path(path).name,
             current,
-            lambda target: plan_import(self.ctx, path, target),
+            lambda target, archive: plan_import(self.ctx, path, target, archive_missing=archive),
             self.window,
         )
 
         def done(result: int) -> None:
-            if result != QDialog.DialogCode.Accepted or dialog.plan is None:
+            plan = dialog.plan
+            if result != QDialog.DialogCode.Accepted or plan is None:
                 return
-            try:
-                written = apply_plan_import(self.ctx, dialog.plan, source="gui")
-            except (UserError, StoreError) as err:
-                QMessageBox.warning(self.window, "Import refusé", str(err))
-                return
-            if dialog.plan.roadmap_id is None and written.entity_id is not None:
-                self.ctx.roadmap_id = written.entity_id
-            self.window._plan_changed(written.label)
+
+            def written(result: Any) -> None:
+                if plan.roadmap_id is None and result.entity_id is not None:
+                    self.ctx.roadmap_id = result.entity_id
+                self.window._plan_changed(result.label)
+
+            # l'écriture (tout un plan, base distante) : hors du fil de l'interface, par le
+            # lanceur commun et l'exécuteur des opérations
+            if self.tasks is None:
+                from ui.tasks import TaskRunner
+
+                self.tasks = TaskRunner()
+            self.import_task = self.tasks.run(
+                self.window, "Import du plan",
+                lambda progress: apply_plan_import(self.ctx, plan, source="gui"),
+                written, self._refused,
+            )  # fmt: skip
 
         dialog.finished.connect(done)
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _refused(self, err: Exception) -> None:
+        if not isinstance(err, UserError | StoreError):
+            raise err
+        QMessageBox.warning(self.window, "Import refusé", str(err))

@@ -92,16 +92,47 @@ def _review(window: Any) -> Any:
     return dialog
 
 
+def _demo_month(target: float, wave: float) -> dict[str, float]:
+    """Un mois plausible (contrôles de saisie respectés) autour de la cible mensuelle d'entrants ;
+    ``wave`` (0 à 1) le fait varier d'un mois à l'autre."""
+    entrants = round(target * (0.8 + 0.4 * wave))
+    orientes = round(entrants * 0.9)
+    ft = round(orientes * 0.5)
+    rest = orientes - ft
+    emploi = round(rest * 0.3)
+    equilibre = round((rest - emploi) * 0.55)
+    return {
+        "entrants": entrants, "orientes": orientes, "orientes_ft": ft,
+        "orientes_cd_emploi": emploi, "orientes_cd_equilibre": equilibre,
+        "orientes_cd_remobilisation": rest - emploi - equilibre,
+        "orientes_15j": round(orientes * 0.8), "delai_premier_entretien": round(20 + 15 * wave),
+        "delai_premiere_action": round(12 + 10 * wave), "contrats_signes": round(orientes * 0.7),
+        "sortants": round(entrants * (0.7 + 0.3 * wave)), "accompagnement_intensif": 40.0,
+        "heures_activite": 12.0, "retours_emploi": round(entrants * 0.2),
+        "stock": round(target * 45), "suivis_ft": round(target / 11 * 65),
+        "suivis_cd": round(target / 13.5 * 60),
+    }  # fmt: skip
+
+
 def _demo_flows(ctx: Any) -> None:
-    """Douze mois de flux de démonstration (base temporaire des captures uniquement)."""
-    import random
+    """Douze mois de flux de démonstration (octobre 2023 à septembre 2024), saisis par le service
+    des flux comme une saisie ordinaire, dans la base temporaire des captures uniquement."""
     from datetime import date
 
-    from bench.flows_data import fill_monthly_series
-    from roadmap_app.flows.series import load_series
+    from roadmap_app.flows.chart_data import month_range
+    from roadmap_app.flows.series import bassins, entrants_target, load_series, load_targets
+    from roadmap_app.flows.service import set_month
 
-    if not load_series(ctx, "Lensois").months:
-        fill_monthly_series(ctx, random.Random(3), 1, end=date(2024, 9, 1))
+    if load_series(ctx, "Lensois").months:
+        return
+    last = date(2024, 9, 1)
+    targets = load_targets(ctx)
+    for b in bassins(ctx):
+        t = entrants_target(targets, b.id, last)
+        target = t.value if t else 60.0
+        for i, month in enumerate(month_range(date(2023, 9, 1), last)[1:]):
+            wave = ((i * 7 + b.id) % 5) / 4
+            set_month(ctx, b.id, month, _demo_month(target, wave), record_undo=False, source="démonstration")
 
 
 def _dashboard(page: Any) -> None:
@@ -300,6 +331,11 @@ def capture(
         app = make_application()
         ctx = open_context(db)
         window = MainWindow(ctx)
+        # la fenêtre d'un premier lancement s'agrandit à l'écran (800×800 hors écran) : les
+        # captures veulent la taille demandée, pas celle de l'écran virtuel
+        from PySide6.QtCore import Qt
+
+        window.setWindowState(Qt.WindowState.WindowNoState)
         window.resize(*size)
         window.show()
         saved = []

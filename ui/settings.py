@@ -30,6 +30,10 @@ def save_json(settings: QSettings, key: str, value: Any) -> None:
     settings.setValue(key, json.dumps(value, ensure_ascii=False))
 
 
+#: Fermer l'application N ms après le démarrage (tests, mesures) ; aussi les boîtes d'erreur.
+EXIT_ENV = "ROADMAP_APP_EXIT_AFTER_START"
+
+
 # -- rappel à l'ouverture (bandeau du tableau de bord) -------------------------------------------
 REMINDER_DAYS_KEY = "reminders/days"
 LAST_OPENED_KEY = "reminders/last_opened"

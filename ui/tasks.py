@@ -22,8 +22,9 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from roadmap_app.core import bulk
+from roadmap_app.core.progress import Progress
 
-Work = Callable[[Callable[[int, int, str], None]], Any]
+Work = Callable[[Progress], Any]
 
 
 _running = 0
@@ -99,8 +100,9 @@ class _Runnable(QRunnable):
             self.signals.succeeded.emit(result)
 
 
-class BackgroundTask(QObject):
-    """Lance ``work`` dans le pool de fils ; ``on_success(result)`` / ``on_error(exc)`` ensuite."""
+class Task(QObject):
+    """Un travail en cours, avec sa fenêtre de progression ; ``finished`` à la fin (réussi ou
+    non), ``done`` ensuite. Créé et lancé par ``TaskRunner.run``."""
 
     finished = Signal()
 
@@ -117,7 +119,7 @@ class BackgroundTask(QObject):
         self.signals = TaskSignals()
         self.dialog = QProgressDialog(title, "", 0, 0, parent)
         self.dialog.setWindowTitle(title)
-        self.dialog.setCancelButton(None)  # type: ignore[arg-type]
+        self.dialog.setCancelButton(None)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(False)
@@ -129,7 +131,7 @@ class BackgroundTask(QObject):
         self.signals.failed.connect(self._failed)
         self._runnable = _Runnable(work, self.signals)
 
-    def start(self) -> BackgroundTask:
+    def start(self) -> Task:
         self.dialog.setValue(0)
         _pause_gc()
         QThreadPool.globalInstance().start(self._runnable)
@@ -145,41 +147,53 @@ class BackgroundTask(QObject):
         self.done = True
         self.dialog.close()
         self.dialog.deleteLater()
-        self.finished.emit()
 
     def _succeeded(self, result: Any) -> None:
         self._close()
-        self._on_success(result)
+        try:
+            self._on_success(result)
+        finally:
+            self.finished.emit()
 
     def _failed(self, err: Exception) -> None:
         self._close()
-        self._on_error(err)
+        try:
+            self._on_error(err)
+        finally:
+            self.finished.emit()
 
 
 class TaskRunner:
-    """Raccourci : lance un travail ``work(progress)`` où ``progress(étape, i, n)`` (convention des
-    exports du pack et des copies de base), avec la même fenêtre de progression."""
+    """Le seul lanceur de travaux longs de l'interface : ``work(progress)`` tourne dans le pool de
+    fils, ``progress(faites, total, message)`` (``roadmap_app.core.progress``) nourrit la fenêtre
+    de progression, ``on_success(résultat)`` ou ``on_error(exception)`` reviennent sur le fil de
+    l'interface. Les écritures longues (fusion d'un paquet, import) y passent aussi : l'exécuteur
+    des opérations (``core.ops``) s'exécute alors dans le fil de travail, une transaction comme
+    ailleurs ; la fenêtre apprend le changement de la pile « Annuler » par un signal."""
 
     def __init__(self) -> None:
-        self.active: list[BackgroundTask] = []
+        self.active: list[Task] = []
 
     def run(
         self,
         parent: QWidget,
         title: str,
-        work: Callable[[Callable[[str, int, int], None]], Any],
+        work: Work,
         on_success: Callable[[Any], None],
-        on_error: Callable[[BaseException, str], None],
-    ) -> BackgroundTask:
-        import traceback
-
-        def adapted(progress: Callable[[int, int, str], None]) -> Any:
-            return work(lambda step, i, n: progress(i, n, f"{step}…"))
-
-        def failed(err: Exception) -> None:
-            on_error(err, "".join(traceback.format_exception(err)))
-
-        task = BackgroundTask(parent, title, adapted, on_success, failed)
+        on_error: Callable[[Exception], None],
+    ) -> Task:
+        task = Task(parent, title, work, on_success, on_error)
         self.active.append(task)
         task.finished.connect(lambda: self.active.remove(task) if task in self.active else None)
         return task.start()
+
+    def busy(self) -> bool:
+        return bool(self.active)
+
+
+def error_details(err: BaseException) -> str:
+    """Trace d'une erreur inattendue, pour le détail repliable d'un message (jamais affichée
+    d'emblée)."""
+    import traceback
+
+    return "".join(traceback.format_exception(err))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from db.seed.loader import read_seed_file
+from db.seed.files import read_seed_file
 
 
 def seed_flux(conn: Connection) -> int:

@@ -35,8 +35,8 @@ from db.models import (
     Volet,
 )
 from db.seed import SEED_AUTHOR
+from db.seed.files import read_seed_file
 from db.types import utcnow
-from resources import locate
 
 
 class ParsedEcheance(Protocol):
@@ -60,14 +60,6 @@ class SeedSummary:
     axes: int
     cibles: int
     actions: int
-
-
-def read_seed_file(name: str) -> dict[str, Any]:
-    text = locate("resources", "seed", name).read_text(encoding="utf-8")
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError(f"Jeu initial {name} : format inattendu.")
-    return data
 
 
 def to_cents(amount: str | None) -> int | None:

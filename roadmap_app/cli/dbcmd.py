@@ -42,8 +42,8 @@ def cmd_copy(ctx: AppContext, args: argparse.Namespace) -> int:
         raise UserError(url_password_refusal("--to"))
     try:
 
-        def progress(name: str, i: int, n: int) -> None:
-            print(f"  [{i}/{n}] {name}", file=sys.stderr)
+        def progress(done: int, total: int, message: str) -> None:
+            print(f"  [{done}/{total}] {message}", file=sys.stderr)
 
         report = copy_store(ctx.store, target, progress)
     finally:

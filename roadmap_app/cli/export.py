@@ -118,8 +118,8 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
             f"Le fichier doit avoir l'extension .{args.kind} (reçu : « {out.name} »)."
         )
 
-    def progress(step: str, i: int, n: int) -> None:
-        print(f"  {step}…", file=sys.stderr)
+    def progress(done: int, total: int, message: str) -> None:
+        print(f"  {message}", file=sys.stderr)
 
     path = export_pack(ctx, out, args.snapshot, progress)
     print(f"Pack écrit : {path}")
@@ -127,7 +127,7 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_ics(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.export.ics import export_ics
+    from roadmap_app.plan.ics import export_ics
 
     result = export_ics(
         ctx, args.sortie, bassin=args.bassin, pilote=args.pilote, roadmap=args.roadmap

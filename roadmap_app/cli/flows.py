@@ -173,7 +173,7 @@ def cmd_chart(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def echeancier_chart(ctx: AppContext, bassin: str | None, snapshot: str | None) -> Any:
-    from roadmap_app.plan.timeline import load_timeline
+    from roadmap_app.committees.timeline import load_timeline
     from roadmap_app.plan.timeline_chart import echeancier_figure
 
     timeline = load_timeline(ctx, baseline=snapshot)

@@ -42,6 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--year", type=int, help="année d'une feuille de route créée (défaut : l'année en cours)"
     )
     imp.add_argument("--dry-run", action="store_true", help="montrer l'aperçu sans rien écrire")
+    imp.add_argument(
+        "--archive-missing",
+        action="store_true",
+        help="archiver les actions absentes du fichier (sinon : laissées telles quelles)",
+    )
     imp.add_argument("--yes", action="store_true", help="écrire sans demander de confirmation")
     imp.add_argument(
         "--author", help="nom inscrit au journal (par défaut : préférence ou compte système)"
@@ -60,7 +65,9 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
     from roadmap_app.plan.plan_io import apply_plan_import, clip, plan_import
 
-    plan = plan_import(ctx, Path(args.file), args.roadmap, year=args.year)
+    plan = plan_import(
+        ctx, Path(args.file), args.roadmap, year=args.year, archive_missing=args.archive_missing
+    )
     print(f"Aperçu de « {plan.source} » → « {plan.roadmap_name} » : {plan.summary()}.")
     for item in plan.ignored:
         print(f"Ignoré : {item}")

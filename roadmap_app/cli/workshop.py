@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     ex.add_argument("out", metavar="FICHIER")
     ex.add_argument("--bassin", required=True)
     ex.add_argument("--date", help="date de l'atelier (AAAA-MM-JJ), par défaut aujourd'hui")
-    ex.add_argument("--lieu", default="", help="lieu de l'atelier")
+    ex.add_argument("--place", default="", help="lieu de l'atelier")
+    # ancienne orthographe, gardée pour les scripts existants (cachée dans l'aide)
+    ex.add_argument("--lieu", dest="place", default="", help=argparse.SUPPRESS)
     ex.add_argument("--participants", default="", help="participants")
     ex.set_defaults(handler=cmd_export)
 
@@ -90,7 +92,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     path, atelier = export_package(
-        ctx, Path(args.out), args.bassin, day=iso_date(args.date), place=args.lieu, participants=args.participants,
+        ctx, Path(args.out), args.bassin, day=iso_date(args.date), place=args.place, participants=args.participants,
         progress=lambda step, i, n: None,
     )  # fmt: skip
     print(

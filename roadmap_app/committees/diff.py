@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from roadmap_app.committees.flows_section import flux_diff
 from roadmap_app.committees.section_change import SectionChange
 from roadmap_app.core.bulk import paused_gc
+from roadmap_app.core.dates import slip_days
 from roadmap_app.plan import statuses as status_rules
 
 __all__ = ["SectionChange", "SnapshotDiff", "diff_states", "slip_days"]
@@ -164,14 +164,6 @@ def _actions(state: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]
     return found
 
 
-def slip_days(old: str | None, new: str | None) -> int | None:
-    """Glissement d'une échéance (fins ISO) en jours ; positif : elle recule. Partagé avec
-    l'échéancier (référence tirée d'un instantané)."""
-    if old is None or new is None:
-        return None
-    return (date.fromisoformat(new) - date.fromisoformat(old)).days
-
-
 _days = slip_days
 
 
@@ -306,7 +298,7 @@ SectionDiffer = Callable[[Any, Any, Any], Iterator[SectionChange]]
 
 #: Comparaison des autres sections ; les fonctionnalités qui ajoutent une section y ajoutent leur règle.
 def _indicators_diff(old: Any, new: Any, state: Any) -> Iterator[SectionChange]:
-    from roadmap_app.indicators.snapshot import indicators_diff
+    from roadmap_app.committees.indicators_section import indicators_diff
 
     return indicators_diff(old, new, state)
 

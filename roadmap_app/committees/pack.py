@@ -31,9 +31,9 @@ from roadmap_app.committees.snapshots import (
     snapshot_state,
 )
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.progress import Progress
 from roadmap_app.export.charts import Chart
 
-Progress = Callable[[str, int, int], None]
 TITLE = "Feuille de route volet 3 — pack de comité"
 
 #: Graphiques du pack : fonctions (état figé) → [Chart] fournies par les fonctionnalités qui en ont.

@@ -3,20 +3,18 @@ changements depuis le comité précédent, feuille de route complète (moteur ``
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from roadmap_app.committees.flux_sheets import RECENT_HEADERS, recent_rows
+from roadmap_app.committees.flows_sheets import RECENT_HEADERS, recent_rows
 from roadmap_app.committees.pack_model import UPCOMING_DAYS, PackData
 from roadmap_app.committees.section_change import show_value
 from roadmap_app.core.bulk import scratch_garbage
-from roadmap_app.export.cells import format_euros, format_number
+from roadmap_app.core.formatting import format_euros, format_number
+from roadmap_app.core.progress import Progress
 from roadmap_app.export.charts import Chart
 from roadmap_app.export.pdf import MUTED, Col, PdfDocument, Row
 from roadmap_app.plan import statuses as status_rules
-
-Progress = Callable[[str, int, int], None]
 
 
 def _fmt(value: object) -> str:
@@ -44,7 +42,7 @@ def write_pack_pdf(
     doc = PdfDocument(f"{info.title} — {when}", footer=f"{info.title} — {when} — {info.source}")
     names = data.bassin_names
     if progress:
-        progress("Couverture", 1, steps)
+        progress(1, steps, "Couverture…")
     doc.cover(
         info.title,
         when,
@@ -58,7 +56,7 @@ def write_pack_pdf(
     )
 
     if progress:
-        progress("Synthèse", 2, steps)
+        progress(2, steps, "Synthèse…")
     doc.page_break()
     doc.heading("Synthèse par bassin")
     statuses = list(status_rules.ORDERED)
@@ -106,7 +104,7 @@ def write_pack_pdf(
         )  # fmt: skip
 
     if progress:
-        progress("Graphiques", 3, steps)
+        progress(3, steps, "Graphiques…")
     recent = recent_rows(data)
     if recent:
         doc.page_break()
@@ -127,7 +125,7 @@ def write_pack_pdf(
             sweep()
 
     if progress:
-        progress("Retards et échéances", 4, steps)
+        progress(4, steps, "Retards et échéances…")
     doc.page_break()
     doc.heading("Actions en retard")
     late = data.overdue()
@@ -156,7 +154,7 @@ def write_pack_pdf(
         doc.paragraph(f"Aucune échéance dans les {UPCOMING_DAYS} prochains jours.")
 
     if progress:
-        progress("Changements", 5, steps)
+        progress(5, steps, "Changements…")
     doc.heading("Changements depuis le comité précédent")
     diff = data.diff
     if diff is None:
@@ -184,8 +182,8 @@ def write_pack_pdf(
         changes += [
             [diff.title(f.code), "", f.label, "modifié"] for f in diff.fields if f.field != "echeance"
         ]
-        from roadmap_app.indicators.snapshot import SECTION as INDICATORS
-        from roadmap_app.indicators.snapshot import describe
+        from roadmap_app.committees.indicators_section import SECTION as INDICATORS
+        from roadmap_app.committees.indicators_section import describe
 
         changes += [
             ["", names.get(s.bassin or "", ""), s.section,
@@ -200,7 +198,7 @@ def write_pack_pdf(
             zebra=True,
         )
 
-    from roadmap_app.indicators.snapshot import PACK_HEADERS, pack_rows
+    from roadmap_app.committees.indicators_section import PACK_HEADERS, pack_rows
 
     suivi = pack_rows(data.state)
     if suivi:
@@ -210,7 +208,7 @@ def write_pack_pdf(
                   [Row(r) for r in suivi], zebra=True, size=7.5)  # fmt: skip
 
     if progress:
-        progress("Feuille de route", 6, steps)
+        progress(6, steps, "Feuille de route…")
     doc.page_break()
     doc.heading("Feuille de route complète")
     bassins = data.bassins

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from roadmap_app.committees.echeancier_section import write_echeancier
-from roadmap_app.committees.flux_sheets import write_flux, write_portefeuilles
+from roadmap_app.committees.flows_sheets import write_flows, write_portfolios
 from roadmap_app.committees.pack_model import PackData
 from roadmap_app.core.bulk import paused_gc, scratch_garbage
+from roadmap_app.core.progress import Progress
 from roadmap_app.export.cells import FMT_EUR, FMT_INT, FMT_PCT
 from roadmap_app.export.xlsx import Book
 from roadmap_app.plan import statuses as status_rules
 
-Progress = Callable[[str, int, int], None]
 LATE_COLOR = "B42318"
 
 
@@ -195,7 +195,7 @@ def write_feuille_de_route(book: Book, data: PackData, progress: Progress | None
                 sh.append(row, outline=2)
                 done += 1
                 if progress and done % 200 == 0:
-                    progress("Feuille de route", done, total)
+                    progress(done, total, "Feuille de route…")
     sh.append([])
     sh.note(
         "Statut par bassin : texte et couleur ; en gras quand l'action est en retard dans ce bassin. Les lignes sont groupées par axe et par cible (boutons + / - à gauche)."
@@ -414,7 +414,7 @@ def write_indicateurs(book: Book, data: PackData) -> None:
 
 def write_suivi(book: Book, data: PackData) -> None:
     """Indicateurs liés aux actions : référence, cible en vigueur, dernière valeur, statut par bassin."""
-    from roadmap_app.indicators.snapshot import PACK_HEADERS, pack_rows
+    from roadmap_app.committees.indicators_section import PACK_HEADERS, pack_rows
 
     rows = pack_rows(data.state)
     sh = book.sheet("Indicateurs de suivi", [16, 50, 16, 20, 18, 22, 14], header_row=4)
@@ -444,8 +444,8 @@ def write_graphiques(book: Book, data: PackData) -> None:
 #: Feuilles supplémentaires fournies par d'autres fonctionnalités (Flux BRSA, Portefeuilles…) :
 #: nom → fonction (classeur, données). Elles s'insèrent après la feuille de route.
 EXTRA_SHEETS: dict[str, Callable[[Book, PackData], None]] = {
-    "Flux BRSA": write_flux,
-    "Portefeuilles": write_portefeuilles,
+    "Flux BRSA": write_flows,
+    "Portefeuilles": write_portfolios,
 }
 
 
@@ -489,7 +489,7 @@ def write_pack_xlsx(
     try:
         for i, (name, step) in enumerate(steps, 1):
             if progress:
-                progress(name, i, len(steps))
+                progress(i, len(steps), f"{name}…")
             step()
     except BaseException:
         book.discard()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from roadmap_app.core.formatting import format_count
+
 
 @dataclass(frozen=True)
 class SectionChange:
@@ -24,13 +26,12 @@ class SectionChange:
 def show_value(key: str, value: Any) -> str:
     """Valeur lisible d'un changement : euros pour les montants (stockés en centimes), nombres à
     la française (« 43 », « 12,5 »), « — » pour une valeur absente."""
-    from roadmap_app.export.cells import format_euros
+    from roadmap_app.core.formatting import format_euros
 
     if value is None:
         return "—"
     if key == "montant_cents" and isinstance(value, int):
         return format_euros(value)
     if isinstance(value, float):
-        text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-        return text.replace(",", "\u202f").replace(".", ",")
+        return format_count(value)
     return str(value)

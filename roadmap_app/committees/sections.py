@@ -181,7 +181,7 @@ def financement_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
 
 
 def _indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
-    from roadmap_app.indicators.snapshot import indicators_section
+    from roadmap_app.committees.indicators_section import indicators_section
 
     return indicators_section(ctx, roadmap_id)
 

@@ -18,6 +18,7 @@ from db.types import utcnow
 from roadmap_app import __version__
 from roadmap_app.committees.sections import STATE_FORMAT, build_state
 from roadmap_app.committees.state_cell import normalize_cells
+from roadmap_app.core import ops
 from roadmap_app.core.bulk import paused_gc
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError, ValidationError
@@ -124,7 +125,9 @@ def create_snapshot(
         payload_sha256=digest,
         summary=json.dumps(summary, ensure_ascii=False),
     )
-    with ctx.store.transaction() as s:
+    with ops.operation(ctx, f"Instantané « {clean} »", record_undo=False) as op:
+        op.touch(ops.SNAPSHOTS)
+        s = op.session
         if s.exec(select(Snapshot.id).where(Snapshot.name == clean)).first() is not None:
             raise ValidationError(
                 f"Un instantané s'appelle déjà « {clean} » : choisissez un autre nom."

@@ -83,3 +83,27 @@ def restore_file(
         raise
     except StoreError as err:
         raise UserError(f"Restauration refusée, la base n'a pas été modifiée : {err}") from None
+
+
+def restore_store(ctx: AppContext, source: Path) -> Path | None:
+    """Remplace la base ouverte (fichier SQLite) par la sauvegarde ``source``, puis la rouvre.
+
+    La base est rouverte (et une sauvegarde ancienne mise à niveau) même si la restauration est
+    refusée ; dans les deux cas l'historique « Annuler » de la session est oublié et toutes les
+    vues sont à relire (``ops.RESTORED``). Renvoie la copie de l'ancienne base ; lève
+    ``UserError`` / ``StoreError`` si la restauration est refusée.
+    """
+    from db.migrate import prepare_store
+    from roadmap_app.core import ops
+    from roadmap_app.core.context import seed_store
+
+    path = ctx.store.path
+    if path is None:
+        raise UserError("Seule une base SQLite (fichier) se restaure depuis une sauvegarde.")
+    ctx.store.dispose()  # ses connexions fermées ; son inscription (ctx.usage) reste
+    try:
+        return restore_file(path, source, own=ctx.usage)
+    finally:
+        ctx.store = Store(path, read_only=ctx.store.read_only)
+        prepare_store(ctx.store, seed_store)
+        ops.forget_history(ctx)

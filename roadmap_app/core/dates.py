@@ -117,3 +117,11 @@ def format_date(d: date | None) -> str:
 
 def format_month(d: date) -> str:
     return f"{MONTH_SHORT[d.month - 1]} {d.year}"
+
+
+def slip_days(old: str | None, new: str | None) -> int | None:
+    """Glissement d'une échéance (fins ISO) en jours ; positif : elle recule. Partagé par la
+    comparaison de comités et l'échéancier."""
+    if old is None or new is None:
+        return None
+    return (date.fromisoformat(new) - date.fromisoformat(old)).days

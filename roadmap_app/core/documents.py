@@ -46,10 +46,13 @@ def inspect_file(path: str | Path) -> Document:
 
 
 def current_store_uuid(ctx: AppContext) -> str:
-    from roadmap_app.workshops.state import store_uuid
+    from sqlmodel import select
+
+    from db.models import StoreInfo
 
     with ctx.store.session() as s:
-        return store_uuid(s)
+        info = s.exec(select(StoreInfo)).first()
+        return "" if info is None else info.store_uuid
 
 
 def is_current_store(ctx: AppContext, document: Document) -> bool:

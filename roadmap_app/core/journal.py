@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.models import JOURNALED_MODELS
@@ -179,111 +179,112 @@ def operation(ctx: AppContext, operation_id: str) -> list[JournalLine]:
         return [to_line(e) for e in rows]
 
 
-def revert_operation(ctx: AppContext, operation_id: str, *, source: str = "annulation") -> str:
-    """Remet chaque champ de l'opération à son ancienne valeur, si personne ne l'a modifié depuis.
+def reverse(session: Session, operation_id: str) -> tuple[str, list[FieldChange]]:
+    """Remet chaque champ de l'opération à son ancienne valeur, si personne ne l'a modifié depuis,
+    dans la transaction ``session`` ; renvoie le libellé de l'opération et les changements inverses
+    (que l'exécuteur, ``ops.revert``, journalise).
 
-    Tout ou rien : si un seul champ a changé depuis, l'annulation est refusée et rien n'est écrit.
-    Renvoie l'identifiant de l'opération d'annulation (elle-même annulable).
+    Tout ou rien : si un seul champ a changé depuis, l'annulation est refusée (``UndoConflictError``)
+    et l'exécuteur n'en laisse rien.
     """
-    try:
-        return _revert(ctx, operation_id, source)
-    except IntegrityError as err:
-        raise UndoConflictError(
-            "Annulation impossible : elle redonnerait un code déjà utilisé depuis par un autre "
-            "élément. Rien n'a été changé."
-        ) from err
-
-
-def _revert(ctx: AppContext, operation_id: str, source: str) -> str:
     from db.models import JournalEntry
 
-    with ctx.store.transaction() as s:
-        entries = s.exec(
-            select(JournalEntry)
-            .where(JournalEntry.operation_id == operation_id)
-            .order_by(col(JournalEntry.id))
-        ).all()
-        if not entries:
-            raise UserError("Opération introuvable dans le journal.")
-        label = entries[0].operation_label
-        changes: list[FieldChange] = []
-        # Regroupe par ligne : une seule mise à jour (et un seul incrément de version) par ligne.
-        per_row: dict[tuple[str, int], dict[str, tuple[Any, Any, str]]] = {}
-        for e in reversed(entries):
-            model = JOURNALED_MODELS.get(e.entity)
-            if model is None:
-                raise UserError(f"Cette opération ({label}) ne peut pas être annulée.")
-            if (e.entity, e.field) in VIRTUAL_FIELDS:
-                old, new = decode(e.old_value), decode(e.new_value)
+    s = session
+    entries = s.exec(
+        select(JournalEntry)
+        .where(JournalEntry.operation_id == operation_id)
+        .order_by(col(JournalEntry.id))
+    ).all()
+    if not entries:
+        raise UserError("Opération introuvable dans le journal.")
+    label = entries[0].operation_label
+    changes: list[FieldChange] = []
+    # Regroupe par ligne : une seule mise à jour (et un seul incrément de version) par ligne.
+    per_row: dict[tuple[str, int], dict[str, tuple[Any, Any, str]]] = {}
+    for e in reversed(entries):
+        model = JOURNALED_MODELS.get(e.entity)
+        if model is None:
+            raise UserError(f"Cette opération ({label}) ne peut pas être annulée.")
+        if (e.entity, e.field) in VIRTUAL_FIELDS:
+            old, new = decode(e.old_value), decode(e.new_value)
+        else:
+            old = decode_for_column(model, e.field, e.old_value)
+            new = decode_for_column(model, e.field, e.new_value)
+        per_row.setdefault((e.entity, e.entity_id), {})[e.field] = (old, new, e.entity_label)
+    for (entity, entity_id), fields in per_row.items():
+        model = JOURNALED_MODELS[entity]
+        row = s.get(model, entity_id)
+        if row is None:
+            raise UndoConflictError(
+                f"Annulation impossible : « {label} » porte sur une donnée supprimée."
+            )
+        for field, (_old, new, elabel) in fields.items():
+            if (entity, field) in VIRTUAL_FIELDS:
+                current = read_virtual(s, entity, entity_id, field)
             else:
-                old = decode_for_column(model, e.field, e.old_value)
-                new = decode_for_column(model, e.field, e.new_value)
-            per_row.setdefault((e.entity, e.entity_id), {})[e.field] = (old, new, e.entity_label)
-        for (entity, entity_id), fields in per_row.items():
-            model = JOURNALED_MODELS[entity]
-            row = s.get(model, entity_id)
-            if row is None:
+                current = getattr(row, field)
+            if current != new:
                 raise UndoConflictError(
-                    f"Annulation impossible : « {label} » porte sur une donnée supprimée."
+                    f"Annulation impossible : {elabel} – « {FIELD_LABELS.get(field, field)} » "
+                    f"a été modifié depuis (valeur actuelle : {_shown(current)}). "
+                    "Rien n'a été changé."
                 )
-            for field, (_old, new, elabel) in fields.items():
-                if (entity, field) in VIRTUAL_FIELDS:
-                    current = read_virtual(s, entity, entity_id, field)
-                else:
-                    current = getattr(row, field)
-                if current != new:
-                    raise UndoConflictError(
-                        f"Annulation impossible : {elabel} – « {FIELD_LABELS.get(field, field)} » "
-                        f"a été modifié depuis (valeur actuelle : {_shown(current)}). "
-                        "Rien n'a été changé."
-                    )
-            values = {
-                f: old for f, (old, _new, _l) in fields.items() if (entity, f) not in VIRTUAL_FIELDS
-            }
-            for f, (old, _new, _l) in fields.items():
-                if (entity, f) in VIRTUAL_FIELDS:
-                    write_virtual(s, entity, entity_id, f, old)
-            if hasattr(model, "version"):
-                version = row.version
-                values["version"] = version + 1
-                result = s.execute(
-                    update(model)
-                    .where(model.id == entity_id, model.version == version)
-                    .values(**values)
-                    .execution_options(synchronize_session=False)
+        values = {
+            f: old for f, (old, _new, _l) in fields.items() if (entity, f) not in VIRTUAL_FIELDS
+        }
+        for f, (old, _new, _l) in fields.items():
+            if (entity, f) in VIRTUAL_FIELDS:
+                write_virtual(s, entity, entity_id, f, old)
+        if hasattr(model, "version"):
+            version = row.version
+            values["version"] = version + 1
+            result = s.execute(
+                update(model)
+                .where(model.id == entity_id, model.version == version)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                raise UndoConflictError(
+                    f"Annulation impossible : « {label} » vient d'être modifié ailleurs."
                 )
-                if result.rowcount != 1:
-                    raise UndoConflictError(
-                        f"Annulation impossible : « {label} » vient d'être modifié ailleurs."
-                    )
-            else:
-                for f, v in values.items():
-                    setattr(row, f, v)
-            for field, (old, new, elabel) in fields.items():
-                changes.append(FieldChange(entity, entity_id, elabel, field, new, old))
-        return record(
-            s,
-            changes,
-            author=ctx.author,
-            label=f"Annulation : {label}",
-            source=source,
-            reverts=operation_id,
-        )
+        else:
+            for f, v in values.items():
+                setattr(row, f, v)
+        for field, (old, new, elabel) in fields.items():
+            changes.append(FieldChange(entity, entity_id, elabel, field, new, old))
+    return label, changes
+
+
+#: Valeur telle que l'utilisateur la lit (``(champ, valeur)`` → texte), fournie par la fonctionnalité
+#: (les statuts : « En cours » pour ``en_cours``) ; le journal, au bas des couches, ne la connaît pas.
+ValueLabel = Callable[[str, Any], Any]
 
 
 def same_field_conflict(
-    session: Session, entity: str, entity_id: int, what: str, fields: list[str]
+    session: Session,
+    entity: str,
+    entity_id: int,
+    what: str,
+    fields: list[str],
+    value_label: ValueLabel | None = None,
 ) -> StaleDataError:
     """Refus d'une modification dont des champs ont été changés entre-temps par quelqu'un d'autre
     (règle par champ) : qui, quand, de quelle valeur à quelle valeur. ``what`` : « L'action EP-2.2 »."""
-    who = last_field_changes(session, entity, entity_id, fields)
+    who = last_field_changes(session, entity, entity_id, fields, value_label)
     return StaleDataError(
         f"{what} a été modifiée depuis que vous l'avez ouverte, sur les mêmes champs que vous : "
         f"{who}. Vos modifications n'ont pas été enregistrées : rechargez et recommencez."
     )
 
 
-def last_field_changes(session: Session, entity: str, entity_id: int, fields: list[str]) -> str:
+def last_field_changes(
+    session: Session,
+    entity: str,
+    entity_id: int,
+    fields: list[str],
+    value_label: ValueLabel | None = None,
+) -> str:
     """« le statut (par Hélène le 02/12/2025 à 09:14 : « À lancer » → « En cours »), la note (…) » :
     qui a changé chacun de ces champs, quand, et comment (dernière entrée du journal)."""
     from db.models import JournalEntry
@@ -304,10 +305,8 @@ def last_field_changes(session: Session, entity: str, entity_id: int, fields: li
             parts.append(f"{label} (par un autre utilisateur)")
             continue
         old, new = decode(entry.old_value), decode(entry.new_value)
-        if name == "status":
-            from roadmap_app.plan import statuses as status_rules
-
-            old, new = (None if v is None else status_rules.label(v) for v in (old, new))
+        if value_label is not None:
+            old, new = (None if v is None else value_label(name, v) for v in (old, new))
         parts.append(
             f"{label} (par {entry.author} le {entry.ts.astimezone():%d/%m/%Y à %H:%M} : "
             f"{_shown(old)} → {_shown(new)})"

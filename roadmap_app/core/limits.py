@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap_app.core.errors import UserError
+from roadmap_app.core.formatting import format_number
 
 MB = 1024 * 1024
 
@@ -62,7 +63,7 @@ def _mb(n: int) -> str:
 
 def _n(n: float) -> str:
     """« 40 000 » (espace fine insécable)."""
-    return f"{n:,.0f}".replace(",", "\u202f")
+    return format_number(n)
 
 
 def check_file_size(path: Path, limit: int, what: str) -> int:

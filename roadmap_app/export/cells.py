@@ -56,21 +56,3 @@ def safe_text(value: str | None) -> str:
 
 def cents_to_euros(cents: int | None) -> Decimal | None:
     return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
-
-
-def format_euros(cents: int | None) -> str:
-    """« 618 750,00 € » (espace fine insécable pour les milliers)."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    grouped = f"{euros:,}".replace(",", "\u202f")
-    return f"{sign}{grouped},{rest:02d} €"
-
-
-def format_number(value: float | int | None, decimals: int = 0) -> str:
-    """« 1 234 », « 3,5 » : format français pour l'affichage."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text

@@ -8,7 +8,6 @@ et le bilan de mise en œuvre du plan d'actions (chaque cible et action, statut 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,9 +17,6 @@ from roadmap_app.finance import annexe3
 from roadmap_app.finance.read import ExpenseRow, VoletFinance, load_finance
 from roadmap_app.plan import statuses as status_rules
 from roadmap_app.plan.read import ActionRow, AxeNode, PlanView, load_plan
-
-#: progress(étapes faites, étapes totales, message) — appelé par les exports longs.
-Progress = Callable[[int, int, str], None]
 
 
 # -- annexe 3 : lignes du tableau d'un volet -------------------------------------------------

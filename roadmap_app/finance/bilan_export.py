@@ -9,7 +9,8 @@ from pathlib import Path
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError, ValidationError
-from roadmap_app.finance.bilan import Progress, collect_bilan
+from roadmap_app.core.progress import Progress
+from roadmap_app.finance.bilan import collect_bilan
 
 FORMATS = (".xlsx", ".pdf")
 

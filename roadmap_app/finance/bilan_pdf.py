@@ -11,13 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from roadmap_app.core.dates import format_date
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
+from roadmap_app.core.progress import Progress
 from roadmap_app.export.pdf import MUTED, Col, PdfDocument, Row
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.bilan import (
     AnnexeRow,
     BilanData,
-    Progress,
     annexe3_rows,
     notes_text,
     status_text,

@@ -11,20 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from roadmap_app.export.cells import (
-    FMT_DATE,
-    FMT_EUR,
-    FMT_INT,
-    FMT_PCT1,
-    cents_to_euros,
-    format_euros,
-)
+from roadmap_app.core.formatting import format_euros
+from roadmap_app.core.progress import Progress
+from roadmap_app.export.cells import FMT_DATE, FMT_EUR, FMT_INT, FMT_PCT1, cents_to_euros
 from roadmap_app.export.xlsx import GROUP_FILL, HEADER_FILL, SUB_FILL, TOTAL_FILL, Book, Sheet
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.bilan import (
     AnnexeRow,
     BilanData,
-    Progress,
     annexe3_rows,
     notes_text,
     status_text,

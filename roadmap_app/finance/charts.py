@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import NBSP, format_euros, format_whole_euros
 from roadmap_app.finance.money import ratio_pct
 from roadmap_app.finance.read import VoletFinance
 
@@ -28,7 +28,7 @@ MUTED = "#667085"
 
 def _euros_short(cents: int) -> str:
     """« 148 750 € » (sans centimes pour les étiquettes de graphique)."""
-    return format_euros(cents).replace(",00 €", " €")
+    return format_euros(cents).replace(f",00{NBSP}€", f"{NBSP}€")
 
 
 def _pct(spent: int, planned: int | None) -> str:
@@ -115,7 +115,7 @@ def draw_consumption(ax: Any, vf: VoletFinance, *, title: bool = True) -> None:
     ax.set_ylim(-0.6, rows - 0.4)
     ax.set_xlim(0, top / 100 * 1.55)
     ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda x, _pos: f"{int(x):,}".replace(",", "\u202f") + " €")
+        FuncFormatter(lambda x, _pos: format_whole_euros(x))
     )
     ax.tick_params(axis="x", labelsize=8, colors=MUTED)
     for side in ("top", "right"):

@@ -18,12 +18,12 @@ from sqlmodel import Session
 from db.errors import StaleDataError
 from db.models import Expense, FinancementLine, StatePayment, Volet
 from db.types import utcnow
-from roadmap_app.core import journal
+from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import DateParseError, format_date, parse_day
 from roadmap_app.core.errors import NotFoundError, ValidationError
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.core.text import clean_text
-from roadmap_app.export.cells import format_euros
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.money import parse_cents, parse_quantity_milli, units_times_cost
 from roadmap_app.finance.period import parse_period
@@ -143,23 +143,9 @@ def _check_version(row: Any, expected: int | None, what: str) -> None:
         )
 
 
-def _finish(
-    ctx: AppContext,
-    s: Session,
-    changes: list[journal.FieldChange],
-    label: str,
-    *,
-    who: str,
-    source: str,
-) -> str | None:
-    if not changes:
-        return None
-    return journal.record(s, changes, author=who, label=label, source=source)
-
-
-def _push(ctx: AppContext, op: str | None, label: str, record_undo: bool) -> None:
-    if op is not None and record_undo:
-        ctx.undo.push(op, label)
+def _operation_id(out: ops.Outcome) -> str | None:
+    assert out.changes is not None
+    return out.changes.operation_id
 
 
 def _volet(s: Session, number: int) -> Volet:
@@ -197,7 +183,9 @@ def update_plan_line(
         "note": clean_text(data.note).strip(),
     }
     errors.raise_if_any()
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, source=source, record_undo=record_undo, outcome=out) as op:
+        s = op.session
         row = s.get(FinancementLine, line_id)
         if row is None:
             raise NotFoundError("Ligne du plan de financement introuvable.")
@@ -209,9 +197,9 @@ def update_plan_line(
         changes = _versioned_update(
             s, FinancementLine, row, values, entity="financement_line", label=label, who=ctx.author
         )
-        op = _finish(ctx, s, changes, label, who=ctx.author, source=source)
-    _push(ctx, op, label, record_undo)
-    return EditResult(line_id, op, label)
+        op.label = label
+        op.extend(changes)
+    return EditResult(line_id, _operation_id(out), label)
 
 
 # -- dépenses ----------------------------------------------------------------------------
@@ -246,7 +234,7 @@ def _expense_values(s: Session, volet: Volet, data: ExpenseInput) -> dict[str, A
             "Montant : obligatoire (ou indiquez le nombre d'unités et le coût unitaire pour le calculer)."
         )
     if montant == 0:
-        errors.add("Montant : une dépense de 0,00 € n'a pas lieu d'être déclarée.")
+        errors.add("Montant : une dépense de 0,00\u00a0€ n'a pas lieu d'être déclarée.")
     period = errors.run(parse_period, data.period)
     group_key, subgroup_key = line.rubrique()
     if data.group_key:
@@ -284,7 +272,9 @@ def add_expense(
     record_undo: bool = True,
 ) -> EditResult:
     """Déclare une dépense du volet ``volet`` (numéro) sur une ligne de son plan de financement."""
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, source=source, record_undo=record_undo, outcome=out) as op:
+        s = op.session
         v = _volet(s, volet)
         values = _expense_values(s, v, data)
         now = utcnow()
@@ -301,9 +291,9 @@ def add_expense(
         assert row.id is not None
         label = "Ajout : " + _expense_label(v.number, row.nature, row.montant_cents)
         change = journal.FieldChange("expense", row.id, label, "archived", True, False)
-        op = _finish(ctx, s, [change], label, who=ctx.author, source=source)
-    _push(ctx, op, label, record_undo)
-    return EditResult(row.id, op, label)
+        op.label = label
+        op.extend([change])
+    return EditResult(row.id, _operation_id(out), label)
 
 
 def update_expense(
@@ -315,7 +305,9 @@ def update_expense(
     source: str = "gui",
     record_undo: bool = True,
 ) -> EditResult:
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, source=source, record_undo=record_undo, outcome=out) as op:
+        s = op.session
         row = s.get(Expense, expense_id)
         if row is None or row.archived:
             raise NotFoundError("Dépense introuvable (retirée entre-temps ?).")
@@ -329,9 +321,9 @@ def update_expense(
         changes = _versioned_update(
             s, Expense, row, values, entity="expense", label=label, who=ctx.author
         )
-        op = _finish(ctx, s, changes, label, who=ctx.author, source=source)
-    _push(ctx, op, label, record_undo)
-    return EditResult(expense_id, op, label)
+        op.label = label
+        op.extend(changes)
+    return EditResult(expense_id, _operation_id(out), label)
 
 
 def remove_expense(
@@ -343,7 +335,9 @@ def remove_expense(
     record_undo: bool = True,
 ) -> EditResult:
     """Retire une dépense (archivée : elle sort des totaux, l'annulation la fait revenir)."""
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, source=source, record_undo=record_undo, outcome=out) as op:
+        s = op.session
         row = s.get(Expense, expense_id)
         if row is None or row.archived:
             raise NotFoundError("Dépense introuvable (déjà retirée ?).")
@@ -354,9 +348,9 @@ def remove_expense(
         changes = _versioned_update(
             s, Expense, row, {"archived": True}, entity="expense", label=label, who=ctx.author
         )
-        op = _finish(ctx, s, changes, label, who=ctx.author, source=source)
-    _push(ctx, op, label, record_undo)
-    return EditResult(expense_id, op, label)
+        op.label = label
+        op.extend(changes)
+    return EditResult(expense_id, _operation_id(out), label)
 
 
 # -- versements de l'État ---------------------------------------------------------------
@@ -367,7 +361,7 @@ def _payment_values(ctx: AppContext, data: PaymentInput) -> dict[str, Any]:
         errors.add(f"Nature du versement « {data.kind} » inconnue ({valid}).")
     amount = errors.run(parse_cents, data.amount, field="Montant reçu")
     if amount == 0:
-        errors.add("Montant reçu : 0,00 € n'est pas un versement.")
+        errors.add("Montant reçu : 0,00\u00a0€ n'est pas un versement.")
     when = None
     if not data.date.strip():
         errors.add("Date : obligatoire (JJ/MM/AAAA).")
@@ -404,7 +398,9 @@ def add_payment(
     record_undo: bool = True,
 ) -> EditResult:
     values = _payment_values(ctx, data)
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, source=source, record_undo=record_undo, outcome=out) as op:
+        s = op.session
         v = _volet(s, volet)
         now = utcnow()
         row = StatePayment(
@@ -420,9 +416,9 @@ def add_payment(
         assert row.id is not None
         label = "Ajout : " + _payment_label(v.number, row.kind, row.amount_cents)
         change = journal.FieldChange("state_payment", row.id, label, "archived", True, False)
-        op = _finish(ctx, s, [change], label, who=ctx.author, source=source)
-    _push(ctx, op, label, record_undo)
-    return EditResult(row.id, op, label)
+        op.label = label
+        op.extend([change])
+    return EditResult(row.id, _operation_id(out), label)
 
 
 def update_payment(
@@ -435,7 +431,9 @@ def update_payment(
     record_undo: bool = True,
 ) -> EditResult:
     values = _payment_values(ctx, data)
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, source=source, record_undo=record_undo, outcome=out) as op:
+        s = op.session
         row = s.get(StatePayment, payment_id)
         if row is None or row.archived:
             raise NotFoundError("Versement introuvable (retiré entre-temps ?).")
@@ -446,9 +444,9 @@ def update_payment(
         changes = _versioned_update(
             s, StatePayment, row, values, entity="state_payment", label=label, who=ctx.author
         )
-        op = _finish(ctx, s, changes, label, who=ctx.author, source=source)
-    _push(ctx, op, label, record_undo)
-    return EditResult(payment_id, op, label)
+        op.label = label
+        op.extend(changes)
+    return EditResult(payment_id, _operation_id(out), label)
 
 
 def remove_payment(
@@ -459,7 +457,9 @@ def remove_payment(
     source: str = "gui",
     record_undo: bool = True,
 ) -> EditResult:
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, source=source, record_undo=record_undo, outcome=out) as op:
+        s = op.session
         row = s.get(StatePayment, payment_id)
         if row is None or row.archived:
             raise NotFoundError("Versement introuvable (déjà retiré ?).")
@@ -476,6 +476,6 @@ def remove_payment(
             label=label,
             who=ctx.author,
         )
-        op = _finish(ctx, s, changes, label, who=ctx.author, source=source)
-    _push(ctx, op, label, record_undo)
-    return EditResult(payment_id, op, label)
+        op.label = label
+        op.extend(changes)
+    return EditResult(payment_id, _operation_id(out), label)

@@ -10,6 +10,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from roadmap_app.core.errors import ValidationError
+from roadmap_app.core.formatting import format_number
 
 #: Plus grand montant accepté (garde-fou contre une saisie aberrante) : 999 999 999 999,99 €.
 MAX_CENTS = 99_999_999_999_999
@@ -158,7 +159,7 @@ def format_quantity(milli: int | None) -> str:
         return ""
     sign = "-" if milli < 0 else ""
     whole, frac = divmod(abs(milli), 1000)
-    text = f"{whole:,}".replace(",", "\u202f")
+    text = format_number(whole)
     if frac:
         text += "," + f"{frac:03d}".rstrip("0")
     return sign + text

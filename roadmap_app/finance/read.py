@@ -31,7 +31,7 @@ from sqlmodel import col, select
 from db.models import Expense, FinancementLine, StatePayment, Volet
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance.models import (
     ALERTE,
     COFINANCING,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.formatting import format_count
 from roadmap_app.flows.data import FlowsData
 from roadmap_app.flows.series import (
     BassinSeries,
@@ -18,8 +19,7 @@ from roadmap_app.flows.series import (
 
 
 def _n(v: float) -> str:
-    text = f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return format_count(v)
 
 
 def period(first: date, last: date) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
 from roadmap_app.core.errors import ValidationError
+from roadmap_app.core.formatting import format_number
 from roadmap_app.flows import charts
 from roadmap_app.flows.data import FlowsData, from_store
 from roadmap_app.flows.series import (
@@ -66,7 +67,7 @@ def _entrants(data: FlowsData, s: Any) -> Any:
     ):  # repère : la moyenne mensuelle de l'année de référence (chiffre enregistré)
         year, total = ref
         reference = (
-            f"Moyenne mensuelle {year} ({total:,.0f} ÷ 12)".replace(",", "\u202f"),
+            f"Moyenne mensuelle {year} ({format_number(total)} ÷ 12)",
             total / 12,
         )
     return charts.entrants_vs_target(

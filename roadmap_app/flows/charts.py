@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.formatting import format_number, format_signed
 
 BLUE, ORANGE, GREEN, PINK, GREY, SKY = (
     "#0072B2",
@@ -44,12 +45,12 @@ def _labels(months: Sequence[date]) -> list[str]:
 def _fr(ax: Any, axis: str = "y") -> None:
     from matplotlib.ticker import FuncFormatter
 
-    fmt = FuncFormatter(lambda v, _p: f"{v:,.0f}".replace(",", "\u202f"))
+    fmt = FuncFormatter(lambda v, _p: format_number(v))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
 def _signed(v: float) -> str:
-    return ("−" if v < 0 else "+" if v > 0 else "") + f"{abs(v):,.0f}".replace(",", "\u202f")
+    return format_signed(v)
 
 
 def _empty(ax: Any, text: str = "Aucune donnée saisie pour cette période") -> None:
@@ -243,7 +244,7 @@ def stock_over_time(
             color=GREY,
             linestyle=":",
             linewidth=1.5,
-            label=f"Situation au 31/12/2023 : {reference:,.0f}".replace(",", "\u202f"),
+            label=f"Situation au 31/12/2023 : {format_number(reference)}",
         )
     ax.set_ylabel("BRSA (nombre)")
     ax.set_xticks(x, _labels(months), rotation=45, ha="right")

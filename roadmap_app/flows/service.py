@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from db.errors import StaleDataError
 from db.models import FlowTarget, FlowValue, Portfolio
 from db.types import utcnow
-from roadmap_app.core import journal
+from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
 from roadmap_app.core.errors import ValidationError
@@ -68,18 +68,20 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
             f"Une cible « {indicator} » ({kind}) à partir du {effective_from:%d/%m/%Y} existe déjà "
             f"({same[0].value:g}) : choisissez une autre date d'effet."
         )
-    with ctx.store.transaction() as s:
+    # journalisée ; annulable quand on le demande (indicateurs de suivi : la valeur retirée devient
+    # nulle), sinon l'historique des cibles se corrige par une nouvelle date d'effet
+    outcome = ops.Outcome()
+    with ops.operation(ctx, f"Nouvelle cible « {indicator} » à partir du {effective_from:%d/%m/%Y}",
+                       record_undo=record_undo, outcome=outcome) as op:  # fmt: skip
+        s = op.session
         row = FlowTarget(indicator=indicator, bassin_id=bassin_id, kind=kind, value=float(value),
                          effective_from=effective_from, label=label, source=source)  # fmt: skip
         s.add(row)
         s.flush()
         assert row.id is not None
-        op_label = f"Nouvelle cible « {indicator} » à partir du {effective_from:%d/%m/%Y}"
-        op = journal.record(s, [journal.FieldChange("flow_target", row.id, label or indicator, "value", None, float(value))],
-                            author=ctx.author, label=op_label, source=ctx.origin)  # fmt: skip
-    if record_undo:
-        ctx.undo.push(op, op_label)
-    return Target(indicator, bassin_id, kind, float(value), effective_from, label, source, op)
+        op.change("flow_target", row.id, label or indicator, "value", None, float(value))
+    operation_id = None if outcome.changes is None else outcome.changes.operation_id
+    return Target(indicator, bassin_id, kind, float(value), effective_from, label, source, operation_id)
 
 
 def _check_effective(day: date) -> None:
@@ -125,21 +127,24 @@ def set_portfolio(ctx: AppContext, bassin: str | int, organisme: str, number: fl
             "enregistrés : choisissez une autre date d'effet."
         )
     unit = ORGANISMES[org][1]
-    with ctx.store.transaction() as s:
+    with ops.operation(ctx, f"Moyens {ORGANISMES[org][0]} du bassin {ref.name} à partir du "
+                       f"{effective_from:%d/%m/%Y}", record_undo=False) as op:  # fmt: skip
+        s = op.session
         row = Portfolio(bassin_id=ref.id, organisme=org, unit=unit, number=float(number),
                         capacity_per_referent=capacity, effective_from=effective_from, source=source)  # fmt: skip
         s.add(row)
         s.flush()
         assert row.id is not None
-        journal.record(s, [journal.FieldChange("portfolio", row.id, f"{ref.name} / {org}", "number", None, float(number))],
-                       author=ctx.author, source=ctx.origin,
-                       label=f"Moyens {ORGANISMES[org][0]} du bassin {ref.name} à partir du {effective_from:%d/%m/%Y}")  # fmt: skip
+        op.change("portfolio", row.id, f"{ref.name} / {org}", "number", None, float(number))
     return PortfolioRef(ref.id, org, unit, float(number), capacity, effective_from, source)
 
 
 def _confirm_portfolio(ctx: AppContext, bassin_id: int, bassin_name: str, org: str, number: float, capacity: int,
                        effective_from: date, source: str) -> PortfolioRef:  # fmt: skip
-    with ctx.store.transaction() as s:
+    with ops.operation(ctx, f"Moyens {ORGANISMES[org][0]} du bassin {bassin_name} au "
+                       f"{effective_from:%d/%m/%Y} confirmés : {number:g} {ORGANISMES[org][1]}",
+                       record_undo=False) as op:  # fmt: skip
+        s = op.session
         row = s.exec(
             select(Portfolio).where(Portfolio.bassin_id == bassin_id, Portfolio.organisme == org,
                                     Portfolio.effective_from == effective_from).order_by(col(Portfolio.id).desc())
@@ -162,11 +167,8 @@ def _confirm_portfolio(ctx: AppContext, bassin_id: int, bassin_name: str, org: s
                 "Ces moyens viennent d'être modifiés ailleurs : rechargez et recommencez."
             )
         label = f"{bassin_name} / {org}"
-        journal.record(s, [journal.FieldChange("portfolio", row.id, label, k, old[k], v)
-                           for k, v in values.items() if old[k] != v],
-                       author=ctx.author, source=ctx.origin,
-                       label=f"Moyens {ORGANISMES[org][0]} du bassin {bassin_name} au "
-                             f"{effective_from:%d/%m/%Y} confirmés : {number:g} {ORGANISMES[org][1]}")  # fmt: skip
+        op.extend(journal.FieldChange("portfolio", row.id, label, k, old[k], v)
+                  for k, v in values.items() if old[k] != v)  # fmt: skip
     return PortfolioRef(
         bassin_id, org, ORGANISMES[org][1], number, capacity, effective_from, values["source"]
     )
@@ -198,8 +200,11 @@ def write_changes(ctx: AppContext, changes: list[FlowChange], *, label: str, sou
     who = (author or "").strip() or ctx.author
     refs = {b.id: b for b in bassins(ctx)}
     now = utcnow()
-    field_changes: list[journal.FieldChange] = []
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, label, author=who, source=source, record_undo=record_undo, outcome=out
+    ) as op:
+        s = op.session
         touched: dict[tuple[int, date], dict[str, FlowChange]] = {}
         for ch in changes:
             if ch.indicator not in BY_CODE:
@@ -261,15 +266,9 @@ def write_changes(ctx: AppContext, changes: list[FlowChange], *, label: str, sou
                     raise StaleDataError(
                         f"{label_cell} vient d'être modifié ailleurs : rechargez et recommencez."
                     )
-                field_changes.append(
-                    journal.FieldChange("flow_value", row.id, label_cell, "value", old, ch.value)
-                )
-        if not field_changes:
-            return None
-        op = journal.record(s, field_changes, author=who, label=label, source=source)
-    if record_undo:
-        ctx.undo.push(op, label)
-    return op
+                op.change("flow_value", row.id, label_cell, "value", old, ch.value)
+    assert out.changes is not None
+    return out.changes.operation_id
 
 
 def set_month(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.formatting import format_number
 from roadmap_app.flows.catalogue import BY_CODE, COUNT, PERCENT, SUMS
 
 
@@ -57,8 +58,9 @@ def check_value(code: str, value: float | None) -> str | None:
         return None
     ind = BY_CODE[code]
     if not math.isfinite(value) or abs(value) > MAX_VALUE:
-        return f"« {value:g} » est hors limites : au plus {MAX_VALUE:,.0f} pour un mois et un bassin.".replace(
-            ",", "\u202f"
+        return (
+            f"« {value:g} » est hors limites : au plus {format_number(MAX_VALUE)} pour un mois "
+            "et un bassin."
         )
     if value < 0:
         return (

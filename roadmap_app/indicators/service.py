@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from db.errors import StaleDataError
 from db.types import utcnow
-from roadmap_app.core import journal
+from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError, ValidationError
 from roadmap_app.core.text import fold
@@ -48,10 +48,9 @@ def _n(v: float) -> str:
     return f"{v:g}".replace(".", ",")
 
 
-def _push(ctx: AppContext, op: str | None, label: str, record_undo: bool) -> str | None:
-    if op is not None and record_undo:
-        ctx.undo.push(op, label)
-    return op
+def _done(out: ops.Outcome) -> str | None:
+    """Identifiant de l'opération journalisée (``None`` : rien n'a changé)."""
+    return None if out.changes is None else out.changes.operation_id
 
 
 def _roadmap_id(ctx: AppContext, roadmap: str | int | None) -> int:
@@ -94,7 +93,9 @@ def add_indicator(ctx: AppContext, code: str, *, label: str, unit: str, directio
     scope = _choice(scope, SCOPES, "Portée")
     provenance = _choice(provenance, PROVENANCES, "Source")
     roadmap_id = _roadmap_id(ctx, roadmap)
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
         same = s.exec(select(IndicatorDefinition).where(col(IndicatorDefinition.code) == code)).first()
         if same is None:
             # le code est unique sans tenir compte de la casse
@@ -122,9 +123,8 @@ def add_indicator(ctx: AppContext, code: str, *, label: str, unit: str, directio
             changes = [journal.FieldChange("indicator_definition", row.id or 0, code, k, old[k], v)
                        for k, v in values.items() if old[k] != v]  # fmt: skip
             changes.append(journal.FieldChange("indicator_definition", row.id or 0, code, "archived", True, False))
-        label_op = f"Nouvel indicateur « {code} »"
-        op = journal.record(s, changes, author=ctx.author, label=label_op, source=ctx.origin)
-    _push(ctx, op, label_op, record_undo)
+        op.label = f"Nouvel indicateur « {code} »"
+        op.add(*changes)
     return find_definition(load_definitions(ctx), code)
 
 
@@ -159,7 +159,9 @@ def link(ctx: AppContext, action: str | int, indicator: str | int, *, kind: str 
 
     kind = _choice(kind, LINK_KINDS, "Sorte de lien")
     d = find_definition(load_definitions(ctx), indicator)
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
         act = _action(s, ctx, action, roadmap)
         if d.roadmap_id not in (None, act.roadmap_id):
             raise ValidationError(f"L'indicateur {d.code} appartient à une autre feuille de route que l'action {act.code}.")
@@ -178,9 +180,9 @@ def link(ctx: AppContext, action: str | int, indicator: str | int, *, kind: str 
             changes = [journal.FieldChange("action_indicator", row.id or 0, where, f, getattr(row, f), v)
                        for f, v in (("active", True), ("kind", kind)) if getattr(row, f) != v]  # fmt: skip
             _update(s, "ActionIndicator", row, {"active": True, "kind": kind}, what=f"Le lien {where}")
-        label = f"Indicateur {d.code} lié à {act.code} ({LINK_KINDS[kind]})"
-        op = journal.record(s, changes, author=ctx.author, label=label, source=ctx.origin)
-    return _push(ctx, op, label, record_undo)
+        op.label = f"Indicateur {d.code} lié à {act.code} ({LINK_KINDS[kind]})"
+        op.add(*changes)
+    return _done(out)
 
 
 def unlink(ctx: AppContext, action: str | int, indicator: str | int, *, roadmap: str | int | None = None,
@@ -188,7 +190,9 @@ def unlink(ctx: AppContext, action: str | int, indicator: str | int, *, roadmap:
     from db.models import ActionIndicator
 
     d = find_definition(load_definitions(ctx, archived=True), indicator)
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
         act = _action(s, ctx, action, roadmap)
         row = s.exec(select(ActionIndicator).where(ActionIndicator.action_id == act.id,
                                                    ActionIndicator.indicator_id == d.id)).first()  # fmt: skip
@@ -196,10 +200,9 @@ def unlink(ctx: AppContext, action: str | int, indicator: str | int, *, roadmap:
             raise ValidationError(f"L'action {act.code} n'est pas liée à l'indicateur {d.code}.")
         where = f"{act.code} ↔ {d.code}"
         _update(s, "ActionIndicator", row, {"active": False}, what=f"Le lien {where}")
-        label = f"Indicateur {d.code} retiré de {act.code}"
-        op = journal.record(s, [journal.FieldChange("action_indicator", row.id or 0, where, "active", True, False)],
-                            author=ctx.author, label=label, source=ctx.origin)  # fmt: skip
-    return _push(ctx, op, label, record_undo)
+        op.label = f"Indicateur {d.code} retiré de {act.code}"
+        op.change("action_indicator", row.id or 0, where, "active", True, False)
+    return _done(out)
 
 
 # -- valeurs, référence, cibles ---------------------------------------------------------------------
@@ -314,13 +317,15 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
     if flows and not generic:
         from roadmap_app.flows.service import FlowChange, write_changes
 
-        op = write_changes(ctx, [FlowChange(bid or 0, day, d.code, v) for d, bid, _b, day, v, _p in flows],
-                           label=label, source=ctx.origin, record_undo=record_undo)  # fmt: skip
-        return op, len(prepared)
+        flow_op = write_changes(ctx, [FlowChange(bid or 0, day, d.code, v) for d, bid, _b, day, v, _p in flows],
+                                label=label, source=ctx.origin, record_undo=record_undo)  # fmt: skip
+        return flow_op, len(prepared)
     if flows:
         raise ValidationError("Les flux mensuels BRSA et les autres indicateurs s'importent séparément.")
     changes: list[journal.FieldChange] = []
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
         for d, bid, bname, day, v, _p in generic:
             row = s.exec(select(IndicatorValue).where(IndicatorValue.indicator_id == d.id,
                                                       col(IndicatorValue.bassin_id).is_(None) if bid is None
@@ -335,10 +340,9 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
             elif row.value != v:
                 changes.append(journal.FieldChange("indicator_value", row.id or 0, cell, "value", row.value, v))
                 _update(s, "IndicatorValue", row, {"value": v, "updated_at": now, "updated_by": who}, what=cell)
-        if not changes:
-            return None, 0
-        op = journal.record(s, changes, author=who, label=label, source=ctx.origin)
-    return _push(ctx, op, label, record_undo), len(changes)
+        op.label = label
+        op.add(*changes)
+    return _done(out), len(changes)
 
 
 def set_value(ctx: AppContext, indicator: str | int, value: float, day: date, *, bassin: str | int | None = None,
@@ -392,7 +396,9 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
             raise ValidationError(f"{where} : une cible commence avant cette date "
                                   f"({format_value(d, early[0].value)} à partir du {early[0].effective_from:%d/%m/%Y}).")  # fmt: skip
     now = utcnow()
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
         row = s.exec(select(IndicatorTarget).where(
             IndicatorTarget.indicator_id == d.id, IndicatorTarget.kind == kind,
             col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
@@ -412,10 +418,9 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
             old = row.value
             _update(s, "IndicatorTarget", row, {"value": float(value), "updated_at": now, "updated_by": ctx.author},
                     what=cell)  # fmt: skip
-        label = f"{what} de {d.code} – {bname} : {format_value(d, value)}"
-        op = journal.record(s, [journal.FieldChange("indicator_target", row.id or 0, cell, "value", old, float(value))],
-                            author=ctx.author, label=label, source=ctx.origin)  # fmt: skip
-    return _push(ctx, op, label, record_undo)
+        op.label = f"{what} de {d.code} – {bname} : {format_value(d, value)}"
+        op.change("indicator_target", row.id or 0, cell, "value", old, float(value))
+    return _done(out)
 
 
 def bassin_names(ctx: AppContext) -> list[str]:

@@ -18,6 +18,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, Axe, Bassin, Cible, ReferenceFigure, Roadmap
+from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import ValidationError
 from roadmap_app.core.text import clean_text, fold
@@ -259,8 +260,11 @@ def add_bassin(
     """Ajoute un bassin, ses chiffres de référence datés (``as_of``) et les actions qui s'y
     appliquent dans la feuille de route (``"all"`` : toutes, ou une liste de codes ; elles partent
     « à lancer »)."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         text = check_length(
             required_text(name, "Le nom du bassin est vide."), NAME_MAX, "Nom du bassin"
@@ -299,8 +303,8 @@ def add_bassin(
             f"Nouveau bassin {text} ({len(targets)} action(s), "
             f"{len(figure_rows)} chiffre(s) de référence)"
         )
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=bassin.id, code=new_code)
+        op.label = label
+    return op.finish(out, entity_id=bassin.id, code=new_code)
 
 
 def _targets(s: Session, rm: Roadmap, actions: str | Sequence[str | int]) -> list[Action]:
@@ -339,8 +343,11 @@ def set_bassin_actions(
 ) -> EditResult:
     """Le bassin s'applique exactement à ces actions de la feuille de route (les autres deviennent
     « non applicables », sans perdre leur statut)."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_bassin_row(s, bassin)
         wanted = {a.id for a in _targets(s, rm, actions)}
@@ -348,8 +355,8 @@ def set_bassin_actions(
         for action in live:
             set_applicable(op, action, row, action.id in wanted)
         label = f"Bassin {row.name} : {len(wanted)} action(s) applicable(s) sur {len(live)}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)
 
 
 def archive_bassin(
@@ -363,8 +370,11 @@ def archive_bassin(
     record_undo: bool = True,
 ) -> EditResult:
     """Archive le bassin (sa colonne disparaît ; statuts et chiffres gardés) ou le restaure."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         row = find_bassin_row(s, bassin, include_archived=True)
         op.check_version(row, "bassin", row.name, expected_version)
         if row.archived == archived:
@@ -377,5 +387,5 @@ def archive_bassin(
             )
         op.update(row, "bassin", row.name, {"archived": archived})
         label = f"Bassin {row.name} {'archivé' if archived else 'restauré'}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)

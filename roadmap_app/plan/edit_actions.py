@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, Bassin, Cible, Roadmap
-from roadmap_app.core import journal, links
+from roadmap_app.core import journal, links, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.echeance import parse_echeance
 from roadmap_app.core.errors import ValidationError
@@ -253,8 +253,11 @@ def create_action(
     record_undo: bool = True,
 ) -> EditResult:
     """Ajoute une action dans la cible (à la fin, ou avant l'action ``before``)."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         target = _live_cible(s, rm, cible)
         assert rm.id is not None and target.id is not None
@@ -292,8 +295,8 @@ def create_action(
         links.set_organisation_codes(s, action.id, orgs)
         apply_bassins(op, action, wanted)
         label = f"Nouvelle action {code} : {_title_of(values)[:80]}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=action.id, code=code)
+        op.label = label
+    return op.finish(out, entity_id=action.id, code=code)
 
 
 def _anchor(s: Session, rm: Roadmap, before: str | int | None, cible: Cible) -> Action | None:
@@ -328,8 +331,11 @@ def edit_action(
     (``expected_version``), la règle est celle de la fusion des ateliers, champ par champ : un
     champ changé des deux côtés est refusé (qui, quand, comment), les autres passent. Sans
     ``base``, toute modification depuis ``expected_version`` est refusée."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_action(s, rm, action)
         assert row.id is not None
@@ -373,8 +379,8 @@ def edit_action(
             if not c.startswith("echeance_") or c == "echeance_label"
         ]
         label = f"Action {code} modifiée : {', '.join(shown)}" if changed else code
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=code)
 
 
 def _same(name: str, a: Any, b: Any) -> bool:
@@ -446,8 +452,11 @@ def move_action(
     record_undo: bool = True,
 ) -> EditResult:
     """Place l'action dans la cible, avant l'action ``before`` (``None`` : à la fin). Le code reste."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_action(s, rm, action)
         assert row.id is not None
@@ -473,8 +482,8 @@ def move_action(
             label = f"Action {row.code} déplacée vers la cible {target.code}"
         else:
             label = f"Action {row.code} déplacée dans la cible {target.code}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)
 
 
 def archive_action(
@@ -489,8 +498,11 @@ def archive_action(
     record_undo: bool = True,
 ) -> EditResult:
     """Archive l'action (elle quitte les vues de travail, rien n'est effacé) ou la restaure."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_action(s, rm, action)
         assert row.id is not None
@@ -506,5 +518,5 @@ def archive_action(
             )
         op.update(row, "action", row.code, {"archived": archived}, extra={"updated_at": now()})
         label = f"Action {row.code} {'archivée' if archived else 'restaurée'}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)

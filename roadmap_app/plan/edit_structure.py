@@ -12,6 +12,7 @@ import re
 from sqlmodel import Session, col, select
 
 from db.models import Axe, Cible, Roadmap
+from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import ValidationError
 from roadmap_app.core.text import fold
@@ -117,8 +118,11 @@ def create_cible(
     record_undo: bool = True,
 ) -> EditResult:
     """Ajoute une cible opérationnelle à l'axe (code par défaut : EP-5 après EP-4)."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         parent = _live_axe(s, rm, axe)
         assert rm.id is not None and parent.id is not None
@@ -148,8 +152,8 @@ def create_cible(
             apply_positions(op, siblings, positions, "cible")
             cible.position = positions[cible.id]
         label = f"Nouvelle cible {new_code} : {text[:80]}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=cible.id, code=new_code)
+        op.label = label
+    return op.finish(out, entity_id=cible.id, code=new_code)
 
 
 def _cible_in(s: Session, rm: Roadmap, key: str | int, axe: Axe) -> Cible:
@@ -173,8 +177,11 @@ def edit_cible(
     record_undo: bool = True,
 ) -> EditResult:
     """Renomme la cible, change son code, ou la rattache à un autre axe (à la fin de celui-ci)."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_cible(s, rm, cible)
         _refuse_archived(
@@ -196,8 +203,8 @@ def edit_cible(
         new_code = str(values.get("code", row.code))
         changed = op.update(row, "cible", new_code, values)
         label = f"Cible {new_code} modifiée" if changed else new_code
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=new_code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=new_code)
 
 
 def move_cible(
@@ -213,8 +220,11 @@ def move_cible(
     record_undo: bool = True,
 ) -> EditResult:
     """Place la cible dans l'axe, avant la cible ``before`` (``None`` : à la fin). Les codes restent."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_cible(s, rm, cible)
         _refuse_archived(
@@ -233,8 +243,8 @@ def move_cible(
         apply_positions(op, [c for c in siblings if c.id != row.id], positions, "cible")
         where = "vers l'axe" if other_axe else "dans l'axe"
         label = f"Cible {row.code} déplacée {where} {parent.code}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)
 
 
 def archive_cible(
@@ -249,8 +259,11 @@ def archive_cible(
     record_undo: bool = True,
 ) -> EditResult:
     """Archive la cible (ses actions disparaissent avec elle des vues de travail) ou la restaure."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_cible(s, rm, cible)
         op.check_version(row, "cible", row.code, expected_version)
@@ -266,8 +279,8 @@ def archive_cible(
             )
         op.update(row, "cible", row.code, {"archived": archived})
         label = f"Cible {row.code} {'archivée' if archived else 'restaurée'}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)
 
 
 # -- axes -------------------------------------------------------------------------------
@@ -283,8 +296,11 @@ def create_axe(
     record_undo: bool = True,
 ) -> EditResult:
     """Ajoute un axe (code par défaut tiré du titre : « Insertion par l'emploi » → IE)."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         assert rm.id is not None
         text = _axe_title(title)
@@ -309,8 +325,8 @@ def create_axe(
             apply_positions(op, siblings, positions, "axe")
             row.position = positions[row.id]
         label = f"Nouvel axe {new_code} : {text[:80]}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=new_code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=new_code)
 
 
 def edit_axe(
@@ -325,8 +341,11 @@ def edit_axe(
     source: str = "gui",
     record_undo: bool = True,
 ) -> EditResult:
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_axe(s, rm, axe)
         _refuse_archived(
@@ -342,8 +361,8 @@ def edit_axe(
         new_code = str(values.get("code", row.code))
         changed = op.update(row, "axe", new_code, values)
         label = f"Axe {new_code} modifié" if changed else new_code
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=new_code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=new_code)
 
 
 def move_axe(
@@ -358,8 +377,11 @@ def move_axe(
     record_undo: bool = True,
 ) -> EditResult:
     """Place l'axe avant l'axe ``before`` (``None`` : en dernier)."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = _live_axe(s, rm, axe)
         assert rm.id is not None and row.id is not None
@@ -370,8 +392,8 @@ def move_axe(
         siblings = _live_axes(s, rm.id)
         apply_positions(op, siblings, ordered_positions(siblings, row, anchor), "axe")
         label = f"Axe {row.code} déplacé"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)
 
 
 def archive_axe(
@@ -386,8 +408,11 @@ def archive_axe(
     record_undo: bool = True,
 ) -> EditResult:
     """Archive l'axe (ses cibles et actions quittent les vues de travail avec lui) ou le restaure."""
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = roadmap_of(ctx, s, roadmap)
         row = find_axe(s, rm, axe)
         op.check_version(row, "axe", row.code, expected_version)
@@ -397,8 +422,8 @@ def archive_axe(
             )
         op.update(row, "axe", row.code, {"archived": archived})
         label = f"Axe {row.code} {'archivé' if archived else 'restauré'}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=row.id, code=row.code)
+        op.label = label
+    return op.finish(out, entity_id=row.id, code=row.code)
 
 
 def _refuse_archived(archived: bool, message: str) -> None:

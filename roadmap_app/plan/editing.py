@@ -1,9 +1,10 @@
 """Briques communes de l'édition du plan : une opération journalisée et annulable, contrôle de
 version, codes stables, positions, recherche des éléments par code.
 
-Chaque service d'édition ouvre une transaction, y crée une ``Operation``, y fait ses
-modifications (chacune devient une ``FieldChange`` du journal), puis ``finish`` inscrit
-l'opération dans le journal et dans la pile « Annuler ».
+Chaque service d'édition passe par l'exécuteur (``core.ops.operation``) avec une ``Operation`` :
+il y fait ses modifications (chacune devient une ``FieldChange`` du journal) ; l'exécuteur
+inscrit l'opération dans le journal et dans la pile « Annuler », et ``finish`` en tire le
+résultat.
 
 Rien n'est jamais supprimé : une création est journalisée comme le passage de ``archived``
 de vrai à faux, si bien qu'annuler une création archive l'élément créé.
@@ -23,11 +24,11 @@ from sqlmodel import Session, col, select
 from db.errors import StaleDataError
 from db.models import Action, Axe, Bassin, Cible, JournalEntry, Roadmap
 from db.types import utcnow
-from roadmap_app.core import journal
+from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError, ValidationError
 from roadmap_app.core.text import clean_text, fold
-from roadmap_app.plan.read import resolve_roadmap
+from roadmap_app.plan.read import find_bassin, resolve_roadmap
 
 CODE_MAX = 20
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]*$")
@@ -52,6 +53,8 @@ class EditResult:
     entity_id: int | None = None
     code: str = ""
     warnings: tuple[str, ...] = ()
+    #: ce qui a changé, pour les vues (``core.ops``)
+    changes: ops.OpChanges[None] | None = None
 
 
 def designation(entity: str, label: str) -> str:
@@ -63,18 +66,8 @@ def _modified(entity: str) -> str:
     return "modifiée" if _NOUNS.get(entity, ("", False))[1] else "modifié"
 
 
-class Operation:
-    """Les modifications d'une opération utilisateur, dans la transaction ouverte ``session``."""
-
-    def __init__(
-        self, session: Session, ctx: AppContext, *, author: str | None, source: str
-    ) -> None:
-        self.s = session
-        self.ctx = ctx
-        self.author = (author or "").strip() or ctx.author
-        self.source = source
-        self.changes: list[journal.FieldChange] = []
-        self.warnings: list[str] = []
+class Operation(ops.Op):
+    """L'opération de l'exécuteur, avec les écritures versionnées du plan (messages par entité)."""
 
     # -- contrôle de version ----------------------------------------------------------
     def check_version(self, row: Any, entity: str, label: str, expected: int | None) -> None:
@@ -147,26 +140,15 @@ class Operation:
     ) -> None:
         self.changes.append(journal.FieldChange(entity, entity_id, label, field, old, new))
 
-    def commit(self, label: str) -> str | None:
-        if not self.changes:
-            return None
-        return journal.record(
-            self.s, self.changes, author=self.author, label=label, source=self.source
-        )
-
     def finish(
-        self,
-        operation_id: str | None,
-        label: str,
-        *,
-        record_undo: bool,
-        entity_id: int | None = None,
-        code: str = "",
+        self, out: ops.Outcome, *, entity_id: int | None = None, code: str = ""
     ) -> EditResult:
-        """Après la transaction : pile « Annuler » et résultat."""
-        if operation_id is not None and record_undo:
-            self.ctx.undo.push(operation_id, label)
-        return EditResult(operation_id, label, entity_id, code, tuple(self.warnings))
+        """Après la transaction : le résultat (opération journalisée, ce qui a changé)."""
+        changes = out.changes
+        assert changes is not None
+        return EditResult(
+            changes.operation_id, changes.label, entity_id, code, tuple(self.warnings), changes
+        )
 
 
 def now() -> Any:
@@ -286,20 +268,7 @@ def find_bassin_row(s: Session, key: str | int, *, include_archived: bool = Fals
         for b in s.exec(select(Bassin).order_by(col(Bassin.position), col(Bassin.id))).all()
         if include_archived or not b.archived
     ]
-    if isinstance(key, int):
-        for b in bassins:
-            if b.id == key:
-                return b
-    else:
-        k = fold(key.strip())
-        for b in bassins:
-            if k in (fold(b.code), fold(b.name)):
-                return b
-        prefixed = [b for b in bassins if fold(b.name).startswith(k)]
-        if k and len(prefixed) == 1:
-            return prefixed[0]
-    names = ", ".join(b.name for b in bassins)
-    raise NotFoundError(f"Bassin « {key} » inconnu. Bassins : {names}.")
+    return find_bassin(bassins, key)
 
 
 def cible_is_live(s: Session, cible: Cible) -> bool:

@@ -35,7 +35,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, Axe, Bassin, Cible, Roadmap
-from roadmap_app.core import links
+from roadmap_app.core import links, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError, ValidationError
 from roadmap_app.core.files import atomic_output
@@ -560,6 +560,7 @@ class ActionChange:
     title: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (champ, avant, après)
     place: Place | None = None
+    action_id: int | None = None  # action enregistrée (absente : à archiver sur demande)
 
 
 @dataclass
@@ -587,15 +588,18 @@ class PlanImport:
     targets: list[_Target] = field(default_factory=list)
     axes: dict[str, str] = field(default_factory=dict)  # code → titre, dans l'ordre du fichier
     cibles: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (axe, titre)
+    #: Archiver les actions absentes du fichier (un avenant qui retire des actions).
+    archive_missing: bool = False
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
 
     @property
     def is_noop(self) -> bool:
-        return not self.structure and not any(
-            c.kind in ("ajoutée", "modifiée") for c in self.changes
+        written = (
+            ("ajoutée", "modifiée", "absente") if self.archive_missing else ("ajoutée", "modifiée")
         )
+        return not self.structure and not any(c.kind in written for c in self.changes)
 
     def summary(self) -> str:
         head = (
@@ -604,7 +608,8 @@ class PlanImport:
             else ""
         )
         return (f"{head}{self.count('ajoutée')} action(s) ajoutée(s), {self.count('modifiée')} modifiée(s), "
-                f"{self.count('absente')} absente(s) du fichier (laissées telles quelles), "
+                f"{self.count('absente')} absente(s) du fichier "
+                f"({'archivées' if self.archive_missing else 'laissées telles quelles'}), "
                 f"{len(self.targets) - self.count('ajoutée') - self.count('modifiée')} inchangée(s)")  # fmt: skip
 
 
@@ -628,12 +633,18 @@ def clip(text: str, limit: int = 120) -> str:
 
 
 def plan_import(
-    ctx: AppContext, path: str | Path, roadmap: str | None = None, *, year: int | None = None
+    ctx: AppContext,
+    path: str | Path,
+    roadmap: str | None = None,
+    *,
+    year: int | None = None,
+    archive_missing: bool = False,
 ) -> PlanImport:
     """Lit le fichier et prépare l'import (rien n'est écrit) ; ``PlanImportError`` à la moindre erreur.
 
     ``roadmap`` : la feuille de route à mettre à jour (code ou nom), créée si elle n'existe pas ;
-    par défaut celle du contexte."""
+    par défaut celle du contexte. ``archive_missing`` : les actions absentes du fichier seront
+    archivées (sinon laissées telles quelles)."""
     path = Path(path)
     reader = read_plan_file(ctx, path)
     with ctx.store.session() as s:
@@ -653,6 +664,7 @@ def plan_import(
                 )
             result = PlanImport(path.name, rm.name, rm.id, rm.year)
         result.ignored = reader.ignored
+        result.archive_missing = archive_missing
         _resolve(s, result, rm, reader)
     if reader.errors:
         shown = "\n".join(f"- {e}" for e in reader.errors[:25])
@@ -836,7 +848,9 @@ def _resolve(s: Session, result: PlanImport, rm: Roadmap | None, reader: _Reader
     for a in actions:
         if not a.archived and a.cible_id in live_cibles and a.code not in used_codes:
             result.changes.append(
-                ActionChange("absente", a.code, a.intitule or first_line(a.plan_actions))
+                ActionChange(
+                    "absente", a.code, a.intitule or first_line(a.plan_actions), action_id=a.id
+                )
             )
 
 
@@ -893,8 +907,11 @@ def apply_plan_import(
     """Écrit l'import préparé : une transaction, une opération journalisée et annulable."""
     if plan.is_noop:
         return EditResult(None, "Rien à changer")
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         stamp = now()
         origin = f"Import de « {plan.source} » par {op.author}"
         if plan.roadmap_id is None:
@@ -1007,10 +1024,17 @@ def apply_plan_import(
                 set_applicable(op, row, b, wanted is not None)
                 if wanted is not None:
                     _set_status(op, s, row, b, wanted)
+        if plan.archive_missing:
+            for change in plan.changes:
+                gone = s.get(Action, change.action_id) if change.kind == "absente" else None
+                if gone is not None and not gone.archived:
+                    op.update(
+                        gone, "action", gone.code, {"archived": True}, extra={"updated_at": stamp}
+                    )
         label = f"Import du plan « {plan.source} » dans « {rm.name} » : {plan.summary()}"
-        op_id = op.commit(label)
+        op.label = label
         rid = rm.id
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=rid, code=rm.code)
+    return op.finish(out, entity_id=rid, code=rm.code)
 
 
 def _count(s: Session, cible_id: int) -> int:

@@ -5,10 +5,10 @@ Les requêtes lisent des tuples (pas d'objets ORM) : le chargement reste linéai
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
@@ -209,7 +209,25 @@ class PlanView:
         return find_bassin(self.bassins, key)
 
 
-def find_bassin(bassins: list[BassinRef], key: str | int) -> BassinRef:
+class NamedBassin(Protocol):
+    """Ce que la recherche d'un bassin lit : une référence (``BassinRef``) ou une ligne de la base."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+B = TypeVar("B", bound=NamedBassin)
+
+
+def find_bassin(bassins: Sequence[B], key: str | int) -> B:
+    """La seule recherche d'un bassin : par id, par code ou nom (sans accents ni casse), ou par
+    un début de nom sans ambiguïté ; sinon ``NotFoundError`` qui liste les bassins."""
     if isinstance(key, int):
         for b in bassins:
             if b.id == key:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from db.models import Action, ActionBassin, ActionPilote, Axe, Bassin, Cible, Roadmap
+from roadmap_app.core import ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import ValidationError
 from roadmap_app.core.text import fold
@@ -140,8 +141,11 @@ def new_roadmap(
         required_text,
     )
 
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=origin)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=origin, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         src = resolve_roadmap(s, source if source is not None else ctx.roadmap_id)
         assert src.id is not None
         text = check_length(
@@ -191,9 +195,9 @@ def new_roadmap(
             f"Nouvelle feuille de route « {text} » à partir de « {src.name} » "
             f"({len(carried)} action(s) reprise(s))"
         )
-        op_id = op.commit(label)
+        op.label = label
         new_id = rm.id
-    result = op.finish(op_id, label, record_undo=record_undo, entity_id=new_id, code=new_code)
+    result = op.finish(out, entity_id=new_id, code=new_code)
     return NewRoadmap(result, new_id, tuple(a.code for a, _c in carried), left)
 
 
@@ -287,8 +291,11 @@ def archive_roadmap(
     """Archive une feuille de route (elle n'est plus proposée ; rien n'est effacé) ou la restaure."""
     from roadmap_app.plan.editing import Operation
 
-    with ctx.store.transaction() as s:
-        op = Operation(s, ctx, author=author, source=source)
+    out = ops.Outcome()
+    with ops.operation(
+        ctx, author=author, source=source, record_undo=record_undo, op_class=Operation, outcome=out
+    ) as op:
+        s = op.session
         rm = resolve_roadmap(s, roadmap)
         if rm.archived == archived:
             state = "est déjà archivée" if archived else "n'est pas archivée"
@@ -303,5 +310,5 @@ def archive_roadmap(
                 )
         op.update(rm, "roadmap", rm.name, {"archived": archived})
         label = f"Feuille de route « {rm.name} » {'archivée' if archived else 'restaurée'}"
-        op_id = op.commit(label)
-    return op.finish(op_id, label, record_undo=record_undo, entity_id=rm.id, code=rm.code)
+        op.label = label
+    return op.finish(out, entity_id=rm.id, code=rm.code)

@@ -12,12 +12,12 @@ from sqlmodel import col, select
 from db.errors import StaleDataError
 from db.models import Action, ActionBassin, Axe, Bassin, Cible
 from db.types import utcnow
-from roadmap_app.core import journal
+from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError, ValidationError
 from roadmap_app.core.text import clean_text
 from roadmap_app.plan import statuses as status_rules
-from roadmap_app.plan.read import BassinRef, find_bassin, resolve_roadmap
+from roadmap_app.plan.read import find_bassin, resolve_roadmap
 
 UNSET: Any = object()
 
@@ -27,6 +27,8 @@ class StatusUpdate:
     operation_id: str | None  # None : rien n'a changé
     label: str
     changed: tuple[str, ...]
+    #: ce qui a changé, pour les vues (domaine « statuses », actions touchées)
+    changes: ops.OpChanges[None] | None = None
 
 
 def validate_progress(value: Any) -> int | None:
@@ -125,9 +127,12 @@ def update_statuses(
         for ch in changes
     ]
     who = (author or "").strip() or ctx.author
-    field_changes: list[journal.FieldChange] = []
+    out = ops.Outcome()
     described: list[str] = []
-    with ctx.store.transaction() as s:
+    with ops.operation(
+        ctx, author=who, source=source, record_undo=record_undo, atelier_id=atelier_id, outcome=out
+    ) as op:
+        s = op.session
         rm = resolve_roadmap(s, roadmap if roadmap is not None else ctx.roadmap_id)
         action = s.exec(
             select(Action).where(Action.roadmap_id == rm.id, Action.code == code.strip())
@@ -178,20 +183,16 @@ def update_statuses(
                     f"L'action {label} vient d'être modifiée ailleurs : rechargez et recommencez."
                 )
             assert cell.id is not None
-            field_changes += [
+            op.extend(
                 journal.FieldChange("action_bassin", cell.id, label, f, old[f], values[f])
                 for f in old
-            ]
+            )
             described.append(_describe(label, old, values))
-        if not field_changes:
-            return StatusUpdate(None, action.code, ())
-        op_label = " ; ".join(described)
-        op = journal.record(
-            s, field_changes, author=who, label=op_label, source=source, atelier_id=atelier_id
-        )
-    if record_undo:
-        ctx.undo.push(op, op_label)
-    return StatusUpdate(op, op_label, tuple(sorted({c.field for c in field_changes})))
+        op.label = " ; ".join(described) or action.code
+    done = out.changes
+    assert done is not None
+    fields = tuple(sorted({c.field for c in op.changes}))
+    return StatusUpdate(done.operation_id, done.label, fields, done)
 
 
 def _field_rule(
@@ -213,8 +214,14 @@ def _field_rule(
     if clashes:
         assert cell.id is not None
         what = f"L'action {action.code} ({b.name})"
-        raise journal.same_field_conflict(s, "action_bassin", cell.id, what, clashes)
+        raise journal.same_field_conflict(
+            s, "action_bassin", cell.id, what, clashes, value_label=_shown_value
+        )
     return mine
+
+
+def _shown_value(field: str, value: Any) -> Any:
+    return status_rules.label(value) if field == "status" else value
 
 
 def _in_archived_group(s, action: Action) -> bool:  # type: ignore[no-untyped-def]
@@ -247,20 +254,6 @@ def _pct(v: int | None) -> str:
 
 
 def _find_bassin(s, key: str | int) -> Bassin:  # type: ignore[no-untyped-def]
-    refs = [
-        BassinRef(b.id, b.code, b.name)
-        for b in s.exec(select(Bassin).order_by(col(Bassin.position))).all()
-        if not b.archived
-    ]
-    found: Bassin = s.get(Bassin, find_bassin(refs, key).id)
+    rows = s.exec(select(Bassin).order_by(col(Bassin.position))).all()
+    found: Bassin = find_bassin([b for b in rows if not b.archived], key)
     return found
-
-
-def undo_last(ctx: AppContext) -> str:
-    entry = ctx.undo.undo(lambda op: journal.revert_operation(ctx, op))
-    return entry.label
-
-
-def redo_last(ctx: AppContext) -> str:
-    entry = ctx.undo.redo(lambda op: journal.revert_operation(ctx, op, source="rétablissement"))
-    return entry.label

@@ -24,7 +24,7 @@ from db.models.enums import EcheancePrecision
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.echeance import Echeance
 from roadmap_app.plan.filters import ActionFilter
-from roadmap_app.plan.read import ActionRow, BassinRef, PlanView, RoadmapRef, load_plan
+from roadmap_app.plan.read import ActionRow, BassinRef, PlanView, RoadmapRef
 
 #: Fin du volet 3 (article 2.1 de la convention) quand la base n'a pas la date clé.
 VOLET3_END = date(2025, 12, 31)
@@ -52,8 +52,9 @@ class KeyDate:
             return "Fin volet 3"
         if self.kind == BILAN:
             return "Bilan final" if "final" in self.key else "Bilan interm."
-        if self.kind == COMMITTEE:
-            return self.label.split(" «")[0]
+        if self.kind == COMMITTEE:  # « COPIL « COPIL de mars » » → le nom de l'instantané
+            name = self.label.partition("« ")[2].rpartition(" »")[0] or self.label
+            return name if len(name) <= 18 else name[:17] + "…"
         return self.label[:14]
 
 
@@ -233,7 +234,7 @@ def build_timeline(
     baseline_name: str | None = None,
 ) -> Timeline:
     """L'échéancier d'un plan (actions de travail : ni archivées ni sous un axe archivé)."""
-    from roadmap_app.committees.diff import slip_days
+    from roadmap_app.core.dates import slip_days
 
     groups: list[TimelineGroup] = []
     undated: list[TimelineItem] = []
@@ -324,45 +325,6 @@ def store_key_dates(ctx: AppContext) -> list[KeyDate]:
     with ctx.store.session() as s:
         rows = s.execute(select(k.key, k.label, k.date, k.end_date).order_by(k.date)).all()
     return convention_key_dates((r[0], r[1], r[2], r[3]) for r in rows)
-
-
-def committee_key_dates(ctx: AppContext, roadmap_name: str | None = None) -> list[KeyDate]:
-    """Un comité par instantané (de cette feuille de route si son nom est donné)."""
-    from roadmap_app.committees.snapshots import list_snapshots
-
-    return [
-        KeyDate(f"snapshot-{i.id}", f"{i.committee} « {i.name} »", i.taken_on, COMMITTEE)
-        for i in list_snapshots(ctx)
-        if roadmap_name is None or i.roadmap_name == roadmap_name
-    ]
-
-
-def load_timeline(
-    ctx: AppContext, roadmap: str | int | None = None, baseline: str | int | None = None
-) -> Timeline:
-    """L'échéancier de la feuille de route (courante par défaut) ; ``baseline`` : instantané dont
-    les échéances servent de référence."""
-    plan = load_plan(ctx, roadmap)
-    keys = store_key_dates(ctx) + committee_key_dates(ctx, plan.roadmap.name)
-    if baseline is None:
-        return build_timeline(plan, keys)
-    from roadmap_app.committees.snapshots import find_snapshot, snapshot_state
-
-    info = find_snapshot(ctx, baseline)
-    return build_timeline(plan, keys, baselines_from_state(snapshot_state(ctx, info.id)), info.name)
-
-
-def timeline_from_state(state: dict[str, Any], committees: Iterable[KeyDate] = ()) -> Timeline:
-    """L'échéancier d'un état figé (instantané ou état courant du pack) : ses échéances, ses
-    statuts, ses retards et ses dates clés, tels que figés."""
-    from roadmap_app.committees.snapshots import plan_view_from_state
-
-    plan = plan_view_from_state(state)
-    rows = [
-        (k["key"], k["label"], date.fromisoformat(k["date"]), _d(k.get("end_date")))
-        for k in state.get("reference", {}).get("key_dates", [])
-    ]
-    return build_timeline(plan, convention_key_dates(rows) + list(committees))
 
 
 # -- textes (infobulles de l'échéancier, descriptions du calendrier) ------------------------------

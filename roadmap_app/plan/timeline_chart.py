@@ -37,20 +37,6 @@ LINES = {
 MAX_ROWS = 120
 
 
-def select_pack_items(timeline: Timeline, months: int = 3) -> list[TimelineItem]:
-    """Actions en retard et échéances des ``months`` prochains mois (non closes), dans l'ordre du
-    plan."""
-    horizon = timeline.today + timedelta(days=31 * months)
-    found = []
-    for g in timeline.groups:
-        for it in g.items:
-            assert it.end is not None
-            open_cells = [c for c in it.action.statuses.values() if not c.closed]
-            if it.late() or (open_cells and timeline.today <= it.end <= horizon):
-                found.append(it)
-    return found
-
-
 def _d2n(d: date) -> float:
     return float(d.toordinal())
 
@@ -82,7 +68,9 @@ def echeancier_figure(
     labels = []
     for row, it in enumerate(chosen):
         a = it.action
-        text = a.intitule if len(a.intitule) <= 46 else a.intitule[:45] + "…"
+        # caractères de contrôle (saisis par une version précédente) : ni glyphe ni sens
+        name = "".join(ch for ch in a.intitule if ch.isprintable())
+        text = name if len(name) <= 46 else name[:45] + "…"
         labels.append(f"{a.code}  {text}")
         assert it.start is not None and it.end is not None
         cells = [c for b in shown_bassins if (c := a.statuses.get(b.id)) is not None]
@@ -92,14 +80,17 @@ def echeancier_figure(
         x0, x1 = _d2n(it.start), _d2n(it.end + timedelta(days=1))
         if it.baseline is not None and it.baseline.start and it.baseline.end:
             b0, b1 = _d2n(it.baseline.start), _d2n(it.baseline.end + timedelta(days=1))
-            ax.add_patch(Rectangle((b0, row + 0.26), max(b1 - b0, 2), 0.1, color="#475467", lw=0))
+            if it.baseline.start == it.baseline.end:  # jalon au comité : un petit losange gris
+                ax.plot([(b0 + b1) / 2], [row + 0.33], marker="d", markersize=4, color="#475467")
+            else:
+                ax.add_patch(Rectangle((b0, row + 0.26), b1 - b0, 0.1, color="#475467", lw=0))
         if it.milestone:
             status = min((c.status for c in cells), key=lambda s: status_rules.info(s).rank,
                          default="a_lancer")  # fmt: skip
             ax.plot([(x0 + x1) / 2], [row], marker="D", markersize=7,
                     color=status_rules.info(status).color, markeredgecolor=edge,
                     markeredgewidth=width)  # fmt: skip
-            text_x = x1 + 6
+            text_x, offset = x1, 7.0
         else:
             lane = 0.5 / max(len(cells), 1)
             for j, c in enumerate(cells):
@@ -109,7 +100,7 @@ def echeancier_figure(
                                        hatch=HATCHES.get(c.status, "")))  # fmt: skip
             ax.add_patch(Rectangle((x0, row - 0.25), x1 - x0, 0.5, fill=False, edgecolor=edge,
                                    lw=width))  # fmt: skip
-            text_x = x1 + 4
+            text_x, offset = x1, 3.0
         if len(cells) == 1:
             inf = status_rules.info(cells[0].status)
             status_text = f"{inf.symbol} {inf.label}"
@@ -121,12 +112,13 @@ def echeancier_figure(
             )
         if late:
             status_text += " — retard"
+        # à côté de la barre ou du jalon (décalage en points : il ne dépend pas de l'échelle)
         if text_x > _d2n(end):
-            text_x = x0 - 4
-            ax.text(text_x, row, status_text, va="center", ha="right", fontsize=6.5,
-                    color="#101828")  # fmt: skip
+            ax.annotate(status_text, (x0, row), xytext=(-offset, 0), textcoords="offset points",
+                        va="center", ha="right", fontsize=6.5, color="#101828")  # fmt: skip
         else:
-            ax.text(text_x, row, status_text, va="center", fontsize=6.5, color="#101828")
+            ax.annotate(status_text, (text_x, row), xytext=(offset, 0), textcoords="offset points",
+                        va="center", fontsize=6.5, color="#101828")  # fmt: skip
     shown_lines = [k for k in timeline.lines() if start <= k.date <= end]
     for j, k in enumerate(shown_lines):
         color, style, lw, _name = LINES.get(k.kind, ("#98A2B3", ":", 1.0, ""))

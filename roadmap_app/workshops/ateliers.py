@@ -12,11 +12,11 @@ from sqlmodel import col, select
 from db.errors import StaleDataError
 from db.models import Atelier, Bassin, JournalEntry
 from db.types import utcnow
-from roadmap_app.core import journal
+from roadmap_app.core import journal, ops
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import NotFoundError, ValidationError
 from roadmap_app.core.text import clean_text
-from roadmap_app.plan.read import BassinRef, find_bassin
+from roadmap_app.plan.read import find_bassin
 
 EDITABLE = ("title", "date", "moment", "place", "participants", "notes")
 
@@ -78,13 +78,11 @@ def create_atelier(
 ) -> AtelierInfo:
     if not title.strip():
         raise ValidationError("Le titre de l'atelier est vide.")
-    with ctx.store.transaction() as s:
-        refs = [
-            BassinRef(b.id, b.code, b.name)
-            for b in s.exec(select(Bassin)).all()
-            if b.id is not None and not b.archived
-        ]
-        ref = find_bassin(refs, bassin)
+    # journalisé, pas annulable (un atelier se corrige, il ne se défait pas)
+    with ops.operation(ctx, record_undo=False) as op:
+        s = op.session
+        ref = find_bassin([b for b in s.exec(select(Bassin)).all() if not b.archived], bassin)
+        assert ref.id is not None
         row = Atelier(
             bassin_id=ref.id, date=day, moment=clean_text(moment).strip(), title=clean_text(title).strip(), kind=kind, place=clean_text(place).strip(),
             participants=clean_text(participants).strip(), notes=clean_text(notes).strip(), created_at=utcnow(),
@@ -92,22 +90,10 @@ def create_atelier(
         s.add(row)
         s.flush()
         assert row.id is not None
-        journal.record(
-            s,
-            [
-                journal.FieldChange(
-                    "atelier",
-                    row.id,
-                    f"Atelier {ref.name} du {day:%d/%m/%Y}",
-                    "creation",
-                    None,
-                    row.title,
-                )
-            ],
-            author=ctx.author,
-            label=f"Nouvel atelier : {row.title} ({ref.name}, {day:%d/%m/%Y})",
-            source=ctx.origin,
+        op.change(
+            "atelier", row.id, f"Atelier {ref.name} du {day:%d/%m/%Y}", "creation", None, row.title
         )
+        op.label = f"Nouvel atelier : {row.title} ({ref.name}, {day:%d/%m/%Y})"
         return _info(row, {ref.id: ref.name})
 
 
@@ -117,7 +103,8 @@ def update_atelier(
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"Champ(s) d'atelier inconnu(s) : {', '.join(sorted(unknown))}.")
-    with ctx.store.transaction() as s:
+    with ops.operation(ctx, record_undo=False) as op:
+        s = op.session
         row = s.get(Atelier, atelier_id)
         if row is None:
             raise NotFoundError(f"Atelier n°{atelier_id} introuvable.")
@@ -139,16 +126,10 @@ def update_atelier(
             .values(**values, version=row.version + 1)
         )
         label = f"Atelier du {row.date:%d/%m/%Y}"
-        journal.record(
-            s,
-            [
-                journal.FieldChange("atelier", atelier_id, label, k, old[k], values[k])
-                for k in values
-            ],
-            author=ctx.author,
-            label=f"{label} : {', '.join(values)}",
-            source=ctx.origin,
+        op.extend(
+            journal.FieldChange("atelier", atelier_id, label, k, old[k], values[k]) for k in values
         )
+        op.label = f"{label} : {', '.join(values)}"
     return get_atelier(ctx, atelier_id)
 
 

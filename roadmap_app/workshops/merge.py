@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from db.errors import StaleDataError
 from db.models import Action, ActionBassin, Atelier, Bassin, WorkshopMerge, WorkshopResolution
 from db.types import utcnow
-from roadmap_app.core import journal
+from roadmap_app.core import journal, ops
 from roadmap_app.core.bulk import paused_gc
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError
@@ -103,6 +103,8 @@ class MergeResult:
     applied: int
     conflicts_resolved: int
     operation_id: str | None
+    #: ce qui a changé (statuts et ateliers), pour les vues ; ``None`` : rien d'écrit
+    changes: ops.OpChanges[None] | None = None
 
 
 def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
@@ -294,8 +296,11 @@ def apply_merge(
             raise UserError(f"Décision inconnue « {d.decision} » pour {c.label}.")
     if not writes and not resolutions:
         return MergeResult(0, 0, None)  # rien de nouveau : une seconde fusion n'écrit rien du tout
-    op = journal.new_operation_id() if writes else None
-    with ctx.store.transaction() as s:
+    out = ops.Outcome()
+    label = f"Fusion d'atelier ({plan.source_name})"
+    with ops.operation(ctx, label, source="atelier", atelier_id=plan.atelier_id, outcome=out) as op:
+        s = op.session
+        op.touch(ops.WORKSHOPS)
         per_row: dict[tuple[str, int], list[tuple[FieldChange3, Any, Provenance]]] = {}
         _write_indicators(s, [w for w in writes if is_indicator_key(w[0].key)], plan, op, now)
         for w in writes:
@@ -326,8 +331,7 @@ def apply_merge(
                     "La base a été modifiée pendant la fusion : relancez la fusion, elle tiendra compte des derniers changements."
                 )
             for c, value, prov in items:
-                journal.record(
-                    s,
+                op.record_as(
                     [
                         journal.FieldChange(
                             entity, ident, c.label.split(" – ")[0], c.field, c.mine, value
@@ -335,10 +339,7 @@ def apply_merge(
                     ],
                     author=prov.author,
                     ts=prov.ts or now,
-                    label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(c.mine)} → {c.show(value)}",
-                    source="atelier",
-                    operation_id=op,
-                    atelier_id=plan.atelier_id,
+                    label=f"{label} : {c.label} {c.show(c.mine)} → {c.show(value)}",
                 )
         for c in plan.conflicts:
             if c.key in (resolutions or {}):
@@ -352,15 +353,15 @@ def apply_merge(
         s.add(
             WorkshopMerge(
                 package_uuid=plan.package_uuid, kind=plan.kind, atelier_id=plan.atelier_id, merged_at=now,
-                merged_by=ctx.author, applied=len(writes), conflicts=len(plan.conflicts), operation_id=op,
+                merged_by=ctx.author, applied=len(writes), conflicts=len(plan.conflicts),
+                operation_id=op.operation_id if writes else None,
             )
         )  # fmt: skip
-    if op is not None:
-        ctx.undo.push(op, f"Fusion d'atelier ({plan.source_name})")
-    return MergeResult(len(writes), len(plan.conflicts), op)
+    assert out.changes is not None
+    return MergeResult(len(writes), len(plan.conflicts), out.changes.operation_id, out.changes)
 
 
-def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]], plan: MergePlan, op: str | None,
+def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]], plan: MergePlan, op: Any,
                       now: datetime) -> None:  # fmt: skip
     """Valeurs d'indicateurs et liens venus de l'atelier : ligne créée si besoin, journalisée."""
     from sqlalchemy import text
@@ -408,9 +409,9 @@ def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]]
             s.add(link)
             entity, ident, value = "action_indicator", link.id, new
         s.flush()
-        journal.record(s, [journal.FieldChange(entity, ident or 0, c.label.split(" – ")[0], field_name, old, value)],
-                       author=prov.author, ts=prov.ts or now, source="atelier", operation_id=op, atelier_id=plan.atelier_id,
-                       label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(c.mine)} → {c.show(value)}")  # fmt: skip
+        op.record_as([journal.FieldChange(entity, ident or 0, c.label.split(" – ")[0], field_name, old, value)],
+                     author=prov.author, ts=prov.ts or now,
+                     label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(c.mine)} → {c.show(value)}")  # fmt: skip
 
 
 def merge_history(ctx: AppContext) -> list[WorkshopMerge]:

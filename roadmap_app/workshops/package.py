@@ -33,6 +33,7 @@ from roadmap_app.core.context import AppContext, open_context
 from roadmap_app.core.errors import UserError
 from roadmap_app.core.files import atomic_output
 from roadmap_app.core.limits import MAX_STORE_BYTES, check_file_size, decompress
+from roadmap_app.core.progress import Progress
 from roadmap_app.plan.read import find_bassin, load_plan
 from roadmap_app.workshops.ateliers import AtelierInfo, create_atelier, get_atelier
 from roadmap_app.workshops.state import (
@@ -118,7 +119,7 @@ def export_package(
     day: date | None = None,
     place: str = "",
     participants: str = "",
-    progress: Any = None,
+    progress: Progress | None = None,
 ) -> tuple[Path, AtelierInfo]:
     """Écrit le paquet d'un atelier (créé s'il n'est pas donné) pour le bassin ``bassin``."""
     if package_info_of(ctx) is not None:

@@ -7,8 +7,9 @@ import pytest
 from db.errors import StaleDataError
 from roadmap_app.core.context import open_context
 from roadmap_app.core.errors import StoreError
+from roadmap_app.core.ops import undo_last
 from roadmap_app.plan.read import load_plan
-from roadmap_app.plan.status import undo_last, update_status
+from roadmap_app.plan.status import update_status
 
 
 def test_a_new_postgres_store_is_created_seeded_and_usable(pg_url):

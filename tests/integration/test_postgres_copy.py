@@ -75,8 +75,8 @@ def test_copy_to_an_unreachable_server_is_a_french_error(capsys, db_path):
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_service_behaviour_is_identical_on_both_backends(backend, db_path, pg_url):
     """Les mêmes services donnent les mêmes résultats sur SQLite et PostgreSQL."""
+    from roadmap_app.core.ops import undo_last
     from roadmap_app.plan.filters import ActionFilter
-    from roadmap_app.plan.status import undo_last
 
     ctx = open_context(db_path if backend == "sqlite" else pg_url, author="Testeur")
     try:

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from roadmap_app.core.context import open_context
+from roadmap_app.core.ops import undo_last
 from roadmap_app.plan.read import load_plan
-from roadmap_app.plan.status import undo_last, update_status
+from roadmap_app.plan.status import update_status
 
 
 @pytest.fixture

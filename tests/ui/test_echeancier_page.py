@@ -170,3 +170,15 @@ def test_keyboard_moves_between_actions_and_enter_opens(window, qtbot) -> None:
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert window.current_page().objectName() == "page_roadmap"
     assert window.current_page().detail.action_row.code == "EP-2.1"
+
+
+def test_opens_on_the_oldest_late_action_not_on_an_empty_today(window, qtbot) -> None:
+    """Au premier affichage, la plus ancienne action en retard (EP-1.1, 15-mai-24) est visible
+    près du bord gauche : placer aujourd'hui (déc. 2026) à gauche laissait la vue vide."""
+    from ui.widgets.timeline_view import LABEL_W
+
+    page = open_page(window, qtbot)
+    view = page.view
+    view.viewport().repaint()
+    x = view.x_for(date(2024, 5, 15))
+    assert LABEL_W <= x <= LABEL_W + 0.2 * view.chart_width()

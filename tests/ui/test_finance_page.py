@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from roadmap_app.finance import read as fin
 from tests.ui.conftest import type_text
@@ -31,15 +31,13 @@ def _consumption_row(page, line_id):
 
 
 def _save(dialog, qtbot):
-    qtbot.mouseClick(
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
-    )
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
 
 def test_the_page_shows_the_seeded_plan_and_the_deadlines(page):
-    assert page.header.cards["plafond"][0].text() == "618\u202f750,00 €"
-    assert page.header.cards["plan"][0].text() == "618\u202f750,00 €"
-    assert "371\u202f250,00 €" in page.header.cards["plafond"][1].text()
+    assert page.header.cards["plafond"][0].text() == "618\u202f750,00\u00a0€"
+    assert page.header.cards["plan"][0].text() == "618\u202f750,00\u00a0€"
+    assert "371\u202f250,00\u00a0€" in page.header.cards["plafond"][1].text()
     text = page.header.deadline_label.text()
     assert "Bilan intermédiaire" in text and "31/03/2025 — dans 167 jours" in text
     assert "Bilan final" in text and "31/03/2026 — dans 532 jours" in text
@@ -47,17 +45,17 @@ def test_the_page_shows_the_seeded_plan_and_the_deadlines(page):
     assert "Total Renforcement des solutions locales" in labels
     assert "Aucune alerte" in page.header.flags_label.text()
     page.select_volet(2)
-    assert page.header.cards["plafond"][0].text() == "4\u202f125\u202f892,00 €"
+    assert page.header.cards["plafond"][0].text() == "4\u202f125\u202f892,00\u00a0€"
     labels = {
         page.plan_model.index(r, 0).data(): page.plan_model.index(r, 6).data()
         for r in range(page.plan_model.rowCount())
     }
-    assert labels["Total Etoffer l'offre de solutions locales"] == "2\u202f457\u202f000,00 €"
+    assert labels["Total Etoffer l'offre de solutions locales"] == "2\u202f457\u202f000,00\u00a0€"
 
 
 def test_add_an_expense_see_the_consumption_then_undo(page, window, qtbot):
     line_id = _line_id(page)
-    assert _consumption_row(page, line_id)[2] == "0,00 €"
+    assert _consumption_row(page, line_id)[2] == "0,00\u00a0€"
     page.tabs.setCurrentIndex(1)
     dialog = page.add_expense()
     qtbot.waitExposed(dialog)
@@ -67,28 +65,28 @@ def test_add_an_expense_see_the_consumption_then_undo(page, window, qtbot):
     dialog.unite.setCurrentText("place")
     type_text(dialog.units, "190")
     type_text(dialog.unit_cost, "790")
-    assert "150\u202f100,00 €" in dialog.hint.text()  # calcul en direct
+    assert "150\u202f100,00\u00a0€" in dialog.hint.text()  # calcul en direct
     type_text(dialog.period, "2nd semestre 2024")
     type_text(dialog.objet, "Structures du PDI")
     _save(dialog, qtbot)
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
     row = _consumption_row(page, line_id)
-    assert row[1:5] == ["148\u202f750,00 €", "150\u202f100,00 €", "-1\u202f350,00 €", "100,9 %"]
+    assert row[1:5] == ["148\u202f750,00\u00a0€", "150\u202f100,00\u00a0€", "-1\u202f350,00\u00a0€", "100,9 %"]
     assert "⚠ dépassement" in row[6]
-    assert page.header.cards["spent"][0].text() == "150\u202f100,00 €"
+    assert page.header.cards["spent"][0].text() == "150\u202f100,00\u00a0€"
     assert "24,3 % du plafond" in page.header.cards["spent"][1].text()
-    assert "dépassement de 1\u202f350,00 €" in page.header.flags_label.text()
+    assert "dépassement de 1\u202f350,00\u00a0€" in page.header.flags_label.text()
     assert page.expense_model.rowCount() == 1
     assert page.tabs.tabText(1) == "&Dépenses (1)"
     assert window.undo_action.isEnabled()
 
     window.undo()
     assert page.expense_model.rowCount() == 0
-    assert _consumption_row(page, line_id)[2] == "0,00 €"
-    assert page.header.cards["spent"][0].text() == "0,00 €"
+    assert _consumption_row(page, line_id)[2] == "0,00\u00a0€"
+    assert page.header.cards["spent"][0].text() == "0,00\u00a0€"
     window.redo()
-    assert _consumption_row(page, line_id)[2] == "150\u202f100,00 €"
+    assert _consumption_row(page, line_id)[2] == "150\u202f100,00\u00a0€"
 
 
 def test_a_mismatch_is_shown_and_errors_keep_the_dialog_open(page, qtbot, app_ctx, db_path):
@@ -100,7 +98,7 @@ def test_a_mismatch_is_shown_and_errors_keep_the_dialog_open(page, qtbot, app_ct
     type_text(dialog.units, "2,5")
     type_text(dialog.unit_cost, "1 000")
     type_text(dialog.montant, "2 600")
-    assert "diffère de 100,00 €" in dialog.hint.text()
+    assert "diffère de 100,00\u00a0€" in dialog.hint.text()
     before = dump_store(db_path)
     _save(dialog, qtbot)  # nature manquante
     assert dialog.isVisible() and "Nature de la dépense : obligatoire" in dialog.error.text()
@@ -146,8 +144,8 @@ def test_record_the_advance(page, qtbot):
     _save(dialog, qtbot)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert page.payment_model.index(0, 0).data() == "Avance (60 %)"
-    assert page.payment_model.index(0, 2).data() == "371\u202f250,00 €"
-    assert page.header.cards["received"][0].text() == "371\u202f250,00 €"
+    assert page.payment_model.index(0, 2).data() == "371\u202f250,00\u00a0€"
+    assert page.header.cards["received"][0].text() == "371\u202f250,00\u00a0€"
     assert "avance reçue en totalité" in page.payment_summary.text()
 
 
@@ -162,10 +160,10 @@ def test_edit_a_plan_line(page, qtbot, window):
     dialog.montant.setText("150 000")
     _save(dialog, qtbot)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert page.header.cards["plan"][0].text() == "620\u202f000,00 €"
+    assert page.header.cards["plan"][0].text() == "620\u202f000,00\u00a0€"
     assert "dépasse le plafond" in page.header.flags_label.text()
     window.undo()
-    assert page.header.cards["plan"][0].text() == "618\u202f750,00 €"
+    assert page.header.cards["plan"][0].text() == "618\u202f750,00\u00a0€"
 
 
 def test_export_the_bilan_from_the_page(page, qtbot, tmp_path, monkeypatch, app_ctx):

@@ -119,7 +119,29 @@ def test_ctrl_z_undoes_a_typed_value(flows, qtbot, app_ctx, window):
     assert flows.model.data(cell) == ""
 
 
-def test_import_shows_a_preview_and_writes_only_when_confirmed(flows, app_ctx, tmp_path):
+def test_undoing_a_flows_change_reloads_only_the_pages_that_read_flows(
+    flows, qtbot, app_ctx, window, monkeypatch
+):
+    """Annuler une saisie de flux relit la page Flux (et le tableau de bord), pas la Feuille de
+    route ni le Financement : l'opération inverse ne touche que le domaine « flux »."""
+    roadmap, finance = window.page("roadmap"), window.page("finance")
+    dashboard = window.page("dashboard")
+    reloaded: list[str] = []
+    for key, page in (("roadmap", roadmap), ("finance", finance), ("dashboard", dashboard), ("flows", flows)):  # fmt: skip
+        original = page.refresh
+        monkeypatch.setattr(page, "refresh", lambda k=key, f=original: (reloaded.append(k), f()))
+    flows.select_bassin_name("Lensois")
+    _type_in_cell(qtbot, flows, date(2024, 7, 1), "stock", "5300")
+    reloaded.clear()
+    roadmap_plan = roadmap.plan
+    window.undo_action.trigger()
+    assert load_series(app_ctx, "Lensois").value(date(2024, 7, 1), "stock") is None
+    assert sorted(reloaded) == ["dashboard", "flows"]
+    assert roadmap.plan is roadmap_plan  # la Feuille de route n'a rien relu
+    assert window.statusBar().currentMessage().startswith("Annulé : Flux Lensois")
+
+
+def test_import_shows_a_preview_and_writes_only_when_confirmed(flows, app_ctx, tmp_path, qtbot):
     csv = tmp_path / "flux-lensois.csv"
     csv.write_text(
         "bassin;mois;indicateur;valeur\n"
@@ -150,6 +172,9 @@ def test_import_shows_a_preview_and_writes_only_when_confirmed(flows, app_ctx, t
     flows.confirm_import = accept
     flows.select_bassin_name("Lensois")
     assert flows.import_path(csv) is True
+    # l'écriture se fait hors du fil de l'interface (ui.tasks) ; la grille est relue ensuite
+    qtbot.waitUntil(lambda: flows.import_task.done, timeout=30_000)
+    assert flows.last_import == 3
     assert previews == [["190", "168", "150"]]
     series = load_series(app_ctx, "Lensois")
     assert series.series("entrants") == [(date(2024, 7, 1), 190.0), (date(2024, 8, 1), 168.0)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from roadmap_app.plan.read import load_plan
 from tests.conftest import dump_store
@@ -60,9 +60,9 @@ def test_import_preview_then_cancel_writes_nothing_and_confirm_writes_once(
 
     dialog = window.plan_transfer.import_path(path)
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: load_plan(app_ctx).action("EP-2.2").echeance.label == "2nd semestre 2025"
-    )
+    # écrit hors du fil de l'interface (ui.tasks) : attendre la fin du travail
+    qtbot.waitUntil(lambda: window.plan_transfer.import_task.done, timeout=30_000)
+    assert load_plan(app_ctx).action("EP-2.2").echeance.label == "2nd semestre 2025"
     with app_ctx.store.session() as s:
         from sqlmodel import col, select
 
@@ -146,3 +146,30 @@ def test_long_values_are_elided_in_the_cell_and_whole_in_the_tooltip(window, tmp
     assert m.data(m.index(r, 5)).startswith("« Validé en comité local du 12 novembre. ⏎ Suite : ")
     tip = m.data(m.index(r, 5), Qt.ItemDataRole.ToolTipRole)
     assert tip == f"« {long_text.strip()} »"
+
+
+def test_the_archive_missing_box_turns_absent_actions_into_archived_ones(
+    window, app_ctx, tmp_path, qtbot
+):
+    path = tmp_path / "plan.xlsx"
+    assert window.plan_transfer.export_to(path)
+    wb = load_workbook(path)
+    ws = wb.active
+    for r in range(ws.max_row, 1, -1):
+        if str(ws.cell(r, 1).value).startswith("GP-"):
+            ws.delete_rows(r)
+    wb.save(path)
+    dialog = window.plan_transfer.import_path(path)
+    assert not dialog.confirm.isEnabled()  # absentes laissées telles quelles : rien à écrire
+    assert "4 absente(s) du fichier (laissées telles quelles)" in dialog.summary.text()
+    box = dialog.archive_missing  # le clic sur la case (à gauche), pas au milieu de la ligne
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert dialog.archive_missing.isChecked() and dialog.confirm.isEnabled()
+    assert "4 absente(s) du fichier (archivées)" in dialog.summary.text()
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    # l'écriture se fait hors du fil de l'interface : attendre la fin du travail (pas seulement
+    # l'enregistrement en base) avant d'annuler, sinon l'étape d'annulation n'est pas encore posée
+    qtbot.waitUntil(lambda: window.plan_transfer.import_task.done, timeout=30_000)
+    assert len(list(load_plan(app_ctx).actions())) == 31
+    window.undo_action.trigger()
+    assert len(list(load_plan(app_ctx).actions())) == 35

@@ -45,7 +45,7 @@ def test_the_delegates_to_confirm_are_flagged_then_confirmed_from_the_flows_page
     assert dialog.windowTitle() == "Confirmer ou corriger les moyens"
     assert dialog.organisme.currentData() == "CD" and dialog.number.value() == 13
     assert dialog.start.date().toPython() == date(2023, 12, 31)
-    assert "l. 725" in dialog.error.text()
+    assert "l. 725" in dialog.error.text() and dialog.error.isVisibleTo(dialog)
     dialog.number.setValue(9)  # ce que le Département a constaté : le nombre est corrigé
     dialog.save()
     assert not dialog.isVisible()
@@ -68,10 +68,10 @@ def test_the_finance_page_recalls_the_volet_2_cofinancing_rule(window, qtbot):
     qtbot.waitUntil(lambda: page.vf is not None and page.vf.volet.number == 2)
     text = page.header.flags_label.text()
     assert "co-financement du Département à hauteur de 50 %" in text
-    assert "000_dab05ea08fd3d5d5.txt, l. 846" in text and "8\u202f251\u202f784,00 €" in text
+    assert "000_dab05ea08fd3d5d5.txt, l. 846" in text and "8\u202f251\u202f784,00\u00a0€" in text
     model = page.plan_model
     row = next(
-        r for r in range(model.rowCount()) if model.index(r, 6).data() == "807\u202f000,00 €"
+        r for r in range(model.rowCount()) if model.index(r, 6).data() == "807\u202f000,00\u00a0€"
     )
     assert (
         model.index(row, 2).data()

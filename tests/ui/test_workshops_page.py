@@ -130,6 +130,8 @@ def test_export_a_package_then_merge_it_with_a_conflict_resolved_in_the_dialog(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(package), ""))
     )
     qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
+    # la fusion s'écrit hors du fil de l'interface (ui.tasks) : l'interface reste vivante
+    qtbot.waitUntil(lambda: page.merge_task.done, timeout=30_000)
     assert page.last_merge.applied == 2
     assert cell(app_ctx, "EP-2.2", "Lensois").status == "realise"
     assert cell(app_ctx, "EP-3.1", "Lensois").status == "en_cours"

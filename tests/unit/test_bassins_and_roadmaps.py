@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from db.models import Action, ActionBassin, Axe, Cible, ReferenceFigure
 from roadmap_app.core.errors import NotFoundError, UserError, ValidationError
+from roadmap_app.core.ops import undo_last
 from roadmap_app.plan.bassins import (
     FigureInput,
     add_bassin,
@@ -22,7 +23,7 @@ from roadmap_app.plan.history import action_history
 from roadmap_app.plan.read import load_plan
 from roadmap_app.plan.roadmap_list import list_roadmaps, use_roadmap
 from roadmap_app.plan.roadmaps import archive_roadmap, carry_over_preview, new_roadmap
-from roadmap_app.plan.status import undo_last, update_status
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 
 END_2024 = date(2024, 12, 31)

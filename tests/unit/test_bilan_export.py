@@ -125,7 +125,7 @@ def test_the_workbook_totals_equal_the_stored_data(spent, tmp_path):
     line_rows = [r for r in conso.iter_rows(min_row=3) if r[3].value]
     ateliers = next(r for r in line_rows if "Ateliers collectifs" in r[3].value)
     assert _euros(ateliers[8].value) == Decimal("150100.00")
-    assert "⚠" in ateliers[11].value and "dépassement de 1\u202f350,00 €" in ateliers[11].value
+    assert "⚠" in ateliers[11].value and "dépassement de 1\u202f350,00\u00a0€" in ateliers[11].value
 
     synth = wb["Synthèse"]
     values = {r[0].value: r for r in synth.iter_rows() if r[0].value}

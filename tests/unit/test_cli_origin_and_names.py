@@ -140,3 +140,17 @@ def test_an_altered_package_is_reported_with_the_bassin_name(ctx, tmp_path):
     with pytest.raises(PackageError) as err:
         plan_package_merge(ctx, path)
     assert "EP-2.2 / Audomarois" in str(err.value) and not CODES.search(str(err.value))
+
+
+def test_old_french_flag_spellings_stay_as_hidden_aliases(capsys):
+    """Règle de nommage (docs/architecture.md) : --place remplace --lieu ; l'ancienne
+    orthographe marche encore pour les scripts, sans apparaître dans l'aide."""
+    from roadmap_app.cli.main import parse
+
+    common = ["workshop", "export", "p.atelier", "--bassin", "Lensois"]
+    assert parse([*common, "--place", "Lens"]).place == "Lens"
+    assert parse([*common, "--lieu", "Lens"]).place == "Lens"
+    with pytest.raises(SystemExit):
+        parse(["workshop", "export", "--help"])
+    shown = capsys.readouterr().out
+    assert "--place" in shown and "--lieu" not in shown

@@ -127,7 +127,7 @@ def test_ics_to_a_missing_folder_or_wrong_extension(capsys, db_path, tmp_path) -
 
 def test_ics_write_failure_leaves_the_previous_file(monkeypatch, ctx, tmp_path) -> None:
     from roadmap_app.core.errors import UserError
-    from roadmap_app.export import ics
+    from roadmap_app.plan import ics
 
     folder = tmp_path / "exports"
     folder.mkdir()

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from db.errors import StaleDataError
 from db.models import Action, ActionBassin, ActionPilote, JournalEntry
 from roadmap_app.core.errors import NotFoundError, ValidationError
+from roadmap_app.core.ops import redo_last, undo_last
 from roadmap_app.plan.edit_actions import (
     ActionFields,
     archive_action,
@@ -19,7 +20,7 @@ from roadmap_app.plan.edit_actions import (
 )
 from roadmap_app.plan.pilotes import organisations_in
 from roadmap_app.plan.read import load_plan
-from roadmap_app.plan.status import redo_last, undo_last, update_status
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 
 

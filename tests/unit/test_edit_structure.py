@@ -8,6 +8,7 @@ from sqlmodel import select
 from db.errors import StaleDataError
 from db.models import Action, Axe, Cible
 from roadmap_app.core.errors import UserError, ValidationError
+from roadmap_app.core.ops import undo_last
 from roadmap_app.plan.edit_actions import ActionFields, archive_action, create_action
 from roadmap_app.plan.edit_structure import (
     archive_axe,
@@ -21,7 +22,6 @@ from roadmap_app.plan.edit_structure import (
     suggest_axe_code,
 )
 from roadmap_app.plan.read import load_plan
-from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 

@@ -9,6 +9,7 @@ import pytest
 from db.models import Expense
 from roadmap_app.core.errors import NotFoundError, StaleDataError, ValidationError
 from roadmap_app.core.journal import history
+from roadmap_app.core.ops import redo_last, undo_last
 from roadmap_app.finance import read as fin
 from roadmap_app.finance.edit import (
     ExpenseInput,
@@ -16,7 +17,6 @@ from roadmap_app.finance.edit import (
     remove_expense,
     update_expense,
 )
-from roadmap_app.plan.status import redo_last, undo_last
 from tests.conftest import dump_store
 
 
@@ -69,7 +69,7 @@ def test_over_budget_line_is_flagged(ctx, ateliers):
     vf = fin.load_volet_finance(ctx, 3)
     (flag,) = vf.line(ateliers.id).flags
     assert flag.code == fin.OVER_BUDGET
-    assert "dépassement de 1\u202f350,00 €" in flag.message
+    assert "dépassement de 1\u202f350,00\u00a0€" in flag.message
     assert vf.line(ateliers.id).remaining_cents == -135_000
     assert flag in vf.all_flags()
 
@@ -86,7 +86,7 @@ def test_units_times_cost_mismatch_is_flagged_not_corrected(ctx, ateliers):
     assert e.montant_cents == 260_000 and e.computed_cents == 250_000
     (flag,) = e.flags
     assert flag.code == fin.MISMATCH
-    assert "2\u202f600,00 €" in flag.message and "2\u202f500,00 €" in flag.message
+    assert "2\u202f600,00\u00a0€" in flag.message and "2\u202f500,00\u00a0€" in flag.message
 
 
 def test_an_expense_on_a_line_of_another_volet_is_refused(ctx, db_path):
@@ -197,7 +197,7 @@ def test_edit_remove_and_undo(ctx, ateliers):
 
     remove_expense(ctx, r.id, expected_version=e2.version)
     assert fin.load_volet_finance(ctx, 3).expenses == []
-    assert undo_last(ctx).startswith("Retrait : Dépense volet 3")
+    assert undo_last(ctx).label.startswith("Retrait : Dépense volet 3")
     assert fin.load_volet_finance(ctx, 3).spent_cents == 4_500_050
     undo_last(ctx)  # la modification
     assert fin.load_volet_finance(ctx, 3).expense(r.id).montant_cents == 4_000_000

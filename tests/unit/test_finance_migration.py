@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from roadmap_app.core.context import open_context
+from roadmap_app.core.ops import undo_last
 from roadmap_app.finance import read as fin
 from roadmap_app.finance.edit import ExpenseInput, add_expense
-from roadmap_app.plan.status import undo_last
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stores" / "schema_0001.sqlite3"
 

@@ -6,10 +6,10 @@ import pytest
 
 from roadmap_app.core.errors import StaleDataError, ValidationError
 from roadmap_app.core.journal import history
+from roadmap_app.core.ops import redo_last, undo_last
 from roadmap_app.finance import read as fin
 from roadmap_app.finance.edit import PlanLineInput, update_plan_line
 from roadmap_app.finance.money import format_amount_input
-from roadmap_app.plan.status import redo_last, undo_last
 from tests.conftest import dump_store
 
 
@@ -31,7 +31,7 @@ def test_the_seeded_plan_totals_match_the_convention(ctx):
     assert v2.volet.cofinancing_rate_pct == 50
     assert "000_dab05ea08fd3d5d5.txt, l. 846" in cofin.message
     assert (
-        "coût total d'au moins 8\u202f251\u202f784,00 €, dont 4\u202f125\u202f892,00 € à la charge du Département"
+        "coût total d'au moins 8\u202f251\u202f784,00\u00a0€, dont 4\u202f125\u202f892,00\u00a0€ à la charge du Département"
         in cofin.message
     )
 
@@ -124,7 +124,7 @@ def test_editing_a_line_is_journaled_and_undoable(ctx):
     v3 = fin.load_volet_finance(ctx, 3)
     line = next(ln for ln in v3.plan_lines if ln.montant_cents == 22_000_000)
     result = update_plan_line(
-        ctx, line.id, _input(line, montant="230 000,00 €", cible="742 places"),
+        ctx, line.id, _input(line, montant="230 000,00\u00a0€", cible="742 places"),
         expected_version=line.version,
     )  # fmt: skip
     assert result.operation_id is not None

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from roadmap_app.cli.main import main
 from roadmap_app.core.errors import ValidationError
+from roadmap_app.core.ops import undo_last
 from roadmap_app.flows.catalogue import INDICATORS, find_indicator
 from roadmap_app.flows.io import ImportError_, apply_import, export_template, plan_import
 from roadmap_app.flows.series import (
@@ -21,7 +22,6 @@ from roadmap_app.flows.series import (
 )
 from roadmap_app.flows.service import add_target, set_month, set_portfolio
 from roadmap_app.flows.validation import check_month
-from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 JAN, FEB, MAR = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)

@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from roadmap_app.committees.diff import diff_states
+from roadmap_app.committees.indicators_section import SECTION, describe, frozen_states
 from roadmap_app.committees.pack import export_pack
 from roadmap_app.committees.snapshots import create_snapshot, current_state, snapshot_state
 from roadmap_app.indicators import service as svc
-from roadmap_app.indicators.snapshot import SECTION, describe, frozen_states
 
 
 def _committee(ctx):

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roadmap_app.core.errors import ValidationError
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance.money import (
     MAX_CENTS,
     format_amount_input,
@@ -28,7 +28,7 @@ from roadmap_app.finance.period import parse_period
 @pytest.mark.parametrize(
     ("text", "cents"),
     [
-        ("618 750,00 €", 61_875_000),
+        ("618 750,00\u00a0€", 61_875_000),
         ("148750", 14_875_000),
         ("1 650 000,00", 165_000_000),
         ("1.650.000,00", 165_000_000),
@@ -48,7 +48,7 @@ def test_french_amounts_are_read_exactly(text, cents):
 
 
 def test_parse_euros_gives_an_exact_decimal():
-    assert parse_euros("618 750,00 €") == Decimal("618750.00")
+    assert parse_euros("618 750,00\u00a0€") == Decimal("618750.00")
     assert parse_euros("0,10") + parse_euros("0,20") == Decimal("0.30")
 
 
@@ -105,11 +105,11 @@ def test_quantities():
 
 
 def test_money_arithmetic_is_exact():
-    assert units_times_cost(3_000, 10) == 30  # 3 × 0,10 € = 0,30 € (pas 0,30000000000000004)
+    assert units_times_cost(3_000, 10) == 30  # 3 × 0,10\u00a0€ = 0,30\u00a0€ (pas 0,30000000000000004)
     assert units_times_cost(190_000, 79_000) == 15_010_000
     assert units_times_cost(2_500, 3_333) == 8_333  # 83,325 € arrondi au centime supérieur
     assert percent_of(61_875_000, 60) == 37_125_000  # avance volet 3 : 371 250 €
-    assert percent_of(412_589_200, 60) == 247_553_520  # volet 2 : 2 475 535,20 €
+    assert percent_of(412_589_200, 60) == 247_553_520  # volet 2 : 2 475 535,20\u00a0€
     assert ratio_pct(15_010_000, 14_875_000) == Decimal("100.91")
     assert ratio_pct(1, None) is None
 

@@ -8,6 +8,7 @@ import pytest
 
 from roadmap_app.core.deadlines import bilan_deadlines, days_text
 from roadmap_app.core.errors import ValidationError
+from roadmap_app.core.ops import undo_last
 from roadmap_app.finance import read as fin
 from roadmap_app.finance.edit import (
     ExpenseInput,
@@ -17,7 +18,6 @@ from roadmap_app.finance.edit import (
     remove_payment,
     update_payment,
 )
-from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 
@@ -33,7 +33,7 @@ def test_the_advance_is_60_percent_of_the_ceiling(ctx):
 
 
 def test_balance_due_on_the_bilan(ctx):
-    add_payment(ctx, 3, PaymentInput("avance", "371 250,00 €", "01/10/2024", "Titre 2024-518"))
+    add_payment(ctx, 3, PaymentInput("avance", "371 250,00\u00a0€", "01/10/2024", "Titre 2024-518"))
     _spend(ctx, 3, "250 000")
     _spend(ctx, 3, "250 000")
     s = fin.load_volet_finance(ctx, 3).summary
@@ -52,7 +52,7 @@ def test_expenses_beyond_the_ceiling_are_not_paid(ctx):
     assert vf.summary.retained_cents == 61_875_000
     assert vf.summary.balance_cents == 24_750_000  # 618 750 − 371 250
     over = next(f for f in vf.flags if f.code == fin.OVER_PLAFOND)
-    assert "81\u202f250,00 €" in over.message and "autre volet" in over.message
+    assert "81\u202f250,00\u00a0€" in over.message and "autre volet" in over.message
 
 
 def test_trop_percu_is_computed_flagged_and_cleared_by_a_repayment(ctx):
@@ -60,7 +60,7 @@ def test_trop_percu_is_computed_flagged_and_cleared_by_a_repayment(ctx):
     _spend(ctx, 3, "300 000")
     vf = fin.load_volet_finance(ctx, 3)
     assert vf.summary.balance_cents == -7_125_000
-    assert any(f.code == fin.TROP_PERCU and "71\u202f250,00 €" in f.message for f in vf.flags)
+    assert any(f.code == fin.TROP_PERCU and "71\u202f250,00\u00a0€" in f.message for f in vf.flags)
     add_payment(ctx, 3, PaymentInput("remboursement", "71 250", "14/10/2024"))
     vf = fin.load_volet_finance(ctx, 3)
     assert vf.summary.balance_cents == 0 and vf.summary.received_net_cents == 30_000_000
@@ -87,7 +87,7 @@ def test_invalid_payments_are_refused(ctx, db_path):
     with pytest.raises(ValidationError) as err:
         add_payment(ctx, 3, PaymentInput("don", "0", ""))
     assert "Nature du versement « don » inconnue" in str(err.value)
-    assert "Montant reçu : 0,00 €" in str(err.value) and "Date : obligatoire" in str(err.value)
+    assert "Montant reçu : 0,00\u00a0€" in str(err.value) and "Date : obligatoire" in str(err.value)
     assert dump_store(db_path) == before
 
 

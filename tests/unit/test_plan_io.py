@@ -17,6 +17,7 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from roadmap_app.cli.main import main
+from roadmap_app.core.ops import undo_last
 from roadmap_app.plan.plan_io import (
     PlanImportError,
     apply_plan_import,
@@ -24,7 +25,6 @@ from roadmap_app.plan.plan_io import (
     plan_import,
 )
 from roadmap_app.plan.read import load_plan
-from roadmap_app.plan.status import undo_last
 from tests.conftest import dump_store
 
 SEED = Path(__file__).resolve().parents[2] / "resources" / "seed" / "feuille_de_route_2024.json"
@@ -524,3 +524,29 @@ def test_a_single_status_column_like_territoires_en_transitions_applies_to_every
             ],
         )
     ]
+
+
+def test_actions_missing_from_the_file_are_archived_only_on_request(ctx, tmp_path, db_path, capsys):
+    out = export_plan(ctx, tmp_path / "plan.xlsx")
+    path = rewrite(
+        out,
+        tmp_path / "sans-gp.xlsx",
+        lambda rows: [r for r in rows if not str(r[0]).startswith("GP-")],
+    )
+    kept = plan_import(ctx, path)
+    assert kept.is_noop and kept.count("absente") == 4
+    assert "4 absente(s) du fichier (laissées telles quelles)" in kept.summary()
+    plan = plan_import(ctx, path, archive_missing=True)
+    assert not plan.is_noop and "4 absente(s) du fichier (archivées)" in plan.summary()
+    apply_plan_import(ctx, plan, source="cli")
+    codes = {a.code for a in load_plan(ctx).actions()}
+    assert len(codes) == 31 and not any(c.startswith("GP-") for c in codes)
+    undo_last(ctx)
+    assert len(list(load_plan(ctx).actions())) == 35
+    ctx.close()
+    assert (
+        main(["--db", str(db_path), "plan", "import", str(path), "--archive-missing", "--dry-run"])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "GP-1.1 (absente)" in text and "Simulation : rien n'a été écrit." in text

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from roadmap_app.core.files import atomic_output
-from roadmap_app.export.cells import format_euros, format_number, safe_text
+from roadmap_app.core.formatting import format_euros, format_number
+from roadmap_app.export.cells import safe_text
 
 
 def test_atomic_output_replaces_only_on_success(tmp_path):
@@ -33,7 +34,7 @@ def test_ordinary_text_is_unchanged():
 
 
 def test_french_formats():
-    assert format_euros(61_875_000) == "618\u202f750,00 €"
-    assert format_euros(-150) == "-1,50 €"
+    assert format_euros(61_875_000) == "618\u202f750,00\u00a0€"
+    assert format_euros(-150) == "-1,50\u00a0€"
     assert format_number(15746) == "15\u202f746"
     assert format_number(3.5, 1) == "3,5"

@@ -285,7 +285,7 @@ def test_a_snapshot_can_be_read_back_as_a_plan_view(ctx):
 def test_changed_figures_read_as_euros_and_french_numbers():
     from roadmap_app.committees.section_change import show_value
 
-    assert show_value("montant_cents", 61_875_000) == "618\u202f750,00 €"  # centimes → euros
+    assert show_value("montant_cents", 61_875_000) == "618\u202f750,00\u00a0€"  # centimes → euros
     assert show_value("entrants", 43.0) == "43"
     assert show_value("accompagnement_intensif", 12.5) == "12,5"
     assert show_value("stock", 5300.0) == "5\u202f300"

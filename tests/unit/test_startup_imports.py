@@ -86,7 +86,7 @@ def test_the_first_page_reads_without_orm_classes_then_the_writers_are_loaded(
     assert {"db.models.plan", "roadmap_app.plan.status", "roadmap_app.plan.history"} <= set(warmed)
     # l'échéancier n'est chargé qu'à la première visite de sa page (ni avant, ni juste après)
     for module in ("ui.pages.echeancier_page", "ui.widgets.timeline_view",
-                   "roadmap_app.plan.timeline", "roadmap_app.export.ics", "icalendar"):  # fmt: skip
+                   "roadmap_app.plan.timeline", "roadmap_app.plan.ics", "icalendar"):  # fmt: skip
         assert module not in warmed, module
 
 

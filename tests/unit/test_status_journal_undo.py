@@ -7,10 +7,11 @@ from sqlmodel import col, select
 
 from db.errors import StaleDataError
 from db.models import JournalEntry
-from roadmap_app.core import journal
+from roadmap_app.core import ops
 from roadmap_app.core.errors import NotFoundError, UndoConflictError, ValidationError
+from roadmap_app.core.ops import redo_last, undo_last
 from roadmap_app.plan.read import load_plan
-from roadmap_app.plan.status import redo_last, undo_last, update_status
+from roadmap_app.plan.status import update_status
 from tests.conftest import dump_store
 
 
@@ -91,7 +92,7 @@ def test_undo_refuses_to_overwrite_a_newer_change(ctx):
     )
     snapshot = dump_store(ctx.store)
     with pytest.raises(UndoConflictError):
-        journal.revert_operation(ctx, op)
+        ops.revert(ctx, op)
     assert dump_store(ctx.store) == snapshot
     assert cell(ctx, "NU-1.2", "Lensois").status == "a_securiser"
 

@@ -5,17 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from roadmap_app.committees.timeline import load_timeline, timeline_from_state
 from roadmap_app.plan.filters import ActionFilter
 from roadmap_app.plan.read import load_plan
 from roadmap_app.plan.reminders import due_within, late_since
-from roadmap_app.plan.timeline import (
-    BILAN,
-    COMMITTEE,
-    TODAY,
-    VOLET3,
-    load_timeline,
-    timeline_from_state,
-)
+from roadmap_app.plan.timeline import BILAN, COMMITTEE, TODAY, VOLET3
 
 #: actions du plan d'origine sans échéance écrite
 UNDATED = {"AI-6.2", "ME-2.1", "ME-3.2", "GP-2.1", "GP-3.1", "GP-4.1"}

@@ -218,7 +218,7 @@ def test_a_package_from_another_store_or_a_garbage_file_is_refused(ctx, two_pack
 
 
 def test_the_merge_can_be_undone_as_one_operation(ctx, two_packages):
-    from roadmap_app.plan.status import undo_last
+    from roadmap_app.core.ops import undo_last
 
     lens = two_packages[0]
     p = on_package(lens, "Atelier")

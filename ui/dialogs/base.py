@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QShowEvent
@@ -74,6 +75,13 @@ Submit = Callable[["FormDialog"], str | None]
 
 
 class FormDialog(QDialog):
+    """La seule base des boîtes de saisie. Contrat unique : ``submit(boîte)`` renvoie ``None``
+    (succès) ou le message à afficher ; pour un service qui lève ``UserError`` / ``StoreError``,
+    ``service_submit`` fait la conversion (et garde le résultat dans ``result_value``)."""
+
+    #: marque devant chaque ligne du message d'erreur (« ✖ » : boîtes du financement)
+    error_mark = ""
+
     def __init__(
         self, title: str, ok_text: str, submit: Submit | None, parent: QWidget | None = None
     ) -> None:
@@ -82,6 +90,7 @@ class FormDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._submit = submit
         self._watching = False
+        self.result_value: Any = None
         self.body = QVBoxLayout()
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(8)
@@ -108,8 +117,21 @@ class FormDialog(QDialog):
         outer.addWidget(self.buttons)
 
     def show_error(self, message: str) -> None:
+        if message and self.error_mark:
+            message = self.error_mark + message.replace("\n", "\n" + self.error_mark)
         self.error.setText(message)
         self.error.setVisible(bool(message))
+
+    def service_submit(self, call: Callable[[], Any]) -> str | None:
+        """Appelle le service ; son erreur (``UserError``, ``StoreError``) devient le message de la
+        boîte, qui reste ouverte ; son résultat va dans ``result_value``."""
+        from roadmap_app.core.errors import StoreError, UserError
+
+        try:
+            self.result_value = call()
+        except (UserError, StoreError) as err:
+            return str(err)
+        return None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

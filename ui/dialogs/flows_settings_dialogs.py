@@ -5,82 +5,61 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from roadmap_app.core.context import AppContext
-from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.flows.catalogue import INDICATORS
 from roadmap_app.flows.series import bassins, load_portfolios
 from roadmap_app.flows.service import ORGANISMES, TARGET_KINDS, add_target, set_portfolio
-from ui.dialogs.base import hide_when_edited
+from ui.dialogs.base import FormDialog
+from ui.style import DANGER
 
 
 def _next_month(today: date) -> QDate:
     return QDate(today.year + (today.month == 12), today.month % 12 + 1, 1)
 
 
-class _DatedDialog(QDialog):
-    """Formulaire, message d'erreur en français sous le formulaire, boutons Enregistrer / Annuler."""
+class _DatedDialog(FormDialog):
+    """Formulaire à date d'effet, message d'erreur en français sous le formulaire ; ``store()``
+    appelle le service (``FormDialog.service_submit``)."""
 
     def __init__(self, ctx: AppContext, title: str, intro: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._watching = False
+        super().__init__(title, "&Enregistrer", lambda d: self.service_submit(self.store), parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.ctx = ctx
-        self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.form = QFormLayout()
         self.start = QDateEdit(_next_month(ctx.today()))
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("dd/MM/yyyy")
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color:#B42318;")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         note = QLabel(intro)
         note.setWordWrap(True)
         note.setObjectName("muted")
-        lay = QVBoxLayout(self)
-        lay.addWidget(note)
-        lay.addLayout(self.form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._watching:  # champs créés par les sous-classes : reliés au premier affichage
-            self._watching = True
-            hide_when_edited(self, self.error)
+        self.body.addWidget(note)
+        self.body.addLayout(self.form)
 
     def save(self) -> None:
-        try:
-            self.store()
-        except (UserError, StoreError) as err:
-            self.error.setStyleSheet("color:#B42318;")
-            self.error.setText(str(err))
-            self.error.setVisible(True)
-            return
+        """Le bouton Enregistrer."""
         self.accept()
+
+    def start_day(self) -> date:
+        day = self.start.date().toPython()
+        assert isinstance(day, date)
+        return day
+
+    def show_error(self, message: str) -> None:
+        self.error.setStyleSheet(f"color: {DANGER}; font-weight: 600;")  # après un « À confirmer »
+        super().show_error(message)
 
     def store(self) -> Any:  # pragma: no cover - redéfini
         raise NotImplementedError
@@ -129,10 +108,11 @@ class PortfolioDialog(_DatedDialog):
                 self.setWindowTitle("Confirmer ou corriger les moyens")
                 self.error.setText(f"À confirmer : {current[-1].doubt}")
                 self.error.setStyleSheet("color:#B54708;")
+                self.error.setVisible(True)
 
     def store(self) -> Any:
         return set_portfolio(self.ctx, self.bassin.currentData(), self.organisme.currentData(), self.number.value(),
-                             self.start.date().toPython(), capacity=self.capacity.value())  # fmt: skip
+                             self.start_day(), capacity=self.capacity.value())  # fmt: skip
 
 
 class TargetDialog(_DatedDialog):
@@ -170,6 +150,6 @@ class TargetDialog(_DatedDialog):
         self.form.addRow("&Libellé", self.label)
 
     def store(self) -> Any:
-        return add_target(self.ctx, self.indicator.currentData(), self.value.value(), self.start.date().toPython(),
+        return add_target(self.ctx, self.indicator.currentData(), self.value.value(), self.start_day(),
                           kind=self.kind.currentData(), bassin=self.bassin.currentData(),
                           label=self.label.text().strip())  # fmt: skip

@@ -106,12 +106,11 @@ class MergeDialog(QDialog):
             edit.setPlaceholderText(
                 {"status": "ex. En cours", "progress": "0 à 100"}.get(c.field, "texte")
             )
-            combo.currentIndexChanged.connect(
-                lambda _i, cb=combo, e=edit: (
-                    e.setEnabled(cb.currentData() == EDIT),
-                    self._update(),
-                )
-            )
+            def chosen(_i: int, cb: QComboBox = combo, e: QLineEdit = edit) -> None:
+                e.setEnabled(cb.currentData() == EDIT)
+                self._update()
+
+            combo.currentIndexChanged.connect(chosen)
             edit.textChanged.connect(self._update)
             self.conflicts.setCellWidget(r, 3, combo)
             self.conflicts.setCellWidget(r, 4, edit)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -70,14 +71,14 @@ class _Model(RowTableModel[PreviewRow]):
 
 
 class PlanImportDialog(QDialog):
-    """``prepare(roadmap_name | None)`` relit le fichier pour la feuille de route visée (``None`` :
-    la courante) ; lève ``UserError`` si le fichier est refusé."""
+    """``prepare(roadmap_name | None, archive_missing)`` relit le fichier pour la feuille de route
+    visée (``None`` : la courante) ; lève ``UserError`` si le fichier est refusé."""
 
     def __init__(
         self,
         source: str,
         current: str,
-        prepare: Callable[[str | None], PlanImport],
+        prepare: Callable[[str | None, bool], PlanImport],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -100,6 +101,12 @@ class PlanImportDialog(QDialog):
         target.addSpacing(16)
         target.addWidget(self.into_new)
         target.addWidget(self.new_name, 1)
+        self.archive_missing = QCheckBox("Archiver les actions absentes du fichier")
+        self.archive_missing.setToolTip(
+            "Un avenant qui retire des actions : elles sont archivées (rien n'est effacé, Ctrl+Z "
+            "les restaure). Sinon elles sont laissées telles quelles."
+        )
+        self.archive_missing.toggled.connect(self.refresh)
         self.summary = QLabel()
         self.summary.setObjectName("planImportSummary")
         self.summary.setWordWrap(True)
@@ -129,6 +136,7 @@ class PlanImportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(target)
+        lay.addWidget(self.archive_missing)
         lay.addWidget(self.summary)
         lay.addWidget(self.ignored)
         lay.addWidget(self.error)
@@ -156,7 +164,7 @@ class PlanImportDialog(QDialog):
             self._show_error("Donnez un nom à la nouvelle feuille de route.")
             return
         try:
-            plan = self.prepare(self.target())
+            plan = self.prepare(self.target(), self.archive_missing.isChecked())
         except UserError as err:
             self._show_error(str(err))
             return

@@ -17,6 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.backup import BackupInfo
+from ui.file_dialogs import ask_open
+
+
+def pick_backup_file(parent: QWidget) -> Path | None:
+    return ask_open(parent, "Choisir une sauvegarde", "Base roadmap-app (*.sqlite3);;Tous (*)")
 
 
 class RestoreDialog(QDialog):
@@ -59,8 +64,6 @@ class RestoreDialog(QDialog):
         self.resize(560, 380)
 
     def _other(self) -> None:
-        from ui.backup_actions import pick_backup_file
-
         path = pick_backup_file(self)
         if path is not None:
             self.selected = path

@@ -7,6 +7,8 @@ en passant à l'action suivante et rattachés à l'atelier dans le journal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import QSize, Qt
@@ -85,7 +87,7 @@ class ReviewDialog(QDialog):
             )
         self.bassin = plan.bassin(atelier.bassin_id)
         self.all_actions = [a for a in plan.actions() if self.bassin.id in a.statuses]
-        self.actions = list(self.all_actions)
+        self.shown = list(self.all_actions)
         self.index = 0
         self.saved = 0
 
@@ -147,8 +149,8 @@ class ReviewDialog(QDialog):
         for b in (self.prev_button, self.next_button):
             b.setAutoDefault(False)
         self.save_button.setDefault(True)  # Entrée enregistre
-        self.prev_button.clicked.connect(lambda: self.move(-1))
-        self.next_button.clicked.connect(lambda: self.move(1))
+        self.prev_button.clicked.connect(lambda: self.go_by(-1))
+        self.next_button.clicked.connect(lambda: self.go_by(1))
         self.save_button.clicked.connect(self.save_current)
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
@@ -212,14 +214,14 @@ class ReviewDialog(QDialog):
         self._wide: bool | None = None
         self._scale = 0.0
 
-        keys = {
-            Qt.Key.Key_Right: lambda: self.move(1), Qt.Key.Key_PageDown: lambda: self.move(1),
-            Qt.Key.Key_Left: lambda: self.move(-1), Qt.Key.Key_PageUp: lambda: self.move(-1),
+        keys: dict[Qt.Key, Callable[[], None]] = {
+            Qt.Key.Key_Right: lambda: self.go_by(1), Qt.Key.Key_PageDown: lambda: self.go_by(1),
+            Qt.Key.Key_Left: lambda: self.go_by(-1), Qt.Key.Key_PageUp: lambda: self.go_by(-1),
             Qt.Key.Key_Plus: lambda: self.step_progress(10), Qt.Key.Key_Minus: lambda: self.step_progress(-10),
             Qt.Key.Key_N: self._focus_note,
         }  # fmt: skip
         for i in range(len(status_rules.ORDERED)):
-            keys[getattr(Qt.Key, f"Key_{i + 1}")] = lambda i=i: self.set_status(i)
+            keys[getattr(Qt.Key, f"Key_{i + 1}")] = partial(self.set_status, i)
         self._shortcuts = [QShortcut(QKeySequence(k), self, f) for k, f in keys.items()]
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_current)
         self.note.returnPressed.connect(self._note_done)
@@ -297,7 +299,9 @@ class ReviewDialog(QDialog):
         self._wide = wide
         if wide:
             self.tabs.removeTab(self.tabs.indexOf(self.changes))
-            self.side.layout().addWidget(self.changes)
+            side = self.side.layout()
+            assert side is not None
+            side.addWidget(self.changes)
             self.changes.show()
             self.side.show()
             self.tabs.tabBar().hide()
@@ -311,12 +315,12 @@ class ReviewDialog(QDialog):
     # -- affichage -----------------------------------------------------------------
     @property
     def current(self) -> ActionRow | None:
-        return self.actions[self.index] if self.actions else None
+        return self.shown[self.index] if self.shown else None
 
     def _filter(self) -> None:
         self.save_current()
         axe = self.axe.currentData()
-        self.actions = [a for a in self.all_actions if axe in (None, ALL) or a.axe_code == axe]
+        self.shown = [a for a in self.all_actions if axe in (None, ALL) or a.axe_code == axe]
         self.index = 0
         self.show_current()
 
@@ -329,7 +333,7 @@ class ReviewDialog(QDialog):
             self.title.setText("Aucune action pour ce filtre.")
             return
         cell = a.statuses[self.bassin.id]
-        self.position.setText(f"{self.index + 1} / {len(self.actions)}")
+        self.position.setText(f"{self.index + 1} / {len(self.shown)}")
         # l'intitulé d'abord, le code attribué par l'application en gris après
         self.title.setText(
             f"<b>{escape(a.intitule)}</b> <span style='color:{MUTED}'>{escape(a.code)}</span>"
@@ -362,7 +366,7 @@ class ReviewDialog(QDialog):
         self.note.setText(cell.note)
         self.note.setCursorPosition(0)  # le début de la note, pas sa fin
         self.prev_button.setEnabled(self.index > 0)
-        self.next_button.setEnabled(self.index < len(self.actions) - 1)
+        self.next_button.setEnabled(self.index < len(self.shown) - 1)
 
     def _refresh_changes(self) -> None:
         self.changes.clear()
@@ -388,7 +392,9 @@ class ReviewDialog(QDialog):
             self.progress.setValue(100)
 
     def selected_status(self) -> str:
-        return str(self.status_group.checkedButton().property("status"))
+        button = self.status_group.checkedButton()
+        assert button is not None  # un statut est toujours coché
+        return str(button.property("status"))
 
     def step_progress(self, delta: int) -> None:
         value = self.progress.value()
@@ -445,17 +451,17 @@ class ReviewDialog(QDialog):
 
     def _reload(self, a: ActionRow) -> None:
         fresh = load_action(self.ctx, a.id)
-        for lst in (self.actions, self.all_actions):
+        for lst in (self.shown, self.all_actions):
             for i, x in enumerate(lst):
                 if x.id == a.id:
                     lst[i] = fresh
         self.show_current()
 
-    def move(self, step: int) -> None:
+    def go_by(self, step: int) -> None:
         if not self.save_current():
             return
         target = self.index + step
-        if 0 <= target < len(self.actions):
+        if 0 <= target < len(self.shown):
             self.index = target
             self.show_current()
 

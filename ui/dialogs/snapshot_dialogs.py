@@ -124,7 +124,7 @@ class SnapshotViewer(QDialog):
         self.plan_filter.sync_view(self.tree)
         self.columns.fit()
 
-    def _select(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+    def _select(self, current, _previous) -> None:
         node = self.model.node_at(current)
         if node is not None and node.kind == "action":
             self.detail.show_action(node.payload, self.plan.bassins, [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from roadmap_app.plan.read import ActionRow, AxeNode, CibleNode, PlanView
@@ -145,7 +147,7 @@ class MoveDialog(FormDialog):
         self._fill_positions()
         (self.parent_combo if kind != "axe" else self.position).setFocus()
 
-    def _siblings(self) -> list[ActionRow] | list[CibleNode] | list[AxeNode]:
+    def _siblings(self) -> list[Any]:
         pid = self.parent_combo.currentData()
         if self.kind == "action":
             for axe in self.plan.axes:

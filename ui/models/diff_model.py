@@ -95,16 +95,16 @@ def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]
     for f in diff.fields:
         if f.field != "echeance":
             rows.append(DiffRow(f.code, f.axe, "", f.label, str(f.old or ""), str(f.new or "")))
-    for s in diff.sections:
+    for sc in diff.sections:
         rows.append(
             DiffRow(
                 "",
                 "",
-                bassin_names.get(s.bassin or "", s.bassin or ""),
-                s.label,
-                _v(s.key, s.old),
-                _v(s.key, s.new),
-                s.comment,
+                bassin_names.get(sc.bassin or "", sc.bassin or ""),
+                sc.label,
+                _v(sc.key, sc.old),
+                _v(sc.key, sc.new),
+                sc.comment,
             )
         )
     return [replace(r, title=diff.titles.get(r.code, "")) for r in rows_with_titles]

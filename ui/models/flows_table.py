@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.formatting import format_count
 from roadmap_app.flows.assessment import period, signed
 from roadmap_app.flows.catalogue import INDICATORS, PERCENT, Indicator
 from roadmap_app.flows.series import BassinSeries, Target, YearToDate, cumulative, entrants_target
@@ -25,8 +26,7 @@ Rejecter = Callable[[str], None]
 def show_number(ind: Indicator, value: float | None) -> str:
     if value is None:
         return ""
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-    text = text.replace(",", "\u202f").replace(".", ",")
+    text = format_count(value)
     return f"{text} %" if ind.unit == PERCENT else text
 
 

@@ -262,8 +262,9 @@ class PlanTreeModel(QAbstractItemModel):
             group.sort()  # identifiants attribués dans l'ordre du document
             if by_data:
                 keys = {nid: self._sort_key(nid, column) for nid in group}
-                valued = [nid for nid in group if keys[nid] is not None]
-                valued.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+                known = {nid: k for nid, k in keys.items() if k is not None}
+                valued = [nid for nid in group if nid in known]
+                valued.sort(key=known.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
                 group[:] = valued + [nid for nid in group if keys[nid] is None]
             for row, nid in enumerate(group):
                 nodes[nid].row = row
@@ -288,10 +289,6 @@ class PlanTreeModel(QAbstractItemModel):
     def all_nodes(self) -> set[int]:
         return set(range(len(self._nodes)))
 
-    def node_model_index(self, node_id: int) -> QModelIndex:
-        """Index (colonne 0) du nœud ``node_id``."""
-        return self.createIndex(self._nodes[node_id].row, 0, node_id)
-
     def node_row(self, node_id: int) -> int:
         """Rang du nœud parmi ses frères, dans l'ordre affiché."""
         return self._nodes[node_id].row
@@ -300,11 +297,6 @@ class PlanTreeModel(QAbstractItemModel):
         """Index (colonne 0) du parent du nœud, invalide pour un axe."""
         pid = self._nodes[node_id].parent
         return QModelIndex() if pid == -1 else self.createIndex(self._nodes[pid].row, 0, pid)
-
-    def child_id(self, row: int, parent: Index) -> int:
-        """Identifiant du nœud enfant ``row`` de ``parent`` (sans créer d'index Qt)."""
-        children = self._nodes[parent.internalId()].children if parent.isValid() else self._roots
-        return children[row] if 0 <= row < len(children) else -1
 
     def accepted_nodes(
         self, keep: Callable[[ActionRow], bool], among: set[int] | None = None
@@ -391,7 +383,8 @@ class PlanTreeModel(QAbstractItemModel):
             short = role == Qt.ItemDataRole.DisplayRole and section in self._short_headers
             if b is None:
                 return "Av." if short else "Avancement"
-            return b.code if short and getattr(b, "code", "") else b.name
+            code = str(getattr(b, "code", "") or "")
+            return code if short and code else b.name
         if role == Qt.ItemDataRole.ToolTipRole:
             b = self.bassin_at(section)
             if b is not None:

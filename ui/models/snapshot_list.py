@@ -44,6 +44,3 @@ class SnapshotListModel(RowTableModel[SnapshotInfo]):
 
     def row_tooltip(self, row: SnapshotInfo, column: int) -> Any:
         return f"{row.name} — figé le {row.created_at.astimezone():%d/%m/%Y à %H:%M} par {row.author} ({row.roadmap_name})"
-
-    def info_at(self, row: int) -> SnapshotInfo | None:
-        return self.row_at(row)

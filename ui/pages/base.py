@@ -7,12 +7,17 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import ALL_DOMAINS
 
 READ_ONLY_TIP = "Base ouverte en lecture seule : consultation seulement"
 
 
 class Page(QWidget):
     """Une page reçoit le contexte, relit ses données via les services dans ``refresh``."""
+
+    #: Domaines lus par la page (``roadmap_app.core.domains``) : après une opération, la fenêtre ne
+    #: relit la page que si l'un d'eux a changé.
+    domains: frozenset[str] = ALL_DOMAINS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -30,6 +30,7 @@ from roadmap_app.committees.snapshots import (
     snapshot_state,
 )
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import FLOWS, PLAN, SNAPSHOTS, STATUSES
 from roadmap_app.core.errors import StoreError, UserError
 from ui.dialogs.snapshot_dialogs import NewSnapshotDialog, SnapshotViewer
 from ui.file_dialogs import ask_save
@@ -37,7 +38,7 @@ from ui.models.diff_model import HTML_ROLE, DiffTableModel, diff_rows
 from ui.models.snapshot_list import INFO_ROLE, SnapshotListModel
 from ui.pages.base import Page
 from ui.settings import load_json, save_json
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, error_details
 from ui.widgets.html_delegate import HtmlDelegate
 
 CURRENT = "__actuel__"
@@ -45,6 +46,8 @@ ALL = "__tous__"
 
 
 class CommitteesPage(Page):
+    domains = frozenset({PLAN, STATUSES, FLOWS, SNAPSHOTS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.tasks = TaskRunner()
@@ -168,7 +171,7 @@ class CommitteesPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.new_button]
 
     def refresh(self) -> None:
@@ -321,7 +324,7 @@ class CommitteesPage(Page):
         self.last_export = Path(path)
         self._message(f"Pack écrit : {path}")
 
-    def _export_failed(self, err: BaseException, details: str) -> None:
+    def _export_failed(self, err: Exception) -> None:
         text = str(err) if isinstance(err, UserError | StoreError) else f"Erreur inattendue : {err}"
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -330,7 +333,7 @@ class CommitteesPage(Page):
             parent=self,
         )
         if not isinstance(err, UserError | StoreError):
-            box.setDetailedText(details)
+            box.setDetailedText(error_details(err))
         box.open()
 
     def _message(self, text: str) -> None:

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.domains import FINANCE, FLOWS, PLAN, STATUSES
+from roadmap_app.core.formatting import format_number
 from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
 from ui.pages.base import Page
 from ui.settings import DISMISSED_KEY, LAST_OPENED_KEY, reminder_days, ui_settings
@@ -41,7 +43,7 @@ def plural(n: int, one: str, many: str) -> str:
 
 
 def _n(v: float | None) -> str:
-    return "—" if v is None else f"{v:,.0f}".replace(",", "\u202f")
+    return "—" if v is None else format_number(v)
 
 
 def _action_item(action: Any, detail: str) -> QListWidgetItem:
@@ -76,9 +78,9 @@ class BassinCardWidget(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)  # fmt: skip
             label.linkActivated.connect(lambda name, bid=b.id: page.open_chart(bid, name))
-        self.actions = QLabel()
-        self.actions.setTextFormat(Qt.TextFormat.RichText)
-        self.actions.setWordWrap(True)
+        self.actions_label = QLabel()
+        self.actions_label.setTextFormat(Qt.TextFormat.RichText)
+        self.actions_label.setWordWrap(True)
         self.late = QPushButton(
             f"⚠ {plural(card.en_retard, 'action en retard', 'actions en retard')}"
         )
@@ -93,7 +95,7 @@ class BassinCardWidget(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(14, 10, 14, 12)
         lay.setSpacing(6)
-        for w in (self.title, self.entrants, self.quinze, self.charge, self.actions, self.late):
+        for w in (self.title, self.entrants, self.quinze, self.charge, self.actions_label, self.late):
             lay.addWidget(w)
         lay.addStretch(1)
         self._fill()
@@ -152,7 +154,7 @@ class BassinCardWidget(QFrame):
             self.charge.setToolTip(
                 f"ETP de délégués à confirmer : {c.cd_doubt}" if c.cd_doubt else ""
             )
-        self.actions.setText(
+        self.actions_label.setText(
             f"Actions : ✔ {c.realise} réalisée{'s' if c.realise > 1 else ''} · ◐ {c.en_cours} en cours · sur {c.actions}"
         )
 
@@ -250,6 +252,8 @@ def in_review() -> bool:
 
 
 class DashboardPage(Page):
+    domains = frozenset({PLAN, STATUSES, FLOWS, FINANCE})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.data: DashboardData | None = None
@@ -323,8 +327,9 @@ class DashboardPage(Page):
         )
         while self.cards_box.count():
             item = self.cards_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.cards = [BassinCardWidget(card, self) for card in data.cards]
         for i, w in enumerate(self.cards):
             self.cards_box.addWidget(w, i // 3, i % 3)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from roadmap_app.committees.timeline import load_timeline
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN, SNAPSHOTS, STATUSES
 from roadmap_app.core.errors import NotFoundError
 from roadmap_app.plan import statuses as status_rules
-from roadmap_app.plan.timeline import Timeline, load_timeline
+from roadmap_app.plan.timeline import Timeline
 from ui.pages.base import Page
 from ui.settings import load_json, save_json
 from ui.widgets.filter_bar import FilterBar
@@ -27,6 +29,8 @@ NO_BASELINE = "__aucune__"
 
 
 class EcheancierPage(Page):
+    domains = frozenset({PLAN, STATUSES, SNAPSHOTS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.timeline: Timeline | None = None
@@ -37,19 +41,21 @@ class EcheancierPage(Page):
         for key, (label, _ppd) in ZOOMS.items():
             self.zoom.addItem(label, key)
         self.zoom.setCurrentIndex(list(ZOOMS).index("quarter"))
+        self.zoom.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.zoom.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.zoom.setToolTip("Échelle du temps (Ctrl + molette pour zoomer)")
         self.reference = QComboBox(self.filters)
         self.reference.setObjectName("timelineBaseline")
         self.reference.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.reference.setMaximumWidth(260)
+        self.reference.setMaximumWidth(300)
         self.reference.setToolTip(
             "Instantané de comité dont les échéances sont dessinées en barre fine sous celles "
             "d'aujourd'hui : les glissements se voient d'un coup d'œil"
         )
         for text, widget in (("&Zoom", self.zoom), ("Ré&férence", self.reference)):
-            label = QLabel(text, self.filters)
-            label.setBuddy(widget)
-            self.filters.bottom.addWidget(label)
+            caption = QLabel(text, self.filters)
+            caption.setBuddy(widget)
+            self.filters.bottom.addWidget(caption)
             self.filters.bottom.addWidget(widget)
         self.view = TimelineView(self)
         self.legend = QLabel(self)
@@ -104,7 +110,12 @@ class EcheancierPage(Page):
         self.reference.addItem("Aucune", NO_BASELINE)
         for info in reversed(list_snapshots(self.ctx)):
             if info.roadmap_name == self.timeline.roadmap.name:
-                self.reference.addItem(f"{info.name} ({info.taken_on:%d/%m/%Y})", info.name)
+                self.reference.addItem(info.name, info.name)
+                self.reference.setItemData(
+                    self.reference.count() - 1,
+                    f"{info.committee} du {info.taken_on:%d/%m/%Y} — « {info.name} »",
+                    Qt.ItemDataRole.ToolTipRole,
+                )
         i = self.reference.findData(self.baseline) if self.baseline else 0
         self.reference.setCurrentIndex(max(i, 0))
         self.reference.blockSignals(False)

@@ -28,10 +28,13 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.deadlines import Deadline, bilan_deadlines
+from roadmap_app.core.domains import FINANCE
 from roadmap_app.core.errors import StoreError, UserError
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance import edit
 from roadmap_app.finance.read import VoletFinance, list_volets, load_volet_finance
+from ui.dialogs.expense_dialog import ExpenseDialog
+from ui.dialogs.finance_dialogs import PaymentDialog, PlanLineDialog
 from ui.models.finance_tables import (
     ROW_ROLE,
     ConsumptionTableModel,
@@ -41,10 +44,8 @@ from ui.models.finance_tables import (
     plan_rows,
 )
 from ui.pages.base import Page
-from ui.tasks import BackgroundTask
+from ui.tasks import Task, TaskRunner
 from ui.widgets.chart_view import ChartView
-from ui.widgets.expense_dialog import ExpenseDialog
-from ui.widgets.finance_dialogs import PaymentDialog, PlanLineDialog
 from ui.widgets.finance_header import FinanceHeader
 from ui.widgets.tables import ask_bilan_destination, make_table
 
@@ -52,11 +53,13 @@ TAB_PLAN, TAB_EXPENSES, TAB_CONSUMPTION, TAB_PAYMENTS = range(4)
 
 
 class FinancePage(Page):
+    domains = frozenset({FINANCE})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.vf: VoletFinance | None = None
         self.deadlines: list[Deadline] = []
-        self.tasks: list[BackgroundTask] = []
+        self.tasks = TaskRunner()
         self.last_export: Any = None
         self._chart_dirty = True
         self._build()
@@ -225,7 +228,7 @@ class FinancePage(Page):
     def select_volet(self, number: int) -> None:
         self.volet.setCurrentIndex(max(self.volet.findData(number), 0))
 
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.edit_line_button, self.add_expense_button, self.edit_expense_button,
                 self.remove_expense_button, *self.payment_buttons]  # fmt: skip
 
@@ -449,7 +452,7 @@ class FinancePage(Page):
             self._done("Versement retiré (Ctrl+Z pour annuler)")
 
     # -- export du bilan -----------------------------------------------------------------------------
-    def export_bilan(self, all_volets: bool = True) -> BackgroundTask | None:
+    def export_bilan(self, all_volets: bool = True) -> Task | None:
         from roadmap_app.finance.bilan_export import export_bilan
 
         volet = None if all_volets else self.volet_number
@@ -462,15 +465,9 @@ class FinancePage(Page):
         def work(progress: Any) -> Any:
             return export_bilan(ctx, path, volet=volet, progress=progress)
 
-        task = BackgroundTask(self, "Export du bilan…", work, self._exported, self._export_failed)
-        self.tasks.append(task)
-        task.finished.connect(lambda: self._task_over(task))
-        return task.start()
-
-    def _task_over(self, task: BackgroundTask) -> None:
-        self.export_button.setEnabled(True)
-        if task in self.tasks:
-            self.tasks.remove(task)
+        task = self.tasks.run(self, "Export du bilan…", work, self._exported, self._export_failed)
+        task.finished.connect(lambda: self.export_button.setEnabled(True))
+        return task
 
     def _exported(self, result: Any) -> None:
         self.last_export = result

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.domains import FLOWS, PLAN
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.flows.chart_data import CHARTS, build_chart, month_range
 from roadmap_app.flows.series import (
@@ -43,6 +44,7 @@ from ui.file_dialogs import ask_open, ask_save
 from ui.models.flows_table import FlowsTableModel
 from ui.pages.base import Page
 from ui.style import DANGER
+from ui.tasks import Task, TaskRunner
 from ui.widgets.chart_view import ChartView
 from ui.widgets.grid_delegate import GridDelegate
 
@@ -57,9 +59,13 @@ GRID_ROWS = 10
 
 
 class FlowsPage(Page):
+    domains = frozenset({PLAN, FLOWS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.last_import: Any = None
+        self.tasks = TaskRunner()
+        self.import_task: Task | None = None
         title = QLabel("Flux BRSA")
         title.setObjectName("pageTitle")
         self.bassin = QComboBox()
@@ -174,7 +180,7 @@ class FlowsPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.import_button, self.add_month, self.portfolio_button, self.target_button]
 
     def apply_read_only(self) -> None:
@@ -399,16 +405,26 @@ class FlowsPage(Page):
             return False
         if not self.confirm_import(ImportPreviewDialog(plan, self)):
             return False
-        try:
-            self.last_import = apply_import(self.ctx, plan)
-        except (UserError, StoreError) as err:
-            QMessageBox.warning(self, "Import refusé", str(err))
-            return False
+        # l'écriture (jusqu'à des milliers de valeurs, base distante) : hors du fil de
+        # l'interface, par le lanceur commun ; True : l'import est lancé
+        self.import_task = self.tasks.run(
+            self, "Import des flux",
+            lambda progress: apply_import(self.ctx, plan),
+            lambda count: self._imported(count, plan.summary()), self._import_failed,
+        )  # fmt: skip
+        return True
+
+    def _imported(self, count: int, summary: str) -> None:
+        self.last_import = count
         self.reload()
         window = self.window()
         if hasattr(window, "show_message"):
-            window.show_message(f"Import terminé : {plan.summary()}")
-        return True
+            window.show_message(f"Import terminé : {summary}")
+
+    def _import_failed(self, err: Exception) -> None:
+        if not isinstance(err, UserError | StoreError):
+            raise err
+        QMessageBox.warning(self, "Import refusé", str(err))
 
     def confirm_import(self, dialog: Any) -> bool:
         """Point d'extension pour les tests : l'aperçu est montré avant d'écrire."""

@@ -5,7 +5,7 @@ chaque modification est une opération du journal, annulable par Ctrl+Z."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -15,10 +15,13 @@ from roadmap_app.core.errors import StaleDataError, StoreError, UserError
 from ui.style import icon
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTreeView
+
+    from roadmap_app.core.context import AppContext
     from roadmap_app.plan.editing import EditResult
-    from roadmap_app.plan.read import ActionRow, AxeNode, CibleNode
+    from roadmap_app.plan.read import ActionRow, AxeNode, CibleNode, PlanView
     from ui.dialogs.base import FormDialog
-    from ui.pages.roadmap_page import RoadmapPage
+    from ui.models.plan_tree import PlanTreeModel
 
 # Les services d'édition et les boîtes de dialogue sont importés à la première utilisation :
 # ils ne ralentissent pas l'ouverture de l'application.
@@ -27,10 +30,38 @@ TOOL_COLOR = "#344054"
 _NOUNS = {"action": "l'action", "cible": "la cible", "axe": "l'axe"}
 
 
+class EditorHost(Protocol):
+    """Tout ce que l'éditeur demande à la page qui l'héberge (la page Feuille de route) : il ne
+    connaît pas la page elle-même, et la page n'expose rien d'autre à l'éditeur."""
+
+    @property
+    def ctx(self) -> AppContext: ...
+
+    @property
+    def plan(self) -> PlanView | None: ...
+
+    @property
+    def tree(self) -> QTreeView: ...
+
+    @property
+    def model(self) -> PlanTreeModel: ...
+
+    def set_show_archived(self, on: bool) -> None: ...
+
+    def current_node(self) -> Any: ...
+
+    def select_node(self, kind: str, node_id: int) -> bool: ...
+
+    def notify(self, text: str) -> None: ...
+
+    def refresh(self) -> None: ...
+
+
 class PlanEditor(QObject):
     """Contrôleur d'édition attaché à la page (qui garde l'arbre, les filtres et le détail)."""
 
-    def __init__(self, page: RoadmapPage) -> None:
+    def __init__(self, page: EditorHost) -> None:
+        assert isinstance(page, QWidget)  # l'hôte est aussi le parent des dialogues
         super().__init__(page)
         self.page = page
         self.ctx = page.ctx

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN, STATUSES
 from roadmap_app.core.errors import StaleDataError, StoreError, UserError
 from roadmap_app.plan.read import ActionRow, PlanView, load_action, load_plan
 from ui.models.plan_filter import PlanFilter, visible_headers
@@ -43,6 +44,8 @@ DETAIL_MIN, DETAIL_MAX = 260, 420
 
 
 class RoadmapPage(Page):
+    domains = frozenset({PLAN, STATUSES})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.plan: PlanView | None = None
@@ -155,7 +158,7 @@ class RoadmapPage(Page):
             # poser un délégué refait la mise en page de tout l'arbre : seulement s'il change
             wanted = None if col == self.model.indicators_column else self.delegate
             if self.tree.itemDelegateForColumn(col) is not wanted:
-                self.tree.setItemDelegateForColumn(col, wanted)
+                self.tree.setItemDelegateForColumn(col, wanted)  # type: ignore[arg-type]  # None : par défaut
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -260,7 +263,7 @@ class RoadmapPage(Page):
         self.tree.scrollTo(idx)
         return True
 
-    def current_node(self):  # type: ignore[no-untyped-def]
+    def current_node(self):
         """Nœud (axe, cible ou action) de la ligne courante de l'arbre, ou ``None``."""
         return self.model.node_at(self.tree.currentIndex())
 
@@ -430,7 +433,7 @@ class RoadmapPage(Page):
         shown = self.plan_filter.accepted_action_count(self.plan.today)
         self.filters.set_count(shown, total)
 
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         e = self.editor
         return [self.detail.editor_box, e.new_action, e.new_cible, e.new_axe, e.edit, e.move,
                 e.archive, e.restore]  # fmt: skip

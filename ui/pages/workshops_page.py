@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.domains import PLAN, STATUSES, WORKSHOPS
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.plan.read import load_plan
 from roadmap_app.workshops.ateliers import (
@@ -32,7 +33,7 @@ from roadmap_app.workshops.ateliers import (
     list_ateliers,
     update_atelier,
 )
-from roadmap_app.workshops.merge import MergePlan, apply_merge, plan_package_merge
+from roadmap_app.workshops.merge import MergePlan, MergeResult, apply_merge, plan_package_merge
 from roadmap_app.workshops.package import (
     PACKAGE_PATTERNS,
     PACKAGE_SUFFIX,
@@ -45,15 +46,18 @@ from ui.dialogs.review_dialog import ReviewDialog
 from ui.file_dialogs import ask_open, ask_save
 from ui.models.atelier_list import AtelierListModel
 from ui.pages.base import Page
-from ui.tasks import TaskRunner
+from ui.tasks import Task, TaskRunner
 
 PACKAGE_FILTER = f"Paquet d'atelier ({' '.join(PACKAGE_PATTERNS)})"
 
 
 class WorkshopsPage(Page):
+    domains = frozenset({PLAN, STATUSES, WORKSHOPS})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.tasks = TaskRunner()
+        self.merge_task: Task | None = None
         self.last_package: Path | None = None
         self.last_merge: Any = None
         title = QLabel("Ateliers")
@@ -131,7 +135,7 @@ class WorkshopsPage(Page):
         self.refresh()
 
     # -- données ----------------------------------------------------------------------
-    def write_controls(self) -> list[Any]:  # type: ignore[override]
+    def write_controls(self) -> list[Any]:
         return [self.new_button, self.edit_button, self.review_button, self.export_button,
                 self.merge_button, self.workbook_button, self.import_button]  # fmt: skip
 
@@ -243,6 +247,7 @@ class WorkshopsPage(Page):
                 self, "Paquet", "Choisissez d'abord l'atelier (rattaché à un bassin) à emporter."
             )
             return
+        bassin_id: int = a.bassin_id
         name = f"atelier-{a.bassin.lower()}-{a.date:%Y-%m-%d}{PACKAGE_SUFFIX}"
         chosen = ask_save(self, "Exporter le paquet de l'atelier", name, PACKAGE_FILTER)
         if chosen is None:
@@ -250,7 +255,7 @@ class WorkshopsPage(Page):
         path = str(chosen[0])
         self.tasks.run(
             self, "Export du paquet d'atelier",
-            lambda progress: export_package(self.ctx, path, a.bassin_id, atelier_id=a.id, progress=progress),  # type: ignore[arg-type]
+            lambda progress: export_package(self.ctx, path, bassin_id, atelier_id=a.id, progress=progress),
             self._exported, self._failed,
         )  # fmt: skip
 
@@ -314,23 +319,34 @@ class WorkshopsPage(Page):
         dialog = MergeDialog(plan, self)
         if not self.confirm_merge(dialog):
             return
-        try:
-            self.last_merge = apply_merge(self.ctx, plan, dialog.resolutions())
-        except (UserError, StoreError) as err:
-            QMessageBox.warning(self, "Fusion impossible", str(err) + "\nRien n'a été écrit.")
-            return
+        resolutions = dialog.resolutions()
+        # une écriture qui peut durer (centaines de cellules, base PostgreSQL distante) : hors du
+        # fil de l'interface, par le lanceur commun et l'exécuteur des opérations
+        self.merge_task = self.tasks.run(
+            self, "Fusion du paquet d'atelier",
+            lambda progress: apply_merge(self.ctx, plan, resolutions),
+            self._merged, self._merge_failed,
+        )  # fmt: skip
+
+    def _merged(self, result: MergeResult) -> None:
+        self.last_merge = result
         window = self.window()
-        for page in getattr(window, "pages", {}).values():
-            if page is not self:
-                page.refresh()
-        self.refresh()
-        self._message(f"Fusion terminée : {self.last_merge.applied} champ(s) mis à jour.")
+        if result.changes is not None and hasattr(window, "apply_changes"):
+            window.apply_changes(result.changes)  # seules les vues des statuts et des ateliers
+        else:
+            self.refresh()
+        self._message(f"Fusion terminée : {result.applied} champ(s) mis à jour.")
+
+    def _merge_failed(self, err: Exception) -> None:
+        if not isinstance(err, UserError | StoreError):
+            raise err
+        QMessageBox.warning(self, "Fusion impossible", str(err) + "\nRien n'a été écrit.")
 
     def confirm_merge(self, dialog: MergeDialog) -> bool:
         """Point d'extension pour les tests : ouvre le dialogue de fusion (modal)."""
         return dialog.exec() == QDialog.DialogCode.Accepted
 
-    def _failed(self, err: BaseException, details: str) -> None:
+    def _failed(self, err: Exception) -> None:
         QMessageBox.warning(
             self,
             "Échec",

@@ -253,7 +253,9 @@ class ActionDetailPanel(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         """Assez large pour le contenu et sa barre de défilement (jamais coupé à droite)."""
-        inner = self.content.widget().minimumSizeHint()
+        content = self.content.widget()
+        assert content is not None
+        inner = content.minimumSizeHint()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return QSize(max(inner.width() + bar + 2, self.empty.minimumSizeHint().width()), 120)
 

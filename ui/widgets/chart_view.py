@@ -29,16 +29,16 @@ class ChartView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.empty)
-        self.scroll: QScrollArea | None = None
+        self.scroll_area: QScrollArea | None = None
         self.host: QWidget = self
         if scrollable:
-            self.scroll = QScrollArea(self)
-            self.scroll.setWidgetResizable(True)
-            self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self.scroll_area = QScrollArea(self)
+            self.scroll_area.setWidgetResizable(True)
+            self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
             self.host = QWidget()
-            self.scroll.setWidget(self.host)
-            self.scroll.hide()
-            outer.addWidget(self.scroll)
+            self.scroll_area.setWidget(self.host)
+            self.scroll_area.hide()
+            outer.addWidget(self.scroll_area)
             self.setMinimumHeight(MIN_HEIGHT)
             self.layout_ = QVBoxLayout(self.host)
             self.layout_.setContentsMargins(0, 0, 0, 0)
@@ -63,10 +63,10 @@ class ChartView(QWidget):
         # ou un tableau sur un écran de 768 px de haut, jamais écrasée au point d'être illisible
         natural = int(figure.get_figheight() * figure.dpi * 0.75)
         self.canvas.setMinimumHeight(
-            natural if self.scroll is not None else min(natural, MIN_HEIGHT)
+            natural if self.scroll_area is not None else min(natural, MIN_HEIGHT)
         )
         self.empty.setVisible(False)
-        if self.scroll is not None:
-            self.scroll.show()
+        if self.scroll_area is not None:
+            self.scroll_area.show()
         self.layout_.addWidget(self.canvas)
         self.canvas.draw_idle()

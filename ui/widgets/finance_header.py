@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from roadmap_app.core.deadlines import Deadline
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance.read import VoletFinance
 from ui.models.finance_tables import pct_text
 from ui.style import DANGER

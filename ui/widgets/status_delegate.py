@@ -90,7 +90,7 @@ class StatusDelegate(QStyledItemDelegate):
         p.drawRoundedRect(pill, h / 2, h / 2)
         p.setPen(status_text_color(status))
         p.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
-        if shows_progress and "%" not in text:
+        if shows_progress and progress is not None and "%" not in text:
             track = QRectF(pill.x() + h / 2, pill.bottom() - 3, max(pill.width() - h, 4), 2)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(ACCENT))

@@ -142,16 +142,17 @@ class TimelineView(QAbstractScrollArea):
     _place_pending = False
 
     def _place(self) -> None:
-        """Début du plan à gauche, sauf si aujourd'hui n'y tiendrait pas."""
+        """Première mise en place : la plus ancienne action en retard (ou, sans retard,
+        aujourd'hui) près du bord gauche. Placer aujourd'hui à gauche cachait les retards de 2024,
+        ce qu'un comité regarde d'abord ; sans retard, ce qui vient est à droite d'aujourd'hui."""
         self._place_pending = False
         tl = self.timeline
         assert tl is not None
         self._update_ranges()
-        today_x = (tl.today - tl.start).days * self.ppd
-        if today_x > 0.75 * self.chart_width():
-            self.scroll_to_date(tl.today, 0.3)
-        else:
-            self.horizontalScrollBar().setValue(0)
+        shown = frozenset(b.id for b in self.bassins)
+        late = [r.item.start for r in self.rows
+                if r.item is not None and r.item.start is not None and r.item.late(shown)]  # fmt: skip
+        self.scroll_to_date(min(late) if late else tl.today, 0.04)
 
     def set_zoom(self, key: str) -> None:
         """Change l'échelle en gardant la date du milieu de la vue au milieu."""
@@ -343,14 +344,17 @@ class TimelineView(QAbstractScrollArea):
         if not item.dated:
             return
         assert item.start is not None and item.end is not None
-        cells = [(bs, item.action.statuses.get(bs.id)) for bs in self.bassins]
-        cells = [(bs, c) for bs, c in cells if c is not None]
-        late = any(c.overdue for _b, c in cells)
+        cells = [
+            (bs, cell) for bs in self.bassins if (cell := item.action.statuses.get(bs.id)) is not None
+        ]
+        late = any(cell.overdue for _b, cell in cells)
         rect = self._bar_rect(item.start, item.end, y, BAR_TOP, BAR_H)
         painted.bar = rect
         if item.milestone:
             centre = QPointF(self.x_for(item.start) + self.ppd / 2, rect.center().y())
-            status = cells[0][1].status if len(cells) == 1 else _least(c.status for _b, c in cells)
+            status = (
+                cells[0][1].status if len(cells) == 1 else _least(cell.status for _b, cell in cells)
+            )
             poly = _diamond(centre, BAR_H / 2 + 1)
             painted.bar = poly.boundingRect()
             p.setBrush(status_color(status) if status else QColor("#FFFFFF"))
@@ -371,8 +375,8 @@ class TimelineView(QAbstractScrollArea):
             else:  # un couloir fin par bassin
                 lane = rect.height() / len(cells)
                 p.setPen(Qt.PenStyle.NoPen)
-                for j, (_b, c) in enumerate(cells):
-                    p.setBrush(status_color(c.status))
+                for j, (_b, cell) in enumerate(cells):
+                    p.setBrush(status_color(cell.status))
                     p.drawRect(QRectF(rect.left(), rect.top() + j * lane, rect.width(), lane))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.setPen(QPen(QColor(DANGER) if late else QColor("#344054"), 2.2 if late else 0.8))
@@ -383,7 +387,7 @@ class TimelineView(QAbstractScrollArea):
             st = status_rules.info(cells[0][1].status)
             text = f"{st.symbol} {st.label}"
         else:
-            text = "".join(status_rules.info(c.status).symbol for _b, c in cells)
+            text = "".join(status_rules.info(cell.status).symbol for _b, cell in cells)
         if text_x < chart.right():
             p.setPen(QColor("#344054"))
             baseline_y = rect.top() + rect.height() - 2
@@ -416,14 +420,15 @@ class TimelineView(QAbstractScrollArea):
                 continue
             a = row.item.action
             late = row.item.late(frozenset(b.id for b in self.bassins))
+            # l'intitulé d'abord ; le code (rouge si en retard) aligné à droite
             p.setFont(self._bold)
             p.setPen(QColor(DANGER) if late else QColor("#1F5FA8"))
-            code_w = bold_metrics.horizontalAdvance(a.code) + 6
-            p.drawText(rect.adjusted(18, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, a.code)
+            code_w = bold_metrics.horizontalAdvance(a.code) + 8
+            p.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, a.code)
             p.setFont(self.font())
             p.setPen(QColor("#101828"))
             room = int(rect.width()) - 18 - code_w
-            p.drawText(rect.adjusted(18 + code_w, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter,
+            p.drawText(rect.adjusted(18, 0, -code_w, 0), Qt.AlignmentFlag.AlignVCenter,
                        metrics.elidedText(a.intitule, Qt.TextElideMode.ElideRight, room))  # fmt: skip
         p.setPen(QColor("#D0D5DD"))
         p.drawLine(QPointF(LABEL_W - 0.5, HEADER_H), QPointF(LABEL_W - 0.5, h))
@@ -442,7 +447,8 @@ class TimelineView(QAbstractScrollArea):
         for year in range(tl.start.year, tl.end.year + 1):
             x0 = max(self.x_for(date(year, 1, 1)), float(LABEL_W))
             x1 = self.x_for(date(year + 1, 1, 1))
-            if x1 > x0:
+            # seulement s'il tient dans la part visible de l'année (pas de « 20 » au bord)
+            if min(x1, float(w)) - x0 > QFontMetrics(self._bold).horizontalAdvance(str(year)) + 8:
                 p.drawText(QRectF(x0 + 4, 2, x1 - x0 - 4, 18), Qt.AlignmentFlag.AlignVCenter,
                            str(year))  # fmt: skip
         p.setFont(self._small)
@@ -467,6 +473,8 @@ class TimelineView(QAbstractScrollArea):
             p.drawLine(QPointF(x, 40), QPointF(x, HEADER_H))
             text = k.short
             span = (x + 3, x + 3 + metrics.horizontalAdvance(text) + 6)
+            if span[1] > w:  # au bord droit : le libellé passe à gauche du trait, entier
+                span = (x - 3 - (span[1] - span[0]), x - 3)
             if span[0] > LABEL_W and all(span[1] <= a or span[0] >= b for a, b in taken):
                 p.setPen(QColor(color))
                 p.drawText(QPointF(span[0], 52), text)
@@ -535,7 +543,7 @@ class TimelineView(QAbstractScrollArea):
         if key in (K.Key_Down, K.Key_Up, K.Key_PageDown, K.Key_PageUp, K.Key_Home, K.Key_End):
             page = max(1, (self.viewport().height() - HEADER_H) // ROW_H - 1)
             step = {K.Key_Down: 1, K.Key_Up: -1, K.Key_PageDown: page, K.Key_PageUp: -page,
-                    K.Key_Home: -len(self.rows), K.Key_End: len(self.rows)}[key]  # fmt: skip
+                    K.Key_Home: -len(self.rows), K.Key_End: len(self.rows)}[K(key)]  # fmt: skip
             self.move_current(step)
         elif key in (K.Key_Return, K.Key_Enter):
             if 0 <= self.current_row < len(self.rows) and self.rows[self.current_row].item:

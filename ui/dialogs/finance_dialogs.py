@@ -9,22 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from roadmap_app.core.dates import format_date
-from roadmap_app.core.errors import StoreError, UserError
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance.edit import PaymentInput, PlanLineInput
 from roadmap_app.finance.money import format_amount_input
 from roadmap_app.finance.read import (
@@ -34,61 +30,36 @@ from roadmap_app.finance.read import (
     PlanLine,
     payment_kind_label,
 )
-from ui.dialogs.base import hide_when_edited
-from ui.style import DANGER
+from ui.dialogs.base import FormDialog
 
 
-class _FormDialog(QDialog):
+class _ServiceDialog(FormDialog):
+    """Boîte du financement : un texte d'information, un formulaire ; ``submit(saisie)`` appelle
+    le service (``FormDialog.service_submit``)."""
+
+    error_mark = "✖ "
+
     def __init__(self, title: str, submit: Callable[[Any], Any], parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._watching = False
-        self.setWindowTitle(title)
+        super().__init__(
+            title, "&Enregistrer", lambda d: self.service_submit(lambda: submit(self.value())),
+            parent,
+        )  # fmt: skip
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # la page relit result_value
         self.setMinimumWidth(560)
         self.submit = submit
-        self.result_value: Any = None
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.info = QLabel()
         self.info.setObjectName("muted")
         self.info.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {DANGER}; font-weight: 600;")
-        self.error.setVisible(False)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Enregistrer")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        lay.addWidget(self.info)
-        lay.addLayout(self.form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._watching:  # champs créés par les sous-classes : reliés au premier affichage
-            self._watching = True
-            hide_when_edited(self, self.error)
+        self.body.addWidget(self.info)
+        self.body.addLayout(self.form)
 
     def value(self) -> Any:  # pragma: no cover - abstrait
         raise NotImplementedError
 
-    def save(self) -> None:
-        try:
-            self.result_value = self.submit(self.value())
-        except (UserError, StoreError) as err:
-            self.error.setText("✖ " + str(err).replace("\n", "\n✖ "))
-            self.error.setVisible(True)
-            return
-        self.accept()
 
-
-class PlanLineDialog(_FormDialog):
+class PlanLineDialog(_ServiceDialog):
     """Modification d'une ligne du plan de financement (textes tels qu'écrits et montant)."""
 
     def __init__(
@@ -141,7 +112,7 @@ class PlanLineDialog(_FormDialog):
         )
 
 
-class PaymentDialog(_FormDialog):
+class PaymentDialog(_ServiceDialog):
     """Versement de l'État reçu (avance, solde) ou trop-perçu remboursé."""
 
     def __init__(

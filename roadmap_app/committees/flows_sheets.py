@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from roadmap_app.committees.pack_model import PackData
+from roadmap_app.core.formatting import format_number
 from roadmap_app.export.cells import FMT_DEC1, FMT_INT, FMT_MONTH
 from roadmap_app.export.xlsx import Book
 from roadmap_app.flows.assessment import assess, signed
@@ -26,7 +27,7 @@ def _fmt(unit: str) -> str:
     return FMT_DEC1 if unit in (PERCENT, "heures") else FMT_INT
 
 
-def write_flux(book: Book, pack: PackData) -> None:
+def write_flows(book: Book, pack: PackData) -> None:
     data = from_state(pack.state)
     headers = ["Bassin", "Mois"] + [f"{i.label} ({i.unit})" for i in INDICATORS] + [
         "Moyenne mensuelle d'entrants visée", "Écart du mois ; cumul face à l'objectif cumulé"]  # fmt: skip
@@ -81,7 +82,7 @@ def _load_rows(data: FlowsData) -> list[LoadRow]:
     return rows
 
 
-def write_portefeuilles(book: Book, pack: PackData) -> None:
+def write_portfolios(book: Book, pack: PackData) -> None:
     data = from_state(pack.state)
     sh = book.sheet("Portefeuilles", [16, 26, 16, 12, 14, 14, 14, 48])
     sh.title(
@@ -133,7 +134,7 @@ def recent_rows(pack: PackData, months: int = 3) -> list[list[str]]:
     data = from_state(pack.state)
 
     def n(v: float | None, suffix: str = "") -> str:
-        return "—" if v is None else f"{v:,.0f}".replace(",", "\u202f") + suffix
+        return "—" if v is None else format_number(v) + suffix
 
     def share(part: float | None, total: float | None) -> str:
         return "—" if part is None or not total else f"{100 * part / total:.0f} %"

@@ -10,23 +10,19 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from roadmap_app.core.errors import StaleDataError, StoreError, UserError
-from roadmap_app.export.cells import format_euros
+from roadmap_app.core.errors import UserError
+from roadmap_app.core.formatting import format_euros
 from roadmap_app.finance import annexe3
 from roadmap_app.finance.edit import ExpenseInput
 from roadmap_app.finance.money import (
@@ -38,14 +34,15 @@ from roadmap_app.finance.money import (
 )
 from roadmap_app.finance.period import EXAMPLES as PERIOD_EXAMPLES
 from roadmap_app.finance.read import ExpenseRow, VoletFinance
-from ui.dialogs.base import hide_when_edited
-from ui.style import DANGER
+from ui.dialogs.base import FormDialog
 from ui.widgets.elided_combo import ElidedComboBox
 
 UNITS = ("ETP", "mois", "place", "poste", "heure", "jour", "forfait", "atelier", "module")
 
 
-class ExpenseDialog(QDialog):
+class ExpenseDialog(FormDialog):
+    error_mark = "✖ "
+
     def __init__(
         self,
         vf: VoletFinance,
@@ -54,14 +51,15 @@ class ExpenseDialog(QDialog):
         line_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._watching = False
+        title = "Modifier la dépense" if expense else "Nouvelle dépense"
+        super().__init__(
+            f"{title} – {vf.volet.title}", "&Enregistrer",
+            lambda d: self.service_submit(lambda: submit(self.data())), parent,
+        )  # fmt: skip
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # la page relit result_value
         self.vf = vf
         self.submit = submit
         self.expense = expense
-        self.result_value: Any = None
-        title = "Modifier la dépense" if expense else "Nouvelle dépense"
-        self.setWindowTitle(f"{title} – {vf.volet.title}")
         self.setMinimumWidth(640)
         self._rubrique_touched = False
 
@@ -101,10 +99,6 @@ class ExpenseDialog(QDialog):
         self.hint = QLabel()
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {DANGER}; font-weight: 600;")
-        self.error.setVisible(False)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -123,20 +117,9 @@ class ExpenseDialog(QDialog):
         amount_label.setBuddy(self.montant)
         form.addRow(amount_label, amount_row)
         form.addRow("No&te :", self.note)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Enregistrer")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        lay.addLayout(form)
-        lay.addWidget(self.hint)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
+        self.body.addLayout(form)
+        self.body.addWidget(self.hint)
 
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.compute.clicked.connect(self.fill_computed)
         self.line.currentIndexChanged.connect(self._line_changed)
         self.rubrique.activated.connect(self._rubrique_chosen)
@@ -249,24 +232,3 @@ class ExpenseDialog(QDialog):
             group_key=group,
             subgroup_key=subgroup,
         )
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._watching:  # champs créés par les sous-classes : reliés au premier affichage
-            self._watching = True
-            hide_when_edited(self, self.error)
-
-    def save(self) -> None:
-        try:
-            self.result_value = self.submit(self.data())
-        except StaleDataError as err:
-            self.show_error(str(err))
-            return
-        except (UserError, StoreError) as err:
-            self.show_error(str(err))
-            return
-        self.accept()
-
-    def show_error(self, message: str) -> None:
-        self.error.setText("✖ " + message.replace("\n", "\n✖ "))
-        self.error.setVisible(True)
