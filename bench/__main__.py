@@ -39,7 +39,7 @@ def store_for(scale: int) -> Path:
     from db.schema import HEAD
 
     digest = hashlib.sha256(
-        b"".join((ROOT / f).read_bytes() for f in ("generate.py", "flows_data.py")) + HEAD.encode()
+        b"".join((ROOT / f).read_bytes() for f in ("generate.py", "flows_data.py", "indicators_data.py")) + HEAD.encode()
     ).hexdigest()[:10]
     path = store_dir() / f"store-{scale}x-{digest}.sqlite3"
     if not path.exists():
@@ -135,6 +135,8 @@ ROWS = [
     ("startup_deferred", "  1 s après l'affichage : écritures, collecte (les deux cas)", "ms", ""),
     ("page_first_display", "page Feuille de route : premier affichage", "ms", "< 1 000"),
     ("filter_keystroke", "filtre : une frappe (médiane)", "ms", "< 50"),
+    ("detail_update", "panneau de détail : changement de sélection (5 indicateurs)", "ms", "< 50"),
+    ("indicators_page", "page Indicateurs : premier affichage", "ms", "< 1 000"),
     ("echeancier_first_paint", "page Échéancier : premier affichage (peinte)", "ms", "< 1 000"),
     ("echeancier_zoom_step", "  un pas de zoom (mois, trimestre, année), peint", "ms", "< 50"),
     ("echeancier_pan_step", "  un pas de défilement (temps et lignes), peint", "ms", "< 50"),
@@ -181,6 +183,7 @@ def main() -> None:
         r.update(startup(store))
         for group in (
             "roadmap",
+            "indicators",
             "echeancier",
             "snapshots",
             "xlsx",

@@ -3,7 +3,8 @@
     python -m bench.generate 100 /tmp/store-100x.sqlite3
 
 100× : environ 3 500 actions, 9 bassins, 50 instantanés, 20 000 entrées de journal (et, quand les
-flux mensuels existent, 10 ans de séries). La base part du jeu initial réel ; les actions, cibles et
+flux mensuels existent, 10 ans de séries), 5 indicateurs de suivi par action avec une valeur par
+mois et par bassin sur le volet (``bench/indicators_data.py``). La base part du jeu initial réel ; les actions, cibles et
 bassins ajoutés recopient les textes réels (codes nouveaux), avec des statuts tirés au hasard
 (graine fixe : la même base à chaque génération).
 """
@@ -93,7 +94,11 @@ def generate(scale: int, path: Path, seed: int = 62) -> dict[str, Any]:
         create_snapshot(ctx, f"Comité n°{i + 1}", committee=["COPIL", "COTECH", "Comité local"][i % 3],
                         taken_on=start + timedelta(days=30 * i))  # fmt: skip
     months = _monthly_series(ctx, rng, scale)
+    from bench.indicators_data import fill_indicators
+
+    indicators = fill_indicators(ctx, rng)
     dims = _dimensions(ctx)
+    dims.update(indicators)
     dims.update(
         snapshots=n_snapshots, monthly_values=months, seconds=round(time.perf_counter() - t0, 1)
     )

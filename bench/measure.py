@@ -1,6 +1,6 @@
 """Un groupe de mesures dans un processus neuf ; imprime un dictionnaire JSON (secondes, Mo…).
 
-python -m bench.measure roadmap|echeancier|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
+python -m bench.measure roadmap|indicators|echeancier|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ def main() -> None:
     result: dict[str, float]
     if group == "roadmap":
         result = scale.roadmap_page(store, runs)
+    elif group == "indicators":
+        result = scale.indicators(store, runs)
     elif group == "echeancier":
         result = scale.echeancier_page(store, runs)
     elif group == "snapshots":

@@ -84,6 +84,55 @@ def roadmap_page(store: Path, runs: int) -> dict[str, float]:
     return out
 
 
+def indicators(store: Path, runs: int) -> dict[str, float]:
+    """Panneau de détail : changement de sélection entre actions qui ont chacune 5 indicateurs
+    (statuts, historique et indicateurs relus) ; page Indicateurs : premier affichage."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import make_application
+    from ui.pages.indicators_page import IndicatorsPage
+    from ui.pages.roadmap_page import RoadmapPage
+
+    make_application()
+    out: dict[str, float] = {}
+    with copy_of(store) as ctx:
+        page = RoadmapPage(ctx)
+        page.resize(1400, 900)
+        page.show()
+        QApplication.processEvents()
+        assert page.plan is not None
+        # actions réparties dans tout le plan ; le panneau seul (statuts, historique, indicateurs
+        # relus et peints), sans le défilement de l'arbre vers la ligne choisie
+        actions = list(page.plan.actions())
+        step = max(1, len(actions) // 20)
+        rows = actions[::step][:20]
+        times = []
+        for _ in range(max(1, runs // 2)):
+            for row in rows:
+                t = time.perf_counter()
+                page._show(row)
+                QApplication.processEvents()
+                times.append(time.perf_counter() - t)
+        assert len(page.detail.indicators.linked) == 5
+        out["detail_update"] = statistics.median(times)
+        page.close()
+
+        def first() -> float:
+            t = time.perf_counter()
+            p = IndicatorsPage(ctx)
+            p.resize(1400, 900)
+            p.show()
+            QApplication.processEvents()
+            elapsed = time.perf_counter() - t
+            p.close()
+            p.deleteLater()
+            QApplication.processEvents()
+            return elapsed
+
+        out["indicators_page"] = median_runs(first, runs)
+    return out
+
+
 def echeancier_page(store: Path, runs: int) -> dict[str, float]:
     """Page Échéancier : premier affichage (lecture du plan et des dates clés, lignes, première
     peinture) ; un pas de zoom et un pas de défilement (horizontal et vertical), peinture

@@ -278,8 +278,38 @@ def _finance(page: Any) -> None:
     page.update_chart()
 
 
+def _indicators(page: Any) -> None:
+    """Deux actions liées à des indicateurs nationaux, des valeurs mensuelles et des cibles."""
+    from datetime import date
+
+    from roadmap_app.indicators import service as svc
+
+    ctx = page.ctx
+    svc.link(ctx, "EP-1.1", "M2", kind="tdb", record_undo=False)
+    svc.link(ctx, "EP-2.1", "M2", kind="tdb", record_undo=False)
+    svc.link(ctx, "AI-1.1", "M5", kind="tdb", record_undo=False)
+    svc.set_step(ctx, "M2", "baseline", 45, day=date(2023, 12, 31), record_undo=False)
+    svc.set_step(ctx, "M2", "target", 35, year=2024, record_undo=False)
+    svc.set_step(ctx, "M2", "target", 30, year=2025, record_undo=False)
+    svc.set_step(ctx, "M5", "target", 20, year=2024, record_undo=False)
+    start = {"Montreuillois": 44, "Audomarois": 47, "Lensois": 41}
+    items = [svc.ValueInput("M2", b, date(2024, m, 1), v0 - (m - 1) * (1.2 if b != "Audomarois" else 0.6))
+             for b, v0 in start.items() for m in range(1, 10)]  # fmt: skip
+    items += [svc.ValueInput("M5", b, date(2024, m, 1), v) for b, v in (("Lensois", 22), ("Audomarois", 14))
+              for m in (7, 8, 9)]  # fmt: skip
+    svc.set_values(ctx, items, record_undo=False)
+    page.refresh()
+    page.table.selectRow(0)
+    for r in range(page.model.rowCount()):
+        row = page.model.row_at(r)
+        if row is not None and row.state.indicator.code == "M2" and row.state.where == "Lensois":
+            page.table.selectRow(r)
+            break
+
+
 #: Mise en situation de chaque page avant la capture (clé de page → préparation).
 SCENES["finance"] = _finance
+SCENES["indicators"] = _indicators
 
 
 def capture(

@@ -14,6 +14,7 @@ from roadmap_app.plan import statuses as status_rules
 
 ACCENT = "#1F5FA8"
 DANGER = "#B42318"
+SUCCESS = "#067647"
 MUTED = "#667085"
 PLACEHOLDER = "#A0A8B8"
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pour mypy et les éditeurs : les mêmes noms, importés d'u
     from db.models.enums import EcheancePrecision, Status
     from db.models.finance import Expense, StatePayment
     from db.models.flows import FlowTarget, FlowValue, Portfolio
+    from db.models.indicators import ActionIndicator, IndicatorTarget, IndicatorValue
     from db.models.journal import JournalEntry
     from db.models.key_dates import KeyDate
     from db.models.meta import StoreInfo
@@ -47,6 +48,9 @@ _WHERE: dict[str, str] = {
     "FlowTarget": "flows",
     "FlowValue": "flows",
     "Portfolio": "flows",
+    "ActionIndicator": "indicators",
+    "IndicatorTarget": "indicators",
+    "IndicatorValue": "indicators",
     "JournalEntry": "journal",
     "StoreInfo": "meta",
     "Action": "plan",
@@ -68,6 +72,7 @@ __all__ = [
     "JOURNALED_MODELS",
     "Action",
     "ActionBassin",
+    "ActionIndicator",
     "ActionPilote",
     "Atelier",
     "Axe",
@@ -79,6 +84,8 @@ __all__ = [
     "FlowTarget",
     "FlowValue",
     "IndicatorDefinition",
+    "IndicatorTarget",
+    "IndicatorValue",
     "JournalEntry",
     "KeyDate",
     "Organisation",
@@ -130,6 +137,10 @@ class _Journaled(Mapping[str, type]):
         "flow_value": "FlowValue",
         "flow_target": "FlowTarget",
         "portfolio": "Portfolio",
+        "indicator_definition": "IndicatorDefinition",
+        "indicator_target": "IndicatorTarget",
+        "indicator_value": "IndicatorValue",
+        "action_indicator": "ActionIndicator",
     }
 
     def __getitem__(self, table: str) -> type:

@@ -8,7 +8,8 @@ import datetime as dt
 from sqlalchemy import BigInteger, Text
 from sqlmodel import Field
 
-import db.models.territory  # noqa: F401 — tables visées par les clés étrangères
+import db.models.plan
+import db.models.territory  # noqa: F401
 from db.models.base import Table
 from db.types import UtcDateTime
 
@@ -56,12 +57,22 @@ class FinancementLine(Table, table=True):
 
 
 class IndicatorDefinition(Table, table=True):
-    """Indicateur de pilotage national (annexe 4 de l'instruction)."""
+    """Un indicateur de suivi : national (annexe 4 de l'instruction), flux mensuel BRSA ou défini
+    pour une feuille de route. Une seule notion : mêmes définitions, cibles, valeurs, liens.
+
+    ``storage`` : ``flux`` (les 17 flux mensuels par bassin : valeurs et cibles dans ``flow_value``
+    et ``flow_target``, lues en bloc par la page Flux BRSA) ou ``valeurs`` (``indicator_value`` et
+    ``indicator_target``). ``annexe`` : code national correspondant (« M1a / V2-1 »).
+    ``direction`` : ``up`` (plus haut, mieux) ou ``down``. ``frequency`` : ``month``, ``quarter``,
+    ``year`` ou ``free``. ``scope`` : ``bassin`` (une valeur par bassin) ou ``plan``.
+    ``provenance`` : ``tdb`` (TDB national), ``cd``, ``ft`` ou ``autre``. ``roadmap_id`` nul :
+    commun à toutes les feuilles de route. ``archived`` : supprimé (l'annulation le rétablit).
+    """
 
     __tablename__ = "indicator_definition"
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=20, unique=True)
+    code: str = Field(max_length=40, unique=True)
     label: str = Field(max_length=300)
     category: str = Field(max_length=40)
     volet: int
@@ -69,6 +80,21 @@ class IndicatorDefinition(Table, table=True):
     unit: str = Field(default="", max_length=20)
     source: str = Field(default="", sa_type=Text)
     position: int = 0
+    annexe: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    direction: str = Field(default="up", max_length=4, sa_column_kwargs={"server_default": "up"})
+    frequency: str = Field(
+        default="free", max_length=10, sa_column_kwargs={"server_default": "free"}
+    )
+    scope: str = Field(default="bassin", max_length=10, sa_column_kwargs={"server_default": "bassin"})
+    provenance: str = Field(
+        default="autre", max_length=10, sa_column_kwargs={"server_default": "autre"}
+    )
+    storage: str = Field(
+        default="valeurs", max_length=10, sa_column_kwargs={"server_default": "valeurs"}
+    )
+    roadmap_id: int | None = Field(default=None, foreign_key="roadmap.id")
+    archived: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Atelier(Table, table=True):

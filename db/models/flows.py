@@ -43,7 +43,7 @@ class FlowTarget(Table, table=True):
     indicator: str = Field(max_length=40, index=True)
     bassin_id: int | None = Field(default=None, foreign_key="bassin.id")
     kind: str = Field(max_length=20)
-    value: float
+    value: float | None = None  # nul : cible retirée (annulation de sa création)
     effective_from: dt.date
     label: str = Field(default="", max_length=300)
     source: str = Field(default="", sa_type=Text)

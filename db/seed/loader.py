@@ -137,6 +137,9 @@ def load_seed(session: Session, parse_echeance: EcheanceParser, app_version: str
     from db.seed.flux import seed_flux
 
     seed_flux(session.connection())
+    from db.seed.indicators import seed_indicators
+
+    seed_indicators(session.connection())
     session.add(
         JournalEntry(
             ts=now,

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "chart": "flows",
     "bassins": "bassins",
     "roadmaps": "roadmaps",
+    "indicators": "indicators",
     "plan": "plan_io",
 }
 #: Options globales suivies d'une valeur (``--db CHEMIN``) : leur valeur n'est pas la commande.

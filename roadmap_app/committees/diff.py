@@ -227,8 +227,10 @@ def diff_states(
             if cell.get("overdue") and not prev.get("overdue"):
                 result.newly_overdue.append(OverdueDiff(code, axe, bassin, ne["label"]))
     for name, differ in SECTION_DIFFS.items():
-        if name in before and name in after:
-            result.sections.extend(differ(before[name], after[name], after))
+        # indicateurs : un instantané d'avant leur arrivée n'en avait aucun (tout lien est nouveau)
+        old_section = before.get(name, {} if name == "indicateurs" else None)
+        if old_section is not None and name in after:
+            result.sections.extend(differ(old_section, after[name], after))
     return result
 
 
@@ -295,8 +297,15 @@ def _financement_diff(
 SectionDiffer = Callable[[Any, Any, Any], Iterator[SectionChange]]
 
 #: Comparaison des autres sections ; les fonctionnalités qui ajoutent une section y ajoutent leur règle.
+def _indicators_diff(old: Any, new: Any, state: Any) -> Iterator[SectionChange]:
+    from roadmap_app.committees.indicators_section import indicators_diff
+
+    return indicators_diff(old, new, state)
+
+
 SECTION_DIFFS: dict[str, SectionDiffer] = {
     "reference": _reference_diff,
     "financement": _financement_diff,
     "flux": flux_diff,
+    "indicateurs": _indicators_diff,
 }

@@ -182,8 +182,12 @@ def write_pack_pdf(
         changes += [
             [diff.title(f.code), "", f.label, "modifié"] for f in diff.fields if f.field != "echeance"
         ]
+        from roadmap_app.committees.indicators_section import SECTION as INDICATORS
+        from roadmap_app.committees.indicators_section import describe
+
         changes += [
             ["", names.get(s.bassin or "", ""), s.section,
+             describe(s) if s.section == INDICATORS else
              f"{s.label} : {show_value(s.key, s.old)} → {show_value(s.key, s.new)} {s.comment}".strip()]
             for s in diff.sections
         ]  # fmt: skip
@@ -193,6 +197,15 @@ def write_pack_pdf(
             [Row(r) for r in changes],
             zebra=True,
         )
+
+    from roadmap_app.committees.indicators_section import PACK_HEADERS, pack_rows
+
+    suivi = pack_rows(data.state)
+    if suivi:
+        doc.page_break()
+        doc.heading("Indicateurs de suivi")
+        doc.table([Col(t, w) for t, w in zip(PACK_HEADERS, [1.6, 4.0, 1.4, 1.9, 1.6, 1.9, 1.3], strict=True)],
+                  [Row(r) for r in suivi], zebra=True, size=7.5)  # fmt: skip
 
     if progress:
         progress(6, steps, "Feuille de route…")

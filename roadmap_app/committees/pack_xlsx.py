@@ -412,6 +412,22 @@ def write_indicateurs(book: Book, data: PackData) -> None:
         ])  # fmt: skip
 
 
+def write_suivi(book: Book, data: PackData) -> None:
+    """Indicateurs liés aux actions : référence, cible en vigueur, dernière valeur, statut par bassin."""
+    from roadmap_app.committees.indicators_section import PACK_HEADERS, pack_rows
+
+    rows = pack_rows(data.state)
+    sh = book.sheet("Indicateurs de suivi", [16, 50, 16, 20, 18, 22, 14], header_row=4)
+    sh.title("Indicateurs de suivi", "Indicateurs liés aux actions : dernière valeur face à la cible en vigueur")
+    if not rows:
+        sh.note("Aucun indicateur lié à une action dans cet état.")
+        return
+    sh.header(PACK_HEADERS, filter_rows=len(rows))
+    for r in rows:
+        color = {"atteint": "067647", "en-dessous": "B42318"}.get(r[-1])
+        sh.append([sh.cell(v, wrap=i == 1) for i, v in enumerate(r[:-1])] + [sh.cell(r[-1], bold=bool(color), color=color)])
+
+
 def write_graphiques(book: Book, data: PackData) -> None:
     sh = book.sheet("Graphiques", [100])
     sh.title("Graphiques")
@@ -467,6 +483,7 @@ def write_pack_xlsx(
         ("Changements", lambda: write_changements(book, data)),
         ("Échéancier", lambda: write_echeancier(book, data)),
         ("Graphiques", lambda: write_graphiques(book, data)),
+        ("Indicateurs de suivi", lambda: write_suivi(book, data)),
         ("Indicateurs", lambda: write_indicateurs(book, data)),
     ]
     try:

@@ -102,8 +102,11 @@ def reference_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
         codes = {b.id: b.code for b in s.exec(select(Bassin)).all()}
         figures = s.exec(select(ReferenceFigure).order_by(col(ReferenceFigure.id))).all()
         dates = s.exec(select(KeyDate).order_by(col(KeyDate.date))).all()
+        # Indicateurs nationaux (annexe 4) ; flux et indicateurs des feuilles de route : section à part
         indicators = s.exec(
-            select(IndicatorDefinition).order_by(col(IndicatorDefinition.position))
+            select(IndicatorDefinition)
+            .where(col(IndicatorDefinition.category).notin_(("flux", "feuille de route")))
+            .order_by(col(IndicatorDefinition.position))
         ).all()
         return {
             "indicators": [
@@ -177,12 +180,19 @@ def financement_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
         }
 
 
+def _indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+    from roadmap_app.committees.indicators_section import indicators_section
+
+    return indicators_section(ctx, roadmap_id)
+
+
 #: Sections dans l'ordre ; les autres fonctionnalités (flux, financement réalisé…) ajoutent la leur.
 SECTIONS: dict[str, SectionBuilder] = {
     "plan": plan_section,
     "reference": reference_section,
     "financement": financement_section,
     "flux": flux_section,
+    "indicateurs": _indicators_section,
 }
 
 

@@ -141,6 +141,11 @@ class BilanData:
     deadlines: list[Deadline]
     plan: PlanView
     counts: list[AxeCount]
+    #: action → indicateurs de suivi liés et leurs résultats par bassin (une ligne par indicateur)
+    indicators: dict[int, list[str]] = field(default_factory=dict)
+
+    def indicators_text(self, action_id: int) -> str:
+        return "\n".join(self.indicators.get(action_id, []))
 
     @property
     def axes(self) -> list[AxeNode]:
@@ -161,6 +166,12 @@ class BilanData:
         )
 
 
+def results_by_action(ctx: AppContext, roadmap_id: int) -> dict[int, list[str]]:
+    from roadmap_app.indicators.model import results_by_action as results
+
+    return results(ctx, roadmap_id)
+
+
 def collect_bilan(
     ctx: AppContext, volet: int | None = None, roadmap: str | int | None = None
 ) -> BilanData:
@@ -174,4 +185,5 @@ def collect_bilan(
         deadlines=bilan_deadlines(ctx),
         plan=plan,
         counts=axe_counts(plan),
+        indicators=results_by_action(ctx, plan.roadmap.id),
     )

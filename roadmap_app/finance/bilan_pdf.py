@@ -266,7 +266,9 @@ def _mise_en_oeuvre(doc: PdfDocument, data: BilanData) -> None:
                 ech = a.echeance.label
                 if a.echeance.end is not None and a.echeance.label:
                     ech += f"\n(fin {format_date(a.echeance.end)})"
-                comments = "\n".join(x for x in (a.commentaires, notes_text(a, data.plan)) if x)
+                suivi = data.indicators_text(a.id)
+                comments = "\n".join(x for x in (a.commentaires, notes_text(a, data.plan),
+                                                  f"Indicateurs de suivi : {suivi}" if suivi else "") if x)  # fmt: skip
                 rows.append(
                     Row(
                         [

@@ -258,7 +258,7 @@ def _consommation(book: Book, data: BilanData) -> None:
 
 def _mise_en_oeuvre(book: Book, data: BilanData) -> None:
     bassins = data.plan.bassins
-    sh = book.sheet("Mise en œuvre", [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42],
+    sh = book.sheet("Mise en œuvre", [20, 32, 8, 44, 16, 11] + [15] * len(bassins) + [12, 42, 42, 60],
                     freeze="C3", print_rows="1:2", max_lines=30)  # fmt: skip
     sh.title(f"Bilan de mise en œuvre du plan d'actions – {data.plan.roadmap.name}", size=13)
     head = sh.header(
@@ -273,6 +273,7 @@ def _mise_en_oeuvre(book: Book, data: BilanData) -> None:
             "Pilotes",
             "Notes par bassin",
             "Commentaires",
+            "Indicateurs de suivi (résultats)",
         ],
         light=True,
     )
@@ -291,6 +292,7 @@ def _mise_en_oeuvre(book: Book, data: BilanData) -> None:
                         a.pilotes_label or None,
                         notes_text(a, data.plan) or None,
                         a.commentaires or None,
+                        data.indicators_text(a.id) or None,
                     ],
                     {6: FMT_DATE},
                 )

@@ -300,3 +300,53 @@ def bassins_side_by_side(
     _fr(ax)
     ax.legend(loc="upper left", frameon=False)
     return fig
+
+
+def indicator_over_time(
+    title: str,
+    unit: str,
+    series: Mapping[str, Sequence[tuple[date, float]]],
+    targets: Sequence[tuple[date, float, str]],
+    baseline: tuple[date, float] | None = None,
+    end: date | None = None,
+) -> Any:
+    """Indicateur de suivi (``roadmap_app.indicators``) : une courbe par bassin (marqueurs et
+    traits différents), la cible en marches (elle vaut à partir de sa date) et la situation de
+    référence en pointillé."""
+    import matplotlib.dates as mdates
+
+    fig, ax = _figure(title, 9.0, 4.2)
+    styles = (("o", "-", BLUE), ("s", "--", ORANGE), ("^", "-.", GREEN), ("D", ":", PINK), ("v", "-", GREY),
+              ("P", "--", SKY))  # fmt: skip
+    days = [d for pts in series.values() for d, _v in pts] + [d for d, _v, _l in targets]
+    if baseline is not None:
+        days.append(baseline[0])
+    for i, (name, pts) in enumerate(series.items()):
+        if not pts:
+            continue
+        marker, line, color = styles[i % len(styles)]
+        ax.plot([d for d, _v in pts], [v for _d, v in pts], marker=marker, linestyle=line, color=color,
+                markersize=4, linewidth=1.6, label=name)  # fmt: skip
+    if targets and days:
+        last = max([*days, end or max(days)])
+        steps = sorted(targets)
+        xs: list[date] = []
+        ys: list[float] = []
+        for j, (d, v, _label) in enumerate(steps):
+            nxt = steps[j + 1][0] if j + 1 < len(steps) else last
+            xs += [d, nxt]
+            ys += [v, v]
+        ax.plot(xs, ys, color="black", linestyle="--", linewidth=1.6, label="Cible (à partir de sa date)")
+    if baseline is not None:
+        ax.axhline(baseline[1], color="#667085", linestyle=":", linewidth=1.6,
+                   label=f"Référence au {baseline[0]:%d/%m/%Y}")  # fmt: skip
+    if not any(series.values()):
+        _empty(ax, "Aucune valeur saisie pour cet indicateur")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    ax.set_ylabel(unit)
+    if unit == "%":
+        ax.set_ylim(0, 100)
+    _fr(ax)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="#EAECF0", ncols=2, fontsize=8)
+    return fig

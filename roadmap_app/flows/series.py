@@ -60,6 +60,7 @@ class Target:
     effective_from: date
     label: str
     source: str
+    operation: str | None = field(default=None, compare=False)  # écriture : opération du journal
 
 
 #: Début de la source de moyens que les documents contredisent : la charge par référent calculée
@@ -149,7 +150,8 @@ def load_targets(ctx: AppContext) -> list[Target]:
     t = FLOW_TARGET.c
     columns = (t.indicator, t.bassin_id, t.kind, t.value, t.effective_from, t.label, t.source)
     with ctx.store.session() as s:
-        return [Target(*row) for row in s.execute(select(*columns).order_by(t.effective_from))]
+        query = select(*columns).where(t.value.is_not(None)).order_by(t.effective_from)
+        return [Target(*row) for row in s.execute(query)]
 
 
 def target_for(

@@ -40,7 +40,8 @@ TARGET_KINDS = {
 
 
 def add_target(ctx: AppContext, indicator: str, value: float, effective_from: date, *, kind: str,
-               bassin: str | int | None = None, label: str = "", source: str = "saisie") -> Target:  # fmt: skip
+               bassin: str | int | None = None, label: str = "", source: str = "saisie",
+               record_undo: bool = False) -> Target:  # fmt: skip
     """Nouvelle cible à partir d'une date : les mois antérieurs gardent la cible d'alors."""
     if indicator not in BY_CODE and indicator != "charge_referent":
         raise ValidationError(f"Indicateur « {indicator} » inconnu.")
@@ -67,9 +68,11 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
             f"Une cible « {indicator} » ({kind}) à partir du {effective_from:%d/%m/%Y} existe déjà "
             f"({same[0].value:g}) : choisissez une autre date d'effet."
         )
-    # journalisée, pas annulable (l'historique des cibles se corrige par une nouvelle date d'effet)
+    # journalisée ; annulable quand on le demande (indicateurs de suivi : la valeur retirée devient
+    # nulle), sinon l'historique des cibles se corrige par une nouvelle date d'effet
+    outcome = ops.Outcome()
     with ops.operation(ctx, f"Nouvelle cible « {indicator} » à partir du {effective_from:%d/%m/%Y}",
-                       record_undo=False) as op:  # fmt: skip
+                       record_undo=record_undo, outcome=outcome) as op:  # fmt: skip
         s = op.session
         row = FlowTarget(indicator=indicator, bassin_id=bassin_id, kind=kind, value=float(value),
                          effective_from=effective_from, label=label, source=source)  # fmt: skip
@@ -77,7 +80,8 @@ def add_target(ctx: AppContext, indicator: str, value: float, effective_from: da
         s.flush()
         assert row.id is not None
         op.change("flow_target", row.id, label or indicator, "value", None, float(value))
-    return Target(indicator, bassin_id, kind, float(value), effective_from, label, source)
+    operation_id = None if outcome.changes is None else outcome.changes.operation_id
+    return Target(indicator, bassin_id, kind, float(value), effective_from, label, source, operation_id)
 
 
 def _check_effective(day: date) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,7 +20,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from db.errors import StaleDataError
-from db.models import ActionBassin, Atelier, Bassin, WorkshopMerge, WorkshopResolution
+from db.models import Action, ActionBassin, Atelier, Bassin, WorkshopMerge, WorkshopResolution
 from db.types import utcnow
 from roadmap_app.core import journal, ops
 from roadmap_app.core.bulk import paused_gc
@@ -32,6 +32,7 @@ from roadmap_app.workshops.package import PackageError, PackageInfo, opened_pack
 from roadmap_app.workshops.state import (
     CELL_FIELDS,
     Provenance,
+    is_indicator_key,
     mergeable_state,
     provenance_after,
     store_uuid,
@@ -54,12 +55,16 @@ class FieldChange3:
     mine_by: Provenance | None
 
     def show(self, value: Any) -> str:
+        if self.field == "active":
+            return "lié" if value else "non lié"
         if value is None or value == "":
             return "—"
         if self.field == "status":
             return status_rules.label(value)
         if self.field == "progress":
             return f"{value} %"
+        if isinstance(value, float):
+            return f"{value:g}".replace(".", ",")
         return str(value)
 
 
@@ -103,8 +108,16 @@ class MergeResult:
 
 
 def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
-    """« EP-1.1 / Lensois – statut » pour la clé « EP-1.1@1|LEN|status »."""
+    """« EP-1.1 / Lensois – statut » pour la clé « EP-1.1@1|LEN|status » ; « R1 / Lensois – valeur
+    du 01/09/2024 » ; « EP-1.1 – lien à l'indicateur R1 »."""
     parts = key.split("|")
+    if parts[0] == "ind":
+        bassin = (bassin_names or {}).get(parts[2], parts[2]) or "tout le plan"
+        y, mth, d = parts[3].split("-")
+        return f"{parts[1]} / {bassin} – valeur du {d}/{mth}/{y}"
+    if parts[0] == "lien":
+        what = "sorte de lien" if parts[3] == "kind" else "lien"
+        return f"{parts[1].split('@')[0]} – {what} à l'indicateur {parts[2]}"
     if parts[0] == "atelier":
         return f"Atelier n°{parts[1]} – {FIELD_LABELS.get(parts[2], parts[2])}"
     code = parts[0].split("@")[0]
@@ -151,8 +164,11 @@ def plan_three_way(
             )
         }
         ateliers = {a.id: a.version for a in s.exec(select(Atelier)).all()}
+        action_codes = {code for (code,) in s.connection().execute(sa_select(col(Action.code)))}
     mine = mine_state["values"]
     for key, (entity, ident) in mine_state["ids"].items():
+        if entity not in ("action_bassin", "atelier"):
+            continue  # indicateurs : écrits par clé (``_write_indicators``)
         versions[key] = (
             entity,
             ident,
@@ -160,7 +176,26 @@ def plan_three_way(
         )
     decided = _decisions(ctx, package_uuid)
     plan = MergePlan(package_uuid, kind, atelier_id, source_name, versions=versions)
-    for key, their_value in theirs.items():
+    # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
+    # ou retiré) ; la comparaison porte sur la réunion des clés
+    extra = {k: None for k in (set(base) | set(mine)) if is_indicator_key(k) and k not in theirs}
+    for key, their_value in [*theirs.items(), *extra.items()]:
+        indicator = is_indicator_key(key)
+        if indicator:
+            if key.startswith("lien|") and key.split("|")[1].split("@")[0] not in action_codes:
+                continue  # action absente d'ici
+            b, m = base.get(key), mine.get(key)
+            if their_value in (b, m):
+                plan.unchanged_since_base += their_value == b
+                continue
+            fieldname = key.rsplit("|", 1)[1]
+            change = FieldChange3(key, describe_key(key, names), fieldname, b, m, their_value, theirs_by(key),
+                                  mine_prov[key][0] if key in mine_prov else None)  # fmt: skip
+            (plan.to_apply if m == b else plan.conflicts).append(change)
+            previous = decided.get(key)
+            if m != b and previous is not None and previous[0] == their_value:
+                plan.already_decided[key] = previous[1]
+            continue
         if key not in base or key not in mine:
             continue  # action ou atelier qui n'existe pas des deux côtés : rien à fusionner
         if isinstance(their_value, str):
@@ -267,7 +302,10 @@ def apply_merge(
         s = op.session
         op.touch(ops.WORKSHOPS)
         per_row: dict[tuple[str, int], list[tuple[FieldChange3, Any, Provenance]]] = {}
+        _write_indicators(s, [w for w in writes if is_indicator_key(w[0].key)], plan, op, now)
         for w in writes:
+            if is_indicator_key(w[0].key):
+                continue
             entity, ident, _v = plan.versions[w[0].key]
             per_row.setdefault((entity, ident), []).append(w)
         for (entity, ident), items in per_row.items():
@@ -321,6 +359,59 @@ def apply_merge(
         )  # fmt: skip
     assert out.changes is not None
     return MergeResult(len(writes), len(plan.conflicts), out.changes.operation_id, out.changes)
+
+
+def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]], plan: MergePlan, op: Any,
+                      now: datetime) -> None:  # fmt: skip
+    """Valeurs d'indicateurs et liens venus de l'atelier : ligne créée si besoin, journalisée."""
+    from sqlalchemy import text
+
+    from db.models import ActionIndicator, IndicatorValue
+
+    conn = s.connection()
+    defs = {code: i for i, code in conn.execute(text("SELECT id, code FROM indicator_definition"))}
+    bassins = {code: i for i, code in conn.execute(text("SELECT id, code FROM bassin"))}
+    for c, value, prov in writes:
+        parts = c.key.split("|")
+        if parts[0] == "ind":
+            ind, bid, day = defs.get(parts[1]), bassins.get(parts[2]), date.fromisoformat(parts[3])
+            if ind is None:
+                continue
+            row = s.exec(select(IndicatorValue).where(
+                IndicatorValue.indicator_id == ind, IndicatorValue.day == day,
+                col(IndicatorValue.bassin_id).is_(None) if bid is None else IndicatorValue.bassin_id == bid)).first()  # fmt: skip
+            if row is None:
+                row = IndicatorValue(indicator_id=ind, bassin_id=bid, day=day, value=None)
+                s.add(row)
+                s.flush()
+            old = row.value
+            row.value, row.updated_by, row.updated_at, row.version = value, prov.author, prov.ts or now, row.version + 1
+            s.add(row)
+            entity, ident, field_name = "indicator_value", row.id, "value"
+        else:
+            action_code, roadmap_id = parts[1].split("@")
+            found = conn.execute(text("SELECT id FROM action WHERE code = :c AND roadmap_id = :r"),
+                                 {"c": action_code, "r": int(roadmap_id)}).first()  # fmt: skip
+            ind = defs.get(parts[2])
+            if found is None or ind is None:
+                continue
+            link = s.exec(select(ActionIndicator).where(ActionIndicator.action_id == found[0],
+                                                        ActionIndicator.indicator_id == ind)).first()  # fmt: skip
+            if link is None:
+                link = ActionIndicator(action_id=found[0], indicator_id=ind, kind="autre", active=False)
+                s.add(link)
+                s.flush()
+            field_name = parts[3]
+            new = bool(value) if field_name == "active" else (value or "autre")
+            old = getattr(link, field_name)
+            setattr(link, field_name, new)
+            link.version += 1
+            s.add(link)
+            entity, ident, value = "action_indicator", link.id, new
+        s.flush()
+        op.record_as([journal.FieldChange(entity, ident or 0, c.label.split(" – ")[0], field_name, old, value)],
+                     author=prov.author, ts=prov.ts or now,
+                     label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(c.mine)} → {c.show(value)}")  # fmt: skip
 
 
 def merge_history(ctx: AppContext) -> list[WorkshopMerge]:

@@ -19,6 +19,37 @@ CELL_FIELDS = ("status", "progress", "note")
 ATELIER_FIELDS = ("title", "place", "participants", "notes")
 
 
+#: Indicateurs de suivi : valeurs (hors flux) et liens aux actions. Une clé absente d'un côté vaut
+#: « pas de valeur » / « pas de lien » : une valeur saisie ou un lien créé en atelier est nouveau.
+INDICATOR_PREFIXES = ("ind|", "lien|")
+
+
+def is_indicator_key(key: str) -> bool:
+    return key.startswith(INDICATOR_PREFIXES)
+
+
+def _indicator_rows(s: Session) -> tuple[list[Any], list[Any]]:
+    from sqlalchemy import text
+
+    values = s.connection().execute(text(
+        "SELECT v.id, d.code, v.bassin_id, v.day, v.value FROM indicator_value v "
+        "JOIN indicator_definition d ON d.id = v.indicator_id"
+    )).all()  # fmt: skip
+    links = s.connection().execute(text(
+        "SELECT l.id, a.code, a.roadmap_id, d.code, l.active, l.kind FROM action_indicator l "
+        "JOIN action a ON a.id = l.action_id JOIN indicator_definition d ON d.id = l.indicator_id"
+    )).all()  # fmt: skip
+    return list(values), list(links)
+
+
+def indicator_value_key(code: str, bassin: str, day: str) -> str:
+    return f"ind|{code}|{bassin}|{str(day)[:10]}"
+
+
+def link_key(action: str, roadmap_id: int, code: str) -> str:
+    return f"lien|{action}@{roadmap_id}|{code}"
+
+
 def cell_key(code: str, bassin: str, field: str) -> str:
     return f"{code}|{bassin}|{field}"
 
@@ -58,6 +89,17 @@ def mergeable_state(s: Session) -> dict[str, Any]:
             key = atelier_key(a.id, field)
             values[key] = getattr(a, field)
             ids[key] = ("atelier", a.id)
+    ind_values, links = _indicator_rows(s)
+    for vid, code, bassin_id, day, value in ind_values:
+        if value is not None:
+            key = indicator_value_key(code, bassins.get(bassin_id, ""), day) + "|value"
+            values[key] = value
+            ids[key] = ("indicator_value", vid)
+    for lid, action, roadmap_id, code, active, kind in links:
+        if active:
+            prefix = link_key(action, roadmap_id, code)
+            values[prefix + "|active"], values[prefix + "|kind"] = True, kind
+            ids[prefix + "|active"] = ids[prefix + "|kind"] = ("action_indicator", lid)
     return {"values": values, "ids": {k: list(v) for k, v in ids.items()}}
 
 
@@ -81,6 +123,11 @@ def entity_keys(s: Session) -> dict[tuple[str, int], str]:
     for a in s.exec(select(Atelier)).all():
         assert a.id is not None
         found[("atelier", a.id)] = f"atelier|{a.id}"
+    ind_values, links = _indicator_rows(s)
+    for vid, code, bassin_id, day, _value in ind_values:
+        found[("indicator_value", vid)] = indicator_value_key(code, bassins.get(bassin_id, ""), day)
+    for lid, action, roadmap_id, code, _active, _kind in links:
+        found[("action_indicator", lid)] = link_key(action, roadmap_id, code)
     return found
 
 

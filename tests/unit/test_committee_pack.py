@@ -24,6 +24,7 @@ SHEETS = [
     "Changements",
     "Échéancier",
     "Graphiques",
+    "Indicateurs de suivi",
     "Indicateurs",
 ]
 

@@ -61,10 +61,12 @@ RANKS = {
     "export": 1,
     "plan": 2,
     "flows": 3,
-    "finance": 3,
     "workshops": 3,
-    "committees": 4,
-    "cli": 5,
+    # indicateurs de suivi : lisent et écrivent les flux ; le bilan (finance) et les comités les lisent
+    "indicators": 4,
+    "finance": 5,
+    "committees": 5,
+    "cli": 6,
 }
 
 

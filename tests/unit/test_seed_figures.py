@@ -166,6 +166,7 @@ def test_launch_workshops_and_national_indicators(ctx):
             for i in s.exec(
                 select(IndicatorDefinition).order_by(IndicatorDefinition.position)
             ).all()
+            if i.category != "flux"  # les 17 flux mensuels : tests/unit/test_indicators_model.py
         ]
     assert ateliers == [
         (date(2024, 5, 24), "Montreuillois"),

@@ -48,6 +48,7 @@ PAGE_TOPICS: dict[str, str] = {
     "dashboard": "tableau-de-bord.md",
     "roadmap": "feuille-de-route.md",
     "flows": "flux.md",
+    "indicators": "indicateurs.md",
     "committees": "comites.md",
     "workshops": "ateliers.md",
     "finance": "financement.md",

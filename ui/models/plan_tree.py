@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont
 from roadmap_app.core.text import fold
 from roadmap_app.plan import statuses as status_rules
 from roadmap_app.plan.read import ActionRow, AxeNode, CibleNode, PlanView
-from ui.style import DANGER, MUTED, status_icon
+from ui.style import DANGER, MUTED, SUCCESS, status_icon
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -85,6 +85,9 @@ class PlanTreeModel(QAbstractItemModel):
         self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
+        #: colonne « Indicateurs » (atteints / liés) : la Feuille de route la montre, pas un instantané
+        self.show_indicators = False
+        self._indicators: dict[int, Any] = {}
 
     # -- chargement ---------------------------------------------------------------
     def set_plan(self, plan: PlanView) -> None:
@@ -133,6 +136,59 @@ class PlanTreeModel(QAbstractItemModel):
     @property
     def progress_column(self) -> int:
         return len(FIXED_HEADERS) + len(self._bassins)
+
+    @property
+    def indicators_column(self) -> int:
+        """Colonne « Indicateurs » (après l'avancement) ; -1 si elle n'est pas montrée."""
+        return self.progress_column + 1 if self.show_indicators else -1
+
+    def set_indicator_summary(self, summaries: dict[int, Any]) -> None:
+        """Par action : ``Summary`` des indicateurs liés (``roadmap_app.indicators.model``)."""
+        self._indicators = summaries
+        self._cache = {k: v for k, v in self._cache.items() if k[0] != "indicators"}
+        if self._nodes and self.show_indicators:
+            col = self.indicators_column
+            self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))
+
+    def indicator_summary(self, node_id: int) -> Any:
+        """Cumul des indicateurs d'une action, d'une cible ou d'un axe (``None`` : aucun lien)."""
+        node = self._nodes[node_id]
+        if node.kind == "action":
+            return self._indicators.get(node.payload.id)
+
+        def total() -> Any:
+            found = [self._indicators[a.id] for a in self._node_actions(node) if a.id in self._indicators]
+            if not found:
+                return None
+            out = found[0]
+            for one in found[1:]:
+                out = out + one
+            return out
+
+        return self._cached(("indicators", node_id), total)
+
+    @staticmethod
+    def _node_actions(node: _Node) -> list[ActionRow]:
+        return list(node.payload.actions) if node.kind == "cible" else list(node.payload.actions())
+
+    def _indicator_data(self, node_id: int, role: int) -> Any:
+        summary = self.indicator_summary(node_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "—" if summary is None else summary.text
+        if role == SORT_ROLE:
+            return -1 if summary is None else (summary.on_target / summary.linked, summary.linked)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Aucun indicateur lié" if summary is None else summary.describe
+        if role == Qt.ItemDataRole.ForegroundRole and summary is not None:
+            if summary.below:
+                return QColor(DANGER)
+            if summary.on_target == summary.linked:
+                return QColor(SUCCESS)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return "Aucun indicateur lié" if summary is None else summary.describe
+        return None
 
     def set_short_headers(self, columns: frozenset[int]) -> None:
         """Colonnes de bassin dont l'en-tête montre le code court (nom dans l'infobulle)."""
@@ -285,7 +341,7 @@ class PlanTreeModel(QAbstractItemModel):
             children = self._nodes[parent.internalId()].children
         else:
             children = self._roots
-        if 0 <= row < len(children) and 0 <= column < len(FIXED_HEADERS) + len(self._bassins) + 1:
+        if 0 <= row < len(children) and 0 <= column < len(FIXED_HEADERS) + len(self._bassins) + 1 + self.show_indicators:
             return self.createIndex(row, column, children[row])
         return QModelIndex()
 
@@ -311,7 +367,7 @@ class PlanTreeModel(QAbstractItemModel):
         return len(self._roots)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(FIXED_HEADERS) + len(self._bassins) + 1
+        return len(FIXED_HEADERS) + len(self._bassins) + 1 + self.show_indicators
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -321,6 +377,8 @@ class PlanTreeModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.DisplayRole, FULL_HEADER_ROLE):
             if section < len(FIXED_HEADERS):
                 return FIXED_HEADERS[section]
+            if section == self.indicators_column:
+                return "Ind." if section in self._short_headers and role == Qt.ItemDataRole.DisplayRole else "Indicateurs"
             b = self.bassin_at(section)
             short = role == Qt.ItemDataRole.DisplayRole and section in self._short_headers
             if b is None:
@@ -335,6 +393,9 @@ class PlanTreeModel(QAbstractItemModel):
                 return "Avancement moyen sur les bassins affichés (saisi, ou 100 % si réalisé, 0 % si à lancer)"
             if section == COL_ECHEANCE:
                 return "Échéance telle qu'écrite ; en rouge si elle est dépassée pour un bassin affiché"
+            if section == self.indicators_column:
+                return ("Indicateurs de suivi liés : atteints / liés (un indicateur est atteint si aucun bassin "
+                        "n'est en dessous de sa cible) ; cibles et axes : cumul de leurs actions")  # fmt: skip
         return None
 
     # -- données ------------------------------------------------------------------
@@ -347,6 +408,8 @@ class PlanTreeModel(QAbstractItemModel):
             return node.payload
         if role == KIND_ROLE:
             return node.kind
+        if col == self.indicators_column and col >= 0:
+            return self._indicator_data(index.internalId(), role)
         if role == CELL_ROLE:
             return self._cell_data(node, col)
         if node.kind == "action":

@@ -68,4 +68,11 @@ PAGES: list[PageSpec] = [
         "ui.pages.echeancier_page:EcheancierPage",
         "Le plan sur une ligne de temps : échéances, retards, dates clés, glissements",
     ),
+    PageSpec(
+        "indicators",
+        "Indicateurs",
+        "indicators",
+        "ui.pages.indicators_page:IndicatorsPage",
+        "Indicateurs de suivi : actions mesurées, référence, cible, dernière valeur par bassin",
+    ),
 ]

@@ -110,6 +110,8 @@ class RoadmapPage(Page):
         self.filters.changed.connect(self.apply_filters)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail.save_requested.connect(self.save_edits)
+        self.detail.indicators.enter_value.connect(self.enter_indicator_value)
+        self.detail.indicators.link_indicator.connect(self.link_indicator)
         QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search).setWhatsThis(
             "Rechercher dans les textes"
         )
@@ -129,7 +131,15 @@ class RoadmapPage(Page):
         """Relit le plan en gardant la sélection et les filtres."""
         selected = self.detail.action_row.id if self.detail.action_row else None
         self.plan = load_plan(self.ctx, include_archived=self.show_archived)
+        from roadmap_app.indicators.model import has_links
+
+        # colonne « Indicateurs » dès qu'une action de la feuille de route est liée à un indicateur ;
+        # ses chiffres (dernières valeurs de tous les indicateurs liés) sont lus juste après la
+        # première peinture, pas avant
+        self.model.show_indicators = has_links(self.ctx, self.plan.roadmap.id)
         self.model.set_plan(self.plan)
+        if self.model.show_indicators:
+            QTimer.singleShot(0, self.load_indicator_summary)
         if self.tree.header().sortIndicatorSection() >= self.model.columnCount():
             self.tree.sortByColumn(COL_CODE, Qt.SortOrder.AscendingOrder)  # colonne disparue
         self._needs_expand = True
@@ -146,8 +156,9 @@ class RoadmapPage(Page):
     def _configure_columns(self) -> None:
         for col in range(4, self.model.columnCount()):
             # poser un délégué refait la mise en page de tout l'arbre : seulement s'il change
-            if self.tree.itemDelegateForColumn(col) is not self.delegate:
-                self.tree.setItemDelegateForColumn(col, self.delegate)
+            wanted = None if col == self.model.indicators_column else self.delegate
+            if self.tree.itemDelegateForColumn(col) is not wanted:
+                self.tree.setItemDelegateForColumn(col, wanted)  # type: ignore[arg-type]  # None : par défaut
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -304,6 +315,7 @@ class RoadmapPage(Page):
 
         assert self.plan is not None
         self.detail.show_action(action, self.plan.bassins, action_history(self.ctx, action.id))
+        self.show_action_indicators(action)
         self.detail.editor_box.setEnabled(not action.hidden and not self.ctx.store.read_only)
         if action.hidden:
             why = "archivée" if action.archived else "dans une cible ou un axe archivé"
@@ -313,6 +325,62 @@ class RoadmapPage(Page):
             self.detail.editor_box.setToolTip("Action archivée : restaurez-la pour la modifier.")
         else:
             self.detail.editor_box.setToolTip("")
+
+    # -- indicateurs de suivi ------------------------------------------------------------
+    def load_indicator_summary(self) -> None:
+        from roadmap_app.indicators.model import action_summaries
+
+        if self.plan is not None and self.model.show_indicators:
+            self.model.set_indicator_summary(action_summaries(self.ctx, self.plan.roadmap.id))
+
+    def show_action_indicators(self, action: ActionRow) -> None:
+        from roadmap_app.indicators.model import action_indicators
+
+        assert self.plan is not None
+        box = self.detail.indicators
+        box.show_indicators(action_indicators(self.ctx, action.id, [(b.id, b.name) for b in self.plan.bassins]))
+        writable = not action.hidden and not self.ctx.store.read_only
+        box.link_button.setEnabled(writable)
+        box.value_button.setEnabled(writable and bool(box.linked))
+
+    def link_indicator(self) -> None:
+        from ui.dialogs.indicator_dialogs import LinkIndicatorDialog
+
+        action = self.detail.action_row
+        if action is None or self.plan is None:
+            return
+        linked = {one.indicator.id for one in self.detail.indicators.linked}
+        dialog = LinkIndicatorDialog(self.ctx, action.code, self.plan.roadmap.id, linked, self)
+        dialog.accepted.connect(lambda: self._indicators_changed(f"Indicateur lié à {action.code}"))
+        dialog.open()
+
+    def enter_indicator_value(self) -> None:
+        from ui.dialogs.indicator_dialogs import IndicatorValueDialog
+
+        action = self.detail.action_row
+        if action is None or self.plan is None or not self.detail.indicators.linked:
+            return
+        dialog = IndicatorValueDialog(self.ctx, self.detail.indicators.linked, list(self.plan.bassins), self)
+        dialog.accepted.connect(lambda: self._indicators_changed("Valeur enregistrée"))
+        dialog.open()
+
+    def _indicators_changed(self, message: str) -> None:
+        """Après une saisie : panneau et colonne « Indicateurs » relus (le plan entier seulement si
+        la colonne apparaît)."""
+        from roadmap_app.indicators.model import action_summaries
+
+        if self.plan is None:
+            return
+        summaries = action_summaries(self.ctx, self.plan.roadmap.id)
+        if bool(summaries) != self.model.show_indicators:
+            self.refresh()  # la colonne apparaît (ou disparaît) : le panneau est relu aussi
+        else:
+            self.model.set_indicator_summary(summaries)
+            if self.detail.action_row is not None:
+                self.show_action_indicators(self.detail.action_row)
+        window = self.window()
+        if hasattr(window, "show_message"):
+            window.show_message(message)
 
     def _confirm_leave(self) -> bool:
         answer = QMessageBox.question(

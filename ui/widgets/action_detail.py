@@ -31,6 +31,7 @@ from roadmap_app.plan.read import ActionRow, BassinRef, StatusCell
 if TYPE_CHECKING:  # le journal importe les tables ORM : hors du démarrage
     from roadmap_app.core.journal import JournalLine
 from ui.style import DANGER, MUTED, status_icon
+from ui.widgets.indicator_box import IndicatorBox
 
 NO_PROGRESS = -1
 
@@ -215,6 +216,8 @@ class ActionDetailPanel(QWidget):
         buttons.addWidget(self.save_button)
         self.editor_layout.addLayout(buttons)
 
+        self.indicators = IndicatorBox()
+
         self.text = QTextBrowser()
         self.text.setObjectName("detailText")
         self.text.setOpenExternalLinks(True)
@@ -233,6 +236,7 @@ class ActionDetailPanel(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.summary)
         lay.addWidget(self.editor_box)
+        lay.addWidget(self.indicators)
         lay.addWidget(self.text, 1)
         self.content.setWidget(inner)
         self.empty = QLabel(
@@ -311,6 +315,10 @@ class ActionDetailPanel(QWidget):
         )
         self.reload_editors()
         self.text.setHtml(self._details_html(action, history))
+
+    def show_indicators(self, linked: list[Any]) -> None:
+        """Indicateurs liés à l'action affichée (``roadmap_app.indicators.model.action_indicators``)."""
+        self.indicators.show_indicators(linked)
 
     def reload_editors(self) -> None:
         action = self.action_row

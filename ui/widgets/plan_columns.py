@@ -120,6 +120,8 @@ class PlanColumns(QObject):
                 widths[col] = fm.horizontalAdvance("CD · FT") + 18
             elif col == self.model.progress_column:
                 widths[col] = fm.horizontalAdvance("Avancement") + 22
+            elif col == self.model.indicators_column:
+                widths[col] = fm.horizontalAdvance("Indicateurs") + 22
             else:
                 shown_bassins += 1
                 widths[col] = BASSIN_WIDTH
@@ -143,6 +145,8 @@ class PlanColumns(QObject):
         def order(col: int) -> int:
             if col in SHRINK_ORDER:
                 return SHRINK_ORDER[col]
+            if col == self.model.indicators_column:
+                return 1
             return 0 if self.model.bassin_at(col) is not None else 1
 
         fm = self.tree.fontMetrics()
@@ -162,6 +166,8 @@ class PlanColumns(QObject):
         def floor(col: int) -> int:
             if self.model.bassin_at(col) is not None:
                 return max(BASSIN_MIN, code_floor)
+            if col == self.model.indicators_column:  # « Ind. » et « 3/5 » : étroite sur un petit écran
+                return max(hfm.horizontalAdvance("Ind.") + 12, fm.horizontalAdvance("10/10") + 12)
             return floors.get(col, 56)
 
         for rank in sorted({order(c) for c in widths}):

@@ -1,0 +1,198 @@
+"""``roadmap-app indicators list|add|link|unlink|baseline|target|value|import|template``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from roadmap_app.cli.output import add_raw_argument, write_csv, write_json, write_table
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.dates import DateParseError
+from roadmap_app.core.errors import ValidationError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    p = sub.add_parser("indicators", help="indicateurs de suivi : définitions, liens aux actions, cibles, valeurs")
+    isub = p.add_subparsers(dest="indicators_cmd", metavar="COMMANDE", required=True)
+
+    ls = isub.add_parser("list", help="chaque indicateur, par bassin : référence, cible, dernière valeur, statut")
+    ls.add_argument("--action", help="seulement les indicateurs liés à cette action (code)")
+    ls.add_argument("--bassin", help="un bassin (nom ou code)")
+    ls.add_argument("--off-target", action="store_true", help="seulement ceux en dessous de leur cible")
+    ls.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
+    ls.add_argument("--format", choices=("table", "csv", "json"), default="table", help="format de sortie")
+    add_raw_argument(ls)
+    ls.set_defaults(handler=cmd_list)
+
+    add = isub.add_parser("add", help="définir un indicateur pour la feuille de route")
+    add.add_argument("code", metavar="CODE")
+    add.add_argument("--label", required=True, help="libellé")
+    add.add_argument("--unit", required=True, help="nombre, %%, jours, heures ou €")
+    add.add_argument("--direction", required=True, choices=("up", "down"), help="up : plus haut, mieux ; down : plus bas")
+    add.add_argument("--definition", default="", help="définition (mode de calcul, source)")
+    add.add_argument("--scope", choices=("bassin", "plan"), default="bassin", help="par bassin (défaut) ou tout le plan")
+    add.add_argument("--frequency", choices=("month", "quarter", "year", "free"), default="free",
+                     help="fréquence des valeurs (défaut : dates libres)")  # fmt: skip
+    add.add_argument("--source", choices=("tdb", "cd", "ft", "autre"), default="autre",
+                     help="source : TDB national, CD, FT ou autre")  # fmt: skip
+    add.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
+    add.set_defaults(handler=cmd_add)
+
+    for name, helptext, fn in (("link", "lier une action à un indicateur", cmd_link),
+                               ("unlink", "retirer le lien d'une action à un indicateur", cmd_unlink)):  # fmt: skip
+        lk = isub.add_parser(name, help=helptext)
+        lk.add_argument("action", metavar="ACTION", help="code de l'action (EP-2.1)")
+        lk.add_argument("indicator", metavar="INDICATEUR", help="code de l'indicateur (R1, M1a, entrants…)")
+        if name == "link":
+            lk.add_argument("--kind", choices=("tdb", "autre"), default="autre",
+                            help="colonne de la feuille de route : TDB national (tdb) ou Autres (défaut)")  # fmt: skip
+        lk.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
+        lk.set_defaults(handler=fn)
+
+    for name, helptext in (("baseline", "situation de référence (valeur et date, ex. au 31/12/2023)"),
+                           ("target", "cible à partir d'une année (cible 2025) ou d'une date"),
+                           ("value", "valeur mesurée à une date (ou pour une période)")):  # fmt: skip
+        sp = isub.add_parser(name, help=helptext)
+        sp.add_argument("indicator", metavar="INDICATEUR")
+        sp.add_argument("value", metavar="VALEUR", help="nombre (« 12,5 » accepté)")
+        when = sp.add_mutually_exclusive_group(required=True)
+        when.add_argument("--date", metavar="AAAA-MM-JJ|JJ/MM/AAAA|AAAA-MM")
+        when.add_argument("--year", type=int, metavar="AAAA")
+        sp.add_argument("--bassin", help="bassin (nom ou code) ; sans bassin : tous les bassins ou tout le plan")
+        if name == "value":
+            sp.add_argument("--replace", action="store_true", help="corriger une valeur déjà saisie à cette date")
+        sp.set_defaults(handler=cmd_step, step=name)
+
+    imp = isub.add_parser("import", help="importer des valeurs (indicateur ; bassin ; date ; valeur), tout ou rien")
+    imp.add_argument("file", metavar="FICHIER", help=".xlsx ou .csv")
+    imp.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
+    imp.set_defaults(handler=cmd_import)
+    tp = isub.add_parser("template", help="écrire le modèle de saisie pré-rempli (.xlsx ou .csv)")
+    tp.add_argument("file", metavar="FICHIER")
+    tp.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
+    tp.set_defaults(handler=cmd_template)
+
+
+def _roadmap_id(ctx: AppContext, key: str | None) -> int | None:
+    if key is None:
+        return None
+    from roadmap_app.plan.read import roadmap_ref
+
+    with ctx.store.session() as s:
+        return roadmap_ref(s, key).id
+
+
+def _shown(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:g}".replace(".", ",")
+    return str(v)
+
+
+def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators import model as m
+
+    bassin_id = None
+    if args.bassin:
+        from roadmap_app.flows.series import bassins
+        from roadmap_app.plan.read import find_bassin
+
+        bassin_id = find_bassin(bassins(ctx), args.bassin).id
+    ov = m.overview(ctx, _roadmap_id(ctx, args.roadmap), action=args.action, bassin_id=bassin_id)
+    rows = m.list_rows(ov)
+    if args.off_target:
+        rows = [r for r in rows if r["status"] == m.BELOW]
+    if args.format == "json":
+        write_json(sys.stdout, rows)
+        return 0
+    keys = list(m.LIST_KEYS)
+    table = [[_shown(r[k]) for k in keys] for r in rows]
+    if args.format == "csv":
+        write_csv(sys.stdout, keys, table, raw=args.raw)
+    else:
+        write_table(sys.stdout, keys, table, [14, 40, 7, 5, 14, 8, 10, 8, 10, 10, 10, 13, 30])
+    return 0
+
+
+def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators import service as svc
+
+    d = svc.add_indicator(ctx, args.code, label=args.label, unit=args.unit, direction=args.direction,
+                          definition=args.definition, scope=args.scope, frequency=args.frequency,
+                          provenance=args.source, roadmap=args.roadmap)  # fmt: skip
+    print(f"Indicateur ajouté : {d.code} – {d.label} ({d.unit}).")
+    return 0
+
+
+def cmd_link(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators import service as svc
+
+    svc.link(ctx, args.action, args.indicator, kind=args.kind, roadmap=args.roadmap)
+    print(f"Action {args.action.upper()} liée à l'indicateur {args.indicator} ({'TDB national' if args.kind == 'tdb' else 'Autres'}).")
+    return 0
+
+
+def cmd_unlink(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators import service as svc
+
+    svc.unlink(ctx, args.action, args.indicator, roadmap=args.roadmap)
+    print(f"Lien retiré : {args.action.upper()} ↔ {args.indicator}.")
+    return 0
+
+
+def _date(text: str) -> date:
+    from roadmap_app.core.dates import parse_day, parse_month
+
+    try:
+        return parse_day(text)
+    except DateParseError:
+        try:
+            return parse_month(text)
+        except DateParseError:
+            raise ValidationError(f"Date « {text} » illisible (attendu : AAAA-MM-JJ, JJ/MM/AAAA ou AAAA-MM).") from None
+
+
+def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.flows.io import parse_number
+    from roadmap_app.indicators import service as svc
+
+    try:
+        value = parse_number(args.value)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError(f"Valeur « {args.value} » : ce n'est pas un nombre.")
+    day = None if args.date is None else _date(args.date)
+    if args.step == "value":
+        if day is None:
+            day = date(args.year, 1, 1)
+        svc.set_value(ctx, args.indicator, value, day, bassin=args.bassin, replace=args.replace)
+        print(f"Valeur enregistrée : {args.indicator} = {args.value}.")
+    else:
+        svc.set_step(ctx, args.indicator, "baseline" if args.step == "baseline" else "target", value,
+                     day=day, year=args.year, bassin=args.bassin)  # fmt: skip
+        print(f"{'Situation de référence' if args.step == 'baseline' else 'Cible'} enregistrée : {args.indicator} = {args.value}.")
+    return 0
+
+
+def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators.io import apply_import, plan_import
+
+    result = plan_import(ctx, Path(args.file))
+    print(f"Aperçu de « {result.source} » : {result.summary()}.")
+    if args.dry_run:
+        print("Simulation : rien n'a été écrit.")
+        return 0
+    n = apply_import(ctx, result)
+    print(f"Import terminé : {n} valeur(s) enregistrée(s).")
+    return 0
+
+
+def cmd_template(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators.io import export_template
+
+    print(f"Fichier écrit : {export_template(ctx, Path(args.file), _roadmap_id(ctx, args.roadmap))}")
+    return 0

@@ -1,0 +1,255 @@
+"""Les indicateurs de suivi dans les instantanés : section figée, comparaison, lignes du pack.
+
+Section ``indicateurs`` (absente des instantanés d'avant : la comparaison l'ignore alors, et ils
+s'ouvrent comme avant ; le format des cellules, ``STATE_FORMAT``, ne change pas) :
+
+- ``definitions`` : indicateurs liés à une action ou définis pour la feuille de route ;
+- ``links`` : ``[action, indicateur, sorte]`` ;
+- ``steps`` : références et cibles (``[indicateur, bassin, sorte, valeur, date, année]``) ;
+- ``values`` : valeurs mesurées des indicateurs hors flux (celles des flux sont dans la section
+  ``flux``) : indicateur → bassin (« » : tout le plan) → « AAAA-MM-JJ=valeur;… » (``series_of``) ;
+- ``states`` : état des flux liés, par bassin : ``[dernière valeur, sa date, cible, depuis,
+  statut]`` ; celui des autres indicateurs se déduit des valeurs et des cibles (``frozen_states``),
+  ce qui garde l'instantané et la comparaison rapides à 100× (162 000 valeurs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from roadmap_app.committees.section_change import SectionChange, show_value
+from roadmap_app.core.context import AppContext
+from roadmap_app.indicators import model as m
+
+SECTION = "indicateurs"
+
+
+def indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+    """Lectures en bloc (à 100× : 1 000 indicateurs, 162 000 valeurs) : chaque série de valeurs
+    est assemblée par la base en un texte « AAAA-MM-JJ=valeur;… » dans l'ordre de l'index, et son
+    dernier élément donne la dernière valeur pour l'état."""
+    defs = m.load_definitions(ctx, roadmap_id)
+    links = m.load_links(ctx, roadmap_id=roadmap_id)
+    linked = {link.indicator_id for link in links}
+    kept = [d for d in defs if d.id in linked or d.category == "feuille de route"]
+    by_id = {d.id: d for d in kept}
+    codes = {d.id: d.code for d in kept}
+    bassins = m.bassin_list(ctx)
+    bcode = _bassin_codes(ctx)
+    flows = [d for d in kept if d.is_flow]
+    points, steps = m.load_series(ctx, flows) if flows else ({}, {})
+    values: dict[str, dict[str, str]] = {}
+    with ctx.store.session() as s:
+        for ind, bid, kind, value, eff, year, label in m.raw_rows(s,
+            "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
+            "WHERE value IS NOT NULL ORDER BY effective_from, id"
+        ):  # fmt: skip
+            if ind in by_id and not by_id[ind].is_flow:
+                steps.setdefault((ind, bid), []).append(m.Step(kind, bid, float(value), m.as_date(eff), year, label))
+        for ind, bid, joined in m.raw_rows(s, _series_sql(s)):
+            d = by_id.get(ind)
+            if d is None or d.is_flow or not joined:
+                continue
+            values.setdefault(d.code, {})[bcode.get(bid, "") if bid is not None else ""] = joined
+    # état figé des flux liés seulement (leurs valeurs sont dans la section « flux ») ; celui des
+    # autres se déduit des valeurs et des cibles figées (``frozen_states``)
+    states: dict[str, dict[str, list[Any]]] = {}
+    for st in m.states(ctx, [d for d in flows if d.id in linked], bassins, series=(points, steps)):
+        t = st.target
+        states.setdefault(st.indicator.code, {})[bcode.get(st.bassin_id, "") if st.bassin_id else ""] = [
+            None if st.last is None else st.last.value, None if st.last is None else st.last.day.isoformat(),
+            None if t is None else t.value, None if t is None else t.shown_when, st.status,
+        ]  # fmt: skip
+    return {
+        "definitions": [
+            {"code": d.code, "label": d.label, "unit": d.unit, "direction": d.direction, "frequency": d.frequency,
+             "scope": d.scope, "provenance": d.provenance, "storage": d.storage, "annexe": d.annexe,
+             "definition": d.definition}
+            for d in kept
+        ],
+        "links": [[link.action_code, codes[link.indicator_id], link.kind] for link in links if link.indicator_id in codes],
+        "steps": [
+            [codes[ind], bcode.get(bid, "") if bid is not None else "", st.kind, st.value, st.effective_from.isoformat(),
+             st.year]
+            for (ind, bid), lst in sorted(steps.items(), key=lambda kv: (str(kv[0][0]), kv[0][1] or 0))
+            if isinstance(ind, int) and ind in codes for st in lst
+        ],
+        "values": values,
+        "states": states,
+    }
+
+
+def _series_sql(s: Any) -> str:
+    """Une ligne par indicateur et bassin : ses valeurs en un texte, dans l'ordre des dates."""
+    if s.get_bind().dialect.name == "sqlite":  # l'index (indicateur, bassin, jour, valeur) donne l'ordre
+        return ("SELECT indicator_id, bassin_id, group_concat(day || '=' || value, ';') FROM indicator_value "
+                "WHERE value IS NOT NULL GROUP BY indicator_id, bassin_id")  # fmt: skip
+    return ("SELECT indicator_id, bassin_id, string_agg(day::text || '=' || value::text, ';' ORDER BY day) "
+            "FROM indicator_value WHERE value IS NOT NULL GROUP BY indicator_id, bassin_id")  # fmt: skip
+
+
+def _last(joined: str) -> tuple[float, str]:
+    day, _sep, value = joined.rpartition(";")[2].partition("=")
+    return float(value), day
+
+
+def _state_of(section: dict[str, Any], code: str, bassin: str, index: dict[str, Any]) -> list[Any]:
+    """[dernière valeur, date, cible en vigueur, depuis, statut] d'une série figée."""
+    joined = section.get("values", {}).get(code, {}).get(bassin)
+    targets = [st for st in index["steps"].get(code, []) if st[2] == "target" and st[1] in ("", bassin)]
+    if not joined:
+        first = min(targets, key=lambda st: (st[4], st[1] != "")) if targets else None
+        when = None if first is None else (str(first[5]) if first[5] else _fr_date(first[4]))
+        return [None, None, None if first is None else first[3], when, m.NO_VALUE]
+    value, day = _last(joined)
+    force = [st for st in targets if st[4] <= day]
+    best = max(force, key=lambda st: (st[1] != "", st[4])) if force else None
+    if best is None:
+        return [value, day, None, None, m.NO_TARGET]
+    up = index["direction"].get(code, "up") == "up"
+    ok = value >= best[3] if up else value <= best[3]
+    return [value, day, best[3], str(best[5]) if best[5] else _fr_date(best[4]), m.REACHED if ok else m.BELOW]
+
+
+def _index(section: dict[str, Any]) -> dict[str, Any]:
+    steps: dict[str, list[list[Any]]] = {}
+    for st in section.get("steps", []):
+        steps.setdefault(st[0], []).append(st)
+    return {"steps": steps, "direction": {d["code"]: d["direction"] for d in section.get("definitions", [])}}
+
+
+def frozen_states(state: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
+    """État de chaque indicateur lié, par bassin (« » : tout le plan), lu dans l'état figé."""
+    section = state.get(SECTION) or {}
+    out: dict[str, dict[str, list[Any]]] = {k: dict(v) for k, v in section.get("states", {}).items()}
+    index = _index(section)
+    scopes = {d["code"]: d["scope"] for d in section.get("definitions", [])}
+    bassins = [b["code"] for b in state.get("plan", {}).get("bassins", [])]
+    for code in dict.fromkeys(c for _a, c, _k in section.get("links", [])):
+        if code in out:
+            continue  # flux : état figé tel quel
+        keys = bassins if scopes.get(code) == "bassin" else [""]
+        out[code] = {b: _state_of(section, code, b, index) for b in keys}
+    return out
+
+
+def series_of(joined: str) -> list[tuple[str, float]]:
+    """« 2024-07-01=52.3;2024-08-01=55 » → [(« 2024-07-01 », 52.3), …] (lecture d'un instantané)."""
+    out = []
+    for part in joined.split(";"):
+        day, _sep, value = part.partition("=")
+        out.append((day, float(value)))
+    return out
+
+
+def _bassin_codes(ctx: AppContext) -> dict[int | None, str]:
+    from roadmap_app.flows.series import bassins
+
+    return {b.id: b.code for b in bassins(ctx)}
+
+
+def _names(state: dict[str, Any] | None) -> dict[str, str]:
+    if not state:
+        return {}
+    return {b["code"]: b["name"] for b in state.get("plan", {}).get("bassins", [])}
+
+
+def _status_text(status: str) -> str:
+    return {m.REACHED: "atteinte", m.BELOW: "non atteinte"}.get(status, "")
+
+
+def indicators_diff(old: dict[str, Any], new: dict[str, Any], new_state: dict[str, Any] | None) -> Iterator[SectionChange]:
+    """« R1 Lensois : 45 → 52 (cible 2025 : 60, non atteinte) », « nouvel indicateur lié à EP-2.1 »."""
+    names = _names(new_state)
+    labels = {d["code"]: d["label"] for d in new.get("definitions", [])}
+    labels.update({d["code"]: d["label"] for d in old.get("definitions", []) if d["code"] not in labels})
+    units = {d["code"]: d["unit"] for d in new.get("definitions", [])}
+    old_links = {(a, i): k for a, i, k in old.get("links", [])}
+    new_links = {(a, i): k for a, i, k in new.get("links", [])}
+    for action, code in new_links:
+        if (action, code) not in old_links:
+            yield SectionChange(SECTION, "lien", f"{code} – {labels.get(code, code)}", None, None, None,
+                                f"nouvel indicateur lié à {action}")  # fmt: skip
+    for (action, code), _kind in old_links.items():
+        if (action, code) not in new_links:
+            yield SectionChange(SECTION, "lien", f"{code} – {labels.get(code, code)}", None, None, None,
+                                f"indicateur retiré de {action}")  # fmt: skip
+    old_states, new_states = old.get("states", {}), new.get("states", {})
+    changed: list[tuple[str, str, Any, list[Any]]] = []
+    for code, per_bassin in new_states.items():  # flux liés : état figé
+        for bassin, now in per_bassin.items():
+            prev = old_states.get(code, {}).get(bassin)
+            if (None if prev is None else prev[0]) != now[0]:
+                changed.append((code, bassin, None if prev is None else prev[0], now))
+    linked = {c for _a, c, _k in new.get("links", [])}
+    old_values, new_values = old.get("values", {}), new.get("values", {})
+    index = _index(new)
+    for code in sorted(linked - set(new_states)):  # autres : seules les séries qui ont changé
+        old_series, new_series = old_values.get(code, {}), new_values.get(code, {})
+        for bassin, joined in new_series.items():
+            if old_series.get(bassin) == joined:
+                continue
+            before = old_series.get(bassin)
+            now = _state_of(new, code, bassin, index)
+            changed.append((code, bassin, None if not before else _last(before)[0], now))
+    for code, bassin, before, (value, _day, target, when, status) in changed:
+        if value == before:
+            continue
+        where = names.get(bassin, bassin) or "tout le plan"
+        unit = units.get(code, "")
+        if target is not None:
+            state = _status_text(status)
+            shown_target = show_value("", target) + (" %" if unit == "%" else "")
+            comment = f"(cible {when} : {shown_target}{', ' + state if state else ''})"
+        else:
+            comment = "(sans cible)"
+        yield SectionChange(SECTION, "valeur", f"{code} {where}", bassin or None, before, value, comment)
+
+
+def describe(ch: SectionChange) -> str:
+    """Phrase d'un changement d'indicateur : « R1 Lensois : 45 → 52 (cible 2025 : 60, non atteinte) »."""
+    if ch.old is None and ch.new is None:
+        return f"{ch.comment} : {ch.label}"
+    return f"{ch.label} : {show_value(ch.key, ch.old)} → {show_value(ch.key, ch.new)} {ch.comment}".strip()
+
+
+# -- pack : feuille et page « Indicateurs de suivi » ------------------------------------------------------
+PACK_HEADERS = ["Action(s)", "Indicateur", "Bassin", "Référence", "Cible", "Dernière valeur", "Statut"]
+
+
+def pack_rows(state: dict[str, Any]) -> list[list[str]]:
+    """Une ligne par indicateur lié et par bassin, lue dans l'état figé (pack reproductible)."""
+    section = state.get(SECTION)
+    if not section:
+        return []
+    names = _names(state)
+    defs = {d["code"]: d for d in section["definitions"]}
+    actions: dict[str, list[str]] = {}
+    for action, code, _kind in section["links"]:
+        actions.setdefault(code, []).append(action)
+    baselines: dict[tuple[str, str], tuple[float, str]] = {}
+    for code, bassin, kind, value, day, _year in section["steps"]:
+        if kind == "baseline":
+            baselines[(code, bassin)] = (value, day)
+    rows = []
+    for code, per_bassin in frozen_states(state).items():
+        d = defs.get(code, {"label": code, "unit": ""})
+        unit = " %" if d.get("unit") == "%" else ""
+        for bassin, (value, day, target, when, status) in per_bassin.items():
+            base = baselines.get((code, bassin)) or baselines.get((code, ""))
+            rows.append([
+                ", ".join(actions.get(code, [])), f"{code} – {d['label']}", names.get(bassin, bassin) or "Tout le plan",
+                "—" if base is None else f"{show_value('', base[0])}{unit} au {_fr_date(base[1])}",
+                "—" if target is None else f"{show_value('', target)}{unit} ({when})",
+                "—" if value is None else f"{show_value('', value)}{unit} ({_fr_date(day)})",
+                status,
+            ])  # fmt: skip
+    return rows
+
+
+def _fr_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    y, mth, d = iso[:10].split("-")
+    return f"{d}/{mth}/{y}"

@@ -1,0 +1,1 @@
+"""Indicateurs de suivi : définitions, situation de référence, cibles, valeurs, liens aux actions."""

@@ -1,0 +1,427 @@
+"""Écritures des indicateurs de suivi : définitions, liens aux actions, situation de référence,
+cibles et valeurs. Chaque écriture est validée (message français qui nomme quoi et où, rien
+d'écrit sinon), journalisée et annulable.
+
+Les valeurs et cibles d'un flux mensuel BRSA passent par ``flows.service`` (mêmes règles que la
+page Flux BRSA : parts et totaux du mois vérifiés ensemble).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db.errors import StaleDataError
+from db.types import utcnow
+from roadmap_app.core import journal, ops
+from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import UserError, ValidationError
+from roadmap_app.core.text import fold
+from roadmap_app.flows.validation import window_error
+from roadmap_app.indicators.model import (
+    DIRECTIONS,
+    FREQUENCIES,
+    LINK_KINDS,
+    PROVENANCES,
+    SCOPES,
+    UNITS,
+    IndicatorDef,
+    bassin_list,
+    find_definition,
+    format_value,
+    load_definitions,
+)
+
+#: Plus grande valeur admise (une coquille au-delà) ; en euros : dix milliards.
+MAX_VALUE = 10_000_000
+MAX_EUROS = 10_000_000_000
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+
+
+def _n(v: float) -> str:
+    return f"{v:g}".replace(".", ",")
+
+
+def _done(out: ops.Outcome) -> str | None:
+    """Identifiant de l'opération journalisée (``None`` : rien n'a changé)."""
+    return None if out.changes is None else out.changes.operation_id
+
+
+def _roadmap_id(ctx: AppContext, roadmap: str | int | None) -> int:
+    from roadmap_app.plan.read import roadmap_ref
+
+    if roadmap is None and ctx.roadmap_id is not None:
+        return ctx.roadmap_id
+    with ctx.store.session() as s:
+        return roadmap_ref(s, roadmap).id
+
+
+def _choice(value: str, allowed: dict[str, str] | tuple[str, ...], what: str) -> str:
+    keys = list(allowed)
+    v = value.strip()
+    for k in keys:
+        if fold(v) == fold(k) or (isinstance(allowed, dict) and fold(v) == fold(allowed[k])):
+            return k
+    shown = ", ".join(f"{k} ({allowed[k]})" for k in keys) if isinstance(allowed, dict) else ", ".join(keys)
+    raise ValidationError(f"{what} « {value} » inconnu(e) : {shown}.")
+
+
+# -- définitions --------------------------------------------------------------------------------------
+def add_indicator(ctx: AppContext, code: str, *, label: str, unit: str, direction: str = "up", definition: str = "",
+                  frequency: str = "free", scope: str = "bassin", provenance: str = "autre",
+                  roadmap: str | int | None = None, record_undo: bool = True) -> IndicatorDef:  # fmt: skip
+    """Nouvel indicateur d'une feuille de route."""
+    from db.models import IndicatorDefinition
+
+    code = code.strip()
+    if not CODE_RE.match(code):
+        raise ValidationError(
+            f"Code d'indicateur « {code} » refusé : 1 à 40 lettres, chiffres, tirets, points ou soulignés."
+        )
+    label = " ".join(label.split())
+    if not label or len(label) > 300:
+        raise ValidationError(f"Indicateur {code} : le libellé est obligatoire (300 caractères au plus).")
+    unit = _choice(unit, UNITS, "Unité")
+    direction = _choice(direction, DIRECTIONS, "Sens")
+    frequency = _choice(frequency, FREQUENCIES, "Fréquence")
+    scope = _choice(scope, SCOPES, "Portée")
+    provenance = _choice(provenance, PROVENANCES, "Source")
+    roadmap_id = _roadmap_id(ctx, roadmap)
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
+        same = s.exec(select(IndicatorDefinition).where(col(IndicatorDefinition.code) == code)).first()
+        if same is None:
+            # le code est unique sans tenir compte de la casse
+            for other in s.exec(select(IndicatorDefinition)).all():
+                if fold(other.code) == fold(code):
+                    same = other
+        if same is not None and not same.archived:
+            raise ValidationError(f"L'indicateur « {same.code} » existe déjà ({same.label}) : choisissez un autre code.")
+        last = max([i.position for i in s.exec(select(IndicatorDefinition)).all()] or [0])
+        values: dict[str, Any] = dict(
+            label=label, unit=unit, direction=direction, definition=definition.strip(), frequency=frequency,
+            scope=scope, provenance=provenance, roadmap_id=roadmap_id,
+        )  # fmt: skip
+        if same is None:
+            row = IndicatorDefinition(code=code, category="feuille de route", volet=3, storage="valeurs",
+                                      position=last + 1, archived=False, source=f"Saisi par {ctx.author}",
+                                      **values)  # fmt: skip
+            s.add(row)
+            s.flush()
+            changes = [journal.FieldChange("indicator_definition", row.id or 0, code, "archived", True, False)]
+        else:  # un indicateur supprimé (annulé) reprend vie avec la nouvelle définition
+            row = same
+            old = {k: getattr(row, k) for k in values}
+            _update(s, "IndicatorDefinition", row, {**values, "archived": False}, what=f"L'indicateur {code}")
+            changes = [journal.FieldChange("indicator_definition", row.id or 0, code, k, old[k], v)
+                       for k, v in values.items() if old[k] != v]  # fmt: skip
+            changes.append(journal.FieldChange("indicator_definition", row.id or 0, code, "archived", True, False))
+        op.label = f"Nouvel indicateur « {code} »"
+        op.add(*changes)
+    return find_definition(load_definitions(ctx), code)
+
+
+def _update(s: Session, model_name: str, row: Any, values: dict[str, Any], *, what: str) -> None:
+    import db.models
+
+    model = getattr(db.models, model_name)
+    result = s.execute(
+        update(model).where(col(model.id) == row.id, col(model.version) == row.version)
+        .values(**values, version=row.version + 1).execution_options(synchronize_session=False)
+    )  # fmt: skip
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDataError(f"{what} vient d'être modifié ailleurs : rechargez et recommencez.")
+
+
+# -- liens --------------------------------------------------------------------------------------------
+def _action(s: Session, ctx: AppContext, key: str | int, roadmap: str | int | None) -> Any:
+    from roadmap_app.plan.editing import find_action
+    from roadmap_app.plan.read import resolve_roadmap
+
+    rm = resolve_roadmap(s, roadmap if roadmap is not None else ctx.roadmap_id)
+    found = find_action(s, rm, key)
+    if found.archived:
+        raise ValidationError(f"L'action {found.code} est archivée : elle ne peut pas être liée à un indicateur.")
+    return found
+
+
+def link(ctx: AppContext, action: str | int, indicator: str | int, *, kind: str = "autre",
+         roadmap: str | int | None = None, record_undo: bool = True) -> str | None:  # fmt: skip
+    """L'action est mesurée par l'indicateur (``kind`` : tdb ou autre). Déjà lié : change la sorte."""
+    from db.models import ActionIndicator
+
+    kind = _choice(kind, LINK_KINDS, "Sorte de lien")
+    d = find_definition(load_definitions(ctx), indicator)
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
+        act = _action(s, ctx, action, roadmap)
+        if d.roadmap_id not in (None, act.roadmap_id):
+            raise ValidationError(f"L'indicateur {d.code} appartient à une autre feuille de route que l'action {act.code}.")
+        row = s.exec(select(ActionIndicator).where(ActionIndicator.action_id == act.id,
+                                                   ActionIndicator.indicator_id == d.id)).first()  # fmt: skip
+        where = f"{act.code} ↔ {d.code}"
+        if row is None:
+            row = ActionIndicator(action_id=act.id, indicator_id=d.id, kind=kind, active=True)
+            s.add(row)
+            s.flush()
+            changes = [journal.FieldChange("action_indicator", row.id or 0, where, "active", False, True),
+                       journal.FieldChange("action_indicator", row.id or 0, where, "kind", kind, kind)]  # fmt: skip
+        else:
+            if row.active and row.kind == kind:
+                raise ValidationError(f"L'action {act.code} est déjà liée à l'indicateur {d.code}.")
+            changes = [journal.FieldChange("action_indicator", row.id or 0, where, f, getattr(row, f), v)
+                       for f, v in (("active", True), ("kind", kind)) if getattr(row, f) != v]  # fmt: skip
+            _update(s, "ActionIndicator", row, {"active": True, "kind": kind}, what=f"Le lien {where}")
+        op.label = f"Indicateur {d.code} lié à {act.code} ({LINK_KINDS[kind]})"
+        op.add(*changes)
+    return _done(out)
+
+
+def unlink(ctx: AppContext, action: str | int, indicator: str | int, *, roadmap: str | int | None = None,
+           record_undo: bool = True) -> str | None:  # fmt: skip
+    from db.models import ActionIndicator
+
+    d = find_definition(load_definitions(ctx, archived=True), indicator)
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
+        act = _action(s, ctx, action, roadmap)
+        row = s.exec(select(ActionIndicator).where(ActionIndicator.action_id == act.id,
+                                                   ActionIndicator.indicator_id == d.id)).first()  # fmt: skip
+        if row is None or not row.active:
+            raise ValidationError(f"L'action {act.code} n'est pas liée à l'indicateur {d.code}.")
+        where = f"{act.code} ↔ {d.code}"
+        _update(s, "ActionIndicator", row, {"active": False}, what=f"Le lien {where}")
+        op.label = f"Indicateur {d.code} retiré de {act.code}"
+        op.change("action_indicator", row.id or 0, where, "active", True, False)
+    return _done(out)
+
+
+# -- valeurs, référence, cibles ---------------------------------------------------------------------
+def check_value(d: IndicatorDef, value: float, where: str) -> None:
+    """Unité et bornes : pas de négatif, un % au plus 100, un nombre de personnes entier."""
+    if not math.isfinite(value) or abs(value) > (MAX_EUROS if d.unit == "€" else MAX_VALUE):
+        raise ValidationError(f"{where} : « {value:g} » est hors limites pour l'indicateur {d.code}.")
+    if value < 0:
+        raise ValidationError(f"{where} : {_n(value)} est négatif ; l'indicateur {d.code} ({d.unit}) ne peut pas l'être.")
+    if d.unit == "%" and value > 100:
+        raise ValidationError(f"{where} : {_n(value)} % dépasse 100 % (indicateur {d.code}, en %).")
+    if d.is_flow and d.unit == "nombre" and value != int(value):
+        raise ValidationError(f"{where} : {_n(value)} n'est pas un nombre entier (indicateur {d.code}).")
+
+
+def normalize_day(d: IndicatorDef, day: date) -> date:
+    """Début de la période de la valeur : mois, trimestre ou année selon la fréquence."""
+    if d.is_flow or d.frequency == "month":
+        return day.replace(day=1)
+    if d.frequency == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if d.frequency == "year":
+        return date(day.year, 1, 1)
+    return day
+
+
+def _check_day(day: date, what: str, d: IndicatorDef) -> None:
+    msg = window_error(day, what)
+    if msg:
+        raise ValidationError(f"Indicateur {d.code} : {msg}")
+
+
+def _bassin(ctx: AppContext, d: IndicatorDef, bassin: str | int | None) -> tuple[int | None, str]:
+    if not d.per_bassin:
+        if bassin not in (None, ""):
+            raise ValidationError(f"L'indicateur {d.code} porte sur tout le plan : n'indiquez pas de bassin.")
+        return None, "Tout le plan"
+    if bassin in (None, ""):
+        if d.is_flow:
+            raise ValidationError(f"L'indicateur {d.code} est suivi par bassin : indiquez le bassin.")
+        return None, "Tous les bassins"
+    from roadmap_app.flows.series import bassins
+    from roadmap_app.plan.read import find_bassin
+
+    b = find_bassin(bassins(ctx), bassin)
+    return b.id, b.name
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    indicator: str | int
+    bassin: str | int | None
+    day: date
+    value: float
+    where: str = ""  # « ligne 4 » (import)
+
+
+def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = False, label: str | None = None,
+               record_undo: bool = True, dry_run: bool = False) -> tuple[str | None, int]:  # fmt: skip
+    """Écrit des valeurs mesurées, tout ou rien (une opération journalisée, annulable).
+
+    Une valeur déjà saisie pour la même date (et le même bassin) est refusée, sauf ``replace``.
+    Renvoie (opération, nombre de valeurs écrites)."""
+    from db.models import IndicatorValue
+
+    defs = load_definitions(ctx, archived=False)
+    prepared: list[tuple[IndicatorDef, int | None, str, date, float, str]] = []
+    seen: dict[tuple[int, int | None, date], str] = {}
+    errors: list[str] = []
+    for it in items:
+        prefix = f"{it.where} : " if it.where else ""
+        try:
+            d = find_definition(defs, it.indicator)
+            bid, bname = _bassin(ctx, d, it.bassin)
+            if d.per_bassin and bid is None:
+                raise ValidationError(f"L'indicateur {d.code} est suivi par bassin : indiquez le bassin de la valeur.")
+            day = normalize_day(d, it.day)
+            _check_day(day, "Date", d)
+            where = f"{d.code}, {bname}, {day:%d/%m/%Y}"
+            check_value(d, float(it.value), where)
+        except UserError as err:  # indicateur ou bassin inconnu, valeur ou date refusée
+            errors.append(prefix + str(err))
+            continue
+        key = (d.id, bid, day)
+        if key in seen:
+            errors.append(f"{prefix}{where} : valeur en double (déjà donnée {seen[key] or 'plus haut'}).")
+            continue
+        seen[key] = it.where
+        prepared.append((d, bid, bname, day, float(it.value), prefix))
+    # doublons avec ce qui est déjà enregistré
+    if not replace and prepared:
+        from roadmap_app.indicators.model import load_series
+
+        points, _steps = load_series(ctx, {p[0] for p in prepared})
+        for d, bid, bname, day, _v, prefix in prepared:
+            for p in points.get((d.id, bid), []):
+                if p.day == day:
+                    errors.append(f"{prefix}{d.code}, {bname}, {day:%d/%m/%Y} : une valeur est déjà saisie "
+                                  f"({format_value(d, p.value)}, par {p.by or 'un autre utilisateur'}) ; "
+                                  "corrigez-la plutôt que d'en ajouter une seconde.")  # fmt: skip
+    if errors:
+        shown = "\n".join(f"- {e}" for e in errors[:15])
+        more = f"\n… et {len(errors) - 15} autre(s)." if len(errors) > 15 else ""
+        raise ValidationError(f"Valeurs refusées, rien n'a été enregistré :\n{shown}{more}")
+    if dry_run or not prepared:
+        return None, len(prepared)
+    label = label or (f"Valeur {prepared[0][0].code} – {prepared[0][2]} au {prepared[0][3]:%d/%m/%Y}"
+                      if len(prepared) == 1 else f"{len(prepared)} valeurs d'indicateurs")  # fmt: skip
+    flows = [p for p in prepared if p[0].is_flow]
+    generic = [p for p in prepared if not p[0].is_flow]
+    now, who = utcnow(), ctx.author
+    if flows and not generic:
+        from roadmap_app.flows.service import FlowChange, write_changes
+
+        flow_op = write_changes(ctx, [FlowChange(bid or 0, day, d.code, v) for d, bid, _b, day, v, _p in flows],
+                                label=label, source=ctx.origin, record_undo=record_undo)  # fmt: skip
+        return flow_op, len(prepared)
+    if flows:
+        raise ValidationError("Les flux mensuels BRSA et les autres indicateurs s'importent séparément.")
+    changes: list[journal.FieldChange] = []
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
+        for d, bid, bname, day, v, _p in generic:
+            row = s.exec(select(IndicatorValue).where(IndicatorValue.indicator_id == d.id,
+                                                      col(IndicatorValue.bassin_id).is_(None) if bid is None
+                                                      else IndicatorValue.bassin_id == bid,
+                                                      IndicatorValue.day == day)).first()  # fmt: skip
+            cell = f"{d.code} / {bname} / {day:%d/%m/%Y}"
+            if row is None:
+                row = IndicatorValue(indicator_id=d.id, bassin_id=bid, day=day, value=v, updated_at=now, updated_by=who)
+                s.add(row)
+                s.flush()
+                changes.append(journal.FieldChange("indicator_value", row.id or 0, cell, "value", None, v))
+            elif row.value != v:
+                changes.append(journal.FieldChange("indicator_value", row.id or 0, cell, "value", row.value, v))
+                _update(s, "IndicatorValue", row, {"value": v, "updated_at": now, "updated_by": who}, what=cell)
+        op.label = label
+        op.add(*changes)
+    return _done(out), len(changes)
+
+
+def set_value(ctx: AppContext, indicator: str | int, value: float, day: date, *, bassin: str | int | None = None,
+              replace: bool = False, record_undo: bool = True) -> str | None:  # fmt: skip
+    return set_values(ctx, [ValueInput(indicator, bassin, day, value)], replace=replace, record_undo=record_undo)[0]
+
+
+def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, day: date | None = None,
+             year: int | None = None, bassin: str | int | None = None, record_undo: bool = True) -> str | None:  # fmt: skip
+    """Situation de référence (``kind = "baseline"``) ou cible (``"target"``) à partir d'une date
+    ou d'une année (cible 2025 : à partir du 1er janvier 2025)."""
+    from db.models import IndicatorTarget
+
+    if kind not in ("baseline", "target"):
+        raise ValidationError(f"Sorte « {kind} » inconnue : baseline (référence) ou target (cible).")
+    what = "Situation de référence" if kind == "baseline" else "Cible"
+    d = find_definition(load_definitions(ctx), indicator)
+    if (day is None) == (year is None):
+        raise ValidationError(f"{what} de {d.code} : donnez une date ou une année (l'une des deux).")
+    if year is not None:
+        if not 2010 <= year <= 2040:
+            raise ValidationError(f"{what} de {d.code} : année {year} hors de la période acceptée (2010 à 2040).")
+        day = date(year, 12, 31) if kind == "baseline" else date(year, 1, 1)
+    assert day is not None
+    _check_day(day, "Date", d)
+    bid, bname = _bassin(ctx, d, bassin)
+    where = f"{what} de {d.code} ({bname}, {year or f'{day:%d/%m/%Y}'})"
+    check_value(d, float(value), where)
+    from roadmap_app.indicators.model import load_series
+
+    _points, steps = load_series(ctx, [d])
+    mine = steps.get((d.id, None), []) + (steps.get((d.id, bid), []) if bid is not None else [])
+    if bid is None:  # cible commune : vérifiée contre toutes les références
+        mine = [st for (i, _b), lst in steps.items() if i == d.id for st in lst]
+    if kind == "target":
+        base = [st for st in mine if st.kind == "baseline" and (bid is None or st.bassin_id in (None, bid))]
+        late = [st for st in base if st.effective_from > day]
+        if late:
+            raise ValidationError(f"{where} : la cible commence avant la situation de référence "
+                                  f"({format_value(d, late[0].value)} au {late[0].effective_from:%d/%m/%Y}).")  # fmt: skip
+        if d.is_flow:
+            from roadmap_app.flows.service import add_target
+
+            t_kind = "min" if d.direction == "up" else "max"
+            return add_target(ctx, d.code, float(value), day, kind=t_kind, bassin=bid, record_undo=record_undo,
+                              label=f"cible {year}" if year else "", source="saisie").operation  # fmt: skip
+    else:
+        targets = [st for st in mine if st.kind != "baseline" and (bid is None or st.bassin_id in (None, bid))]
+        early = [st for st in targets if st.effective_from < day]
+        if early:
+            raise ValidationError(f"{where} : une cible commence avant cette date "
+                                  f"({format_value(d, early[0].value)} à partir du {early[0].effective_from:%d/%m/%Y}).")  # fmt: skip
+    now = utcnow()
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
+        row = s.exec(select(IndicatorTarget).where(
+            IndicatorTarget.indicator_id == d.id, IndicatorTarget.kind == kind,
+            col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
+            IndicatorTarget.effective_from == day)).first()  # fmt: skip
+        cell = f"{d.code} / {bname} / {what.lower()} {year or f'{day:%d/%m/%Y}'}"
+        if row is not None and row.value is not None and kind == "target":
+            raise ValidationError(f"{where} : une cible est déjà fixée à cette date ({format_value(d, row.value)}) ; "
+                                  "fixez une nouvelle cible à une autre date.")  # fmt: skip
+        if row is None:
+            row = IndicatorTarget(indicator_id=d.id, bassin_id=bid, kind=kind, value=float(value), effective_from=day,
+                                  year=year, label=(f"cible {year}" if kind == "target" and year else ""),
+                                  updated_at=now, updated_by=ctx.author)  # fmt: skip
+            s.add(row)
+            s.flush()
+            old = None
+        else:
+            old = row.value
+            _update(s, "IndicatorTarget", row, {"value": float(value), "updated_at": now, "updated_by": ctx.author},
+                    what=cell)  # fmt: skip
+        op.label = f"{what} de {d.code} – {bname} : {format_value(d, value)}"
+        op.change("indicator_target", row.id or 0, cell, "value", old, float(value))
+    return _done(out)
+
+
+def bassin_names(ctx: AppContext) -> list[str]:
+    return [name for _i, name in bassin_list(ctx)]

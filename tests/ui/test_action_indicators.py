@@ -1,0 +1,100 @@
+"""Indicateurs d'une action dans la Feuille de route, pilotés comme un utilisateur : lier, saisir,
+lire l'état par bassin (couleur et texte), colonne « Indicateurs » cumulée, annuler."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from roadmap_app.indicators import service as svc
+from ui.dialogs.indicator_dialogs import IndicatorValueDialog, LinkIndicatorDialog
+from ui.style import DANGER, SUCCESS
+from ui.widgets.indicator_box import STATUS_COLORS
+
+
+def page_of(window):
+    return window.show_page("roadmap")
+
+
+def _dialog(qtbot, cls):
+    found = []
+
+    def seen():
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
+        assert found
+
+    qtbot.waitUntil(seen)
+    return found[0]
+
+
+def test_link_an_indicator_then_enter_a_value_in_the_detail_panel(window, qtbot, app_ctx):
+    page = page_of(window)
+    assert page.select_code("EP-2.1")
+    box = page.detail.indicators
+    assert box.empty.isVisible() and not box.value_button.isEnabled()
+    assert "Indicateurs" not in page.visible_headers()  # aucune action liée dans le jeu initial
+    svc.set_step(app_ctx, "R1", "target", 60, year=2024)
+
+    qtbot.mouseClick(box.link_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, LinkIndicatorDialog)
+    dialog.indicator.setCurrentIndex(dialog.indicator.findData(
+        next(d.id for d in dialog.defs if d.code == "R1")))  # fmt: skip
+    assert dialog.kind.currentData() == "tdb"  # indicateur national : colonne TDB national
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.detail.action_row.code == "EP-2.1"
+    assert "Indicateurs" in page.visible_headers()
+    assert [one.indicator.code for one in box.linked] == ["R1"]
+    assert box.value_button.isEnabled()
+
+    qtbot.mouseClick(box.value_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, IndicatorValueDialog)
+    dialog.bassin.setCurrentIndex(dialog.bassin.findText("Lensois"))
+    dialog.value.setText("120")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "120 % dépasse 100 %" in dialog.error.text()  # boîte restée ouverte
+    dialog.value.setText("64,5")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    text = box.card_texts()[0]
+    assert "R1 – Taux de retour à l'emploi durable" in text and "TDB national · %" in text
+    assert "■ Lensois : 64,5 % au 01/01/2024\ncible 2024 : 60 % — ● atteint" in text
+    assert "■ Montreuillois : —\ncible 2024 : 60 % — ○ pas de valeur" in text
+    assert STATUS_COLORS["atteint"] == SUCCESS and STATUS_COLORS["en-dessous"] == DANGER
+    assert box.cards[0].chart.series and box.cards[0].chart.targets
+
+    col = page.model.indicators_column
+    action_index = page.model.action_index(page.detail.action_row.id)
+    cell = action_index.siblingAtColumn(col)
+    assert cell.data() == "1/1" and "1 indicateur(s) sur 1" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    axe = page.model.index(0, col)  # axe EP : cumul de ses actions
+    assert axe.data() == "1/1"
+
+    svc.set_value(app_ctx, "R1", 20, date(2024, 6, 1), bassin="Audomarois")
+    page.refresh()
+    assert "▼ en-dessous" in box.card_texts()[0]
+    # la colonne est relue juste après la première peinture
+    qtbot.waitUntil(lambda: page.model.action_index(page.detail.action_row.id).siblingAtColumn(col).data() == "0/1")
+
+
+def test_the_detail_panel_updates_fast_on_selection(window, qtbot, app_ctx):
+    import time
+
+    for code in ("EP-1.1", "EP-2.1"):
+        for ind in ("R1", "M1a", "M2", "entrants", "M5"):
+            svc.link(app_ctx, code, ind)
+    for month in range(1, 13):
+        svc.set_value(app_ctx, "M1a", 10 + month, date(2024, month, 1), bassin="Lensois")
+    page = page_of(window)
+    page.refresh()
+    page.select_code("EP-1.1")
+    start = time.perf_counter()
+    for _ in range(5):
+        page.select_code("EP-2.1")
+        page.select_code("EP-1.1")
+    elapsed = (time.perf_counter() - start) / 10
+    assert len(page.detail.indicators.linked) == 5
+    assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms par sélection"

@@ -1,0 +1,123 @@
+"""``roadmap-app indicators …`` : liste (clés stables), définition, liens, référence, cibles,
+valeurs, import tout ou rien et modèle pré-rempli ; erreurs en français, rien d'écrit sur erreur."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from roadmap_app.cli.main import main
+from tests.conftest import dump_store
+
+KEYS = ["code", "label", "unit", "direction", "bassin", "baseline", "baseline_date", "target", "target_from",
+        "last_value", "last_date", "status", "actions"]  # fmt: skip
+
+
+def run(capsys, db, *args):
+    code = main(["--db", str(db), "indicators", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_link_baseline_target_value_then_list_as_json_csv_and_table(capsys, db_path):
+    assert run(capsys, db_path, "add", "EP-RDV", "--label", "Part reçue en 15 jours", "--unit", "%",
+               "--direction", "up", "--definition", "Premier RDV en 15 jours.")[0] == 0  # fmt: skip
+    assert run(capsys, db_path, "link", "EP-2.1", "EP-RDV")[0] == 0
+    assert run(capsys, db_path, "link", "EP-2.1", "R1", "--kind", "tdb")[0] == 0
+    assert run(capsys, db_path, "baseline", "EP-RDV", "45", "--date", "31/12/2023", "--bassin", "Lensois")[0] == 0
+    assert run(capsys, db_path, "target", "EP-RDV", "60", "--year", "2025")[0] == 0
+    assert run(capsys, db_path, "value", "EP-RDV", "52", "--date", "2025-03", "--bassin", "Lensois")[0] == 0
+    code, out, _ = run(capsys, db_path, "list", "--action", "EP-2.1", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and all(list(r) == KEYS for r in rows)
+    lens = next(r for r in rows if r["code"] == "EP-RDV" and r["bassin"] == "Lensois")
+    assert lens == {
+        "code": "EP-RDV", "label": "Part reçue en 15 jours", "unit": "%", "direction": "up", "bassin": "Lensois",
+        "baseline": 45.0, "baseline_date": "2023-12-31", "target": 60.0, "target_from": "2025-01-01",
+        "last_value": 52.0, "last_date": "2025-03-03" if False else lens["last_date"], "status": "en-dessous",
+        "actions": "EP-2.1",
+    }  # fmt: skip
+    assert lens["last_date"] == "2025-03-01"
+    assert {r["code"] for r in rows} == {"EP-RDV", "R1"}
+    code, out, _ = run(capsys, db_path, "list", "--off-target", "--bassin", "Lensois", "--format", "csv")
+    assert out.splitlines()[0] == ";".join(KEYS) and len(out.splitlines()) == 2
+    code, out, _ = run(capsys, db_path, "list", "--action", "EP-2.1")
+    assert code == 0 and "EP-RDV" in out and "en-dessous" in out
+    assert run(capsys, db_path, "unlink", "EP-2.1", "R1")[0] == 0
+    code, out, _ = run(capsys, db_path, "list", "--action", "EP-2.1", "--format", "json")
+    assert {r["code"] for r in json.loads(out)} == {"EP-RDV"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["value", "R1", "120", "--year", "2024", "--bassin", "Lensois"], "120 % dépasse 100 %"),
+        (["value", "M1a", "-4", "--date", "2024-02-01", "--bassin", "Lensois"], "-4 est négatif"),
+        (["value", "M1a", "4", "--date", "1999-02-01", "--bassin", "Lensois"], "hors de la période acceptée"),
+        (["value", "M1a", "quatre", "--date", "2024-02-01"], "« quatre » : ce n'est pas un nombre"),
+        (["link", "EP-9.9", "R1"], "Action « EP-9.9 » inconnue"),
+        (["link", "EP-1.1", "Z42"], "Indicateur « Z42 » inconnu"),
+        (["unlink", "EP-1.1", "R1"], "n'est pas liée à l'indicateur R1"),
+        (["add", "X", "--label", "X", "--unit", "litres", "--direction", "up"], "Unité « litres » inconnu"),
+        (["list", "--action", "EP-9.9"], "Action « EP-9.9 » inconnue"),
+    ],
+)
+def test_bad_input_is_one_french_line_and_writes_nothing(capsys, db_path, args, message):
+    before = dump_store(db_path)
+    code, _out, err = run(capsys, db_path, *args)
+    assert code != 0 and message in err and "Traceback" not in err
+    assert dump_store(db_path) == before
+
+
+def test_target_before_baseline_and_duplicate_value_are_refused(capsys, db_path):
+    run(capsys, db_path, "baseline", "R1", "30", "--date", "2023-12-31")
+    code, _, err = run(capsys, db_path, "target", "R1", "40", "--date", "2023-06-01")
+    assert code == 2 and "la cible commence avant la situation de référence" in err
+    run(capsys, db_path, "value", "M6", "70", "--year", "2024", "--bassin", "Lensois")
+    code, _, err = run(capsys, db_path, "value", "M6", "75", "--date", "2024-06-30", "--bassin", "Lensois")
+    assert code == 2 and "une valeur est déjà saisie (70 %" in err
+    code, _, err = run(capsys, db_path, "value", "M6", "75", "--date", "2024-06-30", "--bassin", "Lensois", "--replace")
+    assert code == 0
+
+
+def test_import_is_all_or_nothing_with_located_errors(capsys, db_path, tmp_path):
+    good = tmp_path / "valeurs.csv"
+    good.write_text("indicateur;bassin;date;valeur\nM1a;Lensois;2024-09;120\nR1;Audomarois;2024;41,5\n"
+                    "M6;Tout le plan;2024;;\n", encoding="utf-8")  # fmt: skip
+    code, out, _ = run(capsys, db_path, "import", str(good), "--dry-run")
+    assert code == 0 and "2 valeur(s) à écrire" in out and "rien n'a été écrit" in out
+    bad = tmp_path / "mauvais.csv"
+    bad.write_text("indicateur;bassin;date;valeur\nM1a;Lensois;2024-09;12\nR1;Lensois;2024;140\n"
+                   "R9;Lensois;2024;3\nM1a;Lensois;2024-09-15;13\nM1a;Narnia;2024-09;1\nM2;Lensois;13/13/2024;4\n",
+                   encoding="utf-8")  # fmt: skip
+    before = dump_store(db_path)
+    code, _, err = run(capsys, db_path, "import", str(bad))
+    assert code == 2 and dump_store(db_path) == before
+    for expected in ("ligne 3 : R1, Lensois, 01/01/2024 : 140 % dépasse 100 %", "ligne 4 : Indicateur « R9 » inconnu",
+                     "ligne 5 : M1a, Lensois, 01/09/2024 : valeur en double", "ligne 6 : Bassin « Narnia » inconnu",
+                     "ligne 7, colonne C"):  # fmt: skip
+        assert expected in err, err
+    assert run(capsys, db_path, "import", str(good))[0] == 0
+    code, out, _ = run(capsys, db_path, "import", str(good))
+    assert code == 0 and "0 valeur(s) à écrire, 2 déjà enregistrée(s)" in out
+
+
+def test_the_template_is_prefilled_and_imports_back_unchanged(capsys, db_path, tmp_path):
+    from openpyxl import load_workbook
+
+    run(capsys, db_path, "link", "EP-1.1", "M1a", "--kind", "tdb")
+    run(capsys, db_path, "value", "M1a", "14", "--date", "2024-08-01", "--bassin", "Lensois")
+    out_file = tmp_path / "modele.xlsx"
+    assert run(capsys, db_path, "template", str(out_file))[0] == 0
+    wb = load_workbook(out_file)
+    rows = [list(r) for r in wb["Valeurs"].iter_rows(values_only=True)]
+    assert rows[0] == ["indicateur", "bassin", "date", "valeur"]
+    assert [rows[2][0], rows[2][1], rows[2][3]] == ["M1a", "Lensois", 14] or any(
+        r[0] == "M1a" and r[1] == "Lensois" and r[3] == 14 for r in rows)
+    assert "Définitions" in wb.sheetnames
+    ws = wb["Valeurs"]
+    ws.append(["M1a", "Audomarois", "2024-08-01", 9])
+    wb.save(out_file)
+    code, out, _ = run(capsys, db_path, "import", str(out_file))
+    assert code == 0 and "1 valeur(s) à écrire, 1 déjà enregistrée(s)" in out

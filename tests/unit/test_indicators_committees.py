@@ -1,0 +1,93 @@
+"""Indicateurs de suivi dans les comités : instantané figé, comparaison (« R1 Lensois : 45 → 52
+(cible 2025 : 60, non atteinte) », « nouvel indicateur lié à EP-2.1 »), feuille et page du pack."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from roadmap_app.committees.diff import diff_states
+from roadmap_app.committees.indicators_section import SECTION, describe, frozen_states
+from roadmap_app.committees.pack import export_pack
+from roadmap_app.committees.snapshots import create_snapshot, current_state, snapshot_state
+from roadmap_app.indicators import service as svc
+
+
+def _committee(ctx):
+    svc.link(ctx, "EP-1.1", "R1", kind="tdb")
+    svc.set_step(ctx, "R1", "baseline", 40, day=date(2023, 12, 31))
+    svc.set_step(ctx, "R1", "target", 50, year=2024)
+    svc.set_step(ctx, "R1", "target", 60, year=2025)
+    svc.set_value(ctx, "R1", 45, date(2024, 1, 1), bassin="Lensois")
+    create_snapshot(ctx, "COPIL 2024", committee="COPIL", taken_on=date(2024, 12, 1))
+    svc.set_value(ctx, "R1", 52, date(2025, 1, 1), bassin="Lensois")
+    svc.link(ctx, "EP-2.1", "M1a", kind="tdb")
+
+
+def test_the_snapshot_freezes_definitions_targets_values_and_links(ctx):
+    _committee(ctx)
+    frozen = snapshot_state(ctx, "COPIL 2024")[SECTION]
+    assert frozen["links"] == [["EP-1.1", "R1", "tdb"]]
+    assert [d["code"] for d in frozen["definitions"]] == ["R1"]
+    assert ["R1", "", "target", 60.0, "2025-01-01", 2025] in frozen["steps"]
+    assert frozen["values"]["R1"]["LEN"] == "2024-01-01=45.0"
+    assert frozen_states({"plan": snapshot_state(ctx, "COPIL 2024")["plan"], SECTION: frozen})["R1"]["LEN"] == [
+        45.0, "2024-01-01", 50.0, "2024", "en-dessous"]
+
+
+def test_the_diff_says_value_against_target_and_new_links(ctx):
+    _committee(ctx)
+    diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
+    texts = [describe(s) for s in diff.sections if s.section == SECTION]
+    assert "R1 Lensois : 45 → 52 (cible 2025 : 60 %, non atteinte)" in texts
+    assert "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants" in texts
+
+
+def test_an_old_snapshot_without_indicators_still_opens_and_compares(ctx, monkeypatch):
+    from roadmap_app.committees import sections
+
+    with monkeypatch.context() as patch:  # instantané pris avant les indicateurs : section absente
+        patch.delitem(sections.SECTIONS, SECTION)
+        create_snapshot(ctx, "Ancien", taken_on=date(2024, 6, 1))
+    svc.link(ctx, "EP-1.1", "R1", kind="tdb")
+    old = snapshot_state(ctx, "Ancien")
+    assert SECTION not in old and old["plan"]["axes"]
+    diff = diff_states(old, current_state(ctx), "Ancien", "état actuel")
+    first = next(describe(s) for s in diff.sections if s.section == SECTION)
+    assert first.startswith("nouvel indicateur lié à EP-1.1")
+
+
+def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path):
+    _committee(ctx)
+    wb = load_workbook(export_pack(ctx, tmp_path / "pack.xlsx"))
+    rows = [list(r) for r in wb["Indicateurs de suivi"].iter_rows(values_only=True)]
+    lens = next(r for r in rows if r[2] == "Lensois")
+    assert lens == ["EP-1.1", "R1 – Taux de retour à l'emploi durable (à 6 mois)", "Lensois",
+                    "40 % au 31/12/2023", "60 % (2025)", "52 % (01/01/2025)", "en-dessous"]  # fmt: skip
+    changes = str([list(r) for r in wb["Changements"].iter_rows(values_only=True)])
+    assert "R1 Lensois" in changes and "nouvel indicateur lié à EP-2.1" in changes
+    text = "\n".join(p.extract_text() for p in PdfReader(export_pack(ctx, tmp_path / "pack.pdf")).pages)
+    assert "Indicateurs de suivi" in text and "60 % (2025)" in text
+    assert "R1 Lensois : 45 → 52 (cible 2025 : 60 %, non atteinte)" in text.replace("\n", " ")
+
+
+def test_the_bilan_lists_each_actions_indicators_with_their_results(ctx, tmp_path):
+    from roadmap_app.finance.bilan_export import export_bilan
+
+    _committee(ctx)
+    out = tmp_path / "bilan.xlsx"
+    export_bilan(ctx, out)
+    ws = load_workbook(out)["Mise en œuvre"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(r for r in rows if r and "Code" in r)
+    col = header.index("Indicateurs de suivi (résultats)")
+    ep11 = next(r for r in rows if r[2] == "EP-1.1")
+    assert ep11[col].startswith("R1 – Taux de retour à l'emploi durable (à 6 mois) : ")
+    assert "Lensois : 52 % au 01/01/2025 (cible 2025 : 60 %, en-dessous)" in ep11[col]
+    assert next(r for r in rows if r[2] == "EP-3.1")[col] is None
+    pdf = tmp_path / "bilan.pdf"
+    export_bilan(ctx, pdf)
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", " ")
+    assert "Indicateurs de suivi : R1" in text

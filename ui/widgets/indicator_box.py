@@ -1,0 +1,224 @@
+"""Indicateurs liés à une action, dans son panneau de détail : par indicateur, la dernière valeur
+contre la cible en vigueur par bassin (couleur et texte : atteint / en-dessous / pas de valeur),
+une petite courbe peinte (pas de matplotlib : la mise à jour à la sélection reste sous 50 ms),
+et les boutons « Saisir une valeur… » et « Lier un indicateur… »."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui.style import ACCENT, DANGER, MUTED, SUCCESS
+
+STATUS_COLORS = {"atteint": SUCCESS, "en-dessous": DANGER, "pas de valeur": MUTED, "sans cible": MUTED}
+STATUS_MARKS = {"atteint": "●", "en-dessous": "▼", "pas de valeur": "○", "sans cible": "◌"}
+SERIES_COLORS = ("#1F5FA8", "#B54708", "#6941C6", "#027A48", "#C11574", "#475467")
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=False)
+
+
+class Sparkline(QWidget):
+    """Courbes des valeurs (une par bassin) et marches de la cible, peintes directement."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.series: list[tuple[str, list[tuple[float, float]]]] = []
+        self.targets: list[tuple[float, float]] = []
+        self.setMinimumHeight(40)
+        self.setMaximumHeight(44)
+
+    def sizeHint(self) -> QSize:
+        return QSize(220, 46)
+
+    def set_data(self, states: list[Any]) -> None:
+        self.series = [(st.where, [(p.day.toordinal(), p.value) for p in st.points]) for st in states if st.points]
+        seen: dict[tuple[float, float], None] = {}
+        for st in states:
+            for t in st.targets:
+                seen[(t.effective_from.toordinal(), t.value)] = None
+        self.targets = sorted(seen)
+        self.setAccessibleName(
+            "Évolution : " + ("; ".join(f"{name} {len(pts)} valeur(s)" for name, pts in self.series) or "aucune valeur")
+        )
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(2, 4, -2, -4)
+        painter.setPen(QPen(QColor("#EAECF0"), 1))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        xs = [x for _n, pts in self.series for x, _v in pts] + [x for x, _v in self.targets]
+        ys = [v for _n, pts in self.series for _x, v in pts] + [v for _x, v in self.targets]
+        if not self.series:
+            painter.setPen(QColor(MUTED))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "pas encore de valeur")
+            return
+        x0, x1 = min(xs), max(xs)
+        y0, y1 = min(ys), max(ys)  # échelle resserrée sur les valeurs : la tendance se voit
+        pad = (y1 - y0) * 0.1
+        y0, y1 = y0 - pad, y1 + pad
+        if x1 == x0:
+            x1 = x0 + 1
+        if y1 == y0:
+            y1 = y0 + 1
+
+        def at(x: float, y: float) -> QPointF:
+            return QPointF(rect.left() + (x - x0) / (x1 - x0) * rect.width(),
+                           rect.bottom() - (y - y0) / (y1 - y0) * rect.height())  # fmt: skip
+
+        if self.targets:  # cible en marches, pointillés
+            pen = QPen(QColor(DANGER), 1, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            for i, (x, v) in enumerate(self.targets):
+                end = self.targets[i + 1][0] if i + 1 < len(self.targets) else x1
+                painter.drawLine(at(max(x, x0), v), at(max(end, x0), v))
+        for i, (_name, pts) in enumerate(self.series):
+            color = QColor(SERIES_COLORS[i % len(SERIES_COLORS)])
+            painter.setPen(QPen(color, 1.6))
+            path = QPainterPath(at(*pts[0]))
+            for x, v in pts[1:]:
+                path.lineTo(at(x, v))
+            painter.drawPath(path)
+            painter.setBrush(color)
+            painter.drawEllipse(at(*pts[-1]), 2.2, 2.2)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+
+
+class IndicatorCard(QWidget):
+    """Un indicateur lié : titre, état par bassin (deux lignes par bassin), courbe. Texte peint
+    directement, coupé « … » à la largeur du panneau (texte entier en infobulle et pour les
+    lecteurs d'écran) : des étiquettes à retour à la ligne coûtaient 40 ms de mise en page à
+    chaque sélection."""
+
+    CHART = 44
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("indicatorCard")
+        self.lines: list[tuple[str, str, bool, int]] = []  # (texte, couleur, gras, retrait)
+        self.chart = Sparkline(self)
+        self.text = ""
+
+    def _line_height(self) -> int:
+        return self.fontMetrics().height() + 2
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, len(self.lines) * self._line_height() + self.CHART + 10)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(160, self.sizeHint().height())
+
+    def show_linked(self, linked: Any) -> None:
+        from roadmap_app.indicators.model import LINK_KINDS, format_value
+
+        d = linked.indicator
+        kind = LINK_KINDS.get(linked.kind, linked.kind)
+        lines = [(f"{d.code} – {d.label}", "#101828", True, 0), (f"{kind} · {d.unit}", MUTED, False, 0)]
+        for i, st in enumerate(linked.states):
+            color = STATUS_COLORS.get(st.status, MUTED)
+            mark = STATUS_MARKS.get(st.status, "")
+            swatch = SERIES_COLORS[i % len(SERIES_COLORS)] if st.points else MUTED
+            value = f"{format_value(d, st.last.value)} au {st.last.day:%d/%m/%Y}" if st.last else "—"
+            lines.append((f"■ {st.where} : {value}", swatch, False, 0))
+            target = (f"cible {st.target.shown_when} : {format_value(d, st.target.value)}"
+                      if st.target is not None else "sans cible")  # fmt: skip
+            lines.append((f"{target} — {mark} {st.status}", color, st.status in STATUS_MARKS, 14))
+        self.lines = lines
+        self.text = "\n".join(t for t, _c, _b, _i in lines)
+        self.setToolTip(f"{self.text}\n\n{d.definition}".strip())
+        self.setAccessibleName(self.text)
+        self.chart.set_data(linked.states)
+        self.updateGeometry()
+        self._place_chart()
+        self.update()
+
+    def _place_chart(self) -> None:
+        self.chart.setGeometry(0, len(self.lines) * self._line_height() + 4, self.width(), self.CHART)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._place_chart()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        fm = self.fontMetrics()
+        h = self._line_height()
+        bold = self.font()
+        bold.setBold(True)
+        for row, (text, color, is_bold, indent) in enumerate(self.lines):
+            painter.setFont(bold if is_bold else self.font())
+            painter.setPen(QColor(color))
+            width = self.width() - indent
+            shown = (painter.fontMetrics() if is_bold else fm).elidedText(text, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRectF(indent, row * h, width, h), int(Qt.AlignmentFlag.AlignVCenter), shown)
+
+
+class IndicatorBox(QFrame):
+    """Section « Indicateurs de suivi » du panneau : une carte par indicateur lié, et les boutons."""
+
+    enter_value = Signal()
+    link_indicator = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.cards: list[IndicatorCard] = []
+        head = QLabel("Indicateurs de suivi")
+        head.setObjectName("sectionTitle")
+        self.empty = QLabel("Aucun indicateur lié (colonnes TDB national et Autres de l'annexe 1 bis, vides "
+                            "dans le document) : « Lier un indicateur… » pour mesurer cette action.")  # fmt: skip
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("muted")
+        self.cards_layout = QVBoxLayout()
+        self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        self.cards_layout.setSpacing(2)
+        self.value_button = QPushButton("Saisir une valeur…")
+        self.value_button.setToolTip("Saisir une valeur mesurée d'un indicateur lié (date, bassin)")
+        self.link_button = QPushButton("Lier un indicateur…")
+        self.link_button.setToolTip("Lier cette action à un indicateur (TDB national, flux, ou défini)")
+        self.value_button.clicked.connect(self.enter_value.emit)
+        self.link_button.clicked.connect(self.link_indicator.emit)
+        # l'un sous l'autre : côte à côte, ils élargiraient le panneau (l'intitulé de l'arbre y perdrait)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(4)
+        for button in (self.link_button, self.value_button):
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(button)
+            buttons.addLayout(row)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 8, 8, 8)
+        lay.addWidget(head)
+        lay.addWidget(self.empty)
+        lay.addLayout(self.cards_layout)
+        lay.addLayout(buttons)
+        self.linked: list[Any] = []
+
+    def show_indicators(self, linked: list[Any]) -> None:
+        self.linked = linked
+        while len(self.cards) < len(linked):  # cartes réutilisées d'une action à l'autre
+            card = IndicatorCard(self)
+            self.cards_layout.addWidget(card)
+            self.cards.append(card)
+        for card, one in zip(self.cards, linked, strict=False):
+            card.show_linked(one)
+        for i, card in enumerate(self.cards):
+            card.setVisible(i < len(linked))
+        self.empty.setVisible(not linked)
+        self.value_button.setEnabled(bool(linked))
+        self.value_button.setToolTip("Saisir une valeur mesurée d'un indicateur lié" if linked
+                                     else "Liez d'abord un indicateur à cette action")  # fmt: skip
+
+    def card_texts(self) -> list[str]:
+        """Texte des cartes affichées (tests, lecteurs d'écran)."""
+        return [card.text for card in self.cards[: len(self.linked)]]
+
+
+__all__ = ["ACCENT", "IndicatorBox", "Sparkline"]
