@@ -342,6 +342,9 @@ def indicator_over_time(
                    label=f"Référence au {baseline[0]:%d/%m/%Y}")  # fmt: skip
     if not any(series.values()):
         _empty(ax, "Aucune valeur saisie pour cet indicateur")
+        if not days:  # rien à placer : l'axe du temps d'une année, pas « 01/1970 » répété
+            year = (end or date.today()).year
+            ax.set_xlim(date(year, 1, 1), date(year, 12, 31))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.set_ylabel(unit)
     if unit == "%":
