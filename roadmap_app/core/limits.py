@@ -77,6 +77,32 @@ def check_file_size(path: Path, limit: int, what: str) -> int:
     return size
 
 
+def column_letter(column: int) -> str:
+    """Lettre d'une colonne de tableur (1 → « A », 27 → « AA ») pour situer une erreur."""
+    s = ""
+    while column:
+        column, r = divmod(column - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def read_csv_text(path: Path, what: str, unreadable: type[Exception]) -> str:
+    """Texte d'un fichier CSV d'import, taille bornée (``MAX_CSV_BYTES``), en UTF-8 (avec ou sans
+    BOM) ou, à défaut, en Windows-1252 (Excel français). ``unreadable`` : l'erreur levée, avec un
+    message qui nomme le fichier, pour un fichier qui n'est pas du texte (octet nul, binaire)."""
+    check_file_size(path, MAX_CSV_BYTES, what)
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+        break
+    raise unreadable(f"« {path.name} » n'est pas un fichier texte CSV lisible.")
+
+
 def check_zip(path: Path, what: str) -> None:
     """Inspecte l'archive d'un classeur avant toute lecture ; ``FileLimitError`` si elle annonce
     trop de parties, une partie ou un total trop gros, ou un taux de compression de bombe.

@@ -28,12 +28,12 @@ from roadmap_app.core.errors import UserError
 from roadmap_app.core.files import atomic_output
 from roadmap_app.core.limits import (
     MAX_COLUMNS,
-    MAX_CSV_BYTES,
     FileLimitError,
-    check_file_size,
     check_row_count,
     check_zip,
+    column_letter,
     load_workbook_streaming,
+    read_csv_text,
     sheet_rows,
 )
 from roadmap_app.core.text import fold
@@ -59,7 +59,7 @@ class Where:
     column: int
 
     def __str__(self) -> str:
-        return f"feuille « {self.sheet} », ligne {self.row}, colonne {_letter(self.column)}"
+        return f"feuille « {self.sheet} », ligne {self.row}, colonne {column_letter(self.column)}"
 
 
 @dataclass(frozen=True)
@@ -95,14 +95,6 @@ class ImportPlan:
     def summary(self) -> str:
         return (f"{self.count('nouveau')} valeur(s) nouvelle(s), {self.count('modifié')} modifiée(s), "
                 f"{self.count('inchangé')} inchangée(s)")  # fmt: skip
-
-
-def _letter(column: int) -> str:
-    s = ""
-    while column:
-        column, r = divmod(column - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _norm(text: Any) -> str:
@@ -218,7 +210,7 @@ class _Reader:
                 ind = find_indicator(str(h))
                 if ind is None:
                     self.ignored.append(
-                        f"feuille « {sheet} », colonne {_letter(i)} « {str(h).strip()} » "
+                        f"feuille « {sheet} », colonne {column_letter(i)} « {str(h).strip()} » "
                         "(pas un indicateur)"
                     )
                 else:
@@ -251,7 +243,7 @@ class _Reader:
         for i, (name, raw) in enumerate(zip(header, rows[header_row - 1], strict=False), 1):
             if name and i not in pos.values():
                 self.ignored.append(
-                    f"feuille « {sheet} », colonne {_letter(i)} « {str(raw).strip()} »"
+                    f"feuille « {sheet} », colonne {column_letter(i)} « {str(raw).strip()} »"
                 )
         for r, row in enumerate(rows[header_row:], header_row + 1):
             cells = list(row) + [None] * (len(header) - len(row))
@@ -335,17 +327,7 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
         finally:
             wb.close()
     elif suffix == ".csv":
-        check_file_size(path, MAX_CSV_BYTES, "un import de flux")
-        raw = path.read_bytes()
-        text = None
-        for enc in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None or "\x00" in text:
-            raise ImportError_(f"« {path.name} » n'est pas un fichier texte CSV lisible.")
+        text = read_csv_text(path, "un import de flux", ImportError_)
         delimiter = ";" if text.count(";") >= text.count(",") else ","
         try:
             rows = []

@@ -24,12 +24,11 @@ from roadmap_app.core.errors import UserError
 from roadmap_app.core.files import atomic_output
 from roadmap_app.core.limits import (
     MAX_COLUMNS,
-    MAX_CSV_BYTES,
     FileLimitError,
-    check_file_size,
     check_row_count,
     check_zip,
     load_workbook_streaming,
+    read_csv_text,
     sheet_rows,
 )
 from roadmap_app.core.text import fold
@@ -101,17 +100,7 @@ def _rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
         finally:
             wb.close()
     if suffix == ".csv":
-        check_file_size(path, MAX_CSV_BYTES, "un import d'indicateurs")
-        raw = path.read_bytes()
-        text = None
-        for enc in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None or "\x00" in text:
-            raise IndicatorImportError(f"« {path.name} » n'est pas un fichier texte CSV lisible.")
+        text = read_csv_text(path, "un import d'indicateurs", IndicatorImportError)
         delimiter = ";" if text.count(";") >= text.count(",") else ","
         rows: list[list[Any]] = []
         try:

@@ -41,12 +41,12 @@ from roadmap_app.core.errors import UserError, ValidationError
 from roadmap_app.core.files import atomic_output
 from roadmap_app.core.limits import (
     MAX_COLUMNS,
-    MAX_CSV_BYTES,
     FileLimitError,
-    check_file_size,
     check_row_count,
     check_zip,
+    column_letter,
     load_workbook_streaming,
+    read_csv_text,
     sheet_rows,
 )
 from roadmap_app.core.text import clean_text, first_line, fold
@@ -100,14 +100,6 @@ FIELD_NAMES = {
 
 class PlanImportError(UserError):
     """Fichier refusé ; le message liste les erreurs avec leur emplacement. Rien n'est écrit."""
-
-
-def _letter(column: int) -> str:
-    s = ""
-    while column:
-        column, r = divmod(column - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _key(text: Any) -> str:
@@ -195,7 +187,7 @@ class Place:
     def __str__(self) -> str:
         text = f"{self.table}, ligne {self.row}"
         if self.column is not None:
-            text += f", colonne {_letter(self.column)}"
+            text += f", colonne {column_letter(self.column)}"
             if self.header:
                 text += f" ({self.header})"
         return text
@@ -348,10 +340,10 @@ class _Reader:
                 if b is not None:
                     statuses[c] = b
             elif f is None:
-                self.ignored.append(f"{name}, colonne {_letter(c)} « {str(raw).strip()} »")
+                self.ignored.append(f"{name}, colonne {column_letter(c)} « {str(raw).strip()} »")
             elif f in cols:
                 self.ignored.append(
-                    f"{name}, colonne {_letter(c)} « {str(raw).strip()} » (en double)"
+                    f"{name}, colonne {column_letter(c)} « {str(raw).strip()} » (en double)"
                 )
             else:
                 cols[f] = c
@@ -499,17 +491,7 @@ def read_plan_file(ctx: AppContext, path: Path) -> _Reader:
         finally:
             wb.close()
     elif suffix == ".csv":
-        check_file_size(path, MAX_CSV_BYTES, what)
-        raw = path.read_bytes()
-        text = None
-        for enc in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None or "\x00" in text:
-            raise PlanImportError(f"« {path.name} » n'est pas un fichier texte CSV lisible.")
+        text = read_csv_text(path, what, PlanImportError)
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") >= first.count(",") else ","
         rows: list[list[Any]] = []

@@ -28,7 +28,13 @@ from typing import Any
 from db.types import utcnow
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError
-from roadmap_app.core.limits import FileLimitError, check_zip, load_workbook_streaming, sheet_rows
+from roadmap_app.core.limits import (
+    FileLimitError,
+    check_zip,
+    column_letter,
+    load_workbook_streaming,
+    sheet_rows,
+)
 from roadmap_app.core.text import clean_text, fold
 from roadmap_app.export.cells import cell_text, safe_text
 from roadmap_app.export.xlsx import Book
@@ -71,14 +77,6 @@ STATE_CHUNK = 30_000
 READ_COLUMNS = ("Code", "Statut", "Avancement (%)", "Note")
 
 
-def _letter(column: int) -> str:
-    s = ""
-    while column:
-        column, r = divmod(column - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _header_key(text: Any) -> str:
     return " ".join(fold(str(text or "")).replace("(%)", "").split())
 
@@ -94,7 +92,7 @@ class WorkbookError:
     def __str__(self) -> str:
         name = self.name or (COLUMNS[self.column - 1] if self.column <= len(COLUMNS) else "")
         return (
-            f"feuille « {self.sheet} », ligne {self.row}, colonne {_letter(self.column)} "
+            f"feuille « {self.sheet} », ligne {self.row}, colonne {column_letter(self.column)} "
             f"({name}) : {self.message}"
         )
 
@@ -246,7 +244,9 @@ def _columns(path: Path, sheet: str, header: list[Any], ignored: list[str]) -> d
             continue
         name = known.get(key)
         if name is None:
-            ignored.append(f"feuille « {sheet} », colonne {_letter(i)} « {str(raw).strip()} »")
+            ignored.append(
+                f"feuille « {sheet} », colonne {column_letter(i)} « {str(raw).strip()} »"
+            )
         elif name not in found:
             found[name] = i
     missing = [c for c in READ_COLUMNS if c not in found]
