@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from roadmap_app.core.errors import UserError, ValidationError
+from roadmap_app.core.ops import undo_last
 from roadmap_app.flows.catalogue import INDICATORS
 from roadmap_app.flows.series import load_series as load_flow_series
 from roadmap_app.flows.series import load_targets as load_flow_targets
 from roadmap_app.indicators import model as m
 from roadmap_app.indicators import service as svc
-from roadmap_app.core.ops import undo_last
 from tests.conftest import dump_store
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stores" / "schema_0001.sqlite3"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from roadmap_app.core.context import open_context
+from roadmap_app.core.ops import undo_last
 from roadmap_app.indicators import model as m
 from roadmap_app.indicators import service as svc
-from roadmap_app.core.ops import undo_last
 from roadmap_app.workshops.merge import EDIT, Resolution, apply_merge, plan_package_merge
 from roadmap_app.workshops.package import export_package
 
