@@ -227,9 +227,8 @@ def diff_states(
             if cell.get("overdue") and not prev.get("overdue"):
                 result.newly_overdue.append(OverdueDiff(code, axe, bassin, ne["label"]))
     for name, differ in SECTION_DIFFS.items():
-        # indicateurs : un instantané d'avant leur arrivée n'en avait aucun (tout lien est nouveau)
-        old_section = before.get(name, {} if name == "indicateurs" else None)
-        if old_section is not None and name in after:
+        old_section = before.get(name)
+        if name in after and (old_section is not None or name in SAID_WHEN_ABSENT):
             result.sections.extend(differ(old_section, after[name], after))
     return result
 
@@ -302,6 +301,10 @@ def _indicators_diff(old: Any, new: Any, state: Any) -> Iterator[SectionChange]:
 
     return indicators_diff(old, new, state)
 
+
+#: Sections dont l'absence de l'état de départ (instantané figé avant la fonctionnalité) se dit en
+#: une ligne : leur règle reçoit ``None`` comme section de départ. Les autres sont alors ignorées.
+SAID_WHEN_ABSENT = {"indicateurs"}
 
 SECTION_DIFFS: dict[str, SectionDiffer] = {
     "reference": _reference_diff,

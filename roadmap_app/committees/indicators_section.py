@@ -20,9 +20,11 @@ from typing import Any
 
 from roadmap_app.committees.section_change import SectionChange, show_value
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.formatting import format_count
 from roadmap_app.indicators import model as m
 
 SECTION = "indicateurs"
+ABSENT = "absents"  # clé du changement « section absente de l'instantané de départ »
 
 
 def indicators_section(ctx: AppContext, roadmap_id: int, *, series: bool = True) -> dict[str, Any]:
@@ -178,8 +180,16 @@ def _status_text(status: str) -> str:
     return {m.REACHED: "atteinte", m.BELOW: "non atteinte"}.get(status, "")
 
 
-def indicators_diff(old: dict[str, Any], new: dict[str, Any], new_state: dict[str, Any] | None) -> Iterator[SectionChange]:
-    """« R1 Lensois : 45 → 52 (cible 2025 : 60, non atteinte) », « nouvel indicateur lié à EP-2.1 »."""
+def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: dict[str, Any] | None,
+                    ) -> Iterator[SectionChange]:  # fmt: skip
+    """« R1 Lensois : 45 → 52 (cible 2025 : 60, non atteinte) », « nouvel indicateur lié à EP-2.1 ».
+
+    ``old`` nul : l'instantané de départ a été figé avant le suivi des indicateurs. Il ne dit pas
+    quels liens existaient alors ; les donner tous pour « nouveaux » serait faux (et noierait la
+    comparaison : 17 500 lignes à 100×). Une ligne le dit, avec ce que l'état actuel contient."""
+    if old is None:
+        yield from _absent(new)
+        return
     names = _names(new_state)
     labels = {d["code"]: d["label"] for d in new.get("definitions", [])}
     labels.update({d["code"]: d["label"] for d in old.get("definitions", []) if d["code"] not in labels})
@@ -193,12 +203,17 @@ def indicators_diff(old: dict[str, Any], new: dict[str, Any], new_state: dict[st
             titles[code] = f"{code} – {labels.get(code, code)}"
         return titles[code]
 
-    for action, code in new_links:  # dans l'ordre du plan (pas de différence d'ensembles)
-        if (action, code) not in old_links:
-            yield SectionChange(SECTION, "lien", title(code), None, None, None, f"nouvel indicateur lié à {action}")
-    for action, code in old_links:
-        if (action, code) not in new_links:
-            yield SectionChange(SECTION, "lien", title(code), None, None, None, f"indicateur retiré de {action}")
+    # une ligne par action (dans l'ordre du plan) : « nouvel indicateur lié à EP-2.1 : M1a – … »,
+    # « 3 nouveaux indicateurs liés à EP-1.1 : R1 – … ; M1a – … ; … »
+    for links, others, one, several in ((new_links, old_links, "nouvel indicateur lié à", "nouveaux indicateurs liés à"),
+                                        (old_links, new_links, "indicateur retiré de", "indicateurs retirés de")):  # fmt: skip
+        per_action: dict[str, list[str]] = {}
+        for action, code in links:
+            if (action, code) not in others:
+                per_action.setdefault(action, []).append(code)
+        for action, codes in per_action.items():
+            comment = f"{one} {action}" if len(codes) == 1 else f"{len(codes)} {several} {action}"
+            yield SectionChange(SECTION, "lien", " ; ".join(title(c) for c in codes), None, None, None, comment)
     old_states, new_states = old.get("states", {}), new.get("states", {})
     changed: list[tuple[str, str, Any, list[Any]]] = []
     for code, per_bassin in new_states.items():  # flux liés : état figé
@@ -231,8 +246,22 @@ def indicators_diff(old: dict[str, Any], new: dict[str, Any], new_state: dict[st
         yield SectionChange(SECTION, "valeur", f"{code} {where}", bassin or None, before, value, comment)
 
 
+def _absent(new: dict[str, Any]) -> Iterator[SectionChange]:
+    links = new.get("links", [])
+    if not links:
+        return
+    actions = len({a for a, _c, _k in links})
+    indicators = len({c for _a, c, _k in links})
+    yield SectionChange(SECTION, ABSENT, "Indicateurs de suivi", None, None, None,
+                        f"absents de l'instantané de départ, figé avant leur suivi : {format_count(len(links))} "
+                        f"lien(s) entre {format_count(indicators)} indicateur(s) et {format_count(actions)} "
+                        "action(s), sans comparaison possible")  # fmt: skip
+
+
 def describe(ch: SectionChange) -> str:
     """Phrase d'un changement d'indicateur : « R1 Lensois : 45 → 52 (cible 2025 : 60, non atteinte) »."""
+    if ch.key == ABSENT:
+        return f"{ch.label} {ch.comment}"
     if ch.old is None and ch.new is None:
         return f"{ch.comment} : {ch.label}"
     return f"{ch.label} : {show_value(ch.key, ch.old)} → {show_value(ch.key, ch.new)} {ch.comment}".strip()

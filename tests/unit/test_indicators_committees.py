@@ -45,6 +45,23 @@ def test_the_diff_says_value_against_target_and_new_links(ctx):
     assert "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants" in texts
 
 
+def test_links_added_or_removed_are_said_once_per_action(ctx):
+    _committee(ctx)
+    svc.link(ctx, "EP-1.1", "M1a", kind="tdb")
+    svc.unlink(ctx, "EP-1.1", "R1")
+    diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
+    links = [describe(s) for s in diff.sections if s.section == SECTION and s.key == "lien"]
+    assert links == [
+        "nouvel indicateur lié à EP-1.1 : M1a – dont nombre de nouveaux entrants",
+        "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants",
+        "indicateur retiré de EP-1.1 : R1 – Taux de retour à l'emploi durable (à 6 mois)",
+    ]
+    svc.link(ctx, "EP-2.1", "R1", kind="tdb")
+    diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
+    assert ("2 nouveaux indicateurs liés à EP-2.1 : M1a – dont nombre de nouveaux entrants ; R1 – Taux de "
+            "retour à l'emploi durable (à 6 mois)") in [describe(s) for s in diff.sections]
+
+
 def test_the_current_state_reads_only_each_series_last_value(ctx):
     """Comparaison et pack n'utilisent que la dernière valeur : l'état actuel ne lit qu'elle (sur
     l'index), l'instantané fige toute la série ; comparés sans changement, ils ne disent rien."""
@@ -71,8 +88,10 @@ def test_an_old_snapshot_without_indicators_still_opens_and_compares(ctx, monkey
     old = snapshot_state(ctx, "Ancien")
     assert SECTION not in old and old["plan"]["axes"]
     diff = diff_states(old, current_state(ctx), "Ancien", "état actuel")
-    first = next(describe(s) for s in diff.sections if s.section == SECTION)
-    assert first.startswith("nouvel indicateur lié à EP-1.1")
+    # il ne dit pas quels liens existaient alors : une ligne, pas « nouvel indicateur lié » par lien
+    assert [describe(s) for s in diff.sections if s.section == SECTION] == [
+        "Indicateurs de suivi absents de l'instantané de départ, figé avant leur suivi : 1 lien(s) entre "
+        "1 indicateur(s) et 1 action(s), sans comparaison possible"]
 
 
 def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path):

@@ -212,6 +212,10 @@ class CommitteesPage(Page):
         if key[2] is not None and self._compared is not None and self._compared[0] == key:
             _key, full, names_after = self._compared
         else:
+            # la comparaison précédente (et ses lignes) est lâchée avant de lire les deux états :
+            # à 100×, 27 000 changements ne coexistent pas avec les deux états de la suivante
+            self._compared = self.diff = None
+            self.diff_model.set_rows([])
             before = snapshot_state(self.ctx, before_id)
             if after_key == CURRENT:
                 after, after_label = (
