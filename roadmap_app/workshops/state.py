@@ -19,9 +19,11 @@ CELL_FIELDS = ("status", "progress", "note")
 ATELIER_FIELDS = ("title", "place", "participants", "notes")
 
 
-#: Indicateurs de suivi : valeurs (hors flux) et liens aux actions. Une clé absente d'un côté vaut
-#: « pas de valeur » / « pas de lien » : une valeur saisie ou un lien créé en atelier est nouveau.
-INDICATOR_PREFIXES = ("ind|", "lien|")
+#: Indicateurs de suivi : valeurs (hors flux), liens aux actions, et valeurs des 17 flux mensuels
+#: (``flux|``). Une clé absente d'un côté vaut « pas de valeur » / « pas de lien » : une valeur
+#: saisie ou un lien créé en atelier est nouveau.
+INDICATOR_PREFIXES = ("ind|", "lien|", "flux|")
+FLOW_PREFIX = "flux|"
 
 
 def is_indicator_key(key: str) -> bool:
@@ -40,6 +42,43 @@ def _indicator_rows(s: Session) -> tuple[list[Any], list[Any]]:
         "JOIN action a ON a.id = l.action_id JOIN indicator_definition d ON d.id = l.indicator_id"
     )).all()  # fmt: skip
     return list(values), list(links)
+
+
+def _flow_rows(s: Session) -> list[Any]:
+    from sqlalchemy import text
+
+    return list(s.connection().execute(text(
+        "SELECT id, indicator, bassin_id, month, value FROM flow_value"
+    )).all())  # fmt: skip
+
+
+def flow_key(code: str, bassin: str, month: Any) -> str:
+    """« flux|entrants|LEN|2024-09 » : valeur d'un flux mensuel (code, bassin, mois)."""
+    return f"flux|{code}|{bassin}|{str(month)[:7]}"
+
+
+def flow_base_from_journal(s: Session, after_id: int, theirs: dict[str, Any]) -> dict[str, Any]:
+    """État de départ des flux d'un paquet exporté avant qu'ils ne voyagent (pas de clé ``flux|``
+    dans son état de départ) : la valeur du paquet si son journal ne la change pas depuis
+    l'export, sinon l'ancienne valeur de son premier changement."""
+    bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
+    ids = {
+        vid: flow_key(code, bassins.get(bid, ""), month)
+        for vid, code, bid, month, _v in _flow_rows(s)
+    }
+    first_old: dict[str, Any] = {}
+    for entity_id, old in s.connection().execute(
+        sa_select(col(JournalEntry.entity_id), col(JournalEntry.old_value))
+        .where(col(JournalEntry.id) > after_id, col(JournalEntry.entity) == "flow_value",
+               col(JournalEntry.field) == "value")
+        .order_by(col(JournalEntry.id))
+    ):  # fmt: skip
+        key = ids.get(entity_id)
+        if key is not None:
+            first_old.setdefault(key + "|value", None if old is None else json.loads(old))
+    base = {k: v for k, v in theirs.items() if k.startswith(FLOW_PREFIX) and k not in first_old}
+    base.update({k: v for k, v in first_old.items() if v is not None})
+    return base
 
 
 def indicator_value_key(code: str, bassin: str, day: str) -> str:
@@ -100,6 +139,11 @@ def mergeable_state(s: Session) -> dict[str, Any]:
             prefix = link_key(action, roadmap_id, code)
             values[prefix + "|active"], values[prefix + "|kind"] = True, kind
             ids[prefix + "|active"] = ids[prefix + "|kind"] = ("action_indicator", lid)
+    for fid, code, bassin_id, month, value in _flow_rows(s):
+        if value is not None:
+            key = flow_key(code, bassins.get(bassin_id, ""), month) + "|value"
+            values[key] = value
+            ids[key] = ("flow_value", fid)
     return {"values": values, "ids": {k: list(v) for k, v in ids.items()}}
 
 
@@ -128,6 +172,8 @@ def entity_keys(s: Session) -> dict[tuple[str, int], str]:
         found[("indicator_value", vid)] = indicator_value_key(code, bassins.get(bassin_id, ""), day)
     for lid, action, roadmap_id, code, _active, _kind in links:
         found[("action_indicator", lid)] = link_key(action, roadmap_id, code)
+    for fid, code, bassin_id, month, _value in _flow_rows(s):
+        found[("flow_value", fid)] = flow_key(code, bassins.get(bassin_id, ""), month)
     return found
 
 
