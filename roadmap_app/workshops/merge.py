@@ -142,6 +142,34 @@ def flow_label(code: str, bassin: str, month: str) -> str:
     return f"{title} [{code}] – {bassin}, {shown}"
 
 
+def flow_parts(change: FieldChange3) -> tuple[str, str] | None:
+    """(« Lensois, sept. 2024 », « Nouveaux entrants (ARSA) [entrants] ») pour une valeur de flux,
+    ``None`` pour un autre champ : l'aperçu les regroupe par bassin et par mois."""
+    if not change.key.startswith(FLOW_PREFIX):
+        return None
+    marker = f"[{change.key.split('|')[1]}]"
+    end = change.label.index(marker) + len(marker)
+    return change.label[end + len(" – ") :], change.label[:end]
+
+
+def flow_summary(changes: list[FieldChange3]) -> str:
+    """« 3 valeur(s) de flux mensuels (Lensois, sept. 2024 à oct. 2024) » ; vide sans flux."""
+    groups: dict[str, list[str]] = {}
+    count = 0
+    for c in changes:
+        parts = flow_parts(c)
+        if parts is not None:
+            count += 1
+            bassin, month = parts[0].rsplit(", ", 1)
+            groups.setdefault(bassin, [])
+            if month not in groups[bassin]:
+                groups[bassin].append(month)
+    if not count:
+        return ""
+    where = " ; ".join(f"{b}, {ms[0]}" + (f" à {ms[-1]}" if len(ms) > 1 else "") for b, ms in groups.items())
+    return f"{count} valeur(s) de flux mensuels ({where})"
+
+
 def flow_sort_key(key: str, bassin_names: dict[str, str]) -> tuple[str, str, int]:
     """Ordre des valeurs de flux dans l'aperçu : bassin, mois, puis l'ordre du catalogue."""
     from roadmap_app.flows.catalogue import INDICATORS

@@ -187,3 +187,29 @@ def test_a_tampered_negative_value_in_a_package_is_refused(ctx, package, db_path
     with pytest.raises(ValidationError, match=r"Lensois, nov\. 2024, « Sortants » : -5 est négatif"):
         apply_merge(ctx, plan)
     assert dump_store(db_path) == before
+
+
+def test_the_cli_dry_run_lists_flow_changes_by_bassin_and_month(ctx, package, db_path, capsys):
+    from roadmap_app.cli.main import main
+
+    def offline(p):
+        set_month(p, "Lensois", SEPT, {"orientes": 32, "orientes_cd_emploi": 5})
+        set_month(p, "Lensois", OCT, {"entrants": 41})
+
+    on_package(package, offline)
+    set_month(ctx, "Lensois", SEPT, {"entrants": 45})
+    on_package(package, lambda p: set_month(p, "Lensois", SEPT, {"entrants": 44}))
+    ctx.close()
+    before = dump_store(db_path)
+    assert main(["--db", str(db_path), "workshop", "merge", str(package), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "3 changement(s) à appliquer, 1 conflit(s) dont 1 à trancher" in out
+    assert "\n3 valeur(s) de flux mensuels (Lensois, sept. 2024 à oct. 2024) :\n" in out
+    lines = [line.split() for line in out.splitlines()]
+    assert lines[next(i for i, w in enumerate(lines) if "orientes" in w)][:10] == \
+        ["Lensois,", "sept.", "2024", "Orientés", "(total)", "orientes", "30", "32", "Animatrice", "Lens"]  # fmt: skip
+    assert "dont délégués du Département – parcours…  orientes_cd_emploi" in out  # le code reste lisible
+    assert out.index("orientes_cd_emploi") < out.index("Nouveaux entrants (ARSA)    ")  # sept. puis oct.
+    assert f"{ENTRANTS_LENS_SEPT}  45" in out  # le conflit, avec son libellé complet
+    assert "Simulation : rien n'a été écrit." in out
+    assert dump_store(db_path) == before
