@@ -32,6 +32,7 @@ from roadmap_app.workshops.package import PackageError, PackageInfo, opened_pack
 from roadmap_app.workshops.state import (
     CELL_FIELDS,
     FLOW_PREFIX,
+    INDICATOR_PREFIXES,
     Provenance,
     flow_base_from_journal,
     is_indicator_key,
@@ -249,9 +250,9 @@ def plan_three_way(
     plan = MergePlan(package_uuid, kind, atelier_id, source_name, versions=versions)
     # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
     # ou retiré) ; la comparaison porte sur la réunion des clés
-    extra = {k: None for k in (set(base) | set(mine)) if is_indicator_key(k) and k not in theirs}
+    extra = {k: None for side in (base, mine) for k in side if k not in theirs and k.startswith(INDICATOR_PREFIXES)}
     for key, their_value in [*theirs.items(), *extra.items()]:
-        indicator = is_indicator_key(key)
+        indicator = key.startswith(INDICATOR_PREFIXES)
         if indicator:
             if key.startswith("lien|") and key.split("|")[1].split("@")[0] not in action_codes:
                 continue  # action absente d'ici

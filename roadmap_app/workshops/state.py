@@ -130,22 +130,21 @@ def mergeable_state(s: Session) -> dict[str, Any]:
             values[key] = getattr(a, field)
             ids[key] = ("atelier", a.id)
     ind_values, links = _indicator_rows(s)
-    for vid, code, bassin_id, day, value in ind_values:
+    for _vid, code, bassin_id, day, value in ind_values:
         if value is not None:
             key = indicator_value_key(code, bassins.get(bassin_id, ""), day) + "|value"
             values[key] = value
-            ids[key] = ("indicator_value", vid)
-    for lid, action, roadmap_id, code, active, kind in links:
+    for _lid, action, roadmap_id, code, active, kind in links:
         if active:
             prefix = link_key(action, roadmap_id, code)
             values[prefix + "|active"], values[prefix + "|kind"] = True, kind
-            ids[prefix + "|active"] = ids[prefix + "|kind"] = ("action_indicator", lid)
-    for fid, code, bassin_id, month, value in _flow_rows(s):
+    for _fid, code, bassin_id, month, value in _flow_rows(s):
         if value is not None:
             key = flow_key(code, bassins.get(bassin_id, ""), month) + "|value"
             values[key] = value
-            ids[key] = ("flow_value", fid)
-    return {"values": values, "ids": {k: list(v) for k, v in ids.items()}}
+    # identifiants des statuts et des ateliers seulement (écrits par ligne et version) ; indicateurs,
+    # liens et flux s'écrivent par leur clé. Des tuples : le JSON du paquet les écrit en listes.
+    return {"values": values, "ids": ids}
 
 
 def entity_keys(s: Session, entities: Collection[str] | None = None) -> dict[tuple[str, int], str]:
