@@ -152,6 +152,8 @@ ROWS = [
     ("xlsx_export_with_charts", "pack xlsx complet, graphiques compris", "ms", ""),
     ("merge_changes", "fusion d'atelier : changements dans le paquet", "", ""),
     ("merge_total", "fusion d'atelier : aperçu + application", "ms", "< 2 000 (2 000 chgts)"),
+    ("merge_changes_flows", "  la même, 1 000 statuts et 1 000 valeurs de flux", "", ""),
+    ("merge_total_flows", "  aperçu + application", "ms", "< 2 000 (2 000 chgts)"),
     (
         "peak_mb",
         "mémoire maximale : toutes les pages, instantané, pack avec graphiques",
@@ -189,6 +191,7 @@ def main() -> None:
             "snapshots",
             "xlsx",
             "merge",
+            "merge-flows",
             "memory",
             "memory-no-charts",
         ):

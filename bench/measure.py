@@ -1,6 +1,6 @@
 """Un groupe de mesures dans un processus neuf ; imprime un dictionnaire JSON (secondes, Mo…).
 
-python -m bench.measure roadmap|indicators|echeancier|snapshots|xlsx|merge|memory|dimensions BASE [ESSAIS]
+python -m bench.measure roadmap|indicators|echeancier|snapshots|xlsx|merge|merge-flows|memory|dimensions BASE [ESSAIS]
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ def main() -> None:
         result = scale.xlsx_export(store, runs)
     elif group == "merge":
         result = scale.workshop_merge(store)
+    elif group == "merge-flows":
+        result = scale.workshop_merge(store, flows=1000)
     elif group == "memory":
         result = memory(store)
     elif group == "memory-no-charts":

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -274,8 +275,9 @@ def xlsx_export(store: Path, runs: int) -> dict[str, float]:
     return out
 
 
-def workshop_merge(store: Path, changes: int = 2000) -> dict[str, float]:
-    """Paquet d'atelier d'un bassin, ``changes`` statuts modifiés dedans, puis aperçu + fusion."""
+def workshop_merge(store: Path, changes: int = 2000, flows: int = 0) -> dict[str, float]:
+    """Paquet d'atelier d'un bassin, ``changes`` champs modifiés dedans (dont ``flows`` valeurs de
+    flux mensuels, saisies comme sur la page Flux BRSA), puis aperçu + fusion."""
     from sqlmodel import select
 
     from db.models import ActionBassin
@@ -292,7 +294,7 @@ def workshop_merge(store: Path, changes: int = 2000) -> dict[str, float]:
         try:  # en séance : des statuts changés, journalisés comme par l'interface (une opération)
             with other.store.transaction() as s:
                 cells = s.exec(select(ActionBassin).where(ActionBassin.bassin_id == 3)).all()[
-                    :changes
+                    : changes - flows
                 ]
                 log = []
                 for cell in cells:
@@ -309,6 +311,8 @@ def workshop_merge(store: Path, changes: int = 2000) -> dict[str, float]:
                         )
                     )
                 journal.record(s, log, author="Atelier", label="Revue en séance", source="gui")
+            if flows:
+                _workshop_flows(other, flows)
         finally:
             other.close()
         t = time.perf_counter()
@@ -319,4 +323,24 @@ def workshop_merge(store: Path, changes: int = 2000) -> dict[str, float]:
         out["merge_apply"] = time.perf_counter() - t2
         out["merge_total"] = time.perf_counter() - t
         out["merge_changes"] = float(len(plan.to_apply))
+    if flows:
+        return {f"{k}_flows": v for k, v in out.items()}
     return out
+
+
+def _workshop_flows(ctx: Any, count: int) -> None:
+    """``count`` valeurs de flux du bassin n°3 relevées de 1 (totaux et nombres sans part au-dessus :
+    les règles des mois restent tenues), en une saisie journalisée."""
+    from sqlalchemy import text
+
+    from roadmap_app.flows.service import FlowChange, write_changes
+
+    safe = ("entrants", "orientes", "contrats_signes", "sortants", "retours_emploi", "stock", "suivis_ft",
+            "suivis_cd", "delai_premier_entretien", "delai_premiere_action")  # fmt: skip
+    with ctx.store.session() as s:
+        rows = s.connection().execute(text(
+            "SELECT month, indicator, value FROM flow_value WHERE bassin_id = 3 AND value IS NOT NULL "
+            f"AND indicator IN ({', '.join(repr(c) for c in safe)}) ORDER BY month DESC, indicator"
+        )).all()[:count]  # fmt: skip
+    write_changes(ctx, [FlowChange(3, date.fromisoformat(str(m)[:10]), code, float(v) + 1) for m, code, v in rows],
+                  label="Flux saisis en séance", author="Atelier")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import cast
 
 from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
@@ -16,6 +17,8 @@ from roadmap_app.workshops.merge import (
     MergePlan,
     Resolution,
     apply_merge,
+    flow_parts,
+    flow_summary,
     plan_package_merge,
 )
 from roadmap_app.workshops.package import export_package
@@ -107,16 +110,29 @@ def print_plan(plan: MergePlan) -> None:
           f"{len(plan.conflicts)} conflit(s) dont {len(plan.pending_conflicts)} à trancher.")  # fmt: skip
     for item in plan.ignored:
         print(f"Ignoré : {item}")
-    if plan.to_apply:
+    others = [c for c in plan.to_apply if flow_parts(c) is None]
+    flows = [c for c in plan.to_apply if flow_parts(c) is not None]
+    if others:
         write_table(sys.stdout, ["Champ", "Ici", "Paquet", "Par", "Le"],
-                    [[c.label, c.show(c.mine), c.show(c.theirs), c.theirs_by.author, _when(c.theirs_by.ts)] for c in plan.to_apply],
+                    [[c.label, c.show(c.mine), c.show(c.theirs), c.theirs_by.author, _when(c.theirs_by.ts)] for c in others],
                     [40, 20, 30, 20, 16])  # fmt: skip
+    if flows:
+        # regroupées par bassin et par mois (l'ordre de l'aperçu), l'indicateur en clair et son code
+        print(f"\n{flow_summary(flows)} :")
+        rows = []
+        for c in flows:
+            group, item = cast(tuple[str, str], flow_parts(c))
+            title, code = item.rsplit(" [", 1)
+            rows.append([group, title, code.rstrip("]"), c.show(c.mine), c.show(c.theirs), c.theirs_by.author,
+                         _when(c.theirs_by.ts)])  # fmt: skip
+        write_table(sys.stdout, ["Bassin, mois", "Indicateur", "Code", "Ici", "Paquet", "Par", "Le"], rows,
+                    [22, 40, 26, 10, 10, 20, 16])  # fmt: skip
     if plan.conflicts:
         print("\nConflits (modifiés des deux côtés) :")
         write_table(sys.stdout, ["Champ", "Ici", "Par", "Paquet", "Par", "Décision"],
                     [[c.label, c.show(c.mine), c.mine_by.author if c.mine_by else "", c.show(c.theirs), c.theirs_by.author,
                       _decision(plan, c.key)] for c in plan.conflicts],
-                    [40, 20, 18, 20, 18, 14])  # fmt: skip
+                    [64 if any(flow_parts(c) for c in plan.conflicts) else 40, 20, 18, 20, 18, 14])  # fmt: skip
 
 
 def _decision(plan: MergePlan, key: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -26,7 +26,7 @@ from roadmap_app.flows.series import (
     load_targets,
 )
 from roadmap_app.flows.validation import FlowError, check_month, window_error
-from roadmap_app.plan.read import find_bassin
+from roadmap_app.plan.read import BassinRef, find_bassin
 
 #: Sortes de cibles : moyenne de N par mois (jugée sur le cumul), au moins N % du total, tendance de
 #: N %, au plus N, au moins N.
@@ -182,6 +182,19 @@ class FlowChange:
     indicator: str
     value: float | None
     expected_version: int | None = None
+    #: qui l'a saisie et quand (fusion d'un paquet d'atelier) ; vide : l'auteur de l'opération, maintenant
+    author: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """Une valeur écrite : à journaliser par l'appelant (``op.change`` ou ``op.record_as``)."""
+
+    change: FlowChange
+    row_id: int
+    label: str
+    old: float | None
 
 
 def _current(s: Session, bassin_id: int, month: date) -> dict[str, FlowValue]:
@@ -199,76 +212,79 @@ def write_changes(ctx: AppContext, changes: list[FlowChange], *, label: str, sou
     touché avec ses autres valeurs. Lève ``ValidationError`` (tout refusé) ou ``StaleDataError``."""
     who = (author or "").strip() or ctx.author
     refs = {b.id: b for b in bassins(ctx)}
-    now = utcnow()
     out = ops.Outcome()
     with ops.operation(
         ctx, label, author=who, source=source, record_undo=record_undo, outcome=out
     ) as op:
-        s = op.session
-        touched: dict[tuple[int, date], dict[str, FlowChange]] = {}
-        for ch in changes:
-            if ch.indicator not in BY_CODE:
-                raise ValidationError(f"Indicateur « {ch.indicator} » inconnu.")
-            if ch.bassin_id not in refs:
-                raise ValidationError(f"Bassin n°{ch.bassin_id} inconnu ou archivé.")
-            touched.setdefault((ch.bassin_id, ch.month.replace(day=1)), {})[ch.indicator] = ch
-        errors: list[FlowError] = []
-        currents = {}
-        for (bassin_id, month), wanted in touched.items():
-            current = _current(s, bassin_id, month)
-            currents[(bassin_id, month)] = current
-            merged = {k: v.value for k, v in current.items()}
-            merged.update({k: ch.value for k, ch in wanted.items()})
-            errors += check_month(refs[bassin_id].name, month, merged)
-        if errors:
-            shown = "\n".join(f"- {e}" for e in errors[:15])
-            more = f"\n… et {len(errors) - 15} autre(s)." if len(errors) > 15 else ""
-            raise ValidationError(f"Valeurs refusées, rien n'a été enregistré :\n{shown}{more}")
-        for (bassin_id, month), wanted in touched.items():
-            current = currents[(bassin_id, month)]
-            for code, ch in wanted.items():
-                row = current.get(code)
-                label_cell = (
-                    f"{refs[bassin_id].name} / {format_month(month)} / {BY_CODE[code].short}"
-                )
-                if row is None:
-                    if ch.value is None:
-                        continue
-                    row = FlowValue(
-                        bassin_id=bassin_id,
-                        month=month,
-                        indicator=code,
-                        value=None,
-                        updated_at=now,
-                        updated_by=who,
-                    )
-                    s.add(row)
-                    s.flush()
-                    assert row.id is not None
-                    old = None
-                else:
-                    if ch.expected_version is not None and row.version != ch.expected_version:
-                        raise StaleDataError(
-                            f"{label_cell} a été modifié par {row.updated_by or 'un autre utilisateur'} depuis votre "
-                            "lecture : rechargez avant de modifier."
-                        )
-                    if row.value == ch.value:
-                        continue
-                    old = row.value
-                assert row.id is not None
-                result = s.execute(
-                    update(FlowValue)
-                    .where(col(FlowValue.id) == row.id, col(FlowValue.version) == row.version)
-                    .values(value=ch.value, version=row.version + 1, updated_at=now, updated_by=who)
-                    .execution_options(synchronize_session=False)
-                )
-                if result.rowcount != 1:  # type: ignore[attr-defined]
-                    raise StaleDataError(
-                        f"{label_cell} vient d'être modifié ailleurs : rechargez et recommencez."
-                    )
-                op.change("flow_value", row.id, label_cell, "value", old, ch.value)
+        for w in write_in(op.session, changes, refs=refs, who=who, now=utcnow()):
+            op.change("flow_value", w.row_id, w.label, "value", w.old, w.change.value)
     assert out.changes is not None
     return out.changes.operation_id
+
+
+def write_in(s: Session, changes: list[FlowChange], *, refs: dict[int, BassinRef], who: str, now: datetime,
+             refused: str = "Valeurs refusées, rien n'a été enregistré") -> list[Written]:  # fmt: skip
+    """Valide puis écrit ``changes`` dans la transaction ``s`` d'une opération en cours (la saisie,
+    l'import, la fusion d'un paquet d'atelier) ; l'appelant journalise ce qui est renvoyé. Chaque
+    mois touché est validé avec ses autres valeurs ; une erreur : ``ValidationError`` (``refused``
+    suivi des erreurs situées), et l'opération n'écrit rien."""
+    touched: dict[tuple[int, date], dict[str, FlowChange]] = {}
+    for ch in changes:
+        if ch.indicator not in BY_CODE:
+            raise ValidationError(f"Indicateur « {ch.indicator} » inconnu.")
+        if ch.bassin_id not in refs:
+            raise ValidationError(f"Bassin n°{ch.bassin_id} inconnu ou archivé.")
+        touched.setdefault((ch.bassin_id, ch.month.replace(day=1)), {})[ch.indicator] = ch
+    errors: list[FlowError] = []
+    currents = {}
+    for (bassin_id, month), wanted in touched.items():
+        current = _current(s, bassin_id, month)
+        currents[(bassin_id, month)] = current
+        merged = {k: v.value for k, v in current.items()}
+        merged.update({k: ch.value for k, ch in wanted.items()})
+        errors += check_month(refs[bassin_id].name, month, merged)
+    if errors:
+        shown = "\n".join(f"- {e}" for e in errors[:15])
+        more = f"\n… et {len(errors) - 15} autre(s)." if len(errors) > 15 else ""
+        raise ValidationError(f"{refused} :\n{shown}{more}")
+    written: list[Written] = []
+    for (bassin_id, month), wanted in touched.items():
+        current = currents[(bassin_id, month)]
+        for code, ch in wanted.items():
+            row = current.get(code)
+            by, at = ch.author or who, ch.at or now
+            label_cell = f"{refs[bassin_id].name} / {format_month(month)} / {BY_CODE[code].short}"
+            if row is None:
+                if ch.value is None:
+                    continue
+                row = FlowValue(bassin_id=bassin_id, month=month, indicator=code, value=None, updated_at=at,
+                                updated_by=by)  # fmt: skip
+                s.add(row)
+                s.flush()
+                assert row.id is not None
+                old = None
+            else:
+                if ch.expected_version is not None and row.version != ch.expected_version:
+                    raise StaleDataError(
+                        f"{label_cell} a été modifié par {row.updated_by or 'un autre utilisateur'} depuis votre "
+                        "lecture : rechargez avant de modifier."
+                    )
+                if row.value == ch.value:
+                    continue
+                old = row.value
+            assert row.id is not None
+            result = s.execute(
+                update(FlowValue)
+                .where(col(FlowValue.id) == row.id, col(FlowValue.version) == row.version)
+                .values(value=ch.value, version=row.version + 1, updated_at=at, updated_by=by)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleDataError(
+                    f"{label_cell} vient d'être modifié ailleurs : rechargez et recommencez."
+                )
+            written.append(Written(ch, row.id, label_cell, old))
+    return written
 
 
 def set_month(

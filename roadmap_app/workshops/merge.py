@@ -31,7 +31,10 @@ from roadmap_app.plan import statuses as status_rules
 from roadmap_app.workshops.package import PackageError, PackageInfo, opened_package
 from roadmap_app.workshops.state import (
     CELL_FIELDS,
+    FLOW_PREFIX,
+    INDICATOR_PREFIXES,
     Provenance,
+    flow_base_from_journal,
     is_indicator_key,
     mergeable_state,
     provenance_after,
@@ -111,6 +114,8 @@ def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
     """« EP-1.1 / Lensois – statut » pour la clé « EP-1.1@1|LEN|status » ; « R1 / Lensois – valeur
     du 01/09/2024 » ; « EP-1.1 – lien à l'indicateur R1 »."""
     parts = key.split("|")
+    if parts[0] == "flux":
+        return flow_label(parts[1], (bassin_names or {}).get(parts[2], parts[2]), parts[3])
     if parts[0] == "ind":
         bassin = (bassin_names or {}).get(parts[2], parts[2]) or "tout le plan"
         y, mth, d = parts[3].split("-")
@@ -123,6 +128,72 @@ def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
     code = parts[0].split("@")[0]
     bassin = (bassin_names or {}).get(parts[1], parts[1])
     return f"{code} / {bassin} – {FIELD_LABELS.get(parts[2], parts[2])}"
+
+
+def flow_label(code: str, bassin: str, month: str) -> str:
+    """« Nouveaux entrants (ARSA) [entrants] – Lensois, sept. 2024 » : titre, code, bassin, mois."""
+    from roadmap_app.core.dates import format_month
+    from roadmap_app.flows.catalogue import BY_CODE
+
+    title = BY_CODE[code].label if code in BY_CODE else "Flux"
+    try:
+        shown = format_month(date.fromisoformat(f"{month}-01"))
+    except ValueError:
+        shown = month
+    return f"{title} [{code}] – {bassin}, {shown}"
+
+
+def flow_parts(change: FieldChange3) -> tuple[str, str] | None:
+    """(« Lensois, sept. 2024 », « Nouveaux entrants (ARSA) [entrants] ») pour une valeur de flux,
+    ``None`` pour un autre champ : l'aperçu les regroupe par bassin et par mois."""
+    if not change.key.startswith(FLOW_PREFIX):
+        return None
+    marker = f"[{change.key.split('|')[1]}]"
+    end = change.label.index(marker) + len(marker)
+    return change.label[end + len(" – ") :], change.label[:end]
+
+
+def flow_summary(changes: list[FieldChange3]) -> str:
+    """« 3 valeur(s) de flux mensuels (Lensois, sept. 2024 à oct. 2024) » ; vide sans flux."""
+    groups: dict[str, list[str]] = {}
+    count = 0
+    for c in changes:
+        parts = flow_parts(c)
+        if parts is not None:
+            count += 1
+            bassin, month = parts[0].rsplit(", ", 1)
+            groups.setdefault(bassin, [])
+            if month not in groups[bassin]:
+                groups[bassin].append(month)
+    if not count:
+        return ""
+    where = " ; ".join(f"{b}, {ms[0]}" + (f" à {ms[-1]}" if len(ms) > 1 else "") for b, ms in groups.items())
+    return f"{count} valeur(s) de flux mensuels ({where})"
+
+
+def flow_sort_key(key: str, bassin_names: dict[str, str]) -> tuple[str, str, int]:
+    """Ordre des valeurs de flux dans l'aperçu : bassin, mois, puis l'ordre du catalogue."""
+    from roadmap_app.flows.catalogue import INDICATORS
+
+    order = {ind.code: i for i, ind in enumerate(INDICATORS)}
+    _f, code, bassin, month, _v = key.split("|")
+    return (bassin_names.get(bassin, bassin), month, order.get(code, len(order)))
+
+
+def parse_edit(change: FieldChange3, text: str) -> Any:
+    """Valeur saisie à la main pour trancher un conflit de flux : un nombre valide, ou ``UserError``."""
+    from roadmap_app.flows.io import parse_number
+    from roadmap_app.flows.validation import check_value
+
+    code = change.key.split("|")[1]
+    try:
+        value = parse_number(text)
+    except ValueError:
+        raise UserError(f"{change.label} : « {text} » n'est pas un nombre.") from None
+    message = check_value(code, value)
+    if message:
+        raise UserError(f"{change.label} : {message}")
+    return value
 
 
 def _decisions(ctx: AppContext, package_uuid: str) -> dict[str, tuple[Any, Resolution]]:
@@ -165,6 +236,7 @@ def plan_three_way(
         }
         ateliers = {a.id: a.version for a in s.exec(select(Atelier)).all()}
         action_codes = {code for (code,) in s.connection().execute(sa_select(col(Action.code)))}
+        active = {b.code for b in s.exec(select(Bassin).where(col(Bassin.archived).is_(False))).all()}
     mine = mine_state["values"]
     for key, (entity, ident) in mine_state["ids"].items():
         if entity not in ("action_bassin", "atelier"):
@@ -178,12 +250,14 @@ def plan_three_way(
     plan = MergePlan(package_uuid, kind, atelier_id, source_name, versions=versions)
     # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
     # ou retiré) ; la comparaison porte sur la réunion des clés
-    extra = {k: None for k in (set(base) | set(mine)) if is_indicator_key(k) and k not in theirs}
+    extra = {k: None for side in (base, mine) for k in side if k not in theirs and k.startswith(INDICATOR_PREFIXES)}
     for key, their_value in [*theirs.items(), *extra.items()]:
-        indicator = is_indicator_key(key)
+        indicator = key.startswith(INDICATOR_PREFIXES)
         if indicator:
             if key.startswith("lien|") and key.split("|")[1].split("@")[0] not in action_codes:
                 continue  # action absente d'ici
+            if key.startswith(FLOW_PREFIX) and key.split("|")[2] not in active:
+                continue  # bassin absent ou archivé ici
             b, m = base.get(key), mine.get(key)
             if their_value in (b, m):
                 plan.unchanged_since_base += their_value == b
@@ -218,6 +292,10 @@ def plan_three_way(
             previous = decided.get(key)
             if previous is not None and previous[0] == their_value:
                 plan.already_decided[key] = previous[1]
+    # les valeurs de flux après les autres champs, par bassin, mois et indicateur
+    for items in (plan.to_apply, plan.conflicts):
+        items.sort(key=lambda c: (c.key.startswith(FLOW_PREFIX),
+                                  flow_sort_key(c.key, names) if c.key.startswith(FLOW_PREFIX) else ("", "", 0)))  # fmt: skip
     return plan
 
 
@@ -236,6 +314,10 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             theirs_state = mergeable_state(s)
             their_prov = provenance_after(s, info.base_journal_id)
             names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
+            base = info.base_values
+            if not any(k.startswith(FLOW_PREFIX) for k in base):
+                # paquet exporté avant que les flux ne voyagent : leur départ se lit au journal du paquet
+                base = {**base, **flow_base_from_journal(s, info.base_journal_id, theirs_state["values"])}
         _check_consistency(info, theirs_state["values"], their_prov, Path(path).name, names)
         fallback = Provenance(f"atelier ({info.created_by})", info.created_at)
         return plan_three_way(
@@ -244,7 +326,7 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             kind="paquet",
             source_name=Path(path).name,
             atelier_id=info.atelier_id,
-            base=info.base_values,
+            base=base,
             theirs=theirs_state["values"],
             theirs_by=lambda key: their_prov[key][0] if key in their_prov else fallback,
             base_journal_id=info.base_journal_id,
@@ -302,7 +384,10 @@ def apply_merge(
         s = op.session
         op.touch(ops.WORKSHOPS)
         per_row: dict[tuple[str, int], list[tuple[FieldChange3, Any, Provenance]]] = {}
-        _write_indicators(s, [w for w in writes if is_indicator_key(w[0].key)], plan, op, now)
+        flows = [w for w in writes if w[0].key.startswith(FLOW_PREFIX)]
+        others = [w for w in writes if is_indicator_key(w[0].key) and not w[0].key.startswith(FLOW_PREFIX)]
+        _write_indicators(s, others, plan, op, now)
+        _write_flows(ctx, s, flows, plan, op, now)
         for w in writes:
             if is_indicator_key(w[0].key):
                 continue
@@ -412,6 +497,36 @@ def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]]
         op.record_as([journal.FieldChange(entity, ident or 0, c.label.split(" – ")[0], field_name, old, value)],
                      author=prov.author, ts=prov.ts or now,
                      label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(c.mine)} → {c.show(value)}")  # fmt: skip
+
+
+def _write_flows(ctx: AppContext, s: Any, writes: list[tuple[FieldChange3, Any, Provenance]], plan: MergePlan,
+                 op: Any, now: datetime) -> None:  # fmt: skip
+    """Valeurs des flux mensuels venues de l'atelier : par le chemin d'écriture des flux (mêmes
+    règles que la page Flux BRSA et l'import), dans l'opération de la fusion ; une valeur refusée
+    arrête toute la fusion (``ValidationError``), rien n'est écrit."""
+    if not writes:
+        return
+    from roadmap_app.flows.series import bassins
+    from roadmap_app.flows.service import FlowChange, write_in
+
+    refs = {b.id: b for b in bassins(ctx)}
+    by_code = {b.code: b.id for b in refs.values()}
+    changes: list[FlowChange] = []
+    by_change: dict[FlowChange, tuple[FieldChange3, Provenance]] = {}
+    for c, value, prov in writes:
+        _f, code, bassin, month, _v = c.key.split("|")
+        if bassin not in by_code:
+            raise UserError(f"{c.label} : bassin archivé ou supprimé depuis l'aperçu. Rien n'a été écrit.")
+        ch = FlowChange(by_code[bassin], date.fromisoformat(f"{month}-01"), code,
+                        None if value is None else float(value), author=prov.author, at=prov.ts or now)  # fmt: skip
+        changes.append(ch)
+        by_change[ch] = (c, prov)
+    refused = f"Fusion refusée, rien n'a été écrit : valeurs de flux de « {plan.source_name} » invalides"
+    for w in write_in(s, changes, refs=refs, who=ctx.author, now=now, refused=refused):
+        c, prov = by_change[w.change]
+        op.record_as([journal.FieldChange("flow_value", w.row_id, w.label, "value", w.old, w.change.value)],
+                     author=prov.author, ts=prov.ts or now,
+                     label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(w.old)} → {c.show(w.change.value)}")  # fmt: skip
 
 
 def merge_history(ctx: AppContext) -> list[WorkshopMerge]:

@@ -61,9 +61,10 @@ RANKS = {
     "export": 1,
     "plan": 2,
     "flows": 3,
-    "workshops": 3,
     # indicateurs de suivi : lisent et écrivent les flux ; le bilan (finance) et les comités les lisent
     "indicators": 4,
+    # ateliers : la fusion d'un paquet écrit les valeurs des flux par leur chemin d'écriture
+    "workshops": 4,
     "finance": 5,
     "committees": 5,
     "cli": 6,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,6 +29,9 @@ from roadmap_app.workshops.merge import (
     FieldChange3,
     MergePlan,
     Resolution,
+    flow_parts,
+    flow_summary,
+    parse_edit,
 )
 from ui.dialogs.base import fit_to_screen
 
@@ -59,27 +63,50 @@ class MergeDialog(QDialog):
                 else ""
             )
         )
+        flows = flow_summary(plan.to_apply)
+        if flows:
+            summary.setText(summary.text() + f"<br>Dont {html.escape(flows, quote=False)}.")
         summary.setWordWrap(True)
+        self.summary = summary
         if plan.ignored:
             summary.setText(
                 summary.text()
                 + "<br>Ignoré (colonnes ajoutées au classeur) : "
                 + " ; ".join(html.escape(i, quote=False) for i in plan.ignored)
             )
-        self.changes = QTableWidget(len(plan.to_apply), 5)
+        # les valeurs de flux, triées par bassin et mois, sous une ligne de titre par bassin et mois
+        self.change_rows: list[FieldChange3 | str] = []
+        for c in plan.to_apply:
+            parts = flow_parts(c)
+            if parts is not None and parts[0] not in self.change_rows:
+                self.change_rows.append(parts[0])
+            self.change_rows.append(c)
+        self.changes = QTableWidget(len(self.change_rows), 5)
         self.changes.setObjectName("mergeChanges")
         self.changes.setHorizontalHeaderLabels(["Champ", "Ici", "Atelier", "Par", "Le"])
-        for r, c in enumerate(plan.to_apply):
+        bold = self.font()
+        bold.setBold(True)
+        for r, row in enumerate(self.change_rows):
+            if isinstance(row, str):
+                head = QTableWidgetItem(f"Flux mensuels – {row}")
+                head.setFont(bold)
+                self.changes.setItem(r, 0, head)
+                self.changes.setSpan(r, 0, 1, 5)
+                continue
+            parts = flow_parts(row)
             for col, text in enumerate(
                 (
-                    c.label,
-                    c.show(c.mine),
-                    c.show(c.theirs),
-                    c.theirs_by.author,
-                    _when(c.theirs_by.ts),
+                    row.label if parts is None else f"    {parts[1]}",
+                    row.show(row.mine),
+                    row.show(row.theirs),
+                    row.theirs_by.author,
+                    _when(row.theirs_by.ts),
                 )
             ):
-                self.changes.setItem(r, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setToolTip(row.label)
+                self.changes.setItem(r, col, item)
         self.conflicts = QTableWidget(len(pending), 6)
         self.conflicts.setObjectName("mergeConflicts")
         self.conflicts.setHorizontalHeaderLabels(
@@ -88,15 +115,12 @@ class MergeDialog(QDialog):
         self.decisions: list[tuple[FieldChange3, QComboBox, QLineEdit]] = []
         for r, c in enumerate(pending):
             mine_by = f"{c.mine_by.author}, {_when(c.mine_by.ts)}" if c.mine_by else "base"
-            self.conflicts.setItem(r, 0, QTableWidgetItem(c.label))
-            self.conflicts.setItem(r, 1, QTableWidgetItem(f"{c.show(c.mine)} ({mine_by})"))
-            self.conflicts.setItem(
-                r,
-                2,
-                QTableWidgetItem(
-                    f"{c.show(c.theirs)} ({c.theirs_by.author}, {_when(c.theirs_by.ts)})"
-                ),
-            )
+            texts = (c.label, f"{c.show(c.mine)} ({mine_by})",
+                     f"{c.show(c.theirs)} ({c.theirs_by.author}, {_when(c.theirs_by.ts)})")  # fmt: skip
+            for col, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # la colonne peut le couper : l'info-bulle le donne en entier
+                self.conflicts.setItem(r, col, item)
             combo = QComboBox()
             combo.addItem("— à choisir —", None)
             for key, label in CHOICES:
@@ -104,7 +128,9 @@ class MergeDialog(QDialog):
             edit = QLineEdit()
             edit.setEnabled(False)
             edit.setPlaceholderText(
-                {"status": "ex. En cours", "progress": "0 à 100"}.get(c.field, "texte")
+                "nombre, ex. 12"
+                if flow_parts(c)
+                else {"status": "ex. En cours", "progress": "0 à 100"}.get(c.field, "texte")
             )
             def chosen(_i: int, cb: QComboBox = combo, e: QLineEdit = edit) -> None:
                 e.setEnabled(cb.currentData() == EDIT)
@@ -118,10 +144,19 @@ class MergeDialog(QDialog):
         for table in (self.changes, self.conflicts):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.verticalHeader().hide()
-            table.horizontalHeader().setSectionResizeMode(
-                0, QHeaderView.ResizeMode.ResizeToContents
-            )
+            table.setWordWrap(False)
             table.horizontalHeader().setStretchLastSection(True)
+        # le libellé d'un flux est long (« dont délégués du Département – … [code] ») : colonnes à
+        # leur contenu, le champ plafonné (libellé complet en info-bulle), les autres lisibles
+        self.changes.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # le code, en fin de libellé, reste lu
+        self.changes.resizeColumnsToContents()
+        self.changes.setColumnWidth(0, min(self.changes.columnWidth(0), 460))
+        header = self.conflicts.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
         self.error = QLabel()
         self.error.setStyleSheet("color:#B42318")
         self.buttons = QDialogButtonBox(
@@ -133,10 +168,11 @@ class MergeDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(summary)
         lay.addWidget(QLabel("<b>Changements à appliquer</b>"))
-        lay.addWidget(self.changes, 2)
+        # la place va aux conflits s'ils sont nombreux, sinon aux changements
+        lay.addWidget(self.changes, 3)
         if pending:
             lay.addWidget(QLabel("<b>Conflits</b>"))
-            lay.addWidget(self.conflicts, 2)
+            lay.addWidget(self.conflicts, 1 if len(pending) <= 5 else 3)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
         fit_to_screen(self, 1100, 620)
@@ -149,6 +185,8 @@ class MergeDialog(QDialog):
         edit.setText(value)
 
     def _parse(self, change: FieldChange3, text: str) -> Any:
+        if flow_parts(change) is not None:
+            return parse_edit(change, text)
         if change.field == "status":
             return status_rules.parse_status(text).value
         if change.field == "progress":
