@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -396,6 +397,10 @@ class StepsDialog(FormDialog):
         self.baseline = QRadioButton("Situation de &référence")
         self.target = QRadioButton("&Cible")
         self.target.setChecked(True)
+        # deux groupes exclusifs (les quatre boutons ont le même parent)
+        self.kind_group = QButtonGroup(self)
+        self.kind_group.addButton(self.baseline)
+        self.kind_group.addButton(self.target)
         kinds = QHBoxLayout()
         kinds.addWidget(self.baseline)
         kinds.addWidget(self.target)
@@ -412,6 +417,9 @@ class StepsDialog(FormDialog):
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.setDate(QDate(2023, 12, 31))
         self.by_year.setChecked(True)
+        self.when_group = QButtonGroup(self)
+        self.when_group.addButton(self.by_year)
+        self.when_group.addButton(self.by_date)
         when = QHBoxLayout()
         when.addWidget(self.by_year)
         when.addWidget(self.year)
