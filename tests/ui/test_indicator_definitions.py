@@ -14,7 +14,12 @@ from roadmap_app.indicators import model as m
 from roadmap_app.indicators import service as svc
 from tests.conftest import dump_store
 from tests.ui.conftest import type_text
-from ui.dialogs.indicator_dialogs import IndicatorDialog, LinkIndicatorDialog, StepsDialog, suggest_code
+from ui.dialogs.indicator_dialogs import (
+    IndicatorDialog,
+    LinkIndicatorDialog,
+    StepsDialog,
+    suggest_code,
+)
 
 
 def _dialog(qtbot, cls):
