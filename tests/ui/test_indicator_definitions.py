@@ -263,3 +263,24 @@ def test_create_and_link_in_one_go_from_the_detail_panel(window, qtbot, app_ctx)
     assert [one.indicator.code for one in page.detail.indicators.linked] == ["RDV"]
     indicators = window.show_page("indicators")
     assert "Rendez-vous tenus" in _labels(indicators)
+
+
+def test_link_the_chosen_indicator_to_an_action_from_the_page(window, qtbot, app_ctx):
+    from ui.dialogs.indicator_dialogs import LinkActionDialog
+
+    svc.link(app_ctx, "EP-1.1", "R1")
+    page = _page(window)
+    page.refresh()
+    page.select_code("R1")
+    page.link_action.trigger()
+    dialog = _dialog(qtbot, LinkActionDialog)
+    assert dialog.kind.currentData() == "tdb"  # indicateur national
+    assert "EP-1.1" not in {dialog.action.itemData(i) for i in range(dialog.action.count())}
+    index = dialog.action.findData("EP-2.1")
+    assert dialog.action.itemText(index).endswith("(EP-2.1)")  # l'intitulé d'abord
+    dialog.action.setCurrentIndex(index)
+    _click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.model.index(page.table.currentIndex().row(), 3).data() == "EP-1.1, EP-2.1"
+    window.undo()
+    assert m.overview(app_ctx).actions[m.find_definition(m.load_definitions(app_ctx), "R1").id] == ["EP-1.1"]

@@ -188,6 +188,7 @@ MORE_DIALOGS = {
     "indicator_steps": lambda w: _indicator_page(w, "M2").edit_steps(),
     "indicator_value": lambda w: _indicator_page(w, "entrants").enter_value(),
     "indicator_link": _link_indicator,
+    "indicator_link_action": lambda w: _indicator_page(w, "R1").link_to_action(),
     "snapshot_viewer": _snapshot_viewer,
     "new_snapshot": _new_snapshot,
     "atelier": _atelier,

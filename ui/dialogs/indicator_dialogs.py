@@ -535,3 +535,63 @@ class StepsDialog(FormDialog):
         self.value.clear()
         self.load_steps()
         self.changed.emit(message)
+
+
+# -- lier à une action (depuis la page Indicateurs) ---------------------------------------------------
+class LinkActionDialog(FormDialog):
+    """« Lier à une action… » : l'indicateur choisi sur la page mesure une action de plus
+    (intitulé d'abord, code ensuite) ; colonne TDB national ou Autres."""
+
+    def __init__(self, ctx: AppContext, indicator: Any, linked_codes: set[str], parent: QWidget | None = None) -> None:
+        from roadmap_app.plan.read import load_plan
+
+        super().__init__(f"Lier « {indicator.label} » ({indicator.code}) à une action", "Lier",
+                         self._submit_link, parent)  # fmt: skip
+        self.ctx, self.indicator = ctx, indicator
+        plan = load_plan(ctx)
+        self.roadmap_id = plan.roadmap.id
+        self.actions = [a for a in plan.active_actions() if a.code not in linked_codes]
+        from ui.widgets.elided_combo import ElidedComboBox
+
+        self.action = ElidedComboBox()
+        self.action.setAccessibleName("Action")
+        self.action.setMinimumContentsLength(30)
+        for a in self.actions:
+            self.action.addItem(f"{a.intitule} ({a.code})", a.code)
+        # l'intitulé entier (abrégé dans la liste fermée), sa cible et son code
+        self.chosen = QLabel()
+        self.chosen.setWordWrap(True)
+        self.action.currentIndexChanged.connect(self._show_action)
+        self._show_action()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Colonne de la feuille de route")
+        self.kind.addItem("TDB national", "tdb")
+        self.kind.addItem("Autres", "autre")
+        self.kind.setCurrentIndex(0 if indicator.provenance == "tdb" else 1)
+        already = QLabel(f"Mesure déjà : {', '.join(sorted(linked_codes))}." if linked_codes
+                         else "Cet indicateur ne mesure encore aucune action.")  # fmt: skip
+        already.setObjectName("muted")
+        already.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&Action", self.action)
+        form.addRow("", self.chosen)
+        form.addRow("&Colonne", self.kind)
+        self.body.addLayout(form)
+        self.body.addWidget(already)
+        fit_to_screen(self, 720, 240)
+
+    def _show_action(self, *_args: Any) -> None:
+        i = self.action.currentIndex()
+        a = self.actions[i] if 0 <= i < len(self.actions) else None
+        self.chosen.setText("" if a is None else f"{a.intitule} — {a.code}, cible {a.cible_code} ({a.axe_title})")
+
+    def validate(self) -> str | None:
+        return None if self.action.currentIndex() >= 0 else "Toutes les actions sont déjà mesurées par cet indicateur."
+
+    @staticmethod
+    def _submit_link(dialog: FormDialog) -> str | None:
+        assert isinstance(dialog, LinkActionDialog)
+        from roadmap_app.indicators.service import link
+
+        return dialog.service_submit(lambda: link(dialog.ctx, str(dialog.action.currentData()), dialog.indicator.id,
+                                                  kind=str(dialog.kind.currentData()), roadmap=dialog.roadmap_id))  # fmt: skip

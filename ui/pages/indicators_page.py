@@ -142,7 +142,10 @@ class IndicatorsPage(Page):
         self.value_action = self._make("Saisir une &valeur…", "flows", "Ctrl+Shift+V",
                                        "Valeur mesurée de l'indicateur choisi, pour un bassin et une date",
                                        self.enter_value, self)  # fmt: skip
-        self.archive_action = self._make("A&rchiver…", "archive", QKeySequence.StandardKey.Delete,
+        self.link_action = self._make("&Lier à une action…", "roadmap", "Ctrl+L",
+                                      "L'indicateur choisi mesure une action de plus (colonne TDB national ou Autres)",
+                                      self.link_to_action, self)  # fmt: skip
+        self.archive_action = self._make("Ar&chiver…", "archive", QKeySequence.StandardKey.Delete,
                                          "Archiver l'indicateur : il quitte les listes, ses valeurs et liens "
                                          "sont gardés", self.archive_indicator, self.table)  # fmt: skip
         bar = QToolBar("Indicateurs", self)
@@ -150,12 +153,13 @@ class IndicatorsPage(Page):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.addAction(self.new_action)
         bar.addSeparator()
-        for act in (self.edit_action, self.steps_action, self.value_action, self.archive_action):
+        for act in (self.edit_action, self.steps_action, self.value_action, self.link_action, self.archive_action):
             bar.addAction(act)
         return bar
 
     def write_controls(self) -> list[QWidget | QAction]:
-        return [self.new_action, self.edit_action, self.steps_action, self.value_action, self.archive_action]
+        return [self.new_action, self.edit_action, self.steps_action, self.value_action, self.link_action,
+                self.archive_action]  # fmt: skip
 
     def current(self) -> m.IndicatorDef | None:
         rows = self.table.selectionModel().selectedRows()
@@ -174,15 +178,15 @@ class IndicatorsPage(Page):
                 act.setToolTip(READ_ONLY_TIP)
             return
         d = self.current()
-        for act in (self.edit_action, self.steps_action, self.value_action):
+        for act in (self.edit_action, self.steps_action, self.value_action, self.link_action):
             act.setEnabled(d is not None)
         self.archive_action.setEnabled(d is not None and not d.builtin)
         self.edit_action.setText("&Modifier…" if d is None or not d.builtin else "&Définition…")
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self.table)
-        for act in (self.new_action, None, self.edit_action, self.steps_action, self.value_action, None,
-                    self.archive_action):  # fmt: skip
+        for act in (self.new_action, None, self.edit_action, self.steps_action, self.value_action, self.link_action,
+                    None, self.archive_action):  # fmt: skip
             menu.addSeparator() if act is None else menu.addAction(act)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
@@ -268,6 +272,20 @@ class IndicatorsPage(Page):
         dialog.bassin.setCurrentIndex(max(dialog.bassin.findData(bassin), 0))
         dialog.accepted.connect(lambda: self._changed(f"Valeur de « {d.label} » enregistrée (Ctrl+Z pour annuler)",
                                                       d.code))  # fmt: skip
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def link_to_action(self) -> QWidget | None:
+        from ui.dialogs.indicator_dialogs import LinkActionDialog
+
+        d = self.current()
+        if d is None or self.ctx.store.read_only:
+            return None
+        linked = set(self.overview.actions.get(d.id, [])) if self.overview is not None else set()
+        dialog = LinkActionDialog(self.ctx, d, linked, self)
+        dialog.accepted.connect(lambda: self._changed(
+            f"« {d.label} » lié à {dialog.action.currentData()} (Ctrl+Z pour annuler)", d.code))  # fmt: skip
         self.dialog = dialog
         dialog.open()
         return dialog
