@@ -550,13 +550,13 @@ class LinkActionDialog(FormDialog):
         self.ctx, self.indicator = ctx, indicator
         plan = load_plan(ctx)
         self.roadmap_id = plan.roadmap.id
-        self.actions = [a for a in plan.active_actions() if a.code not in linked_codes]
+        self.choices = [a for a in plan.active_actions() if a.code not in linked_codes]
         from ui.widgets.elided_combo import ElidedComboBox
 
         self.action = ElidedComboBox()
         self.action.setAccessibleName("Action")
         self.action.setMinimumContentsLength(30)
-        for a in self.actions:
+        for a in self.choices:
             self.action.addItem(f"{a.intitule} ({a.code})", a.code)
         # l'intitulé entier (abrégé dans la liste fermée), sa cible et son code
         self.chosen = QLabel()
@@ -582,7 +582,7 @@ class LinkActionDialog(FormDialog):
 
     def _show_action(self, *_args: Any) -> None:
         i = self.action.currentIndex()
-        a = self.actions[i] if 0 <= i < len(self.actions) else None
+        a = self.choices[i] if 0 <= i < len(self.choices) else None
         self.chosen.setText("" if a is None else f"{a.intitule} — {a.code}, cible {a.cible_code} ({a.axe_title})")
 
     def validate(self) -> str | None:
