@@ -197,9 +197,11 @@ class IndicatorsPage(Page):
         self.refresh()
         if code is not None:
             self.select_code(code)
+        from roadmap_app.core.domains import FLOWS, PLAN
+
         window: Any = self.window()
         for page in getattr(window, "pages", {}).values():
-            if page is not self:
+            if page is not self and page.domains & {PLAN, FLOWS}:
                 page.refresh()
         if hasattr(window, "show_message"):
             window.show_message(message, 6000)
@@ -213,18 +215,13 @@ class IndicatorsPage(Page):
                 return True
         return False
 
-    def _roadmap_id(self) -> int | None:
-        from roadmap_app.plan.read import roadmap_ref
-
-        with self.ctx.store.session() as s:
-            return roadmap_ref(s, self.ctx.roadmap_id).id
-
     def new_indicator(self) -> QWidget | None:
         from ui.dialogs.indicator_dialogs import IndicatorDialog
 
         if self.ctx.store.read_only:
             return None
-        dialog = IndicatorDialog(self.ctx, self._roadmap_id(), None, self)
+        # sans feuille choisie, le service prend celle affichée par défaut (la plus récente)
+        dialog = IndicatorDialog(self.ctx, self.ctx.roadmap_id, None, self)
         dialog.accepted.connect(lambda: self._changed(
             f"Indicateur « {dialog.result_value.label} » créé (Ctrl+Z pour annuler)", dialog.result_value.code))  # fmt: skip
         self.dialog = dialog
