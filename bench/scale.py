@@ -220,6 +220,15 @@ def snapshots(store: Path, runs: int) -> dict[str, float]:
 
         diff_warm()
         out["snapshot_diff_warm"] = median_runs(lambda: timed(diff_warm), runs)
+        # le plus ancien instantané (« Comité n°1 ») précède les indicateurs : tout lien y est
+        # nouveau (17 500 à 100×) ; le dernier instantané, lui, les a figés comme l'état actuel
+        latest = list_snapshots(ctx)[-1]
+
+        def diff_latest() -> None:
+            ctx.reads.clear()
+            diff_states(snapshot_state(ctx, latest.id), current_state(ctx), latest.name, "état actuel")
+
+        out["snapshot_diff_latest"] = median_runs(lambda: timed(diff_latest), runs)
     return out
 
 

@@ -146,7 +146,7 @@ class SnapshotDiff:
             "changements_par_bassin": [asdict(c) for c in self.cells],
             "glissements_echeance": [asdict(s) for s in self.slips],
             "nouveaux_retards": [asdict(o) for o in self.newly_overdue],
-            "autres_changements": [asdict(s) for s in self.sections],
+            "autres_changements": [s._asdict() for s in self.sections],
         }
 
 

