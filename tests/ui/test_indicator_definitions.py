@@ -284,3 +284,13 @@ def test_link_the_chosen_indicator_to_an_action_from_the_page(window, qtbot, app
     assert page.model.index(page.table.currentIndex().row(), 3).data() == "EP-1.1, EP-2.1"
     window.undo()
     assert m.overview(app_ctx).actions[m.find_definition(m.load_definitions(app_ctx), "R1").id] == ["EP-1.1"]
+
+
+def test_a_new_indicator_hidden_by_a_filter_is_shown_and_chosen(window, qtbot, app_ctx):
+    page = _page(window)
+    page.linked_only.setChecked(True)  # le nouvel indicateur ne mesure encore aucune action
+    dialog = page.new_indicator()
+    dialog.label.setText("Sorties vers l'emploi")
+    _click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert not page.linked_only.isChecked() and page.current().label == "Sorties vers l'emploi"

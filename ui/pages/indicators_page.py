@@ -193,10 +193,12 @@ class IndicatorsPage(Page):
     def _changed(self, message: str, code: str | None) -> None:
         """Après une écriture : la page (l'indicateur reste choisi) et les autres pages ouvertes
         (panneau et colonne « Indicateurs » de la Feuille de route, cibles des flux) sont relues."""
+        bassin = self.current_bassin()
         self.shown_code = None
         self.refresh()
-        if code is not None:
-            self.select_code(code)
+        if code is not None and not (self.select_code(code, bassin) or self.select_code(code)):
+            self.clear_filters()  # un filtre cache l'indicateur créé ou modifié : on le montre
+            self.select_code(code, bassin) or self.select_code(code)
         from roadmap_app.core.domains import FLOWS, PLAN
 
         window: Any = self.window()
@@ -205,6 +207,12 @@ class IndicatorsPage(Page):
                 page.refresh()
         if hasattr(window, "show_message"):
             window.show_message(message, 6000)
+
+    def clear_filters(self) -> None:
+        for combo in (self.bassin, self.axe, self.source):
+            combo.setCurrentIndex(0)
+        self.off_target.setChecked(False)
+        self.linked_only.setChecked(False)
 
     def select_code(self, code: str, bassin_id: int | None = None) -> bool:
         for r in range(self.model.rowCount()):
