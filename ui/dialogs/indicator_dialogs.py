@@ -132,6 +132,7 @@ class IndicatorValueDialog(FormDialog):
         self.indicator.setAccessibleName("Indicateur")
         for one in linked:
             self.indicator.addItem(_describe(one.indicator), one.indicator.id)
+        self.indicator.setEnabled(len(linked) > 1)  # depuis la page Indicateurs : celui qu'on a choisi
         self.bassin = QComboBox()
         self.bassin.setAccessibleName("Bassin")
         self.day = QDateEdit()
