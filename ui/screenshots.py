@@ -214,6 +214,13 @@ def _new_roadmap(window: Any) -> Any:
     return window.open_new_roadmap()
 
 
+def _indicator_steps(window: Any) -> Any:
+    """Référence et cibles de M2 (celles de la scène de la page Indicateurs, s'il y en a)."""
+    page = window.show_page("indicators")
+    page.select_code("M2")
+    return page.edit_steps()
+
+
 #: Boîtes de dialogue capturées après les pages (nom du fichier → ouverture de la boîte).
 DIALOG_SCENES: dict[str, Callable[[Any], Any]] = {
     "dialog_action": _edit_action,
@@ -222,6 +229,7 @@ DIALOG_SCENES: dict[str, Callable[[Any], Any]] = {
     "dialog_bassins": _bassins,
     "dialog_add_bassin": _add_bassin,
     "dialog_new_roadmap": _new_roadmap,
+    "dialog_indicator_steps": _indicator_steps,
 }
 
 

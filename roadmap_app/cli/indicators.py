@@ -1,4 +1,4 @@
-"""``roadmap-app indicators list|add|link|unlink|baseline|target|value|import|template``."""
+"""``roadmap-app indicators list|add|edit|archive|link|unlink|baseline|target|value|import|template``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
                      help="source : TDB national, CD, FT ou autre")  # fmt: skip
     add.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
     add.set_defaults(handler=cmd_add)
+
+    ed = isub.add_parser("edit", help="modifier la définition d'un indicateur de la feuille de route (pas son code)")
+    ed.add_argument("code", metavar="CODE")
+    ed.add_argument("--label", help="libellé")
+    ed.add_argument("--definition", help="définition (mode de calcul, source)")
+    ed.add_argument("--unit", help="nombre, %%, jours, heures ou €")
+    ed.add_argument("--direction", choices=("up", "down"), help="up : plus haut, mieux ; down : plus bas")
+    ed.add_argument("--frequency", choices=("month", "quarter", "year", "free"), help="fréquence des valeurs")
+    ed.add_argument("--scope", choices=("bassin", "plan"), help="par bassin ou tout le plan")
+    ed.add_argument("--source", choices=("tdb", "cd", "ft", "autre"), help="source : TDB national, CD, FT ou autre")
+    ed.set_defaults(handler=cmd_edit)
+    ar = isub.add_parser("archive", help="archiver un indicateur de la feuille de route (valeurs et liens gardés)")
+    ar.add_argument("code", metavar="CODE")
+    ar.set_defaults(handler=cmd_archive)
 
     for name, helptext, fn in (("link", "lier une action à un indicateur", cmd_link),
                                ("unlink", "retirer le lien d'une action à un indicateur", cmd_unlink)):  # fmt: skip
@@ -124,6 +138,31 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
                           definition=args.definition, scope=args.scope, frequency=args.frequency,
                           provenance=args.source, roadmap=args.roadmap)  # fmt: skip
     print(f"Indicateur ajouté : {d.code} – {d.label} ({d.unit}).")
+    return 0
+
+
+def cmd_edit(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators import model as m
+    from roadmap_app.indicators import service as svc
+
+    fields = dict(label=args.label, definition=args.definition, unit=args.unit, direction=args.direction,
+                  frequency=args.frequency, scope=args.scope, provenance=args.source)  # fmt: skip
+    if all(v is None for v in fields.values()):
+        raise ValidationError("Rien à modifier : donnez au moins une option (--label, --unit, --direction…).")
+    before = m.find_definition(m.load_definitions(ctx), args.code)
+    d = svc.update_indicator(ctx, args.code, **fields)
+    if d == before:
+        print(f"Indicateur {d.code} inchangé : la définition était déjà celle-là.")
+    else:
+        print(f"Indicateur modifié : {d.code} – {d.label} ({d.unit}).")
+    return 0
+
+
+def cmd_archive(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators import service as svc
+
+    svc.archive_indicator(ctx, args.code)
+    print(f"Indicateur archivé : {args.code} (ses valeurs, cibles et liens sont gardés).")
     return 0
 
 

@@ -214,6 +214,7 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
         for action, codes in per_action.items():
             comment = f"{one} {action}" if len(codes) == 1 else f"{len(codes)} {several} {action}"
             yield SectionChange(SECTION, "lien", " ; ".join(title(c) for c in codes), None, None, None, comment)
+    yield from _definition_changes(old, new, title)
     old_states, new_states = old.get("states", {}), new.get("states", {})
     changed: list[tuple[str, str, Any, list[Any]]] = []
     for code, per_bassin in new_states.items():  # flux liés : état figé
@@ -256,6 +257,32 @@ def _absent(new: dict[str, Any]) -> Iterator[SectionChange]:
                         f"absents de l'instantané de départ, figé avant leur suivi : {format_count(len(links))} "
                         f"lien(s) entre {format_count(indicators)} indicateur(s) et {format_count(actions)} "
                         "action(s), sans comparaison possible")  # fmt: skip
+
+
+#: Champs d'une définition comparés d'un instantané à l'autre (modifiés depuis la page Indicateurs
+#: ou ``indicators edit``) ; le code, clé de la comparaison, ne change pas.
+_DEFINITION_FIELDS = (("label", "libellé"), ("unit", "unité"), ("direction", "sens"), ("frequency", "fréquence"),
+                      ("scope", "portée"), ("provenance", "source"), ("definition", "définition"))  # fmt: skip
+
+
+def _definition_changes(old: dict[str, Any], new: dict[str, Any], title: Any) -> Iterator[SectionChange]:
+    """« définition modifiée (libellé « A » → « B », unité « nombre » → « % ») : CODE – B » ; seulement
+    pour un indicateur figé des deux côtés (un instantané d'avant les indicateurs n'en a aucun)."""
+    before = {d["code"]: d for d in old.get("definitions", [])}
+    for d in new.get("definitions", []):
+        prev = before.get(d["code"])
+        if prev is None:
+            continue
+        parts = [f"{what} « {_short(prev.get(key))} » → « {_short(d.get(key))} »"
+                 for key, what in _DEFINITION_FIELDS if prev.get(key, d.get(key)) != d.get(key)]  # fmt: skip
+        if parts:
+            yield SectionChange(SECTION, "définition", title(d["code"]), None, None, None,
+                                f"définition modifiée ({', '.join(parts)})")  # fmt: skip
+
+
+def _short(value: Any, room: int = 60) -> str:
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= room else text[: room - 1] + "…"
 
 
 def describe(ch: SectionChange) -> str:

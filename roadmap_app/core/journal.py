@@ -48,6 +48,13 @@ FIELD_LABELS: dict[str, str] = {
     "cible_id": "cible",
     "axe_id": "axe",
     "position": "position",
+    "label": "libellé",
+    "definition": "définition",
+    "unit": "unité",
+    "direction": "sens",
+    "frequency": "fréquence",
+    "scope": "portée",
+    "provenance": "source",
 }
 
 

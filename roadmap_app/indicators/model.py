@@ -64,6 +64,16 @@ class IndicatorDef:
     def title(self) -> str:
         return f"{self.code} – {self.label}"
 
+    @property
+    def builtin(self) -> str:
+        """« un flux mensuel BRSA », « un indicateur national (annexe 4) » ; vide : un indicateur
+        défini pour la feuille de route (le seul dont la définition se modifie et s'archive)."""
+        if self.is_flow:
+            return "un flux mensuel BRSA"
+        if self.roadmap_id is None:
+            return "un indicateur national (annexe 4)"
+        return ""
+
 
 class Step(NamedTuple):
     """Situation de référence ou cible, en vigueur à partir de ``effective_from`` (n-uplet :
@@ -495,7 +505,8 @@ def has_links(ctx: AppContext, roadmap_id: int) -> bool:
     with ctx.store.session() as s:
         return s.execute(text(
             "SELECT 1 FROM action_indicator l JOIN action a ON a.id = l.action_id "
-            "WHERE l.active AND NOT a.archived AND a.roadmap_id = :rm LIMIT 1"
+            "JOIN indicator_definition d ON d.id = l.indicator_id "
+            "WHERE l.active AND NOT a.archived AND NOT d.archived AND a.roadmap_id = :rm LIMIT 1"
         ), {"rm": roadmap_id}).first() is not None  # fmt: skip
 
 

@@ -140,6 +140,122 @@ def _update(s: Session, model_name: str, row: Any, values: dict[str, Any], *, wh
         raise StaleDataError(f"{what} vient d'être modifié ailleurs : rechargez et recommencez.")
 
 
+#: Champs d'une définition que l'utilisateur modifie (le code, clé des imports, des instantanés et
+#: des paquets d'atelier, ne change pas).
+EDITABLE = ("label", "definition", "unit", "direction", "frequency", "scope", "provenance")
+
+
+def _refuse_builtin(d: IndicatorDef, archive: bool = False) -> None:
+    if d.builtin and archive:
+        raise ValidationError(f"L'indicateur {d.code} est {d.builtin} : il ne s'archive pas "
+                              "(retirez plutôt son lien aux actions).")  # fmt: skip
+    if d.builtin:
+        raise ValidationError(f"L'indicateur {d.code} est {d.builtin} : sa définition ne se modifie pas ; "
+                              "seules sa référence, ses cibles et ses valeurs se saisissent.")  # fmt: skip
+
+
+def _check_existing(ctx: AppContext, d: IndicatorDef, new: IndicatorDef) -> None:
+    """Les valeurs, références et cibles déjà saisies restent valables avec la nouvelle unité,
+    portée ou fréquence ; sinon un message qui nomme l'indicateur et la première valeur en cause."""
+    from roadmap_app.indicators.model import load_series
+
+    points, steps = load_series(ctx, [d])
+    names: dict[int | None, str] = dict(bassin_list(ctx))
+    values = [(bid, p.day, p.value, "valeur") for (ind, bid), lst in points.items() if ind == d.id for p in lst]
+    all_steps = [(bid, st.effective_from, st.value, "référence" if st.kind == "baseline" else "cible")
+                 for (ind, bid), lst in steps.items() if ind == d.id for st in lst]  # fmt: skip
+    if new.unit != d.unit:
+        for bid, day, value, what in values + all_steps:
+            try:
+                check_value(new, value, f"{what} du {day:%d/%m/%Y} ({names.get(bid, 'tout le plan')})")
+            except ValidationError as err:
+                raise ValidationError(f"L'indicateur {d.code} ne peut pas passer en « {new.unit} » : {err}") from None
+    if new.scope != d.scope:
+        to = SCOPES[new.scope]
+        if values:
+            bid, day, _v, _w = values[0]
+            raise ValidationError(f"L'indicateur {d.code} ne peut pas changer de portée (« {to} ») : {len(values)} valeur(s) sont "
+                                  f"déjà saisies {SCOPES[d.scope]} (la première au {day:%d/%m/%Y}, "
+                                  f"{names.get(bid, 'tout le plan') if bid else 'tout le plan'}).")  # fmt: skip
+        per_bassin = [st for st in all_steps if st[0] is not None]
+        if new.scope == "plan" and per_bassin:
+            bid, day, _v, what = per_bassin[0]
+            raise ValidationError(f"L'indicateur {d.code} ne peut pas changer de portée (« {to} ») : une {what} est fixée pour le "
+                                  f"bassin {names.get(bid, str(bid))} (au {day:%d/%m/%Y}).")  # fmt: skip
+    if new.frequency != d.frequency:
+        for bid, day, _v, _w in values:
+            if normalize_day(new, day) != day:
+                raise ValidationError(f"L'indicateur {d.code} ne peut pas passer en fréquence "
+                                      f"{FREQUENCIES[new.frequency]} : la valeur du {day:%d/%m/%Y} "
+                                      f"({names.get(bid, 'tout le plan') if bid else 'tout le plan'}) n'est pas "
+                                      "datée du début de sa période.")  # fmt: skip
+
+
+def update_indicator(ctx: AppContext, key: str | int, *, label: str | None = None, definition: str | None = None,
+                     unit: str | None = None, direction: str | None = None, frequency: str | None = None,
+                     scope: str | None = None, provenance: str | None = None, expected_version: int | None = None,
+                     record_undo: bool = True) -> IndicatorDef:  # fmt: skip
+    """Modifie la définition d'un indicateur de la feuille de route (pas son code) ; ``None`` :
+    champ inchangé. Les indicateurs nationaux et les flux ne se modifient pas. Une unité, une
+    portée ou une fréquence que les valeurs déjà saisies ne respecteraient pas est refusée.
+    ``expected_version`` : version lue par la boîte de dialogue (modifié ailleurs depuis : refusé)."""
+    from dataclasses import replace as _replace
+
+    from db.models import IndicatorDefinition
+
+    d = find_definition(load_definitions(ctx), key)
+    _refuse_builtin(d)
+    wanted: dict[str, Any] = {}
+    if label is not None:
+        wanted["label"] = " ".join(label.split())
+        if not wanted["label"] or len(wanted["label"]) > 300:
+            raise ValidationError(f"Indicateur {d.code} : le libellé est obligatoire (300 caractères au plus).")
+    if definition is not None:
+        wanted["definition"] = definition.strip()
+    for name, value, allowed, what in (("unit", unit, UNITS, "Unité"), ("direction", direction, DIRECTIONS, "Sens"),
+                                       ("frequency", frequency, FREQUENCIES, "Fréquence"),
+                                       ("scope", scope, SCOPES, "Portée"),
+                                       ("provenance", provenance, PROVENANCES, "Source")):  # fmt: skip
+        if value is not None:
+            wanted[name] = _choice(value, allowed, what)
+    changed = {k: v for k, v in wanted.items() if getattr(d, k) != v}
+    if not changed:
+        return d
+    if {"unit", "scope", "frequency"} & set(changed):
+        _check_existing(ctx, d, _replace(d, **changed))
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo) as op:
+        s = op.session
+        row = s.get(IndicatorDefinition, d.id)
+        if row is None or row.archived or (expected_version is not None and row.version != expected_version):
+            raise StaleDataError(f"L'indicateur {d.code} vient d'être modifié ailleurs : rechargez et recommencez.")
+        old = {k: getattr(row, k) for k in changed}
+        _update(s, "IndicatorDefinition", row, changed, what=f"L'indicateur {d.code}")
+        op.label = f"Indicateur « {d.code} » modifié"
+        op.add(*(journal.FieldChange("indicator_definition", d.id, d.code, k, old[k], v) for k, v in changed.items()))
+    return find_definition(load_definitions(ctx), d.id)
+
+
+def archive_indicator(ctx: AppContext, key: str | int, *, expected_version: int | None = None,
+                      record_undo: bool = True) -> str | None:  # fmt: skip
+    """Archive un indicateur de la feuille de route : il quitte les listes, les panneaux, les
+    instantanés à venir ; ses valeurs, cibles et liens sont gardés (annuler, ou le redéfinir avec
+    le même code, le fait revenir avec eux)."""
+    from db.models import IndicatorDefinition
+
+    d = find_definition(load_definitions(ctx), key)
+    _refuse_builtin(d, archive=True)
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
+        row = s.get(IndicatorDefinition, d.id)
+        if row is None or row.archived or (expected_version is not None and row.version != expected_version):
+            raise StaleDataError(f"L'indicateur {d.code} vient d'être modifié ailleurs : rechargez et recommencez.")
+        _update(s, "IndicatorDefinition", row, {"archived": True}, what=f"L'indicateur {d.code}")
+        op.label = f"Indicateur « {d.code} » archivé"
+        op.change("indicator_definition", d.id, d.code, "archived", False, True)
+    return _done(out)
+
+
 # -- liens --------------------------------------------------------------------------------------------
 def _action(s: Session, ctx: AppContext, key: str | int, roadmap: str | int | None) -> Any:
     from roadmap_app.plan.editing import find_action

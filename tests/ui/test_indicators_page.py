@@ -24,7 +24,7 @@ def test_every_indicator_per_bassin_with_filters_and_a_chart(window, qtbot, app_
     _setup(app_ctx)
     page = window.show_page("indicators")
     model = page.model
-    shown = [(model.index(r, 0).data(), model.index(r, 2).data(), model.index(r, 7).data()) for r in range(6)]
+    shown = [(model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 7).data()) for r in range(6)]
     assert shown[:3] == [("M2", "Montreuillois", "pas de valeur"), ("M2", "Audomarois", "▼ en-dessous"),
                          ("M2", "Lensois", "● atteint")]  # fmt: skip
     assert model.index(2, 3).data() == "EP-1.1"
@@ -33,11 +33,11 @@ def test_every_indicator_per_bassin_with_filters_and_a_chart(window, qtbot, app_
     assert page.count.text() == "31 indicateurs"  # 14 nationaux + 17 flux
 
     page.off_target.setChecked(True)
-    assert [(model.index(r, 0).data(), model.index(r, 2).data()) for r in range(model.rowCount())] == [
+    assert [(model.index(r, 1).data(), model.index(r, 2).data()) for r in range(model.rowCount())] == [
         ("M2", "Audomarois")]  # fmt: skip
     page.off_target.setChecked(False)
     page.axe.setCurrentIndex(page.axe.findText("AI"))
-    assert {model.index(r, 0).data() for r in range(model.rowCount())} == {"M5"}
+    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {"M5"}
     page.axe.setCurrentIndex(0)
     page.bassin.setCurrentIndex(page.bassin.findText("Lensois"))
     assert {model.index(r, 2).data() for r in range(model.rowCount())} == {"Lensois"}
@@ -45,7 +45,7 @@ def test_every_indicator_per_bassin_with_filters_and_a_chart(window, qtbot, app_
     assert model.rowCount() == 17 and page.count.text() == "17 indicateur(s) sur 31"
     page.source.setCurrentIndex(0)
     page.linked_only.setChecked(True)
-    assert {model.index(r, 0).data() for r in range(model.rowCount())} == {"M2", "M5"}
+    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {"M2", "M5"}
 
     assert page.chart.figure is None  # pas de courbe (ni matplotlib) avant le premier choix
     page.table.selectRow(0)

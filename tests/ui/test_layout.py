@@ -164,8 +164,31 @@ def _plan_import(window):
     return window.plan_transfer.import_path(path)
 
 
+def _indicator_page(window, code):
+    page = window.show_page("indicators")
+    page.select_code(code)
+    return page
+
+
+def _link_indicator(window):
+    page = window.show_page("roadmap")
+    page.select_code("EP-2.1")
+    page.link_indicator()
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.indicator_dialogs import LinkIndicatorDialog
+
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, LinkIndicatorDialog) and w.isVisible())
+
+
 #: boîtes atteintes depuis les pages, en plus de celles des captures (nom → ouverture)
 MORE_DIALOGS = {
+    "indicator_new": lambda w: _indicator_page(w, "R1").new_indicator(),
+    "indicator_builtin": lambda w: _indicator_page(w, "R1").edit_indicator(),
+    "indicator_steps": lambda w: _indicator_page(w, "M2").edit_steps(),
+    "indicator_value": lambda w: _indicator_page(w, "entrants").enter_value(),
+    "indicator_link": _link_indicator,
+    "indicator_link_action": lambda w: _indicator_page(w, "R1").link_to_action(),
     "snapshot_viewer": _snapshot_viewer,
     "new_snapshot": _new_snapshot,
     "atelier": _atelier,

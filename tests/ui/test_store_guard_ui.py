@@ -72,6 +72,10 @@ def test_a_second_window_on_the_same_store_says_so_and_can_open_read_only(
         flows = window.show_page("flows")
         assert not flows.import_button.isEnabled()
         assert not window.show_page("committees").new_button.isEnabled()
+        indicators = window.show_page("indicators")
+        indicators.table.selectRow(0)  # choisir une ligne ne réactive rien
+        assert not any(a.isEnabled() for a in indicators.write_controls())
+        assert indicators.new_indicator() is None and indicators.edit_steps() is None
         ctx.close()
     finally:
         first.release()

@@ -121,3 +121,42 @@ def test_the_template_is_prefilled_and_imports_back_unchanged(capsys, db_path, t
     wb.save(out_file)
     code, out, _ = run(capsys, db_path, "import", str(out_file))
     assert code == 0 and "1 valeur(s) à écrire, 1 déjà enregistrée(s)" in out
+
+
+def test_edit_and_archive_a_defined_indicator(capsys, db_path):
+    run(capsys, db_path, "add", "EP-RDV", "--label", "Reçus en 15 jours", "--unit", "nombre", "--direction", "up")
+    run(capsys, db_path, "value", "EP-RDV", "140", "--date", "2024-03-01", "--bassin", "Lensois")
+    code, out, _ = run(capsys, db_path, "edit", "EP-RDV", "--label", "Part reçue en 15 jours", "--source", "cd",
+                       "--direction", "down")  # fmt: skip
+    assert code == 0 and out.strip() == "Indicateur modifié : EP-RDV – Part reçue en 15 jours (nombre)."
+    code, out, _ = run(capsys, db_path, "list", "--format", "json")
+    row = next(r for r in json.loads(out) if r["code"] == "EP-RDV")
+    assert (row["label"], row["direction"]) == ("Part reçue en 15 jours", "down")
+    code, out, _ = run(capsys, db_path, "edit", "EP-RDV", "--direction", "down")
+    assert code == 0 and "inchangé" in out
+    code, out, _ = run(capsys, db_path, "archive", "EP-RDV")
+    assert code == 0 and out.startswith("Indicateur archivé : EP-RDV")
+    code, out, _ = run(capsys, db_path, "list", "--format", "json")
+    assert "EP-RDV" not in {r["code"] for r in json.loads(out)}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["edit", "EP-RDV"], "Rien à modifier : donnez au moins une option"),
+        (["edit", "EP-RDV", "--unit", "%"], "EP-RDV ne peut pas passer en « % » : valeur du 01/03/2024 (Lensois)"),
+        (["edit", "EP-RDV", "--scope", "plan"], "ne peut pas changer de portée"),
+        (["edit", "EP-RDV", "--label", " "], "le libellé est obligatoire"),
+        (["edit", "entrants", "--label", "Entrées"], "entrants est un flux mensuel BRSA"),
+        (["edit", "R1", "--definition", "autre"], "R1 est un indicateur national (annexe 4)"),
+        (["archive", "R1"], "il ne s'archive pas"),
+        (["archive", "ZZ9"], "Indicateur « ZZ9 » inconnu"),
+    ],
+)
+def test_bad_edit_or_archive_is_one_french_line_and_writes_nothing(capsys, db_path, args, message):
+    run(capsys, db_path, "add", "EP-RDV", "--label", "Reçus en 15 jours", "--unit", "nombre", "--direction", "up")
+    run(capsys, db_path, "value", "EP-RDV", "140", "--date", "2024-03-01", "--bassin", "Lensois")
+    before = dump_store(db_path)
+    code, _out, err = run(capsys, db_path, *args)
+    assert code == 2 and message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert dump_store(db_path) == before

@@ -126,3 +126,18 @@ def test_the_bilan_lists_each_actions_indicators_with_their_results(ctx, tmp_pat
     export_bilan(ctx, pdf)
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", " ")
     assert "Indicateurs de suivi : R1" in text
+
+
+def test_the_diff_says_a_definition_was_changed(ctx):
+    svc.add_indicator(ctx, "PAR15J", label="Reçus en 15 jours", unit="nombre", direction="up")
+    svc.link(ctx, "EP-1.1", "PAR15J")
+    create_snapshot(ctx, "COPIL 2024", committee="COPIL", taken_on=date(2024, 12, 1))
+    svc.update_indicator(ctx, "PAR15J", label="Part reçue en 15 jours", unit="%")
+    diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
+    texts = [describe(s) for s in diff.sections if s.section == SECTION]
+    assert texts == ["définition modifiée (libellé « Reçus en 15 jours » → « Part reçue en 15 jours », unité "
+                     "« nombre » → « % ») : PAR15J – Part reçue en 15 jours"]  # fmt: skip
+    svc.archive_indicator(ctx, "PAR15J")  # archivé : il quitte l'état, son lien aussi
+    texts = [describe(s) for s in diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024",
+                                              "état actuel").sections if s.section == SECTION]  # fmt: skip
+    assert texts == ["indicateur retiré de EP-1.1 : PAR15J – Reçus en 15 jours"]

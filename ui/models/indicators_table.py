@@ -39,8 +39,8 @@ def _last(row: IndicatorRow) -> str:
 
 class IndicatorsTableModel(RowTableModel[IndicatorRow]):
     columns = (
-        Column("Code", lambda r: r.state.indicator.code),
         Column("Indicateur", lambda r: r.state.indicator.label),
+        Column("Code", lambda r: r.state.indicator.code),
         Column("Bassin", lambda r: r.state.where),
         Column("Actions", lambda r: r.actions or "—", "Actions mesurées par l'indicateur (liées)"),
         Column("Référence", lambda r: _step(r, "baseline"), "Situation de référence (date)"),
@@ -58,5 +58,5 @@ class IndicatorsTableModel(RowTableModel[IndicatorRow]):
     def row_tooltip(self, row: IndicatorRow, column: int) -> Any:
         d = row.state.indicator
         if column in (0, 1):
-            return f"{d.code} – {d.label} (source : {row.source})\n{d.definition}"
+            return f"{d.label} ({d.code}, source : {row.source})\n{d.definition}"
         return None

@@ -1,13 +1,18 @@
 """Page « Indicateurs » : chaque indicateur de suivi avec les actions qu'il mesure, sa référence,
 sa cible, sa dernière valeur et son statut par bassin ; filtres (bassin, axe, source, hors
 cible) ; la courbe de l'indicateur choisi (valeurs, cible en marches, référence), dessinée avec
-les fonctions des graphiques des flux. matplotlib n'est chargé qu'au premier indicateur choisi."""
+les fonctions des graphiques des flux. matplotlib n'est chargé qu'au premier indicateur choisi.
+
+Barre d'outils et menu contextuel (comme la Feuille de route) : définir un indicateur, modifier sa
+définition, fixer sa référence et ses cibles, saisir une valeur, l'archiver ; chaque écriture est
+une opération du journal, annulable par Ctrl+Z."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -15,8 +20,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QMessageBox,
     QSplitter,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +32,11 @@ from PySide6.QtWidgets import (
 from roadmap_app.core.context import AppContext
 from roadmap_app.indicators import model as m
 from ui.models.indicators_table import IndicatorRow, IndicatorsTableModel
-from ui.pages.base import Page
+from ui.pages.base import READ_ONLY_TIP, Page
+from ui.style import icon
 from ui.widgets.chart_view import ChartView
+
+TOOL_COLOR = "#344054"
 
 
 class IndicatorsPage(Page):
@@ -71,8 +82,8 @@ class IndicatorsPage(Page):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 84), (2, 104), (3, 96), (4, 118), (5, 96), (6, 136), (7, 112)):
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 84), (2, 104), (3, 96), (4, 118), (5, 96), (6, 136), (7, 112)):
             header.resizeSection(col, width)
         header.setMinimumSectionSize(40)
         self.table.setColumnHidden(8, True)  # la source : filtre et infobulle (place de l'intitulé)
@@ -87,6 +98,7 @@ class IndicatorsPage(Page):
         lay.setContentsMargins(16, 12, 16, 12)
         lay.setSpacing(8)
         lay.addLayout(head)
+        lay.addWidget(self._toolbar())
         lay.addLayout(filters)
         lay.addWidget(self.splitter, 1)
         for combo in (self.bassin, self.axe, self.source):
@@ -97,7 +109,218 @@ class IndicatorsPage(Page):
         # matplotlib n'est chargé qu'au premier choix
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.shown_code: str | None = None
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
+        self.table.doubleClicked.connect(lambda _i: self.edit_indicator())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.dialog: QWidget | None = None
         self.refresh()
+
+    # -- commandes --------------------------------------------------------------------
+    def _make(self, text: str, icon_name: str, shortcut: str | QKeySequence.StandardKey, tip: str,
+              slot: Any, owner: QWidget) -> QAction:  # fmt: skip
+        act = QAction(icon(icon_name, TOOL_COLOR, 16), text, owner)
+        act.setShortcut(QKeySequence(shortcut))
+        act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if owner is self.table
+                               else Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
+        keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        act.setToolTip(f"{tip} ({keys})" if keys else tip)
+        act.setStatusTip(tip)
+        act.triggered.connect(lambda _checked=False: slot())
+        owner.addAction(act)
+        return act
+
+    def _toolbar(self) -> QToolBar:
+        self.new_action = self._make("&Nouvel indicateur…", "add", "Ctrl+N",
+                                     "Définir un indicateur pour la feuille de route", self.new_indicator, self)  # fmt: skip
+        self.edit_action = self._make("&Modifier…", "edit", "F2",
+                                      "Modifier la définition de l'indicateur choisi (double-clic)",
+                                      self.edit_indicator, self)  # fmt: skip
+        self.steps_action = self._make("&Référence et cibles…", "indicators", "Ctrl+T",
+                                       "Situation de référence et cibles par année ou à partir d'une date",
+                                       self.edit_steps, self)  # fmt: skip
+        self.value_action = self._make("Saisir une &valeur…", "flows", "Ctrl+Shift+V",
+                                       "Valeur mesurée de l'indicateur choisi, pour un bassin et une date",
+                                       self.enter_value, self)  # fmt: skip
+        self.link_action = self._make("&Lier à une action…", "roadmap", "Ctrl+L",
+                                      "L'indicateur choisi mesure une action de plus (colonne TDB national ou Autres)",
+                                      self.link_to_action, self)  # fmt: skip
+        self.archive_action = self._make("Ar&chiver…", "archive", QKeySequence.StandardKey.Delete,
+                                         "Archiver l'indicateur : il quitte les listes, ses valeurs et liens "
+                                         "sont gardés", self.archive_indicator, self.table)  # fmt: skip
+        bar = QToolBar("Indicateurs", self)
+        bar.setObjectName("indicatorsToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addAction(self.new_action)
+        bar.addSeparator()
+        for act in (self.edit_action, self.steps_action, self.value_action, self.link_action, self.archive_action):
+            bar.addAction(act)
+        return bar
+
+    def write_controls(self) -> list[QWidget | QAction]:
+        return [self.new_action, self.edit_action, self.steps_action, self.value_action, self.link_action,
+                self.archive_action]  # fmt: skip
+
+    def current(self) -> m.IndicatorDef | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        return None if row is None else row.state.indicator
+
+    def current_bassin(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        return None if row is None else row.state.bassin_id
+
+    def update_actions(self) -> None:
+        if self.ctx.store.read_only:
+            for act in self.write_controls():
+                act.setEnabled(False)
+                act.setToolTip(READ_ONLY_TIP)
+            return
+        d = self.current()
+        for act in (self.edit_action, self.steps_action, self.value_action, self.link_action):
+            act.setEnabled(d is not None)
+        self.archive_action.setEnabled(d is not None and not d.builtin)
+        self.edit_action.setText("&Modifier…" if d is None or not d.builtin else "&Définition…")
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self.table)
+        for act in (self.new_action, None, self.edit_action, self.steps_action, self.value_action, self.link_action,
+                    None, self.archive_action):  # fmt: skip
+            menu.addSeparator() if act is None else menu.addAction(act)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _changed(self, message: str, code: str | None) -> None:
+        """Après une écriture : la page (l'indicateur reste choisi) et les autres pages ouvertes
+        (panneau et colonne « Indicateurs » de la Feuille de route, cibles des flux) sont relues."""
+        bassin = self.current_bassin()
+        self.shown_code = None
+        self.refresh()
+        if code is not None and not (self.select_code(code, bassin) or self.select_code(code)):
+            self.clear_filters()  # un filtre cache l'indicateur créé ou modifié : on le montre
+            self.select_code(code, bassin) or self.select_code(code)
+        from roadmap_app.core.domains import FLOWS, PLAN
+
+        window: Any = self.window()
+        for page in getattr(window, "pages", {}).values():
+            if page is not self and page.domains & {PLAN, FLOWS}:
+                page.refresh()
+        if hasattr(window, "show_message"):
+            window.show_message(message, 6000)
+
+    def clear_filters(self) -> None:
+        for combo in (self.bassin, self.axe, self.source):
+            combo.setCurrentIndex(0)
+        self.off_target.setChecked(False)
+        self.linked_only.setChecked(False)
+
+    def select_code(self, code: str, bassin_id: int | None = None) -> bool:
+        for r in range(self.model.rowCount()):
+            row = self.model.row_at(r)
+            if row is not None and row.state.indicator.code == code and bassin_id in (None, row.state.bassin_id):
+                self.table.selectRow(r)
+                self.table.scrollTo(self.model.index(r, 0))
+                return True
+        return False
+
+    def new_indicator(self) -> QWidget | None:
+        from ui.dialogs.indicator_dialogs import IndicatorDialog
+
+        if self.ctx.store.read_only:
+            return None
+        # sans feuille choisie, le service prend celle affichée par défaut (la plus récente)
+        dialog = IndicatorDialog(self.ctx, self.ctx.roadmap_id, None, self)
+        dialog.accepted.connect(lambda: self._changed(
+            f"Indicateur « {dialog.result_value.label} » créé (Ctrl+Z pour annuler)", dialog.result_value.code))  # fmt: skip
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def edit_indicator(self) -> QWidget | None:
+        from ui.dialogs.indicator_dialogs import IndicatorDialog
+
+        d = self.current()
+        if d is None or self.ctx.store.read_only:
+            return None
+        dialog = IndicatorDialog(self.ctx, d.roadmap_id, d, self)
+        dialog.accepted.connect(lambda: self._changed(
+            f"Indicateur « {dialog.result_value.label} » modifié (Ctrl+Z pour annuler)", d.code))  # fmt: skip
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def edit_steps(self) -> QWidget | None:
+        from ui.dialogs.indicator_dialogs import StepsDialog
+
+        d = self.current()
+        if d is None or self.ctx.store.read_only:
+            return None
+        dialog = StepsDialog(self.ctx, d, self)
+        wrote: list[str] = []
+        dialog.changed.connect(wrote.append)
+        dialog.finished.connect(lambda _r: self._changed(wrote[-1], d.code) if wrote else None)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def enter_value(self) -> QWidget | None:
+        from types import SimpleNamespace
+
+        from roadmap_app.flows.series import bassins
+        from ui.dialogs.indicator_dialogs import IndicatorValueDialog
+
+        d = self.current()
+        if d is None or self.ctx.store.read_only:
+            return None
+        dialog = IndicatorValueDialog(self.ctx, [SimpleNamespace(indicator=d)], bassins(self.ctx), self)
+        bassin = self.current_bassin()
+        dialog.bassin.setCurrentIndex(max(dialog.bassin.findData(bassin), 0))
+        dialog.accepted.connect(lambda: self._changed(f"Valeur de « {d.label} » enregistrée (Ctrl+Z pour annuler)",
+                                                      d.code))  # fmt: skip
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def link_to_action(self) -> QWidget | None:
+        from ui.dialogs.indicator_dialogs import LinkActionDialog
+
+        d = self.current()
+        if d is None or self.ctx.store.read_only:
+            return None
+        linked = set(self.overview.actions.get(d.id, [])) if self.overview is not None else set()
+        dialog = LinkActionDialog(self.ctx, d, linked, self)
+        dialog.accepted.connect(lambda: self._changed(
+            f"« {d.label} » lié à {dialog.action.currentData()} (Ctrl+Z pour annuler)", d.code))  # fmt: skip
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def archive_indicator(self) -> None:
+        from roadmap_app.core.errors import StoreError, UserError
+
+        d = self.current()
+        if d is None or d.builtin or self.ctx.store.read_only:
+            return
+        measured = self.overview.actions.get(d.id, []) if self.overview is not None else []
+        extra = f" Il mesure {len(measured)} action(s) : {', '.join(measured)} ; les liens sont gardés." if measured else ""
+        answer = QMessageBox.question(
+            self, "Archiver l'indicateur",
+            f"Archiver l'indicateur « {d.label} » ({d.code}) ?\n\nIl quitte cette page, les panneaux des "
+            f"actions et les prochains instantanés ; ses valeurs, sa référence et ses cibles ne sont pas "
+            f"effacées.{extra} Ctrl+Z annule.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from roadmap_app.indicators.service import archive_indicator
+
+        try:
+            archive_indicator(self.ctx, d.id, expected_version=d.version)
+        except (UserError, StoreError) as err:
+            QMessageBox.warning(self, "Archivage impossible", str(err))
+            self.refresh()
+            return
+        self._changed(f"Indicateur « {d.label} » archivé (Ctrl+Z pour annuler)", None)
 
     # -- données ----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -115,6 +338,8 @@ class IndicatorsPage(Page):
         self.all_rows.sort(key=lambda r: not r.actions)
         self._fill_filters()
         self.apply_filters()
+        if hasattr(self, "archive_action"):
+            self.update_actions()
 
     def _fill_filters(self) -> None:
         def refill(combo: QComboBox, first: str, items: list[tuple[str, Any]]) -> None:
@@ -179,6 +404,6 @@ class IndicatorsPage(Page):
         targets = [(st.effective_from, st.value, st.label) for st in all_steps if st.kind != "baseline"]
         bases = [st for st in all_steps if st.kind == "baseline"]
         baseline = (bases[-1].effective_from, bases[-1].value) if bases else None
-        self.chart.set_figure(indicator_over_time(f"{d.code} – {d.label}", d.unit, series, targets, baseline,
+        self.chart.set_figure(indicator_over_time(f"{d.label} ({d.code})", d.unit, series, targets, baseline,
                                                   self.ctx.today()))  # fmt: skip
         self.shown_code = d.code

@@ -352,7 +352,14 @@ class RoadmapPage(Page):
         linked = {one.indicator.id for one in self.detail.indicators.linked}
         dialog = LinkIndicatorDialog(self.ctx, action.code, self.plan.roadmap.id, linked, self)
         dialog.accepted.connect(lambda: self._indicators_changed(f"Indicateur lié à {action.code}"))
+        # un indicateur a pu y être défini (« Nouvel indicateur… »), même sans lien
+        dialog.finished.connect(lambda _r: self._refresh_indicators_page())
         dialog.open()
+
+    def _refresh_indicators_page(self) -> None:
+        page = getattr(self.window(), "pages", {}).get("indicators")
+        if page is not None:
+            page.refresh()
 
     def enter_indicator_value(self) -> None:
         from ui.dialogs.indicator_dialogs import IndicatorValueDialog

@@ -1,0 +1,296 @@
+"""Définir et tenir à jour les indicateurs depuis l'interface, pilotée comme un utilisateur : page
+Indicateurs (nouvel indicateur, modifier, référence et cibles, archiver), « Nouvel indicateur… »
+depuis « Lier un indicateur… » ; journal, Ctrl+Z, refus affichés dans la boîte sans rien écrire."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from roadmap_app.core import journal
+from roadmap_app.indicators import model as m
+from roadmap_app.indicators import service as svc
+from tests.conftest import dump_store
+from tests.ui.conftest import type_text
+from ui.dialogs.indicator_dialogs import (
+    IndicatorDialog,
+    LinkIndicatorDialog,
+    StepsDialog,
+    suggest_code,
+)
+
+
+def _dialog(qtbot, cls):
+    found = []
+
+    def seen():
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
+        assert found
+
+    qtbot.waitUntil(seen)
+    return found[-1]
+
+
+def _page(window):
+    return window.show_page("indicators")
+
+
+def _labels(page):
+    return {page.model.index(r, 0).data() for r in range(page.model.rowCount())}
+
+
+def _click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _define(ctx, **kw):
+    args = dict(label="Part des ARSA reçus en 15 jours", unit="nombre", direction="up", frequency="month")
+    return svc.add_indicator(ctx, "PAR15J", **{**args, **kw})
+
+
+def test_create_an_indicator_from_the_page_with_a_suggested_code(window, qtbot, app_ctx):
+    page = _page(window)
+    assert page.new_action.shortcut().toString() == "Ctrl+N" and page.new_action.isEnabled()
+    page.new_action.trigger()
+    dialog = _dialog(qtbot, IndicatorDialog)
+    assert dialog.windowTitle() == "Nouvel indicateur"
+    type_text(dialog.label, "Délai moyen d'orientation (jours)")
+    assert dialog.code.text() == "DMOJ"  # proposé d'après le libellé
+    dialog.code.clear()
+    type_text(dialog.code, "DELAI-ORI")
+    type_text(dialog.label, " ")  # le code tapé n'est plus remplacé
+    assert dialog.code.text() == "DELAI-ORI"
+    dialog.definition.setPlainText("Jours entre l'entrée et l'orientation.")
+    dialog.unit.setCurrentIndex(dialog.unit.findData("jours"))
+    dialog.direction.setCurrentIndex(dialog.direction.findData("down"))
+    dialog.scope.setCurrentIndex(dialog.scope.findData("plan"))
+    dialog.provenance.setCurrentIndex(dialog.provenance.findData("cd"))
+    _click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    d = m.find_definition(m.load_definitions(app_ctx), "DELAI-ORI")
+    assert (d.label, d.unit, d.direction, d.scope, d.provenance, d.definition) == (
+        "Délai moyen d'orientation (jours)", "jours", "down", "plan", "cd", "Jours entre l'entrée et l'orientation.")
+    assert "Délai moyen d'orientation (jours)" in _labels(page)
+    assert page.current().code == "DELAI-ORI"  # la nouvelle ligne est choisie
+    assert "créé (Ctrl+Z pour annuler)" in window.statusBar().currentMessage()
+    window.undo()
+    assert "Délai moyen d'orientation (jours)" not in _labels(page)
+
+
+def test_suggested_codes_skip_small_words_and_taken_codes():
+    assert suggest_code("Part des ARSA reçus en 15 jours", set()) == "PAR15J"
+    assert suggest_code("Part des ARSA reçus en 15 jours", {"par15j"}) == "PAR15J-2"
+    assert suggest_code("  ", set()) == ""
+
+
+def test_bad_definitions_are_shown_in_the_dialog_and_nothing_is_written(window, qtbot, app_ctx, db_path):
+    page = _page(window)
+    before = dump_store(db_path)
+    dialog = page.new_indicator()
+    type_text(dialog.code, "r1")
+    _click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.error.text() == "Le libellé est obligatoire."
+    dialog.label.setText("Taux de retour")
+    assert dialog.code.text() == "r1"  # tapé : le libellé ne le remplace pas
+    _click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and "L'indicateur « R1 » existe déjà" in dialog.error.text()
+    dialog.code.setText("R 1")
+    _click(qtbot, dialog.ok_button)
+    assert "Code d'indicateur « R 1 » refusé" in dialog.error.text()
+    dialog.reject()
+    assert dump_store(db_path) == before
+
+
+def test_edit_is_journaled_and_undone(window, qtbot, app_ctx):
+    d = _define(app_ctx)
+    page = _page(window)
+    page.refresh()
+    assert page.select_code("PAR15J")
+    page.edit_action.trigger()
+    dialog = _dialog(qtbot, IndicatorDialog)
+    assert dialog.code.isReadOnly() and dialog.label.text() == d.label
+    dialog.label.setText("Part reçue en 15 jours")
+    dialog.direction.setCurrentIndex(dialog.direction.findData("down"))
+    _click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert "Part reçue en 15 jours" in _labels(page) and page.current().code == "PAR15J"
+    lines = journal.history(app_ctx, "indicator_definition", [d.id])
+    assert {(ln.field, ln.new_value) for ln in lines[:2]} == {("label", "Part reçue en 15 jours"), ("direction", "down")}
+    assert window.undo_action.text() == "&Annuler : Indicateur « PAR15J » modifié"
+    window.undo()
+    assert d.label in _labels(page) and "Part reçue en 15 jours" not in _labels(page)
+    assert m.find_definition(m.load_definitions(app_ctx), "PAR15J").direction == "up"
+
+
+def test_a_unit_the_entered_values_do_not_fit_is_refused_in_the_dialog(window, qtbot, app_ctx, db_path):
+    _define(app_ctx)
+    svc.set_value(app_ctx, "PAR15J", 140, date(2024, 3, 1), bassin="Lensois")
+    page = _page(window)
+    page.refresh()
+    page.select_code("PAR15J")
+    before = dump_store(db_path)
+    dialog = page.edit_indicator()
+    dialog.unit.setCurrentIndex(dialog.unit.findData("%"))
+    _click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()
+    assert dialog.error.text().startswith("L'indicateur PAR15J ne peut pas passer en « % » : valeur du 01/03/2024 "
+                                          "(Lensois) : 140 % dépasse 100 %")  # fmt: skip
+    dialog.reject()
+    assert dump_store(db_path) == before
+
+
+def test_a_flow_or_national_indicator_opens_read_only_and_cannot_be_archived(window, qtbot, app_ctx):
+    page = _page(window)
+    assert page.select_code("entrants")
+    assert page.edit_action.isEnabled() and not page.archive_action.isEnabled()
+    dialog = page.edit_indicator()
+    assert dialog.label.isReadOnly() and not dialog.unit.isEnabled() and not dialog.frequency.isEnabled()
+    assert not dialog.scope.isEnabled() and not dialog.ok_button.isVisible()
+    assert dialog.cancel_button.text() == "Fermer"
+    assert "entrants est un flux mensuel BRSA : sa définition est fixée" in dialog.note.text()
+    dialog.reject()
+    assert page.select_code("R1") and not page.archive_action.isEnabled()
+
+
+def test_archive_with_confirmation_then_undo(window, qtbot, app_ctx, monkeypatch):
+    _define(app_ctx)
+    svc.link(app_ctx, "EP-1.1", "PAR15J")
+    page = _page(window)
+    page.refresh()
+    asked = []
+
+    def answer(_parent, title, text, *_a, **_k):
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
+    page.select_code("PAR15J")
+    page.archive_action.trigger()  # « Non » : rien
+    assert "Part des ARSA reçus en 15 jours" in _labels(page)
+    page.select_code("PAR15J")
+    page.archive_action.trigger()
+    assert "Archiver l'indicateur « Part des ARSA reçus en 15 jours » (PAR15J) ?" in asked[0]
+    assert "Il mesure 1 action(s) : EP-1.1 ; les liens sont gardés." in asked[0]
+    assert "Part des ARSA reçus en 15 jours" not in _labels(page)
+    assert "PAR15J" not in {d.code for d in m.load_definitions(app_ctx)}
+    window.undo()
+    assert "Part des ARSA reçus en 15 jours" in _labels(page)
+    assert m.overview(app_ctx).actions[m.find_definition(m.load_definitions(app_ctx), "PAR15J").id] == ["EP-1.1"]
+
+
+def test_baseline_and_targets_per_bassin_are_listed_and_checked(window, qtbot, app_ctx):
+    _define(app_ctx, unit="%")
+    page = _page(window)
+    page.refresh()
+    page.select_code("PAR15J")
+    page.steps_action.trigger()
+    dialog = _dialog(qtbot, StepsDialog)
+    assert dialog.table.item(0, 0).text() == "Ni référence ni cible pour l'instant."
+    dialog.baseline.setChecked(True)
+    assert dialog.by_date.isChecked()  # une référence se donne à une date
+    dialog.day.setDate(QDate(2023, 12, 31))
+    dialog.value.setText("45")
+    _click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.error.isHidden()  # reste ouverte pour la suivante
+    dialog.target.setChecked(True)
+    dialog.year.setValue(2025)
+    dialog.value.setText("60")
+    _click(qtbot, dialog.ok_button)
+    dialog.bassin.setCurrentIndex(dialog.bassin.findText("Lensois"))
+    dialog.year.setValue(2026)
+    dialog.value.setText("70,5")
+    _click(qtbot, dialog.ok_button)
+    rows = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
+    assert rows == [["Référence", "Tous les bassins", "31/12/2023", "45 %"],
+                    ["Cible 2025", "Tous les bassins", "01/01/2025", "60 %"],
+                    ["Cible 2026", "Lensois", "01/01/2026", "70,5 %"]]  # fmt: skip
+    assert dialog.done_label.text().startswith("Cible enregistrée : PAR15J, Lensois")
+    dialog.by_date.setChecked(True)
+    dialog.day.setDate(QDate(2023, 6, 1))
+    dialog.value.setText("50")
+    _click(qtbot, dialog.ok_button)
+    assert "la cible commence avant la situation de référence" in dialog.error.text()
+    dialog.value.setText("cinquante")
+    _click(qtbot, dialog.ok_button)
+    assert dialog.error.text() == "Valeur « cinquante » : saisissez un nombre."
+    _click(qtbot, dialog.cancel_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.current().code == "PAR15J"
+    lens = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).state.where == "Lensois"
+                and page.model.row_at(r).state.indicator.code == "PAR15J")  # fmt: skip
+    assert page.model.index(lens, 4).data() == "45 % (31/12/2023)"
+    window.undo()  # chaque étape est une opération : la dernière (cible 2026 Lensois) est retirée
+    steps = m.load_series(app_ctx, [m.find_definition(m.load_definitions(app_ctx), "PAR15J")])[1]
+    assert sorted(st.value for lst in steps.values() for st in lst) == [45, 60]
+
+
+def test_enter_a_value_from_the_page(window, qtbot, app_ctx):
+    from ui.dialogs.indicator_dialogs import IndicatorValueDialog
+
+    _define(app_ctx)
+    page = _page(window)
+    page.refresh()
+    page.select_code("PAR15J")
+    page.value_action.trigger()
+    dialog = _dialog(qtbot, IndicatorValueDialog)
+    dialog.bassin.setCurrentIndex(dialog.bassin.findText("Audomarois"))
+    dialog.day.setDate(QDate(2024, 5, 17))
+    dialog.value.setText("12")
+    _click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    row = next(page.model.row_at(r) for r in range(page.model.rowCount())
+               if page.model.row_at(r).state.where == "Audomarois" and page.model.row_at(r).state.indicator.code == "PAR15J")  # fmt: skip
+    assert row.state.last.value == 12 and row.state.last.day == date(2024, 5, 1)  # début du mois
+
+
+def test_create_and_link_in_one_go_from_the_detail_panel(window, qtbot, app_ctx):
+    page = window.show_page("roadmap")
+    assert page.select_code("EP-2.1")
+    _click(qtbot, page.detail.indicators.link_button)
+    link = _dialog(qtbot, LinkIndicatorDialog)
+    _click(qtbot, link.new_button)
+    new = _dialog(qtbot, IndicatorDialog)
+    assert new.parent() is link
+    new.label.setText("Rendez-vous tenus")
+    new.code.setText("RDV")
+    _click(qtbot, new.ok_button)
+    qtbot.waitUntil(lambda: not new.isVisible())
+    assert link.current().code == "RDV" and link.kind.currentData() == "autre"
+    _click(qtbot, link.ok_button)
+    qtbot.waitUntil(lambda: not link.isVisible())
+    assert [one.indicator.code for one in page.detail.indicators.linked] == ["RDV"]
+    indicators = window.show_page("indicators")
+    assert "Rendez-vous tenus" in _labels(indicators)
+
+
+def test_link_the_chosen_indicator_to_an_action_from_the_page(window, qtbot, app_ctx):
+    from ui.dialogs.indicator_dialogs import LinkActionDialog
+
+    svc.link(app_ctx, "EP-1.1", "R1")
+    page = _page(window)
+    page.refresh()
+    page.select_code("R1")
+    page.link_action.trigger()
+    dialog = _dialog(qtbot, LinkActionDialog)
+    assert dialog.kind.currentData() == "tdb"  # indicateur national
+    assert "EP-1.1" not in {dialog.action.itemData(i) for i in range(dialog.action.count())}
+    index = dialog.action.findData("EP-2.1")
+    assert dialog.action.itemText(index).endswith("(EP-2.1)")  # l'intitulé d'abord
+    dialog.action.setCurrentIndex(index)
+    _click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.model.index(page.table.currentIndex().row(), 3).data() == "EP-1.1, EP-2.1"
+    window.undo()
+    assert m.overview(app_ctx).actions[m.find_definition(m.load_definitions(app_ctx), "R1").id] == ["EP-1.1"]
+
+
+def test_a_new_indicator_hidden_by_a_filter_is_shown_and_chosen(window, qtbot, app_ctx):
+    page = _page(window)
+    page.linked_only.setChecked(True)  # le nouvel indicateur ne mesure encore aucune action
+    dialog = page.new_indicator()
+    dialog.label.setText("Sorties vers l'emploi")
+    _click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert not page.linked_only.isChecked() and page.current().label == "Sorties vers l'emploi"
