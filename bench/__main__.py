@@ -143,7 +143,7 @@ ROWS = [
     ("snapshot_create", "instantané : création", "ms", "< 1 000"),
     ("snapshot_diff", "instantané : comparaison avec le plus ancien (à froid)", "ms", "< 500"),
     ("snapshot_diff_warm", "  la même, plan déjà lu par une autre page", "ms", "< 500"),
-    ("snapshot_diff_latest", "  avec le dernier instantané (indicateurs figés), à froid", "ms", "< 500"),
+    ("snapshot_diff_latest", "  avec un instantané qui a figé les indicateurs, à froid", "ms", "< 500"),
     ("xlsx_data", "pack xlsx : lecture de l'état + comparaison", "ms", ""),
     ("xlsx_write", "pack xlsx : écriture (sans graphiques)", "ms", ""),
     ("xlsx_floor", "  plancher openpyxl (mêmes cellules, sans style)", "ms", ""),

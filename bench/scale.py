@@ -221,9 +221,9 @@ def snapshots(store: Path, runs: int) -> dict[str, float]:
 
         diff_warm()
         out["snapshot_diff_warm"] = median_runs(lambda: timed(diff_warm), runs)
-        # le plus ancien instantané (« Comité n°1 ») précède les indicateurs : tout lien y est
-        # nouveau (17 500 à 100×) ; le dernier instantané, lui, les a figés comme l'état actuel
-        latest = list_snapshots(ctx)[-1]
+        # les instantanés du banc (« Comité n°… ») ont été figés avant les liens aux indicateurs :
+        # tout lien y est nouveau (17 500 à 100×) ; celui qu'on vient de prendre les a figés
+        latest = next(i for i in reversed(list_snapshots(ctx)) if i.name.startswith("Mesure "))
 
         def diff_latest() -> None:
             ctx.reads.clear()
