@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
         calendar_action.setStatusTip(
             "Échéances des actions et dates clés dans un fichier .ics (Outlook, Thunderbird)"
         )
+        calendar_action.setShortcut(QKeySequence("Ctrl+Shift+K"))  # K : « calendrier », libre ailleurs
         calendar_action.triggered.connect(lambda: self.export_calendar())
         file_menu.addAction(calendar_action)
         file_menu.addSeparator()
@@ -361,6 +362,7 @@ class MainWindow(QMainWindow):
         author_action.triggered.connect(self.change_author)
         edit_menu.addAction(author_action)
         prefs_action = QAction("&Préférences…", self)
+        prefs_action.setShortcut(QKeySequence("Ctrl+,"))  # l'usage des applications de bureau
         prefs_action.setStatusTip("Rappel des échéances (nombre de jours)")
         prefs_action.triggered.connect(lambda: self.open_preferences())
         edit_menu.addAction(prefs_action)

@@ -409,6 +409,27 @@ def test_the_shortcuts_list_is_read_from_the_real_actions(window):
     }
 
 
+def test_every_menu_command_people_use_weekly_has_its_own_shortcut(window):
+    """Préférences (Ctrl+,) et Exporter le calendrier (Ctrl+Maj+K) n'en avaient aucun ; deux
+    commandes des menus ne partagent jamais une touche."""
+    from ui.help import open_shortcuts
+
+    dialog = open_shortcuts(window)
+    menus = {clean_text(a.text()) for a in window.menuBar().actions()}
+    rows = [r for r in dialog.rows if r.group in menus]
+    assert ("Édition", "Préférences", "Ctrl+,") in {(r.group, r.command, r.keys) for r in rows}
+    assert ("Fichier", "Exporter le calendrier", "Ctrl+Maj+K") in {(r.group, r.command, r.keys) for r in rows}
+    keys = [r.keys for r in rows]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    dialog.close()
+
+
+def clean_text(text: str) -> str:
+    from ui.help.shortcuts import clean
+
+    return clean(text)
+
+
 def mnemonic(text: str) -> str | None:
     found = re.search(r"&([^&])", text.replace("&&", ""))
     return found.group(1).lower() if found else None
