@@ -28,16 +28,19 @@ from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError
 from roadmap_app.core.text import clean_text
 from roadmap_app.plan import statuses as status_rules
-from roadmap_app.workshops.package import PackageError, PackageInfo, opened_package
+from roadmap_app.workshops.package import PackageError, opened_package
 from roadmap_app.workshops.state import (
     CELL_FIELDS,
     FLOW_PREFIX,
     INDICATOR_PREFIXES,
+    SERIES,
     Provenance,
+    expand_series,
     flow_base_from_journal,
     is_indicator_key,
     mergeable_state,
     provenance_after,
+    split_series,
     store_uuid,
 )
 
@@ -221,11 +224,25 @@ def plan_three_way(
     theirs: dict[str, Any],
     theirs_by: Callable[[str], Provenance],
     base_journal_id: int,
+    base_series: dict[str, list[Any]] | None = None,
+    theirs_series: dict[str, list[Any]] | None = None,
 ) -> MergePlan:
-    """Compare les trois états (dictionnaires clé → valeur) et classe chaque champ."""
+    """Compare les trois états (dictionnaires clé → valeur) et classe chaque champ.
+
+    Les valeurs d'indicateurs se comparent d'abord par série (``state.SERIES``) : seules les séries
+    que le paquet change sont détaillées valeur par valeur. Sans séries données, celles de ``base``
+    et ``theirs`` sont regroupées depuis leurs clés « ind|… » (paquets d'avant, classeurs)."""
+    if base_series is None:
+        base_series, base = split_series(base)
+    if theirs_series is None:
+        theirs_series, theirs = split_series(theirs)
+    # séries que le paquet change : les seules dont la base d'ici est lue (une série que le paquet
+    # laisse telle qu'au départ ne décide rien, quelles que soient ses valeurs ici)
+    changed = {name for name in {*base_series, *theirs_series}
+               if (base_series.get(name) or []) != (theirs_series.get(name) or [])}  # fmt: skip
     with ctx.store.session() as s:
         names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
-        mine_state = mergeable_state(s)
+        mine_state = mergeable_state(s, changed)
         mine_prov = provenance_after(s, base_journal_id) if base_journal_id >= 0 else {}
         versions: dict[str, tuple[str, int, int]] = {}
         cells: dict[int, int] = {
@@ -238,6 +255,17 @@ def plan_three_way(
         action_codes = {code for (code,) in s.connection().execute(sa_select(col(Action.code)))}
         active = {b.code for b in s.exec(select(Bassin).where(col(Bassin.archived).is_(False))).all()}
     mine = mine_state["values"]
+    # séries d'indicateurs changées par le paquet : comparées valeur par valeur ; chaque valeur des
+    # autres est « inchangée depuis le départ »
+    mine_series = mine_state[SERIES]
+    expanded: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+    unchanged = sum(len(flat) // 2 for name, flat in theirs_series.items() if name not in changed)
+    for name in changed:
+        for side, flat in zip(expanded, (base_series.get(name), theirs_series.get(name), mine_series.get(name)),
+                              strict=True):  # fmt: skip
+            side.update(expand_series(name, flat))
+    if any(expanded):
+        base, theirs, mine = (_with_values(d, e) for d, e in zip((base, theirs, mine), expanded, strict=True))
     for key, (entity, ident) in mine_state["ids"].items():
         if entity not in ("action_bassin", "atelier"):
             continue  # indicateurs : écrits par clé (``_write_indicators``)
@@ -247,7 +275,8 @@ def plan_three_way(
             cells.get(ident, 0) if entity == "action_bassin" else ateliers.get(ident, 0),
         )
     decided = _decisions(ctx, package_uuid)
-    plan = MergePlan(package_uuid, kind, atelier_id, source_name, versions=versions)
+    plan = MergePlan(package_uuid, kind, atelier_id, source_name, versions=versions,
+                     unchanged_since_base=unchanged)  # fmt: skip
     # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
     # ou retiré) ; la comparaison porte sur la réunion des clés
     extra = {k: None for side in (base, mine) for k in side if k not in theirs and k.startswith(INDICATOR_PREFIXES)}
@@ -299,6 +328,15 @@ def plan_three_way(
     return plan
 
 
+def _with_values(values: dict[str, Any], indicators: dict[str, Any]) -> dict[str, Any]:
+    """``values`` avec les valeurs d'indicateurs ``indicators``, placées avant les liens et les flux
+    (l'ordre d'une clé par valeur : statuts, ateliers, valeurs, liens, flux)."""
+    if not indicators:
+        return values
+    first = {k: v for k, v in values.items() if not is_indicator_key(k)}
+    return {**first, **indicators, **{k: v for k, v in values.items() if is_indicator_key(k)}}
+
+
 @paused_gc()  # des dizaines de milliers de clés et d'entrées du journal lues d'un coup
 def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
     """Lit et vérifie le paquet, puis prépare la fusion (rien n'est écrit)."""
@@ -318,7 +356,15 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             if not any(k.startswith(FLOW_PREFIX) for k in base):
                 # paquet exporté avant que les flux ne voyagent : leur départ se lit au journal du paquet
                 base = {**base, **flow_base_from_journal(s, info.base_journal_id, theirs_state["values"])}
-        _check_consistency(info, theirs_state["values"], their_prov, Path(path).name, names)
+        base_series = info.base_series
+        if base_series is None:  # paquet d'avant les séries : une clé par valeur d'indicateur
+            base_series, base = split_series(base)
+        theirs_series = theirs_state[SERIES]
+        _check_consistency(info.base_values, theirs_state["values"], their_prov, Path(path).name, names)
+        for name, flat in theirs_series.items():  # valeurs d'indicateurs : séries changées seulement
+            if name in base_series and flat != base_series[name]:
+                _check_consistency(expand_series(name, base_series[name]), expand_series(name, flat), their_prov,
+                                   Path(path).name, names)  # fmt: skip
         fallback = Provenance(f"atelier ({info.created_by})", info.created_at)
         return plan_three_way(
             ctx,
@@ -330,11 +376,13 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             theirs=theirs_state["values"],
             theirs_by=lambda key: their_prov[key][0] if key in their_prov else fallback,
             base_journal_id=info.base_journal_id,
+            base_series=base_series,
+            theirs_series=theirs_series,
         )
 
 
 def _check_consistency(
-    info: PackageInfo,
+    base: dict[str, Any],
     theirs: dict[str, Any],
     prov: dict[str, tuple[Provenance, Any]],
     name: str,
@@ -342,7 +390,7 @@ def _check_consistency(
 ) -> None:
     """Tout changement du paquet doit venir de l'application (journalisé) : sinon, paquet altéré."""
     for key, value in theirs.items():
-        if key in info.base_values and value != info.base_values[key]:
+        if key in base and value != base[key]:
             if key not in prov or prov[key][1] != value:
                 raise PackageError(
                     f"Le paquet « {name} » a été modifié en dehors de l'application ({describe_key(key, names)}) : "

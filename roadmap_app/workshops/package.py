@@ -37,6 +37,7 @@ from roadmap_app.core.progress import Progress
 from roadmap_app.plan.read import find_bassin, load_plan
 from roadmap_app.workshops.ateliers import AtelierInfo, create_atelier, get_atelier
 from roadmap_app.workshops.state import (
+    SERIES,
     canonical,
     digest,
     max_journal_id,
@@ -70,6 +71,9 @@ class PackageInfo:
     base_journal_id: int
     base_values: dict[str, Any]
     base_ids: dict[str, list[Any]]
+    #: valeurs d'indicateurs au départ, par série (``state.SERIES``) ; ``None`` pour un paquet
+    #: d'avant les séries, qui les porte clé par clé dans ``base_values``
+    base_series: dict[str, list[Any]] | None = None
 
 
 def _meta(row: WorkshopPackage) -> bytes:
@@ -215,7 +219,7 @@ def opened_package(path: str | Path) -> Iterator[tuple[PackageInfo, AppContext]]
             info = PackageInfo(
                 row.package_uuid, row.source_store_uuid, row.source_label, row.bassin_code, row.atelier_id,
                 row.created_at, row.created_by, row.app_version, row.schema_revision, row.base_journal_id,
-                base["values"], base["ids"],
+                base["values"], base["ids"], base.get(SERIES),
             )  # fmt: skip
             yield info, pkg_ctx
         finally:

@@ -105,8 +105,9 @@ class Provenance:
 
 
 @paused_gc()
-def mergeable_state(s: Session) -> dict[str, Any]:
-    """{clé → valeur} pour chaque champ fusionnable, plus les identifiants pour écrire."""
+def mergeable_state(s: Session, series: Collection[str] | None = None) -> dict[str, Any]:
+    """{clé → valeur} pour chaque champ fusionnable, plus les identifiants pour écrire ; les valeurs
+    d'indicateurs par série (``SERIES``), seulement celles nommées dans ``series`` s'il est donné."""
     bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
     rows = s.connection().execute(  # lignes brutes, sans la couche ORM (31 500 cellules à 100×)
         sa_select(
@@ -129,11 +130,7 @@ def mergeable_state(s: Session) -> dict[str, Any]:
             key = atelier_key(a.id, field)
             values[key] = getattr(a, field)
             ids[key] = ("atelier", a.id)
-    ind_values, links = _indicator_rows(s)
-    for _vid, code, bassin_id, day, value in ind_values:
-        if value is not None:
-            key = indicator_value_key(code, bassins.get(bassin_id, ""), day) + "|value"
-            values[key] = value
+    _none, links = _indicator_rows(s, values=False)
     for _lid, action, roadmap_id, code, active, kind in links:
         if active:
             prefix = link_key(action, roadmap_id, code)
@@ -144,7 +141,79 @@ def mergeable_state(s: Session) -> dict[str, Any]:
             values[key] = value
     # identifiants des statuts et des ateliers seulement (écrits par ligne et version) ; indicateurs,
     # liens et flux s'écrivent par leur clé. Des tuples : le JSON du paquet les écrit en listes.
-    return {"values": values, "ids": ids}
+    return {"values": values, "ids": ids, SERIES: indicator_series(s, bassins, series)}
+
+
+#: Partie de l'état fusionnable qui porte les valeurs d'indicateurs (hors flux) par série :
+#: « CODE|BASSIN » → [jour, valeur, jour, valeur…] (jours croissants « AAAA-MM-JJ », valeurs non
+#: vides). Deux séries égales ont les mêmes valeurs jour par jour : la fusion ne détaille en clés
+#: « ind|CODE|BASSIN|JOUR|value » que les séries qui diffèrent (162 000 valeurs à 100×). Les
+#: paquets d'avant la portaient clé par clé dans « values » (``split_series`` les regroupe).
+SERIES = "series"
+
+
+def indicator_series(
+    s: Session, bassins: dict[Any, str], only: Collection[str] | None = None
+) -> dict[str, list[Any]]:
+    """Séries des valeurs d'indicateurs de la base, sans une clé par valeur ; celles d'``only``
+    seulement s'il est donné (« CODE|BASSIN » : seuls les indicateurs nommés sont lus)."""
+    from sqlalchemy import bindparam, text
+
+    codes: dict[Any, str] = dict(s.connection().execute(text("SELECT id, code FROM indicator_definition")).all())
+    if only is not None:
+        wanted = {name.split("|", 1)[0] for name in only}
+        ids = [i for i, code in codes.items() if code in wanted]
+        if not ids:
+            return {}
+        rows = s.connection().execute(text(
+            "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
+            "WHERE value IS NOT NULL AND indicator_id IN :ids ORDER BY indicator_id, bassin_id, day"
+        ).bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all()  # fmt: skip
+    else:
+        rows = s.connection().execute(text(
+            "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
+            "WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day"
+        )).all()  # fmt: skip
+    found: dict[str, list[Any]] = {}
+    current: tuple[Any, Any] | None = None
+    flat: list[Any] = []
+    last = ""
+    for ind, bassin_id, day, value in rows:
+        if (ind, bassin_id) != current:
+            current, last = (ind, bassin_id), ""
+            flat = found.setdefault(f"{codes.get(ind, '')}|{bassins.get(bassin_id, '')}", [])
+        d = str(day)[:10]
+        if d == last:  # même jour deux fois : la dernière valeur, comme une clé par valeur
+            flat[-1] = value
+        else:
+            flat += (d, value)
+            last = d
+    if only is not None:
+        return {name: flat for name, flat in found.items() if name in only}
+    return found
+
+
+def split_series(values: dict[str, Any]) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """(séries, autres clés) d'un état écrit avec une clé par valeur d'indicateur (paquets d'avant)."""
+    per_series: dict[str, dict[str, Any]] = {}
+    rest: dict[str, Any] = {}
+    for key, value in values.items():
+        if key.startswith("ind|") and key.endswith("|value"):
+            if value is not None:
+                prefix, day, _field = key.rsplit("|", 2)
+                per_series.setdefault(prefix[4:], {})[day] = value
+        else:
+            rest[key] = value
+    found = {k: [x for item in sorted(days.items()) for x in item] for k, days in per_series.items()}
+    return found, rest
+
+
+def expand_series(series_key: str, flat: list[Any] | None) -> dict[str, Any]:
+    """{« ind|CODE|BASSIN|JOUR|value » → valeur} d'une série (clés de la fusion champ par champ)."""
+    if not flat:
+        return {}
+    return {f"ind|{series_key}|{day}|value": value for day, value in zip(flat[::2], flat[1::2], strict=True)}
+
 
 
 def entity_keys(s: Session, entities: Collection[str] | None = None) -> dict[tuple[str, int], str]:
