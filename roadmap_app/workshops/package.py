@@ -216,10 +216,14 @@ def opened_package(path: str | Path) -> Iterator[tuple[PackageInfo, AppContext]]
                 raise PackageError(
                     f"Le paquet « {src.name} » est endommagé (état de départ illisible)."
                 ) from None
+            series = base.get(SERIES)
+            if series is not None and not (isinstance(series, dict) and all(
+                    isinstance(flat, list) and len(flat) % 2 == 0 for flat in series.values())):  # fmt: skip
+                raise PackageError(f"Le paquet « {src.name} » est endommagé (état de départ illisible).")
             info = PackageInfo(
                 row.package_uuid, row.source_store_uuid, row.source_label, row.bassin_code, row.atelier_id,
                 row.created_at, row.created_by, row.app_version, row.schema_revision, row.base_journal_id,
-                base["values"], base["ids"], base.get(SERIES),
+                base["values"], base["ids"], series,
             )  # fmt: skip
             yield info, pkg_ctx
         finally:

@@ -3,14 +3,29 @@ champ par champ, avec les conflits montrés ; le modèle d'import fait l'aller-r
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import zlib
 from datetime import date
 
+import pytest
+from sqlmodel import select
+
+from db.models import WorkshopPackage
 from roadmap_app.core.context import open_context
 from roadmap_app.core.ops import undo_last
 from roadmap_app.indicators import model as m
 from roadmap_app.indicators import service as svc
-from roadmap_app.workshops.merge import EDIT, Resolution, apply_merge, plan_package_merge
-from roadmap_app.workshops.package import export_package
+from roadmap_app.workshops import merge
+from roadmap_app.workshops.merge import (
+    EDIT,
+    THEIRS,
+    Resolution,
+    apply_merge,
+    plan_package_merge,
+)
+from roadmap_app.workshops.package import PackageError, export_package, state_digest
+from roadmap_app.workshops.state import canonical, expand_series
 
 
 def _values(ctx, code):
@@ -57,3 +72,101 @@ def test_workshop_values_and_links_merge_field_by_field_with_conflicts(ctx, tmp_
     undo_last(ctx)  # la fusion s'annule d'un bloc
     assert (lens_id, date(2024, 1, 1)) not in _values(ctx, "R1")
     assert {link.action_code for link in m.load_links(ctx)} == {"EP-1.1"}
+
+
+def _package_with_series(ctx, tmp_path):
+    """M6 (Lensois) et R1 (Lensois), annuels, ont chacun deux valeurs au départ ; le paquet change M6
+    en 2024, la base aussi (conflit), et R1 en 2023 (série que le paquet laisse telle quelle)."""
+    for code in ("M6", "R1"):
+        for day, value in ((date(2023, 1, 1), 71), (date(2024, 1, 1), 70)):
+            svc.set_value(ctx, code, value, day, bassin="Lensois", replace=True)
+    path, _atelier = export_package(ctx, tmp_path / "lens.atelier", "Lensois", day=date(2024, 10, 15))
+    p = open_context(path, author="Animatrice Lens")
+    try:
+        svc.set_value(p, "M6", 75, date(2024, 1, 1), bassin="Lensois", replace=True)
+    finally:
+        p.close()
+    svc.set_value(ctx, "M6", 72, date(2024, 1, 1), bassin="Lensois", replace=True)
+    svc.set_value(ctx, "R1", 80, date(2023, 1, 1), bassin="Lensois", replace=True)
+    return path
+
+
+def _base_state(path):
+    conn = sqlite3.connect(path)
+    try:
+        (raw,) = conn.execute("SELECT base_state FROM workshop_package").fetchone()
+    finally:
+        conn.close()
+    return json.loads(zlib.decompress(raw))
+
+
+def test_only_the_series_the_package_changes_are_compared_value_by_value(ctx, tmp_path, monkeypatch):
+    path = _package_with_series(ctx, tmp_path)
+    state = _base_state(path)
+    assert not [k for k in state["values"] if k.startswith("ind|")]  # plus une clé par valeur
+    lens = _lens_code(ctx)
+    m6 = state["series"][f"M6|{lens}"]  # [jour, valeur, jour, valeur…], jours croissants
+    assert m6[::2] == sorted(m6[::2]) and {"2023-01-01": 71.0, "2024-01-01": 70.0}.items() <= dict(
+        zip(m6[::2], m6[1::2], strict=True)).items()  # fmt: skip
+
+    expanded, read_here = [], []
+    real_expand, real_state = merge.expand_series, merge.mergeable_state
+    monkeypatch.setattr(merge, "expand_series", lambda name, flat: expanded.append(name) or real_expand(name, flat))
+    monkeypatch.setattr(merge, "mergeable_state", lambda s, series=None: read_here.append(series) or real_state(s, series))
+    plan = plan_package_merge(ctx, path)
+
+    # M6 changée des deux côtés : conflit à la valeur près, comme avec une clé par valeur ; R1,
+    # changée ici seulement, ne décide rien : ni lue ici ni détaillée
+    assert plan.to_apply == []
+    [conflict] = plan.conflicts
+    assert (conflict.label, conflict.base, conflict.mine, conflict.theirs) == (
+        "M6 / Lensois – valeur du 01/01/2024", 70.0, 72.0, 75.0)  # fmt: skip
+    assert set(expanded) == {f"M6|{lens}"}
+    assert read_here == [None, {f"M6|{lens}"}]  # le paquet en entier (intégrité), ici M6 seulement
+
+    apply_merge(ctx, plan, {conflict.key: Resolution(THEIRS)})
+    assert _values(ctx, "M6")[(_lens_id(ctx), date(2024, 1, 1))] == 75
+    assert _values(ctx, "R1")[(_lens_id(ctx), date(2023, 1, 1))] == 80  # la base garde son changement
+    assert plan_package_merge(ctx, path).is_noop()
+
+
+def test_a_package_written_with_one_key_per_value_still_merges(ctx, tmp_path):
+    path = _package_with_series(ctx, tmp_path)
+    p = open_context(path, author="ancienne version")
+    try:  # l'état de départ tel qu'écrit avant les séries : « ind|CODE|BASSIN|JOUR|value »
+        with p.store.transaction() as s:
+            row = s.exec(select(WorkshopPackage)).one()
+            state = json.loads(zlib.decompress(row.base_state))
+            for name, flat in state.pop("series").items():
+                state["values"].update(expand_series(name, flat))
+            row.base_state = zlib.compress(canonical(state), 6)
+            row.checksum = state_digest(row)
+            s.add(row)
+    finally:
+        p.close()
+    plan = plan_package_merge(ctx, path)
+    assert plan.to_apply == []
+    assert [(c.label, c.base, c.mine, c.theirs) for c in plan.conflicts] == [
+        ("M6 / Lensois – valeur du 01/01/2024", 70.0, 72.0, 75.0)]  # fmt: skip
+
+
+def test_an_indicator_value_changed_outside_the_application_is_refused(ctx, tmp_path):
+    path = _package_with_series(ctx, tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE indicator_value SET value = 99 WHERE value = 71")
+    conn.commit()
+    conn.close()
+    with pytest.raises(PackageError, match="modifié en dehors de l'application"):
+        plan_package_merge(ctx, path)
+
+
+def _lens_code(ctx):
+    conn = sqlite3.connect(ctx.store.path)
+    try:
+        return conn.execute("SELECT code FROM bassin WHERE name = 'Lensois'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _lens_id(ctx):
+    return next(bid for bid, name in m.bassin_list(ctx) if name == "Lensois")
