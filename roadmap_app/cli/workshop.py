@@ -17,6 +17,7 @@ from roadmap_app.workshops.merge import (
     MergePlan,
     Resolution,
     apply_merge,
+    definitions_summary,
     flow_parts,
     flow_summary,
     plan_package_merge,
@@ -108,6 +109,8 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
 def print_plan(plan: MergePlan) -> None:
     print(f"Fusion de « {plan.source_name} » : {len(plan.to_apply)} changement(s) à appliquer, "
           f"{len(plan.conflicts)} conflit(s) dont {len(plan.pending_conflicts)} à trancher.")  # fmt: skip
+    if defined := definitions_summary(plan):
+        print(f"{defined}.")
     for item in plan.ignored:
         print(f"Ignoré : {item}")
     others = [c for c in plan.to_apply if flow_parts(c) is None]

@@ -26,7 +26,7 @@ from roadmap_app.core import journal, ops
 from roadmap_app.core.bulk import paused_gc
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import UserError
-from roadmap_app.core.text import clean_text
+from roadmap_app.core.text import clean_text, fold
 from roadmap_app.plan import statuses as status_rules
 from roadmap_app.workshops.package import PackageError, opened_package
 from roadmap_app.workshops.state import (
@@ -95,6 +95,9 @@ class MergePlan:
     )  # clé → (entité, id, version)
     #: Colonnes d'un classeur partenaire ignorées (ajoutées par le partenaire).
     ignored: list[str] = field(default_factory=list)
+    #: Indicateurs définis en atelier (absents de la base) dont le paquet apporte des valeurs ou
+    #: des liens : créés à la fusion, avant eux (colonnes de ``indicator_definition``).
+    definitions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def pending_conflicts(self) -> list[FieldChange3]:
@@ -366,7 +369,7 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
                 _check_consistency(expand_series(name, base_series[name]), expand_series(name, flat), their_prov,
                                    Path(path).name, names)  # fmt: skip
         fallback = Provenance(f"atelier ({info.created_by})", info.created_at)
-        return plan_three_way(
+        plan = plan_three_way(
             ctx,
             package_uuid=info.package_uuid,
             kind="paquet",
@@ -379,6 +382,73 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             base_series=base_series,
             theirs_series=theirs_series,
         )
+        with ctx.store.session() as s, pkg.store.session() as theirs_session:
+            plan.definitions = _workshop_definitions(s, theirs_session, plan)
+        return plan
+
+
+#: Colonnes d'une définition d'indicateur recopiées du paquet.
+_DEFINITION_COLUMNS = ("code", "label", "definition", "unit", "direction", "frequency", "scope", "provenance",
+                       "category", "storage", "roadmap_id")  # fmt: skip
+
+
+def _workshop_definitions(mine: Any, theirs: Any, plan: MergePlan) -> list[dict[str, Any]]:
+    """Indicateurs que les changements du paquet nomment et que la base n'a pas (définis en atelier)."""
+    from sqlalchemy import text
+
+    named = {c.key.split("|")[1] for c in [*plan.to_apply, *plan.conflicts] if c.key.startswith("ind|")}
+    named |= {c.key.split("|")[2] for c in [*plan.to_apply, *plan.conflicts] if c.key.startswith("lien|")}
+    if not named:
+        return []
+    known = {fold(code) for (code,) in mine.connection().execute(
+        text("SELECT code FROM indicator_definition WHERE NOT archived"))}  # fmt: skip
+    missing = sorted(code for code in named if fold(code) not in known)
+    if not missing:
+        return []
+    roadmaps = {i for (i,) in mine.connection().execute(text("SELECT id FROM roadmap"))}
+    out = []
+    for row in theirs.connection().execute(
+        text(f"SELECT {', '.join(_DEFINITION_COLUMNS)} FROM indicator_definition WHERE NOT archived")
+    ).all():  # fmt: skip
+        found = dict(zip(_DEFINITION_COLUMNS, row, strict=True))
+        if found["code"] in missing:
+            if found["roadmap_id"] not in roadmaps:
+                found["roadmap_id"] = None
+            out.append(found)
+    return out
+
+
+def definitions_summary(plan: MergePlan) -> str:
+    """« Indicateur défini en atelier, créé à la fusion : PAR15J – Part des ARSA… » (aperçu)."""
+    if not plan.definitions:
+        return ""
+    names = " ; ".join(f"{d['code']} – {d['label']}" for d in plan.definitions)
+    one = len(plan.definitions) == 1
+    return f"{'Indicateur défini' if one else 'Indicateurs définis'} en atelier, {'créé' if one else 'créés'} à la fusion : {names}"
+
+
+def _create_definitions(s: Any, plan: MergePlan, op: Any) -> None:
+    """Crée les indicateurs définis en atelier, journalisés comme ``indicators add`` (annulables)."""
+    from sqlalchemy import text
+
+    from db.models import IndicatorDefinition
+
+    if not plan.definitions:
+        return
+    last = s.connection().execute(text("SELECT COALESCE(MAX(position), 0) FROM indicator_definition")).scalar() or 0
+    archived = {fold(r.code): r for r in s.exec(select(IndicatorDefinition).where(col(IndicatorDefinition.archived)))}
+    for i, values in enumerate(plan.definitions, 1):
+        row = archived.get(fold(values["code"]))
+        if row is None:
+            row = IndicatorDefinition(**values, volet=3, position=last + i, archived=False,
+                                      source=f"Défini en atelier ({plan.source_name})")  # fmt: skip
+        else:  # supprimé (annulé) dans la base : reprend vie avec la définition de l'atelier
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.archived, row.version = False, row.version + 1
+        s.add(row)
+        s.flush()
+        op.add(journal.FieldChange("indicator_definition", row.id or 0, row.code, "archived", True, False))
 
 
 def _check_consistency(
@@ -434,6 +504,7 @@ def apply_merge(
         per_row: dict[tuple[str, int], list[tuple[FieldChange3, Any, Provenance]]] = {}
         flows = [w for w in writes if w[0].key.startswith(FLOW_PREFIX)]
         others = [w for w in writes if is_indicator_key(w[0].key) and not w[0].key.startswith(FLOW_PREFIX)]
+        _create_definitions(s, plan, op)
         _write_indicators(s, others, plan, op, now)
         _write_flows(ctx, s, flows, plan, op, now)
         for w in writes:

@@ -170,3 +170,48 @@ def _lens_code(ctx):
 
 def _lens_id(ctx):
     return next(bid for bid, name in m.bassin_list(ctx) if name == "Lensois")
+
+
+def test_an_indicator_defined_in_the_workshop_comes_back_with_its_values_and_links(ctx, tmp_path):
+    """Avant : ses valeurs et liens étaient comptés « mis à jour » mais laissés de côté (la base ne
+    connaissait pas son code). La fusion crée la définition, annulable avec le reste."""
+    path, _atelier = export_package(ctx, tmp_path / "lens.atelier", "Lensois", day=date(2024, 10, 15))
+    p = open_context(path, author="Animatrice Lens")
+    try:
+        svc.add_indicator(p, "PAR15J", label="Part des ARSA reçus en 15 jours", unit="%", direction="up",
+                          definition="Reçus en entretien dans les 15 jours", frequency="month")  # fmt: skip
+        svc.link(p, "EP-1.1", "PAR15J")
+        svc.set_value(p, "PAR15J", 45, date(2025, 3, 1), bassin="Lensois")
+    finally:
+        p.close()
+
+    plan = plan_package_merge(ctx, path)
+    assert [d["code"] for d in plan.definitions] == ["PAR15J"]
+    apply_merge(ctx, plan)
+    d = m.find_definition(m.load_definitions(ctx), "PAR15J")
+    assert (d.label, d.unit, d.frequency, d.definition) == (
+        "Part des ARSA reçus en 15 jours", "%", "month", "Reçus en entretien dans les 15 jours")
+    lens_id = next(bid for bid, name in m.bassin_list(ctx) if name == "Lensois")
+    assert _values(ctx, "PAR15J") == {(lens_id, date(2025, 3, 1)): 45.0}
+    assert [link.action_code for link in m.load_links(ctx) if link.indicator_id == d.id] == ["EP-1.1"]
+
+    undo_last(ctx)
+    assert "PAR15J" not in {x.code for x in m.load_definitions(ctx)}
+    assert plan_package_merge(ctx, path).definitions  # une fusion refaite la recrée
+    apply_merge(ctx, plan_package_merge(ctx, path))
+    assert _values(ctx, "PAR15J") == {(lens_id, date(2025, 3, 1)): 45.0}
+
+
+def test_the_merge_preview_names_the_indicators_defined_in_the_workshop(ctx, tmp_path, capsys):
+    from roadmap_app.cli.workshop import print_plan
+
+    path, _atelier = export_package(ctx, tmp_path / "lens.atelier", "Lensois", day=date(2024, 10, 15))
+    p = open_context(path, author="Animatrice Lens")
+    try:
+        svc.add_indicator(p, "PAR15J", label="Part des ARSA reçus en 15 jours", unit="%", direction="up")
+        svc.set_value(p, "PAR15J", 45, date(2025, 3, 1), bassin="Lensois")
+    finally:
+        p.close()
+    print_plan(plan_package_merge(ctx, path))
+    assert ("Indicateur défini en atelier, créé à la fusion : PAR15J – Part des ARSA reçus en 15 jours."
+            in capsys.readouterr().out)

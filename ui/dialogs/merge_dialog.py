@@ -29,6 +29,7 @@ from roadmap_app.workshops.merge import (
     FieldChange3,
     MergePlan,
     Resolution,
+    definitions_summary,
     flow_parts,
     flow_summary,
     parse_edit,
@@ -66,6 +67,8 @@ class MergeDialog(QDialog):
         flows = flow_summary(plan.to_apply)
         if flows:
             summary.setText(summary.text() + f"<br>Dont {html.escape(flows, quote=False)}.")
+        if defined := definitions_summary(plan):
+            summary.setText(summary.text() + f"<br>{html.escape(defined, quote=False)}.")
         summary.setWordWrap(True)
         self.summary = summary
         if plan.ignored:
