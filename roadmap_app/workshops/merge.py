@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
@@ -247,14 +247,6 @@ def plan_three_way(
         names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
         mine_state = mergeable_state(s, changed)
         mine_prov = provenance_after(s, base_journal_id) if base_journal_id >= 0 else {}
-        versions: dict[str, tuple[str, int, int]] = {}
-        cells: dict[int, int] = {
-            cast(int, cell_id): version
-            for cell_id, version in s.connection().execute(
-                sa_select(col(ActionBassin.id), col(ActionBassin.version))
-            )
-        }
-        ateliers = {a.id: a.version for a in s.exec(select(Atelier)).all()}
         action_codes = {code for (code,) in s.connection().execute(sa_select(col(Action.code)))}
         active = {b.code for b in s.exec(select(Bassin).where(col(Bassin.archived).is_(False))).all()}
     mine = mine_state["values"]
@@ -269,17 +261,8 @@ def plan_three_way(
             side.update(expand_series(name, flat))
     if any(expanded):
         base, theirs, mine = (_with_values(d, e) for d, e in zip((base, theirs, mine), expanded, strict=True))
-    for key, (entity, ident) in mine_state["ids"].items():
-        if entity not in ("action_bassin", "atelier"):
-            continue  # indicateurs : écrits par clé (``_write_indicators``)
-        versions[key] = (
-            entity,
-            ident,
-            cells.get(ident, 0) if entity == "action_bassin" else ateliers.get(ident, 0),
-        )
     decided = _decisions(ctx, package_uuid)
-    plan = MergePlan(package_uuid, kind, atelier_id, source_name, versions=versions,
-                     unchanged_since_base=unchanged)  # fmt: skip
+    plan = MergePlan(package_uuid, kind, atelier_id, source_name, unchanged_since_base=unchanged)
     # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
     # ou retiré) ; la comparaison porte sur la réunion des clés
     extra = {k: None for side in (base, mine) for k in side if k not in theirs and k.startswith(INDICATOR_PREFIXES)}
@@ -324,6 +307,10 @@ def plan_three_way(
             previous = decided.get(key)
             if previous is not None and previous[0] == their_value:
                 plan.already_decided[key] = previous[1]
+    # (entité, id, version) lus avec l'état d'ici, pour les statuts et ateliers à écrire
+    # (indicateurs, liens et flux s'écrivent par clé : ``_write_indicators``, ``_write_flows``)
+    ids = mine_state["ids"]
+    plan.versions = {c.key: ids[c.key] for c in (*plan.to_apply, *plan.conflicts) if c.key in ids}
     # les valeurs de flux après les autres champs, par bassin, mois et indicateur
     for items in (plan.to_apply, plan.conflicts):
         items.sort(key=lambda c: (c.key.startswith(FLOW_PREFIX),

@@ -70,6 +70,7 @@ class PackageInfo:
     schema_revision: str
     base_journal_id: int
     base_values: dict[str, Any]
+    #: identifiants des lignes au départ : vide dans les paquets écrits depuis les séries
     base_ids: dict[str, list[Any]]
     #: valeurs d'indicateurs au départ, par série (``state.SERIES``) ; ``None`` pour un paquet
     #: d'avant les séries, qui les porte clé par clé dans ``base_values``
@@ -148,7 +149,9 @@ def export_package(
         target = Store(tmp)
         try:
             copy_store(ctx.store, target, progress)
-            raw = canonical(base)
+            # sans les identifiants des lignes (95 000 à 100×, jamais relus : la fusion écrit
+            # d'après ceux de la base) ; la clé reste pour les versions qui la lisent
+            raw = canonical({**base, "ids": {}})
             row = WorkshopPackage(
                 package_uuid=str(uuid.uuid4()),
                 source_store_uuid=source_uuid,
@@ -223,7 +226,7 @@ def opened_package(path: str | Path) -> Iterator[tuple[PackageInfo, AppContext]]
             info = PackageInfo(
                 row.package_uuid, row.source_store_uuid, row.source_label, row.bassin_code, row.atelier_id,
                 row.created_at, row.created_by, row.app_version, row.schema_revision, row.base_journal_id,
-                base["values"], base["ids"], series,
+                base["values"], base.get("ids") or {}, series,
             )  # fmt: skip
             yield info, pkg_ctx
         finally:

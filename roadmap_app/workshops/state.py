@@ -116,20 +116,19 @@ def mergeable_state(s: Session, series: Collection[str] | None = None) -> dict[s
         ).join(ActionBassin, col(ActionBassin.action_id) == col(Action.id))
     ).all()  # fmt: skip
     values: dict[str, Any] = {}
-    ids: dict[str, tuple[str, int]] = {}
-    for code, roadmap_id, cell_id, bassin_id, status, progress, note, _version in rows:
-        bcode = bassins[bassin_id]
-        prefix = f"{code}@{roadmap_id}"
-        for field, value in zip(CELL_FIELDS, (status, progress, note), strict=True):
-            key = cell_key(prefix, bcode, field)
-            values[key] = value
-            ids[key] = ("action_bassin", cast(int, cell_id))
+    ids: dict[str, tuple[str, int, int]] = {}
+    assert CELL_FIELDS == ("status", "progress", "note")  # clés de ``cell_key``, écrites à la main ici
+    for code, roadmap_id, cell_id, bassin_id, status, progress, note, version in rows:
+        prefix = f"{code}@{roadmap_id}|{bassins[bassin_id]}|"
+        ident = ("action_bassin", cast(int, cell_id), version)  # une ligne, ses trois champs
+        values[prefix + "status"], values[prefix + "progress"], values[prefix + "note"] = status, progress, note
+        ids[prefix + "status"] = ids[prefix + "progress"] = ids[prefix + "note"] = ident
     for a in s.exec(select(Atelier)).all():
         assert a.id is not None
         for field in ATELIER_FIELDS:
             key = atelier_key(a.id, field)
             values[key] = getattr(a, field)
-            ids[key] = ("atelier", a.id)
+            ids[key] = ("atelier", a.id, a.version)
     _none, links = _indicator_rows(s, values=False)
     for _lid, action, roadmap_id, code, active, kind in links:
         if active:
@@ -139,8 +138,8 @@ def mergeable_state(s: Session, series: Collection[str] | None = None) -> dict[s
         if value is not None:
             key = flow_key(code, bassins.get(bassin_id, ""), month) + "|value"
             values[key] = value
-    # identifiants des statuts et des ateliers seulement (écrits par ligne et version) ; indicateurs,
-    # liens et flux s'écrivent par leur clé. Des tuples : le JSON du paquet les écrit en listes.
+    # (entité, identifiant, version) des statuts et des ateliers seulement (écrits par ligne et
+    # version) ; indicateurs, liens et flux s'écrivent par leur clé. Le paquet ne les garde pas.
     return {"values": values, "ids": ids, SERIES: indicator_series(s, bassins, series)}
 
 
