@@ -15,8 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import col, select
 
 from db.errors import StaleDataError
@@ -499,8 +499,10 @@ def apply_merge(
                 continue
             entity, ident, _v = plan.versions[w[0].key]
             per_row.setdefault((entity, ident), []).append(w)
+        # lignes écrites avec les mêmes colonnes : une requête, exécutée pour toutes (2 000 statuts
+        # d'un atelier en une fois plutôt que 2 000 requêtes construites une à une)
+        batches: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
         for (entity, ident), items in per_row.items():
-            model = ActionBassin if entity == "action_bassin" else Atelier
             version = plan.versions[items[0][0].key][2]
             values: dict[str, Any] = {c.field: value for c, value, _p in items}
             latest = max(items, key=lambda w: w[2].ts or now)[2]
@@ -509,18 +511,28 @@ def apply_merge(
                 if "note" in values:
                     values["note_date"] = (latest.ts or now).date() if values["note"] else None
             values["version"] = version + 1
+            batches.setdefault((entity, tuple(sorted(values))), []).append(
+                {"row_id": ident, "row_version": version, **{f"new_{k}": v for k, v in values.items()}}
+            )
+        for (entity, columns), params in batches.items():
             # Requête SQL directe sur la connexion de la transaction : ni chemin ORM ni vidage de la
             # session à chaque ligne ; les entrées du journal partent ensemble à la validation.
-            table = model.__table__  # type: ignore[union-attr]
-            result = s.connection().execute(
+            table = (ActionBassin if entity == "action_bassin" else Atelier).__table__  # type: ignore[union-attr]
+            statement = (
                 update(table)
-                .where(table.c.id == ident, table.c.version == version)
-                .values(**values)
+                .where(table.c.id == bindparam("row_id"), table.c.version == bindparam("row_version"))
+                .values({k: bindparam(f"new_{k}") for k in columns})
             )
-            if result.rowcount != 1:
+            conn = s.connection()
+            if conn.dialect.supports_sane_multi_rowcount:
+                stale = conn.execute(statement, params).rowcount != len(params)
+            else:  # pilote qui ne compte pas les lignes d'un lot : une exécution par ligne
+                stale = any(conn.execute(statement, row).rowcount != 1 for row in params)
+            if stale:
                 raise StaleDataError(
                     "La base a été modifiée pendant la fusion : relancez la fusion, elle tiendra compte des derniers changements."
                 )
+        for (entity, ident), items in per_row.items():
             for c, value, prov in items:
                 op.record_as(
                     [

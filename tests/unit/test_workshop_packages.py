@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import col, select
 
+from db.errors import StaleDataError
 from db.models import JournalEntry
 from roadmap_app.core.context import open_context
 from roadmap_app.plan.read import load_plan
@@ -231,3 +232,23 @@ def test_the_merge_can_be_undone_as_one_operation(ctx, two_packages):
         "a_lancer",
         None,
     )
+
+
+def test_a_row_changed_here_between_preview_and_merge_stops_the_whole_merge(ctx, two_packages):
+    """Les statuts s'écrivent par lots (une requête pour toutes les lignes) : une seule ligne
+    changée depuis l'aperçu suffit à tout refuser, rien n'est écrit."""
+    lens = two_packages[0]
+    p = on_package(lens, "Animatrice Lens")
+    update_status(p, "EP-2.2", "Lensois", status="realise")
+    update_status(p, "AI-3.1", "Lensois", status="en_cours", progress=40)
+    p.close()
+    plan = plan_package_merge(ctx, lens)
+    assert len(plan.to_apply) == 3
+    update_status(ctx, "AI-3.1", "Lensois", note="Changée pendant l'aperçu")
+    before = dump_store(ctx.store)
+    with pytest.raises(StaleDataError, match="modifiée pendant la fusion"):
+        apply_merge(ctx, plan)
+    assert dump_store(ctx.store) == before
+    apply_merge(ctx, plan_package_merge(ctx, lens))  # relancée, elle passe
+    assert (cell(ctx, "EP-2.2", "Lensois").status, cell(ctx, "AI-3.1", "Lensois").progress) == ("realise", 40)
+    assert cell(ctx, "AI-3.1", "Lensois").note == "Changée pendant l'aperçu"
