@@ -265,7 +265,9 @@ def plan_three_way(
     plan = MergePlan(package_uuid, kind, atelier_id, source_name, unchanged_since_base=unchanged)
     # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
     # ou retiré) ; la comparaison porte sur la réunion des clés
-    extra = {k: None for side in (base, mine) for k in side if k not in theirs and k.startswith(INDICATOR_PREFIXES)}
+    # (les clés absentes du paquet d'abord, en ensembles : le plus souvent il n'y en a aucune)
+    absent = {k for k in (base.keys() - theirs.keys()) | (mine.keys() - theirs.keys()) if k.startswith(INDICATOR_PREFIXES)}
+    extra = {k: None for side in (base, mine) for k in side if k in absent} if absent else {}
     for key, their_value in [*theirs.items(), *extra.items()]:
         indicator = key.startswith(INDICATOR_PREFIXES)
         if indicator:
