@@ -194,8 +194,9 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
     labels = {d["code"]: d["label"] for d in new.get("definitions", [])}
     labels.update({d["code"]: d["label"] for d in old.get("definitions", []) if d["code"] not in labels})
     units = {d["code"]: d["unit"] for d in new.get("definitions", [])}
-    old_links = {(a, i): k for a, i, k in old.get("links", [])}
-    new_links = {(a, i): k for a, i, k in new.get("links", [])}
+    same_links = old.get("links", []) == new.get("links", [])  # le plus souvent : listes comparées en C
+    old_links = {} if same_links else {(a, i): k for a, i, k in old.get("links", [])}
+    new_links = {} if same_links else {(a, i): k for a, i, k in new.get("links", [])}
     titles: dict[str, str] = {}
 
     def title(code: str) -> str:
@@ -214,7 +215,8 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
         for action, codes in per_action.items():
             comment = f"{one} {action}" if len(codes) == 1 else f"{len(codes)} {several} {action}"
             yield SectionChange(SECTION, "lien", " ; ".join(title(c) for c in codes), None, None, None, comment)
-    yield from _definition_changes(old, new, title)
+    if old.get("definitions") != new.get("definitions"):
+        yield from _definition_changes(old, new, title)
     old_states, new_states = old.get("states", {}), new.get("states", {})
     changed: list[tuple[str, str, Any, list[Any]]] = []
     for code, per_bassin in new_states.items():  # flux liés : état figé

@@ -71,3 +71,19 @@ def type_text(widget, text: str) -> None:
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def shown_dialog(qtbot, cls, *, first: bool = False):
+    """La boîte de la classe ``cls`` ouverte (non modale, donc attendue) ; la dernière ouverte,
+    ou la première avec ``first``."""
+    from PySide6.QtWidgets import QApplication
+
+    found: list = []
+
+    def seen():
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
+        assert found
+
+    qtbot.waitUntil(seen)
+    return found[0] if first else found[-1]
+

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from roadmap_app.indicators import service as svc
+from tests.ui.conftest import shown_dialog
 from ui.dialogs.indicator_dialogs import IndicatorValueDialog, LinkIndicatorDialog
 from ui.style import DANGER, SUCCESS
 from ui.widgets.indicator_box import STATUS_COLORS
@@ -19,14 +19,7 @@ def page_of(window):
 
 
 def _dialog(qtbot, cls):
-    found = []
-
-    def seen():
-        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
-        assert found
-
-    qtbot.waitUntil(seen)
-    return found[0]
+    return shown_dialog(qtbot, cls, first=True)
 
 
 def test_link_an_indicator_then_enter_a_value_in_the_detail_panel(window, qtbot, app_ctx):

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from roadmap_app.core import journal
 from roadmap_app.indicators import model as m
 from roadmap_app.indicators import service as svc
 from tests.conftest import dump_store
-from tests.ui.conftest import type_text
+from tests.ui.conftest import shown_dialog, type_text
 from ui.dialogs.indicator_dialogs import (
     IndicatorDialog,
     LinkIndicatorDialog,
@@ -23,14 +23,7 @@ from ui.dialogs.indicator_dialogs import (
 
 
 def _dialog(qtbot, cls):
-    found = []
-
-    def seen():
-        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
-        assert found
-
-    qtbot.waitUntil(seen)
-    return found[-1]
+    return shown_dialog(qtbot, cls)
 
 
 def _page(window):
