@@ -8,6 +8,7 @@ import sys
 from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
 from roadmap_app.committees.diff import SnapshotDiff, diff_states
+from roadmap_app.committees.section_change import show_value
 from roadmap_app.committees.snapshots import (
     COMMITTEES,
     create_snapshot,
@@ -183,5 +184,6 @@ def print_diff(diff: SnapshotDiff, names: dict[str, str] | None = None) -> None:
         out.write("\nAutres changements\n")
         write_table(
             out, ["Section", "Libellé", "Bassin", "Avant", "Après", "Commentaire"],
-            [[s.section, s.label, bassin(s.bassin), s.old, s.new, s.comment] for s in diff.sections], [12, 60, 14, 12, 12, 30],
+            [[s.section, s.label, bassin(s.bassin), show_value(s.key, s.old), show_value(s.key, s.new), s.comment]
+             for s in diff.sections], [12, 48, 14, 12, 12, 44],
         )  # fmt: skip

@@ -160,3 +160,18 @@ def test_bad_edit_or_archive_is_one_french_line_and_writes_nothing(capsys, db_pa
     code, _out, err = run(capsys, db_path, *args)
     assert code == 2 and message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert dump_store(db_path) == before
+
+
+def test_snapshot_diff_shows_which_action_got_the_new_indicators(capsys, db_path):
+    """La colonne « Commentaire » coupait « 2 nouveaux indicateurs liés à… » avant le code de
+    l'action ; les valeurs s'écrivaient « 45.0 »."""
+    assert main(["--db", str(db_path), "snapshot", "create", "COTECH"]) == 0
+    run(capsys, db_path, "link", "EP-1.1", "R1", "--kind", "tdb")
+    run(capsys, db_path, "link", "EP-1.1", "M1a", "--kind", "tdb")
+    run(capsys, db_path, "value", "M6", "45", "--date", "2024-01-01", "--bassin", "Lensois")
+    capsys.readouterr()
+    code = main(["--db", str(db_path), "snapshot", "diff", "COTECH", "--current"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "2 nouveaux indicateurs liés à EP-1.1" in out
+    assert "45.0" not in out
