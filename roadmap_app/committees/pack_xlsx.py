@@ -370,6 +370,9 @@ def write_changements(book: Book, data: PackData) -> None:
                     None,
                 ]
             )
+    from roadmap_app.committees.indicators_section import SECTION as INDICATORS
+    from roadmap_app.committees.indicators_section import describe
+
     for ch in diff.sections:
         sh.append(
             [
@@ -380,9 +383,17 @@ def write_changements(book: Book, data: PackData) -> None:
                 _section_value(sh, ch.key, ch.old),
                 _section_value(sh, ch.key, ch.new),
                 None,
-                sh.cell(f"{ch.label} {ch.comment}".strip(), wrap=True),
+                sh.cell(_detail(ch, INDICATORS, describe), wrap=True),
             ]
         )
+
+
+def _detail(ch: Any, indicators: str, describe: Callable[[Any], str]) -> str:
+    """Détail d'un changement de section ; un lien d'indicateur (ni avant ni après) se lit comme
+    dans le PDF : « 2 nouveaux indicateurs liés à EP-1.1 : R1 – … ; M1a – … »."""
+    if ch.section == indicators and ch.old is None and ch.new is None:
+        return describe(ch)
+    return f"{ch.label} {ch.comment}".strip()
 
 
 def _section_value(sh: Any, key: str, value: Any) -> Any:

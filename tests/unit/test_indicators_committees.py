@@ -102,7 +102,8 @@ def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path)
     assert lens == ["EP-1.1", "R1 – Taux de retour à l'emploi durable (à 6 mois)", "Lensois",
                     "40 % au 31/12/2023", "60 % (2025)", "52 % (01/01/2025)", "en-dessous"]  # fmt: skip
     changes = str([list(r) for r in wb["Changements"].iter_rows(values_only=True)])
-    assert "R1 Lensois" in changes and "nouvel indicateur lié à EP-2.1" in changes
+    assert "R1 Lensois" in changes
+    assert "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants" in changes  # action d'abord
     text = "\n".join(p.extract_text() for p in PdfReader(export_pack(ctx, tmp_path / "pack.pdf")).pages)
     assert "Indicateurs de suivi" in text and "60 % (2025)" in text
     assert "R1 Lensois : 45 → 52 (cible 2025 : 60 %, non atteinte)" in text.replace("\n", " ")
