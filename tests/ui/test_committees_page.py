@@ -173,3 +173,22 @@ def test_the_charts_of_a_background_export_are_freed_by_the_interface_thread(
     assert threads, "les figures ont été ramassées"
     assert set(threads) == {threading.main_thread().name}
     assert gc.get_freeze_count() == 0
+
+
+def test_indicator_link_changes_read_as_one_sentence_in_the_diff_table():
+    """Avant : « — → — (2 nouveaux indicateurs liés à EP-1.1) », le libellé coupé dans « Nature »,
+    et « 45 → 52 ((sans cible)) »."""
+    from roadmap_app.committees.diff import SnapshotDiff
+    from roadmap_app.committees.section_change import SectionChange
+    from ui.models.diff_model import diff_rows
+
+    diff = SnapshotDiff("A", "B")
+    diff.sections = [
+        SectionChange("indicateurs", "lien", "R1 – Taux ; M1a – Entrants", None, None, None,
+                      "2 nouveaux indicateurs liés à EP-1.1"),
+        SectionChange("indicateurs", "valeur", "PAR15J Lensois", "LEN", 45.0, 52.0, "(sans cible)"),
+    ]  # fmt: skip
+    link, value = diff_rows(diff, {"LEN": "Lensois"})
+    assert (link.kind, link.plain()) == ("Indicateurs de suivi", "2 nouveaux indicateurs liés à EP-1.1 : R1 – Taux ; M1a – Entrants")
+    assert "—" not in link.html()
+    assert value.plain() == "45 → 52 (sans cible)"

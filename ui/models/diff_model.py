@@ -28,6 +28,8 @@ class DiffRow:
     title: str = ""  # intitulé de l'action
 
     def html(self) -> str:
+        if not self.old and not self.new:  # une phrase (lien d'indicateur, définition modifiée)
+            return escape(self.note)
         parts = []
         if self.old:
             parts.append(f"<s style='color:#98A2B3'>{escape(self.old)}</s>")
@@ -35,12 +37,19 @@ class DiffRow:
             parts.append(f"<b>{escape(self.new)}</b>")
         text = " → ".join(parts) if self.old and self.new else "".join(parts)
         if self.note:
-            text += f" <span style='color:#667085'>({escape(self.note)})</span>"
+            text += f" <span style='color:#667085'>{escape(_in_brackets(self.note))}</span>"
         return text
 
     def plain(self) -> str:
+        if not self.old and not self.new:
+            return self.note
         text = f"{self.old} → {self.new}" if self.old and self.new else (self.new or self.old)
-        return f"{text} ({self.note})" if self.note else text
+        return f"{text} {_in_brackets(self.note)}" if self.note else text
+
+
+def _in_brackets(note: str) -> str:
+    """« (sans cible) » reste tel quel : pas de doubles parenthèses."""
+    return note if note.startswith("(") and note.endswith(")") else f"({note})"
 
 
 def _v(field: str, value: Any) -> str:
@@ -54,6 +63,9 @@ def _v(field: str, value: Any) -> str:
 
 
 def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]:
+    from roadmap_app.committees.indicators_section import SECTION as INDICATORS
+    from roadmap_app.committees.indicators_section import describe
+
     rows: list[DiffRow] = []
     rows_with_titles = rows
     for c in diff.cells:
@@ -96,6 +108,10 @@ def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]
         if f.field != "echeance":
             rows.append(DiffRow(f.code, f.axe, "", f.label, str(f.old or ""), str(f.new or "")))
     for sc in diff.sections:
+        if sc.old is None and sc.new is None and sc.section == INDICATORS:
+            # « 2 nouveaux indicateurs liés à EP-1.1 : R1 – … ; M1a – … » : une phrase, l'action d'abord
+            rows.append(DiffRow("", "", "", "Indicateurs de suivi", "", "", describe(sc)))
+            continue
         rows.append(
             DiffRow(
                 "",
