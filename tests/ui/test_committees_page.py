@@ -192,3 +192,21 @@ def test_indicator_link_changes_read_as_one_sentence_in_the_diff_table():
     assert (link.kind, link.plain()) == ("Indicateurs de suivi", "2 nouveaux indicateurs liés à EP-1.1 : R1 – Taux ; M1a – Entrants")
     assert "—" not in link.html()
     assert value.plain() == "45 → 52 (sans cible)"
+
+
+def test_a_long_change_sentence_keeps_a_normal_row_height(window, qtbot, app_ctx):
+    """La hauteur se calculait sur une largeur nulle : « 2 nouveaux indicateurs liés à EP-1.1 :
+    … » occupait une ligne de 400 px à 1366×768."""
+    from roadmap_app.committees.snapshots import create_snapshot
+    from roadmap_app.indicators import service as svc
+
+    create_snapshot(app_ctx, "COTECH")
+    svc.link(app_ctx, "EP-1.1", "R1", kind="tdb")
+    svc.link(app_ctx, "EP-1.1", "M1a", kind="tdb")
+    window.resize(1366, 736)
+    page = window.show_page("committees")
+    page.refresh()
+    qtbot.wait(50)
+    rows = [r for r in range(page.diff_model.rowCount())
+            if "nouveaux indicateurs liés à EP-1.1" in page.diff_model.rows[r].plain()]  # fmt: skip
+    assert rows and page.diff_view.rowHeight(rows[0]) < 80

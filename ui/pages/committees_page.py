@@ -45,6 +45,11 @@ CURRENT = "__actuel__"
 ALL = "__tous__"
 
 
+#: Au-delà (100× : 13 000 changements), les hauteurs ne suivent pas la largeur de la colonne :
+#: chaque calcul relit toutes les lignes.
+ROWS_RESIZED_ON_WIDTH = 2000
+
+
 class CommitteesPage(Page):
     domains = frozenset({PLAN, STATUSES, FLOWS, SNAPSHOTS})
 
@@ -118,6 +123,10 @@ class CommitteesPage(Page):
         )  # intitulés abrégés ; « Changement » passe à la ligne (délégué)
         self.diff_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.diff_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # hauteurs recalculées quand « Changement » prend sa vraie largeur (à l'affichage, au
+        # redimensionnement) : calculées sur la largeur d'avant l'affichage, une phrase longue
+        # donnait une ligne de 300 px
+        self.diff_view.horizontalHeader().sectionResized.connect(self._column_resized)
         # code, puis intitulé abrégé (entier dans l'infobulle) : on sait de quelle action il s'agit
         self.diff_view.setColumnWidth(0, 70)
         self.diff_view.setColumnWidth(1, 280)
@@ -262,6 +271,10 @@ class CommitteesPage(Page):
                 f"{len(rows)} changement(s) : {len(diff.cells)} par bassin, {len(diff.slips)} échéance(s) déplacée(s), "
                 f"{len(diff.newly_overdue)} nouveau(x) retard(s)"
             )
+
+    def _column_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == 4 and self.diff_model.rowCount() <= ROWS_RESIZED_ON_WIDTH:
+            self.diff_view.resizeRowsToContents()
 
     def selected_info(self) -> Any:
         idx = self.table.currentIndex()

@@ -16,11 +16,11 @@ class HtmlDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.role = role
 
-    def _doc(self, option: QStyleOptionViewItem, html: str) -> QTextDocument:
+    def _doc(self, option: QStyleOptionViewItem, html: str, width: int | None = None) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setHtml(html)
-        doc.setTextWidth(max(option.rect.width() - 8, 50))
+        doc.setTextWidth(max((option.rect.width() if width is None else width) - 8, 50))
         return doc
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
@@ -45,5 +45,9 @@ class HtmlDelegate(QStyledItemDelegate):
         html = index.data(self.role)
         if not html:
             return super().sizeHint(option, index)
-        doc = self._doc(option, html)
+        # hauteur à la largeur de la colonne : ``option.rect`` n'a pas de largeur ici, et un texte
+        # long mis en page sur 50 px donnait des lignes de 400 px (page Comités)
+        view = option.widget
+        width = view.columnWidth(index.column()) if hasattr(view, "columnWidth") else 0
+        doc = self._doc(option, html, width or None)
         return QSize(int(doc.idealWidth()) + 8, int(doc.size().height()) + 4)
