@@ -7,16 +7,28 @@ instantanés sont construits par les mêmes fonctions, donc toujours comparables
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from db.models import Bassin, FinancementLine, IndicatorDefinition, KeyDate, ReferenceFigure, Volet
+from db.models.enums import EcheancePrecision
+from db.read_tables import ACTION, ACTION_BASSIN, ACTION_PILOTE, AXE, BASSIN, CIBLE, ORGANISATION
+from db.rows import as_date, raw_rows
 from roadmap_app.committees.flows_section import flux_section
 from roadmap_app.committees.state_cell import Cell
 from roadmap_app.core.bulk import paused_gc
 from roadmap_app.core.context import AppContext
-from roadmap_app.plan.read import ActionRow, load_plan
+from roadmap_app.core.text import first_line
+from roadmap_app.plan.read import (
+    _CLOSED,
+    ActionRow,
+    PlanView,
+    cached_plan,
+    roadmap_ref,
+)
 
 #: 1 : cellules en dictionnaires ; 2 : cellules en listes (``state_cell``). Les deux se lisent.
 STATE_FORMAT = 2
@@ -68,7 +80,15 @@ def _action(a: ActionRow, codes: dict[int, str]) -> dict[str, Any]:
 
 
 def plan_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
-    plan = load_plan(ctx, roadmap_id)
+    """Le plan tel que figé : tiré du plan déjà lu par l'application s'il est à jour, sinon lu
+    directement (``_plan_state``), sans construire le modèle de lecture du plan."""
+    plan = cached_plan(ctx, roadmap_id)
+    if plan is None:
+        return _plan_state(ctx, roadmap_id)
+    return _plan_section(plan)
+
+
+def _plan_section(plan: PlanView) -> dict[str, Any]:
     codes = {b.id: b.code for b in plan.bassins}
     return {
         "roadmap": {
@@ -94,6 +114,131 @@ def plan_section(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
             }
             for axe in plan.axes
         ],
+    }
+
+
+_PRECISIONS = {p.value: p.value for p in EcheancePrecision}
+
+
+def _plan_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+    """Même résultat que ``_plan_section(load_plan(ctx, roadmap_id))`` (mêmes requêtes, mêmes
+    filtres, même ordre ; vérifié par ``tests/unit/test_snapshot_plan_state``) mais en une passe :
+    seules les colonnes figées sont lues, et chaque action va droit dans son dictionnaire, sans
+    ``ActionRow`` ni ``StatusCell`` (à 100× : 3 500 actions, 31 500 cellules ; 120 ms au lieu
+    de 195 ms de CPU)."""
+    today = ctx.today()
+    with paused_gc(), ctx.store.session() as s:
+        rm = roadmap_ref(s, roadmap_id)
+        b, o, ax, ci = BASSIN.c, ORGANISATION.c, AXE.c, CIBLE.c
+        ac, ap, ab = ACTION.c, ACTION_PILOTE.c, ACTION_BASSIN.c
+        bassins = s.execute(
+            sa_select(b.id, b.code, b.name).where(b.archived.is_(False)).order_by(b.position, b.id)
+        ).all()
+        codes = {b_id: b_code for b_id, b_code, _n in bassins}
+        org_code = dict(s.execute(sa_select(o.id, o.code)).all())
+        axes: dict[int, dict[str, Any]] = {}
+        for a_id, a_code, a_title in s.execute(
+            sa_select(ax.id, ax.code, ax.title)
+            .where(ax.roadmap_id == rm.id, ax.archived.is_(False))
+            .order_by(ax.position, ax.id)
+        ).all():
+            axes[a_id] = {"code": a_code, "title": a_title, "cibles": []}
+        cibles: dict[int, tuple[dict[str, Any], str]] = {}
+        for c_id, c_code, c_title, c_axe in s.execute(
+            sa_select(ci.id, ci.code, ci.title, ci.axe_id)
+            .where(ci.roadmap_id == rm.id, ci.archived.is_(False))
+            .order_by(ci.position, ci.id)
+        ).all():
+            if c_axe in axes:
+                node = {"code": c_code, "title": c_title, "actions": []}
+                cibles[c_id] = (node, c_title)
+                axes[c_axe]["cibles"].append(node)
+        pilotes: dict[int, list[str]] = {}
+        for action_id, org_id in s.execute(
+            sa_select(ap.action_id, ap.organisation_id)
+            .join(ACTION, ac.id == ap.action_id)
+            .where(ac.roadmap_id == rm.id)
+            .order_by(ap.action_id, ap.organisation_id)
+        ).all():
+            pilotes.setdefault(action_id, []).append(org_code[org_id])
+        dates: dict[Any, tuple[date | None, str | None]] = {None: (None, None)}
+
+        def day(value: Any) -> tuple[date | None, str | None]:
+            """(date, texte ISO) d'une date lue brute ; les mêmes dates reviennent sans cesse."""
+            found = dates.get(value)
+            if found is None:
+                d = as_date(value)
+                found = dates[value] = (d, None if d is None else d.isoformat())
+            return found
+
+        actions: dict[int, tuple[dict[str, Any], date | None]] = {}
+        for (
+            a_id, code, cible_id, intitule, preexistantes, plan_actions, tdb, autres, ech_label,
+            ech_date, ech_fin, ech_precision, ech_flag, pilotes_label, commentaires,
+        ) in raw_rows(
+            s.connection(),
+            sa_select(
+                ac.id, ac.code, ac.cible_id, ac.intitule, ac.actions_preexistantes, ac.plan_actions,
+                ac.indicateurs_tdb, ac.indicateurs_autres, ac.echeance_label, ac.echeance_date,
+                ac.echeance_fin, ac.echeance_precision, ac.echeance_flag, ac.pilotes_label,
+                ac.commentaires,
+            )
+            .where(ac.roadmap_id == rm.id, ac.archived.is_(False))
+            .order_by(ac.position, ac.id),
+        ):  # fmt: skip
+            cible = cibles.get(cible_id)
+            if cible is None:
+                continue
+            node, cible_title = cible
+            end, end_iso = day(ech_fin)
+            action = {
+                "code": code,
+                "intitule": intitule
+                or first_line(plan_actions)
+                or first_line(preexistantes)
+                or cible_title,
+                "actions_preexistantes": preexistantes,
+                "plan_actions": plan_actions,
+                "indicateurs_tdb": tdb,
+                "indicateurs_autres": autres,
+                "echeance": {
+                    "label": ech_label or "",
+                    "start": day(ech_date)[1],
+                    "end": end_iso,
+                    "precision": None
+                    if ech_precision is None
+                    else _PRECISIONS.get(ech_precision) or EcheancePrecision(ech_precision).value,
+                    "flag": ech_flag,
+                },
+                "pilotes_label": pilotes_label,
+                "pilotes": pilotes.get(a_id, []),
+                "commentaires": commentaires,
+                "statuses": {},
+            }
+            node["actions"].append(action)
+            actions[a_id] = (action, end)
+        shared: dict[str, str] = {}
+        for action_id, bassin_id, status, progress, note, note_date, by in raw_rows(
+            s.connection(),
+            sa_select(ab.action_id, ab.bassin_id, ab.status, ab.progress, ab.note, ab.note_date,
+                      ab.updated_by)
+            .join(ACTION, ac.id == ab.action_id)
+            .where(ac.roadmap_id == rm.id, ab.archived.is_(False), ac.archived.is_(False)),
+        ):  # fmt: skip
+            found = actions.get(action_id)
+            if found is None or bassin_id not in codes:
+                continue
+            target, end = found
+            status, by = shared.setdefault(status, status), shared.setdefault(by, by)
+            target["statuses"][codes[bassin_id]] = Cell((
+                status, progress, note, None if note_date is None else day(note_date)[1],
+                end is not None and end < today and status not in _CLOSED, by,
+            ))  # fmt: skip
+    return {
+        "roadmap": {"id": rm.id, "code": rm.code, "name": rm.name, "year": rm.year},
+        "today": today.isoformat(),
+        "bassins": [{"code": b_code, "name": b_name} for _i, b_code, b_name in bassins],
+        "axes": list(axes.values()),
     }
 
 
@@ -212,6 +357,8 @@ def build_state(ctx: AppContext, roadmap_id: int, *, live: bool = False) -> dict
     """État complet à figer ; ``live`` : l'état actuel, à comparer ou à exporter sans le figer."""
     return {
         "format": STATE_FORMAT,
-        **{name: (LIVE_SECTIONS.get(name, builder) if live else builder)(ctx, roadmap_id)
-           for name, builder in SECTIONS.items()},
+        **{
+            name: (LIVE_SECTIONS.get(name, builder) if live else builder)(ctx, roadmap_id)
+            for name, builder in SECTIONS.items()
+        },
     }

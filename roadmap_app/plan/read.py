@@ -343,6 +343,18 @@ def load_plan(
     return plan
 
 
+def cached_plan(ctx: AppContext, roadmap_id: int) -> PlanView | None:
+    """Le plan complet de cette feuille de route s'il est déjà lu et à jour (sans rien lire)."""
+    token = ctx.store.revision()
+    if token is None:
+        return None
+    cached = ctx.reads.get(("plan", roadmap_id, None, False, ctx.today()))
+    if cached is None or cached[0] != token:
+        return None
+    plan: PlanView = cached[1]
+    return plan
+
+
 @paused_gc()
 def _read_plan(
     ctx: AppContext,
