@@ -95,12 +95,16 @@ def _series_sql(s: Any) -> str:
 
 
 def _last_sql(s: Any) -> str:
-    """Le dernier élément « AAAA-MM-JJ=valeur » de chaque série, écrit comme par ``_series_sql`` :
-    sous SQLite, la colonne nue d'un ``MAX`` vient de la ligne du maximum ; sous PostgreSQL,
-    ``DISTINCT ON``."""
+    """Le dernier élément « AAAA-MM-JJ=valeur » de chaque série, écrit comme par ``_series_sql``,
+    par indicateur puis bassin (« tout le plan » d'abord). Sous SQLite : les séries distinctes (un
+    parcours de l'index), puis pour chacune la dernière date cherchée dans l'index (à 100× :
+    9 000 séries, 162 000 valeurs ; deux fois plus rapide qu'un ``GROUP BY`` avec ``MAX(day)``,
+    qui parcourt et compare toutes les valeurs) ; sous PostgreSQL, ``DISTINCT ON``."""
     if s.get_bind().dialect.name == "sqlite":
-        return ("SELECT indicator_id, bassin_id, day || '=' || value, MAX(day) FROM indicator_value "
-                "WHERE value IS NOT NULL GROUP BY indicator_id, bassin_id")  # fmt: skip
+        return ("SELECT s.indicator_id, s.bassin_id, (SELECT v.day || '=' || v.value FROM indicator_value v "
+                "WHERE v.indicator_id = s.indicator_id AND v.bassin_id IS s.bassin_id AND v.value IS NOT NULL "
+                "ORDER BY v.day DESC LIMIT 1) FROM (SELECT DISTINCT indicator_id, bassin_id FROM indicator_value "
+                "WHERE value IS NOT NULL) s ORDER BY s.indicator_id, s.bassin_id")  # fmt: skip
     return ("SELECT DISTINCT ON (indicator_id, bassin_id) indicator_id, bassin_id, day::text || '=' || value::text "
             "FROM indicator_value WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day DESC")  # fmt: skip
 
