@@ -26,17 +26,20 @@ def flux_section(ctx: AppContext, _roadmap_id: int) -> dict[str, Any]:
     return flows_data.to_state(data, flows_data.state_values(ctx))
 
 
-def _values(section: dict[str, Any], other: dict[str, Any]) -> dict[tuple[str, str, str], float]:
-    """Valeurs par (bassin, mois, indicateur), sauf les mois identiques dans ``other`` (presque
-    tous d'un comité à l'autre : comparés ligne à ligne, en C)."""
-    theirs = other.get("values") or {}
-    out = {}
-    for bassin, months in (section.get("values") or {}).items():
-        same = theirs.get(bassin) or {}
-        for month, row in months.items():
-            if same.get(month) != row:
-                for code, value in row.items():
-                    out[(bassin, month, code)] = value
+def _changed_months(
+    old: dict[str, Any], new: dict[str, Any]
+) -> list[tuple[str, str, dict[str, float] | None, dict[str, float] | None]]:
+    """(mois, bassin, ligne d'avant, ligne d'après) des mois qui diffèrent, par mois puis bassin ;
+    les mois identiques (presque tous d'un comité à l'autre) sont comparés ligne à ligne, en C."""
+    ours, theirs = old.get("values") or {}, new.get("values") or {}
+    out = []
+    for bassin in ours.keys() | theirs.keys():
+        before, after = ours.get(bassin) or {}, theirs.get(bassin) or {}
+        for month in before.keys() | after.keys():
+            b, a = before.get(month), after.get(month)
+            if b != a:
+                out.append((month, bassin, b, a))
+    out.sort(key=lambda row: (row[0], row[1]))
     return out
 
 
@@ -63,39 +66,37 @@ def flux_diff(
         a = None if found is None else assess(data, found, m, code)
         return "" if a is None else a.text
 
-    o, n = _values(old, new), _values(new, old)
-    old_months = {(b, month) for b, months in (old.get("values") or {}).items() for month in months}
-    new_months: dict[tuple[str, str], list[str]] = {}
-    for key in sorted(set(o) | set(n), key=lambda k: (k[1], k[0], k[2])):
-        before, after = o.get(key), n.get(key)
-        if before == after:
-            continue
-        bassin, month, code = key
-        if (bassin, month) not in old_months:
-            new_months.setdefault((bassin, month), []).append(code)
+    new_months: list[tuple[str, str, list[str], float | None]] = []
+    for month, bassin, old_row, new_row in _changed_months(old, new):
+        before_row, after_row = old_row or {}, new_row or {}
+        codes = [c for c in sorted(before_row.keys() | after_row.keys())
+                 if before_row.get(c) != after_row.get(c)]  # fmt: skip
+        if old_row is None:  # mois nouvellement saisi : une ligne pour le mois
+            new_months.append((bassin, month, codes, after_row.get("entrants")))
             continue
         m = date.fromisoformat(f"{month}-01")
-        label = f"{BY_CODE[code].label if code in BY_CODE else code} — {format_month(m)}"
-        comment = (
-            "valeur effacée"
-            if after is None
-            else ("nouvelle valeur" if before is None else "valeur corrigée")
-        )
-        position = against(bassin, m, code) if after is not None else ""
-        yield SectionChange(
-            "flux",
-            code,
-            label,
-            bassin,
-            before,
-            after,
-            f"{comment} ; {position}" if position else comment,
-        )
-    for (bassin, month), codes in new_months.items():
+        for code in codes:
+            before, after = before_row.get(code), after_row.get(code)
+            label = f"{BY_CODE[code].label if code in BY_CODE else code} — {format_month(m)}"
+            comment = (
+                "valeur effacée"
+                if after is None
+                else ("nouvelle valeur" if before is None else "valeur corrigée")
+            )
+            position = against(bassin, m, code) if after is not None else ""
+            yield SectionChange(
+                "flux",
+                code,
+                label,
+                bassin,
+                before,
+                after,
+                f"{comment} ; {position}" if position else comment,
+            )
+    for bassin, month, codes, entrants in new_months:
         m = date.fromisoformat(f"{month}-01")
         notes = [text for code in ("entrants", "orientes_15j", "suivis_ft", "suivis_cd") if code in codes
                  and (text := against(bassin, m, code))]  # fmt: skip
-        entrants = n.get((bassin, month, "entrants"))
         comment = " ; ".join(["nouveau mois (valeur : entrants du mois)", *notes])
         label = f"Flux saisis : {format_month(m)} ({len(codes)} indicateurs)"
         yield SectionChange("flux", "mois", label, bassin, None, entrants, comment)
