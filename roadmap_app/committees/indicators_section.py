@@ -121,8 +121,12 @@ def _last(joined: str) -> tuple[float, str]:
 
 def _state_of(section: dict[str, Any], code: str, bassin: str, index: dict[str, Any]) -> list[Any]:
     """[dernière valeur, date, cible en vigueur, depuis, statut] d'une série figée."""
-    joined = section.get("values", {}).get(code, {}).get(bassin)
-    targets = [st for st in index["steps"].get(code, []) if st[2] == "target" and st[1] in ("", bassin)]
+    return _series_state(section.get("values", {}).get(code, {}).get(bassin), code, bassin, index)
+
+
+def _series_state(joined: str | None, code: str, bassin: str, index: dict[str, Any]) -> list[Any]:
+    """Comme ``_state_of``, la série (« AAAA-MM-JJ=valeur;… ») déjà en main."""
+    targets = [st for st in index["targets"].get(code, ()) if st[1] == "" or st[1] == bassin]
     if not joined:
         first = min(targets, key=lambda st: (st[4], st[1] != "")) if targets else None
         when = None if first is None else (str(first[5]) if first[5] else _fr_date(first[4]))
@@ -138,10 +142,11 @@ def _state_of(section: dict[str, Any], code: str, bassin: str, index: dict[str, 
 
 
 def _index(section: dict[str, Any]) -> dict[str, Any]:
-    steps: dict[str, list[list[Any]]] = {}
+    targets: dict[str, list[list[Any]]] = {}  # les cibles seules (sans les références), par indicateur
     for st in section.get("steps", []):
-        steps.setdefault(st[0], []).append(st)
-    return {"steps": steps, "direction": {d["code"]: d["direction"] for d in section.get("definitions", [])}}
+        if st[2] == "target":
+            targets.setdefault(st[0], []).append(st)
+    return {"targets": targets, "direction": {d["code"]: d["direction"] for d in section.get("definitions", [])}}
 
 
 def frozen_states(state: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
@@ -237,20 +242,26 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
             before = old_series.get(bassin)
             if before and _tail(before) == _tail(joined):
                 continue  # seule la dernière valeur est comparée (l'état actuel n'a qu'elle)
-            now = _state_of(new, code, bassin, index)
+            now = _series_state(joined, code, bassin, index)
             changed.append((code, bassin, None if not before else _last(before)[0], now))
+    # peu de cibles distinctes pour des milliers de séries : chaque commentaire écrit une fois
+    comments: dict[tuple[Any, ...], str] = {}
     for code, bassin, before, (value, _day, target, when, status) in changed:
         if value == before:
             continue
         where = names.get(bassin, bassin) or "tout le plan"
         unit = units.get(code, "")
-        if target is not None:
-            state = _status_text(status)
-            shown_target = show_value("", target) + (" %" if unit == "%" else "")
-            comment = f"(cible {when} : {shown_target}{', ' + state if state else ''})"
-        else:
-            comment = "(sans cible)"
-        yield SectionChange(SECTION, "valeur", f"{code} {where}", bassin or None, before, value, comment)
+        key = (type(target), target, when, status, unit == "%")
+        said = comments.get(key)
+        if said is None:
+            if target is not None:
+                state = _status_text(status)
+                shown_target = show_value("", target) + (" %" if unit == "%" else "")
+                said = f"(cible {when} : {shown_target}{', ' + state if state else ''})"
+            else:
+                said = "(sans cible)"
+            comments[key] = said
+        yield SectionChange(SECTION, "valeur", f"{code} {where}", bassin or None, before, value, said)
 
 
 def _absent(new: dict[str, Any]) -> Iterator[SectionChange]:
