@@ -46,8 +46,14 @@ def normalize_cells(state: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"cellule de statut illisible : {value!r}")
         return Cell((same(status, status), progress, note, note_date, overdue, same(by, by)))
 
+    width = len(CELL_FIELDS)
     for axe in state.get("plan", {}).get("axes", ()):
         for cible in axe["cibles"]:
             for action in cible["actions"]:
-                action["statuses"] = {code: one(v) for code, v in action["statuses"].items()}
+                cells = action["statuses"]
+                for code, v in cells.items():  # valeurs remplacées en place : le dictionnaire reste
+                    if type(v) is list and len(v) == width:  # format 2, le cas courant : sans appel
+                        cells[code] = Cell((same(v[0], v[0]), v[1], v[2], v[3], v[4], same(v[5], v[5])))
+                    else:
+                        cells[code] = one(v)
     return state
