@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 
@@ -87,9 +87,15 @@ def state_values(ctx: AppContext) -> dict[str, dict[str, dict[str, float]]]:
             .order_by(v.bassin_id, v.month, v.indicator),
         )
     values: dict[str, dict[str, dict[str, float]]] = {code: {} for code in codes.values()}
+    # lignes triées par bassin puis mois : la ligne du mois ne se cherche qu'au changement de mois
+    last: tuple[Any, Any] = (None, None)
+    row: dict[str, float] = {}
     for b_id, month, indicator, value in rows:
-        key = month[:7] if isinstance(month, str) else month.isoformat()[:7]  # SQLite : texte ISO
-        values[codes[b_id]].setdefault(key, {})[indicator] = cast(float, value)
+        if (b_id, month) != last:
+            last = (b_id, month)
+            key = month[:7] if isinstance(month, str) else month.isoformat()[:7]  # SQLite : texte ISO
+            row = values[codes[b_id]].setdefault(key, {})
+        row[indicator] = value
     return values
 
 
