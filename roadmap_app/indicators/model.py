@@ -379,6 +379,19 @@ def format_value(d: IndicatorDef, v: float | None) -> str:
     return f"{text_} {d.unit}" if d.unit in ("%", "€") else f"{text_}"
 
 
+def period_label(frequency: str, day: date) -> str:
+    """« 2024 », « T3 2024 », « sept. 2024 » ou « 30/09/2024 » selon la fréquence de l'indicateur."""
+    from roadmap_app.core.dates import format_month
+
+    if frequency == "year":
+        return str(day.year)
+    if frequency == "quarter":
+        return f"T{(day.month - 1) // 3 + 1} {day.year}"
+    if frequency == "month":
+        return format_month(day)
+    return f"{day:%d/%m/%Y}"
+
+
 # -- liste (ligne de commande, page Indicateurs) -------------------------------------------------------
 LIST_KEYS = ("code", "label", "unit", "direction", "bassin", "baseline", "baseline_date", "target", "target_from",
              "last_value", "last_date", "status", "actions")  # fmt: skip
