@@ -521,7 +521,8 @@ def apply_merge(
             value = d.value
             if is_indicator_key(c.key) and not c.key.startswith(FLOW_PREFIX) and isinstance(value, str):
                 value = parse_edit(c, value)  # texte saisi hors du dialogue : lu et vérifié de même
-            writes.append((c, value, me))
+            if value != c.mine:  # valeur saisie à une fusion précédente, déjà en place : rien à écrire
+                writes.append((c, value, me))
         elif d.decision != MINE:
             raise UserError(f"Décision inconnue « {d.decision} » pour {c.label}.")
     if not writes and not resolutions:

@@ -154,3 +154,25 @@ def test_load_titles_reads_action_titles_as_the_roadmap_shows_them(ctx, tmp_path
     shown = display_label(status, titles)
     assert shown.startswith("Orientation prononcée") and "[EP-2.2] / Lensois – statut" in shown
     assert titles.units["R1"] == "%" and titles.indicators["R1"][1] == "year"
+
+
+def test_merging_again_after_a_hand_entered_value_writes_nothing(ctx, tmp_path):
+    """Avant : la valeur saisie à la première fusion était réécrite à chaque nouvelle fusion du
+    même paquet (entrée de journal « 55 → 55 », « 1 champ(s) mis à jour » au lieu de « déjà
+    fusionné »)."""
+    from sqlalchemy import text
+
+    def entries() -> int:
+        with ctx.store.session() as s:
+            return s.execute(text("SELECT COUNT(*) FROM journal_entry")).scalar_one()
+
+    path = _conflicting_package(ctx, tmp_path)
+    plan = plan_package_merge(ctx, path)
+    apply_merge(ctx, plan, {c.key: Resolution(EDIT, 55.0) if c.key.startswith("ind|") else Resolution(THEIRS)
+                            for c in plan.conflicts})  # fmt: skip
+    before = entries()
+    again = plan_package_merge(ctx, path)
+    assert [c.key for c in again.pending_conflicts] == []
+    result = apply_merge(ctx, again, {})
+    assert (result.applied, result.operation_id) == (0, None)
+    assert entries() == before
