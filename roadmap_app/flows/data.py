@@ -161,15 +161,25 @@ def from_state(state: dict[str, Any]) -> FlowsData:
     by_code = {b.code: b for b in refs}
     flux = state.get("flux") or {}
     series = {b.id: BassinSeries(b) for b in refs}
+    # une cellule (immuable) par valeur distincte, partagée : à 100×, 18 360 valeurs saisies mais
+    # quelques centaines de valeurs différentes (créer une classe de données gelée coûte ≈ 1 µs)
+    shared: dict[float, FlowCell] = {}
     for code, months in (flux.get("values") or {}).items():
         ref = by_code.get(code)
         if ref is None:
             continue
+        cells = series[ref.id].cells
         for month, row in months.items():
             m = date.fromisoformat(f"{month}-01")
             for indicator, value in row.items():
                 if indicator in BY_CODE:
-                    series[ref.id].cells[(m, indicator)] = FlowCell(0, float(value), 0, "", None)
+                    number = float(value)
+                    cell = shared.get(number) if number else None  # 0.0 et -0.0 : égaux, pas pareils
+                    if cell is None:
+                        cell = FlowCell(0, number, 0, "", None)
+                        if number:
+                            shared[number] = cell
+                    cells[(m, indicator)] = cell
 
     def bassin_id(code: str | None) -> int | None:
         return None if code is None else (by_code[code].id if code in by_code else -1)
