@@ -133,7 +133,12 @@ def _series_state(joined: str | None, code: str, bassin: str, index: dict[str, A
         return [None, None, None if first is None else first[3], when, m.NO_VALUE]
     value, day = _last(joined)
     force = [st for st in targets if st[4] <= day]
-    best = max(force, key=lambda st: (st[1] != "", st[4])) if force else None
+    if len(force) > 1:
+        best = max(force, key=lambda st: (st[1] != "", st[4]))
+    elif force:
+        best = force[0]  # le plus souvent une seule cible en vigueur
+    else:
+        best = None
     if best is None:
         return [value, day, None, None, m.NO_TARGET]
     up = index["direction"].get(code, "up") == "up"
