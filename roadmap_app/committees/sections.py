@@ -171,7 +171,9 @@ def _plan_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
                 found = dates[value] = (d, None if d is None else d.isoformat())
             return found
 
-        actions: dict[int, tuple[dict[str, Any], date | None]] = {}
+        #: action → (ses cellules, échéance dépassée) : le retard d'une cellule ne dépend plus que
+        #: de son statut
+        actions: dict[int, tuple[dict[str, Cell], bool]] = {}
         for (
             a_id, code, cible_id, intitule, preexistantes, plan_actions, tdb, autres, ech_label,
             ech_date, ech_fin, ech_precision, ech_flag, pilotes_label, commentaires,
@@ -216,7 +218,7 @@ def _plan_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
                 "statuses": {},
             }
             node["actions"].append(action)
-            actions[a_id] = (action, end)
+            actions[a_id] = (action["statuses"], end is not None and end < today)
         shared: dict[str, str] = {}
         for action_id, bassin_id, status, progress, note, note_date, by in raw_rows(
             s.connection(),
@@ -226,13 +228,14 @@ def _plan_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
             .where(ac.roadmap_id == rm.id, ab.archived.is_(False), ac.archived.is_(False)),
         ):  # fmt: skip
             found = actions.get(action_id)
-            if found is None or bassin_id not in codes:
+            bassin = codes.get(bassin_id)
+            if found is None or bassin is None:
                 continue
-            target, end = found
+            cells, late = found
             status, by = shared.setdefault(status, status), shared.setdefault(by, by)
-            target["statuses"][codes[bassin_id]] = Cell((
+            cells[bassin] = Cell((
                 status, progress, note, None if note_date is None else day(note_date)[1],
-                end is not None and end < today and status not in _CLOSED, by,
+                late and status not in _CLOSED, by,
             ))  # fmt: skip
     return {
         "roadmap": {"id": rm.id, "code": rm.code, "name": rm.name, "year": rm.year},
