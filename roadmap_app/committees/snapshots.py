@@ -186,11 +186,18 @@ def find_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo:
 @paused_gc()
 def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     """Contenu figé d'un instantané ; son empreinte est vérifiée à chaque lecture."""
-    info = find_snapshot(ctx, key)
-    with ctx.store.session() as s:
-        row = s.get(Snapshot, info.id)
-        assert row is not None
-        payload, expected, name = row.payload, row.payload_sha256, row.name
+    found: Any = None
+    if isinstance(key, int):  # par son id (page Comités, banc) : sans relire toute la liste
+        cols: list[Any] = [Snapshot.payload, Snapshot.payload_sha256, Snapshot.name]
+        with ctx.store.session() as s:
+            found = s.execute(sa_select(*cols).where(col(Snapshot.id) == key)).first()
+    if found is None:
+        info = find_snapshot(ctx, key)  # par son nom ; ou introuvable : message d'erreur
+        with ctx.store.session() as s:
+            row = s.get(Snapshot, info.id)
+            assert row is not None
+            found = (row.payload, row.payload_sha256, row.name)
+    payload, expected, name = found
     raw = zlib.decompress(payload)
     if hashlib.sha256(raw).hexdigest() != expected:
         raise ValidationError(f"L'instantané « {name} » est endommagé (empreinte incorrecte).")

@@ -354,3 +354,10 @@ def test_a_snapshot_from_a_newer_format_is_refused_in_french(ctx, monkeypatch):
         create_snapshot(ctx, "COPIL du futur")
     with pytest.raises(ValidationError, match="version plus récente"):
         snapshot_state(ctx, "COPIL du futur")
+
+
+def test_a_snapshot_reads_the_same_by_id_or_name_and_an_unknown_id_is_refused(ctx):
+    info = create_snapshot(ctx, "COTECH d'hiver")
+    assert snapshot_state(ctx, info.id) == snapshot_state(ctx, "COTECH d'hiver")
+    with pytest.raises(NotFoundError, match=r"Instantané « 999 » introuvable.*COTECH d'hiver"):
+        snapshot_state(ctx, 999)
