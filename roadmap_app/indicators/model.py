@@ -9,7 +9,7 @@ Lectures en tuples bruts (pas d'objets ORM) : le panneau de détail se met à jo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -135,9 +135,17 @@ _DEF_COLUMNS = ("id, code, label, definition, unit, direction, frequency, scope,
 
 def _defs(s: Session, where: str = "", params: dict[str, Any] | None = None) -> list[IndicatorDef]:
     sql = f"SELECT {_DEF_COLUMNS} FROM indicator_definition {where} ORDER BY position, id"
-    names = [n.strip() for n in _DEF_COLUMNS.split(",")]
-    return [IndicatorDef(**{**dict(zip(names, r, strict=True)), "archived": bool(r[14])})
-            for r in s.execute(text(sql), params or {})]  # fmt: skip
+    # colonnes dans l'ordre des champs (vérifié ci-dessous) : arguments positionnels, sans
+    # dictionnaire par ligne (1 000 indicateurs à 100×)
+    return [IndicatorDef(i, code, label, definition, unit, direction, frequency, scope, provenance, storage, annexe,
+                         category, roadmap_id, version, bool(archived))
+            for (i, code, label, definition, unit, direction, frequency, scope, provenance, storage, annexe, category,
+                 roadmap_id, version, archived) in s.execute(text(sql), params or {})]  # fmt: skip
+
+
+assert tuple(n.strip() for n in _DEF_COLUMNS.split(",")) == tuple(
+    f.name for f in fields(IndicatorDef)
+), "_DEF_COLUMNS doit suivre l'ordre des champs d'IndicatorDef"
 
 
 def load_definitions(ctx: AppContext, roadmap_id: int | None = None, *, archived: bool = False) -> list[IndicatorDef]:
