@@ -38,25 +38,26 @@ def indicators_section(ctx: AppContext, roadmap_id: int, *, series: bool = True)
     links = m.link_triples(ctx, roadmap_id)
     linked = {ind for _a, ind, _k in links}
     kept = [d for d in defs if d.id in linked or d.category == "feuille de route"]
-    by_id = {d.id: d for d in kept}
     codes = {d.id: d.code for d in kept}
     bassins = m.bassin_list(ctx)
     bcode = _bassin_codes(ctx)
     flows = [d for d in kept if d.is_flow]
     points, steps = m.load_series(ctx, flows) if flows else ({}, {})
     values: dict[str, dict[str, str]] = {}
+    plain = {d.id: d.code for d in kept if not d.is_flow}  # hors flux (9 000 séries à 100×)
+    where = {**bcode, None: ""}  # bassin → clé de la série (« » : tout le plan)
     with ctx.store.session() as s:
         for ind, bid, kind, value, eff, year, label in m.raw_rows(s,
             "SELECT indicator_id, bassin_id, kind, value, effective_from, year, label FROM indicator_target "
             "WHERE value IS NOT NULL ORDER BY effective_from, id"
         ):  # fmt: skip
-            if ind in by_id and not by_id[ind].is_flow:
+            if ind in plain:
                 steps.setdefault((ind, bid), []).append(m.Step(kind, bid, float(value), m.as_date(eff), year, label))
         for ind, bid, joined, *_day in m.raw_rows(s, _series_sql(s) if series else _last_sql(s)):
-            d = by_id.get(ind)
-            if d is None or d.is_flow or not joined:
+            code = plain.get(ind)
+            if code is None or not joined:
                 continue
-            values.setdefault(d.code, {})[bcode.get(bid, "") if bid is not None else ""] = joined
+            values.setdefault(code, {})[where.get(bid, "")] = joined
     # état figé des flux liés seulement (leurs valeurs sont dans la section « flux ») ; celui des
     # autres se déduit des valeurs et des cibles figées (``frozen_states``)
     states: dict[str, dict[str, list[Any]]] = {}
