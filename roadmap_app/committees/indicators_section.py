@@ -246,7 +246,7 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
         old_series, new_series = old_values.get(code, {}), new_values.get(code, {})
         for bassin, joined in new_series.items():
             before = old_series.get(bassin)
-            if before and _tail(before) == _tail(joined):
+            if before and before.rpartition(";")[2] == joined.rpartition(";")[2]:  # _tail, sans appel
                 continue  # seule la dernière valeur est comparée (l'état actuel n'a qu'elle)
             now = _series_state(joined, code, bassin, index)
             changed.append((code, bassin, None if not before else _last(before)[0], now))
