@@ -154,7 +154,7 @@ def write_rows(session: Session, found: list[dict[str, Any]]) -> None:
     from db.models import JournalEntry
 
     session.flush()
-    session.connection().execute(insert(JournalEntry.__table__), found)  # type: ignore[arg-type]
+    session.connection().execute(insert(JournalEntry.__table__), found)  # type: ignore[attr-defined]
 
 
 def to_line(e: JournalEntry) -> JournalLine:
