@@ -45,12 +45,17 @@ def _indicator_rows(s: Session, values: bool = True, links: bool = True) -> tupl
     return found, linked
 
 
-def _flow_rows(s: Session) -> list[Any]:
-    from sqlalchemy import text
+def _flow_rows(s: Session, bassin_ids: list[Any] | None = None) -> list[Any]:
+    """Valeurs des flux mensuels ; de ces bassins seulement si ``bassin_ids`` est donné."""
+    from sqlalchemy import bindparam, text
 
+    if bassin_ids is None:
+        return list(s.connection().execute(text("SELECT id, indicator, bassin_id, month, value FROM flow_value")).all())
+    if not bassin_ids:
+        return []
     return list(s.connection().execute(text(
-        "SELECT id, indicator, bassin_id, month, value FROM flow_value"
-    )).all())  # fmt: skip
+        "SELECT id, indicator, bassin_id, month, value FROM flow_value WHERE bassin_id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True)), {"ids": bassin_ids}).all())  # fmt: skip
 
 
 def flow_key(code: str, bassin: str, month: Any) -> str:
@@ -105,42 +110,69 @@ class Provenance:
 
 
 @paused_gc()
-def mergeable_state(s: Session, series: Collection[str] | None = None) -> dict[str, Any]:
+def mergeable_state(
+    s: Session,
+    series: Collection[str] | None = None,
+    *,
+    only: Collection[str] | None = None,
+    with_ids: bool = True,
+) -> dict[str, Any]:
     """{clé → valeur} pour chaque champ fusionnable, plus les identifiants pour écrire ; les valeurs
-    d'indicateurs par série (``SERIES``), seulement celles nommées dans ``series`` s'il est donné."""
+    d'indicateurs par série (``SERIES``), seulement celles nommées dans ``series`` s'il est donné.
+
+    ``only`` : les clés dont la fusion a besoin ; seuls les statuts et les flux de leurs bassins,
+    et les liens s'il y en a, sont lus (l'état rendu peut contenir d'autres clés, jamais en
+    omettre une d'``only`` qui existe dans la base). ``with_ids`` : sans les identifiants (état
+    d'un paquet, qui n'est jamais écrit)."""
     bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
-    rows = s.connection().execute(  # lignes brutes, sans la couche ORM (31 500 cellules à 100×)
-        sa_select(
-            col(Action.code), col(Action.roadmap_id), col(ActionBassin.id), col(ActionBassin.bassin_id),
-            col(ActionBassin.status), col(ActionBassin.progress), col(ActionBassin.note), col(ActionBassin.version),
-        ).join(ActionBassin, col(ActionBassin.action_id) == col(Action.id))
-    ).all()  # fmt: skip
+    cell_bassins: list[Any] | None = None
+    flow_bassins: list[Any] | None = None
+    links_needed = True
+    if only is not None:
+        wanted_cells = {k.split("|", 2)[1] for k in only if not k.startswith((*INDICATOR_PREFIXES, "atelier|"))}
+        wanted_flows = {k.split("|", 3)[2] for k in only if k.startswith(FLOW_PREFIX)}
+        cell_bassins = [i for i, code in bassins.items() if code in wanted_cells]
+        flow_bassins = [i for i, code in bassins.items() if code in wanted_flows]
+        links_needed = any(k.startswith("lien|") for k in only)
+    query = sa_select(
+        col(Action.code), col(Action.roadmap_id), col(ActionBassin.id), col(ActionBassin.bassin_id),
+        col(ActionBassin.status), col(ActionBassin.progress), col(ActionBassin.note), col(ActionBassin.version),
+    ).join(ActionBassin, col(ActionBassin.action_id) == col(Action.id))  # fmt: skip
+    if cell_bassins is not None:
+        query = query.where(col(ActionBassin.bassin_id).in_(cell_bassins))
+    # lignes brutes, sans la couche ORM (31 500 cellules à 100×)
+    rows = s.connection().execute(query).all() if cell_bassins is None or cell_bassins else []
     values: dict[str, Any] = {}
     ids: dict[str, tuple[str, int, int]] = {}
     assert CELL_FIELDS == ("status", "progress", "note")  # clés de ``cell_key``, écrites à la main ici
-    for code, roadmap_id, cell_id, bassin_id, status, progress, note, version in rows:
-        prefix = f"{code}@{roadmap_id}|{bassins[bassin_id]}|"
-        ident = ("action_bassin", cast(int, cell_id), version)  # une ligne, ses trois champs
-        values[prefix + "status"], values[prefix + "progress"], values[prefix + "note"] = status, progress, note
-        ids[prefix + "status"] = ids[prefix + "progress"] = ids[prefix + "note"] = ident
+    if with_ids:
+        for code, roadmap_id, cell_id, bassin_id, status, progress, note, version in rows:
+            prefix = f"{code}@{roadmap_id}|{bassins[bassin_id]}|"
+            ident = ("action_bassin", cast(int, cell_id), version)  # une ligne, ses trois champs
+            values[prefix + "status"], values[prefix + "progress"], values[prefix + "note"] = status, progress, note
+            ids[prefix + "status"] = ids[prefix + "progress"] = ids[prefix + "note"] = ident
+    else:
+        for code, roadmap_id, _cell_id, bassin_id, status, progress, note, _version in rows:
+            prefix = f"{code}@{roadmap_id}|{bassins[bassin_id]}|"
+            values[prefix + "status"], values[prefix + "progress"], values[prefix + "note"] = status, progress, note
     for a in s.exec(select(Atelier)).all():
         assert a.id is not None
         for field in ATELIER_FIELDS:
             key = atelier_key(a.id, field)
             values[key] = getattr(a, field)
             ids[key] = ("atelier", a.id, a.version)
-    _none, links = _indicator_rows(s, values=False)
+    _none, links = _indicator_rows(s, values=False, links=links_needed)
     for _lid, action, roadmap_id, code, active, kind in links:
         if active:
             prefix = link_key(action, roadmap_id, code)
             values[prefix + "|active"], values[prefix + "|kind"] = True, kind
-    for _fid, code, bassin_id, month, value in _flow_rows(s):
+    for _fid, code, bassin_id, month, value in _flow_rows(s, flow_bassins):
         if value is not None:
             key = flow_key(code, bassins.get(bassin_id, ""), month) + "|value"
             values[key] = value
     # (entité, identifiant, version) des statuts et des ateliers seulement (écrits par ligne et
     # version) ; indicateurs, liens et flux s'écrivent par leur clé. Le paquet ne les garde pas.
-    return {"values": values, "ids": ids, SERIES: indicator_series(s, bassins, series)}
+    return {"values": values, "ids": ids if with_ids else {}, SERIES: indicator_series(s, bassins, series)}
 
 
 #: Partie de l'état fusionnable qui porte les valeurs d'indicateurs (hors flux) par série :
