@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.models import Action, ActionBassin, Atelier, Bassin, JournalEntry, StoreInfo
+from db.models import Atelier, Bassin, JournalEntry, StoreInfo
 from roadmap_app.core.bulk import paused_gc
 
 CELL_FIELDS = ("status", "progress", "note")
@@ -31,31 +31,46 @@ def is_indicator_key(key: str) -> bool:
     return key.startswith(INDICATOR_PREFIXES)
 
 
-def _indicator_rows(s: Session, values: bool = True, links: bool = True) -> tuple[list[Any], list[Any]]:
-    from sqlalchemy import text
+def _rows(s: Session, sql: str) -> list[Any]:
+    """Lignes brutes du pilote (tuples), sur la connexion de la session : sans les objets ``Row``
+    de SQLAlchemy, deux fois plus lents à 162 000 valeurs d'indicateurs. ``sql`` sans paramètre
+    (identifiants entiers écrits par ``_ids``), portable (SQLite, PostgreSQL)."""
+    cursor = s.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
-    found = list(s.connection().execute(text(
+
+def _ids(values: Collection[Any]) -> str:
+    """« (1,2,3) » : identifiants entiers pour ``IN`` (jamais vide : l'appelant l'évite)."""
+    return "(" + ",".join(str(int(v)) for v in values) + ")"
+
+
+#: Cellules (action × bassin) : de quoi écrire leurs clés et leurs valeurs.
+_CELLS = ("SELECT a.code, a.roadmap_id, ab.id, ab.bassin_id, ab.status, ab.progress, ab.note, ab.version "
+          "FROM action a JOIN action_bassin ab ON ab.action_id = a.id")  # fmt: skip
+
+
+def _indicator_rows(s: Session, values: bool = True, links: bool = True) -> tuple[list[Any], list[Any]]:
+    found = _rows(s,
         "SELECT v.id, d.code, v.bassin_id, v.day, v.value FROM indicator_value v "
         "JOIN indicator_definition d ON d.id = v.indicator_id"
-    )).all()) if values else []  # fmt: skip
-    linked = list(s.connection().execute(text(
+    ) if values else []  # fmt: skip
+    linked = _rows(s,
         "SELECT l.id, a.code, a.roadmap_id, d.code, l.active, l.kind FROM action_indicator l "
         "JOIN action a ON a.id = l.action_id JOIN indicator_definition d ON d.id = l.indicator_id"
-    )).all()) if links else []  # fmt: skip
+    ) if links else []  # fmt: skip
     return found, linked
 
 
 def _flow_rows(s: Session, bassin_ids: list[Any] | None = None) -> list[Any]:
     """Valeurs des flux mensuels ; de ces bassins seulement si ``bassin_ids`` est donné."""
-    from sqlalchemy import bindparam, text
-
+    sql = "SELECT id, indicator, bassin_id, month, value FROM flow_value"
     if bassin_ids is None:
-        return list(s.connection().execute(text("SELECT id, indicator, bassin_id, month, value FROM flow_value")).all())
-    if not bassin_ids:
-        return []
-    return list(s.connection().execute(text(
-        "SELECT id, indicator, bassin_id, month, value FROM flow_value WHERE bassin_id IN :ids"
-    ).bindparams(bindparam("ids", expanding=True)), {"ids": bassin_ids}).all())  # fmt: skip
+        return _rows(s, sql)
+    return _rows(s, f"{sql} WHERE bassin_id IN {_ids(bassin_ids)}") if bassin_ids else []
 
 
 def flow_key(code: str, bassin: str, month: Any) -> str:
@@ -134,14 +149,11 @@ def mergeable_state(
         cell_bassins = [i for i, code in bassins.items() if code in wanted_cells]
         flow_bassins = [i for i, code in bassins.items() if code in wanted_flows]
         links_needed = any(k.startswith("lien|") for k in only)
-    query = sa_select(
-        col(Action.code), col(Action.roadmap_id), col(ActionBassin.id), col(ActionBassin.bassin_id),
-        col(ActionBassin.status), col(ActionBassin.progress), col(ActionBassin.note), col(ActionBassin.version),
-    ).join(ActionBassin, col(ActionBassin.action_id) == col(Action.id))  # fmt: skip
-    if cell_bassins is not None:
-        query = query.where(col(ActionBassin.bassin_id).in_(cell_bassins))
-    # lignes brutes, sans la couche ORM (31 500 cellules à 100×)
-    rows = s.connection().execute(query).all() if cell_bassins is None or cell_bassins else []
+    # lignes brutes (31 500 cellules à 100×)
+    if cell_bassins is None:
+        rows = _rows(s, _CELLS)
+    else:
+        rows = _rows(s, f"{_CELLS} WHERE ab.bassin_id IN {_ids(cell_bassins)}") if cell_bassins else []
     values: dict[str, Any] = {}
     ids: dict[str, tuple[str, int, int]] = {}
     assert CELL_FIELDS == ("status", "progress", "note")  # clés de ``cell_key``, écrites à la main ici
@@ -188,23 +200,17 @@ def indicator_series(
 ) -> dict[str, list[Any]]:
     """Séries des valeurs d'indicateurs de la base, sans une clé par valeur ; celles d'``only``
     seulement s'il est donné (« CODE|BASSIN » : seuls les indicateurs nommés sont lus)."""
-    from sqlalchemy import bindparam, text
-
-    codes: dict[Any, str] = dict(s.connection().execute(text("SELECT id, code FROM indicator_definition")).all())
+    codes: dict[Any, str] = dict(_rows(s, "SELECT id, code FROM indicator_definition"))
     if only is not None:
         wanted = {name.split("|", 1)[0] for name in only}
         ids = [i for i, code in codes.items() if code in wanted]
         if not ids:
             return {}
-        rows = s.connection().execute(text(
-            "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
-            "WHERE value IS NOT NULL AND indicator_id IN :ids ORDER BY indicator_id, bassin_id, day"
-        ).bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all()  # fmt: skip
+        rows = _rows(s, "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
+                        f"WHERE value IS NOT NULL AND indicator_id IN {_ids(ids)} ORDER BY indicator_id, bassin_id, day")  # fmt: skip
     else:
-        rows = s.connection().execute(text(
-            "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
-            "WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day"
-        )).all()  # fmt: skip
+        rows = _rows(s, "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
+                        "WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day")  # fmt: skip
     found: dict[str, list[Any]] = {}
     current: tuple[Any, Any] | None = None
     flat: list[Any] = []
@@ -257,10 +263,7 @@ def entity_keys(s: Session, entities: Collection[str] | None = None) -> dict[tup
     bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
     found: dict[tuple[str, int], str] = {}
     if wanted("action_bassin"):
-        for cell_id, code, roadmap_id, bassin_id in s.connection().execute(
-            sa_select(col(ActionBassin.id), col(Action.code), col(Action.roadmap_id), col(ActionBassin.bassin_id))
-            .join(Action, col(Action.id) == col(ActionBassin.action_id))
-        ).all():  # fmt: skip
+        for code, roadmap_id, cell_id, bassin_id, *_values in _rows(s, _CELLS):
             found[("action_bassin", cast(int, cell_id))] = f"{code}@{roadmap_id}|{bassins[bassin_id]}"
     if wanted("atelier"):
         for a in s.exec(select(Atelier)).all():
