@@ -379,6 +379,32 @@ def format_value(d: IndicatorDef, v: float | None) -> str:
     return f"{text_} {d.unit}" if d.unit in ("%", "€") else f"{text_}"
 
 
+def period_label(frequency: str, day: date) -> str:
+    """« 2024 », « T3 2024 », « sept. 2024 » ou « 30/09/2024 » selon la fréquence de l'indicateur."""
+    from roadmap_app.core.dates import format_month
+
+    if frequency == "year":
+        return str(day.year)
+    if frequency == "quarter":
+        return f"T{(day.month - 1) // 3 + 1} {day.year}"
+    if frequency == "month":
+        return format_month(day)
+    return f"{day:%d/%m/%Y}"
+
+
+def value_period(d: IndicatorDef, day: date) -> str:
+    """La période d'une valeur mesurée (« 2024 », « sept. 2024 ») : une valeur annuelle est rangée
+    au 1er janvier, mensuelle au 1er du mois ; « au 01/01/2024 » la ferait lire comme un relevé de
+    ce jour-là."""
+    return period_label("month" if d.is_flow else d.frequency, day)
+
+
+def value_phrase(d: IndicatorDef, day: date) -> str:
+    """« en 2024 », « en sept. 2024 », « au T3 2024 », « au 30/09/2024 »."""
+    frequency = "month" if d.is_flow else d.frequency
+    return f"{'en' if frequency in ('year', 'month') else 'au'} {period_label(frequency, day)}"
+
+
 # -- liste (ligne de commande, page Indicateurs) -------------------------------------------------------
 LIST_KEYS = ("code", "label", "unit", "direction", "bassin", "baseline", "baseline_date", "target", "target_from",
              "last_value", "last_date", "status", "actions")  # fmt: skip
@@ -570,7 +596,7 @@ def results_by_action(ctx: AppContext, roadmap_id: int) -> dict[int, list[str]]:
                 parts.append(f"{st.where} : pas de valeur")
                 continue
             target = f"cible {st.target.shown_when} : {format_value(d, st.target.value)}, " if st.target else ""
-            parts.append(f"{st.where} : {format_value(d, st.last.value)} au {st.last.day:%d/%m/%Y} ({target}{st.status})")
+            parts.append(f"{st.where} : {format_value(d, st.last.value)} {value_phrase(d, st.last.day)} ({target}{st.status})")
         texts[ind] = f"{d.code} – {d.label} : " + " ; ".join(parts)
     out: dict[int, list[str]] = {}
     for link in links:

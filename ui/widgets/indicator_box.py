@@ -116,7 +116,7 @@ class IndicatorCard(QWidget):
         return QSize(160, self.sizeHint().height())
 
     def show_linked(self, linked: Any) -> None:
-        from roadmap_app.indicators.model import LINK_KINDS, format_value
+        from roadmap_app.indicators.model import LINK_KINDS, format_value, value_phrase
 
         d = linked.indicator
         kind = LINK_KINDS.get(linked.kind, linked.kind)
@@ -125,7 +125,7 @@ class IndicatorCard(QWidget):
             color = STATUS_COLORS.get(st.status, MUTED)
             mark = STATUS_MARKS.get(st.status, "")
             swatch = SERIES_COLORS[i % len(SERIES_COLORS)] if st.points else MUTED
-            value = f"{format_value(d, st.last.value)} au {st.last.day:%d/%m/%Y}" if st.last else "—"
+            value = f"{format_value(d, st.last.value)} {value_phrase(d, st.last.day)}" if st.last else "—"
             lines.append((f"■ {st.where} : {value}", swatch, False, 0))
             target = (f"cible {st.target.shown_when} : {format_value(d, st.target.value)}"
                       if st.target is not None else "sans cible")  # fmt: skip
