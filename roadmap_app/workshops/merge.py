@@ -283,8 +283,12 @@ def plan_three_way(
     base_journal_id: int,
     base_series: dict[str, list[Any]] | None = None,
     theirs_series: dict[str, list[Any]] | None = None,
+    differing: list[str] | None = None,
 ) -> MergePlan:
     """Compare les trois états (dictionnaires clé → valeur) et classe chaque champ.
+
+    ``differing`` : ``changed_keys(theirs, base)`` si l'appelant l'a déjà calculé (paquet : le
+    contrôle d'intégrité), pour ne pas refaire la comparaison des 150 000 champs.
 
     Les valeurs d'indicateurs se comparent d'abord par série (``state.SERIES``) : seules les séries
     que le paquet change sont détaillées valeur par valeur. Sans séries données, celles de ``base``
@@ -309,7 +313,8 @@ def plan_three_way(
     # départ ne décide rien, quelle que soit sa valeur ici. Les autres ne sont ni parcourus un à un
     # ni lus ici (à 100× : 2 000 champs changés sur 150 000). Ordre de l'aperçu : statuts et
     # ateliers, valeurs d'indicateurs, liens et flux, puis ce que le paquet a retiré.
-    differing = changed_keys(theirs, base)
+    if differing is None:
+        differing = changed_keys(theirs, base)
     first = [k for k in differing if not k.startswith(INDICATOR_PREFIXES)]
     rest = [k for k in differing if k.startswith(INDICATOR_PREFIXES)]
     values = changed_keys(theirs_values, base_values)
@@ -410,7 +415,8 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
         if base_series is None:  # paquet d'avant les séries : une clé par valeur d'indicateur
             base_series, base = split_series(base)
         theirs_series = theirs_state[SERIES]
-        _check_consistency(info.base_values, theirs_state["values"], their_prov, Path(path).name, names)
+        differing = changed_keys(theirs_state["values"], info.base_values)
+        _check_consistency(info.base_values, theirs_state["values"], their_prov, Path(path).name, names, differing)
         for name, flat in theirs_series.items():  # valeurs d'indicateurs : séries changées seulement
             if name in base_series and flat != base_series[name]:
                 _check_consistency(expand_series(name, base_series[name]), expand_series(name, flat), their_prov,
@@ -428,6 +434,7 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             base_journal_id=info.base_journal_id,
             base_series=base_series,
             theirs_series=theirs_series,
+            differing=differing if base is info.base_values else None,
         )
         with ctx.store.session() as s, pkg.store.session() as theirs_session:
             plan.definitions = _workshop_definitions(s, theirs_session, plan)
@@ -504,9 +511,11 @@ def _check_consistency(
     prov: dict[str, tuple[Provenance, Any]],
     name: str,
     names: dict[str, str],
+    differing: list[str] | None = None,
 ) -> None:
-    """Tout changement du paquet doit venir de l'application (journalisé) : sinon, paquet altéré."""
-    for key in changed_keys(theirs, base):
+    """Tout changement du paquet doit venir de l'application (journalisé) : sinon, paquet altéré.
+    ``differing`` : ``changed_keys(theirs, base)`` déjà calculé."""
+    for key in changed_keys(theirs, base) if differing is None else differing:
         if key in base:
             value = theirs[key]
             if key not in prov or prov[key][1] != value:
