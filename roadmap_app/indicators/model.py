@@ -111,6 +111,7 @@ class State:
     points: list[Point] = field(default_factory=list)
     targets: list[Step] = field(default_factory=list)
     compared: float | None = None  # valeur comparée à la cible (moyenne, part) si autre que la dernière
+    upcoming: bool = False  # ``target`` n'est pas encore en vigueur (à la date de la dernière valeur)
 
     @property
     def where(self) -> str:
@@ -296,7 +297,7 @@ def compute_state(d: IndicatorDef, bassin_id: int | None, bassin_name: str, poin
     targets = [s_ for s_ in st if s_.kind != "baseline"]
     if target is None and targets:  # pas encore de cible en vigueur : on montre la prochaine
         return State(d, bassin_id, bassin_name, baseline, targets[0], last, NO_VALUE if last is None else NO_TARGET,
-                     pts, targets)  # fmt: skip
+                     pts, targets, upcoming=True)  # fmt: skip
     if last is None:
         return State(d, bassin_id, bassin_name, baseline, target, None, NO_VALUE, pts, targets)
     if target is None:
@@ -390,6 +391,15 @@ def period_label(frequency: str, day: date) -> str:
     if frequency == "month":
         return format_month(day)
     return f"{day:%d/%m/%Y}"
+
+
+def target_phrase(st: State) -> str:
+    """« cible 2025 : 60 % », « prochaine cible 2025 : 60 % » (pas encore en vigueur à la date de
+    la dernière valeur : le statut est alors « sans cible »), ou « sans cible »."""
+    if st.target is None:
+        return "sans cible"
+    return (f"{'prochaine cible' if st.upcoming else 'cible'} {st.target.shown_when} : "
+            f"{format_value(st.indicator, st.target.value)}")  # fmt: skip
 
 
 def value_period(d: IndicatorDef, day: date) -> str:
@@ -595,7 +605,7 @@ def results_by_action(ctx: AppContext, roadmap_id: int) -> dict[int, list[str]]:
             if st.last is None:
                 parts.append(f"{st.where} : pas de valeur")
                 continue
-            target = f"cible {st.target.shown_when} : {format_value(d, st.target.value)}, " if st.target else ""
+            target = f"{target_phrase(st)}, " if st.target else ""
             parts.append(f"{st.where} : {format_value(d, st.last.value)} {value_phrase(d, st.last.day)} ({target}{st.status})")
         texts[ind] = f"{d.code} – {d.label} : " + " ; ".join(parts)
     out: dict[int, list[str]] = {}

@@ -28,3 +28,20 @@ def _def(frequency: str, storage: str = "valeurs") -> IndicatorDef:
 def test_a_value_reads_as_its_period(frequency, storage, day, period, phrase):
     d = _def(frequency, storage)
     assert (value_period(d, day), value_phrase(d, day)) == (period, phrase)
+
+
+def test_a_target_not_yet_in_force_is_called_the_next_one():
+    """Une valeur 2024 face à la cible 2025 : « sans cible » (pas encore en vigueur), et le texte
+    disait « cible 2025 : 60 % — sans cible », contradictoire ; il dit « prochaine cible »."""
+    from roadmap_app.indicators.model import NO_TARGET, Point, Step, compute_state, target_phrase
+
+    d = _def("year")
+    target = Step("target", None, 60.0, date(2025, 1, 1), 2025, "")
+    early = compute_state(d, 3, "Lensois", {(1, 3): [Point(date(2024, 1, 1), 53.0)]}, {(1, None): [target]},
+                          date(2026, 11, 15))  # fmt: skip
+    assert (early.status, target_phrase(early)) == (NO_TARGET, "prochaine cible 2025 : 60 %")
+    late = compute_state(d, 3, "Lensois", {(1, 3): [Point(date(2025, 1, 1), 53.0)]}, {(1, None): [target]},
+                         date(2026, 11, 15))  # fmt: skip
+    assert (late.status, target_phrase(late)) == ("en-dessous", "cible 2025 : 60 %")
+    none = compute_state(d, 3, "Lensois", {}, {}, date(2026, 11, 15))
+    assert target_phrase(none) == "sans cible"
