@@ -21,11 +21,11 @@ from roadmap_app.committees.flows_section import flux_section
 from roadmap_app.committees.state_cell import Cell
 from roadmap_app.core.bulk import paused_gc
 from roadmap_app.core.context import AppContext
-from roadmap_app.core.text import first_line
 from roadmap_app.plan.read import (
     _CLOSED,
     ActionRow,
     PlanView,
+    action_title,
     cached_plan,
     roadmap_ref,
 )
@@ -195,10 +195,7 @@ def _plan_state(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
             end, end_iso = day(ech_fin)
             action = {
                 "code": code,
-                "intitule": intitule
-                or first_line(plan_actions)
-                or first_line(preexistantes)
-                or cible_title,
+                "intitule": action_title(intitule, plan_actions, preexistantes, cible_title),
                 "actions_preexistantes": preexistantes,
                 "plan_actions": plan_actions,
                 "indicateurs_tdb": tdb,

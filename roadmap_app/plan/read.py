@@ -295,6 +295,13 @@ def echeance_of(
 _CLOSED = frozenset(st.value for st, inf in status_rules.STATUSES.items() if inf.closed)
 
 
+def action_title(intitule: str | None, plan_actions: str, preexistantes: str, cible_title: str | None) -> str:
+    """Le titre d'une action partout où on la nomme (Feuille de route, instantanés, aperçu de
+    fusion) : son intitulé, sinon la première ligne de son plan d'actions, de ses actions
+    préexistantes, sinon le titre de sa cible (l'annexe n'a pas de colonne « intitulé »)."""
+    return intitule or first_line(plan_actions) or first_line(preexistantes) or cible_title or ""
+
+
 def is_overdue(status: str, end: date | None, today: date) -> bool:
     return end is not None and end < today and status not in _CLOSED
 
@@ -452,7 +459,7 @@ def _read_plan(
             ech = echeance_of(
                 ech_label, as_date(ech_date), as_date(ech_fin), ech_precision, ech_flag
             )
-            title = intitule or first_line(plan_actions) or first_line(preexistantes) or cible.title
+            title = action_title(intitule, plan_actions, preexistantes, cible.title)
             archived = bool(archived)
             row = ActionRow(
                 id=a_id,

@@ -15,8 +15,8 @@ from datetime import date
 from sqlalchemy import text
 
 from roadmap_app.core.context import AppContext
-from roadmap_app.core.text import first_line
 from roadmap_app.indicators.model import period_label
+from roadmap_app.plan.read import action_title
 from roadmap_app.workshops.merge import FieldChange3, MergePlan
 
 
@@ -34,10 +34,9 @@ def load_titles(ctx: AppContext, plan: MergePlan | None = None) -> Titles:
     """Lit les intitulés des actions et des indicateurs (deux requêtes) ; les indicateurs définis
     dans l'atelier (``plan.definitions``) s'y ajoutent."""
     with ctx.store.session() as s:
-        # le titre d'une action comme sur la Feuille de route (roadmap_app.plan.read) : son
-        # intitulé, sinon la première ligne du plan d'actions, des actions préexistantes, de la cible
+        # le titre d'une action comme sur la Feuille de route (plan.read.action_title)
         actions = {
-            f"{code}@{rid}": intitule or first_line(plan) or first_line(before) or (cible or "")
+            f"{code}@{rid}": action_title(intitule, plan, before, cible)
             for code, rid, intitule, plan, before, cible in s.execute(text(
                 "SELECT a.code, a.roadmap_id, a.intitule, a.plan_actions, a.actions_preexistantes, c.title "
                 "FROM action a LEFT JOIN cible c ON c.id = a.cible_id"))
