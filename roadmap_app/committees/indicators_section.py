@@ -16,6 +16,7 @@ s'ouvrent comme avant ; le format des cellules, ``STATE_FORMAT``, ne change pas)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from roadmap_app.committees.section_change import SectionChange, show_value
@@ -345,10 +346,19 @@ def pack_rows(state: dict[str, Any]) -> list[list[str]]:
                 ", ".join(actions.get(code, [])), f"{code} – {d['label']}", names.get(bassin, bassin) or "Tout le plan",
                 "—" if base is None else f"{show_value('', base[0])}{unit} au {_fr_date(base[1])}",
                 "—" if target is None else f"{show_value('', target)}{unit} ({when})",
-                "—" if value is None else f"{show_value('', value)}{unit} ({_fr_date(day)})",
+                "—" if value is None else f"{show_value('', value)}{unit} ({_period(d, day)})",
                 status,
             ])  # fmt: skip
     return rows
+
+
+def _period(d: dict[str, Any], iso: str | None) -> str:
+    """La période d'une valeur figée (« 2025 », « sept. 2024 ») : ``indicators.model.value_period``
+    sur la définition figée (un instantané d'avant ces champs : la date)."""
+    if not iso or "frequency" not in d:
+        return _fr_date(iso)
+    frequency = "month" if d.get("storage") == "flux" else d["frequency"]
+    return m.period_label(frequency, date.fromisoformat(iso[:10]))
 
 
 def _fr_date(iso: str | None) -> str:

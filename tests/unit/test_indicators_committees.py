@@ -100,7 +100,7 @@ def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path)
     rows = [list(r) for r in wb["Indicateurs de suivi"].iter_rows(values_only=True)]
     lens = next(r for r in rows if r[2] == "Lensois")
     assert lens == ["EP-1.1", "R1 – Taux de retour à l'emploi durable (à 6 mois)", "Lensois",
-                    "40 % au 31/12/2023", "60 % (2025)", "52 % (01/01/2025)", "en-dessous"]  # fmt: skip
+                    "40 % au 31/12/2023", "60 % (2025)", "52 % (2025)", "en-dessous"]  # fmt: skip
     changes = str([list(r) for r in wb["Changements"].iter_rows(values_only=True)])
     assert "R1 Lensois" in changes
     assert "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants" in changes  # action d'abord
