@@ -42,23 +42,27 @@ def test_take_a_snapshot_then_compare_with_the_current_state(window, qtbot, app_
     page.refresh()
     rows = [
         (
-            page.diff_model.index(r, 0).data(),
+            page.diff_model.index(r, 1).data(),
             page.diff_model.index(r, 2).data(),
             page.diff_model.index(r, 4).data(),
         )
         for r in range(page.diff_model.rowCount())
     ]
     assert ("EP-2.2", "Lensois", "À lancer → Réalisé") in rows
+    # le titre avant le code, comme la Feuille de route
+    headers = [page.diff_model.headerData(c, Qt.Orientation.Horizontal) for c in range(2)]
+    assert headers == ["Intitulé", "Code"]
+    assert page.diff_model.index(0, 0).data().startswith(("Orientation prononcée", "Accompagnement"))
     assert ("AI-3.1", "Audomarois", "À lancer → En cours") in rows
     html = page.diff_model.index(0, 4).data(Qt.ItemDataRole.UserRole + 20)
     assert "<s" in html  # l'ancienne valeur est barrée
 
     page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
-    codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
+    codes = {page.diff_model.index(r, 1).data() for r in range(page.diff_model.rowCount())}
     assert codes == {"AI-3.1"}
     page.bassin.setCurrentIndex(0)
     page.axe.setCurrentIndex(page.axe.findData("EP"))
-    codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
+    codes = {page.diff_model.index(r, 1).data() for r in range(page.diff_model.rowCount())}
     assert codes == {"EP-2.2"}
 
 
@@ -133,7 +137,7 @@ def test_changing_the_bassin_filter_does_not_read_the_states_again(
     update_status(app_ctx, "AI-1.1", "Lensois", status="en_cours", record_undo=False)
     page.compare()  # la base a changé : la comparaison est refaite
     assert len(reads) == 1
-    codes = {page.diff_model.index(r, 0).data() for r in range(page.diff_model.rowCount())}
+    codes = {page.diff_model.index(r, 1).data() for r in range(page.diff_model.rowCount())}
     assert codes == {"AI-1.1"}
 
 

@@ -128,8 +128,8 @@ def diff_rows(diff: SnapshotDiff, bassin_names: dict[str, str]) -> list[DiffRow]
 
 class DiffTableModel(RowTableModel[DiffRow]):
     columns = (
-        Column("Code", lambda r: r.code),
         Column("Intitulé", lambda r: r.title, "Intitulé de l'action (en entier dans l'infobulle)"),
+        Column("Code", lambda r: r.code),
         Column("Bassin", lambda r: r.bassin),
         Column("Nature", lambda r: r.kind),
         Column("Changement", lambda r: r.plain()),

@@ -127,11 +127,12 @@ class CommitteesPage(Page):
         # redimensionnement) : calculées sur la largeur d'avant l'affichage, une phrase longue
         # donnait une ligne de 300 px
         self.diff_view.horizontalHeader().sectionResized.connect(self._column_resized)
-        # code, puis intitulé abrégé (entier dans l'infobulle) : on sait de quelle action il s'agit
-        self.diff_view.setColumnWidth(0, 70)
-        self.diff_view.setColumnWidth(1, 280)
+        # intitulé abrégé (entier dans l'infobulle) puis code, comme la Feuille de route ; la
+        # nature la plus longue (« Indicateurs de suivi ») tient dans sa colonne
+        self.diff_view.setColumnWidth(0, 280)
+        self.diff_view.setColumnWidth(1, 70)
         self.diff_view.setColumnWidth(2, 110)
-        self.diff_view.setColumnWidth(3, 130)
+        self.diff_view.setColumnWidth(3, 165)
         self.export_xlsx = QPushButton("E&xporter le pack (classeur)…")
         self.export_pdf = QPushButton("Exporter le pack (&PDF)…")
         for b, kind in ((self.export_xlsx, "xlsx"), (self.export_pdf, "pdf")):
