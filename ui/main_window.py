@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from db.store import Store
 from roadmap_app import __version__
+from roadmap_app.core import bulk
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.domains import PLAN
 from roadmap_app.core.errors import StoreError, UserError
@@ -319,6 +320,7 @@ class MainWindow(QMainWindow):
             return
         page = self.page(self.specs[row].key)
         self.stack.setCurrentWidget(page)
+        bulk.forget_module_sources()  # sources lues par shiboken6 aux imports de la page
         self.statusBar().showMessage(self.specs[row].title, 2000)
 
     def current_page(self) -> Page | None:
