@@ -209,7 +209,13 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
         if day is None:
             day = date(args.year, 1, 1)
         svc.set_value(ctx, args.indicator, value, day, bassin=args.bassin, replace=args.replace)
-        print(f"Valeur enregistrée : {args.indicator} = {args.value}.")
+        # ce qui a été écrit : la période retenue selon la fréquence (une valeur annuelle datée du
+        # 30/09/2024 est celle de 2024), le bassin et l'unité
+        from roadmap_app.indicators import model as m
+
+        d = m.find_definition(m.load_definitions(ctx), args.indicator)
+        where = ", ".join(x for x in (args.bassin or "", m.period_label(d.frequency, svc.normalize_day(d, day))) if x)
+        print(f"Valeur enregistrée : {d.code} ({where}) = {m.format_value(d, value)}.")
     else:
         svc.set_step(ctx, args.indicator, "baseline" if args.step == "baseline" else "target", value,
                      day=day, year=args.year, bassin=args.bassin)  # fmt: skip

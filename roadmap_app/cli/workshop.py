@@ -11,9 +11,11 @@ from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
 from roadmap_app.core.context import AppContext
 from roadmap_app.workshops.ateliers import list_ateliers
+from roadmap_app.workshops.labels import Titles, display_label, load_titles
 from roadmap_app.workshops.merge import (
     MINE,
     THEIRS,
+    FieldChange3,
     MergePlan,
     Resolution,
     apply_merge,
@@ -106,7 +108,10 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def print_plan(plan: MergePlan) -> None:
+def print_plan(plan: MergePlan, titles: Titles | None = None) -> None:
+    """L'aperçu d'une fusion ; avec ``titles``, les intitulés des actions et indicateurs avant
+    leurs codes."""
+    titles = titles or Titles()
     print(f"Fusion de « {plan.source_name} » : {len(plan.to_apply)} changement(s) à appliquer, "
           f"{len(plan.conflicts)} conflit(s) dont {len(plan.pending_conflicts)} à trancher.")  # fmt: skip
     if defined := definitions_summary(plan):
@@ -117,8 +122,9 @@ def print_plan(plan: MergePlan) -> None:
     flows = [c for c in plan.to_apply if flow_parts(c) is not None]
     if others:
         write_table(sys.stdout, ["Champ", "Ici", "Paquet", "Par", "Le"],
-                    [[c.label, c.show(c.mine), c.show(c.theirs), c.theirs_by.author, _when(c.theirs_by.ts)] for c in others],
-                    [40, 20, 30, 20, 16])  # fmt: skip
+                    [[display_label(c, titles), c.show(c.mine), c.show(c.theirs), c.theirs_by.author,
+                      _when(c.theirs_by.ts)] for c in others],
+                    [_champ_width(others), 20, 30, 20, 16])  # fmt: skip
     if flows:
         # regroupées par bassin et par mois (l'ordre de l'aperçu), l'indicateur en clair et son code
         print(f"\n{flow_summary(flows)} :")
@@ -133,9 +139,16 @@ def print_plan(plan: MergePlan) -> None:
     if plan.conflicts:
         print("\nConflits (modifiés des deux côtés) :")
         write_table(sys.stdout, ["Champ", "Ici", "Par", "Paquet", "Par", "Décision"],
-                    [[c.label, c.show(c.mine), c.mine_by.author if c.mine_by else "", c.show(c.theirs), c.theirs_by.author,
-                      _decision(plan, c.key)] for c in plan.conflicts],
-                    [64 if any(flow_parts(c) for c in plan.conflicts) else 40, 20, 18, 20, 18, 14])  # fmt: skip
+                    [[display_label(c, titles), c.show(c.mine), c.mine_by.author if c.mine_by else "", c.show(c.theirs),
+                      c.theirs_by.author, _decision(plan, c.key)] for c in plan.conflicts],
+                    [_champ_width(plan.conflicts), 20, 18, 20, 18, 14])  # fmt: skip
+
+
+def _champ_width(changes: list[FieldChange3]) -> int:
+    """Largeur de la colonne « Champ » : un lien porte deux intitulés, un flux un long libellé."""
+    if any(c.key.startswith("lien|") for c in changes):
+        return 100
+    return 72 if any(flow_parts(c) or c.key.startswith("ind|") for c in changes) else 60
 
 
 def _decision(plan: MergePlan, key: str) -> str:
@@ -152,7 +165,7 @@ def _when(ts) -> str:  # type: ignore[no-untyped-def]
 
 
 def _merge(ctx: AppContext, plan: MergePlan, args: argparse.Namespace) -> int:
-    print_plan(plan)
+    print_plan(plan, load_titles(ctx, plan))
     if args.dry_run:
         print("\nSimulation : rien n'a été écrit.")
         return 0

@@ -111,6 +111,7 @@ class State:
     points: list[Point] = field(default_factory=list)
     targets: list[Step] = field(default_factory=list)
     compared: float | None = None  # valeur comparée à la cible (moyenne, part) si autre que la dernière
+    upcoming: bool = False  # ``target`` n'est pas encore en vigueur (à la date de la dernière valeur)
 
     @property
     def where(self) -> str:
@@ -296,7 +297,7 @@ def compute_state(d: IndicatorDef, bassin_id: int | None, bassin_name: str, poin
     targets = [s_ for s_ in st if s_.kind != "baseline"]
     if target is None and targets:  # pas encore de cible en vigueur : on montre la prochaine
         return State(d, bassin_id, bassin_name, baseline, targets[0], last, NO_VALUE if last is None else NO_TARGET,
-                     pts, targets)  # fmt: skip
+                     pts, targets, upcoming=True)  # fmt: skip
     if last is None:
         return State(d, bassin_id, bassin_name, baseline, target, None, NO_VALUE, pts, targets)
     if target is None:
@@ -377,6 +378,41 @@ def format_value(d: IndicatorDef, v: float | None) -> str:
     text_ = f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
     text_ = text_.replace(",", "\u202f").replace(".", ",")
     return f"{text_} {d.unit}" if d.unit in ("%", "€") else f"{text_}"
+
+
+def period_label(frequency: str, day: date) -> str:
+    """« 2024 », « T3 2024 », « sept. 2024 » ou « 30/09/2024 » selon la fréquence de l'indicateur."""
+    from roadmap_app.core.dates import format_month
+
+    if frequency == "year":
+        return str(day.year)
+    if frequency == "quarter":
+        return f"T{(day.month - 1) // 3 + 1} {day.year}"
+    if frequency == "month":
+        return format_month(day)
+    return f"{day:%d/%m/%Y}"
+
+
+def target_phrase(st: State) -> str:
+    """« cible 2025 : 60 % », « prochaine cible 2025 : 60 % » (pas encore en vigueur à la date de
+    la dernière valeur : le statut est alors « sans cible »), ou « sans cible »."""
+    if st.target is None:
+        return "sans cible"
+    return (f"{'prochaine cible' if st.upcoming else 'cible'} {st.target.shown_when} : "
+            f"{format_value(st.indicator, st.target.value)}")  # fmt: skip
+
+
+def value_period(d: IndicatorDef, day: date) -> str:
+    """La période d'une valeur mesurée (« 2024 », « sept. 2024 ») : une valeur annuelle est rangée
+    au 1er janvier, mensuelle au 1er du mois ; « au 01/01/2024 » la ferait lire comme un relevé de
+    ce jour-là."""
+    return period_label("month" if d.is_flow else d.frequency, day)
+
+
+def value_phrase(d: IndicatorDef, day: date) -> str:
+    """« en 2024 », « en sept. 2024 », « au T3 2024 », « au 30/09/2024 »."""
+    frequency = "month" if d.is_flow else d.frequency
+    return f"{'en' if frequency in ('year', 'month') else 'au'} {period_label(frequency, day)}"
 
 
 # -- liste (ligne de commande, page Indicateurs) -------------------------------------------------------
@@ -569,8 +605,8 @@ def results_by_action(ctx: AppContext, roadmap_id: int) -> dict[int, list[str]]:
             if st.last is None:
                 parts.append(f"{st.where} : pas de valeur")
                 continue
-            target = f"cible {st.target.shown_when} : {format_value(d, st.target.value)}, " if st.target else ""
-            parts.append(f"{st.where} : {format_value(d, st.last.value)} au {st.last.day:%d/%m/%Y} ({target}{st.status})")
+            target = f"{target_phrase(st)}, " if st.target else ""
+            parts.append(f"{st.where} : {format_value(d, st.last.value)} {value_phrase(d, st.last.day)} ({target}{st.status})")
         texts[ind] = f"{d.code} – {d.label} : " + " ; ".join(parts)
     out: dict[int, list[str]] = {}
     for link in links:

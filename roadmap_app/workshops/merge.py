@@ -69,6 +69,10 @@ class FieldChange3:
             return status_rules.label(value)
         if self.field == "progress":
             return f"{value} %"
+        if self.field == "kind":
+            from roadmap_app.indicators.model import LINK_KINDS
+
+            return LINK_KINDS.get(str(value), str(value))
         if isinstance(value, float):
             return f"{value:g}".replace(".", ",")
         return str(value)
@@ -186,20 +190,54 @@ def flow_sort_key(key: str, bassin_names: dict[str, str]) -> tuple[str, str, int
     return (bassin_names.get(bassin, bassin), month, order.get(code, len(order)))
 
 
-def parse_edit(change: FieldChange3, text: str) -> Any:
-    """Valeur saisie à la main pour trancher un conflit de flux : un nombre valide, ou ``UserError``."""
+def parse_edit(change: FieldChange3, text: str, units: dict[str, str] | None = None, where: str = "") -> Any:
+    """Valeur saisie à la main pour trancher un conflit de flux, de valeur d'indicateur (``units`` :
+    unité par code d'indicateur, pour refuser un % au-delà de 100) ou de lien : la valeur à écrire,
+    ou ``UserError`` qui dit quoi saisir ; ``where`` : le champ tel que l'écran le nomme."""
     from roadmap_app.flows.io import parse_number
     from roadmap_app.flows.validation import check_value
 
-    code = change.key.split("|")[1]
+    kind, code = change.key.split("|")[:2]
+    where = where or change.label
+    if kind == "lien":
+        return _parse_link_edit(change, text, where)
+    if kind == "ind":
+        try:
+            number = parse_number(text)
+        except ValueError:
+            number = None
+        if number is None:
+            raise UserError(f"{where} : « {text.strip()} » n'est pas un nombre (ex. 12 ou 45,5).")
+        if number < 0:
+            raise UserError(f"{where} : {change.show(number)} est négatif ; une valeur d'indicateur ne peut pas l'être.")
+        if (units or {}).get(code) == "%" and number > 100:
+            raise UserError(f"{where} : {change.show(number)} % dépasse 100 %.")
+        return number
     try:
         value = parse_number(text)
     except ValueError:
-        raise UserError(f"{change.label} : « {text} » n'est pas un nombre.") from None
+        raise UserError(f"{where} : « {text} » n'est pas un nombre.") from None
     message = check_value(code, value)
     if message:
-        raise UserError(f"{change.label} : {message}")
+        raise UserError(f"{where} : {message}")
     return value
+
+
+def _parse_link_edit(change: FieldChange3, text: str, where: str) -> Any:
+    """« lié » / « non lié » pour un lien ; « TDB national » ou « Autres » (ou leurs clés) pour sa sorte."""
+    from roadmap_app.indicators.model import LINK_KINDS
+
+    folded = fold(text)
+    if change.field == "active":
+        if folded in ("lie", "oui", "1"):
+            return True
+        if folded in ("non lie", "non", "0"):
+            return False
+        raise UserError(f"{where} : « {text.strip()} » : saisissez « lié » ou « non lié ».")
+    for key, label in LINK_KINDS.items():
+        if folded in (fold(key), fold(label)):
+            return key
+    raise UserError(f"{where} : « {text.strip()} » : saisissez « TDB national » ou « Autres ».")
 
 
 def _decisions(ctx: AppContext, package_uuid: str) -> dict[str, tuple[Any, Resolution]]:
@@ -480,7 +518,11 @@ def apply_merge(
         if d.decision == THEIRS:
             writes.append((c, c.theirs, c.theirs_by))
         elif d.decision == EDIT:
-            writes.append((c, d.value, me))
+            value = d.value
+            if is_indicator_key(c.key) and not c.key.startswith(FLOW_PREFIX) and isinstance(value, str):
+                value = parse_edit(c, value)  # texte saisi hors du dialogue : lu et vérifié de même
+            if value != c.mine:  # valeur saisie à une fusion précédente, déjà en place : rien à écrire
+                writes.append((c, value, me))
         elif d.decision != MINE:
             raise UserError(f"Décision inconnue « {d.decision} » pour {c.label}.")
     if not writes and not resolutions:

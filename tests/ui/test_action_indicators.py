@@ -54,7 +54,7 @@ def test_link_an_indicator_then_enter_a_value_in_the_detail_panel(window, qtbot,
 
     text = box.card_texts()[0]
     assert "R1 – Taux de retour à l'emploi durable" in text and "TDB national · %" in text
-    assert "■ Lensois : 64,5 % au 01/01/2024\ncible 2024 : 60 % — ● atteint" in text
+    assert "■ Lensois : 64,5 % en 2024\ncible 2024 : 60 % — ● atteint" in text
     assert "■ Montreuillois : —\ncible 2024 : 60 % — ○ pas de valeur" in text
     assert STATUS_COLORS["atteint"] == SUCCESS and STATUS_COLORS["en-dessous"] == DANGER
     assert box.cards[0].chart.series and box.cards[0].chart.targets

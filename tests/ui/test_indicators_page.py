@@ -29,7 +29,7 @@ def test_every_indicator_per_bassin_with_filters_and_a_chart(window, qtbot, app_
                          ("M2", "Lensois", "● atteint")]  # fmt: skip
     assert model.index(2, 3).data() == "EP-1.1"
     assert model.index(2, 4).data() == "45 (31/12/2023)" and model.index(2, 5).data() == "35 (2024)"
-    assert model.index(2, 6).data() == "31 (01/09/2024)"
+    assert model.index(2, 6).data() == "31 (sept. 2024)"  # une valeur mensuelle : son mois, pas « 01/09 »
     assert page.count.text() == "31 indicateurs"  # 14 nationaux + 17 flux
 
     page.off_target.setChecked(True)

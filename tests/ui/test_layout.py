@@ -230,7 +230,8 @@ def test_dashboard_lists_show_titles_without_horizontal_scrolling(window, qtbot)
     first = page.overdue.item(0)
     code = first.data(0x0100)  # Qt.UserRole : le code de l'action
     action = page.data.overdue[0][0]
-    assert first.text().startswith(f"{code} — {action.intitule}")
+    # le titre avant le code : l'intitulé en première ligne, le code en tête de la seconde
+    assert first.text().startswith(f"{action.intitule}\n{code} · ")
     assert action.intitule in first.toolTip()
     for lst in (page.overdue, page.upcoming):
         assert not lst.horizontalScrollBar().isVisible()

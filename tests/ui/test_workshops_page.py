@@ -168,3 +168,32 @@ def test_the_app_says_when_it_runs_on_a_workshop_package(qtbot, app_ctx, tmp_pat
     assert page.banner.isVisibleTo(page) and "paquet d'un atelier" in page.banner.text()
     assert not page.export_button.isEnabled() and not page.merge_button.isEnabled()
     laptop.close()
+
+
+def test_the_review_shows_the_actions_indicators_for_the_bassin(window, qtbot, app_ctx, monkeypatch):
+    """En atelier, « l'action marche-t-elle ? » : ses indicateurs liés, pour le bassin de l'atelier
+    seulement, avec la dernière valeur, la cible en vigueur et le statut en texte."""
+    from roadmap_app.indicators import service as svc
+
+    svc.link(app_ctx, "EP-1.1", "R1", kind="tdb")
+    svc.set_step(app_ctx, "R1", "target", 60, year=2025)
+    svc.set_value(app_ctx, "R1", 52, date(2025, 6, 30), bassin="Lensois")
+    svc.set_value(app_ctx, "R1", 70, date(2025, 6, 30), bassin="Audomarois")
+    page = open_page(window)
+
+    def fill(dialog):
+        dialog.bassin.setCurrentIndex(dialog.bassin.findText("Lensois"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AtelierDialog, "exec", fill)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    review = page.review()
+    qtbot.addWidget(review)
+    assert review.current.code == "EP-1.1"
+    text = review.text.toPlainText()
+    assert "Indicateurs de suivi" in text
+    assert "Taux de retour à l'emploi durable (à 6 mois) R1 · TDB national" in text
+    assert "52 % en 2025 — cible 2025 : 60 % — ▼ en-dessous" in text
+    assert "70 %" not in text  # l'autre bassin n'est pas montré
+    review.go_by(1)
+    assert "Indicateurs de suivi" not in review.text.toPlainText()  # EP-2.1 : aucun lien

@@ -121,7 +121,7 @@ def test_the_bilan_lists_each_actions_indicators_with_their_results(ctx, tmp_pat
     col = header.index("Indicateurs de suivi (résultats)")
     ep11 = next(r for r in rows if r[2] == "EP-1.1")
     assert ep11[col].startswith("R1 – Taux de retour à l'emploi durable (à 6 mois) : ")
-    assert "Lensois : 52 % au 01/01/2025 (cible 2025 : 60 %, en-dessous)" in ep11[col]
+    assert "Lensois : 52 % en 2025 (cible 2025 : 60 %, en-dessous)" in ep11[col]
     assert next(r for r in rows if r[2] == "EP-3.1")[col] is None
     pdf = tmp_path / "bilan.pdf"
     export_bilan(ctx, pdf)

@@ -54,7 +54,7 @@ def test_workshop_values_and_links_merge_field_by_field_with_conflicts(ctx, tmp_
     applied = {c.label: (c.show(c.mine), c.show(c.theirs)) for c in plan.to_apply}
     assert applied == {
         "EP-2.1 – lien à l'indicateur M1a": ("non lié", "lié"),
-        "EP-2.1 – sorte de lien à l'indicateur M1a": ("—", "tdb"),
+        "EP-2.1 – sorte de lien à l'indicateur M1a": ("—", "TDB national"),
         "R1 / Lensois – valeur du 01/01/2024": ("—", "48"),
     }
     [conflict] = plan.conflicts

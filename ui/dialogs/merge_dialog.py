@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from roadmap_app.core.errors import UserError
 from roadmap_app.plan import statuses as status_rules
 from roadmap_app.plan.status import validate_progress
+from roadmap_app.workshops.labels import Titles, display_label
 from roadmap_app.workshops.merge import (
     EDIT,
     MINE,
@@ -43,6 +44,15 @@ CHOICES = (
 )
 
 
+def _hint(change: FieldChange3) -> str:
+    """Ce qu'on attend dans « Valeur saisie » pour ce champ."""
+    if change.key.startswith(("flux|", "ind|")):
+        return "nombre, ex. 12"
+    if change.key.startswith("lien|"):
+        return "TDB national ou Autres" if change.field == "kind" else "lié ou non lié"
+    return {"status": "ex. En cours", "progress": "0 à 100"}.get(change.field, "texte")
+
+
 def _when(ts: Any) -> str:
     return "" if ts is None else f"{ts.astimezone():%d/%m/%Y %H:%M}"
 
@@ -50,9 +60,12 @@ def _when(ts: Any) -> str:
 class MergeDialog(QDialog):
     """Les petits tableaux d'une fusion (quelques dizaines de lignes) : QTableWidget suffit ici."""
 
-    def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
+    def __init__(self, plan: MergePlan, parent: QWidget | None = None, titles: Titles | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
+        # intitulés des actions et indicateurs avant leurs codes (le libellé court reste au journal)
+        titles = titles or Titles()
+        self.titles = titles
         self.setWindowTitle(f"Fusionner « {plan.source_name} »")
         pending = plan.pending_conflicts
         summary = QLabel(
@@ -99,7 +112,7 @@ class MergeDialog(QDialog):
             parts = flow_parts(row)
             for col, text in enumerate(
                 (
-                    row.label if parts is None else f"    {parts[1]}",
+                    display_label(row, titles) if parts is None else f"    {parts[1]}",
                     row.show(row.mine),
                     row.show(row.theirs),
                     row.theirs_by.author,
@@ -108,21 +121,22 @@ class MergeDialog(QDialog):
             ):
                 item = QTableWidgetItem(text)
                 if col == 0:
-                    item.setToolTip(row.label)
+                    item.setToolTip(display_label(row, titles, width=300))
                 self.changes.setItem(r, col, item)
-        self.conflicts = QTableWidget(len(pending), 6)
+        self.conflicts = QTableWidget(len(pending), 5)
         self.conflicts.setObjectName("mergeConflicts")
         self.conflicts.setHorizontalHeaderLabels(
-            ["Champ", "Ici (par, le)", "Atelier (par, le)", "Décision", "Valeur saisie", ""]
+            ["Champ", "Ici (par, le)", "Atelier (par, le)", "Décision", "Valeur saisie"]
         )
         self.decisions: list[tuple[FieldChange3, QComboBox, QLineEdit]] = []
         for r, c in enumerate(pending):
             mine_by = f"{c.mine_by.author}, {_when(c.mine_by.ts)}" if c.mine_by else "base"
-            texts = (c.label, f"{c.show(c.mine)} ({mine_by})",
+            texts = (display_label(c, titles, width=28), f"{c.show(c.mine)} ({mine_by})",
                      f"{c.show(c.theirs)} ({c.theirs_by.author}, {_when(c.theirs_by.ts)})")  # fmt: skip
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)  # la colonne peut le couper : l'info-bulle le donne en entier
+                # la colonne peut le couper : l'info-bulle le donne en entier
+                item.setToolTip(display_label(c, titles, width=300) if col == 0 else text)
                 self.conflicts.setItem(r, col, item)
             combo = QComboBox()
             combo.addItem("— à choisir —", None)
@@ -130,11 +144,7 @@ class MergeDialog(QDialog):
                 combo.addItem(label, key)
             edit = QLineEdit()
             edit.setEnabled(False)
-            edit.setPlaceholderText(
-                "nombre, ex. 12"
-                if flow_parts(c)
-                else {"status": "ex. En cours", "progress": "0 à 100"}.get(c.field, "texte")
-            )
+            edit.setPlaceholderText(_hint(c))
             def chosen(_i: int, cb: QComboBox = combo, e: QLineEdit = edit) -> None:
                 e.setEnabled(cb.currentData() == EDIT)
                 self._update()
@@ -153,12 +163,18 @@ class MergeDialog(QDialog):
         # leur contenu, le champ plafonné (libellé complet en info-bulle), les autres lisibles
         self.changes.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # le code, en fin de libellé, reste lu
         self.changes.resizeColumnsToContents()
-        self.changes.setColumnWidth(0, min(self.changes.columnWidth(0), 460))
+        self.changes.setColumnWidth(0, min(self.changes.columnWidth(0), 600))
+        # conflits : le champ à son contenu (intitulés courts, plafonné), ici et atelier (valeur,
+        # auteur puis date, coupés à droite) se partagent le reste, la saisie lisible
+        self.conflicts.resizeColumnsToContents()
         header = self.conflicts.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.conflicts.setColumnWidth(0, min(self.conflicts.columnWidth(0), 440))
         for col in (1, 2):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.conflicts.setColumnWidth(4, max(self.conflicts.columnWidth(4), 150))
         header.setStretchLastSection(False)
         self.error = QLabel()
         self.error.setStyleSheet("color:#B42318")
@@ -188,8 +204,8 @@ class MergeDialog(QDialog):
         edit.setText(value)
 
     def _parse(self, change: FieldChange3, text: str) -> Any:
-        if flow_parts(change) is not None:
-            return parse_edit(change, text)
+        if change.key.split("|")[0] in ("flux", "ind", "lien"):
+            return parse_edit(change, text, self.titles.units, display_label(change, self.titles, width=28))
         if change.field == "status":
             return status_rules.parse_status(text).value
         if change.field == "progress":

@@ -358,6 +358,7 @@ class ReviewDialog(QDialog):
                 )
                 if v
             )
+            + self._indicators_html(a)
         )
         self.status_group.button(
             status_rules.ORDERED.index(status_rules.info(cell.status).status)
@@ -367,6 +368,35 @@ class ReviewDialog(QDialog):
         self.note.setCursorPosition(0)  # le début de la note, pas sa fin
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.shown) - 1)
+
+    def _indicators_html(self, a: ActionRow) -> str:
+        """« Indicateurs de suivi » de l'action pour le bassin de l'atelier : dernière valeur, cible
+        en vigueur, statut en couleur et en texte (l'action marche-t-elle ?) ; rien sans lien."""
+        from roadmap_app.indicators.model import (
+            LINK_KINDS,
+            action_indicators,
+            format_value,
+            target_phrase,
+            value_phrase,
+        )
+        from ui.widgets.indicator_box import STATUS_COLORS, STATUS_MARKS
+
+        linked = action_indicators(self.ctx, a.id, [(self.bassin.id, self.bassin.name)])
+        lines = []
+        for item in linked:
+            d = item.indicator
+            for st in item.states:
+                value = f"{format_value(d, st.last.value)} {value_phrase(d, st.last.day)}" if st.last else "pas de valeur"
+                target = target_phrase(st)
+                where = "" if st.bassin_id is not None else f" ({escape(st.where)})"
+                color = STATUS_COLORS.get(st.status, MUTED)
+                lines.append(
+                    f"<p><b>{escape(d.label)}</b> <span style='color:{MUTED}'>{escape(d.code)} · "
+                    f"{escape(LINK_KINDS.get(item.kind, item.kind))}</span>{where}<br>"
+                    f"{escape(value)} — {escape(target)} — <span style='color:{color};font-weight:700'>"
+                    f"{STATUS_MARKS.get(st.status, '')} {escape(st.status)}</span></p>"
+                )  # fmt: skip
+        return "<h3>Indicateurs de suivi</h3>" + "".join(lines) if lines else ""
 
     def _refresh_changes(self) -> None:
         self.changes.clear()

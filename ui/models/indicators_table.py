@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from roadmap_app.indicators.model import BELOW, REACHED, State, format_value
+from roadmap_app.indicators.model import BELOW, REACHED, State, format_value, value_period
 from ui.models.table_base import Column, RowTableModel
 from ui.style import DANGER, MUTED, SUCCESS
 
@@ -34,7 +34,7 @@ def _last(row: IndicatorRow) -> str:
     st = row.state
     if st.last is None:
         return "—"
-    return f"{format_value(st.indicator, st.last.value)} ({st.last.day:%d/%m/%Y})"
+    return f"{format_value(st.indicator, st.last.value)} ({value_period(st.indicator, st.last.day)})"
 
 
 class IndicatorsTableModel(RowTableModel[IndicatorRow]):

@@ -47,9 +47,10 @@ def _n(v: float | None) -> str:
 
 
 def _action_item(action: Any, detail: str) -> QListWidgetItem:
-    """Deux lignes : « code — intitulé », puis l'échéance (et les bassins) ; tout en infobulle."""
-    item = QListWidgetItem(f"{action.code} — {action.intitule}\n{detail}")
-    item.setToolTip(f"{action.code} — {action.intitule}\n{detail}")
+    """Deux lignes : l'intitulé (le titre avant le code), puis « code · échéance (et bassins) » ;
+    tout en infobulle."""
+    item = QListWidgetItem(f"{action.intitule}\n{action.code} · {detail}")
+    item.setToolTip(f"{action.intitule} ({action.code})\n{detail}")
     item.setData(Qt.ItemDataRole.UserRole, action.code)
     return item
 
@@ -209,19 +210,19 @@ class ReminderBand(QFrame):
         lines = []
         link = "color:#1F5FA8;text-decoration:none;font-weight:600"
         if due:
-            items = [
-                f"<a href='{escape(r.action.code)}' style='{link}'>{escape(r.action.code)}</a> "
-                f"{escape(_short(r.action.intitule))} ({_when(r.days)})"
+            items = [  # le titre (lien vers l'action) avant le code
+                f"<a href='{escape(r.action.code)}' style='{link}'>{escape(_short(r.action.intitule))}</a> "
+                f"({escape(r.action.code)}, {_when(r.days)})"
                 for r in due[:BAND_MAX]
             ]
             more = (f" · <a href='{DUE_ALL}' style='{link}'>… et {len(due) - BAND_MAX} autres</a>"
                     if len(due) > BAND_MAX else "")  # fmt: skip
-            lines.append(f"⏰ <b>{plural(len(due), 'échéance', 'échéances')} dans les {days} "
+            lines.append(f"◷ <b>{plural(len(due), 'échéance', 'échéances')} dans les {days} "
                          f"prochains jours</b> : " + " · ".join(items) + more)  # fmt: skip
         if late:
             items = [
-                f"<a href='{escape(r.action.code)}' style='{link}'>{escape(r.action.code)}</a> "
-                f"{escape(_short(r.action.intitule))} ({escape(where(r))})"
+                f"<a href='{escape(r.action.code)}' style='{link}'>{escape(_short(r.action.intitule))}</a> "
+                f"({escape(r.action.code)}, {escape(where(r))})"
                 for r in late[:BAND_MAX]
             ]
             more = (f" · <a href='{LATE_ALL}' style='{link}'>… et {len(late) - BAND_MAX} autres</a>"
@@ -274,7 +275,7 @@ class DashboardPage(Page):
         for lst in (self.upcoming, self.overdue):
             lst.itemActivated.connect(self._open_item)
             lst.setToolTip("Entrée ou double-clic : ouvrir l'action dans la feuille de route")
-            # « code — intitulé » abrégé à la largeur de la liste (entier dans l'infobulle),
+            # l'intitulé abrégé à la largeur de la liste (entier dans l'infobulle), le code,
             # l'échéance et les bassins sur une seconde ligne : jamais de défilement horizontal
             lst.setTextElideMode(Qt.TextElideMode.ElideRight)
             lst.setWordWrap(False)

@@ -316,7 +316,9 @@ class WorkshopsPage(Page):
                 self, "Fusion", "Rien de nouveau : ces changements sont déjà dans la base."
             )
             return
-        dialog = MergeDialog(plan, self)
+        from roadmap_app.workshops.labels import load_titles
+
+        dialog = MergeDialog(plan, self, load_titles(self.ctx, plan))
         if not self.confirm_merge(dialog):
             return
         resolutions = dialog.resolutions()
