@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 
 from db.store import Store
 from roadmap_app import __version__
-from roadmap_app.core import bulk
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.domains import PLAN
 from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.core.paths import default_db_path
 from roadmap_app.core.settings import set_author_name
 from roadmap_app.plan.roadmap_list import list_roadmaps
+from ui import tasks
 from ui.dialogs.base import available_size, fit_to_screen
 from ui.documents import Documents
 from ui.pages import PAGES, PageSpec
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
             return
         page = self.page(self.specs[row].key)
         self.stack.setCurrentWidget(page)
-        bulk.forget_module_sources()  # sources lues par shiboken6 aux imports de la page
+        tasks.forget_module_sources()  # sources lues par shiboken6 aux imports de la page
         self.statusBar().showMessage(self.specs[row].title, 2000)
 
     def current_page(self) -> Page | None:

@@ -41,3 +41,24 @@ def test_a_background_task_forgets_the_sources_before_and_after_its_work(
     qtbot.waitUntil(lambda: bool(results) and not runner.busy(), timeout=10_000)
     assert seen == [False]  # oubliées avant le travail : il réutilise leur place
     assert isinstance(results[0], str) and results[0] not in linecache.cache
+
+
+def test_sources_are_kept_while_a_task_may_be_importing(window, qtbot, tmp_path, monkeypatch):
+    """Vider ``linecache`` pendant qu'un fil de travail importe pourrait y lever une KeyError :
+    changer de page pendant un travail attend la fin du travail pour oublier les sources."""
+    import threading
+
+    path = _import_fresh(tmp_path, monkeypatch, "module_importe_pendant_un_travail")
+    release = threading.Event()
+    results: list[object] = []
+    runner = TaskRunner()
+    runner.run(window, "Travail", lambda _p: release.wait(10), results.append, results.append)
+    try:
+        linecache.getlines(path)  # relu pendant le travail
+        window.show_page("committees")
+        kept = path in linecache.cache
+    finally:
+        release.set()
+    assert kept
+    qtbot.waitUntil(lambda: bool(results) and not runner.busy(), timeout=10_000)
+    assert path not in linecache.cache
