@@ -234,17 +234,19 @@ def _operation(
         yield op
         if op.journaled:
             op_id = op.operation_id
-            if op.changes:
-                journal.record(
-                    s, op.changes, author=op.author, label=op.label, source=op.source,
-                    operation_id=op_id, reverts=reverts, atelier_id=atelier_id,
-                )  # fmt: skip
+            # toutes les entrées de l'opération en une insertion (une fusion d'atelier en a
+            # 2 000, chacune avec son auteur et son heure)
+            found = journal.rows(
+                op.changes, author=op.author, label=op.label, source=op.source,
+                operation_id=op_id, reverts=reverts, atelier_id=atelier_id,
+            )  # fmt: skip
             for extra in op._extra:
-                journal.record(
-                    s, extra.changes, author=extra.author, label=extra.label, source=op.source,
+                found += journal.rows(
+                    extra.changes, author=extra.author, label=extra.label, source=op.source,
                     operation_id=op_id, reverts=reverts, ts=extra.ts,
                     atelier_id=extra.atelier_id if extra.atelier_id is not None else atelier_id,
                 )  # fmt: skip
+            journal.write_rows(s, found)
             all_changes = op.changes + [c for e in op._extra for c in e.changes]
             op.domains.update(ENTITY_DOMAINS.get(c.entity, PLAN) for c in all_changes)
             op.action_ids.update(_action_ids(s, all_changes))

@@ -254,6 +254,22 @@ def _decisions(ctx: AppContext, package_uuid: str) -> dict[str, tuple[Any, Resol
     }
 
 
+_MISSING = object()
+
+
+def changed_keys(theirs: dict[str, Any], base: dict[str, Any]) -> list[str]:
+    """Clés de ``theirs`` dont la valeur diffère de celle de ``base`` (ou absentes de ``base``),
+    dans l'ordre de ``theirs`` (une comparaison par clé, sans autre travail : 150 000 clés à 100×)."""
+    get = base.get
+    return [k for k, v in theirs.items() if get(k, _MISSING) != v]
+
+
+def gone(base: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
+    """Clés de ``base`` absentes de ``theirs``, dans l'ordre de ``base`` (le plus souvent aucune)."""
+    missing = base.keys() - theirs.keys()
+    return [k for k in base if k in missing] if missing else []
+
+
 def plan_three_way(
     ctx: AppContext,
     *,
@@ -267,8 +283,12 @@ def plan_three_way(
     base_journal_id: int,
     base_series: dict[str, list[Any]] | None = None,
     theirs_series: dict[str, list[Any]] | None = None,
+    differing: list[str] | None = None,
 ) -> MergePlan:
     """Compare les trois états (dictionnaires clé → valeur) et classe chaque champ.
+
+    ``differing`` : ``changed_keys(theirs, base)`` si l'appelant l'a déjà calculé (paquet : le
+    contrôle d'intégrité), pour ne pas refaire la comparaison des 150 000 champs.
 
     Les valeurs d'indicateurs se comparent d'abord par série (``state.SERIES``) : seules les séries
     que le paquet change sont détaillées valeur par valeur. Sans séries données, celles de ``base``
@@ -281,32 +301,46 @@ def plan_three_way(
     # laisse telle qu'au départ ne décide rien, quelles que soient ses valeurs ici)
     changed = {name for name in {*base_series, *theirs_series}
                if (base_series.get(name) or []) != (theirs_series.get(name) or [])}  # fmt: skip
+    # séries changées : détaillées valeur par valeur ; chaque valeur des autres est « inchangée
+    # depuis le départ »
+    base_values: dict[str, Any] = {}
+    theirs_values: dict[str, Any] = {}
+    for name in changed:
+        base_values.update(expand_series(name, base_series.get(name)))
+        theirs_values.update(expand_series(name, theirs_series.get(name)))
+    # Seuls les champs que le paquet change (valeur différente de celle du départ, ou absente du
+    # paquet) peuvent donner un changement ou un conflit : un champ que le paquet laisse tel qu'au
+    # départ ne décide rien, quelle que soit sa valeur ici. Les autres ne sont ni parcourus un à un
+    # ni lus ici (à 100× : 2 000 champs changés sur 150 000). Ordre de l'aperçu : statuts et
+    # ateliers, valeurs d'indicateurs, liens et flux, puis ce que le paquet a retiré.
+    if differing is None:
+        differing = changed_keys(theirs, base)
+    first = [k for k in differing if not k.startswith(INDICATOR_PREFIXES)]
+    rest = [k for k in differing if k.startswith(INDICATOR_PREFIXES)]
+    values = changed_keys(theirs_values, base_values)
+    # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
+    # ou retiré) ; une clé du départ absente du paquet a été retirée en atelier
+    absent = [k for side, other in ((base_values, theirs_values), (base, theirs)) for k in gone(side, other)
+              if k.startswith(INDICATOR_PREFIXES)]  # fmt: skip
+    candidates = [*first, *values, *rest, *absent]
+    unchanged = sum(len(flat) // 2 for name, flat in theirs_series.items() if name not in changed)
+    unchanged += len(theirs) - len(first) - len(rest) + len(theirs_values) - len(values)
     with ctx.store.session() as s:
         names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
-        mine_state = mergeable_state(s, changed)
+        mine_state = mergeable_state(s, changed, only=candidates)
         mine_prov = provenance_after(s, base_journal_id) if base_journal_id >= 0 else {}
         action_codes = {code for (code,) in s.connection().execute(sa_select(col(Action.code)))}
         active = {b.code for b in s.exec(select(Bassin).where(col(Bassin.archived).is_(False))).all()}
     mine = mine_state["values"]
-    # séries d'indicateurs changées par le paquet : comparées valeur par valeur ; chaque valeur des
-    # autres est « inchangée depuis le départ »
     mine_series = mine_state[SERIES]
-    expanded: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
-    unchanged = sum(len(flat) // 2 for name, flat in theirs_series.items() if name not in changed)
     for name in changed:
-        for side, flat in zip(expanded, (base_series.get(name), theirs_series.get(name), mine_series.get(name)),
-                              strict=True):  # fmt: skip
-            side.update(expand_series(name, flat))
-    if any(expanded):
-        base, theirs, mine = (_with_values(d, e) for d, e in zip((base, theirs, mine), expanded, strict=True))
+        mine.update(expand_series(name, mine_series.get(name)))
+    if base_values or theirs_values:
+        base, theirs = {**base, **base_values}, {**theirs, **theirs_values}
     decided = _decisions(ctx, package_uuid)
     plan = MergePlan(package_uuid, kind, atelier_id, source_name, unchanged_since_base=unchanged)
-    # indicateurs : une clé absente vaut « pas de valeur » ou « pas de lien » (nouveau en atelier,
-    # ou retiré) ; la comparaison porte sur la réunion des clés
-    # (les clés absentes du paquet d'abord, en ensembles : le plus souvent il n'y en a aucune)
-    absent = {k for k in (base.keys() - theirs.keys()) | (mine.keys() - theirs.keys()) if k.startswith(INDICATOR_PREFIXES)}
-    extra = {k: None for side in (base, mine) for k in side if k in absent} if absent else {}
-    for key, their_value in [*theirs.items(), *extra.items()]:
+    for key in candidates:
+        their_value = theirs.get(key)
         indicator = key.startswith(INDICATOR_PREFIXES)
         if indicator:
             if key.startswith("lien|") and key.split("|")[1].split("@")[0] not in action_codes:
@@ -358,15 +392,6 @@ def plan_three_way(
     return plan
 
 
-def _with_values(values: dict[str, Any], indicators: dict[str, Any]) -> dict[str, Any]:
-    """``values`` avec les valeurs d'indicateurs ``indicators``, placées avant les liens et les flux
-    (l'ordre d'une clé par valeur : statuts, ateliers, valeurs, liens, flux)."""
-    if not indicators:
-        return values
-    first = {k: v for k, v in values.items() if not is_indicator_key(k)}
-    return {**first, **indicators, **{k: v for k, v in values.items() if is_indicator_key(k)}}
-
-
 @paused_gc()  # des dizaines de milliers de clés et d'entrées du journal lues d'un coup
 def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
     """Lit et vérifie le paquet, puis prépare la fusion (rien n'est écrit)."""
@@ -379,18 +404,19 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
                 "la base d'où il a été exporté. Rien n'a été écrit."
             )
         with pkg.store.session() as s:
-            theirs_state = mergeable_state(s)
+            theirs_state = mergeable_state(s, with_ids=False)  # un paquet n'est jamais écrit
             their_prov = provenance_after(s, info.base_journal_id)
             names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
             base = info.base_values
-            if not any(k.startswith(FLOW_PREFIX) for k in base):
+            if not any(k.startswith(FLOW_PREFIX) for k in reversed(base)):  # flux en dernier
                 # paquet exporté avant que les flux ne voyagent : leur départ se lit au journal du paquet
                 base = {**base, **flow_base_from_journal(s, info.base_journal_id, theirs_state["values"])}
         base_series = info.base_series
         if base_series is None:  # paquet d'avant les séries : une clé par valeur d'indicateur
             base_series, base = split_series(base)
         theirs_series = theirs_state[SERIES]
-        _check_consistency(info.base_values, theirs_state["values"], their_prov, Path(path).name, names)
+        differing = changed_keys(theirs_state["values"], info.base_values)
+        _check_consistency(info.base_values, theirs_state["values"], their_prov, Path(path).name, names, differing)
         for name, flat in theirs_series.items():  # valeurs d'indicateurs : séries changées seulement
             if name in base_series and flat != base_series[name]:
                 _check_consistency(expand_series(name, base_series[name]), expand_series(name, flat), their_prov,
@@ -408,6 +434,7 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             base_journal_id=info.base_journal_id,
             base_series=base_series,
             theirs_series=theirs_series,
+            differing=differing if base is info.base_values else None,
         )
         with ctx.store.session() as s, pkg.store.session() as theirs_session:
             plan.definitions = _workshop_definitions(s, theirs_session, plan)
@@ -484,10 +511,13 @@ def _check_consistency(
     prov: dict[str, tuple[Provenance, Any]],
     name: str,
     names: dict[str, str],
+    differing: list[str] | None = None,
 ) -> None:
-    """Tout changement du paquet doit venir de l'application (journalisé) : sinon, paquet altéré."""
-    for key, value in theirs.items():
-        if key in base and value != base[key]:
+    """Tout changement du paquet doit venir de l'application (journalisé) : sinon, paquet altéré.
+    ``differing`` : ``changed_keys(theirs, base)`` déjà calculé."""
+    for key in changed_keys(theirs, base) if differing is None else differing:
+        if key in base:
+            value = theirs[key]
             if key not in prov or prov[key][1] != value:
                 raise PackageError(
                     f"Le paquet « {name} » a été modifié en dehors de l'application ({describe_key(key, names)}) : "

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.models import Action, ActionBassin, Atelier, Bassin, JournalEntry, StoreInfo
+from db.models import Atelier, Bassin, JournalEntry, StoreInfo
 from roadmap_app.core.bulk import paused_gc
 
 CELL_FIELDS = ("status", "progress", "note")
@@ -31,26 +31,60 @@ def is_indicator_key(key: str) -> bool:
     return key.startswith(INDICATOR_PREFIXES)
 
 
-def _indicator_rows(s: Session, values: bool = True, links: bool = True) -> tuple[list[Any], list[Any]]:
-    from sqlalchemy import text
+def _rows(s: Session, sql: str) -> list[Any]:
+    """Lignes brutes du pilote (tuples), sur la connexion de la session : sans les objets ``Row``
+    de SQLAlchemy, deux fois plus lents à 162 000 valeurs d'indicateurs. ``sql`` sans paramètre
+    (identifiants entiers écrits par ``_ids``), portable (SQLite, PostgreSQL)."""
+    cursor = s.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
-    found = list(s.connection().execute(text(
+
+def _ids(values: Collection[Any]) -> str:
+    """« (1,2,3) » : identifiants entiers pour ``IN`` (jamais vide : l'appelant l'évite)."""
+    return "(" + ",".join(str(int(v)) for v in values) + ")"
+
+
+#: Cellules (action × bassin) : de quoi écrire leurs clés et leurs valeurs.
+_CELLS = ("SELECT a.code, a.roadmap_id, ab.id, ab.bassin_id, ab.status, ab.progress, ab.note, ab.version "
+          "FROM action a JOIN action_bassin ab ON ab.action_id = a.id")  # fmt: skip
+
+
+def _indicator_rows(
+    s: Session, values: bool = True, links: bool = True, only: dict[str, Collection[int]] | None = None
+) -> tuple[list[Any], list[Any]]:
+    """Valeurs d'indicateurs et liens ; ``only`` : seulement ces identifiants par entité
+    (« indicator_value », « action_indicator »), pour celles qui y sont."""
+    only = only or {}
+    found = _rows(s,
         "SELECT v.id, d.code, v.bassin_id, v.day, v.value FROM indicator_value v "
-        "JOIN indicator_definition d ON d.id = v.indicator_id"
-    )).all()) if values else []  # fmt: skip
-    linked = list(s.connection().execute(text(
+        "JOIN indicator_definition d ON d.id = v.indicator_id" + _where("v.id", only.get("indicator_value"))
+    ) if values else []  # fmt: skip
+    linked = _rows(s,
         "SELECT l.id, a.code, a.roadmap_id, d.code, l.active, l.kind FROM action_indicator l "
         "JOIN action a ON a.id = l.action_id JOIN indicator_definition d ON d.id = l.indicator_id"
-    )).all()) if links else []  # fmt: skip
+        + _where("l.id", only.get("action_indicator"))
+    ) if links else []  # fmt: skip
     return found, linked
 
 
-def _flow_rows(s: Session) -> list[Any]:
-    from sqlalchemy import text
+def _where(column: str, ids: Collection[int] | None) -> str:
+    """« WHERE colonne IN (…) » pour ces identifiants ; rien sans identifiants donnés ; une
+    condition toujours fausse pour un ensemble vide."""
+    if ids is None:
+        return ""
+    return f" WHERE {column} IN {_ids(ids)}" if ids else " WHERE 1 = 0"
 
-    return list(s.connection().execute(text(
-        "SELECT id, indicator, bassin_id, month, value FROM flow_value"
-    )).all())  # fmt: skip
+
+def _flow_rows(s: Session, bassin_ids: list[Any] | None = None) -> list[Any]:
+    """Valeurs des flux mensuels ; de ces bassins seulement si ``bassin_ids`` est donné."""
+    sql = "SELECT id, indicator, bassin_id, month, value FROM flow_value"
+    if bassin_ids is None:
+        return _rows(s, sql)
+    return _rows(s, f"{sql} WHERE bassin_id IN {_ids(bassin_ids)}") if bassin_ids else []
 
 
 def flow_key(code: str, bassin: str, month: Any) -> str:
@@ -105,42 +139,66 @@ class Provenance:
 
 
 @paused_gc()
-def mergeable_state(s: Session, series: Collection[str] | None = None) -> dict[str, Any]:
+def mergeable_state(
+    s: Session,
+    series: Collection[str] | None = None,
+    *,
+    only: Collection[str] | None = None,
+    with_ids: bool = True,
+) -> dict[str, Any]:
     """{clé → valeur} pour chaque champ fusionnable, plus les identifiants pour écrire ; les valeurs
-    d'indicateurs par série (``SERIES``), seulement celles nommées dans ``series`` s'il est donné."""
+    d'indicateurs par série (``SERIES``), seulement celles nommées dans ``series`` s'il est donné.
+
+    ``only`` : les clés dont la fusion a besoin ; seuls les statuts et les flux de leurs bassins,
+    et les liens s'il y en a, sont lus (l'état rendu peut contenir d'autres clés, jamais en
+    omettre une d'``only`` qui existe dans la base). ``with_ids`` : sans les identifiants (état
+    d'un paquet, qui n'est jamais écrit)."""
     bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
-    rows = s.connection().execute(  # lignes brutes, sans la couche ORM (31 500 cellules à 100×)
-        sa_select(
-            col(Action.code), col(Action.roadmap_id), col(ActionBassin.id), col(ActionBassin.bassin_id),
-            col(ActionBassin.status), col(ActionBassin.progress), col(ActionBassin.note), col(ActionBassin.version),
-        ).join(ActionBassin, col(ActionBassin.action_id) == col(Action.id))
-    ).all()  # fmt: skip
+    cell_bassins: list[Any] | None = None
+    flow_bassins: list[Any] | None = None
+    links_needed = True
+    if only is not None:
+        wanted_cells = {k.split("|", 2)[1] for k in only if not k.startswith((*INDICATOR_PREFIXES, "atelier|"))}
+        wanted_flows = {k.split("|", 3)[2] for k in only if k.startswith(FLOW_PREFIX)}
+        cell_bassins = [i for i, code in bassins.items() if code in wanted_cells]
+        flow_bassins = [i for i, code in bassins.items() if code in wanted_flows]
+        links_needed = any(k.startswith("lien|") for k in only)
+    # lignes brutes (31 500 cellules à 100×)
+    if cell_bassins is None:
+        rows = _rows(s, _CELLS)
+    else:
+        rows = _rows(s, f"{_CELLS} WHERE ab.bassin_id IN {_ids(cell_bassins)}") if cell_bassins else []
     values: dict[str, Any] = {}
     ids: dict[str, tuple[str, int, int]] = {}
     assert CELL_FIELDS == ("status", "progress", "note")  # clés de ``cell_key``, écrites à la main ici
-    for code, roadmap_id, cell_id, bassin_id, status, progress, note, version in rows:
-        prefix = f"{code}@{roadmap_id}|{bassins[bassin_id]}|"
-        ident = ("action_bassin", cast(int, cell_id), version)  # une ligne, ses trois champs
-        values[prefix + "status"], values[prefix + "progress"], values[prefix + "note"] = status, progress, note
-        ids[prefix + "status"] = ids[prefix + "progress"] = ids[prefix + "note"] = ident
+    if with_ids:
+        for code, roadmap_id, cell_id, bassin_id, status, progress, note, version in rows:
+            prefix = f"{code}@{roadmap_id}|{bassins[bassin_id]}|"
+            ident = ("action_bassin", cast(int, cell_id), version)  # une ligne, ses trois champs
+            values[prefix + "status"], values[prefix + "progress"], values[prefix + "note"] = status, progress, note
+            ids[prefix + "status"] = ids[prefix + "progress"] = ids[prefix + "note"] = ident
+    else:
+        for code, roadmap_id, _cell_id, bassin_id, status, progress, note, _version in rows:
+            prefix = f"{code}@{roadmap_id}|{bassins[bassin_id]}|"
+            values[prefix + "status"], values[prefix + "progress"], values[prefix + "note"] = status, progress, note
     for a in s.exec(select(Atelier)).all():
         assert a.id is not None
         for field in ATELIER_FIELDS:
             key = atelier_key(a.id, field)
             values[key] = getattr(a, field)
             ids[key] = ("atelier", a.id, a.version)
-    _none, links = _indicator_rows(s, values=False)
+    _none, links = _indicator_rows(s, values=False, links=links_needed)
     for _lid, action, roadmap_id, code, active, kind in links:
         if active:
             prefix = link_key(action, roadmap_id, code)
             values[prefix + "|active"], values[prefix + "|kind"] = True, kind
-    for _fid, code, bassin_id, month, value in _flow_rows(s):
+    for _fid, code, bassin_id, month, value in _flow_rows(s, flow_bassins):
         if value is not None:
             key = flow_key(code, bassins.get(bassin_id, ""), month) + "|value"
             values[key] = value
     # (entité, identifiant, version) des statuts et des ateliers seulement (écrits par ligne et
     # version) ; indicateurs, liens et flux s'écrivent par leur clé. Le paquet ne les garde pas.
-    return {"values": values, "ids": ids, SERIES: indicator_series(s, bassins, series)}
+    return {"values": values, "ids": ids if with_ids else {}, SERIES: indicator_series(s, bassins, series)}
 
 
 #: Partie de l'état fusionnable qui porte les valeurs d'indicateurs (hors flux) par série :
@@ -156,23 +214,17 @@ def indicator_series(
 ) -> dict[str, list[Any]]:
     """Séries des valeurs d'indicateurs de la base, sans une clé par valeur ; celles d'``only``
     seulement s'il est donné (« CODE|BASSIN » : seuls les indicateurs nommés sont lus)."""
-    from sqlalchemy import bindparam, text
-
-    codes: dict[Any, str] = dict(s.connection().execute(text("SELECT id, code FROM indicator_definition")).all())
+    codes: dict[Any, str] = dict(_rows(s, "SELECT id, code FROM indicator_definition"))
     if only is not None:
         wanted = {name.split("|", 1)[0] for name in only}
         ids = [i for i, code in codes.items() if code in wanted]
         if not ids:
             return {}
-        rows = s.connection().execute(text(
-            "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
-            "WHERE value IS NOT NULL AND indicator_id IN :ids ORDER BY indicator_id, bassin_id, day"
-        ).bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all()  # fmt: skip
+        rows = _rows(s, "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
+                        f"WHERE value IS NOT NULL AND indicator_id IN {_ids(ids)} ORDER BY indicator_id, bassin_id, day")  # fmt: skip
     else:
-        rows = s.connection().execute(text(
-            "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
-            "WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day"
-        )).all()  # fmt: skip
+        rows = _rows(s, "SELECT indicator_id, bassin_id, day, value FROM indicator_value "
+                        "WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day")  # fmt: skip
     found: dict[str, list[Any]] = {}
     current: tuple[Any, Any] | None = None
     flat: list[Any] = []
@@ -215,56 +267,66 @@ def expand_series(series_key: str, flat: list[Any] | None) -> dict[str, Any]:
 
 
 
-def entity_keys(s: Session, entities: Collection[str] | None = None) -> dict[tuple[str, int], str]:
+def entity_keys(
+    s: Session, entities: Collection[str] | None = None, ids: dict[str, Collection[int]] | None = None
+) -> dict[tuple[str, int], str]:
     """(entité, id) → préfixe de clé, pour rattacher les entrées du journal aux champs ; seulement
-    les sortes d'``entities`` si elles sont données (les autres tables ne sont pas lues)."""
+    les sortes d'``entities`` si elles sont données (les autres tables ne sont pas lues), et pour
+    une sorte présente dans ``ids``, seulement ces lignes."""
 
     def wanted(entity: str) -> bool:
         return entities is None or entity in entities
 
+    ids = ids or {}
     bassins = {b.id: b.code for b in s.exec(select(Bassin)).all()}
     found: dict[tuple[str, int], str] = {}
     if wanted("action_bassin"):
-        for cell_id, code, roadmap_id, bassin_id in s.connection().execute(
-            sa_select(col(ActionBassin.id), col(Action.code), col(Action.roadmap_id), col(ActionBassin.bassin_id))
-            .join(Action, col(Action.id) == col(ActionBassin.action_id))
-        ).all():  # fmt: skip
+        for code, roadmap_id, cell_id, bassin_id, *_values in _rows(s, _CELLS + _where("ab.id", ids.get("action_bassin"))):
             found[("action_bassin", cast(int, cell_id))] = f"{code}@{roadmap_id}|{bassins[bassin_id]}"
     if wanted("atelier"):
         for a in s.exec(select(Atelier)).all():
             assert a.id is not None
             found[("atelier", a.id)] = f"atelier|{a.id}"
-    ind_values, links = _indicator_rows(s, wanted("indicator_value"), wanted("action_indicator"))
+    ind_values, links = _indicator_rows(s, wanted("indicator_value"), wanted("action_indicator"), ids)
     for vid, code, bassin_id, day, _value in ind_values:
         found[("indicator_value", vid)] = indicator_value_key(code, bassins.get(bassin_id, ""), day)
     for lid, action, roadmap_id, code, _active, _kind in links:
         found[("action_indicator", lid)] = link_key(action, roadmap_id, code)
     if wanted("flow_value"):
-        for fid, code, bassin_id, month, _value in _flow_rows(s):
+        flow_ids = ids.get("flow_value")
+        rows = _rows(s, "SELECT id, indicator, bassin_id, month, value FROM flow_value" + _where("id", flow_ids))
+        for fid, code, bassin_id, month, _value in rows:
             found[("flow_value", fid)] = flow_key(code, bassins.get(bassin_id, ""), month)
     return found
+
+
+#: Au-delà, les lignes d'une table que le journal touche sont toutes lues plutôt que nommées.
+_NAMED_ROWS = 5000
 
 
 def provenance_after(s: Session, after_id: int) -> dict[str, tuple[Provenance, Any]]:
     """Dernière modification de chaque champ après l'entrée ``after_id`` du journal : (qui/quand, nouvelle valeur).
 
-    Seules les tables que ces entrées touchent sont relues : à 100×, 162 000 valeurs d'indicateurs
-    et 18 000 valeurs de flux ne sont pas parcourues quand l'atelier n'a changé que des statuts."""
-    entries = s.exec(
-        select(JournalEntry).where(col(JournalEntry.id) > after_id).order_by(col(JournalEntry.id))
-    ).all()
+    Seules les lignes que ces entrées touchent sont relues (par identifiant, ou toute la table
+    au-delà de quelques milliers) : à 100×, ni les 31 500 cellules ni les 162 000 valeurs
+    d'indicateurs quand l'atelier a changé 2 000 statuts."""
+    entries = s.connection().execute(
+        sa_select(col(JournalEntry.entity), col(JournalEntry.entity_id), col(JournalEntry.field),
+                  col(JournalEntry.author), col(JournalEntry.ts), col(JournalEntry.new_value))
+        .where(col(JournalEntry.id) > after_id).order_by(col(JournalEntry.id))
+    ).all()  # fmt: skip
     if not entries:
         return {}
-    keys = entity_keys(s, {e.entity for e in entries})
+    touched: dict[str, set[int]] = {}
+    for entity, entity_id, *_rest in entries:
+        touched.setdefault(entity, set()).add(entity_id)
+    keys = entity_keys(s, touched, {e: i for e, i in touched.items() if len(i) <= _NAMED_ROWS})
     found: dict[str, tuple[Provenance, Any]] = {}
-    for e in entries:
-        prefix = keys.get((e.entity, e.entity_id))
+    for entity, entity_id, field, author, ts, new_value in entries:
+        prefix = keys.get((entity, entity_id))
         if prefix is None:
             continue
-        found[f"{prefix}|{e.field}"] = (
-            Provenance(e.author, e.ts),
-            None if e.new_value is None else json.loads(e.new_value),
-        )
+        found[f"{prefix}|{field}"] = (Provenance(author, ts), None if new_value is None else json.loads(new_value))
     return found
 
 

@@ -112,7 +112,7 @@ def test_only_the_series_the_package_changes_are_compared_value_by_value(ctx, tm
     expanded, read_here = [], []
     real_expand, real_state = merge.expand_series, merge.mergeable_state
     monkeypatch.setattr(merge, "expand_series", lambda name, flat: expanded.append(name) or real_expand(name, flat))
-    monkeypatch.setattr(merge, "mergeable_state", lambda s, series=None: read_here.append(series) or real_state(s, series))
+    monkeypatch.setattr(merge, "mergeable_state", lambda s, series=None, **kw: read_here.append(series) or real_state(s, series, **kw))
     plan = plan_package_merge(ctx, path)
 
     # M6 changée des deux côtés : conflit à la valeur près, comme avec une clé par valeur ; R1,

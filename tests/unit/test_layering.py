@@ -63,8 +63,9 @@ RANKS = {
     "flows": 3,
     # indicateurs de suivi : lisent et écrivent les flux ; le bilan (finance) et les comités les lisent
     "indicators": 4,
-    # ateliers : la fusion d'un paquet écrit les valeurs des flux par leur chemin d'écriture
-    "workshops": 4,
+    # ateliers : la fusion d'un paquet écrit les valeurs des flux par leur chemin d'écriture, et
+    # lit et écrit les valeurs et liens des indicateurs (sortes de lien, unités, périodes)
+    "workshops": 5,
     "finance": 5,
     "committees": 5,
     "cli": 6,

@@ -134,3 +134,41 @@ def test_entries_with_their_own_provenance_share_the_operation(ctx):
             select(JournalEntry).where(JournalEntry.operation_id == changes.operation_id)
         ).one()
     assert (entry.author, entry.operation_label) == ("Atelier Lensois", "Fusion : note")
+
+
+def test_all_entries_of_an_operation_are_written_in_order_with_their_provenance(ctx):
+    """Les entrées partent en une insertion groupée : l'ordre (changements de l'opération, puis
+    ceux de chaque ``record_as`` dans l'ordre), les auteurs, heures et libellés restent ceux
+    donnés ; l'annulation rend toutes les valeurs."""
+    from datetime import UTC, datetime
+
+    stamps = [datetime(2026, 11, 2, 9, m, tzinfo=UTC) for m in range(2)]
+    before: dict[str, object] = {}
+
+    def write(op: ops.Op) -> None:
+        cell = _cell(op.session, "EP-2.2", 3)
+        before.update(status=cell.status, note=cell.note, progress=cell.progress)
+        cell.status, cell.note, cell.progress = "realise", "vu en séance", 40
+        cell.version += 1
+        op.session.add(cell)  # en attente dans la session : écrite avant les entrées du journal
+        op.change("action_bassin", cell.id, "EP-2.2 / Lensois", "status", before["status"], "realise")
+        for (who, field, new), ts in zip((("A", "note", "vu en séance"), ("B", "progress", 40)), stamps, strict=True):
+            op.record_as([FieldChange("action_bassin", cell.id, "EP-2.2 / Lensois", field, before[field], new)],
+                         author=who, label=f"Fusion {who}", ts=ts)  # fmt: skip
+
+    changes = ops.run_op(ctx, "Fusion", write)
+    with ctx.store.session() as s:
+        entries = s.exec(
+            select(JournalEntry)
+            .where(JournalEntry.operation_id == changes.operation_id)
+            .order_by(col(JournalEntry.id))
+        ).all()
+    assert [(e.author, e.field, e.new_value) for e in entries] == [
+        (ctx.author, "status", '"realise"'), ("A", "note", '"vu en séance"'), ("B", "progress", "40"),
+    ]  # fmt: skip
+    assert [e.ts for e in entries[1:]] == stamps
+    assert [e.operation_label for e in entries] == ["Fusion", "Fusion A", "Fusion B"]
+    ops.undo_last(ctx)
+    with ctx.store.session() as s:
+        back = _cell(s, "EP-2.2", 3)
+        assert {"status": back.status, "note": back.note, "progress": back.progress} == before
