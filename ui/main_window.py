@@ -29,6 +29,7 @@ from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.core.paths import default_db_path
 from roadmap_app.core.settings import set_author_name
 from roadmap_app.plan.roadmap_list import list_roadmaps
+from ui import tasks
 from ui.dialogs.base import available_size, fit_to_screen
 from ui.documents import Documents
 from ui.pages import PAGES, PageSpec
@@ -319,6 +320,7 @@ class MainWindow(QMainWindow):
             return
         page = self.page(self.specs[row].key)
         self.stack.setCurrentWidget(page)
+        tasks.forget_module_sources()  # sources lues par shiboken6 aux imports de la page
         self.statusBar().showMessage(self.specs[row].title, 2000)
 
     def current_page(self) -> Page | None:

@@ -65,6 +65,7 @@ def _pause_gc() -> None:
         bulk.collect_in_ui_thread = _collector.request
     if _running == 0 and not bulk.paused():
         gc.collect()  # dans le fil de l'interface : les objets Qt morts y sont détruits
+    forget_module_sources()  # le travail réutilise leur place (≈ 40 Mo à 100×)
     bulk.paused_gc().__enter__()
     _running += 1
 
@@ -74,6 +75,15 @@ def _resume_gc() -> None:
     if _running > 0:
         _running -= 1
         bulk.paused_gc().__exit__(None, None, None)
+    forget_module_sources()  # ceux que le travail a importés (openpyxl, matplotlib…)
+
+
+def forget_module_sources() -> None:
+    """``bulk.forget_module_sources``, seulement quand aucun travail ne tourne : vider
+    ``linecache`` pendant qu'un fil de travail importe (shiboken6 y lit alors un source) pourrait
+    y lever une ``KeyError`` dans ce fil."""
+    if _running == 0:
+        bulk.forget_module_sources()
 
 
 class TaskSignals(QObject):

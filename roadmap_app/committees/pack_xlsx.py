@@ -3,6 +3,7 @@ Financement, Changements, Échéancier, Graphiques, Indicateurs."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -425,18 +426,20 @@ def write_indicateurs(book: Book, data: PackData) -> None:
 
 def write_suivi(book: Book, data: PackData) -> None:
     """Indicateurs liés aux actions : référence, cible en vigueur, dernière valeur, statut par bassin."""
-    from roadmap_app.committees.indicators_section import PACK_HEADERS, pack_rows
+    from roadmap_app.committees.indicators_section import PACK_HEADERS, iter_pack_rows
 
-    rows = pack_rows(data.state)
+    rows = iter_pack_rows(data.state)  # écrites une à une, jamais toutes en mémoire
+    first = next(rows, None)
     sh = book.sheet("Indicateurs de suivi", [16, 50, 16, 20, 18, 22, 14], header_row=4)
     sh.title("Indicateurs de suivi", "Indicateurs liés aux actions : dernière valeur face à la cible en vigueur")
-    if not rows:
+    if first is None:
         sh.note("Aucun indicateur lié à une action dans cet état.")
         return
-    sh.header(PACK_HEADERS, filter_rows=len(rows))
-    for r in rows:
+    header = sh.header(PACK_HEADERS)
+    for r in itertools.chain([first], rows):
         color = {"atteint": "067647", "en-dessous": "B42318"}.get(r[-1])
         sh.append([sh.cell(v, wrap=i == 1) for i, v in enumerate(r[:-1])] + [sh.cell(r[-1], bold=bool(color), color=color)])
+    sh.auto_filter(header)  # en-tête et lignes écrites, comme ``header(…, filter_rows=n)``
 
 
 def write_graphiques(book: Book, data: PackData) -> None:

@@ -80,10 +80,27 @@ def end_startup(*, freeze: bool = True) -> None:
     if not _startup:
         return
     _startup = False
+    forget_module_sources()
     if freeze:
         gc.collect()
         gc.freeze()
     paused_gc().__exit__(None, None, None)
+
+
+def forget_module_sources() -> None:
+    """Oublie le texte source des modules gardé par ``linecache`` (relu au besoin, pour la trace
+    d'une erreur).
+
+    Avec PySide6, shiboken6 remplace ``__import__`` : pour chaque module Python importé ensuite,
+    il lit tout son source (``inspect.getsource``, pour savoir si le module utilise PySide6) et
+    ``linecache`` le garde, ligne à ligne. À 100×, après le tableau de bord, la page Flux
+    (matplotlib) et le pack (openpyxl) : 785 modules, 16,5 Mo de texte, ≈ 40 Mo de chaînes
+    Python gardées pour rien. L'interface appelle cette fonction après le démarrage, à chaque
+    changement de page (les pages importent à leur première ouverture) et au début et à la fin
+    de chaque travail en arrière-plan (``ui.tasks``)."""
+    import linecache
+
+    linecache.clearcache()
 
 
 class scratch_garbage:  # nom en minuscules : s'emploie comme une fonction

@@ -141,6 +141,25 @@ def test_changing_the_bassin_filter_does_not_read_the_states_again(
     assert codes == {"AI-1.1"}
 
 
+def test_a_new_snapshot_is_compared_once_with_the_current_state(window, qtbot, monkeypatch):
+    """Figer un instantané le compare à l'état actuel, sans comparer d'abord l'ancien choix
+    (à 100× : une lecture et une comparaison complètes de plus, au pic de mémoire)."""
+    import ui.pages.committees_page as committees
+
+    page = open_page(window)
+    assert page.take_snapshot("COPIL de mai", "COPIL", QDate(2024, 5, 2).toPython())
+    reads: list[object] = []
+    original = committees.snapshot_state
+    monkeypatch.setattr(
+        committees, "snapshot_state", lambda ctx, key: reads.append(key) or original(ctx, key)
+    )
+    assert page.take_snapshot("COPIL de juin", "COPIL", QDate(2024, 6, 3).toPython())
+    new_id = page.before.currentData()
+    assert page.before.currentText() == "COPIL de juin (03/06/2024)"
+    assert reads == [new_id]
+    assert page.summary.text() == "Aucun changement."
+
+
 def test_the_charts_of_a_background_export_are_freed_by_the_interface_thread(
     window, qtbot, app_ctx, tmp_path, monkeypatch
 ):

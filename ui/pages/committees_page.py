@@ -184,12 +184,13 @@ class CommitteesPage(Page):
     def write_controls(self) -> list[Any]:
         return [self.new_button]
 
-    def refresh(self) -> None:
+    def refresh(self, before: int | None = None) -> None:
+        """``before`` : instantané à placer à gauche de la comparaison (sinon, celui d'avant)."""
         infos = list_snapshots(self.ctx)
         self.list_model.set_rows(infos)
         self._loading = True
         try:
-            keep = (self.before.currentData(), self.after.currentData())
+            keep = (before or self.before.currentData(), self.after.currentData())
             self.before.clear()
             self.after.clear()
             self.after.addItem("État actuel", CURRENT)
@@ -295,8 +296,9 @@ class CommitteesPage(Page):
         except (UserError, StoreError) as err:
             QMessageBox.warning(self, "Instantané impossible", str(err))
             return False
-        self.refresh()
-        self.before.setCurrentIndex(self.before.findData(info.id))
+        # une seule comparaison, avec le nouvel instantané (comparer d'abord l'ancien choix à
+        # l'état actuel coûtait, à 100×, une lecture et une comparaison complètes de plus)
+        self.refresh(before=info.id)
         self._message(
             f"Instantané « {info.name} » figé ({info.summary.get('actions', 0)} actions)."
         )
