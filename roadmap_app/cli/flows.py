@@ -188,12 +188,9 @@ def echeancier_chart(ctx: AppContext, bassin: str | None, snapshot: str | None) 
 
 
 def _number(text: str, what: str) -> float:
-    from roadmap_app.flows.io import parse_number
+    from roadmap_app.flows.io import read_number
 
-    try:
-        value = parse_number(text)
-    except ValueError:
-        value = None
+    value = read_number(text)
     if value is None:
         raise ValidationError(f"{what} « {text} » n'est pas un nombre.")
     return value

@@ -195,13 +195,10 @@ def _date(text: str) -> date:
 
 
 def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.flows.io import parse_number
+    from roadmap_app.flows.io import read_number
     from roadmap_app.indicators import service as svc
 
-    try:
-        value = parse_number(args.value)
-    except ValueError:
-        value = None
+    value = read_number(args.value)
     if value is None:
         raise ValidationError(f"Valeur « {args.value} » : ce n'est pas un nombre.")
     day = None if args.date is None else _date(args.date)

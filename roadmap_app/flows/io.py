@@ -117,6 +117,15 @@ def parse_number(raw: Any) -> float | None:
     return float(text.replace(",", "."))
 
 
+def read_number(raw: Any) -> float | None:
+    """Un nombre saisi (« 12,5 », « 1 234 ») ou ``None`` s'il est vide ou illisible : pour les
+    saisies qui exigent un nombre et le disent avec leur propre message."""
+    try:
+        return parse_number(raw)
+    except ValueError:
+        return None
+
+
 def _words(text: Any) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(str(text or "")))
 

@@ -194,7 +194,7 @@ def parse_edit(change: FieldChange3, text: str, units: dict[str, str] | None = N
     """Valeur saisie à la main pour trancher un conflit de flux, de valeur d'indicateur (``units`` :
     unité par code d'indicateur, pour refuser un % au-delà de 100) ou de lien : la valeur à écrire,
     ou ``UserError`` qui dit quoi saisir ; ``where`` : le champ tel que l'écran le nomme."""
-    from roadmap_app.flows.io import parse_number
+    from roadmap_app.flows.io import parse_number, read_number
     from roadmap_app.flows.validation import check_value
 
     kind, code = change.key.split("|")[:2]
@@ -202,10 +202,7 @@ def parse_edit(change: FieldChange3, text: str, units: dict[str, str] | None = N
     if kind == "lien":
         return _parse_link_edit(change, text, where)
     if kind == "ind":
-        try:
-            number = parse_number(text)
-        except ValueError:
-            number = None
+        number = read_number(text)
         if number is None:
             raise UserError(f"{where} : « {text.strip()} » n'est pas un nombre (ex. 12 ou 45,5).")
         if number < 0:
