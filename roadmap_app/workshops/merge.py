@@ -9,6 +9,7 @@ Chaque changement appliqué garde son auteur, son heure et l'atelier au journal.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -205,6 +206,10 @@ def parse_edit(change: FieldChange3, text: str, units: dict[str, str] | None = N
         number = read_number(text)
         if number is None:
             raise UserError(f"{where} : « {text.strip()} » n'est pas un nombre (ex. 12 ou 45,5).")
+        from roadmap_app.indicators.service import MAX_EUROS, MAX_VALUE
+
+        if not math.isfinite(number) or number > (MAX_EUROS if (units or {}).get(code) == "€" else MAX_VALUE):
+            raise UserError(f"{where} : « {text.strip()[:20]} » est hors limites pour une valeur d'indicateur.")
         if number < 0:
             raise UserError(f"{where} : {change.show(number)} est négatif ; une valeur d'indicateur ne peut pas l'être.")
         if (units or {}).get(code) == "%" and number > 100:

@@ -94,6 +94,9 @@ def test_a_hand_entered_value_is_read(key, field, text, expected):
         ("ind|R1|LEN|2024-01-01|value", "value", "abc", "Champ R1 : « abc » n'est pas un nombre (ex. 12 ou 45,5)."),
         ("ind|R1|LEN|2024-01-01|value", "value", "", "Champ R1 : «  » n'est pas un nombre (ex. 12 ou 45,5)."),
         ("ind|R1|LEN|2024-01-01|value", "value", "155", "Champ R1 : 155 % dépasse 100 %."),
+        # 400 chiffres : un flottant infini, écrit tel quel avant
+        ("ind|M|LEN|2024-01-01|value", "value", "9" * 400,
+         "Champ R1 : « 99999999999999999999 » est hors limites pour une valeur d'indicateur."),
         ("ind|R1|LEN|2024-01-01|value", "value", "-3", "Champ R1 : -3 est négatif ; une valeur d'indicateur ne peut pas l'être."),
         ("lien|EP-1.1@1|R1|kind", "kind", "national", "Champ R1 : « national » : saisissez « TDB national » ou « Autres »."),
         ("lien|EP-1.1@1|R1|active", "active", "peut-être", "Champ R1 : « peut-être » : saisissez « lié » ou « non lié »."),
