@@ -26,14 +26,18 @@ Utilisation ::
     sh.image(png_bytes)                          # graphique (image PNG) à la ligne courante
     book.save("pack.xlsx")                       # écriture atomique
 
-Les styles sont calculés une fois par combinaison puis recopiés (affecter un style coûte cher
-dans openpyxl) : le pack de comité s'écrit à ≈ 2,3 fois le temps d'openpyxl sans aucun style.
+Coût par cellule : un style est calculé une fois par combinaison, puis partagé par ses cellules
+(affecter un style coûte cher dans openpyxl) ; une valeur sans autre mise en forme que le style
+par défaut (en haut de cellule) s'écrit brute, comme dans openpyxl nu ; les cellules stylées vont
+telles quelles à l'écrivain d'openpyxl (``Sheet._row_cells``). Le pack de comité à 10× coûte
+1,7 fois les instructions d'openpyxl sans aucun style (2,5 fois auparavant ; voir
+bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
@@ -118,6 +122,7 @@ class Sheet:
         if zoom:
             ws.sheet_view.zoomScale = zoom
         self.max_lines = max_lines
+        ws._values_to_row = self._row_cells  # voir ``_row_cells``
         self._wrapped: set[int] = set()  # cellules à la ligne de la ligne en préparation
 
     # -- cellules ---------------------------------------------------------------------------
@@ -169,6 +174,32 @@ class Sheet:
 
             c.comment = Comment(cell_text(comment), "roadmap-app")
         return c
+
+    def _row_cells(self, values: Sequence[Any], row_idx: int) -> Iterator[Any]:
+        """Les cellules d'une ligne ajoutée, pour l'écrivain d'openpyxl (à la place de
+        ``WriteOnlyWorksheet._values_to_row``, même contrat) : une cellule de ``cell`` passe
+        telle quelle, là où openpyxl essaie d'abord d'en faire la valeur d'une autre cellule
+        (une exception et une cellule neuve à chaque fois) ; une valeur brute va dans une
+        cellule réutilisée, comme chez openpyxl."""
+        cell_type = self.book.cell_type
+        plain = None
+        for col, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if type(value) is cell_type:
+                cell = value
+            else:
+                if plain is None:
+                    plain = self.book.new_cell(self.ws)
+                cell = plain
+                cell.value = value
+                if cell.has_style:  # format de date reçu : la valeur suivante a sa cellule
+                    plain = None
+            cell.column = col
+            cell.row = row_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
 
     def validate(self, cells: str, **rule: Any) -> None:
         """Validation des saisies sur une plage (« G5:G40 ») : ``rule`` comme
@@ -374,6 +405,7 @@ class Book:
         if creator:
             self.wb.properties.creator = cell_text(creator)
         self.new_cell = WriteOnlyCell
+        self.cell_type = type(WriteOnlyCell())
         self.styles: dict[tuple[Any, ...], Any] = {}  # combinaison → tableau de style openpyxl
         self._fonts: dict[tuple[Any, ...], Any] = {}
         self._fills: dict[str, Any] = {}
