@@ -26,14 +26,18 @@ Utilisation ::
     sh.image(png_bytes)                          # graphique (image PNG) à la ligne courante
     book.save("pack.xlsx")                       # écriture atomique
 
-Les styles sont calculés une fois par combinaison puis recopiés (affecter un style coûte cher
-dans openpyxl) : le pack de comité s'écrit à ≈ 2,3 fois le temps d'openpyxl sans aucun style.
+Coût par cellule : un style est calculé une fois par combinaison, puis partagé par ses cellules
+(affecter un style coûte cher dans openpyxl) ; une valeur sans autre mise en forme que le style
+par défaut (en haut de cellule) s'écrit brute, comme dans openpyxl nu ; les cellules stylées vont
+telles quelles à l'écrivain d'openpyxl (``Sheet._row_cells``). Le pack de comité à 10× coûte
+1,7 fois les instructions d'openpyxl sans aucun style (2,5 fois auparavant ; voir
+bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
@@ -53,6 +57,11 @@ TOTAL_FILL = "FFF4E5"
 MUTED = "667085"
 INK = "101828"
 LINE = "D0D5DD"
+
+#: Valeurs écrites brutes quand elles n'ont pas d'autre style que celui par défaut
+#: (``_PLAIN_KEY`` : les paramètres de ``Sheet.cell`` par défaut).
+_PLAIN = frozenset({str, int, float, bool})
+_PLAIN_KEY = (False, None, None, None, 0, False, None, False, False, None, True, False)
 
 LINE_HEIGHT = 13.0  # points par ligne de texte (police par défaut 11 pt)
 MAX_LINES = 12  # au-delà, la ligne garde cette hauteur (le texte reste entier dans la cellule)
@@ -87,7 +96,9 @@ class Sheet:
         self.ncols = len(widths)
         self.widths = list(widths)
         for i, w in enumerate(widths, 1):
-            self.ws.column_dimensions[get_column_letter(i)].width = w
+            dim = self.ws.column_dimensions[get_column_letter(i)]
+            dim.width = w
+            dim._style = copy(book.column_style)
         ws = self.ws
         ps = ws.page_setup
         ps.orientation = "landscape"
@@ -111,6 +122,7 @@ class Sheet:
         if zoom:
             ws.sheet_view.zoomScale = zoom
         self.max_lines = max_lines
+        ws._values_to_row = self._row_cells  # voir ``_row_cells``
         self._wrapped: set[int] = set()  # cellules à la ligne de la ligne en préparation
 
     # -- cellules ---------------------------------------------------------------------------
@@ -142,33 +154,19 @@ class Sheet:
             formula_like = looks_like_formula(value)
         elif isinstance(value, Decimal):
             value = float(value) if value != value.to_integral_value() else int(value)
-        c = self.book.new_cell(self.ws, value)
-        if formula_like:
-            c.data_type = "s"  # jamais une formule, même commençant par « = »
-        if not fmt and isinstance(value, date | datetime):
+        elif not fmt and isinstance(value, date | datetime):
             fmt = FMT_DATE
         key = (bold, fill, color, fmt, indent, wrap, size, italic, border, align, locked,
                formula_like)  # fmt: skip
+        if key == _PLAIN_KEY and not comment and type(value) in _PLAIN:
+            return value  # écrite sans style : celui du classeur et des colonnes (``Book``)
         style = self.book.styles.get(key)
-        if style is not None:
-            c._style = copy(style)
-        else:
-            if bold or color or size or italic:
-                c.font = self.book.font(bold=bold, color=color, size=size, italic=italic)
-            if fill:
-                c.fill = self.book.fill(fill)
-            if fmt:
-                c.number_format = fmt
-            if border:
-                c.border = self.book.border()
-            if not locked:
-                from openpyxl.styles import Protection
-
-                c.protection = Protection(locked=False)
-            c.alignment = self.book.alignment(indent=indent, wrap=wrap, align=align)
-            if formula_like:
-                c.quotePrefix = True
-            self.book.styles[key] = copy(c._style)
+        if style is None:
+            style = self.book.styles[key] = self.book.style(self.ws, *key)
+        c = self.book.new_cell(self.ws, value)
+        c._style = style  # partagé : une cellule rendue ne se restyle pas
+        if formula_like:
+            c.data_type = "s"  # jamais une formule, même commençant par « = »
         if wrap and isinstance(value, str):
             self._wrapped.add(id(c))
         if comment:
@@ -176,6 +174,32 @@ class Sheet:
 
             c.comment = Comment(cell_text(comment), "roadmap-app")
         return c
+
+    def _row_cells(self, values: Sequence[Any], row_idx: int) -> Iterator[Any]:
+        """Les cellules d'une ligne ajoutée, pour l'écrivain d'openpyxl (à la place de
+        ``WriteOnlyWorksheet._values_to_row``, même contrat) : une cellule de ``cell`` passe
+        telle quelle, là où openpyxl essaie d'abord d'en faire la valeur d'une autre cellule
+        (une exception et une cellule neuve à chaque fois) ; une valeur brute va dans une
+        cellule réutilisée, comme chez openpyxl."""
+        cell_type = self.book.cell_type
+        plain = None
+        for col, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if type(value) is cell_type:
+                cell = value
+            else:
+                if plain is None:
+                    plain = self.book.new_cell(self.ws)
+                cell = plain
+                cell.value = value
+                if cell.has_style:  # format de date reçu : la valeur suivante a sa cellule
+                    plain = None
+            cell.column = col
+            cell.row = row_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
 
     def validate(self, cells: str, **rule: Any) -> None:
         """Validation des saisies sur une plage (« G5:G40 ») : ``rule`` comme
@@ -213,12 +237,23 @@ class Sheet:
             height = self._wrapped_height(values, spans or {})
         if height:
             self.ws.row_dimensions[self.row].height = height
-        self.ws.append(list(values))
+        row = list(values)
+        if len(row) > self.ncols:  # au-delà des colonnes déclarées, pas de style de colonne
+            row[self.ncols :] = [self._at_top(v) for v in row[self.ncols :]]
+        self.ws.append(row)
         self._wrapped.clear()
         for col, n in (spans or {}).items():
             if n > 1:
                 self.ws.merged_cells.add(self._range(col, n))
         return self.row
+
+    def _at_top(self, value: Any) -> Any:
+        """Valeur brute écrite dans une cellule au style par défaut (en haut de cellule)."""
+        if type(value) not in _PLAIN:
+            return value
+        c = self.book.new_cell(self.ws, value)
+        c._style = copy(self.book.default_style)
+        return c
 
     def _range(self, col: int, n: int) -> str:
         from openpyxl.utils import get_column_letter
@@ -331,6 +366,32 @@ class Sheet:
         self.skip(int(img.height / 20) + 2)
 
 
+def _cell_styles_class() -> type:
+    from openpyxl.utils.indexed_list import IndexedList
+
+    class CellStyles(IndexedList):
+        """Styles de cellule du classeur, le premier (xf 0) étant le style par défaut ; un
+        tableau de style vide (ligne, colonne ou cellule sans style) y renvoie aussi. Le
+        numéro d'un tableau partagé (``share``) est retrouvé sans le hacher à chaque cellule."""
+
+        def __init__(self, styles: Sequence[Any]) -> None:
+            super().__init__(styles)
+            self.shared: dict[int, int] = {}
+            self.kept: list[Any] = []  # tableaux partagés : vivants (leur id reste le leur)
+
+        def share(self, style: Any) -> None:
+            self.kept.append(style)
+            self.shared[id(style)] = super().add(style)
+
+        def add(self, value: Any) -> int:
+            found = self.shared.get(id(value))
+            if found is not None:
+                return found
+            return super().add(value) if any(value) else 0
+
+    return CellStyles
+
+
 class Book:
     """Classeur en écriture seule ; styles partagés entre feuilles (rapide sur de gros volumes)."""
 
@@ -344,11 +405,13 @@ class Book:
         if creator:
             self.wb.properties.creator = cell_text(creator)
         self.new_cell = WriteOnlyCell
+        self.cell_type = type(WriteOnlyCell())
         self.styles: dict[tuple[Any, ...], Any] = {}  # combinaison → tableau de style openpyxl
         self._fonts: dict[tuple[Any, ...], Any] = {}
         self._fills: dict[str, Any] = {}
         self._aligns: dict[tuple[Any, ...], Any] = {}
         self._border: Any = None
+        self._default_styles()
 
     def sheet(
         self,
@@ -366,6 +429,63 @@ class Book:
         return len(self.wb.worksheets)
 
     # -- styles partagés ----------------------------------------------------------------------
+    def _default_styles(self) -> None:
+        """En haut de cellule par défaut, comme toute cellule de ``Sheet.cell`` : le style 0 du
+        classeur (celui d'une cellule écrite sans style, pour Excel) et celui des colonnes des
+        feuilles (LibreOffice l'applique aux cellules sans style). Une valeur sans autre mise
+        en forme s'écrit alors brute, sans objet cellule ni style (le tiers des cellules du
+        pack de comité)."""
+        from openpyxl.styles import Alignment
+        from openpyxl.styles.cell_style import StyleArray
+
+        wb = self.wb
+        default = StyleArray()
+        default.alignmentId = wb._alignments.add(self.alignment(indent=0, wrap=False))
+        wb._cell_styles = _cell_styles_class()([default])
+        self.default_style = default
+        #: même rendu, autre style que le 0 (openpyxl n'écrit pas le style 0 d'une colonne)
+        self.column_style = StyleArray()
+        self.column_style.alignmentId = wb._alignments.add(
+            Alignment(horizontal="general", vertical="top")
+        )
+
+    def style(
+        self,
+        ws: Any,
+        bold: bool,
+        fill: str | None,
+        color: str | None,
+        fmt: str | None,
+        indent: int,
+        wrap: bool,
+        size: float | None,
+        italic: bool,
+        border: bool,
+        align: str | None,
+        locked: bool,
+        formula_like: bool,
+    ) -> Any:
+        """Tableau de style openpyxl d'une combinaison de ``Sheet.cell``, calculé une fois et
+        partagé par toutes ses cellules (son numéro dans le classeur aussi : voir ``_cell_styles``)."""
+        c = self.new_cell(ws)
+        if bold or color or size or italic:
+            c.font = self.font(bold=bold, color=color, size=size, italic=italic)
+        if fill:
+            c.fill = self.fill(fill)
+        if fmt:
+            c.number_format = fmt
+        if border:
+            c.border = self.border()
+        if not locked:
+            from openpyxl.styles import Protection
+
+            c.protection = Protection(locked=False)
+        c.alignment = self.alignment(indent=indent, wrap=wrap, align=align)
+        if formula_like:
+            c.quotePrefix = True
+        self.wb._cell_styles.share(c._style)
+        return c._style
+
     def font(self, **kw: Any) -> Any:
         from openpyxl.styles import Font
 

@@ -13,6 +13,7 @@ from roadmap_app.cli.main import main
 from roadmap_app.committees.pack import export_pack
 from roadmap_app.committees.snapshots import create_snapshot
 from roadmap_app.core.errors import ValidationError
+from roadmap_app.indicators import service as svc
 from roadmap_app.plan.status import update_status
 
 SHEETS = [
@@ -179,3 +180,67 @@ def test_cli_export_and_bad_extension(capsys, pack_ctx, db_path, tmp_path):
     assert "extension .pdf" in capsys.readouterr().err
     with pytest.raises(ValidationError, match="non pris en charge"):
         export_pack(pack_ctx, tmp_path / "p.docx")
+
+
+def test_workbook_look(pack_ctx, tmp_path):
+    """Ce que l'on voit du classeur : en-têtes, largeurs, formats, texte replié, volets, titres
+    d'impression ; toute cellule en haut de sa case (les cellules écrites sans style comprises)."""
+    svc.link(pack_ctx, "EP-1.1", "R1", kind="tdb")
+    svc.set_step(pack_ctx, "R1", "target", 60, year=2024)
+    svc.set_value(pack_ctx, "R1", 52, date(2024, 3, 1), bassin="Lensois")
+    svc.set_value(pack_ctx, "R1", 65, date(2024, 3, 1), bassin="Audomarois")
+    wb = load_workbook(export_pack(pack_ctx, tmp_path / "pack.xlsx"))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        written = [c for row in ws.iter_rows() for c in row if c.value is not None]
+        assert written and all(c.alignment.vertical == "top" for c in written), ws.title
+
+    def widths(ws):
+        return [ws.column_dimensions[chr(65 + i)].width for i in range(ws.max_column)]
+
+    def is_header(cell, fill="14325C", color="FFFFFF"):
+        return (cell.font.b and cell.font.color.rgb.endswith(color)
+                and cell.fill.fgColor.rgb.endswith(fill) and cell.alignment.wrap_text)  # fmt: skip
+
+    fdr = wb["Feuille de route"]
+    assert widths(fdr) == [9, 9, 48, 11, 16, 16, 14, 14, 14, 11, 18, 60, 45, 30, 45]
+    assert all(is_header(c) for c in fdr[1])
+    assert fdr.freeze_panes == "A2" and fdr.print_title_rows == "$1:$1"
+    axe = next(r for r in fdr.iter_rows(min_row=2) if r[0].value == "Axe")
+    assert axe[0].font.b and all(c.fill.fgColor.rgb.endswith("DCE6F2") for c in axe)
+    action = next(r for r in fdr.iter_rows(min_row=2) if r[0].value == "Action")
+    assert action[0].alignment.indent == 2 and action[2].alignment.indent == 2
+    assert action[2].alignment.wrap_text and not action[1].alignment.wrap_text
+    assert not action[1].font.b and action[1].fill.fill_type is None  # code : sans style
+    progress = [r[9] for r in fdr.iter_rows(min_row=2) if r[9].value is not None]
+    assert progress and {c.number_format for c in progress} == {"0%"}
+    texts = [c for r in fdr.iter_rows(min_row=2) if r[0].value == "Action" for c in r[11:15]]
+    assert all(c.alignment.wrap_text for c in texts if c.value)
+
+    synth = wb["Synthèse"]
+    assert synth["A1"].font.b and synth["A1"].font.sz == 14 and synth["A2"].font.i
+    assert synth.freeze_panes == "A5" and synth.print_title_rows == "$4:$4"
+    lensois = next(r for r in synth.iter_rows(min_row=5) if r[0].value == "Lensois")
+    assert lensois[0].font.b and lensois[1].number_format == "#,##0"
+
+    suivi = wb["Indicateurs de suivi"]
+    assert widths(suivi) == [16, 50, 16, 20, 18, 22, 14]
+    assert all(is_header(c) for c in suivi[4])
+    assert suivi.freeze_panes == "A5" and suivi.print_title_rows == "$4:$4"
+    assert suivi.auto_filter.ref.startswith("A4:G")
+    rows = list(suivi.iter_rows(min_row=5, max_col=7))
+    assert {r[6].value for r in rows} >= {"atteint", "en-dessous"}
+    assert all(r[1].alignment.wrap_text and not r[0].alignment.wrap_text for r in rows)
+    for r in rows:
+        status = r[6]
+        if status.value in ("atteint", "en-dessous"):
+            color = "067647" if status.value == "atteint" else "B42318"
+            assert status.font.b and status.font.color.rgb.endswith(color)
+        else:
+            assert not status.font.b
+    total = next(r for r in wb["Financement"].iter_rows() if r[0].value == "TOTAL VOLET 1")
+    assert total[0].font.b and total[6].font.b and total[6].number_format == '#,##0.00 "€"'
+    ech = wb["Échéancier"]
+    dates = [c for r in ech.iter_rows(min_row=5, min_col=4, max_col=5) for c in r if c.value]
+    assert dates and {c.number_format for c in dates} == {"DD/MM/YYYY"}
