@@ -22,6 +22,7 @@ import contextlib
 import marshal
 import os
 import sys
+import threading
 import zlib
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,7 @@ def store(key: str, expected: str, state: dict[str, Any]) -> None:
         return
     folder = _folder()
     path = folder / f"{key}{_SUFFIX}"
-    tmp = folder / f"{key}.{os.getpid()}.tmp"
+    tmp = folder / f"{key}.{os.getpid()}.{threading.get_ident()}.tmp"  # fils et processus
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as out:

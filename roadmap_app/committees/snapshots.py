@@ -212,6 +212,7 @@ def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     text = raw.decode("utf-8")
     del raw, payload
     state: dict[str, Any] = json.loads(text)
+    del text  # avant l'écriture du cache (pic mémoire)
     if not isinstance(state.get("format"), int) or state["format"] > STATE_FORMAT:
         raise ValidationError(
             f"L'instantané « {name} » a été figé par une version plus récente de l'application "
