@@ -24,6 +24,7 @@ import os
 import sys
 import threading
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +79,19 @@ def load(key: str, expected: str) -> dict[str, Any] | None:
 
 
 def store(key: str, expected: str, state: dict[str, Any]) -> None:
-    """Écrit l'état décodé (et vérifié) de ce contenu ; les cellules sont rendues telles quelles."""
+    """Écrit l'état décodé (et vérifié) de ce contenu ; ses cellules restent les mêmes objets."""
     try:
-        _cells(state, tuple)  # marshal ne connaît que les types de base
+        # marshal ne connaît que les types de base : cellules en tuples le temps de l'écrire,
+        # puis les mêmes ``Cell`` remises (sans en recréer 31 500)
+        kept = [(cells, dict(cells)) for cells in _statuses(state)]
         try:
+            for cells, _same in kept:
+                for code, value in _same.items():
+                    cells[code] = tuple(value)
             blob = marshal.dumps(state)
         finally:
-            _cells(state, _to_cell)
+            for cells, same in kept:
+                cells.update(same)
     except (ValueError, TypeError, KeyError):  # une valeur que marshal ne sait pas écrire
         return
     folder = _folder()
@@ -116,11 +123,16 @@ def _to_cell(value: Any) -> Cell:
     return _new(Cell, value)
 
 
-def _cells(state: dict[str, Any], convert: Any) -> None:
-    """Chaque cellule de statut du plan passée par ``convert`` (en place)."""
+def _statuses(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Les cellules de statut de chaque action du plan (bassin → cellule)."""
     for axe in state.get("plan", {}).get("axes", ()):
         for cible in axe["cibles"]:
             for action in cible["actions"]:
-                cells = action["statuses"]
-                for code, value in cells.items():
-                    cells[code] = convert(value)
+                yield action["statuses"]
+
+
+def _cells(state: dict[str, Any], convert: Any) -> None:
+    """Chaque cellule de statut du plan passée par ``convert`` (en place)."""
+    for cells in _statuses(state):
+        for code, value in cells.items():
+            cells[code] = convert(value)

@@ -34,6 +34,9 @@ def test_a_snapshot_read_once_is_read_again_from_the_cache_identically(
     info = create_snapshot(ctx, "COPIL")
     first = snapshot_state(ctx, info.id)
     assert len(_files(_isolated_home)) == 1
+    written = [c for axe in first["plan"]["axes"] for ci in axe["cibles"] for a in ci["actions"]
+               for c in a["statuses"].values()]  # fmt: skip
+    assert written and all(type(c).__name__ == "Cell" for c in written)  # rendues après l'écriture
     with monkeypatch.context() as patched:
         _no_json(patched)
         again = snapshot_state(ctx, info.id)
