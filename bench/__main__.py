@@ -142,6 +142,7 @@ ROWS = [
     ("echeancier_pan_step", "  un pas de défilement (temps et lignes), peint", "ms", "< 50"),
     ("snapshot_create", "instantané : création", "ms", "< 1 000"),
     ("snapshot_diff", "instantané : comparaison avec le plus ancien (à froid)", "ms", "< 500"),
+    ("snapshot_diff_first", "  la première fois (instantané pas encore en cache)", "ms", ""),
     ("snapshot_diff_warm", "  la même, plan déjà lu par une autre page", "ms", "< 500"),
     ("snapshot_diff_latest", "  avec un instantané qui a figé les indicateurs, à froid", "ms", "< 500"),
     ("xlsx_data", "pack xlsx : lecture de l'état + comparaison", "ms", ""),

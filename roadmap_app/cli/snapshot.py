@@ -7,15 +7,14 @@ import sys
 
 from roadmap_app.cli.args import iso_date
 from roadmap_app.cli.output import write_json, write_table
-from roadmap_app.committees.diff import SnapshotDiff, diff_states
+from roadmap_app.committees.diff import SnapshotDiff
 from roadmap_app.committees.section_change import show_value
 from roadmap_app.committees.snapshots import (
     COMMITTEES,
+    compare,
     create_snapshot,
-    current_state,
     find_snapshot,
     list_snapshots,
-    snapshot_state,
 )
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import ValidationError
@@ -96,31 +95,27 @@ def cmd_diff(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.current == (args.b is not None):
         raise ValidationError("Indiquez soit un second instantané B, soit --current.")
     a = find_snapshot(ctx, args.a)
-    before = snapshot_state(ctx, a.id)
-    if args.current:
-        after, after_label = current_state(ctx, before["plan"]["roadmap"]["id"]), "état actuel"
-    else:
-        b = find_snapshot(ctx, args.b)
-        after, after_label = snapshot_state(ctx, b.id), b.name
-    diff = diff_states(before, after, a.name, after_label)
-    bassins = _bassin_codes(args.bassin, before, after)
+    b = None if args.current else find_snapshot(ctx, args.b)
+    found = compare(
+        ctx, a.id, None if b is None else b.id, a.name, "état actuel" if b is None else b.name
+    )
+    diff = found.diff
+    bassins = _bassin_codes(args.bassin, found.bassins_before, found.bassins)
     axes = {x.strip().upper() for x in args.axe} if args.axe else None
     diff = diff.filtered(bassins, axes)
     if args.format == "json":
         write_json(sys.stdout, diff.to_json())
     else:
-        print_diff(
-            diff, {b["code"]: b["name"] for s in (before, after) for b in s["plan"]["bassins"]}
-        )
+        print_diff(diff, {b["code"]: b["name"] for b in (*found.bassins_before, *found.bassins)})
     return 0
 
 
-def _bassin_codes(values: list[str] | None, *states: dict) -> set[str] | None:
+def _bassin_codes(values: list[str] | None, *bassins: list[dict[str, str]]) -> set[str] | None:
     if not values:
         return None
     from roadmap_app.core.text import fold
 
-    known = {b["code"]: b["name"] for s in states for b in s["plan"]["bassins"]}
+    known = {b["code"]: b["name"] for found in bassins for b in found}
     codes = set()
     for v in values:
         match = [c for c, n in known.items() if fold(v) in (fold(c), fold(n))]

@@ -128,19 +128,22 @@ def _state_of(section: dict[str, Any], code: str, bassin: str, index: dict[str, 
 
 def _series_state(joined: str | None, code: str, bassin: str, index: dict[str, Any]) -> list[Any]:
     """Comme ``_state_of``, la série (« AAAA-MM-JJ=valeur;… ») déjà en main."""
-    targets = [st for st in index["targets"].get(code, ()) if st[1] == "" or st[1] == bassin]
     if not joined:
+        targets = [st for st in index["targets"].get(code, ()) if st[1] == "" or st[1] == bassin]
         first = min(targets, key=lambda st: (st[4], st[1] != "")) if targets else None
         when = None if first is None else (str(first[5]) if first[5] else _fr_date(first[4]))
         return [None, None, None if first is None else first[3], when, m.NO_VALUE]
-    value, day = _last(joined)
-    force = [st for st in targets if st[4] <= day]
-    if len(force) > 1:
-        best = max(force, key=lambda st: (st[1] != "", st[4]))
-    elif force:
-        best = force[0]  # le plus souvent une seule cible en vigueur
-    else:
-        best = None
+    day, _sep, text = joined.rpartition(";")[2].partition("=")  # _last, sans appel
+    value = float(text)
+    # la cible en vigueur : celle du bassin prime sur celle de tout le plan, puis la plus récente ;
+    # à égalité, la première (comme ``max``). Une boucle sur les trois ou quatre cibles de
+    # l'indicateur, sans liste ni clé de tri : 9 000 fois par comparaison à 100×.
+    best = None
+    for st in index["targets"].get(code, ()):
+        where = st[1]
+        if (where == "" or where == bassin) and st[4] <= day:
+            if best is None or (where != "", st[4]) > (best[1] != "", best[4]):
+                best = st
     if best is None:
         return [value, day, None, None, m.NO_TARGET]
     up = index["direction"].get(code, "up") == "up"

@@ -39,5 +39,15 @@ def log_dir() -> Path:
     return Path(appdirs.user_log_dir(APP_NAME, APP_AUTHOR))
 
 
+def cache_dir() -> Path:
+    """Fichiers recalculables (instantanés déjà décodés) : effaçables à tout moment."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "cache"
+    import appdirs
+
+    return Path(appdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
 def default_db_path() -> Path:
     return data_dir() / DB_FILENAME

@@ -52,7 +52,9 @@ def test_take_a_snapshot_then_compare_with_the_current_state(window, qtbot, app_
     # le titre avant le code, comme la Feuille de route
     headers = [page.diff_model.headerData(c, Qt.Orientation.Horizontal) for c in range(2)]
     assert headers == ["Intitulé", "Code"]
-    assert page.diff_model.index(0, 0).data().startswith(("Orientation prononcée", "Accompagnement"))
+    assert (
+        page.diff_model.index(0, 0).data().startswith(("Orientation prononcée", "Accompagnement"))
+    )
     assert ("AI-3.1", "Audomarois", "À lancer → En cours") in rows
     html = page.diff_model.index(0, 4).data(Qt.ItemDataRole.UserRole + 20)
     assert "<s" in html  # l'ancienne valeur est barrée
@@ -127,9 +129,11 @@ def test_changing_the_bassin_filter_does_not_read_the_states_again(
     )
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     reads: list[object] = []
-    original = committees.snapshot_state
+    original = committees.compare
     monkeypatch.setattr(
-        committees, "snapshot_state", lambda ctx, key: reads.append(key) or original(ctx, key)
+        committees,
+        "compare",
+        lambda ctx, key, *rest: reads.append(key) or original(ctx, key, *rest),
     )
     page.bassin.setCurrentIndex(page.bassin.findText("Lensois"))
     page.axe.setCurrentIndex(page.axe.findData("AI"))
@@ -149,9 +153,11 @@ def test_a_new_snapshot_is_compared_once_with_the_current_state(window, qtbot, m
     page = open_page(window)
     assert page.take_snapshot("COPIL de mai", "COPIL", QDate(2024, 5, 2).toPython())
     reads: list[object] = []
-    original = committees.snapshot_state
+    original = committees.compare
     monkeypatch.setattr(
-        committees, "snapshot_state", lambda ctx, key: reads.append(key) or original(ctx, key)
+        committees,
+        "compare",
+        lambda ctx, key, *rest: reads.append(key) or original(ctx, key, *rest),
     )
     assert page.take_snapshot("COPIL de juin", "COPIL", QDate(2024, 6, 3).toPython())
     new_id = page.before.currentData()
@@ -212,7 +218,10 @@ def test_indicator_link_changes_read_as_one_sentence_in_the_diff_table():
         SectionChange("indicateurs", "valeur", "PAR15J Lensois", "LEN", 45.0, 52.0, "(sans cible)"),
     ]  # fmt: skip
     link, value = diff_rows(diff, {"LEN": "Lensois"})
-    assert (link.kind, link.plain()) == ("Indicateurs de suivi", "2 nouveaux indicateurs liés à EP-1.1 : R1 – Taux ; M1a – Entrants")
+    assert (link.kind, link.plain()) == (
+        "Indicateurs de suivi",
+        "2 nouveaux indicateurs liés à EP-1.1 : R1 – Taux ; M1a – Entrants",
+    )
     assert "—" not in link.html()
     assert value.plain() == "45 → 52 (sans cible)"
 

@@ -142,3 +142,27 @@ def test_the_diff_says_a_definition_was_changed(ctx):
     texts = [describe(s) for s in diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024",
                                               "état actuel").sections if s.section == SECTION]  # fmt: skip
     assert texts == ["indicateur retiré de EP-1.1 : PAR15J – Reçus en 15 jours"]
+
+
+def test_the_target_in_force_prefers_the_bassins_own_then_the_latest_then_the_first():
+    """La cible en vigueur à la date de la dernière valeur : celle du bassin prime sur celle de
+    tout le plan (même plus récente), puis la plus récente ; à égalité, la première figée."""
+    from roadmap_app.committees.indicators_section import _series_state
+
+    def state(steps, joined="2025-06-01=55", bassin="R1"):
+        index = {"targets": {"X": steps}, "direction": {"X": "up"}}
+        return _series_state(joined, "X", bassin, index)
+
+    plan_2024 = ["X", "", "target", 50.0, "2024-01-01", 2024]
+    plan_2025 = ["X", "", "target", 60.0, "2025-01-01", 2025]
+    own_2024 = ["X", "R1", "target", 54.0, "2024-06-01", None]
+    other_2025 = ["X", "R2", "target", 70.0, "2025-01-01", 2025]
+    later = ["X", "R1", "target", 90.0, "2026-01-01", 2026]
+    assert state([plan_2024, plan_2025]) == [55.0, "2025-06-01", 60.0, "2025", "en-dessous"]
+    assert state([plan_2025, own_2024, other_2025, later]) == [
+        55.0, "2025-06-01", 54.0, "01/06/2024", "atteint",
+    ]  # fmt: skip
+    twin = ["X", "R1", "target", 58.0, "2024-06-01", None]
+    assert state([own_2024, twin])[2] == 54.0 and state([twin, own_2024])[2] == 58.0
+    assert state([plan_2025, own_2024], bassin="")[2] == 60.0  # tout le plan : les siennes seules
+    assert state([later]) == [55.0, "2025-06-01", None, None, "sans cible"]

@@ -361,3 +361,45 @@ def test_a_snapshot_reads_the_same_by_id_or_name_and_an_unknown_id_is_refused(ct
     assert snapshot_state(ctx, info.id) == snapshot_state(ctx, "COTECH d'hiver")
     with pytest.raises(NotFoundError, match=r"Instantané « 999 » introuvable.*COTECH d'hiver"):
         snapshot_state(ctx, 999)
+
+
+def test_compare_gives_the_diff_and_keeps_only_names_with_the_gc_paused_throughout(
+    ctx, monkeypatch
+):
+    import gc
+    import weakref
+
+    import roadmap_app.committees.snapshots as snapshots
+
+    info = create_snapshot(ctx, "COPIL", committee="COPIL", taken_on=date(2024, 9, 20))
+    update_status(ctx, "AI-1.1", "Lensois", status="en_cours", record_undo=False)
+    expected = diff_states(snapshot_state(ctx, info.id), current_state(ctx), "COPIL", "état actuel")
+    seen: list[bool] = []
+    states: list[weakref.ref[object]] = []
+
+    class Tracked(dict):
+        pass
+
+    def spy(read):
+        def wrapped(*args, **kwargs):
+            seen.append(gc.isenabled())
+            state = Tracked(read(*args, **kwargs))
+            states.append(weakref.ref(state))
+            return state
+
+        return wrapped
+
+    monkeypatch.setattr(snapshots, "snapshot_state", spy(snapshot_state))
+    monkeypatch.setattr(snapshots, "current_state", spy(current_state))
+    found = snapshots.compare(ctx, info.id, None, "COPIL", "état actuel")
+    assert found.diff == expected and found.diff.cells
+    # le ramasse-miettes ne reprend pas entre les deux lectures ; les deux états sont lâchés
+    assert seen == [False, False] and gc.isenabled()
+    assert [ref() for ref in states] == [None, None]
+    state = current_state(ctx)
+    assert (
+        found.bassins
+        == found.bassins_before
+        == [{"code": b["code"], "name": b["name"]} for b in state["plan"]["bassins"]]
+    )
+    assert found.axes == [{"code": a["code"], "title": a["title"]} for a in state["plan"]["axes"]]

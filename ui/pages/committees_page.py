@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from roadmap_app.committees.diff import SnapshotDiff, diff_states
+from roadmap_app.committees.diff import SnapshotDiff
 from roadmap_app.committees.pack import export_pack
 from roadmap_app.committees.snapshots import (
+    compare,
     create_snapshot,
-    current_state,
     list_snapshots,
     plan_view_from_state,
     snapshot_state,
@@ -227,20 +227,13 @@ class CommitteesPage(Page):
             # à 100×, 27 000 changements ne coexistent pas avec les deux états de la suivante
             self._compared = self.diff = None
             self.diff_model.set_rows([])
-            before = snapshot_state(self.ctx, before_id)
-            if after_key == CURRENT:
-                after, after_label = (
-                    current_state(self.ctx, before["plan"]["roadmap"]["id"]),
-                    "état actuel",
-                )
-            else:
-                after, after_label = snapshot_state(self.ctx, after_key), self.after.currentText()
-            full = diff_states(before, after, self.before.currentText(), after_label)
-            # seulement les noms (garder ``after["plan"]["axes"]`` retenait tout l'état : 15 Mo à 100×)
-            names_after = (
-                [{"code": b["code"], "name": b["name"]} for b in after["plan"]["bassins"]],
-                [{"code": a["code"], "title": a["title"]} for a in after["plan"]["axes"]],
-            )
+            current = after_key == CURRENT
+            # seuls les noms des états sont gardés (l'état d'après entier : 15 Mo à 100×)
+            found = compare(
+                self.ctx, before_id, None if current else after_key, self.before.currentText(),
+                "état actuel" if current else self.after.currentText(),
+            )  # fmt: skip
+            full, names_after = found.diff, (found.bassins, found.axes)
             self._compared = (key, full, names_after)
         diff = full
         if (
