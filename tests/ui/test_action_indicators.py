@@ -53,9 +53,9 @@ def test_link_an_indicator_then_enter_a_value_in_the_detail_panel(window, qtbot,
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
     text = box.card_texts()[0]
-    assert "R1 – Taux de retour à l'emploi durable" in text and "TDB national · %" in text
-    assert "■ Lensois : 64,5 % en 2024\ncible 2024 : 60 % — ● atteint" in text
-    assert "■ Montreuillois : —\ncible 2024 : 60 % — ○ pas de valeur" in text
+    assert text.startswith("Taux de retour à l'emploi durable") and "\nR1 · TDB national · %" in text
+    assert "■ Lensois : 64,5 % en 2024\n● atteint — cible 2024 : 60 %" in text
+    assert "■ Montreuillois : —\n○ pas de valeur — cible 2024 : 60 %" in text
     assert STATUS_COLORS["atteint"] == SUCCESS and STATUS_COLORS["en-dessous"] == DANGER
     assert box.cards[0].chart.series and box.cards[0].chart.targets
 
@@ -91,3 +91,29 @@ def test_the_detail_panel_updates_fast_on_selection(window, qtbot, app_ctx):
     elapsed = (time.perf_counter() - start) / 10
     assert len(page.detail.indicators.linked) == 5
     assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms par sélection"
+
+
+def test_status_stays_readable_in_the_narrow_panel_at_1366(window, qtbot, app_ctx):
+    """À 1366×768, le panneau de détail est étroit : la ligne de statut était coupée « cible 2025 :
+    60 % — ▼ en-de… ». Le statut (atteint, en-dessous…) doit rester lisible, et l'intitulé de
+    l'indicateur passer avant son code."""
+    svc.link(app_ctx, "EP-2.1", "R1", kind="tdb")
+    svc.link(app_ctx, "EP-2.1", "orientes_15j")
+    svc.set_step(app_ctx, "R1", "target", 60, year=2025, bassin="Lensois")
+    svc.set_value(app_ctx, "R1", 52, date(2025, 3, 1), bassin="Lensois")
+    window.resize(1366, 768)
+    page = page_of(window)
+    page.refresh()
+    assert page.select_code("EP-2.1")
+    box = page.detail.indicators
+    qtbot.waitUntil(lambda: box.cards[0].isVisible() and box.cards[1].isVisible())
+    for card in box.cards[:2]:
+        assert card.width() < 320  # panneau étroit : le cas à couvrir
+        shown = card.shown_lines()
+        statuses = [line for line in shown[2:] if not line.startswith("■")]
+        assert len(statuses) == 3
+        for line in statuses:
+            assert any(word in line for word in ("atteint", "en-dessous", "pas de valeur", "sans cible")), shown
+    shown = box.cards[0].shown_lines()
+    assert shown[0].startswith("Taux de retour") and shown[1].startswith("R1 · TDB national")
+    assert any(line.startswith("▼ en-dessous") for line in shown)
