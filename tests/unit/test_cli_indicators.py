@@ -208,3 +208,23 @@ def test_the_table_header_lines_up_with_its_columns(capsys, db_path):
         assert header[at:].startswith(key), (key, header)
     assert row[starts[KEYS.index("bassin")]:].startswith("Lensois")
     assert row[starts[KEYS.index("status")]:].startswith("sans cible")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["value", "R1", "140", "--year", "2025", "--bassin", "Lensois"],
+     "Valeur refusée, rien n'a été enregistré : R1, Lensois, 01/01/2025 : 140 % dépasse 100 %"),
+    (["value", "M1", "-3", "--date", "2025-04-01", "--bassin", "Lensois"],
+     "Valeur refusée, rien n'a été enregistré : M1, Lensois, 01/04/2025 : -3 est négatif"),
+    (["value", "R1", "40", "--date", "2045-04-01", "--bassin", "Lensois"],
+     "Valeur refusée, rien n'a été enregistré : R1, Lensois : date 01/01/2045 hors de la période acceptée"),
+    (["target", "R1", "40", "--date", "2045-04-01", "--bassin", "Audomarois"],
+     "R1, Audomarois : date 01/04/2045 hors de la période acceptée"),
+])  # fmt: skip
+def test_a_refused_single_value_is_said_in_one_line_with_what_and_where(capsys, db_path, args, message):
+    """Une seule saisie refusée : un message d'une ligne (il en faisait deux, « Valeurs refusées… »
+    puis « - … »), et la date hors période nomme aussi le bassin (« Indicateur R1 : Date … »)."""
+    before = dump_store(db_path)
+    code, _out, err = run(capsys, db_path, *args)
+    assert code == 2 and message in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert dump_store(db_path) == before
