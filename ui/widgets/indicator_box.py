@@ -136,7 +136,9 @@ class IndicatorCard(QWidget):
             lines.append((f"■ {st.where} : {value}", swatch, False, 0))
             # le statut d'abord : le panneau est étroit, et c'est la cible qui est coupée « … »
             # (texte entier en infobulle), jamais « atteint » ou « en-dessous »
-            lines.append((f"{mark} {st.status} — {target_phrase(st)}", color, st.status in STATUS_MARKS, 14))
+            target = target_phrase(st)  # « sans cible » : dit une fois, pas « sans cible — sans cible »
+            status = f"{mark} {st.status}" + ("" if target == st.status else f" — {target}")
+            lines.append((status, color, st.status in STATUS_MARKS, 14))
         self.lines = lines
         self.text = "\n".join(t for t, _c, _b, _i in lines)
         self.setToolTip(f"{self.text}\n\n{d.definition}".strip())
