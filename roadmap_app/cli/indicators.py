@@ -60,8 +60,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         lk.add_argument("action", metavar="ACTION", help="code de l'action (EP-2.1)")
         lk.add_argument("indicator", metavar="INDICATEUR", help="code de l'indicateur (R1, M1a, entrants…)")
         if name == "link":
-            lk.add_argument("--kind", choices=("tdb", "autre"), default="autre",
-                            help="colonne de la feuille de route : TDB national (tdb) ou Autres (défaut)")  # fmt: skip
+            lk.add_argument("--kind", choices=("tdb", "autre"),
+                            help="colonne de la feuille de route : TDB national (tdb) ou Autres (autre) ; par "
+                                 "défaut, celle du lien existant, sinon tdb pour un indicateur de source TDB "
+                                 "national (comme dans l'application)")  # fmt: skip
         lk.add_argument("--roadmap", help="feuille de route (code ou nom), par défaut la plus récente")
         lk.set_defaults(handler=fn)
 
@@ -94,6 +96,16 @@ def _roadmap_id(ctx: AppContext, key: str | None) -> int | None:
         return None
     from roadmap_app.plan.read import roadmap_ref
 
+    with ctx.store.session() as s:
+        return roadmap_ref(s, key).id
+
+
+def _plan_id(ctx: AppContext, key: str | None) -> int:
+    """La feuille de route nommée, sinon celle du contexte, sinon la plus récente (comme le service)."""
+    from roadmap_app.plan.read import roadmap_ref
+
+    if key is None and ctx.roadmap_id is not None:
+        return ctx.roadmap_id
     with ctx.store.session() as s:
         return roadmap_ref(s, key).id
 
@@ -167,10 +179,16 @@ def cmd_archive(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_link(ctx: AppContext, args: argparse.Namespace) -> int:
+    from roadmap_app.indicators import model as m
     from roadmap_app.indicators import service as svc
 
-    svc.link(ctx, args.action, args.indicator, kind=args.kind, roadmap=args.roadmap)
-    print(f"Action {args.action.upper()} liée à l'indicateur {args.indicator} ({'TDB national' if args.kind == 'tdb' else 'Autres'}).")
+    kind = args.kind
+    if kind is None:  # sans --kind : un lien existant garde sa colonne ; un nouveau suit la source
+        d = m.find_definition(m.load_definitions(ctx), args.indicator)
+        current = {a: k for a, i, k in m.link_triples(ctx, _plan_id(ctx, args.roadmap)) if i == d.id}
+        kind = current.get(args.action.upper()) or ("tdb" if d.provenance == "tdb" else "autre")
+    svc.link(ctx, args.action, args.indicator, kind=kind, roadmap=args.roadmap)
+    print(f"Action {args.action.upper()} liée à l'indicateur {args.indicator} ({m.LINK_KINDS[kind]}).")
     return 0
 
 

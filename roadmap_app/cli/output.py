@@ -55,8 +55,8 @@ def write_table(
     for r in text_rows:
         for i, v in enumerate(r):
             widths[i] = max(widths[i], len(v))
-    if max_widths:
-        widths = [min(w, m) for w, m in zip(widths, max_widths, strict=False)]
+    if max_widths:  # les données sont coupées « … », jamais l'en-tête : colonnes alignées
+        widths = [max(min(w, m), len(h)) for w, m, h in zip(widths, max_widths, headers, strict=False)]
 
     def fit(v: str, w: int) -> str:
         return v if len(v) <= w else v[: max(w - 1, 0)] + "…"

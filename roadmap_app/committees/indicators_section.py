@@ -272,6 +272,35 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
                 said = "(sans cible)"
             comments[key] = said
         yield SectionChange(SECTION, "valeur", f"{code} {where}", bassin or None, before, value, said)
+    if old.get("steps", []) != new.get("steps", []):  # le plus souvent : listes comparées en C
+        both = {d["code"] for d in old.get("definitions", [])}  # indicateur lié depuis : ses cibles
+        plan_wide = {d["code"] for d in new.get("definitions", []) if d.get("scope") == "plan"}  # ne sont pas nouvelles
+        both &= {d["code"] for d in new.get("definitions", [])}
+        yield from _step_changes([st for st in old.get("steps", []) if st[0] in both],
+                                 [st for st in new.get("steps", []) if st[0] in both], names, plan_wide)
+
+
+def _step_changes(old_steps: list[list[Any]], new_steps: list[list[Any]], names: dict[str, str],
+                  plan_wide: set[str]) -> Iterator[SectionChange]:  # fmt: skip
+    """Références et cibles fixées, modifiées ou retirées : « M2 Lensois : — → 15 (nouvelle cible
+    2026) ». Une cible change le statut sans qu'aucune valeur ne bouge : le comité doit la voir."""
+
+    def keyed(steps: list[list[Any]]) -> dict[tuple[str, str, str, str], tuple[Any, Any]]:
+        return {(code, bassin, kind, day): (value, year) for code, bassin, kind, value, day, year in steps}
+
+    before, after = keyed(old_steps), keyed(new_steps)
+    for key in sorted(set(before) | set(after)):
+        code, bassin, kind, day = key
+        was, now = before.get(key, (None, None)), after.get(key, (None, None))
+        if was[0] == now[0]:
+            continue
+        year = now[1] or was[1]
+        when = f"au {_fr_date(day)}" if kind == "baseline" else f"{year}" if year else f"du {_fr_date(day)}"
+        what = f"référence {when}" if kind == "baseline" else f"cible {when}"
+        comment = (f"(nouvelle {what})" if was[0] is None else f"({what} retirée)" if now[0] is None
+                   else f"({what} modifiée)")  # fmt: skip
+        where = names.get(bassin, bassin) or ("tout le plan" if code in plan_wide else "tous les bassins")
+        yield SectionChange(SECTION, "cible", f"{code} {where}", bassin or None, was[0], now[0], comment)
 
 
 def _absent(new: dict[str, Any]) -> Iterator[SectionChange]:

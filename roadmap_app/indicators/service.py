@@ -345,10 +345,11 @@ def normalize_day(d: IndicatorDef, day: date) -> date:
     return day
 
 
-def _check_day(day: date, what: str, d: IndicatorDef) -> None:
+def _check_day(day: date, what: str, d: IndicatorDef, bassin: str = "") -> None:
+    """Date hors de la fenêtre : « R1, Lensois : date 01/01/2045 hors de la période acceptée… »."""
     msg = window_error(day, what)
     if msg:
-        raise ValidationError(f"Indicateur {d.code} : {msg}")
+        raise ValidationError(f"{d.code}{', ' + bassin if bassin else ''} : {msg[0].lower()}{msg[1:]}")
 
 
 def _bassin(ctx: AppContext, d: IndicatorDef, bassin: str | int | None) -> tuple[int | None, str]:
@@ -396,7 +397,7 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
             if d.per_bassin and bid is None:
                 raise ValidationError(f"L'indicateur {d.code} est suivi par bassin : indiquez le bassin de la valeur.")
             day = normalize_day(d, it.day)
-            _check_day(day, "Date", d)
+            _check_day(day, "Date", d, bname)
             where = f"{d.code}, {bname}, {day:%d/%m/%Y}"
             check_value(d, float(it.value), where)
         except UserError as err:  # indicateur ou bassin inconnu, valeur ou date refusée
@@ -419,6 +420,8 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
                     errors.append(f"{prefix}{d.code}, {bname}, {day:%d/%m/%Y} : une valeur est déjà saisie "
                                   f"({format_value(d, p.value)}, par {p.by or 'un autre utilisateur'}) ; "
                                   "corrigez-la plutôt que d'en ajouter une seconde.")  # fmt: skip
+    if errors and len(items) == 1 and not items[0].where:  # une saisie : un message d'une ligne
+        raise ValidationError(f"Valeur refusée, rien n'a été enregistré : {errors[0]}")
     if errors:
         shown = "\n".join(f"- {e}" for e in errors[:15])
         more = f"\n… et {len(errors) - 15} autre(s)." if len(errors) > 15 else ""
@@ -483,8 +486,8 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
             raise ValidationError(f"{what} de {d.code} : année {year} hors de la période acceptée (2010 à 2040).")
         day = date(year, 12, 31) if kind == "baseline" else date(year, 1, 1)
     assert day is not None
-    _check_day(day, "Date", d)
     bid, bname = _bassin(ctx, d, bassin)
+    _check_day(day, "Date", d, bname)
     where = f"{what} de {d.code} ({bname}, {year or f'{day:%d/%m/%Y}'})"
     check_value(d, float(value), where)
     from roadmap_app.indicators.model import load_series

@@ -53,9 +53,9 @@ def test_link_an_indicator_then_enter_a_value_in_the_detail_panel(window, qtbot,
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
     text = box.card_texts()[0]
-    assert "R1 – Taux de retour à l'emploi durable" in text and "TDB national · %" in text
-    assert "■ Lensois : 64,5 % en 2024\ncible 2024 : 60 % — ● atteint" in text
-    assert "■ Montreuillois : —\ncible 2024 : 60 % — ○ pas de valeur" in text
+    assert text.startswith("Taux de retour à l'emploi durable") and "\nR1 · TDB national · %" in text
+    assert "■ Lensois : 64,5 % en 2024\n● atteint — cible 2024 : 60 %" in text
+    assert "■ Montreuillois : —\n○ pas de valeur — cible 2024 : 60 %" in text
     assert STATUS_COLORS["atteint"] == SUCCESS and STATUS_COLORS["en-dessous"] == DANGER
     assert box.cards[0].chart.series and box.cards[0].chart.targets
 
@@ -91,3 +91,86 @@ def test_the_detail_panel_updates_fast_on_selection(window, qtbot, app_ctx):
     elapsed = (time.perf_counter() - start) / 10
     assert len(page.detail.indicators.linked) == 5
     assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms par sélection"
+
+
+def test_status_stays_readable_in_the_narrow_panel_at_1366(window, qtbot, app_ctx):
+    """À 1366×768, le panneau de détail est étroit : la ligne de statut était coupée « cible 2025 :
+    60 % — ▼ en-de… ». Le statut (atteint, en-dessous…) doit rester lisible, et l'intitulé de
+    l'indicateur passer avant son code."""
+    svc.link(app_ctx, "EP-2.1", "R1", kind="tdb")
+    svc.link(app_ctx, "EP-2.1", "orientes_15j")
+    svc.set_step(app_ctx, "R1", "target", 60, year=2025, bassin="Lensois")
+    svc.set_value(app_ctx, "R1", 52, date(2025, 3, 1), bassin="Lensois")
+    window.resize(1366, 768)
+    page = page_of(window)
+    page.refresh()
+    assert page.select_code("EP-2.1")
+    box = page.detail.indicators
+    qtbot.waitUntil(lambda: box.cards[0].isVisible() and box.cards[1].isVisible())
+    for card in box.cards[:2]:
+        assert card.width() < 320  # panneau étroit : le cas à couvrir
+        shown = card.shown_lines()
+        statuses = [line for line in shown[2:] if not line.startswith("■")]
+        assert len(statuses) == 3
+        for line in statuses:
+            assert any(word in line for word in ("atteint", "en-dessous", "pas de valeur", "sans cible")), shown
+    shown = box.cards[0].shown_lines()
+    assert shown[0].startswith("Taux de retour") and shown[1].startswith("R1 · TDB national")
+    assert any(line.startswith("▼ en-dessous") for line in shown)
+
+
+def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
+    """« Lier un indicateur… » s'ouvrait le curseur sur un bouton (« Nouvel indicateur… ») : flèche
+    bas ne changeait pas l'indicateur, Tab menait à « Annuler » et Entrée fermait sans lier."""
+    from PySide6.QtWidgets import QApplication
+
+    page = page_of(window)
+    assert page.select_code("EP-2.1")
+    page.detail.indicators.link_button.click()
+    dialog = _dialog(qtbot, LinkIndicatorDialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+    assert QApplication.focusWidget() is dialog.indicator, QApplication.focusWidget()
+    first = dialog.current().code
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    chosen = dialog.current().code
+    assert chosen != first
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert [one.indicator.code for one in page.detail.indicators.linked] == [chosen]
+
+
+def test_the_wheel_scrolls_the_detail_panel_without_changing_a_status(window, qtbot, app_ctx):
+    """Faire défiler le panneau à la molette (pour atteindre « Indicateurs de suivi ») changeait le
+    statut ou l'avancement de la case survolée au passage (« En cours » → « Abandonné »)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    window.resize(1366, 768)
+    page = page_of(window)
+    assert page.select_code("EP-2.1")
+    editor = page.detail.editors[-1]
+    scroll = next(w for w in QApplication.allWidgets()
+                  if isinstance(w, QScrollArea) and w.isAncestorOf(editor))  # fmt: skip
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)
+    before = (editor.status.currentIndex(), editor.progress.value())
+    page.detail.setFocus()
+    for field in (editor.status, editor.progress):
+        assert not field.hasFocus()
+        centre = QPointF(field.rect().center())
+        event = QWheelEvent(centre, QPointF(field.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)  # fmt: skip
+        QApplication.sendEvent(field, event)
+        # refusée par la case : une vraie molette (événement spontané) passe à la zone de défilement
+        assert not event.isAccepted()
+    assert (editor.status.currentIndex(), editor.progress.value()) == before
+    editor.status.setFocus()  # la case choisie (clic, Tab) : la molette la change, comme avant
+    qtbot.waitUntil(editor.status.hasFocus)
+    event = QWheelEvent(QPointF(editor.status.rect().center()), QPointF(0, 0), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                        False)  # fmt: skip
+    QApplication.sendEvent(editor.status, event)
+    assert editor.status.currentIndex() != before[0]
+    page.detail.revert_button.click()  # sinon la fermeture demanderait d'enregistrer

@@ -287,3 +287,28 @@ def test_a_new_indicator_hidden_by_a_filter_is_shown_and_chosen(window, qtbot, a
     _click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert not page.linked_only.isChecked() and page.current().label == "Sorties vers l'emploi"
+
+
+def test_enter_a_value_from_the_page_with_the_keyboard_only(window, qtbot, app_ctx):
+    """La ligne choisie donne l'indicateur et le bassin : la boîte s'ouvre sur « Valeur ». Le
+    curseur était sur la liste des bassins ; « 52 » puis Entrée ne saisissait rien (« Valeur «  » :
+    saisissez un nombre »)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.indicator_dialogs import IndicatorValueDialog
+
+    lensois = next(bid for bid, name in m.bassin_list(app_ctx) if name == "Lensois")
+    page = _page(window)
+    page.refresh()
+    assert page.select_code("R1", lensois)
+    page.value_action.trigger()
+    dialog = _dialog(qtbot, IndicatorValueDialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+    assert QApplication.focusWidget() is dialog.value, QApplication.focusWidget()
+    qtbot.keyClicks(QApplication.focusWidget(), "52")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    points, _steps = m.load_series(app_ctx, [m.find_definition(m.load_definitions(app_ctx), "R1")])
+    r1 = m.find_definition(m.load_definitions(app_ctx), "R1")
+    assert [p.value for p in points[(r1.id, lensois)]] == [52.0]

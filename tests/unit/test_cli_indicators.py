@@ -175,3 +175,56 @@ def test_snapshot_diff_shows_which_action_got_the_new_indicators(capsys, db_path
     assert code == 0
     assert "2 nouveaux indicateurs liés à EP-1.1" in out
     assert "45.0" not in out
+
+
+def test_link_without_kind_keeps_the_existing_column_and_follows_the_source(capsys, db_path):
+    """``link`` sans ``--kind`` valait « Autres » : relancé sur un lien TDB national, il le
+    basculait en silence ; et R1 (source TDB national) allait dans « Autres », alors que
+    l'application propose TDB national."""
+    code, out, _ = run(capsys, db_path, "link", "EP-2.1", "R1")
+    assert code == 0 and "(TDB national)" in out
+    code, out, err = run(capsys, db_path, "link", "EP-2.1", "R1")
+    assert code == 2 and "déjà liée" in err
+    assert run(capsys, db_path, "link", "EP-2.1", "R1", "--kind", "autre")[0] == 0
+    code, out, err = run(capsys, db_path, "link", "EP-2.1", "R1")
+    assert code == 2 and "déjà liée" in err  # la colonne choisie reste
+    code, out, _ = run(capsys, db_path, "link", "EP-2.2", "M2")
+    assert code == 0 and "(TDB national)" in out
+    code, out, _ = run(capsys, db_path, "link", "EP-2.2", "entrants")
+    assert code == 0 and "(Autres)" in out
+
+
+def test_the_table_header_lines_up_with_its_columns(capsys, db_path):
+    """En-têtes plus longs que la largeur maximale de leur colonne (« direction », « baseline_date ») :
+    l'en-tête débordait et décalait toutes les colonnes suivantes."""
+    run(capsys, db_path, "link", "EP-2.1", "R1")
+    run(capsys, db_path, "value", "R1", "52", "--year", "2025", "--bassin", "Lensois")
+    code, out, _ = run(capsys, db_path, "list", "--action", "EP-2.1", "--bassin", "Lensois")
+    header, rule, row = out.splitlines()[:3]
+    assert code == 0
+    starts = [i for i in range(len(rule)) if rule[i] == "─" and (i == 0 or rule[i - 1] == " ")]
+    assert len(starts) == len(KEYS)
+    for key, at in zip(KEYS, starts, strict=True):
+        assert header[at:].startswith(key), (key, header)
+    assert row[starts[KEYS.index("bassin")]:].startswith("Lensois")
+    assert row[starts[KEYS.index("status")]:].startswith("sans cible")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["value", "R1", "140", "--year", "2025", "--bassin", "Lensois"],
+     "Valeur refusée, rien n'a été enregistré : R1, Lensois, 01/01/2025 : 140 % dépasse 100 %"),
+    (["value", "M1", "-3", "--date", "2025-04-01", "--bassin", "Lensois"],
+     "Valeur refusée, rien n'a été enregistré : M1, Lensois, 01/04/2025 : -3 est négatif"),
+    (["value", "R1", "40", "--date", "2045-04-01", "--bassin", "Lensois"],
+     "Valeur refusée, rien n'a été enregistré : R1, Lensois : date 01/01/2045 hors de la période acceptée"),
+    (["target", "R1", "40", "--date", "2045-04-01", "--bassin", "Audomarois"],
+     "R1, Audomarois : date 01/04/2045 hors de la période acceptée"),
+])  # fmt: skip
+def test_a_refused_single_value_is_said_in_one_line_with_what_and_where(capsys, db_path, args, message):
+    """Une seule saisie refusée : un message d'une ligne (il en faisait deux, « Valeurs refusées… »
+    puis « - … »), et la date hors période nomme aussi le bassin (« Indicateur R1 : Date … »)."""
+    before = dump_store(db_path)
+    code, _out, err = run(capsys, db_path, *args)
+    assert code == 2 and message in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert dump_store(db_path) == before

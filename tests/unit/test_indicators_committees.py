@@ -166,3 +166,26 @@ def test_the_target_in_force_prefers_the_bassins_own_then_the_latest_then_the_fi
     assert state([own_2024, twin])[2] == 54.0 and state([twin, own_2024])[2] == 58.0
     assert state([plan_2025, own_2024], bassin="")[2] == 60.0  # tout le plan : les siennes seules
     assert state([later]) == [55.0, "2025-06-01", None, None, "sans cible"]
+
+
+def test_the_diff_says_a_target_or_baseline_fixed_since_the_snapshot(ctx):
+    """Une cible fixée après l'instantané change le statut sans qu'aucune valeur ne bouge : la
+    comparaison n'en disait rien (M2 Lensois passait « sans cible » → « en-dessous » en silence)."""
+    _committee(ctx)
+    svc.link(ctx, "EP-2.2", "M2", kind="tdb")
+    svc.set_value(ctx, "M2", 20, date(2024, 11, 1), bassin="Lensois")
+    create_snapshot(ctx, "COPIL 2025", committee="COPIL", taken_on=date(2025, 1, 1))
+    svc.set_step(ctx, "M2", "target", 15, year=2025, bassin="Lensois")
+    svc.set_step(ctx, "M2", "baseline", 30, day=date(2023, 12, 31), bassin="Lensois")
+    svc.set_step(ctx, "R1", "target", 65, year=2026)
+    diff = diff_states(snapshot_state(ctx, "COPIL 2025"), current_state(ctx), "COPIL 2025", "état actuel")
+    texts = [describe(s) for s in diff.sections if s.section == SECTION]
+    assert "M2 Lensois : — → 15 (nouvelle cible 2025)" in texts
+    assert "M2 Lensois : — → 30 (nouvelle référence au 31/12/2023)" in texts
+    assert "R1 tous les bassins : — → 65 (nouvelle cible 2026)" in texts
+    assert len(texts) == 3, texts  # ni valeur ni lien n'ont changé
+    # un indicateur lié depuis l'instantané : ses cibles ne sont pas « nouvelles »
+    svc.link(ctx, "EP-3.1", "M5", kind="tdb")
+    svc.set_step(ctx, "M5", "target", 10, year=2025)
+    diff = diff_states(snapshot_state(ctx, "COPIL 2025"), current_state(ctx), "COPIL 2025", "état actuel")
+    assert not [s for s in diff.sections if s.section == SECTION and s.key == "cible" and s.label.startswith("M5")]

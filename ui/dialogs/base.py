@@ -138,6 +138,24 @@ class FormDialog(QDialog):
         if not self._watching:  # les champs sont créés par les sous-classes, après ce constructeur
             self._watching = True
             on_any_edit(self, self._recheck)
+            self._focus_first_field()
+
+    def _focus_first_field(self) -> None:
+        """Le curseur sur le premier champ, pas sur un bouton : les boutons, créés ici avant les
+        champs des sous-classes, venaient en tête de l'ordre de tabulation (Entrée sur « Annuler »
+        ou « Nouvel indicateur… »). Un champ déjà choisi par la sous-classe est gardé."""
+        from PySide6.QtWidgets import QAbstractButton
+
+        current = self.focusWidget()
+        if current is not None and not isinstance(current, QAbstractButton):
+            return
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (not isinstance(widget, QAbstractButton) and self.isAncestorOf(widget) and widget.isVisibleTo(self)
+                    and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):  # fmt: skip
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def _recheck(self) -> None:
         """Message affiché et champ modifié : le contrôle de la boîte est refait ; corrigé, le

@@ -158,6 +158,9 @@ class IndicatorValueDialog(FormDialog):
         self.indicator.currentIndexChanged.connect(self._indicator_changed)
         self._indicator_changed()
         self.resize(560, 260)
+        # la saisie commence par la valeur (indicateur et bassin sont le plus souvent déjà les bons ;
+        # Alt+I, Alt+B, Alt+D pour les changer) : « 52 » puis Entrée suffit
+        self.value.setFocus()
 
     def current(self) -> Any:
         i = self.indicator.currentIndex()

@@ -51,6 +51,21 @@ class CellEdit:
     base: dict[str, Any] | None = None
 
 
+class _WheelScrollsThePanel(QObject):
+    """La molette sur une liste ou un compteur sans le curseur fait défiler le panneau : elle
+    changeait le statut (« En cours » → « Abandonné ») ou l'avancement de la case survolée
+    pendant qu'on faisait défiler le panneau pour lire la suite."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()  # transmis au parent : la zone de défilement
+            return True
+        return False
+
+
+_WHEEL_GUARD = _WheelScrollsThePanel()
+
+
 class CellEditor(QWidget):
     """Statut, avancement et note d'une action pour un bassin."""
 
@@ -80,6 +95,9 @@ class CellEditor(QWidget):
         self.meta = QLabel()
         self.meta.setObjectName("muted")
         self.meta.setWordWrap(True)
+        for field in (self.status, self.progress):  # la molette ne donne plus le curseur
+            field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            field.installEventFilter(_WHEEL_GUARD)
 
         # Nom du bassin (et « en retard ») sur sa ligne : rien ne se chevauche quand le panneau
         # est étroit ; statut et avancement dessous, puis la note.

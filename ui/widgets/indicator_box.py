@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.style import ACCENT, DANGER, MUTED, SUCCESS
@@ -125,15 +125,20 @@ class IndicatorCard(QWidget):
 
         d = linked.indicator
         kind = LINK_KINDS.get(linked.kind, linked.kind)
-        lines = [(f"{d.code} – {d.label}", "#101828", True, 0), (f"{kind} · {d.unit}", MUTED, False, 0)]
+        # l'intitulé d'abord (comme l'action en tête du panneau), le code sur la ligne suivante :
+        # coupé « … » à la largeur du panneau, l'intitulé ne laisse pas le code seul lisible
+        lines = [(d.label, "#101828", True, 0), (f"{d.code} · {kind} · {d.unit}", MUTED, False, 0)]
         for i, st in enumerate(linked.states):
             color = STATUS_COLORS.get(st.status, MUTED)
             mark = STATUS_MARKS.get(st.status, "")
             swatch = SERIES_COLORS[i % len(SERIES_COLORS)] if st.points else MUTED
             value = f"{format_value(d, st.last.value)} {value_phrase(d, st.last.day)}" if st.last else "—"
             lines.append((f"■ {st.where} : {value}", swatch, False, 0))
-            target = target_phrase(st)
-            lines.append((f"{target} — {mark} {st.status}", color, st.status in STATUS_MARKS, 14))
+            # le statut d'abord : le panneau est étroit, et c'est la cible qui est coupée « … »
+            # (texte entier en infobulle), jamais « atteint » ou « en-dessous »
+            target = target_phrase(st)  # « sans cible » : dit une fois, pas « sans cible — sans cible »
+            status = f"{mark} {st.status}" + ("" if target == st.status else f" — {target}")
+            lines.append((status, color, st.status in STATUS_MARKS, 14))
         self.lines = lines
         self.text = "\n".join(t for t, _c, _b, _i in lines)
         self.setToolTip(f"{self.text}\n\n{d.definition}".strip())
@@ -150,18 +155,23 @@ class IndicatorCard(QWidget):
         super().resizeEvent(event)
         self._place_chart()
 
+    def shown_lines(self) -> list[str]:
+        """Les lignes telles que peintes à la largeur actuelle (coupées « … » si elles débordent)."""
+        bold = self.font()
+        bold.setBold(True)
+        fms = {False: self.fontMetrics(), True: QFontMetrics(bold)}
+        return [fms[is_bold].elidedText(text, Qt.TextElideMode.ElideRight, self.width() - indent)
+                for text, _c, is_bold, indent in self.lines]  # fmt: skip
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        fm = self.fontMetrics()
         h = self._line_height()
         bold = self.font()
         bold.setBold(True)
-        for row, (text, color, is_bold, indent) in enumerate(self.lines):
+        for row, ((_text, color, is_bold, indent), shown) in enumerate(zip(self.lines, self.shown_lines(), strict=True)):
             painter.setFont(bold if is_bold else self.font())
             painter.setPen(QColor(color))
-            width = self.width() - indent
-            shown = (painter.fontMetrics() if is_bold else fm).elidedText(text, Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QRectF(indent, row * h, width, h), int(Qt.AlignmentFlag.AlignVCenter), shown)
+            painter.drawText(QRectF(indent, row * h, self.width() - indent, h), int(Qt.AlignmentFlag.AlignVCenter), shown)
 
 
 class IndicatorBox(QFrame):
