@@ -37,6 +37,11 @@ from ui.style import icon
 from ui.widgets.chart_view import ChartView
 
 TOOL_COLOR = "#344054"
+#: Largeur au plus (px) des colonnes ajustées à leur contenu ; au-delà, le texte est abrégé « … »
+#: (texte entier en infobulle). L'intitulé (colonne 0) prend le reste : les valeurs, cibles et
+#: statuts restent lisibles en entier à 1280 px, l'intitulé s'abrège le premier.
+FIT_MAX = {1: 90, 2: 150, 3: 120, 4: 190, 5: 190, 6: 190, 7: 130}
+FIT_SAMPLE = 300  # lignes mesurées au plus par colonne (en plus des lignes visibles)
 
 
 class IndicatorsPage(Page):
@@ -83,9 +88,9 @@ class IndicatorsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 84), (2, 104), (3, 96), (4, 118), (5, 96), (6, 136), (7, 112)):
-            header.resizeSection(col, width)
         header.setMinimumSectionSize(40)
+        header.setResizeContentsPrecision(FIT_SAMPLE)  # largeurs mesurées sur un échantillon (9 000 lignes à 100×)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setColumnHidden(8, True)  # la source : filtre et infobulle (place de l'intitulé)
         self.chart = ChartView("Choisissez un indicateur pour voir ses valeurs, sa cible et sa référence.")
         self.chart.setMinimumHeight(200)
@@ -377,9 +382,18 @@ class IndicatorsPage(Page):
                 continue
             rows.append(r)
         self.model.set_rows(rows)
+        self.fit_columns()
         total = len({r.state.indicator.id for r in self.all_rows})
         shown = len({r.state.indicator.id for r in rows})
         self.count.setText(f"{shown} indicateur(s) sur {total}" if shown != total else f"{total} indicateurs")
+
+    def fit_columns(self) -> None:
+        """Chaque colonne à la largeur de son contenu et de son titre (au plus ``FIT_MAX``) ;
+        l'intitulé, étiré, prend le reste."""
+        header = self.table.horizontalHeader()
+        for col, most in FIT_MAX.items():
+            need = max(self.table.sizeHintForColumn(col), header.sectionSizeFromContents(col).width())
+            header.resizeSection(col, min(need, most))
 
     # -- courbe -----------------------------------------------------------------------
     def _selection_changed(self, *_args: Any) -> None:
