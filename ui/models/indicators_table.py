@@ -27,7 +27,7 @@ def _step(row: IndicatorRow, which: str) -> str:
     step = st.baseline if which == "baseline" else st.target
     if step is None:
         return "—"
-    return f"{format_value(st.indicator, step.value)} ({step.shown_when})"
+    return f"{format_value(st.indicator, step.value)} ({step.when(st.indicator)})"
 
 
 def _last(row: IndicatorRow) -> str:
@@ -56,7 +56,11 @@ class IndicatorsTableModel(RowTableModel[IndicatorRow]):
         return None
 
     def row_tooltip(self, row: IndicatorRow, column: int) -> Any:
+        """Le texte entier de la cellule (abrégé « … » quand la colonne est étroite) ; sur
+        l'intitulé et le code, la définition de l'indicateur."""
         d = row.state.indicator
         if column in (0, 1):
             return f"{d.label} ({d.code}, source : {row.source})\n{d.definition}"
-        return None
+        if column == 3:
+            return f"Actions mesurées : {row.actions}" if row.actions else "Ne mesure aucune action"
+        return self.columns[column].value(row)
