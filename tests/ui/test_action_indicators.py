@@ -130,7 +130,8 @@ def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
     dialog = _dialog(qtbot, LinkIndicatorDialog)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
-    assert QApplication.focusWidget() is dialog.indicator, QApplication.focusWidget()
+    # le curseur dans la recherche ; flèche bas change l'indicateur choisi
+    assert QApplication.focusWidget() is dialog.search, QApplication.focusWidget()
     first = dialog.current().code
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
     chosen = dialog.current().code
@@ -174,3 +175,31 @@ def test_the_wheel_scrolls_the_detail_panel_without_changing_a_status(window, qt
     QApplication.sendEvent(editor.status, event)
     assert editor.status.currentIndex() != before[0]
     page.detail.revert_button.click()  # sinon la fermeture demanderait d'enregistrer
+
+
+def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, app_ctx):
+    """Chercher « M5 » (un code) dans « Lier un indicateur… » ne trouvait rien : la recherche porte
+    sur le code et le libellé, sans tenir compte des accents ni de la casse ; Entrée lie."""
+    from PySide6.QtWidgets import QApplication
+
+    page = page_of(window)
+    assert page.select_code("EP-2.1")
+    page.detail.indicators.link_button.click()
+    dialog = _dialog(qtbot, LinkIndicatorDialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.search)
+    qtbot.keyClicks(dialog.search, "m5")
+    assert [d.code for d in dialog.defs] == ["M5"] and dialog.current().code == "M5"
+    dialog.search.setText("REPARTITION beneficiaires")  # « Répartition des bénéficiaires… »
+    assert [d.code for d in dialog.defs] == ["M3"]
+    dialog.search.setText("retour emploi")
+    assert {"R1", "R2", "retours_emploi"} == {d.code for d in dialog.defs}  # libellés et code du flux
+    dialog.search.setText("introuvable")
+    assert dialog.defs == [] and dialog.current() is None
+    assert "Aucun indicateur ne correspond" in dialog.found.text()
+    assert dialog.validate() is not None  # rien à lier : message, pas de lien au hasard
+    dialog.search.clear()
+    qtbot.keyClicks(dialog.search, "M5")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert [one.indicator.code for one in page.detail.indicators.linked] == ["M5"]
