@@ -119,9 +119,8 @@ def test_status_stays_readable_in_the_narrow_panel_at_1366(window, qtbot, app_ct
     assert any(line.startswith("▼ en-dessous") for line in shown)
 
 
-def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
-    """« Lier un indicateur… » s'ouvrait le curseur sur un bouton (« Nouvel indicateur… ») : flèche
-    bas ne changeait pas l'indicateur, Tab menait à « Annuler » et Entrée fermait sans lier."""
+def _open_link_dialog(window, qtbot):
+    """« Lier un indicateur… » ouvert depuis le panneau d'EP-2.1, le curseur dedans."""
     from PySide6.QtWidgets import QApplication
 
     page = page_of(window)
@@ -130,6 +129,15 @@ def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
     dialog = _dialog(qtbot, LinkIndicatorDialog)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+    return page, dialog
+
+
+def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
+    """« Lier un indicateur… » s'ouvrait le curseur sur un bouton (« Nouvel indicateur… ») : flèche
+    bas ne changeait pas l'indicateur, Tab menait à « Annuler » et Entrée fermait sans lier."""
+    from PySide6.QtWidgets import QApplication
+
+    page, dialog = _open_link_dialog(window, qtbot)
     # le curseur dans la recherche ; flèche bas change l'indicateur choisi
     assert QApplication.focusWidget() is dialog.search, QApplication.focusWidget()
     first = dialog.current().code
@@ -182,12 +190,8 @@ def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, 
     sur le code et le libellé, sans tenir compte des accents ni de la casse ; Entrée lie."""
     from PySide6.QtWidgets import QApplication
 
-    page = page_of(window)
-    assert page.select_code("EP-2.1")
-    page.detail.indicators.link_button.click()
-    dialog = _dialog(qtbot, LinkIndicatorDialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.search)
+    page, dialog = _open_link_dialog(window, qtbot)
+    assert QApplication.focusWidget() is dialog.search
     qtbot.keyClicks(dialog.search, "m5")
     assert [d.code for d in dialog.defs] == ["M5"] and dialog.current().code == "M5"
     dialog.search.setText("REPARTITION beneficiaires")  # « Répartition des bénéficiaires… »
