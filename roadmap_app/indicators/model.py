@@ -32,7 +32,7 @@ REACHED, BELOW, NO_VALUE, NO_TARGET = "atteint", "en-dessous", "pas de valeur", 
 #: Un statut se lit en couleur et en texte (et reste lisible en noir et blanc par son signe) :
 #: page Indicateurs, panneau, pack (classeur et PDF).
 STATUS_MARKS = {REACHED: "●", BELOW: "▼", NO_VALUE: "○", NO_TARGET: "◌"}
-STATUS_INKS = {REACHED: "#067647", BELOW: "#B42318"}
+STATUS_INKS = {REACHED: "#067647", BELOW: "#B42318"}  # ui.style.SUCCESS et DANGER
 #: Cibles de flux : au moins N (moyenne jugée sur le cumul, part du total, plancher) ou au plus N.
 _FLOW_MIN_KINDS = ("monthly_average", "monthly_min", "min")
 _FLOW_SHARE_KINDS = ("share_min", "share_target")

@@ -8,11 +8,18 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from roadmap_app.indicators.model import BELOW, REACHED, State, format_value, value_period
+from roadmap_app.indicators.model import (
+    BELOW,
+    REACHED,
+    STATUS_MARKS,
+    State,
+    format_value,
+    value_period,
+)
 from ui.models.table_base import Column, RowTableModel
 from ui.style import DANGER, MUTED, SUCCESS
 
-MARKS = {REACHED: "● ", BELOW: "▼ "}
+MARKS = {status: f"{STATUS_MARKS[status]} " for status in (REACHED, BELOW)}  # « ● atteint », « ▼ en-dessous »
 
 
 @dataclass(frozen=True)
