@@ -234,3 +234,27 @@ def test_nothing_is_written_when_one_row_is_wrong_then_everything_is(ctx, tmp_pa
     codes = {d.id: d.code for d in m.load_definitions(ctx)}
     stored = sorted((codes[k[0]], p.day, p.value) for k, pts in points.items() for p in pts if codes[k[0]] in ("R1", "M1a"))
     assert stored == [("M1a", date(2024, 12, 1), 4.0), ("M1a", date(2024, 12, 1), 12.0), ("R1", date(2024, 1, 1), 40.0)]
+
+
+# -- fichiers abîmés ou hostiles -----------------------------------------------------------------
+def test_damaged_or_foreign_files_are_refused_in_french_and_nothing_is_written(ctx, tmp_path):
+    """Jamais de trace d'exécution : classeur tronqué, octets inversés, PDF, zip vide, CSV
+    binaire… (les fichiers hostiles, bornés en temps et en mémoire : test_hostile_files)."""
+    from roadmap_app.core.errors import UserError
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import export_template
+    from tests.garbage import write_cases
+
+    svc.link(ctx, "EP-1.1", "R1")
+    sample = export_template(ctx, tmp_path / "vrai.xlsx").read_bytes()
+    before = dump_store(ctx.store)
+    refusals = 0
+    for suffix, data in ((".xlsx", sample), (".csv", None)):
+        for name, path in write_cases(tmp_path / suffix[1:], suffix, data):
+            try:
+                plan_import(ctx, path)
+            except UserError as err:
+                assert f"« {path.name} »" in str(err) or "feuille «" in str(err), (name, str(err))
+                refusals += 1
+    assert refusals >= 20
+    assert dump_store(ctx.store) == before
