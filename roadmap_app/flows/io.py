@@ -131,7 +131,16 @@ class _Reader:
         self.ignored: list[str] = []
         self.values: dict[tuple[int, date, str], tuple[float, Where]] = {}
 
+    def uncalculated(self, raw: Any, where: Where) -> bool:
+        """Une formule sans valeur calculée : erreur notée (ce n'est pas une cellule vide)."""
+        if blank_reason(raw) == UNCALCULATED:
+            self.errors.append((where, f"{UNCALCULATED}."))
+            return True
+        return False
+
     def bassin(self, raw: Any, where: Where) -> BassinRef | None:
+        if self.uncalculated(raw, where):
+            return None
         key = _norm(raw)
         for b in self.bassins:
             if key in (_norm(b.name), _norm(b.code)):
@@ -178,8 +187,7 @@ class _Reader:
             return None
 
     def add(self, bassin: BassinRef, month: date, code: str, raw: Any, where: Where) -> None:
-        if blank_reason(raw) == UNCALCULATED:  # une formule non calculée n'est pas une cellule vide
-            self.errors.append((where, f"{UNCALCULATED}."))
+        if self.uncalculated(raw, where):
             return
         try:
             value = parse_number(raw)
@@ -258,6 +266,8 @@ class _Reader:
             b = self.bassin(cells[pos["bassin"] - 1], Where(sheet, r, pos["bassin"]))
             month = self.month(cells[pos["mois"] - 1], Where(sheet, r, pos["mois"]))
             if month is None:
+                continue
+            if self.uncalculated(cells[pos["indicateur"] - 1], Where(sheet, r, pos["indicateur"])):
                 continue
             ind = find_indicator(str(cells[pos["indicateur"] - 1] or ""))
             if ind is None:

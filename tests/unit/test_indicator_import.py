@@ -155,6 +155,30 @@ def test_the_flows_import_refuses_the_same_formula_at_its_place(ctx, tmp_path):
     assert f"- feuille « Lensois », ligne 3, colonne B : {FORMULA}" in str(exc.value).splitlines()
 
 
+def test_the_flows_long_format_names_a_formula_in_any_column(ctx, tmp_path):
+    """Format long des flux : bassin ou indicateur donnés par une formule jamais calculée ;
+    avant : « bassin « =A3 » inconnu », « indicateur « =C4&"" » inconnu »."""
+    from roadmap_app.flows.io import ImportError_
+    from roadmap_app.flows.io import plan_import as plan_flows
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Flux"
+    ws.append(["bassin", "mois", "indicateur", "valeur"])
+    ws.append(["=A3", "janv. 2025", "entrants", 12])
+    ws.append(["Lensois", "janv. 2025", '=C4&""', 12])
+    ws.append(["Lensois", "=B2", "entrants", 12])
+    path = tmp_path / "flux-long.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportError_) as exc:
+        plan_flows(ctx, path)
+    assert str(exc.value).splitlines()[1:] == [
+        f"- feuille « Flux », ligne 2, colonne A : {FORMULA}",
+        f"- feuille « Flux », ligne 3, colonne C : {FORMULA}",
+        f"- feuille « Flux », ligne 4, colonne B : {FORMULA}",
+    ]
+
+
 # -- 4. ce que les partenaires envoient ----------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "encoding", "expected"),
