@@ -229,7 +229,7 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
         from roadmap_app.indicators import model as m
 
         d = m.find_definition(m.load_definitions(ctx), args.indicator)
-        where = ", ".join(x for x in (args.bassin or "", m.period_label(d.frequency, svc.normalize_day(d, day))) if x)
+        where = ", ".join(x for x in (args.bassin or "", m.value_period(d, svc.normalize_day(d, day))) if x)
         print(f"Valeur enregistrée : {d.code} ({where}) = {m.format_value(d, value)}.")
     else:
         svc.set_step(ctx, args.indicator, "baseline" if args.step == "baseline" else "target", value,

@@ -66,7 +66,7 @@ def indicators_section(ctx: AppContext, roadmap_id: int, *, series: bool = True)
         t = st.target
         states.setdefault(st.indicator.code, {})[bcode.get(st.bassin_id, "") if st.bassin_id else ""] = [
             None if st.last is None else st.last.value, None if st.last is None else st.last.day.isoformat(),
-            None if t is None else t.value, None if t is None else t.shown_when, st.status,
+            None if t is None else t.value, None if t is None else t.when(st.indicator), st.status,
         ]  # fmt: skip
     return {
         "definitions": [
@@ -131,7 +131,7 @@ def _series_state(joined: str | None, code: str, bassin: str, index: dict[str, A
     if not joined:
         targets = [st for st in index["targets"].get(code, ()) if st[1] == "" or st[1] == bassin]
         first = min(targets, key=lambda st: (st[4], st[1] != "")) if targets else None
-        when = None if first is None else (str(first[5]) if first[5] else _fr_date(first[4]))
+        when = None if first is None else _when(index.get("frequency", {}).get(code), first[4], first[5])
         return [None, None, None if first is None else first[3], when, m.NO_VALUE]
     day, _sep, text = joined.rpartition(";")[2].partition("=")  # _last, sans appel
     value = float(text)
@@ -148,7 +148,8 @@ def _series_state(joined: str | None, code: str, bassin: str, index: dict[str, A
         return [value, day, None, None, m.NO_TARGET]
     up = index["direction"].get(code, "up") == "up"
     ok = value >= best[3] if up else value <= best[3]
-    return [value, day, best[3], str(best[5]) if best[5] else _fr_date(best[4]), m.REACHED if ok else m.BELOW]
+    when = _when(index.get("frequency", {}).get(code), best[4], best[5])
+    return [value, day, best[3], when, m.REACHED if ok else m.BELOW]
 
 
 def _index(section: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +157,9 @@ def _index(section: dict[str, Any]) -> dict[str, Any]:
     for st in section.get("steps", []):
         if st[2] == "target":
             targets.setdefault(st[0], []).append(st)
-    return {"targets": targets, "direction": {d["code"]: d["direction"] for d in section.get("definitions", [])}}
+    defs = section.get("definitions", [])
+    return {"targets": targets, "direction": {d["code"]: d["direction"] for d in defs},
+            "frequency": {d["code"]: _frequency(d) for d in defs}}  # fmt: skip
 
 
 def frozen_states(state: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
@@ -220,11 +223,11 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
 
     def title(code: str) -> str:
         if code not in titles:
-            titles[code] = f"{code} – {labels.get(code, code)}"
+            titles[code] = m.titled(labels.get(code, code), code)
         return titles[code]
 
-    # une ligne par action (dans l'ordre du plan) : « nouvel indicateur lié à EP-2.1 : M1a – … »,
-    # « 3 nouveaux indicateurs liés à EP-1.1 : R1 – … ; M1a – … ; … »
+    # une ligne par action (dans l'ordre du plan) : « nouvel indicateur lié à EP-2.1 : dont nombre de nouveaux entrants (M1a) »,
+    # « 3 nouveaux indicateurs liés à EP-1.1 : … (R1) ; … (M1a) ; … »
     for links, others, one, several in ((new_links, old_links, "nouvel indicateur lié à", "nouveaux indicateurs liés à"),
                                         (old_links, new_links, "indicateur retiré de", "indicateurs retirés de")):  # fmt: skip
         per_action: dict[str, list[str]] = {}
@@ -277,11 +280,12 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
         plan_wide = {d["code"] for d in new.get("definitions", []) if d.get("scope") == "plan"}  # ne sont pas nouvelles
         both &= {d["code"] for d in new.get("definitions", [])}
         yield from _step_changes([st for st in old.get("steps", []) if st[0] in both],
-                                 [st for st in new.get("steps", []) if st[0] in both], names, plan_wide)
+                                 [st for st in new.get("steps", []) if st[0] in both], names, plan_wide,
+                                 index["frequency"])  # fmt: skip
 
 
 def _step_changes(old_steps: list[list[Any]], new_steps: list[list[Any]], names: dict[str, str],
-                  plan_wide: set[str]) -> Iterator[SectionChange]:  # fmt: skip
+                  plan_wide: set[str], frequencies: dict[str, str | None]) -> Iterator[SectionChange]:  # fmt: skip
     """Références et cibles fixées, modifiées ou retirées : « M2 Lensois : — → 15 (nouvelle cible
     2026) ». Une cible change le statut sans qu'aucune valeur ne bouge : le comité doit la voir."""
 
@@ -295,7 +299,9 @@ def _step_changes(old_steps: list[list[Any]], new_steps: list[list[Any]], names:
         if was[0] == now[0]:
             continue
         year = now[1] or was[1]
-        when = f"au {_fr_date(day)}" if kind == "baseline" else f"{year}" if year else f"du {_fr_date(day)}"
+        when = _when(frequencies.get(code), day, year)
+        if "/" in when:  # une date : « référence au 31/12/2023 », « cible du 15/07/2024 »
+            when = f"{'au' if kind == 'baseline' else 'du'} {when}"
         what = f"référence {when}" if kind == "baseline" else f"cible {when}"
         comment = (f"(nouvelle {what})" if was[0] is None else f"({what} retirée)" if now[0] is None
                    else f"({what} modifiée)")  # fmt: skip
@@ -322,7 +328,7 @@ _DEFINITION_FIELDS = (("label", "libellé"), ("unit", "unité"), ("direction", "
 
 
 def _definition_changes(old: dict[str, Any], new: dict[str, Any], title: Any) -> Iterator[SectionChange]:
-    """« définition modifiée (libellé « A » → « B », unité « nombre » → « % ») : CODE – B » ; seulement
+    """« définition modifiée (libellé « A » → « B », unité « nombre » → « % ») : B (CODE) » ; seulement
     pour un indicateur figé des deux côtés (un instantané d'avant les indicateurs n'en a aucun)."""
     before = {d["code"]: d for d in old.get("definitions", [])}
     for d in new.get("definitions", []):
@@ -380,25 +386,27 @@ def iter_pack_rows(state: dict[str, Any]) -> Iterator[list[str]]:
         for bassin, (value, day, target, when, status) in per_bassin.items():
             base = baselines.get((code, bassin)) or baselines.get((code, ""))
             yield [
-                ", ".join(actions.get(code, [])), f"{code} – {d['label']}", names.get(bassin, bassin) or "Tout le plan",
-                "—" if base is None else f"{show_value('', base[0])}{unit} au {_fr_date(base[1])}",
+                ", ".join(actions.get(code, [])), m.titled(d["label"], code), names.get(bassin, bassin) or "Tout le plan",
+                "—" if base is None else f"{show_value('', base[0])}{unit} ({_when(_frequency(d), base[1])})",
                 "—" if target is None else f"{show_value('', target)}{unit} ({when})",
-                "—" if value is None else f"{show_value('', value)}{unit} ({_period(d, day)})",
+                "—" if value is None else f"{show_value('', value)}{unit} ({_when(_frequency(d), day)})",
                 status,
             ]  # fmt: skip
 
 
-def _period(d: dict[str, Any], iso: str | None) -> str:
-    """La période d'une valeur figée (« 2025 », « sept. 2024 ») : ``indicators.model.value_period``
-    sur la définition figée (un instantané d'avant ces champs : la date)."""
-    if not iso or "frequency" not in d:
-        return _fr_date(iso)
-    frequency = "month" if d.get("storage") == "flux" else d["frequency"]
-    return m.period_label(frequency, date.fromisoformat(iso[:10]))
+def _frequency(d: dict[str, Any]) -> str | None:
+    """Fréquence d'une définition figée (``indicators.model.frequency_of``) ; nulle pour un
+    instantané d'avant ce champ."""
+    if "frequency" not in d:
+        return None
+    return "month" if d.get("storage") == "flux" else str(d["frequency"])
 
 
-def _fr_date(iso: str | None) -> str:
+def _when(frequency: str | None, iso: str | None, year: int | None = None) -> str:
+    """La période d'une valeur, d'une cible ou d'une référence figée (« 2025 », « sept. 2024 »,
+    « T3 2025 », « 31/12/2023 ») : ``indicators.model.period_label`` ; fréquence inconnue : la date."""
+    if year:
+        return str(year)
     if not iso:
         return ""
-    y, mth, d = iso[:10].split("-")
-    return f"{d}/{mth}/{y}"
+    return m.period_label(frequency or "free", date.fromisoformat(iso[:10]))

@@ -204,8 +204,14 @@ def write_pack_pdf(
     if suivi:
         doc.page_break()
         doc.heading("Indicateurs de suivi")
-        doc.table([Col(t, w) for t, w in zip(PACK_HEADERS, [1.6, 4.0, 1.4, 1.9, 1.6, 1.9, 1.3], strict=True)],
-                  [Row(r) for r in suivi], zebra=True, size=7.5)  # fmt: skip
+        from roadmap_app.indicators.model import STATUS_INKS, STATUS_MARKS
+
+        # le statut en couleur et en texte, comme dans le classeur (et son signe, comme les statuts
+        # des actions : lisible en noir et blanc)
+        doc.table([Col(t, w) for t, w in zip(PACK_HEADERS, [1.6, 4.0, 1.4, 1.9, 1.6, 1.9, 1.4], strict=True)],
+                  [Row([*r[:-1], f"{STATUS_MARKS.get(r[-1], '')} {r[-1]}".strip()],
+                       colors=[None] * (len(r) - 1) + [STATUS_INKS.get(r[-1], MUTED)]) for r in suivi],
+                  zebra=True, size=7.5)  # fmt: skip
 
     if progress:
         progress(6, steps, "Feuille de route…")

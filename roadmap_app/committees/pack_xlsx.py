@@ -391,7 +391,7 @@ def write_changements(book: Book, data: PackData) -> None:
 
 def _detail(ch: Any, indicators: str, describe: Callable[[Any], str]) -> str:
     """Détail d'un changement de section ; un lien d'indicateur (ni avant ni après) se lit comme
-    dans le PDF : « 2 nouveaux indicateurs liés à EP-1.1 : R1 – … ; M1a – … »."""
+    dans le PDF : « 2 nouveaux indicateurs liés à EP-1.1 : … (R1) ; … (M1a) »."""
     if ch.section == indicators and ch.old is None and ch.new is None:
         return describe(ch)
     return f"{ch.label} {ch.comment}".strip()
@@ -424,21 +424,30 @@ def write_indicateurs(book: Book, data: PackData) -> None:
         ])  # fmt: skip
 
 
+#: Largeurs (caractères) de la feuille « Indicateurs de suivi » : actions, indicateur, bassin,
+#: référence, cible, dernière valeur, statut.
+SUIVI_WIDTHS = [24, 46, 15, 18, 18, 20, 14]
+
+
 def write_suivi(book: Book, data: PackData) -> None:
     """Indicateurs liés aux actions : référence, cible en vigueur, dernière valeur, statut par bassin."""
     from roadmap_app.committees.indicators_section import PACK_HEADERS, iter_pack_rows
+    from roadmap_app.indicators.model import STATUS_INKS
 
     rows = iter_pack_rows(data.state)  # écrites une à une, jamais toutes en mémoire
     first = next(rows, None)
-    sh = book.sheet("Indicateurs de suivi", [16, 50, 16, 20, 18, 22, 14], header_row=4)
+    # les actions mesurées (« EP-1.1, EP-2.1, EP-3.1 ») et l'intitulé vont à la ligne : à
+    # l'impression (une page de large), rien n'est coupé
+    sh = book.sheet("Indicateurs de suivi", SUIVI_WIDTHS, header_row=4)
     sh.title("Indicateurs de suivi", "Indicateurs liés aux actions : dernière valeur face à la cible en vigueur")
     if first is None:
         sh.note("Aucun indicateur lié à une action dans cet état.")
         return
     header = sh.header(PACK_HEADERS)
     for r in itertools.chain([first], rows):
-        color = {"atteint": "067647", "en-dessous": "B42318"}.get(r[-1])
-        sh.append([sh.cell(v, wrap=i == 1) for i, v in enumerate(r[:-1])] + [sh.cell(r[-1], bold=bool(color), color=color)])
+        color = STATUS_INKS[r[-1]].lstrip("#") if r[-1] in STATUS_INKS else None
+        sh.append([sh.cell(v, wrap=i in (0, 1)) for i, v in enumerate(r[:-1])]
+                  + [sh.cell(r[-1], bold=bool(color), color=color)])  # fmt: skip
     sh.auto_filter(header)  # en-tête et lignes écrites, comme ``header(…, filter_rows=n)``
 
 

@@ -147,6 +147,9 @@ class Row:
     bold: bool = False
     italic: bool = False
     span: bool = False  # une seule cellule sur toute la largeur
+    #: couleur du texte, cellule par cellule (``None`` : celle de la ligne) : un statut en
+    #: couleur et en texte (« ● atteint » en vert), lisible aussi en noir et blanc
+    colors: Sequence[str | None] | None = None
 
 
 class PdfDocument:
@@ -282,7 +285,7 @@ class PdfDocument:
         pad = 3
         body = list(rows)
         if zebra:
-            body = [Row(r.cells, "zebra", r.bold, r.italic, r.span)
+            body = [Row(r.cells, "zebra", r.bold, r.italic, r.span, r.colors)
                     if not r.style and i % 2 else r for i, r in enumerate(body)]  # fmt: skip
         data: list[list[Any]] = []
         cmds: list[tuple[Any, ...]] = [
@@ -304,10 +307,11 @@ class PdfDocument:
                 cells += [""] * (len(cols) - 1)  # fmt: skip
                 cmds.append(("SPAN", (0, i), (-1, i)))
             else:
+                inks = r.colors or [None] * len(cols)
                 cells = [
-                    self._para(text, self.style(size, bold=r.bold, italic=r.italic, color=color,
+                    self._para(text, self.style(size, bold=r.bold, italic=r.italic, color=ink or color,
                                                 align=c.align))
-                    for text, c in zip(r.cells, cols, strict=True)
+                    for text, c, ink in zip(r.cells, cols, inks, strict=True)
                 ]  # fmt: skip
             data.append(cells)
             if r.style in FILLS:

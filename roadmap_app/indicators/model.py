@@ -29,6 +29,10 @@ PROVENANCES = {"tdb": "TDB national", "cd": "CD", "ft": "FT", "autre": "autre"}
 LINK_KINDS = {"tdb": "TDB national", "autre": "Autres"}
 
 REACHED, BELOW, NO_VALUE, NO_TARGET = "atteint", "en-dessous", "pas de valeur", "sans cible"
+#: Un statut se lit en couleur et en texte (et reste lisible en noir et blanc par son signe) :
+#: page Indicateurs, panneau, pack (classeur et PDF).
+STATUS_MARKS = {REACHED: "●", BELOW: "▼", NO_VALUE: "○", NO_TARGET: "◌"}
+STATUS_INKS = {REACHED: "#067647", BELOW: "#B42318"}  # ui.style.SUCCESS et DANGER
 #: Cibles de flux : au moins N (moyenne jugée sur le cumul, part du total, plancher) ou au plus N.
 _FLOW_MIN_KINDS = ("monthly_average", "monthly_min", "min")
 _FLOW_SHARE_KINDS = ("share_min", "share_target")
@@ -62,7 +66,7 @@ class IndicatorDef:
 
     @property
     def title(self) -> str:
-        return f"{self.code} – {self.label}"
+        return titled(self.label, self.code)
 
     @property
     def builtin(self) -> str:
@@ -73,6 +77,12 @@ class IndicatorDef:
         if self.roadmap_id is None:
             return "un indicateur national (annexe 4)"
         return ""
+
+
+def titled(label: str, code: str) -> str:
+    """« Reçus en 15 jours (PAR15J) » : l'intitulé d'abord, le code ensuite (règle de la maison,
+    partout où la place le permet ; une colonne dont le code est la clé le garde seul)."""
+    return f"{label} ({code})" if label and label != code else code
 
 
 class Step(NamedTuple):
@@ -86,9 +96,12 @@ class Step(NamedTuple):
     year: int | None = None
     label: str = ""
 
-    @property
-    def shown_when(self) -> str:
-        return str(self.year) if self.year else f"{self.effective_from:%d/%m/%Y}"
+    def when(self, d: IndicatorDef | None = None) -> str:
+        """« 2025 » (cible par année), « juil. 2024 » (à partir d'un début de mois, indicateur
+        mensuel), « T3 2025 », ou la date : ``period_label`` selon la fréquence de ``d``."""
+        if self.year:
+            return str(self.year)
+        return period_label(frequency_of(d) if d is not None else "free", self.effective_from)
 
 
 class Point(NamedTuple):
@@ -171,6 +184,16 @@ def find_definition(defs: Iterable[IndicatorDef], key: str | int) -> IndicatorDe
                 return d
     codes = ", ".join(d.code for d in defs[:40])
     raise NotFoundError(f"Indicateur « {key} » inconnu. Indicateurs : {codes}{' …' if len(defs) > 40 else ''}.")
+
+
+def matches(d: IndicatorDef, query: str) -> bool:
+    """Recherche d'un indicateur : chaque mot cherché (« m5 », « retour emploi ») dans son code
+    ou son libellé, sans tenir compte des accents ni de la casse (``core.text.fold``)."""
+    words = fold(query).split()
+    if not words:
+        return True
+    where = f"{fold(d.code)} {fold(d.label)}"
+    return all(w in where for w in words)
 
 
 # -- liens -------------------------------------------------------------------------------------------
@@ -388,15 +411,25 @@ def format_value(d: IndicatorDef, v: float | None) -> str:
     return f"{text_} {d.unit}" if d.unit in ("%", "€") else f"{text_}"
 
 
+def frequency_of(d: IndicatorDef) -> str:
+    """Fréquence des valeurs : un flux BRSA est mensuel."""
+    return "month" if d.is_flow else d.frequency
+
+
 def period_label(frequency: str, day: date) -> str:
-    """« 2024 », « T3 2024 », « sept. 2024 » ou « 30/09/2024 » selon la fréquence de l'indicateur."""
+    """« 2024 », « T3 2024 », « sept. 2024 » ou « 30/09/2024 » selon la fréquence de l'indicateur.
+
+    La seule mise en forme d'une période d'indicateur (valeurs, cibles, références ; panneau,
+    page, comparaison, pack, bilan, journal). Un jour qui n'ouvre pas sa période (cible au
+    15/07 d'un indicateur mensuel, référence au 31/12) reste une date : « juil. 2024 » la
+    ferait lire comme le mois entier."""
     from roadmap_app.core.dates import format_month
 
-    if frequency == "year":
+    if frequency == "year" and (day.month, day.day) == (1, 1):
         return str(day.year)
-    if frequency == "quarter":
+    if frequency == "quarter" and day.day == 1 and day.month % 3 == 1:
         return f"T{(day.month - 1) // 3 + 1} {day.year}"
-    if frequency == "month":
+    if frequency == "month" and day.day == 1:
         return format_month(day)
     return f"{day:%d/%m/%Y}"
 
@@ -406,7 +439,7 @@ def target_phrase(st: State) -> str:
     la dernière valeur : le statut est alors « sans cible »), ou « sans cible »."""
     if st.target is None:
         return "sans cible"
-    return (f"{'prochaine cible' if st.upcoming else 'cible'} {st.target.shown_when} : "
+    return (f"{'prochaine cible' if st.upcoming else 'cible'} {st.target.when(st.indicator)} : "
             f"{format_value(st.indicator, st.target.value)}")  # fmt: skip
 
 
@@ -414,13 +447,13 @@ def value_period(d: IndicatorDef, day: date) -> str:
     """La période d'une valeur mesurée (« 2024 », « sept. 2024 ») : une valeur annuelle est rangée
     au 1er janvier, mensuelle au 1er du mois ; « au 01/01/2024 » la ferait lire comme un relevé de
     ce jour-là."""
-    return period_label("month" if d.is_flow else d.frequency, day)
+    return period_label(frequency_of(d), day)
 
 
 def value_phrase(d: IndicatorDef, day: date) -> str:
     """« en 2024 », « en sept. 2024 », « au T3 2024 », « au 30/09/2024 »."""
-    frequency = "month" if d.is_flow else d.frequency
-    return f"{'en' if frequency in ('year', 'month') else 'au'} {period_label(frequency, day)}"
+    shown = value_period(d, day)
+    return f"{'au' if shown[:1] == 'T' or '/' in shown else 'en'} {shown}"
 
 
 # -- liste (ligne de commande, page Indicateurs) -------------------------------------------------------
@@ -595,7 +628,7 @@ def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
 
 def results_by_action(ctx: AppContext, roadmap_id: int) -> dict[int, list[str]]:
     """Par action : une ligne par indicateur lié avec ses résultats par bassin (bilan de mise en
-    œuvre) : « R1 – Taux … : Lensois 52 % (cible 2025 : 60 %, en-dessous) ; Audomarois — »."""
+    œuvre) : « Taux … (R1) : Lensois : 52 % en 2025 (cible 2025 : 60 %, en-dessous) ; Audomarois : pas de valeur »."""
     links = load_links(ctx, roadmap_id=roadmap_id)
     if not links:
         return {}
@@ -615,7 +648,7 @@ def results_by_action(ctx: AppContext, roadmap_id: int) -> dict[int, list[str]]:
                 continue
             target = f"{target_phrase(st)}, " if st.target else ""
             parts.append(f"{st.where} : {format_value(d, st.last.value)} {value_phrase(d, st.last.day)} ({target}{st.status})")
-        texts[ind] = f"{d.code} – {d.label} : " + " ; ".join(parts)
+        texts[ind] = f"{d.title} : " + " ; ".join(parts)
     out: dict[int, list[str]] = {}
     for link in links:
         if link.indicator_id in texts:

@@ -32,10 +32,12 @@ from roadmap_app.indicators.model import (
     SCOPES,
     UNITS,
     IndicatorDef,
+    Step,
     bassin_list,
     find_definition,
     format_value,
     load_definitions,
+    value_period,
 )
 
 #: Plus grande valeur admise (une coquille au-delà) ; en euros : dix milliards.
@@ -445,8 +447,8 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
         raise ValidationError(f"Valeurs refusées, rien n'a été enregistré :\n{shown}{more}")
     if dry_run or not prepared:
         return None, len(prepared)
-    label = label or (f"Valeur {prepared[0][0].code} – {prepared[0][2]} au {prepared[0][3]:%d/%m/%Y}"
-                      if len(prepared) == 1 else f"{len(prepared)} valeurs d'indicateurs")  # fmt: skip
+    label = label or (f"Valeur {value_period(prepared[0][0], prepared[0][3])} de {prepared[0][0].code} – "
+                      f"{prepared[0][2]}" if len(prepared) == 1 else f"{len(prepared)} valeurs d'indicateurs")  # fmt: skip
     flows = [p for p in prepared if p[0].is_flow]
     generic = [p for p in prepared if not p[0].is_flow]
     now, who = utcnow(), ctx.author
@@ -465,7 +467,7 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
                                                       col(IndicatorValue.bassin_id).is_(None) if bid is None
                                                       else IndicatorValue.bassin_id == bid,
                                                       IndicatorValue.day == day)).first()  # fmt: skip
-            cell = f"{d.code} / {bname} / {day:%d/%m/%Y}"
+            cell = f"{d.code} / {bname} / {value_period(d, day)}"
             if row is None:
                 row = IndicatorValue(indicator_id=d.id, bassin_id=bid, day=day, value=v, updated_at=now, updated_by=who)
                 s.add(row)
@@ -503,7 +505,8 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
     assert day is not None
     bid, bname = _bassin(ctx, d, bassin)
     _check_day(day, "Date", d, bname)
-    where = f"{what} de {d.code} ({bname}, {year or f'{day:%d/%m/%Y}'})"
+    when = Step(kind, bid, 0.0, day, year).when(d)  # « 2025 », « juil. 2024 », « 31/12/2023 »
+    where = f"{what} de {d.code} ({bname}, {when})"
     check_value(d, float(value), where)
     from roadmap_app.indicators.model import load_series
 
@@ -537,7 +540,7 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
             IndicatorTarget.indicator_id == d.id, IndicatorTarget.kind == kind,
             col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
             IndicatorTarget.effective_from == day)).first()  # fmt: skip
-        cell = f"{d.code} / {bname} / {what.lower()} {year or f'{day:%d/%m/%Y}'}"
+        cell = f"{d.code} / {bname} / {what.lower()} {when}"
         if row is not None and row.value is not None and kind == "target":
             raise ValidationError(f"{where} : une cible est déjà fixée à cette date ({format_value(d, row.value)}) ; "
                                   "fixez une nouvelle cible à une autre date.")  # fmt: skip

@@ -72,7 +72,7 @@ def display_label(change: FieldChange3, titles: Titles, width: int = 40) -> str:
         code = parts[1]
         name, frequency = titles.indicators.get(code, ("", "free"))
         rest = label[len(code):] if label.startswith(code) else ""
-        head, sep, _when = rest.rpartition(" – valeur du ")
+        head, sep, _when = rest.rpartition(" – valeur ")  # « valeur 2024 », ou « valeur du 01/07/2024 »
         try:
             day = date.fromisoformat(parts[3])
         except ValueError:

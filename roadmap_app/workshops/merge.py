@@ -121,16 +121,20 @@ class MergeResult:
     changes: ops.OpChanges[None] | None = None
 
 
-def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
+def describe_key(key: str, bassin_names: dict[str, str] | None = None,
+                 frequencies: dict[str, str] | None = None) -> str:  # fmt: skip
     """« EP-1.1 / Lensois – statut » pour la clé « EP-1.1@1|LEN|status » ; « R1 / Lensois – valeur
-    du 01/09/2024 » ; « EP-1.1 – lien à l'indicateur R1 »."""
+    2024 » (la période selon ``frequencies``, fréquence par code d'indicateur ; inconnue : « valeur
+    du 01/09/2024 ») ; « EP-1.1 – lien à l'indicateur R1 »."""
     parts = key.split("|")
     if parts[0] == "flux":
         return flow_label(parts[1], (bassin_names or {}).get(parts[2], parts[2]), parts[3])
     if parts[0] == "ind":
         bassin = (bassin_names or {}).get(parts[2], parts[2]) or "tout le plan"
-        y, mth, d = parts[3].split("-")
-        return f"{parts[1]} / {bassin} – valeur du {d}/{mth}/{y}"
+        from roadmap_app.indicators.model import period_label
+
+        shown = period_label((frequencies or {}).get(parts[1], "free"), date.fromisoformat(parts[3]))
+        return f"{parts[1]} / {bassin} – valeur {'du ' if '/' in shown else ''}{shown}"
     if parts[0] == "lien":
         what = "sorte de lien" if parts[3] == "kind" else "lien"
         return f"{parts[1].split('@')[0]} – {what} à l'indicateur {parts[2]}"
@@ -139,6 +143,14 @@ def describe_key(key: str, bassin_names: dict[str, str] | None = None) -> str:
     code = parts[0].split("@")[0]
     bassin = (bassin_names or {}).get(parts[1], parts[1])
     return f"{code} / {bassin} – {FIELD_LABELS.get(parts[2], parts[2])}"
+
+
+def indicator_frequencies(s: Any) -> dict[str, str]:
+    """Fréquence des valeurs de chaque indicateur, par code (``indicators.model.frequency_of``)."""
+    from sqlalchemy import text
+
+    rows = s.connection().execute(text("SELECT code, frequency, storage FROM indicator_definition"))
+    return {code: "month" if storage == "flux" else (frequency or "free") for code, frequency, storage in rows}
 
 
 def flow_label(code: str, bassin: str, month: str) -> str:
@@ -329,6 +341,7 @@ def plan_three_way(
     unchanged += len(theirs) - len(first) - len(rest) + len(theirs_values) - len(values)
     with ctx.store.session() as s:
         names = {b.code: b.name for b in s.exec(select(Bassin)).all()}
+        frequencies = indicator_frequencies(s)
         mine_state = mergeable_state(s, changed, only=candidates)
         mine_prov = provenance_after(s, base_journal_id) if base_journal_id >= 0 else {}
         action_codes = {code for (code,) in s.connection().execute(sa_select(col(Action.code)))}
@@ -354,7 +367,7 @@ def plan_three_way(
                 plan.unchanged_since_base += their_value == b
                 continue
             fieldname = key.rsplit("|", 1)[1]
-            change = FieldChange3(key, describe_key(key, names), fieldname, b, m, their_value, theirs_by(key),
+            change = FieldChange3(key, describe_key(key, names, frequencies), fieldname, b, m, their_value, theirs_by(key),
                                   mine_prov[key][0] if key in mine_prov else None)  # fmt: skip
             (plan.to_apply if m == b else plan.conflicts).append(change)
             previous = decided.get(key)
@@ -649,7 +662,10 @@ def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]]
 
     conn = s.connection()
     defs = {code: i for i, code in conn.execute(text("SELECT id, code FROM indicator_definition"))}
-    bassins = {code: i for i, code in conn.execute(text("SELECT id, code FROM bassin"))}
+    frequencies = indicator_frequencies(s)  # indicateurs définis en atelier compris (créés avant)
+    bassin_rows = conn.execute(text("SELECT id, code, name FROM bassin")).all()
+    bassins = {code: i for i, code, _name in bassin_rows}
+    bassin_names = {code: name for _i, code, name in bassin_rows}
     for c, value, prov in writes:
         parts = c.key.split("|")
         if parts[0] == "ind":
@@ -667,6 +683,7 @@ def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]]
             row.value, row.updated_by, row.updated_at, row.version = value, prov.author, prov.ts or now, row.version + 1
             s.add(row)
             entity, ident, field_name = "indicator_value", row.id, "value"
+            label = describe_key(c.key, bassin_names, frequencies)  # « valeur 2026 », pas « du 01/01/2026 »
         else:
             action_code, roadmap_id = parts[1].split("@")
             found = conn.execute(text("SELECT id FROM action WHERE code = :c AND roadmap_id = :r"),
@@ -687,10 +704,11 @@ def _write_indicators(s: Any, writes: list[tuple[FieldChange3, Any, Provenance]]
             link.version += 1
             s.add(link)
             entity, ident, value = "action_indicator", link.id, new
+            label = c.label
         s.flush()
         op.record_as([journal.FieldChange(entity, ident or 0, c.label.split(" – ")[0], field_name, old, value)],
                      author=prov.author, ts=prov.ts or now,
-                     label=f"Fusion d'atelier ({plan.source_name}) : {c.label} {c.show(c.mine)} → {c.show(value)}")  # fmt: skip
+                     label=f"Fusion d'atelier ({plan.source_name}) : {label} {c.show(c.mine)} → {c.show(value)}")  # fmt: skip
 
 
 def _write_flows(ctx: AppContext, s: Any, writes: list[tuple[FieldChange3, Any, Provenance]], plan: MergePlan,

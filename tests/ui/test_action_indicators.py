@@ -119,9 +119,8 @@ def test_status_stays_readable_in_the_narrow_panel_at_1366(window, qtbot, app_ct
     assert any(line.startswith("▼ en-dessous") for line in shown)
 
 
-def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
-    """« Lier un indicateur… » s'ouvrait le curseur sur un bouton (« Nouvel indicateur… ») : flèche
-    bas ne changeait pas l'indicateur, Tab menait à « Annuler » et Entrée fermait sans lier."""
+def _open_link_dialog(window, qtbot):
+    """« Lier un indicateur… » ouvert depuis le panneau d'EP-2.1, le curseur dedans."""
     from PySide6.QtWidgets import QApplication
 
     page = page_of(window)
@@ -130,7 +129,17 @@ def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
     dialog = _dialog(qtbot, LinkIndicatorDialog)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
-    assert QApplication.focusWidget() is dialog.indicator, QApplication.focusWidget()
+    return page, dialog
+
+
+def test_link_an_indicator_with_the_keyboard_only(window, qtbot, app_ctx):
+    """« Lier un indicateur… » s'ouvrait le curseur sur un bouton (« Nouvel indicateur… ») : flèche
+    bas ne changeait pas l'indicateur, Tab menait à « Annuler » et Entrée fermait sans lier."""
+    from PySide6.QtWidgets import QApplication
+
+    page, dialog = _open_link_dialog(window, qtbot)
+    # le curseur dans la recherche ; flèche bas change l'indicateur choisi
+    assert QApplication.focusWidget() is dialog.search, QApplication.focusWidget()
     first = dialog.current().code
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
     chosen = dialog.current().code
@@ -174,3 +183,27 @@ def test_the_wheel_scrolls_the_detail_panel_without_changing_a_status(window, qt
     QApplication.sendEvent(editor.status, event)
     assert editor.status.currentIndex() != before[0]
     page.detail.revert_button.click()  # sinon la fermeture demanderait d'enregistrer
+
+
+def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, app_ctx):
+    """Chercher « M5 » (un code) dans « Lier un indicateur… » ne trouvait rien : la recherche porte
+    sur le code et le libellé, sans tenir compte des accents ni de la casse ; Entrée lie."""
+    from PySide6.QtWidgets import QApplication
+
+    page, dialog = _open_link_dialog(window, qtbot)
+    assert QApplication.focusWidget() is dialog.search
+    qtbot.keyClicks(dialog.search, "m5")
+    assert [d.code for d in dialog.defs] == ["M5"] and dialog.current().code == "M5"
+    dialog.search.setText("REPARTITION beneficiaires")  # « Répartition des bénéficiaires… »
+    assert [d.code for d in dialog.defs] == ["M3"]
+    dialog.search.setText("retour emploi")
+    assert {"R1", "R2", "retours_emploi"} == {d.code for d in dialog.defs}  # libellés et code du flux
+    dialog.search.setText("introuvable")
+    assert dialog.defs == [] and dialog.current() is None
+    assert "Aucun indicateur ne correspond" in dialog.found.text()
+    assert dialog.validate() is not None  # rien à lier : message, pas de lien au hasard
+    dialog.search.clear()
+    qtbot.keyClicks(dialog.search, "M5")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert [one.indicator.code for one in page.detail.indicators.linked] == ["M5"]

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from datetime import date
 
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QStyle
+
 from roadmap_app.indicators import service as svc
 
 
@@ -67,3 +71,40 @@ def test_view_menu_opens_the_page(window, qtbot):
     action = next(a for a in menu.actions() if a.text() == "Indicateurs")
     action.trigger()
     assert window.stack.currentWidget() is window.pages["indicators"]
+
+
+@pytest.mark.parametrize("size", [QSize(1366, 698), QSize(1280, 650)], ids=["1366x768", "1280x720"])
+def test_values_targets_and_statuses_are_readable_on_a_laptop_screen(window, qtbot, app_ctx, size):
+    """À 1366 × 768, Référence, Cible et Code étaient coupés « … » et l'intitulé prenait toute la
+    place : chaque colonne de valeurs est au moins aussi large que son contenu et son titre,
+    l'intitulé (en tête, avant le code) prend le reste, et un texte abrégé a son infobulle."""
+    _setup(app_ctx)
+    svc.link(app_ctx, "EP-1.1", "M5", kind="tdb")
+    svc.link(app_ctx, "EP-2.1", "M5", kind="tdb")
+    svc.link(app_ctx, "EP-3.1", "M5", kind="tdb")
+    svc.set_step(app_ctx, "M5", "baseline", 18, day=date(2023, 12, 31), bassin="Lensois")
+    window.resize(size)
+    page = window.show_page("indicators")
+    qtbot.wait(20)
+    table, model = page.table, page.model
+    header = table.horizontalHeader()
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (0, 1)] == ["Indicateur", "Code"]
+    fm = table.fontMetrics()
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    for col in (2, 4, 5, 6, 7):  # bassin, référence, cible, dernière valeur, statut
+        title = model.headerData(col, Qt.Orientation.Horizontal)
+        width = table.columnWidth(col)
+        assert width >= table.sizeHintForColumn(col), f"{title} : {width} px"
+        assert width >= header.sectionSizeFromContents(col).width(), f"{title} : titre coupé ({width} px)"
+        widest = max(fm.horizontalAdvance(str(model.index(r, col).data())) for r in range(model.rowCount()))
+        assert widest + margin <= width, f"{title} : {widest + margin} px de texte pour {width} px"
+    # le code : entier pour les indicateurs nationaux et ceux de la feuille de route (« PAR15J ») ;
+    # le nom interne d'un flux (« orientes_cd_remobilisation ») peut s'abréger, son infobulle le donne
+    codes = [model.index(r, 1).data() for r in range(model.rowCount()) if not model.row_at(r).state.indicator.is_flow]
+    assert max(fm.horizontalAdvance(c) for c in codes) + margin <= table.columnWidth(1)
+    assert table.columnWidth(1) >= header.sectionSizeFromContents(1).width()
+    assert table.columnWidth(0) >= 200, f"Indicateur : {table.columnWidth(0)} px"
+    assert not table.horizontalScrollBar().isVisible()
+    m5 = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "M5")
+    assert model.index(m5, 3).data(Qt.ItemDataRole.ToolTipRole) == "Actions mesurées : EP-1.1, EP-2.1, EP-3.1, AI-1.1"
+    assert model.index(m5, 5).data(Qt.ItemDataRole.ToolTipRole) == model.index(m5, 5).data()

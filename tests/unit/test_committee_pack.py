@@ -225,13 +225,13 @@ def test_workbook_look(pack_ctx, tmp_path):
     assert lensois[0].font.b and lensois[1].number_format == "#,##0"
 
     suivi = wb["Indicateurs de suivi"]
-    assert widths(suivi) == [16, 50, 16, 20, 18, 22, 14]
+    assert widths(suivi) == [24, 46, 15, 18, 18, 20, 14]  # actions à la ligne, lisibles imprimées
     assert all(is_header(c) for c in suivi[4])
     assert suivi.freeze_panes == "A5" and suivi.print_title_rows == "$4:$4"
     assert suivi.auto_filter.ref.startswith("A4:G")
     rows = list(suivi.iter_rows(min_row=5, max_col=7))
     assert {r[6].value for r in rows} >= {"atteint", "en-dessous"}
-    assert all(r[1].alignment.wrap_text and not r[0].alignment.wrap_text for r in rows)
+    assert all(r[1].alignment.wrap_text and r[0].alignment.wrap_text for r in rows)  # actions et intitulé
     for r in rows:
         status = r[6]
         if status.value in ("atteint", "en-dessous"):

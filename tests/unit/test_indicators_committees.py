@@ -42,7 +42,7 @@ def test_the_diff_says_value_against_target_and_new_links(ctx):
     diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
     texts = [describe(s) for s in diff.sections if s.section == SECTION]
     assert "R1 Lensois : 45 → 52 (cible 2025 : 60 %, non atteinte)" in texts
-    assert "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants" in texts
+    assert "nouvel indicateur lié à EP-2.1 : dont nombre de nouveaux entrants (M1a)" in texts
 
 
 def test_links_added_or_removed_are_said_once_per_action(ctx):
@@ -52,14 +52,14 @@ def test_links_added_or_removed_are_said_once_per_action(ctx):
     diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
     links = [describe(s) for s in diff.sections if s.section == SECTION and s.key == "lien"]
     assert links == [
-        "nouvel indicateur lié à EP-1.1 : M1a – dont nombre de nouveaux entrants",
-        "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants",
-        "indicateur retiré de EP-1.1 : R1 – Taux de retour à l'emploi durable (à 6 mois)",
+        "nouvel indicateur lié à EP-1.1 : dont nombre de nouveaux entrants (M1a)",
+        "nouvel indicateur lié à EP-2.1 : dont nombre de nouveaux entrants (M1a)",
+        "indicateur retiré de EP-1.1 : Taux de retour à l'emploi durable (à 6 mois) (R1)",
     ]
     svc.link(ctx, "EP-2.1", "R1", kind="tdb")
     diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
-    assert ("2 nouveaux indicateurs liés à EP-2.1 : M1a – dont nombre de nouveaux entrants ; R1 – Taux de "
-            "retour à l'emploi durable (à 6 mois)") in [describe(s) for s in diff.sections]
+    assert ("2 nouveaux indicateurs liés à EP-2.1 : dont nombre de nouveaux entrants (M1a) ; Taux de "
+            "retour à l'emploi durable (à 6 mois) (R1)") in [describe(s) for s in diff.sections]
 
 
 def test_the_current_state_reads_only_each_series_last_value(ctx):
@@ -99,11 +99,11 @@ def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path)
     wb = load_workbook(export_pack(ctx, tmp_path / "pack.xlsx"))
     rows = [list(r) for r in wb["Indicateurs de suivi"].iter_rows(values_only=True)]
     lens = next(r for r in rows if r[2] == "Lensois")
-    assert lens == ["EP-1.1", "R1 – Taux de retour à l'emploi durable (à 6 mois)", "Lensois",
-                    "40 % au 31/12/2023", "60 % (2025)", "52 % (2025)", "en-dessous"]  # fmt: skip
+    assert lens == ["EP-1.1", "Taux de retour à l'emploi durable (à 6 mois) (R1)", "Lensois",
+                    "40 % (31/12/2023)", "60 % (2025)", "52 % (2025)", "en-dessous"]  # fmt: skip
     changes = str([list(r) for r in wb["Changements"].iter_rows(values_only=True)])
     assert "R1 Lensois" in changes
-    assert "nouvel indicateur lié à EP-2.1 : M1a – dont nombre de nouveaux entrants" in changes  # action d'abord
+    assert "nouvel indicateur lié à EP-2.1 : dont nombre de nouveaux entrants (M1a)" in changes  # action d'abord
     text = "\n".join(p.extract_text() for p in PdfReader(export_pack(ctx, tmp_path / "pack.pdf")).pages)
     assert "Indicateurs de suivi" in text and "60 % (2025)" in text
     assert "R1 Lensois : 45 → 52 (cible 2025 : 60 %, non atteinte)" in text.replace("\n", " ")
@@ -120,13 +120,13 @@ def test_the_bilan_lists_each_actions_indicators_with_their_results(ctx, tmp_pat
     header = next(r for r in rows if r and "Code" in r)
     col = header.index("Indicateurs de suivi (résultats)")
     ep11 = next(r for r in rows if r[2] == "EP-1.1")
-    assert ep11[col].startswith("R1 – Taux de retour à l'emploi durable (à 6 mois) : ")
+    assert ep11[col].startswith("Taux de retour à l'emploi durable (à 6 mois) (R1) : ")
     assert "Lensois : 52 % en 2025 (cible 2025 : 60 %, en-dessous)" in ep11[col]
     assert next(r for r in rows if r[2] == "EP-3.1")[col] is None
     pdf = tmp_path / "bilan.pdf"
     export_bilan(ctx, pdf)
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", " ")
-    assert "Indicateurs de suivi : R1" in text
+    assert "Indicateurs de suivi : Taux de retour" in text
 
 
 def test_the_diff_says_a_definition_was_changed(ctx):
@@ -137,11 +137,11 @@ def test_the_diff_says_a_definition_was_changed(ctx):
     diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
     texts = [describe(s) for s in diff.sections if s.section == SECTION]
     assert texts == ["définition modifiée (libellé « Reçus en 15 jours » → « Part reçue en 15 jours », unité "
-                     "« nombre » → « % ») : PAR15J – Part reçue en 15 jours"]  # fmt: skip
+                     "« nombre » → « % ») : Part reçue en 15 jours (PAR15J)"]  # fmt: skip
     svc.archive_indicator(ctx, "PAR15J")  # archivé : il quitte l'état, son lien aussi
     texts = [describe(s) for s in diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024",
                                               "état actuel").sections if s.section == SECTION]  # fmt: skip
-    assert texts == ["indicateur retiré de EP-1.1 : PAR15J – Reçus en 15 jours"]
+    assert texts == ["indicateur retiré de EP-1.1 : Reçus en 15 jours (PAR15J)"]
 
 
 def test_the_target_in_force_prefers_the_bassins_own_then_the_latest_then_the_first():
@@ -189,3 +189,40 @@ def test_the_diff_says_a_target_or_baseline_fixed_since_the_snapshot(ctx):
     svc.set_step(ctx, "M5", "target", 10, year=2025)
     diff = diff_states(snapshot_state(ctx, "COPIL 2025"), current_state(ctx), "COPIL 2025", "état actuel")
     assert not [s for s in diff.sections if s.section == SECTION and s.key == "cible" and s.label.startswith("M5")]
+
+
+def test_the_pack_prints_the_actions_of_an_indicator_and_colours_its_status_in_the_pdf(ctx, tmp_path, monkeypatch):
+    """Feuille « Indicateurs de suivi » : la colonne des actions (16 caractères) coupait une liste
+    longue à l'impression ; elle va à la ligne. Page PDF : le statut n'était pas en couleur, alors
+    que le reste du pack dit les statuts en couleur et en texte."""
+    from roadmap_app.export import pdf as engine
+    from roadmap_app.indicators.model import BELOW, STATUS_INKS
+
+    _committee(ctx)
+    for code in ("EP-2.1", "EP-2.2", "EP-3.1", "EP-3.2", "AI-1.1"):
+        svc.link(ctx, code, "R1", kind="tdb")
+    sheet = load_workbook(export_pack(ctx, tmp_path / "pack.xlsx"))["Indicateurs de suivi"]
+    cells = [c for c in sheet["A"] if c.value and "," in str(c.value)]
+    assert cells and all(c.alignment.wrap_text for c in cells)
+    assert sheet.column_dimensions["A"].width >= 20
+
+    tables: list = []
+    real = engine.PdfDocument.table
+    monkeypatch.setattr(engine.PdfDocument, "table", lambda self, cols, rows, **kw: (tables.append((cols, rows)),
+                                                                                    real(self, cols, rows, **kw))[1])  # fmt: skip
+    export_pack(ctx, tmp_path / "pack.pdf")
+    cols, rows = next(t for t in tables if [c.title for c in t[0]][:2] == ["Action(s)", "Indicateur"])
+    lens = next(r for r in rows if r.cells[2] == "Lensois")
+    assert lens.cells[-1] == "▼ en-dessous" and lens.colors[-1] == STATUS_INKS[BELOW]
+    assert lens.colors[:-1] == [None] * (len(cols) - 1)
+
+
+def test_a_pdf_cell_takes_its_own_text_colour_even_on_a_zebra_row():
+    from roadmap_app.export.pdf import Col, PdfDocument, Row
+
+    doc = PdfDocument("Essai")
+    doc.table([Col("A", 1), Col("B", 1)], [Row(["x", "y"]), Row(["z", "▼ en-dessous"], colors=[None, "#B42318"])],
+              zebra=True)  # fmt: skip
+    table = doc.story[-1]
+    inks = [[str(cell.style.textColor).upper() for cell in row] for row in table._cellvalues[1:]]
+    assert inks == [["#101828", "#101828"], ["#101828", "#B42318"]]

@@ -55,15 +55,19 @@ def test_workshop_values_and_links_merge_field_by_field_with_conflicts(ctx, tmp_
     assert applied == {
         "EP-2.1 – lien à l'indicateur M1a": ("non lié", "lié"),
         "EP-2.1 – sorte de lien à l'indicateur M1a": ("—", "TDB national"),
-        "R1 / Lensois – valeur du 01/01/2024": ("—", "48"),
+        "R1 / Lensois – valeur 2024": ("—", "48"),
     }
     [conflict] = plan.conflicts
     assert (conflict.label, conflict.base, conflict.mine, conflict.theirs) == (
-        "M6 / Lensois – valeur du 01/01/2024", 70.0, 72.0, 75.0)  # fmt: skip
+        "M6 / Lensois – valeur 2024", 70.0, 72.0, 75.0)  # fmt: skip
     assert conflict.theirs_by.author == "Animatrice Lens" and conflict.mine_by.author == "Testeur"
 
     result = apply_merge(ctx, plan, {conflict.key: Resolution(EDIT, 74.0)})
     assert result.applied == 4
+    from roadmap_app.core import journal
+
+    said = {line.operation_label for line in journal.operation(ctx, result.operation_id)}
+    assert "Fusion d'atelier (lens.atelier) : R1 / Lensois – valeur 2024 — → 48" in said  # pas « du 01/01/2024 »
     assert ("EP-2.1", "tdb") in {(link.action_code, link.kind) for link in m.load_links(ctx)
                                  if link.indicator_id == m.find_definition(m.load_definitions(ctx), "M1a").id}  # fmt: skip
     assert _values(ctx, "R1")[(lens_id, date(2024, 1, 1))] == 48
@@ -120,7 +124,7 @@ def test_only_the_series_the_package_changes_are_compared_value_by_value(ctx, tm
     assert plan.to_apply == []
     [conflict] = plan.conflicts
     assert (conflict.label, conflict.base, conflict.mine, conflict.theirs) == (
-        "M6 / Lensois – valeur du 01/01/2024", 70.0, 72.0, 75.0)  # fmt: skip
+        "M6 / Lensois – valeur 2024", 70.0, 72.0, 75.0)  # fmt: skip
     assert set(expanded) == {f"M6|{lens}"}
     assert read_here == [None, {f"M6|{lens}"}]  # le paquet en entier (intégrité), ici M6 seulement
 
@@ -147,7 +151,7 @@ def test_a_package_written_with_one_key_per_value_still_merges(ctx, tmp_path):
     plan = plan_package_merge(ctx, path)
     assert plan.to_apply == []
     assert [(c.label, c.base, c.mine, c.theirs) for c in plan.conflicts] == [
-        ("M6 / Lensois – valeur du 01/01/2024", 70.0, 72.0, 75.0)]  # fmt: skip
+        ("M6 / Lensois – valeur 2024", 70.0, 72.0, 75.0)]  # fmt: skip
 
 
 def test_an_indicator_value_changed_outside_the_application_is_refused(ctx, tmp_path):

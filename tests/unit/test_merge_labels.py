@@ -41,9 +41,14 @@ TITLES = Titles(
 
 
 def test_period_follows_the_indicator_frequency():
-    day = date(2024, 7, 1)
-    assert [period_label(f, day) for f in ("year", "quarter", "month", "free")] == [
+    days = (date(2024, 1, 1), date(2024, 7, 1), date(2024, 7, 1), date(2024, 7, 1))
+    assert [period_label(f, day) for f, day in zip(("year", "quarter", "month", "free"), days, strict=True)] == [
         "2024", "T3 2024", "juil. 2024", "01/07/2024"]  # fmt: skip
+    # un jour qui n'ouvre pas sa période (cible à partir du 1er juillet d'un indicateur annuel,
+    # référence au 31/12) reste une date : « 2024 » ou « juil. 2024 » diraient la période entière
+    assert [period_label(f, day) for f, day in (("year", date(2024, 7, 1)), ("quarter", date(2024, 8, 1)),
+                                                ("month", date(2023, 12, 31)))] == [
+        "01/07/2024", "01/08/2024", "31/12/2023"]  # fmt: skip
 
 
 def test_shorten_cuts_on_a_word_with_an_ellipsis():

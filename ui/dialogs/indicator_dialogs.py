@@ -50,12 +50,19 @@ class LinkIndicatorDialog(FormDialog):
 
         super().__init__(f"Lier un indicateur à {action_code}", "Lier", self._submit_link, parent)
         self.ctx, self.action_code, self.roadmap_id = ctx, action_code, roadmap_id
-        self.defs = [d for d in load_definitions(ctx, roadmap_id) if d.id not in linked_ids]
+        self.all_defs = [d for d in load_definitions(ctx, roadmap_id) if d.id not in linked_ids]
+        self.defs = list(self.all_defs)  # ceux que la recherche montre, dans l'ordre de la liste
+        # recherche sur le code et le libellé (« M5 », « retour à l'emploi »), accents et casse
+        # ignorés comme partout ; la liste ne garde que ce qui correspond
+        self.search = QLineEdit()
+        self.search.setAccessibleName("Rechercher un indicateur")
+        self.search.setPlaceholderText("Code ou libellé : M5, retour à l'emploi…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.search.installEventFilter(self)  # flèches haut et bas : l'indicateur choisi
         self.indicator = QComboBox()
         self.indicator.setAccessibleName("Indicateur")
-        for d in self.defs:
-            self.indicator.addItem(_describe(d), d.id)
-            self.indicator.setItemData(self.indicator.count() - 1, d.definition, 3)  # infobulle
+        self._fill()
         self.kind = QComboBox()
         self.kind.setAccessibleName("Colonne de la feuille de route")
         self.kind.addItem("TDB national", "tdb")
@@ -69,14 +76,53 @@ class LinkIndicatorDialog(FormDialog):
         self.new_button.clicked.connect(self.new_indicator)
         self.new_button.setAutoDefault(False)
         self.buttons.addButton(self.new_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.found = QLabel()
+        self.found.setObjectName("muted")
         form = QFormLayout()
+        form.addRow("&Rechercher", self.search)
         form.addRow("&Indicateur", self.indicator)
+        form.addRow("", self.found)
         form.addRow("&Colonne", self.kind)
         self.body.addLayout(form)
         self.body.addWidget(self.definition)
         self._suggest_kind()
         self.created: IndicatorDialog | None = None
-        fit_to_screen(self, 680, 230)
+        fit_to_screen(self, 680, 260)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        """Dans la recherche, flèche haut ou bas change l'indicateur choisi : taper « M5 », puis
+        Entrée, lie sans quitter le clavier."""
+        from PySide6.QtCore import QEvent
+
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Up, Qt.Key.Key_Down):  # fmt: skip
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            self.indicator.setCurrentIndex(max(0, min(self.indicator.currentIndex() + step, self.indicator.count() - 1)))
+            return True
+        return super().eventFilter(watched, event)
+
+    def _fill(self) -> None:
+        self.indicator.blockSignals(True)
+        self.indicator.clear()
+        for d in self.defs:
+            self.indicator.addItem(_describe(d), d.id)
+            self.indicator.setItemData(self.indicator.count() - 1, d.definition, 3)  # infobulle
+        self.indicator.blockSignals(False)
+
+    def _filter(self, query: str) -> None:
+        """Ne garde que les indicateurs dont le code ou le libellé contient les mots cherchés ;
+        l'indicateur choisi le reste s'il correspond."""
+        from roadmap_app.indicators.model import matches
+
+        chosen = self.current()
+        self.defs = [d for d in self.all_defs if matches(d, query)]
+        self._fill()
+        index = next((i for i, d in enumerate(self.defs) if chosen is not None and d.id == chosen.id), 0)
+        self.indicator.setCurrentIndex(index if self.defs else -1)
+        self.found.setText("" if not query.strip() else
+                           f"{len(self.defs)} indicateur(s) sur {len(self.all_defs)}" if self.defs
+                           else f"Aucun indicateur ne correspond à « {query.strip()} ».")  # fmt: skip
+        self._suggest_kind()
 
     def new_indicator(self) -> IndicatorDialog:
         """Définit un indicateur puis le choisit dans la liste : créer et lier d'un même geste."""
@@ -89,15 +135,21 @@ class LinkIndicatorDialog(FormDialog):
     def _created(self, d: Any) -> None:
         if d is None:
             return
-        self.defs.append(d)
-        self.indicator.addItem(_describe(d), d.id)
-        self.indicator.setItemData(self.indicator.count() - 1, d.definition, 3)
+        self.all_defs.append(d)
+        self.search.blockSignals(True)
+        self.search.clear()  # l'indicateur créé est montré et choisi, quelle que soit la recherche
+        self.search.blockSignals(False)
+        self.found.clear()
+        self.defs = list(self.all_defs)
+        self._fill()
         self.indicator.setCurrentIndex(self.indicator.count() - 1)
+        self._suggest_kind()
         self.ok_button.setFocus()
 
     def _suggest_kind(self) -> None:
         d = self.current()
         if d is None:
+            self.definition.clear()
             return
         self.kind.setCurrentIndex(0 if d.provenance == "tdb" else 1)
         self.definition.setText(d.definition)
@@ -107,7 +159,11 @@ class LinkIndicatorDialog(FormDialog):
         return self.defs[i] if 0 <= i < len(self.defs) else None
 
     def validate(self) -> str | None:
-        return None if self.current() is not None else "Tous les indicateurs sont déjà liés à cette action."
+        if self.current() is not None:
+            return None
+        if self.all_defs:
+            return "Aucun indicateur ne correspond à la recherche : changez-la ou effacez-la."
+        return "Tous les indicateurs sont déjà liés à cette action."
 
     @staticmethod
     def _submit_link(dialog: FormDialog) -> str | None:

@@ -8,11 +8,18 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from roadmap_app.indicators.model import BELOW, REACHED, State, format_value, value_period
+from roadmap_app.indicators.model import (
+    BELOW,
+    REACHED,
+    STATUS_MARKS,
+    State,
+    format_value,
+    value_period,
+)
 from ui.models.table_base import Column, RowTableModel
 from ui.style import DANGER, MUTED, SUCCESS
 
-MARKS = {REACHED: "● ", BELOW: "▼ "}
+MARKS = {status: f"{STATUS_MARKS[status]} " for status in (REACHED, BELOW)}  # « ● atteint », « ▼ en-dessous »
 
 
 @dataclass(frozen=True)
@@ -27,7 +34,7 @@ def _step(row: IndicatorRow, which: str) -> str:
     step = st.baseline if which == "baseline" else st.target
     if step is None:
         return "—"
-    return f"{format_value(st.indicator, step.value)} ({step.shown_when})"
+    return f"{format_value(st.indicator, step.value)} ({step.when(st.indicator)})"
 
 
 def _last(row: IndicatorRow) -> str:
@@ -56,7 +63,11 @@ class IndicatorsTableModel(RowTableModel[IndicatorRow]):
         return None
 
     def row_tooltip(self, row: IndicatorRow, column: int) -> Any:
+        """Le texte entier de la cellule (abrégé « … » quand la colonne est étroite) ; sur
+        l'intitulé et le code, la définition de l'indicateur."""
         d = row.state.indicator
         if column in (0, 1):
             return f"{d.label} ({d.code}, source : {row.source})\n{d.definition}"
-        return None
+        if column == 3:
+            return f"Actions mesurées : {row.actions}" if row.actions else "Ne mesure aucune action"
+        return self.columns[column].value(row)
