@@ -2,7 +2,7 @@
 
     python -m tests.hostile_reader LECTEUR FICHIER BASE
 
-LECTEUR : ``flows`` (import des flux), ``workbook`` (classeur partenaire), ``package`` (paquet
+LECTEUR : ``flows`` (import des flux), ``indicators`` (import des valeurs d'indicateurs), ``workbook`` (classeur partenaire), ``package`` (paquet
 d'atelier), ``restore`` (sauvegarde à restaurer), ``plan`` (import du plan : xlsx, csv, docx). Imprime une ligne JSON : durée de la lecture
 (s), mémoire maximale du processus (Mo), et le message d'erreur (français) ou ``null``.
 """
@@ -29,6 +29,10 @@ def main() -> None:
             from roadmap_app.flows.io import plan_import
 
             plan_import(ctx, path)
+        elif kind == "indicators":
+            from roadmap_app.indicators.io import plan_import as plan_values
+
+            plan_values(ctx, path)
         elif kind == "plan":
             from roadmap_app.plan.plan_io import plan_import as plan_file
 

@@ -103,6 +103,27 @@ def read_csv_text(path: Path, what: str, unreadable: type[Exception]) -> str:
     raise unreadable(f"« {path.name} » n'est pas un fichier texte CSV lisible.")
 
 
+def read_csv_rows(path: Path, what: str, unreadable: type[Exception]) -> list[list[str]]:
+    """Lignes d'un fichier CSV d'import (``read_csv_text``), au plus ``MAX_ROWS`` lignes et
+    ``MAX_COLUMNS + 1`` colonnes. Séparateur : celui des « ; », « , » et tabulations qui revient le
+    plus dans les 10 premières lignes (« ; » à égalité : Excel français, où « , » est la virgule
+    décimale)."""
+    import csv
+    import io
+
+    text = read_csv_text(path, what, unreadable)
+    head = text.splitlines()[:10]
+    delimiter = max((";", ",", "\t"), key=lambda d: (sum(line.count(d) for line in head), d == ";"))
+    rows: list[list[str]] = []
+    try:
+        for r in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(r[: MAX_COLUMNS + 1])
+            check_row_count(len(rows), f"« {path.name} »")
+    except csv.Error as err:
+        raise unreadable(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
+    return rows
+
+
 def check_zip(path: Path, what: str) -> None:
     """Inspecte l'archive d'un classeur avant toute lecture ; ``FileLimitError`` si elle annonce
     trop de parties, une partie ou un total trop gros, ou un taux de compression de bombe.
@@ -168,12 +189,60 @@ def percent_value(value: Any, number_format: Any) -> Any:
     return value
 
 
+class Uncalculated(str):
+    """Cellule d'une formule sans valeur calculée (classeur écrit par un programme, jamais
+    ouvert dans un tableur) : le texte de la formule, pour qu'elle ne passe pas pour vide."""
+
+    __slots__ = ()
+
+
+def _formula_rows(ws: Any, percent: bool) -> Iterator[list[Any]]:
+    """Comme ``ws.iter_rows(values_only=True)`` d'un classeur ouvert avec ``data_only`` (valeurs
+    calculées), mais une formule sans valeur calculée rend ``Uncalculated`` au lieu de ``None``
+    (openpyxl n'a pas de mode qui donne les deux). Lignes absentes : listes vides ; colonnes
+    au-delà de ``MAX_COLUMNS + 1`` : non lues."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = Uncalculated("=" + (element.findtext(FORMULA_TAG) or ""))
+            return cell
+
+    book = ws.parent
+    expected = 1
+    with ws._get_source() as src:
+        parser = Parser(src, ws._shared_strings, data_only=True, epoch=book.epoch,
+                        date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)  # fmt: skip
+        for idx, cells in parser.parse():
+            while expected < idx:
+                yield []
+                expected += 1
+            values: list[Any] = []
+            for c in cells:
+                column = c["column"]
+                if column > MAX_COLUMNS + 1 or column <= len(values):
+                    continue
+                values.extend([None] * (column - 1 - len(values)))
+                value = c["value"]
+                if percent and c["style_id"]:
+                    cell = ReadOnlyCell(ws, idx, column, value, c["data_type"], c["style_id"])
+                    value = percent_value(value, cell.number_format)
+                values.append(value)
+            yield values
+            expected = max(expected, idx + 1)
+
+
 def sheet_rows(
-    ws: Any, where: str, *, max_rows: int = MAX_ROWS, percent: bool = False
+    ws: Any, where: str, *, max_rows: int = MAX_ROWS, percent: bool = False, formulas: bool = False
 ) -> Iterator[list[Any]]:
     """Lignes d'une feuille openpyxl (mode ``read_only``), valeurs seulement, une à une.
 
     ``percent`` : un nombre au format pourcentage est rendu tel qu'affiché (0,45 → 45).
+    ``formulas`` (classeur ouvert avec ``data_only``) : une formule sans valeur calculée rend
+    ``Uncalculated`` (à signaler) et non ``None`` (cellule vide).
 
     Les dimensions annoncées par la feuille (« A1:XFD1048576 ») sont ignorées : openpyxl
     compléterait chaque ligne jusqu'à la dernière colonne annoncée et chaque ligne manquante
@@ -182,12 +251,16 @@ def sheet_rows(
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()
     cells = 0
-    for n, row in enumerate(ws.iter_rows(values_only=not percent, max_col=MAX_COLUMNS + 1), 1):
+    rows = (_formula_rows(ws, percent) if formulas
+            else ws.iter_rows(values_only=not percent, max_col=MAX_COLUMNS + 1))  # fmt: skip
+    for n, row in enumerate(rows, 1):
         if n > max_rows:
             raise FileLimitError(
                 f"{where} : plus de {_n(max_rows)} lignes, refusé. Rien n'a été lu."
             )
-        if percent:
+        if formulas:
+            values = row
+        elif percent:
             values = [percent_value(c.value, getattr(c, "number_format", None)) for c in row]
         else:
             values = list(row)

@@ -15,7 +15,6 @@ ignoré même renommé.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,15 +26,14 @@ from roadmap_app.core.dates import DateParseError, format_month, parse_month
 from roadmap_app.core.errors import UserError
 from roadmap_app.core.files import atomic_output
 from roadmap_app.core.limits import (
-    MAX_COLUMNS,
     FileLimitError,
-    check_row_count,
     check_zip,
     column_letter,
     load_workbook_streaming,
-    read_csv_text,
+    read_csv_rows,
     sheet_rows,
 )
+from roadmap_app.core.located import UNCALCULATED, Problem, Where, blank_reason, refusal
 from roadmap_app.core.text import fold
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, SUMS, find_indicator
 from roadmap_app.flows.series import bassins, load_all_series
@@ -50,16 +48,6 @@ FIRST_MONTH = date(2024, 7, 1)  # début du volet 3
 
 class ImportError_(UserError):
     """Fichier refusé ; le message liste les erreurs avec leur emplacement."""
-
-
-@dataclass(frozen=True)
-class Where:
-    sheet: str
-    row: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"feuille « {self.sheet} », ligne {self.row}, colonne {column_letter(self.column)}"
 
 
 @dataclass(frozen=True)
@@ -139,17 +127,26 @@ def _month(raw: Any) -> date:
 class _Reader:
     def __init__(self, ctx: AppContext) -> None:
         self.bassins = bassins(ctx)
-        self.errors: list[str] = []
+        self.errors: list[Problem] = []
         self.ignored: list[str] = []
         self.values: dict[tuple[int, date, str], tuple[float, Where]] = {}
 
+    def uncalculated(self, raw: Any, where: Where) -> bool:
+        """Une formule sans valeur calculée : erreur notée (ce n'est pas une cellule vide)."""
+        if blank_reason(raw) == UNCALCULATED:
+            self.errors.append((where, f"{UNCALCULATED}."))
+            return True
+        return False
+
     def bassin(self, raw: Any, where: Where) -> BassinRef | None:
+        if self.uncalculated(raw, where):
+            return None
         key = _norm(raw)
         for b in self.bassins:
             if key in (_norm(b.name), _norm(b.code)):
                 return b
         self.errors.append(
-            f"{where} : bassin « {raw} » inconnu (bassins : {', '.join(b.name for b in self.bassins)})."
+            (where, f"bassin « {raw} » inconnu (bassins : {', '.join(b.name for b in self.bassins)}).")
         )
         return None
 
@@ -169,33 +166,45 @@ class _Reader:
         if len(found) == 1:
             return found[0]
         if found:
-            self.errors.append(
-                f"{where} : le nom de l'onglet « {name} » désigne plusieurs bassins "
-                f"({', '.join(b.name for b in found)}) ; renommez-le avec un seul."
-            )
+            self.errors.append((where, f"le nom de l'onglet « {name} » désigne plusieurs bassins "
+                                f"({', '.join(b.name for b in found)}) ; renommez-le avec un seul."))  # fmt: skip
             return None
         self.errors.append(
-            f"{where} : bassin « {name} » inconnu (bassins : {', '.join(b.name for b in self.bassins)})."
+            (where, f"bassin « {name} » inconnu (bassins : {', '.join(b.name for b in self.bassins)}).")
         )
         return None
 
+    def month(self, raw: Any, where: Where) -> date | None:
+        """Mois d'une cellule ; ``None`` (erreur notée) s'il est illisible ou manquant."""
+        reason = blank_reason(raw)
+        if reason:
+            self.errors.append((where, f"{reason}."))
+            return None
+        try:
+            return _month(raw)
+        except (DateParseError, ValueError) as err:
+            self.errors.append((where, str(err)))
+            return None
+
     def add(self, bassin: BassinRef, month: date, code: str, raw: Any, where: Where) -> None:
+        if self.uncalculated(raw, where):
+            return
         try:
             value = parse_number(raw)
         except ValueError:
-            self.errors.append(f"{where} : « {raw} » n'est pas un nombre.")
+            self.errors.append((where, f"« {raw} » n'est pas un nombre."))
             return
         if value is None:
             return
         msg = check_value(code, value)
         if msg:
-            self.errors.append(f"{where} : {msg}")
+            self.errors.append((where, msg))
             return
         key = (bassin.id, month, code)
         if key in self.values:
             first = self.values[key][1]
-            self.errors.append(f"{where} : valeur en double pour {bassin.name}, {format_month(month)}, "
-                               f"« {BY_CODE[code].label} » (déjà en {first}).")  # fmt: skip
+            self.errors.append((where, f"valeur en double pour {bassin.name}, {format_month(month)}, "
+                                f"« {BY_CODE[code].label} » (déjà en {first})."))  # fmt: skip
             return
         self.values[key] = (value, where)
 
@@ -225,9 +234,7 @@ class _Reader:
                 else:
                     columns[i] = ind.code
         if month_col is None:
-            self.errors.append(
-                f"feuille « {sheet} », ligne {header_row} : colonne « Mois » absente."
-            )
+            self.errors.append((Where(sheet, header_row), "colonne « Mois » absente."))
             return
         for r, row in enumerate(rows[header_row:], header_row + 1):
             cells = list(row) + [None] * (len(header) - len(row))
@@ -236,10 +243,8 @@ class _Reader:
             b = bassin
             if bassin_col is not None:
                 b = self.bassin(cells[bassin_col - 1], Where(sheet, r, bassin_col))
-            try:
-                month = _month(cells[month_col - 1])
-            except (DateParseError, ValueError) as err:
-                self.errors.append(f"{Where(sheet, r, month_col)} : {err}")
+            month = self.month(cells[month_col - 1], Where(sheet, r, month_col))
+            if month is None:
                 continue
             if b is None:
                 continue
@@ -259,15 +264,15 @@ class _Reader:
             if all(c in (None, "") for c in cells):
                 continue
             b = self.bassin(cells[pos["bassin"] - 1], Where(sheet, r, pos["bassin"]))
-            try:
-                month = _month(cells[pos["mois"] - 1])
-            except (DateParseError, ValueError) as err:
-                self.errors.append(f"{Where(sheet, r, pos['mois'])} : {err}")
+            month = self.month(cells[pos["mois"] - 1], Where(sheet, r, pos["mois"]))
+            if month is None:
+                continue
+            if self.uncalculated(cells[pos["indicateur"] - 1], Where(sheet, r, pos["indicateur"])):
                 continue
             ind = find_indicator(str(cells[pos["indicateur"] - 1] or ""))
             if ind is None:
                 self.errors.append(
-                    f"{Where(sheet, r, pos['indicateur'])} : indicateur « {cells[pos['indicateur'] - 1]} » inconnu."
+                    (Where(sheet, r, pos["indicateur"]), f"indicateur « {cells[pos['indicateur'] - 1]} » inconnu.")
                 )
                 continue
             if b is not None:
@@ -300,8 +305,8 @@ class _Reader:
                 self.ignored.append(f"feuille « {name} » (définitions des indicateurs)")
                 return
         if any(any(c not in (None, "") for c in row) for row in rows):
-            self.errors.append(f"feuille « {name} » : en-tête introuvable (« Mois » et les indicateurs, ou "
-                               "« bassin ; mois ; indicateur ; valeur »).")  # fmt: skip
+            self.errors.append((Where(name), "en-tête introuvable (« Mois » et les indicateurs, ou "
+                                "« bassin ; mois ; indicateur ; valeur »)."))  # fmt: skip
 
 
 def read_file(ctx: AppContext, path: Path) -> _Reader:
@@ -325,7 +330,7 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
                 if _norm(ws.title).startswith("definition"):
                     reader.ignored.append(f"feuille « {ws.title} » (définitions des indicateurs)")
                     continue
-                rows = list(sheet_rows(ws, f"feuille « {ws.title} »", percent=True))
+                rows = list(sheet_rows(ws, f"feuille « {ws.title} »", percent=True, formulas=True))
                 reader.sheet(ws.title, rows)
         except (ImportError_, FileLimitError):
             raise
@@ -336,15 +341,7 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
         finally:
             wb.close()
     elif suffix == ".csv":
-        text = read_csv_text(path, "un import de flux", ImportError_)
-        delimiter = ";" if text.count(";") >= text.count(",") else ","
-        try:
-            rows = []
-            for r in csv.reader(io.StringIO(text), delimiter=delimiter):
-                rows.append(r[: MAX_COLUMNS + 1])
-                check_row_count(len(rows), f"« {path.name} »")
-        except csv.Error as err:
-            raise ImportError_(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
+        rows = list(read_csv_rows(path, "un import de flux", ImportError_))
         if not rows:
             raise ImportError_(f"« {path.name} » est vide.")
         reader.sheet(path.stem, rows, csv_file=True)
@@ -354,7 +351,7 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
         )
     if not reader.values and not reader.errors:
         skipped = f" (ignoré : {' ; '.join(reader.ignored[:5])})" if reader.ignored else ""
-        reader.errors.append(f"« {path.name} » ne contient aucune valeur à importer{skipped}.")
+        reader.errors.append((None, f"« {path.name} » ne contient aucune valeur à importer{skipped}."))
     return reader
 
 
@@ -408,11 +405,9 @@ def plan_import(ctx: AppContext, path: str | Path) -> ImportPlan:
                             f"({refs[bassin_id].name}, {format_month(month)})"
                         )
                 detail = " Cellules en cause : " + " ; ".join(parts) + "."
-            reader.errors.append(f"{place} : {err.message}{detail}" if place else f"{err}{detail}")
+            reader.errors.append((place, f"{err.message}{detail}") if place else (None, f"{err}{detail}"))
     if reader.errors:
-        shown = "\n".join(f"- {e}" for e in reader.errors[:25])
-        more = f"\n… et {len(reader.errors) - 25} autre(s)." if len(reader.errors) > 25 else ""
-        raise ImportError_(f"Import de « {path.name} » refusé, rien n'a été écrit :\n{shown}{more}")
+        raise ImportError_(refusal(path.name, reader.errors))
     return plan
 
 

@@ -10,11 +10,9 @@ valeur différente est refusée, sauf ``replace`` (correction).
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +21,24 @@ from roadmap_app.core.dates import DateParseError, parse_day, parse_month
 from roadmap_app.core.errors import UserError
 from roadmap_app.core.files import atomic_output
 from roadmap_app.core.limits import (
-    MAX_COLUMNS,
     FileLimitError,
-    check_row_count,
+    Uncalculated,
     check_zip,
     load_workbook_streaming,
-    read_csv_text,
+    read_csv_rows,
     sheet_rows,
 )
+from roadmap_app.core.located import (
+    MISSING,
+    UNCALCULATED,
+    Problem,
+    Where,
+    blank_reason,
+    is_blank,
+    refusal,
+)
 from roadmap_app.core.text import fold
-from roadmap_app.flows.io import Where, parse_number
+from roadmap_app.flows.io import parse_number
 from roadmap_app.indicators import model as m
 from roadmap_app.indicators import service as svc
 
@@ -51,23 +57,40 @@ class ImportResult:
     same: int = 0
     items: list[svc.ValueInput] = field(default_factory=list)
     written: int = 0
+    #: Lignes dont seule la valeur est vide (lignes du modèle pas encore remplies) : ignorées.
+    blank: int = 0
 
     def summary(self) -> str:
-        return f"{self.new} valeur(s) à écrire, {self.same} déjà enregistrée(s) à l'identique"
+        text = f"{self.new} valeur(s) à écrire, {self.same} déjà enregistrée(s) à l'identique"
+        return text + (f", {self.blank} ligne(s) sans valeur ignorée(s)" if self.blank else "")
 
 
 def _norm(text: Any) -> str:
     return " ".join(fold(str(text or "")).split())
 
 
+#: Numéros de série Excel acceptés pour une date (1er janvier 2000 → 31 décembre 2049) : un
+#: nombre hors de cette plage n'est pas une date, il est refusé.
+SERIALS = (36526, 54789)
+
+
 def _day(raw: Any) -> date:
+    """Date d'une cellule : date du tableur, numéro de série Excel, « 31/12/2024 », « 2024-12-31 »,
+    « 12/2024 », « 2024-12 », « déc. 2024 », « décembre 2024 » ou une année « 2024 »."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
-    text = str(raw or "").strip()
-    if len(text) == 4 and text.isdigit():
-        return date(int(text), 1, 1)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if raw == int(raw) and 1900 <= raw <= 2100:
+            return date(int(raw), 1, 1)
+        if raw == int(raw) and SERIALS[0] <= raw <= SERIALS[1]:
+            return date(1899, 12, 30) + timedelta(days=int(raw))
+        raise DateParseError(f"Date illisible « {str(raw).replace('.', ',')} » : ce nombre n'est ni une année ni "
+                             "une date du tableur (attendu : JJ/MM/AAAA, AAAA-MM-JJ, MM/AAAA ou AAAA).")  # fmt: skip
+    text = str(raw).strip()
+    if text.isdigit() and len(text) in (4, 5):
+        return _day(int(text))
     try:
         return parse_day(text)
     except DateParseError:
@@ -91,8 +114,8 @@ def _rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
                 f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({type(err).__name__})."
             ) from None
         try:
-            return [(ws.title, list(sheet_rows(ws, f"feuille « {ws.title} »"))) for ws in wb.worksheets
-                    if not ws.title.lower().startswith("définition")]  # fmt: skip
+            return [(ws.title, list(sheet_rows(ws, f"feuille « {ws.title} »", percent=True, formulas=True)))
+                    for ws in wb.worksheets if not _norm(ws.title).startswith("definition")]  # fmt: skip
         except FileLimitError:
             raise
         except Exception as err:
@@ -100,103 +123,132 @@ def _rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
         finally:
             wb.close()
     if suffix == ".csv":
-        text = read_csv_text(path, "un import d'indicateurs", IndicatorImportError)
-        delimiter = ";" if text.count(";") >= text.count(",") else ","
-        rows: list[list[Any]] = []
-        try:
-            for r in csv.reader(io.StringIO(text), delimiter=delimiter):
-                rows.append(r[: MAX_COLUMNS + 1])
-                check_row_count(len(rows), f"« {path.name} »")
-        except csv.Error as err:
-            raise IndicatorImportError(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
-        return [(path.stem, rows)]
+        return [(path.stem, list(read_csv_rows(path, "un import d'indicateurs", IndicatorImportError)))]
     raise IndicatorImportError(f"« {path.name} » : format non pris en charge (attendu : .xlsx ou .csv).")
 
 
+class _Reader:
+    """Lit les lignes d'une feuille au format long ; note chaque erreur à sa place."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.defs = m.load_definitions(ctx, archived=False)
+        from roadmap_app.flows.series import bassins
+
+        self.bassins = bassins(ctx)
+        self.errors: list[Problem] = []
+        self.items: list[svc.ValueInput] = []
+        self.places: list[Where] = []
+        self.blank = 0
+
+    def indicator(self, raw: Any, where: Where) -> m.IndicatorDef | None:
+        """Par code ou libellé (sans accents ni casse) ; un libellé partagé par deux indicateurs
+        est refusé."""
+        key = _norm(raw)
+        found = [d for d in self.defs if key in (_norm(d.code).replace("_", " "), _norm(d.label))]
+        if len({d.id for d in found}) > 1:
+            self.errors.append((where, f"« {str(raw).strip()} » désigne plusieurs indicateurs "
+                                       f"({', '.join(d.code for d in found)}) : donnez le code."))  # fmt: skip
+            return None
+        try:
+            return found[0] if found else m.find_definition(self.defs, str(raw))
+        except UserError as err:
+            self.errors.append((where, str(err)))
+            return None
+
+    def bassin(self, raw: Any, where: Where) -> int | bool | None:
+        """Id du bassin ; ``None`` : tout le plan (vide, « Tout le plan », « tous ») ; ``False`` :
+        erreur notée."""
+        if isinstance(raw, Uncalculated):
+            self.errors.append((where, f"{UNCALCULATED}."))
+            return False
+        if is_blank(raw) or _norm(raw) in (_norm(ALL_BASSINS), "tous", "tous les bassins"):
+            return None
+        from roadmap_app.plan.read import find_bassin
+
+        try:
+            return find_bassin(self.bassins, str(raw)).id
+        except UserError as err:
+            self.errors.append((where, str(err)))
+            return False
+
+    def sheet(self, sheet: str, rows: list[list[Any]], header_row: int) -> None:
+        header = [_norm(c) for c in rows[header_row - 1]]
+        pos = {name: header.index(name) + 1 for name in HEADERS}
+        at = {name: (lambda r, name=name: Where(sheet, r, pos[name], name)) for name in HEADERS}
+        for r, row in enumerate(rows[header_row:], header_row + 1):
+            cells = {name: (row[pos[name] - 1] if pos[name] <= len(row) else None) for name in HEADERS}
+            if all(is_blank(c) for c in row):
+                continue  # ligne vide (lignes vides de fin de fichier comprises)
+            missing = {name: blank_reason(cells[name]) for name in ("indicateur", "date", "valeur")}
+            if missing == {"indicateur": None, "date": None, "valeur": MISSING}:
+                self.blank += 1  # ligne du modèle pas encore remplie : rien à écrire
+                continue
+            for name, reason in missing.items():
+                if reason:
+                    self.errors.append((at[name](r), f"{reason}."))
+            d = None if missing["indicateur"] else self.indicator(cells["indicateur"], at["indicateur"](r))
+            bassin = self.bassin(cells["bassin"], at["bassin"](r))
+            day = value = None
+            if not missing["date"]:
+                try:
+                    day = _day(cells["date"])
+                except (DateParseError, ValueError) as err:
+                    self.errors.append((at["date"](r), str(err)))
+            if not missing["valeur"]:
+                try:
+                    value = parse_number(cells["valeur"])
+                except ValueError:
+                    self.errors.append((at["valeur"](r), f"« {cells['valeur']} » n'est pas un nombre."))
+            if d is None or bassin is False or day is None or value is None:
+                continue
+            where = Where(sheet, r)
+            self.items.append(svc.ValueInput(d.id, bassin, day, value, str(where)))
+            self.places.append(where)
+
+
 def plan_import(ctx: AppContext, path: str | Path) -> ImportResult:
-    """Lit et vérifie le fichier (rien n'est écrit) ; lève ``IndicatorImportError`` à la moindre erreur."""
+    """Lit et vérifie le fichier (rien n'est écrit) ; lève ``IndicatorImportError`` à la moindre
+    erreur, toutes listées dans l'ordre du fichier."""
     path = Path(path)
     result = ImportResult(path.name)
-    errors: list[str] = []
+    reader = _Reader(ctx)
     found_header = False
     for sheet, rows in _rows(path):
         header_row = next((i for i, r in enumerate(rows[:10], 1)
-                           if set(HEADERS) <= {_norm(c) for c in r if c not in (None, "")}), None)  # fmt: skip
+                           if set(HEADERS) <= {_norm(c) for c in r if not is_blank(c)}), None)  # fmt: skip
         if header_row is None:
-            if any(any(c not in (None, "") for c in r) for r in rows):
-                errors.append(f"feuille « {sheet} » : en-tête « indicateur ; bassin ; date ; valeur » introuvable.")
+            if any(any(not is_blank(c) for c in r) for r in rows):
+                reader.errors.append((Where(sheet), "en-tête « indicateur ; bassin ; date ; valeur » introuvable."))
             continue
         found_header = True
-        header = [_norm(c) for c in rows[header_row - 1]]
-        pos = {name: header.index(name) + 1 for name in HEADERS}
-        for r, row in enumerate(rows[header_row:], header_row + 1):
-            cells = list(row) + [None] * (len(header) - len(row))
-            if all(c in (None, "") for c in cells):
-                continue
-            raw_value = cells[pos["valeur"] - 1]
-            try:
-                value = parse_number(raw_value)
-            except ValueError:
-                errors.append(f"{Where(sheet, r, pos['valeur'])} : « {raw_value} » n'est pas un nombre.")
-                continue
-            if value is None:
-                continue  # cellule vide du modèle : rien à écrire
-            try:
-                day = _day(cells[pos["date"] - 1])
-            except (DateParseError, ValueError) as err:
-                errors.append(f"{Where(sheet, r, pos['date'])} : {err}")
-                continue
-            bassin = str(cells[pos["bassin"] - 1] or "").strip()
-            if _norm(bassin) in (_norm(ALL_BASSINS), "tous", "tous les bassins"):
-                bassin = ""
-            result.items.append(svc.ValueInput(str(cells[pos["indicateur"] - 1] or "").strip(), bassin or None,
-                                               day, value, f"feuille « {sheet} », ligne {r}"))  # fmt: skip
-    if not found_header and not errors:
-        errors.append(f"« {path.name} » : en-tête « indicateur ; bassin ; date ; valeur » introuvable.")
+        reader.sheet(sheet, rows, header_row)
+    if not found_header and not reader.errors:
+        reader.errors.append((None, f"« {path.name} » : en-tête « indicateur ; bassin ; date ; valeur » introuvable."))
+    result.blank = reader.blank
     # valeurs déjà enregistrées à l'identique : ignorées (réimporter le modèle ne change rien)
-    fresh = _drop_unchanged(ctx, result)
-    try:
-        svc.set_values(ctx, fresh, dry_run=True)
-    except UserError as err:
-        errors += [line[2:] for line in str(err).splitlines()[1:] if line.startswith("- ")] or [str(err)]
-    result.items = fresh
+    fresh = _drop_unchanged(ctx, result, reader)
+    _prepared, problems = svc.check_values(ctx, [it for it, _w in fresh])
+    reader.errors += [(fresh[i][1], msg) for i, msg in problems]
+    result.items = [it for it, _w in fresh]
     result.new = len(fresh)
-    if errors:
-        shown = "\n".join(f"- {e}" for e in errors[:25])
-        more = f"\n… et {len(errors) - 25} autre(s)." if len(errors) > 25 else ""
-        raise IndicatorImportError(f"Import de « {path.name} » refusé, rien n'a été écrit :\n{shown}{more}")
+    if reader.errors:
+        raise IndicatorImportError(refusal(path.name, reader.errors))
     return result
 
 
-def _drop_unchanged(ctx: AppContext, result: ImportResult) -> list[svc.ValueInput]:
-    defs = m.load_definitions(ctx)
-    bassins = dict((name, bid) for bid, name in m.bassin_list(ctx))
-    wanted = []
-    for it in result.items:
-        with contextlib.suppress(UserError):  # indicateur inconnu : signalé par la validation
-            wanted.append(m.find_definition(defs, it.indicator))
-    points, _steps = m.load_series(ctx, {d.id: d for d in wanted}.values())
+def _drop_unchanged(ctx: AppContext, result: ImportResult, reader: _Reader) -> list[tuple[svc.ValueInput, Where]]:
+    """Les valeurs lues (avec leur place) moins celles déjà enregistrées à l'identique."""
+    by_id = {d.id: d for d in reader.defs}
+    points, _steps = m.load_series(ctx, list({by_id[int(it.indicator)] for it in reader.items}))
     known = {(k[0], k[1], p.day): p.value for k, pts in points.items() for p in pts}
     out = []
-    for it in result.items:
-        try:
-            d = m.find_definition(defs, it.indicator)
-        except UserError:
-            out.append(it)
-            continue
-        from roadmap_app.plan.read import BassinRef, find_bassin
-
-        bid = None
-        if it.bassin:
-            try:
-                bid = find_bassin([BassinRef(i, "", n) for n, i in bassins.items()], it.bassin).id
-            except UserError:
-                out.append(it)
-                continue
+    for it, where in zip(reader.items, reader.places, strict=True):
+        d = by_id[int(it.indicator)]
+        bid = None if it.bassin is None else int(it.bassin)
         if known.get((d.id, bid, svc.normalize_day(d, it.day))) == it.value:
             result.same += 1
-            continue
-        out.append(it)
+        else:
+            out.append((it, where))
     return out
 
 

@@ -377,20 +377,19 @@ class ValueInput:
     where: str = ""  # « ligne 4 » (import)
 
 
-def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = False, label: str | None = None,
-               record_undo: bool = True, dry_run: bool = False) -> tuple[str | None, int]:  # fmt: skip
-    """Écrit des valeurs mesurées, tout ou rien (une opération journalisée, annulable).
+Prepared = tuple[IndicatorDef, int | None, str, date, float, str]
 
-    Une valeur déjà saisie pour la même date (et le même bassin) est refusée, sauf ``replace``.
-    Renvoie (opération, nombre de valeurs écrites)."""
-    from db.models import IndicatorValue
 
+def check_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = False
+                 ) -> tuple[list[Prepared], list[tuple[int, str]]]:  # fmt: skip
+    """Vérifie des valeurs sans rien écrire : les valeurs prêtes à écrire, et les refus (rang de
+    la valeur dans ``items``, motif sans son emplacement ``where``)."""
     defs = load_definitions(ctx, archived=False)
-    prepared: list[tuple[IndicatorDef, int | None, str, date, float, str]] = []
+    prepared: list[Prepared] = []
+    ranks: list[int] = []
     seen: dict[tuple[int, int | None, date], str] = {}
-    errors: list[str] = []
-    for it in items:
-        prefix = f"{it.where} : " if it.where else ""
+    errors: list[tuple[int, str]] = []
+    for i, it in enumerate(items):
         try:
             d = find_definition(defs, it.indicator)
             bid, bname = _bassin(ctx, d, it.bassin)
@@ -401,25 +400,43 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
             where = f"{d.code}, {bname}, {day:%d/%m/%Y}"
             check_value(d, float(it.value), where)
         except UserError as err:  # indicateur ou bassin inconnu, valeur ou date refusée
-            errors.append(prefix + str(err))
+            errors.append((i, str(err)))
             continue
         key = (d.id, bid, day)
         if key in seen:
-            errors.append(f"{prefix}{where} : valeur en double (déjà donnée {seen[key] or 'plus haut'}).")
+            errors.append((i, f"{where} : valeur en double (déjà donnée {seen[key] or 'plus haut'})."))
             continue
         seen[key] = it.where
-        prepared.append((d, bid, bname, day, float(it.value), prefix))
+        prepared.append((d, bid, bname, day, float(it.value), f"{it.where} : " if it.where else ""))
+        ranks.append(i)
     # doublons avec ce qui est déjà enregistré
     if not replace and prepared:
         from roadmap_app.indicators.model import load_series
 
         points, _steps = load_series(ctx, {p[0] for p in prepared})
-        for d, bid, bname, day, _v, prefix in prepared:
+        for i, (d, bid, bname, day, _v, _prefix) in zip(ranks, prepared, strict=True):
             for p in points.get((d.id, bid), []):
                 if p.day == day:
-                    errors.append(f"{prefix}{d.code}, {bname}, {day:%d/%m/%Y} : une valeur est déjà saisie "
-                                  f"({format_value(d, p.value)}, par {p.by or 'un autre utilisateur'}) ; "
-                                  "corrigez-la plutôt que d'en ajouter une seconde.")  # fmt: skip
+                    errors.append((i, f"{d.code}, {bname}, {day:%d/%m/%Y} : une valeur est déjà saisie "
+                                      f"({format_value(d, p.value)}, par {p.by or 'un autre utilisateur'}) ; "
+                                      "corrigez-la plutôt que d'en ajouter une seconde."))  # fmt: skip
+    if any(p[0].is_flow for p in prepared) and not all(p[0].is_flow for p in prepared):
+        first = next(i for i, p in zip(ranks, prepared, strict=True) if p[0].is_flow)
+        errors.append((first, f"{prepared[ranks.index(first)][0].code} est un flux mensuel BRSA : les flux "
+                              "et les autres indicateurs s'importent séparément (page Flux BRSA)."))  # fmt: skip
+    return prepared, errors
+
+
+def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = False, label: str | None = None,
+               record_undo: bool = True, dry_run: bool = False) -> tuple[str | None, int]:  # fmt: skip
+    """Écrit des valeurs mesurées, tout ou rien (une opération journalisée, annulable).
+
+    Une valeur déjà saisie pour la même date (et le même bassin) est refusée, sauf ``replace``.
+    Renvoie (opération, nombre de valeurs écrites)."""
+    from db.models import IndicatorValue
+
+    prepared, problems = check_values(ctx, items, replace=replace)
+    errors = [f"{items[i].where} : {msg}" if items[i].where else msg for i, msg in sorted(problems)]
     if errors and len(items) == 1 and not items[0].where:  # une saisie : un message d'une ligne
         raise ValidationError(f"Valeur refusée, rien n'a été enregistré : {errors[0]}")
     if errors:
@@ -439,8 +456,6 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
         flow_op = write_changes(ctx, [FlowChange(bid or 0, day, d.code, v) for d, bid, _b, day, v, _p in flows],
                                 label=label, source=ctx.origin, record_undo=record_undo)  # fmt: skip
         return flow_op, len(prepared)
-    if flows:
-        raise ValidationError("Les flux mensuels BRSA et les autres indicateurs s'importent séparément.")
     changes: list[journal.FieldChange] = []
     out = ops.Outcome()
     with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:

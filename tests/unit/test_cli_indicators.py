@@ -94,9 +94,9 @@ def test_import_is_all_or_nothing_with_located_errors(capsys, db_path, tmp_path)
     before = dump_store(db_path)
     code, _, err = run(capsys, db_path, "import", str(bad))
     assert code == 2 and dump_store(db_path) == before
-    for expected in ("ligne 3 : R1, Lensois, 01/01/2024 : 140 % dépasse 100 %", "ligne 4 : Indicateur « R9 » inconnu",
-                     "ligne 5 : M1a, Lensois, 01/09/2024 : valeur en double", "ligne 6 : Bassin « Narnia » inconnu",
-                     "ligne 7, colonne C"):  # fmt: skip
+    for expected in ("ligne 3 : R1, Lensois, 01/01/2024 : 140 % dépasse 100 %", "ligne 4, colonne A (indicateur) : Indicateur « R9 » inconnu",
+                     "ligne 5 : M1a, Lensois, 01/09/2024 : valeur en double", "ligne 6, colonne B (bassin) : Bassin « Narnia » inconnu",
+                     "ligne 7, colonne C (date) : Date illisible"):  # fmt: skip
         assert expected in err, err
     assert run(capsys, db_path, "import", str(good))[0] == 0
     code, out, _ = run(capsys, db_path, "import", str(good))

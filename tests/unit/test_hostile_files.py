@@ -88,8 +88,9 @@ def test_a_tiny_workbook_claiming_the_whole_sheet_is_refused_without_allocating_
 
     rewrite_member(path, "xl/worksheets/sheet1.xml", claim)
     assert path.stat().st_size < 8000
-    report = read_in_child("flows", path, db_path)
-    assert "lignes, refusé" in report["error"]
+    for kind in ("flows", "indicators"):
+        report = read_in_child(kind, path, db_path)
+        assert "lignes, refusé" in report["error"]
     report = read_in_child("workbook", path, db_path)
     assert "dimension.xlsx" in report["error"]
 
@@ -109,11 +110,12 @@ def test_a_workbook_zip_bomb_is_refused_before_decompression(db_path, tmp_path):
 
     rewrite_member(path, "xl/worksheets/sheet1.xml", bomb)
     assert path.stat().st_size < 3 << 20
-    report = read_in_child("flows", path, db_path)
-    assert (
-        "se décompresse en plus de" in report["error"]
-        or "anormalement compressé" in report["error"]
-    )
+    for kind in ("flows", "indicators"):
+        report = read_in_child(kind, path, db_path)
+        assert (
+            "se décompresse en plus de" in report["error"]
+            or "anormalement compressé" in report["error"]
+        )
     report = read_in_child("workbook", path, db_path)
     assert "bombe.xlsx" in report["error"]
 
@@ -136,8 +138,28 @@ def test_a_sheet_with_too_many_rows_stops_at_the_row_limit(db_path, tmp_path):
             fh.write(b"</sheetData></worksheet>")
 
     rewrite_member(path, "xl/worksheets/sheet1.xml", many_rows)
-    report = read_in_child("flows", path, db_path)
-    assert "lignes" in report["error"] and "refusé" in report["error"]
+    for kind in ("flows", "indicators"):
+        report = read_in_child(kind, path, db_path)
+        assert "lignes" in report["error"] and "refusé" in report["error"]
+
+
+def test_an_endless_formula_sheet_stops_at_the_row_limit(db_path, tmp_path):
+    """Formules sans valeur calculée sur 400 000 lignes : lues une à une (``Uncalculated``),
+    arrêtées au plafond de lignes comme des valeurs."""
+    path = tmp_path / "formules.xlsx"
+    small_workbook(path)
+
+    def formulas(dst, info):
+        with dst.open(info.filename, "w") as fh:
+            fh.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            fh.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>indicateur</t></is></c></row>')
+            fh.write(b"".join(b'<row r="%d"><c r="D%d"><f>1+1</f></c></row>' % (r, r) for r in range(2, 400_000)))
+            fh.write(b"</sheetData></worksheet>")
+
+    rewrite_member(path, "xl/worksheets/sheet1.xml", formulas)
+    for kind in ("flows", "indicators"):
+        report = read_in_child(kind, path, db_path)
+        assert "plus de 40 000 lignes" in report["error"].replace("\u202f", " ").replace("\xa0", " ")
 
 
 def test_a_huge_csv_is_refused_before_reading(db_path, tmp_path):
@@ -146,8 +168,9 @@ def test_a_huge_csv_is_refused_before_reading(db_path, tmp_path):
         fh.write(b"bassin;mois;indicateur;valeur\n")
         fh.seek(200 << 20)
         fh.write(b"\n")
-    report = read_in_child("flows", path, db_path)
-    assert "trop volumineux" in report["error"]
+    for kind in ("flows", "indicators"):
+        report = read_in_child(kind, path, db_path)
+        assert "trop volumineux" in report["error"]
 
 
 def _zlib_bomb(gigabytes: int) -> bytes:

@@ -1,0 +1,284 @@
+"""Import des valeurs d'indicateurs (format long ``indicateur ; bassin ; date ; valeur``) : ce que
+les partenaires envoient vraiment (CSV d'Excel français, dates de toutes formes, bassin en
+minuscules, libellé au lieu du code, colonne en plus) est accepté ; ce qui est ambigu est refusé à
+sa place (feuille, ligne, colonne et son en-tête), dans l'ordre du fichier, borné ; rien n'est écrit
+à la moindre erreur ; une formule jamais calculée n'est pas prise pour une cellule vide."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from roadmap_app.core.located import SHOWN
+from roadmap_app.indicators import model as m
+from roadmap_app.indicators.io import IndicatorImportError, apply_import, plan_import
+from tests.conftest import dump_store
+
+HEAD = "indicateur;bassin;date;valeur\n"
+FORMULA = ("formule sans valeur calculée — ouvrez et enregistrez le classeur dans Excel ou "
+           "LibreOffice.")  # fmt: skip
+
+
+def refused(ctx, path: Path) -> list[str]:
+    """Les lignes d'erreur du refus (après « Import de … refusé, rien n'a été écrit : »)."""
+    with pytest.raises(IndicatorImportError) as exc:
+        plan_import(ctx, path)
+    lines = str(exc.value).splitlines()
+    assert lines[0] == f"Import de « {path.name} » refusé, rien n'a été écrit :"
+    return lines[1:]
+
+
+def read(ctx, path: Path) -> list[tuple[str, str, date, float]]:
+    """(code, bassin, date lue, valeur) de chaque valeur que l'import écrirait."""
+    codes = {d.id: d.code for d in m.load_definitions(ctx)}
+    names = dict(m.bassin_list(ctx))
+    result = plan_import(ctx, path)
+    return [(codes[int(it.indicator)], names.get(it.bassin, "") if it.bassin is not None else "", it.day, it.value)
+            for it in result.items]  # fmt: skip
+
+
+def write_csv(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "valeurs.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def workbook(tmp_path: Path, rows: list[list], name: str = "valeurs.xlsx", formats: dict | None = None) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Valeurs"
+    ws.append(["indicateur", "bassin", "date", "valeur"])
+    for row in rows:
+        ws.append(row)
+    for ref, fmt in (formats or {}).items():
+        ws[ref].number_format = fmt
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+# -- 1. cellules vides ----------------------------------------------------------------------------
+def test_an_empty_indicator_date_or_value_is_named_by_line_and_column(ctx, tmp_path):
+    """Avant : « Indicateur «  » inconnu. Indicateurs : R1, R2… » sans colonne, « Date illisible
+    «  » », et une ligne sans date ni valeur passée sous silence."""
+    path = write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\n;Lensois;2024;41\nR2;Lensois;;42\n"
+                                      "R3;Lensois;;\n;;;\nM6;Lensois;2024;\n")  # fmt: skip
+    assert refused(ctx, path) == [
+        "- feuille « valeurs », ligne 3, colonne A (indicateur) : valeur manquante.",
+        "- feuille « valeurs », ligne 4, colonne C (date) : valeur manquante.",
+        "- feuille « valeurs », ligne 5, colonne C (date) : valeur manquante.",
+        "- feuille « valeurs », ligne 5, colonne D (valeur) : valeur manquante.",
+    ]
+
+
+def test_a_template_row_left_without_value_is_skipped_and_counted(ctx, tmp_path):
+    path = write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\nM6;Lensois;2024;\n")
+    result = plan_import(ctx, path)
+    assert (result.new, result.blank) == (1, 1)
+    assert result.summary() == ("1 valeur(s) à écrire, 0 déjà enregistrée(s) à l'identique, "
+                                "1 ligne(s) sans valeur ignorée(s)")  # fmt: skip
+
+
+# -- 2. ordre et nombre des erreurs ------------------------------------------------------------
+def test_errors_come_in_file_order_one_line_each_and_are_bounded(ctx, tmp_path):
+    """Avant : les erreurs de lecture (date illisible) d'abord, puis celles des valeurs (négative),
+    chacune dans sa série ; « … et 5 autre(s). »."""
+    rows = [f"M1a;Lensois;{'bof' if i % 2 else f'2024-{i // 2 + 1:02d}'};{-1 if i % 2 == 0 else 3}\n"
+            for i in range(30)]  # fmt: skip
+    lines = refused(ctx, write_csv(tmp_path, HEAD + "".join(rows)))
+    assert len(lines) == SHOWN + 1 and lines[-1] == "… et 5 autres erreurs."
+    numbers = [int(re.search(r"ligne (\d+)", line)[1]) for line in lines[:-1]]  # type: ignore[index]
+    assert numbers == list(range(2, 2 + SHOWN))
+    assert "est négatif" in lines[0] and "colonne C (date) : Date illisible « bof »" in lines[1]
+
+
+def test_errors_of_one_row_are_sorted_by_column(ctx, tmp_path):
+    lines = refused(ctx, write_csv(tmp_path, HEAD + "Z9;Narnia;bof;x\n"))
+    assert [re.search(r"colonne (\w)", line)[1] for line in lines] == ["A", "B", "C", "D"]  # type: ignore[index]
+
+
+# -- 3. formules sans valeur calculée -----------------------------------------------------------
+def test_a_formula_never_calculated_is_a_located_error_not_an_empty_cell(ctx, tmp_path):
+    """Avant : la ligne était sautée comme une cellule vide, et l'import disait « 1 valeur à
+    écrire »."""
+    path = workbook(tmp_path, [["R1", "Lensois", 2024, 40], ["R2", "Lensois", 2024, "=40+2"],
+                               ["R3", "Lensois", "=DATE(2024,1,1)", 3]])  # fmt: skip
+    before = dump_store(ctx.store)
+    assert refused(ctx, path) == [
+        f"- feuille « Valeurs », ligne 3, colonne D (valeur) : {FORMULA}",
+        f"- feuille « Valeurs », ligne 4, colonne C (date) : {FORMULA}",
+    ]
+    assert dump_store(ctx.store) == before
+
+
+def _cache(path: Path, formula: str, value: str) -> None:
+    """Ajoute la valeur calculée d'une formule, comme Excel ou LibreOffice l'enregistrent."""
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as src:
+        items = [(i, src.read(i.filename)) for i in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            if info.filename == member:
+                data, n = re.subn(rf"<f>{re.escape(formula)}</f>(<v\s*/>|<v></v>)?".encode(),
+                                  f"<f>{formula}</f><v>{value}</v>".encode(), data)  # fmt: skip
+                assert n == 1
+            dst.writestr(info, data)
+
+
+def test_a_formula_with_its_calculated_value_is_read(ctx, tmp_path):
+    path = workbook(tmp_path, [["R2", "Lensois", 2024, "=40+2"]])
+    _cache(path, "40+2", "42")
+    assert read(ctx, path) == [("R2", "Lensois", date(2024, 1, 1), 42.0)]
+
+
+def test_the_flows_import_refuses_the_same_formula_at_its_place(ctx, tmp_path):
+    """Même trou dans l'import des flux : la cellule était lue vide (« rien ne change ») et le
+    reste du fichier importé."""
+    from roadmap_app.flows.io import ImportError_
+    from roadmap_app.flows.io import plan_import as plan_flows
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Lensois"
+    ws.append(["Mois", "Nouveaux entrants (ARSA)"])
+    ws.append(["janv. 2025", 12])
+    ws.append(["févr. 2025", "=10+2"])
+    path = tmp_path / "flux.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportError_) as exc:
+        plan_flows(ctx, path)
+    assert f"- feuille « Lensois », ligne 3, colonne B : {FORMULA}" in str(exc.value).splitlines()
+
+
+def test_the_flows_long_format_names_a_formula_in_any_column(ctx, tmp_path):
+    """Format long des flux : bassin ou indicateur donnés par une formule jamais calculée ;
+    avant : « bassin « =A3 » inconnu », « indicateur « =C4&"" » inconnu »."""
+    from roadmap_app.flows.io import ImportError_
+    from roadmap_app.flows.io import plan_import as plan_flows
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Flux"
+    ws.append(["bassin", "mois", "indicateur", "valeur"])
+    ws.append(["=A3", "janv. 2025", "entrants", 12])
+    ws.append(["Lensois", "janv. 2025", '=C4&""', 12])
+    ws.append(["Lensois", "=B2", "entrants", 12])
+    path = tmp_path / "flux-long.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportError_) as exc:
+        plan_flows(ctx, path)
+    assert str(exc.value).splitlines()[1:] == [
+        f"- feuille « Flux », ligne 2, colonne A : {FORMULA}",
+        f"- feuille « Flux », ligne 3, colonne C : {FORMULA}",
+        f"- feuille « Flux », ligne 4, colonne B : {FORMULA}",
+    ]
+
+
+# -- 4. ce que les partenaires envoient ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "encoding", "expected"),
+    [
+        pytest.param("indicateur;bassin;date;valeur\r\nR1;Lensois;31/12/2024;41,5\r\n", "cp1252",
+                     [("R1", "Lensois", date(2024, 12, 31), 41.5)], id="excel-francais"),
+        pytest.param("Indicateur;Bassin;Date;Valeur\nTaux de retour à l'emploi durable (à 6 mois);lensois;2024;41,5\n",
+                     "cp1252", [("R1", "Lensois", date(2024, 1, 1), 41.5)], id="cp1252-libelle"),
+        pytest.param("indicateur;bassin;date;valeur\nTAUX DE RETOUR A L'EMPLOI DURABLE (A 6 MOIS);LENSOIS;2024;41\n",
+                     "utf-8-sig", [("R1", "Lensois", date(2024, 1, 1), 41.0)], id="bom-sans-accents"),
+        pytest.param("indicateur;bassin;date;valeur\nM1a;lensois;2024-12;12\nM1a;Audomarois;déc. 2024;1 234\n"
+                     "M1a;Montreuillois;45627;7\nM1b;Lensois;décembre 2024;3\n", "utf-8",
+                     [("M1a", "Lensois", date(2024, 12, 1), 12.0), ("M1a", "Audomarois", date(2024, 12, 1), 1234.0),
+                      ("M1a", "Montreuillois", date(2024, 12, 1), 7.0), ("M1b", "Lensois", date(2024, 12, 1), 3.0)],
+                     id="dates"),
+        pytest.param("indicateur;bassin;date;valeur;commentaire\nR1;Lensois;2024;40;chiffre provisoire\n;;;;\n;;;;\n\n",
+                     "utf-8", [("R1", "Lensois", date(2024, 1, 1), 40.0)], id="colonne-en-plus-lignes-vides"),
+        pytest.param('indicateur,bassin,date,valeur\nR1,Lensois,2024,"41,5"\n', "utf-8",
+                     [("R1", "Lensois", date(2024, 1, 1), 41.5)], id="virgules"),
+        pytest.param("indicateur\tbassin\tdate\tvaleur\nR1\tLensois\t2024\t41,5\n", "utf-8",
+                     [("R1", "Lensois", date(2024, 1, 1), 41.5)], id="tabulations"),
+    ],
+)  # fmt: skip
+def test_what_partners_send_is_accepted(ctx, tmp_path, text, encoding, expected):
+    assert read(ctx, write_csv(tmp_path, text, encoding)) == expected
+
+
+def test_a_workbook_with_serial_dates_percent_cells_and_year_numbers_is_read(ctx, tmp_path):
+    """Une date tapée comme nombre (numéro de série du tableur), « 41,5 % » tapé dans Excel
+    (enregistré 0,415) : avant, la date était refusée et le pourcentage lu 0,415."""
+    path = workbook(tmp_path, [["R1", "Lensois", 2024, 0.415], ["M1a", "Lensois", 45627, 12],
+                               ["M1a", "Audomarois", date(2024, 12, 15), 4]], formats={"D2": "0.0%"})  # fmt: skip
+    assert read(ctx, path) == [("R1", "Lensois", date(2024, 1, 1), 41.5), ("M1a", "Lensois", date(2024, 12, 1), 12.0),
+                               ("M1a", "Audomarois", date(2024, 12, 15), 4.0)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("M1a;Lensois;13/2024;1", "ligne 2, colonne C (date) : Date illisible « 13/2024 »"),
+        ("M1a;Lensois;123456;1", "ligne 2, colonne C (date) : Date illisible « 123456 »"),
+        ("M1a;Lensois;12;1", "ligne 2, colonne C (date) : Date illisible « 12 »"),
+        ("M1a;Lensois;2024-12;12,5,3", "ligne 2, colonne D (valeur) : « 12,5,3 » n'est pas un nombre."),
+        ("M1a;Lensois;2024-12;1.234,5", "ligne 2, colonne D (valeur) : « 1.234,5 » n'est pas un nombre."),
+        ("M1a;Nord;2024-12;1", "ligne 2, colonne B (bassin) : Bassin « Nord » inconnu."),
+        ("taux;Lensois;2024;1", "ligne 2, colonne A (indicateur) : Indicateur « taux » inconnu."),
+        ("R1;Lensois;2045;1", "ligne 2 : R1, Lensois : date 01/01/2045 hors de la période acceptée"),
+    ],
+)
+def test_what_is_ambiguous_is_refused_at_its_place(ctx, tmp_path, row, expected):
+    lines = refused(ctx, write_csv(tmp_path, HEAD + row + "\n"))
+    assert len(lines) == 1 and expected in lines[0], lines
+
+
+def test_a_number_that_is_not_a_date_in_a_workbook_is_refused(ctx, tmp_path):
+    lines = refused(ctx, workbook(tmp_path, [["M1a", "Lensois", 12.5, 1]]))
+    assert lines == ["- feuille « Valeurs », ligne 2, colonne C (date) : Date illisible « 12,5 » : ce nombre n'est "
+                     "ni une année ni une date du tableur (attendu : JJ/MM/AAAA, AAAA-MM-JJ, MM/AAAA ou AAAA)."]  # fmt: skip
+
+
+def test_flows_mixed_with_other_indicators_are_refused_before_writing(ctx, tmp_path):
+    """Avant : l'aperçu (``--dry-run``) acceptait le fichier, l'écriture échouait ensuite."""
+    lines = refused(ctx, write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\nentrants;Lensois;2024-12;12\n"))
+    assert lines == ["- feuille « valeurs », ligne 3 : entrants est un flux mensuel BRSA : les flux et les autres "
+                     "indicateurs s'importent séparément (page Flux BRSA)."]  # fmt: skip
+
+
+# -- tout ou rien --------------------------------------------------------------------------------
+def test_nothing_is_written_when_one_row_is_wrong_then_everything_is(ctx, tmp_path):
+    good = "R1;Lensois;2024;40\nM1a;Lensois;2024-12;12\nM1a;Audomarois;2024-12;4\n"
+    before = dump_store(ctx.store)
+    refused(ctx, write_csv(tmp_path, HEAD + good + "M1a;Lensois;2024-11;\u00a0\nM1b;Lensois;2024-12;-2\n"))
+    assert dump_store(ctx.store) == before
+    result = plan_import(ctx, write_csv(tmp_path, HEAD + good))
+    assert apply_import(ctx, result) == 3
+    points, _ = m.load_series(ctx, m.load_definitions(ctx))
+    codes = {d.id: d.code for d in m.load_definitions(ctx)}
+    stored = sorted((codes[k[0]], p.day, p.value) for k, pts in points.items() for p in pts if codes[k[0]] in ("R1", "M1a"))
+    assert stored == [("M1a", date(2024, 12, 1), 4.0), ("M1a", date(2024, 12, 1), 12.0), ("R1", date(2024, 1, 1), 40.0)]
+
+
+# -- fichiers abîmés ou hostiles -----------------------------------------------------------------
+def test_damaged_or_foreign_files_are_refused_in_french_and_nothing_is_written(ctx, tmp_path):
+    """Jamais de trace d'exécution : classeur tronqué, octets inversés, PDF, zip vide, CSV
+    binaire… (les fichiers hostiles, bornés en temps et en mémoire : test_hostile_files)."""
+    from roadmap_app.core.errors import UserError
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import export_template
+    from tests.garbage import write_cases
+
+    svc.link(ctx, "EP-1.1", "R1")
+    sample = export_template(ctx, tmp_path / "vrai.xlsx").read_bytes()
+    before = dump_store(ctx.store)
+    refusals = 0
+    for suffix, data in ((".xlsx", sample), (".csv", None)):
+        for name, path in write_cases(tmp_path / suffix[1:], suffix, data):
+            try:
+                plan_import(ctx, path)
+            except UserError as err:
+                assert f"« {path.name} »" in str(err) or "feuille «" in str(err), (name, str(err))
+                refusals += 1
+    assert refusals >= 20
+    assert dump_store(ctx.store) == before
