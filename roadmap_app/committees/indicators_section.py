@@ -98,15 +98,19 @@ def _series_sql(s: Any) -> str:
 
 def _last_sql(s: Any) -> str:
     """Le dernier élément « AAAA-MM-JJ=valeur » de chaque série, écrit comme par ``_series_sql``,
-    par indicateur puis bassin (« tout le plan » d'abord). Sous SQLite : les séries distinctes (un
-    parcours de l'index), puis pour chacune la dernière date cherchée dans l'index (à 100× :
-    9 000 séries, 162 000 valeurs ; deux fois plus rapide qu'un ``GROUP BY`` avec ``MAX(day)``,
-    qui parcourt et compare toutes les valeurs) ; sous PostgreSQL, ``DISTINCT ON``."""
+    par indicateur puis bassin (« tout le plan » d'abord) ; ``NULL`` pour une série sans valeur.
+
+    Sous SQLite : chaque couple (indicateur, bassin de la table ``bassin`` ou tout le plan), puis
+    sa dernière date cherchée dans l'index (indicateur, bassin, jour, valeur). Les clés étrangères
+    garantissent qu'une valeur n'a pas d'autre bassin. À 100× : 1 000 indicateurs, 10 couples
+    chacun, 162 000 valeurs ; chercher les couples qui ont des valeurs (``DISTINCT`` : un parcours
+    de tout l'index) coûtait plus que les 10 000 recherches elles-mêmes, et un ``GROUP BY`` avec
+    ``MAX(day)`` compare toutes les valeurs. Sous PostgreSQL, ``DISTINCT ON``."""
     if s.get_bind().dialect.name == "sqlite":
-        return ("SELECT s.indicator_id, s.bassin_id, (SELECT v.day || '=' || v.value FROM indicator_value v "
-                "WHERE v.indicator_id = s.indicator_id AND v.bassin_id IS s.bassin_id AND v.value IS NOT NULL "
-                "ORDER BY v.day DESC LIMIT 1) FROM (SELECT DISTINCT indicator_id, bassin_id FROM indicator_value "
-                "WHERE value IS NOT NULL) s ORDER BY s.indicator_id, s.bassin_id")  # fmt: skip
+        return ("SELECT d.id, b.id, (SELECT v.day || '=' || v.value FROM indicator_value v "
+                "WHERE v.indicator_id = d.id AND v.bassin_id IS b.id AND v.value IS NOT NULL "
+                "ORDER BY v.day DESC LIMIT 1) FROM indicator_definition d, "
+                "(SELECT NULL AS id UNION ALL SELECT id FROM bassin) b ORDER BY d.id, b.id")  # fmt: skip
     return ("SELECT DISTINCT ON (indicator_id, bassin_id) indicator_id, bassin_id, day::text || '=' || value::text "
             "FROM indicator_value WHERE value IS NOT NULL ORDER BY indicator_id, bassin_id, day DESC")  # fmt: skip
 

@@ -226,3 +226,45 @@ def test_a_pdf_cell_takes_its_own_text_colour_even_on_a_zebra_row():
     table = doc.story[-1]
     inks = [[str(cell.style.textColor).upper() for cell in row] for row in table._cellvalues[1:]]
     assert inks == [["#101828", "#101828"], ["#101828", "#B42318"]]
+
+
+def test_the_last_values_read_alone_are_the_tails_of_the_full_series(ctx):
+    """L'état actuel lit la dernière valeur de chaque série par une recherche dans l'index pour
+    chaque couple (indicateur, bassin ou tout le plan) : mêmes séries, mêmes dernières valeurs et
+    même ordre que les séries complètes figées dans un instantané, y compris une série de tout le
+    plan, une série dont la dernière valeur est effacée (NULL), une série sans aucune valeur et un
+    bassin archivé."""
+    from sqlalchemy import text
+
+    from roadmap_app.committees.indicators_section import indicators_section
+    from roadmap_app.plan.read import resolve_roadmap
+
+    _committee(ctx)
+    svc.set_value(ctx, "M1a", 7, date(2024, 3, 1), bassin="Lensois")
+    svc.set_value(ctx, "M1a", 9, date(2024, 2, 1), bassin="Lensois")  # saisie dans le désordre
+    with ctx.store.session() as s:
+        r1, m1a = (s.execute(text("SELECT id FROM indicator_definition WHERE code = :c"), {"c": c}).scalar_one()
+                   for c in ("R1", "M1a"))  # fmt: skip
+        bassins = [s.execute(text("SELECT id FROM bassin WHERE code = :c"), {"c": c}).scalar_one() for c in ("MON", "AUD")]
+        rows = [
+            (r1, None, "2024-06-01", 30.5), (r1, None, "2025-06-01", 33.25),  # tout le plan
+            (r1, bassins[0], "2024-01-01", 10.0), (r1, bassins[0], "2025-01-01", None),  # dernière effacée
+            (m1a, bassins[0], "2024-01-01", None),  # aucune valeur
+            (m1a, bassins[1], "2024-05-01", 4.0),  # bassin archivé ci-dessous
+        ]  # fmt: skip
+        for ind, bid, day, value in rows:
+            s.execute(text("INSERT INTO indicator_value (indicator_id, bassin_id, day, value, updated_by, version) "
+                           "VALUES (:i, :b, :d, :v, 'test', 1)"), {"i": ind, "b": bid, "d": day, "v": value})  # fmt: skip
+        s.execute(text("UPDATE bassin SET archived = 1 WHERE id = :b"), {"b": bassins[1]})
+        s.commit()
+        rid = resolve_roadmap(s, None).id
+    full = indicators_section(ctx, rid)["values"]
+    live = indicators_section(ctx, rid, series=False)["values"]
+    tails = {code: {b: joined.rpartition(";")[2] for b, joined in per.items()} for code, per in full.items()}
+    assert live == tails
+    assert [(code, list(per)) for code, per in live.items()] == [(code, list(per)) for code, per in tails.items()]
+    assert live["R1"][""] == "2025-06-01=33.25"
+    assert live["R1"]["LEN"] == "2025-01-01=52.0"
+    assert live["R1"]["MON"] == "2024-01-01=10.0"
+    assert live["M1a"]["LEN"] == "2024-03-01=7.0"
+    assert "MON" not in live["M1a"]
