@@ -35,9 +35,9 @@ class IndicatorImportPreviewDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.resizeColumnsToContents()
         self.table.verticalHeader().hide()
-        # l'intitulé prend la place libre ; les autres colonnes gardent leur largeur
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 420))
+        # un intitulé long est abrégé (…) ; l'emplacement prend la place qui reste
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 380))
+        self.table.horizontalHeader().setStretchLastSection(True)
         summary = QLabel(
             f"<b>{result.summary()}</b>. Rien n'est écrit avant de confirmer ; tout est écrit ensemble "
             "(une seule opération, annulable par Ctrl+Z)."
@@ -55,4 +55,4 @@ class IndicatorImportPreviewDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addWidget(buttons)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        fit_to_screen(self, 900, 520)
+        fit_to_screen(self, 1080, 560)

@@ -70,6 +70,7 @@ class IndicatorsPage(Page):
         head.addWidget(title)
         head.addStretch(1)
         head.addWidget(self.count)
+        head.addSpacing(12)
         filters = QHBoxLayout()
         for text, combo in (("&Bassin", self.bassin), ("A&xe", self.axe), ("&Source", self.source)):
             label = QLabel(text)
@@ -107,6 +108,8 @@ class IndicatorsPage(Page):
         lay.setSpacing(8)
         lay.addLayout(head)
         lay.addWidget(self._toolbar())
+        # importer / exporter le modèle : à droite du titre (la barre principale est pleine à 1 366 px)
+        head.addWidget(self.file_bar)
         lay.addLayout(filters)
         lay.addWidget(self.splitter, 1)
         for combo in (self.bassin, self.axe, self.source):
@@ -159,7 +162,7 @@ class IndicatorsPage(Page):
         self.import_action = self._make("&Importer des valeurs…", "import", "Ctrl+I",
                                         "Valeurs d'un classeur ou CSV « indicateur ; bassin ; date ; valeur » : "
                                         "aperçu, puis tout ou rien", self.import_file, self)  # fmt: skip
-        self.template_action = self._make("E&xporter le modèle…", "export", "Ctrl+Shift+E",
+        self.template_action = self._make("Ex&porter le modèle…", "export", "Ctrl+Shift+E",
                                           "Modèle de saisie pré-rempli (.xlsx ou .csv) à remplir puis importer",
                                           self.export_template, self)  # fmt: skip
         bar = QToolBar("Indicateurs", self)
@@ -169,9 +172,11 @@ class IndicatorsPage(Page):
         bar.addSeparator()
         for act in (self.edit_action, self.steps_action, self.value_action, self.link_action, self.archive_action):
             bar.addAction(act)
-        bar.addSeparator()
-        bar.addAction(self.import_action)
-        bar.addAction(self.template_action)
+        self.file_bar = QToolBar("Fichiers d'indicateurs", self)
+        self.file_bar.setObjectName("indicatorsFileToolbar")
+        self.file_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.file_bar.addAction(self.import_action)
+        self.file_bar.addAction(self.template_action)
         return bar
 
     def write_controls(self) -> list[QWidget | QAction]:
