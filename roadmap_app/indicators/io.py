@@ -252,6 +252,39 @@ def _drop_unchanged(ctx: AppContext, result: ImportResult, reader: _Reader) -> l
     return out
 
 
+@dataclass(frozen=True)
+class PreviewRow:
+    """Une valeur de l'aperçu : ce que l'import crée ou change, et sa place dans le fichier."""
+
+    label: str
+    code: str
+    bassin: str
+    period: str
+    before: str
+    after: str
+    where: str
+
+
+def preview_rows(ctx: AppContext, result: ImportResult) -> list[PreviewRow]:
+    """Les valeurs que ``apply_import`` écrira, lisibles (période selon la fréquence, valeur avec
+    son unité) ; « avant » : la valeur enregistrée pour la même période, vide sinon."""
+    by_id = {d.id: d for d in m.load_definitions(ctx, archived=False)}
+    names = dict(m.bassin_list(ctx))
+    defs = list({by_id[int(it.indicator)] for it in result.items})
+    points, _steps = m.load_series(ctx, defs)
+    known = {(k[0], k[1], p.day): p.value for k, pts in points.items() for p in pts}
+    rows = []
+    for it in result.items:
+        d = by_id[int(it.indicator)]
+        bid = None if it.bassin is None else int(it.bassin)
+        day = svc.normalize_day(d, it.day)
+        old = known.get((d.id, bid, day))
+        rows.append(PreviewRow(d.label, d.code, ALL_BASSINS if bid is None else names.get(bid, str(bid)),
+                               m.period_label(d.frequency, day), "" if old is None else m.format_value(d, old),
+                               m.format_value(d, it.value), it.where))  # fmt: skip
+    return rows
+
+
 def apply_import(ctx: AppContext, result: ImportResult) -> int:
     if not result.items:
         return 0

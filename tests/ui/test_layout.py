@@ -181,6 +181,26 @@ def _link_indicator(window):
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, LinkIndicatorDialog) and w.isVisible())
 
 
+def _indicator_import(window):
+    """Aperçu de « Importer des valeurs… » (page Indicateurs) : intitulés longs, six bassins."""
+    import tempfile
+    from pathlib import Path
+
+    from roadmap_app.indicators import model as m
+    from roadmap_app.indicators.io import plan_import, preview_rows
+    from ui.dialogs.indicators_import_dialog import IndicatorImportPreviewDialog
+
+    page = window.show_page("indicators")
+    names = [n for _i, n in m.bassin_list(page.ctx)][:6]
+    lines = ["indicateur;bassin;date;valeur"] + [f"{c};{n};2024;12" for c in ("R1", "R2", "M2") for n in names]
+    path = Path(tempfile.mkdtemp()) / "valeurs-indicateurs.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = plan_import(page.ctx, path)
+    dialog = IndicatorImportPreviewDialog(result, preview_rows(page.ctx, result), page)
+    dialog.show()
+    return dialog
+
+
 #: boîtes atteintes depuis les pages, en plus de celles des captures (nom → ouverture)
 MORE_DIALOGS = {
     "indicator_new": lambda w: _indicator_page(w, "R1").new_indicator(),
@@ -197,6 +217,7 @@ MORE_DIALOGS = {
     "portfolio": lambda w: w.show_page("flows").change_portfolio(run=False),
     "target": lambda w: w.show_page("flows").new_target(run=False),
     "plan_import": _plan_import,
+    "indicator_import": _indicator_import,
 }
 
 

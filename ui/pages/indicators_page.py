@@ -4,11 +4,13 @@ cible) ; la courbe de l'indicateur choisi (valeurs, cible en marches, référenc
 les fonctions des graphiques des flux. matplotlib n'est chargé qu'au premier indicateur choisi.
 
 Barre d'outils et menu contextuel (comme la Feuille de route) : définir un indicateur, modifier sa
-définition, fixer sa référence et ses cibles, saisir une valeur, l'archiver ; chaque écriture est
-une opération du journal, annulable par Ctrl+Z."""
+définition, fixer sa référence et ses cibles, saisir une valeur, l'archiver ; importer des valeurs
+(format long ``indicateur ; bassin ; date ; valeur``, aperçu puis tout ou rien) et écrire le modèle
+de saisie pré-rempli. Chaque écriture est une opération du journal, annulable par Ctrl+Z."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -30,10 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from roadmap_app.core.context import AppContext
+from roadmap_app.core.errors import StoreError, UserError
 from roadmap_app.indicators import model as m
+from ui.file_dialogs import ask_open, ask_save
 from ui.models.indicators_table import IndicatorRow, IndicatorsTableModel
 from ui.pages.base import READ_ONLY_TIP, Page
 from ui.style import icon
+from ui.tasks import Task, TaskRunner
 from ui.widgets.chart_view import ChartView
 
 TOOL_COLOR = "#344054"
@@ -49,6 +54,9 @@ class IndicatorsPage(Page):
         super().__init__(ctx, parent)
         self.overview: m.Overview | None = None
         self.all_rows: list[IndicatorRow] = []
+        self.tasks = TaskRunner()
+        self.import_task: Task | None = None
+        self.last_import: int | None = None
         title = QLabel("Indicateurs de suivi")
         title.setObjectName("pageTitle")
         self.bassin = QComboBox()
@@ -67,6 +75,7 @@ class IndicatorsPage(Page):
         head.addWidget(title)
         head.addStretch(1)
         head.addWidget(self.count)
+        head.addSpacing(12)
         filters = QHBoxLayout()
         for text, combo in (("&Bassin", self.bassin), ("A&xe", self.axe), ("&Source", self.source)):
             label = QLabel(text)
@@ -103,6 +112,8 @@ class IndicatorsPage(Page):
         lay.setSpacing(8)
         lay.addLayout(head)
         lay.addWidget(self._toolbar())
+        # importer / exporter le modèle : à droite du titre (la barre principale est pleine à 1 366 px)
+        head.addWidget(self.file_bar)
         lay.addLayout(filters)
         lay.addWidget(self.splitter, 1)
         for combo in (self.bassin, self.axe, self.source):
@@ -152,6 +163,12 @@ class IndicatorsPage(Page):
         self.archive_action = self._make("Ar&chiver…", "archive", QKeySequence.StandardKey.Delete,
                                          "Archiver l'indicateur : il quitte les listes, ses valeurs et liens "
                                          "sont gardés", self.archive_indicator, self.table)  # fmt: skip
+        self.import_action = self._make("&Importer des valeurs…", "import", "Ctrl+I",
+                                        "Valeurs d'un classeur ou CSV « indicateur ; bassin ; date ; valeur » : "
+                                        "aperçu, puis tout ou rien", self.import_file, self)  # fmt: skip
+        self.template_action = self._make("Ex&porter le modèle…", "export", "Ctrl+Shift+E",
+                                          "Modèle de saisie pré-rempli (.xlsx ou .csv) à remplir puis importer",
+                                          self.export_template, self)  # fmt: skip
         bar = QToolBar("Indicateurs", self)
         bar.setObjectName("indicatorsToolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -159,11 +176,16 @@ class IndicatorsPage(Page):
         bar.addSeparator()
         for act in (self.edit_action, self.steps_action, self.value_action, self.link_action, self.archive_action):
             bar.addAction(act)
+        self.file_bar = QToolBar("Fichiers d'indicateurs", self)
+        self.file_bar.setObjectName("indicatorsFileToolbar")
+        self.file_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.file_bar.addAction(self.import_action)
+        self.file_bar.addAction(self.template_action)
         return bar
 
     def write_controls(self) -> list[QWidget | QAction]:
         return [self.new_action, self.edit_action, self.steps_action, self.value_action, self.link_action,
-                self.archive_action]  # fmt: skip
+                self.archive_action, self.import_action]  # fmt: skip
 
     def current(self) -> m.IndicatorDef | None:
         rows = self.table.selectionModel().selectedRows()
@@ -190,7 +212,7 @@ class IndicatorsPage(Page):
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self.table)
         for act in (self.new_action, None, self.edit_action, self.steps_action, self.value_action, self.link_action,
-                    None, self.archive_action):  # fmt: skip
+                    None, self.archive_action, None, self.import_action, self.template_action):  # fmt: skip
             menu.addSeparator() if act is None else menu.addAction(act)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
@@ -325,6 +347,73 @@ class IndicatorsPage(Page):
             self.refresh()
             return
         self._changed(f"Indicateur « {d.label} » archivé (Ctrl+Z pour annuler)", None)
+
+    def import_file(self) -> None:
+        if self.ctx.store.read_only:
+            return
+        path = ask_open(self, "Importer des valeurs d'indicateurs", "Classeur ou CSV (*.xlsx *.csv)")
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path: Path) -> bool:
+        """Lit et vérifie le fichier, montre l'aperçu, puis écrit tout ensemble (hors du fil de
+        l'interface, comme l'import des flux) ; True : l'import est lancé."""
+        from roadmap_app.indicators.io import apply_import, plan_import, preview_rows
+        from ui.dialogs.indicators_import_dialog import IndicatorImportPreviewDialog
+
+        if self.ctx.store.read_only:
+            return False
+        try:
+            result = plan_import(self.ctx, path)
+            rows = preview_rows(self.ctx, result)
+        except (UserError, StoreError) as err:
+            QMessageBox.warning(self, "Import refusé", str(err))
+            return False
+        if not result.items:
+            QMessageBox.information(self, "Import", f"Rien à changer : {result.summary()}.")
+            return False
+        if not self.confirm_import(IndicatorImportPreviewDialog(result, rows, self)):
+            return False
+        self.import_task = self.tasks.run(
+            self, "Import des indicateurs",
+            lambda progress: apply_import(self.ctx, result),
+            lambda count: self._imported(count, result.summary()), self._import_failed,
+        )  # fmt: skip
+        return True
+
+    def _imported(self, count: int, summary: str) -> None:
+        self.last_import = count
+        self._changed(f"Import terminé : {summary} (Ctrl+Z pour annuler)", None)
+
+    def _import_failed(self, err: Exception) -> None:
+        if not isinstance(err, UserError | StoreError):
+            raise err
+        QMessageBox.warning(self, "Import refusé", str(err))
+        self.refresh()
+
+    def confirm_import(self, dialog: Any) -> bool:
+        """Point d'extension pour les tests : l'aperçu est montré avant d'écrire."""
+        return bool(dialog.exec() == dialog.DialogCode.Accepted)
+
+    def export_template(self) -> Path | None:
+        from roadmap_app.indicators.io import export_template
+
+        chosen = ask_save(self, "Exporter le modèle de saisie des indicateurs", "indicateurs-modele.xlsx",
+                          "Classeur (*.xlsx);;CSV (*.csv)")  # fmt: skip
+        if chosen is None:
+            return None
+        path = chosen[0]
+        if not path.suffix:
+            path = path.with_suffix(".csv" if "csv" in chosen[1].lower() else ".xlsx")
+        try:
+            written = export_template(self.ctx, path, self.ctx.roadmap_id)
+        except (UserError, StoreError, OSError) as err:
+            QMessageBox.warning(self, "Export impossible", str(err))
+            return None
+        window: Any = self.window()
+        if hasattr(window, "show_message"):
+            window.show_message(f"Modèle écrit : {written}", 8000)
+        return written
 
     # -- données ----------------------------------------------------------------------
     def refresh(self) -> None:
