@@ -43,10 +43,24 @@ def _labels(months: Sequence[date]) -> list[str]:
 
 
 def _fr(ax: Any, axis: str = "y") -> None:
+    """Graduations en français, avec les décimales qu'il faut pour qu'elles restent distinctes
+    (0 ; 0,2 ; 0,4… et non « 0 0 0 1 1 1 » sur un axe de 0 à 1)."""
     from matplotlib.ticker import FuncFormatter
 
-    fmt = FuncFormatter(lambda v, _p: format_number(v))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    target = ax.yaxis if axis == "y" else ax.xaxis
+
+    def label(v: float, _pos: Any) -> str:
+        return format_number(v, tick_decimals(target.get_majorticklocs()))
+
+    target.set_major_formatter(FuncFormatter(label))
+
+
+def tick_decimals(locs: Sequence[float]) -> int:
+    """Le moins de décimales (au plus 3) qui écrit chaque graduation exactement."""
+    for decimals in range(3):
+        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in locs):
+            return decimals
+    return 3
 
 
 def _signed(v: float) -> str:
@@ -342,6 +356,8 @@ def indicator_over_time(
                    label=f"Référence au {baseline[0]:%d/%m/%Y}")  # fmt: skip
     if not any(series.values()):
         _empty(ax, "Aucune valeur saisie pour cet indicateur")
+        if not targets and baseline is None:
+            ax.set_yticks([])  # rien à lire sur l'axe des valeurs : pas de graduations inventées
         if not days:  # rien à placer : l'axe du temps d'une année, pas « 01/1970 » répété
             year = (end or date.today()).year
             ax.set_xlim(date(year, 1, 1), date(year, 12, 31))

@@ -24,3 +24,22 @@ def test_an_empty_indicator_chart_has_a_readable_time_axis():
     assert labels and not any("1970" in t for t in labels)
     texts = [t.get_text() for t in ax.texts]
     assert "Aucune valeur saisie pour cet indicateur" in texts
+
+
+def test_small_values_keep_distinct_tick_labels_and_an_empty_chart_has_none():
+    """Un indicateur entre 0 et 1 (un taux saisi en fraction, un délai court) : les graduations
+    se lisaient « 0 0 0 1 1 1 », arrondies à l'entier. Sans valeur, cible ni référence, l'axe des
+    valeurs n'a rien à dire : il ne montre pas de graduations inventées."""
+    from roadmap_app.flows.charts import indicator_over_time, tick_decimals
+
+    assert tick_decimals([0, 0.2, 0.4, 0.6]) == 1 and tick_decimals([0, 0.25, 0.5]) == 2
+    assert tick_decimals([0, 200, 400]) == 0 and tick_decimals([1 / 3]) == 3
+    fig = indicator_over_time("M2 – essai", "jours", {"Lensois": [(date(2025, 1, 1), 0.3), (date(2025, 2, 1), 0.9)]},
+                              [], end=date(2025, 12, 31))  # fmt: skip
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert len(labels) >= 3 and len(set(labels)) == len(labels), labels
+    assert any("," in t for t in labels)
+    empty = indicator_over_time("M2 – essai", "jours", {"Lensois": []}, [], end=date(2025, 12, 31))
+    empty.canvas.draw()
+    assert [t.get_text() for t in empty.axes[0].get_yticklabels() if t.get_text()] == []
