@@ -67,7 +67,7 @@ def test_import_values_preview_then_write_then_undo(window, qtbot, app_ctx, tmp_
     shown = {(page.model.index(r, 1).data(), page.model.index(r, 2).data()): page.model.index(r, 6).data()
              for r in range(page.model.rowCount())}  # fmt: skip
     assert shown[("M2", "Lensois")] == "31 (sept. 2024)"
-    assert window.statusBar().currentMessage().startswith("Import terminé : 2 valeur(s) à écrire")
+    assert window.statusBar().currentMessage().startswith("Import terminé : 2 valeur(s) écrite(s)")
     # une seule opération, annulée par Ctrl+Z (la commande Annuler de la fenêtre)
     assert window.undo_action.isEnabled()
     window.undo_action.trigger()
@@ -137,3 +137,24 @@ def test_read_only_disables_import_but_not_the_template(window, app_ctx, monkeyp
     page.update_actions()
     assert not page.import_action.isEnabled()
     assert page.template_action.isEnabled()
+
+
+def test_the_chosen_indicator_stays_chosen_and_its_chart_shows_the_imported_values(window, qtbot, app_ctx,
+                                                                                  tmp_path, monkeypatch):  # fmt: skip
+    """Après un import, la ligne choisie se perdait et la courbe restait celle d'avant : « Aucune
+    valeur saisie » sous un tableau qui montrait déjà la valeur importée."""
+    page = _page(window)
+    lensois = next(bid for bid, name in m.bassin_list(app_ctx) if name == "Lensois")
+    assert page.select_code("M2", lensois)
+    empty = page.chart.figure
+    assert "Aucune valeur saisie pour cet indicateur" in [t.get_text() for t in empty.axes[0].texts]
+    src = tmp_path / "valeurs.csv"
+    src.write_text("indicateur;bassin;date;valeur\nM2;Lensois;09/2024;31\n", encoding="utf-8")
+    _open(monkeypatch, src)
+    page.confirm_import = _click_import([])
+    page.import_action.trigger()
+    qtbot.waitUntil(lambda: page.import_task.done, timeout=30_000)
+    assert page.current().code == "M2" and page.current_bassin() == lensois
+    assert page.chart.figure is not empty and page.shown_code == "M2"
+    ax = page.chart.figure.axes[0]
+    assert [list(line.get_ydata()) for line in ax.lines if line.get_label() == "Lensois"] == [[31.0]]

@@ -220,11 +220,16 @@ class IndicatorsPage(Page):
         """Après une écriture : la page (l'indicateur reste choisi) et les autres pages ouvertes
         (panneau et colonne « Indicateurs » de la Feuille de route, cibles des flux) sont relues."""
         bassin = self.current_bassin()
+        chosen = self.current()
         self.shown_code = None
         self.refresh()
         if code is not None and not (self.select_code(code, bassin) or self.select_code(code)):
             self.clear_filters()  # un filtre cache l'indicateur créé ou modifié : on le montre
             self.select_code(code, bassin) or self.select_code(code)
+        elif code is None and not (chosen is not None and self.select_code(chosen.code, bassin)):
+            # (import, archivage) : l'indicateur choisi le reste et sa courbe est redessinée ;
+            # parti (archivé), sa courbe ne reste pas affichée sans ligne choisie
+            self.chart.clear()
         from roadmap_app.core.domains import FLOWS, PLAN
 
         window: Any = self.window()
@@ -377,13 +382,13 @@ class IndicatorsPage(Page):
         self.import_task = self.tasks.run(
             self, "Import des indicateurs",
             lambda progress: apply_import(self.ctx, result),
-            lambda count: self._imported(count, result.summary()), self._import_failed,
+            self._imported, self._import_failed,
         )  # fmt: skip
         return True
 
-    def _imported(self, count: int, summary: str) -> None:
+    def _imported(self, count: int) -> None:
         self.last_import = count
-        self._changed(f"Import terminé : {summary} (Ctrl+Z pour annuler)", None)
+        self._changed(f"Import terminé : {count} valeur(s) écrite(s) (Ctrl+Z pour annuler)", None)
 
     def _import_failed(self, err: Exception) -> None:
         if not isinstance(err, UserError | StoreError):

@@ -45,10 +45,7 @@ class ChartView(QWidget):
         else:
             self.layout_ = outer
 
-    def set_figure(self, figure: Any) -> None:
-        """Affiche ``figure`` (remplace la précédente)."""
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
+    def _drop_canvas(self) -> None:
         if self.canvas is not None:
             # caché et laissé sous son parent jusqu'à sa destruction : ``setParent(None)`` en
             # faisait une fenêtre à part, visible en haut à gauche de l'écran jusqu'au prochain
@@ -56,6 +53,20 @@ class ChartView(QWidget):
             self.layout_.removeWidget(self.canvas)
             self.canvas.hide()
             self.canvas.deleteLater()
+
+    def clear(self) -> None:
+        """Plus de figure : le texte d'attente revient à sa place."""
+        self._drop_canvas()
+        self.canvas = self.figure = None
+        if self.scroll_area is not None:
+            self.scroll_area.hide()
+        self.empty.setVisible(True)
+
+    def set_figure(self, figure: Any) -> None:
+        """Affiche ``figure`` (remplace la précédente)."""
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        self._drop_canvas()
         self.figure = figure
         self.canvas = FigureCanvasQTAgg(figure)
         self.canvas.setParent(self.host)
