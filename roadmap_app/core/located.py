@@ -10,6 +10,7 @@ tableur) se dit telle quelle, avec le remède : elle n'est jamais prise pour une
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from roadmap_app.core.limits import Uncalculated, column_letter
@@ -21,9 +22,28 @@ UNCALCULATED = ("formule sans valeur calculée — ouvrez et enregistrez le clas
                 "LibreOffice")  # fmt: skip
 
 
+class CsvFile(str):
+    """Le nom qui tient lieu de feuille pour un CSV : son nom sans extension (un import de flux
+    y lit le bassin). Un CSV n'a pas de feuille : ``Where`` le situe par ligne et colonne seules,
+    et par son nom de fichier quand ni l'une ni l'autre n'est précisée."""
+
+    filename: str
+
+    def __new__(cls, path: Path) -> CsvFile:
+        obj = super().__new__(cls, path.stem)
+        obj.filename = path.name
+        return obj
+
+
+def sheet_text(sheet: str) -> str:
+    """« feuille « Valeurs » », ou « fichier « valeurs.csv » » pour un CSV."""
+    return f"fichier « {sheet.filename} »" if isinstance(sheet, CsvFile) else f"feuille « {sheet} »"
+
+
 @dataclass(frozen=True)
 class Where:
-    """« feuille « Valeurs », ligne 7, colonne C (date) » ; ligne ou colonne 0 : non précisée."""
+    """« feuille « Valeurs », ligne 7, colonne C (date) » ; ligne ou colonne 0 : non précisée.
+    Dans un CSV (``CsvFile``) : « ligne 7, colonne C (date) »."""
 
     sheet: str
     row: int = 0
@@ -31,14 +51,12 @@ class Where:
     header: str = ""
 
     def __str__(self) -> str:
-        text = f"feuille « {self.sheet} »"
+        parts = [] if isinstance(self.sheet, CsvFile) else [sheet_text(self.sheet)]
         if self.row:
-            text += f", ligne {self.row}"
+            parts.append(f"ligne {self.row}")
         if self.column:
-            text += f", colonne {column_letter(self.column)}"
-            if self.header:
-                text += f" ({self.header})"
-        return text
+            parts.append(f"colonne {column_letter(self.column)}" + (f" ({self.header})" if self.header else ""))
+        return ", ".join(parts) or sheet_text(self.sheet)
 
 
 #: Une erreur : son emplacement (``Where``, un texte qui situe autrement, ou rien) et son motif.

@@ -33,7 +33,15 @@ from roadmap_app.core.limits import (
     read_csv_rows,
     sheet_rows,
 )
-from roadmap_app.core.located import UNCALCULATED, Problem, Where, blank_reason, refusal
+from roadmap_app.core.located import (
+    UNCALCULATED,
+    CsvFile,
+    Problem,
+    Where,
+    blank_reason,
+    refusal,
+    sheet_text,
+)
 from roadmap_app.core.text import fold
 from roadmap_app.flows.catalogue import BY_CODE, INDICATORS, SUMS, find_indicator
 from roadmap_app.flows.series import bassins, load_all_series
@@ -228,7 +236,7 @@ class _Reader:
                 ind = find_indicator(str(h))
                 if ind is None:
                     self.ignored.append(
-                        f"feuille « {sheet} », colonne {column_letter(i)} « {str(h).strip()} » "
+                        f"{sheet_text(sheet)}, colonne {column_letter(i)} « {str(h).strip()} » "
                         "(pas un indicateur)"
                     )
                 else:
@@ -257,7 +265,7 @@ class _Reader:
         for i, (name, raw) in enumerate(zip(header, rows[header_row - 1], strict=False), 1):
             if name and i not in pos.values():
                 self.ignored.append(
-                    f"feuille « {sheet} », colonne {column_letter(i)} « {str(raw).strip()} »"
+                    f"{sheet_text(sheet)}, colonne {column_letter(i)} « {str(raw).strip()} »"
                 )
         for r, row in enumerate(rows[header_row:], header_row + 1):
             cells = list(row) + [None] * (len(header) - len(row))
@@ -302,7 +310,7 @@ class _Reader:
                 self.wide(name, rows, bassin, i)
                 return
             if "definition" in names and names & {"code", "indicateur"}:
-                self.ignored.append(f"feuille « {name} » (définitions des indicateurs)")
+                self.ignored.append(f"{sheet_text(name)} (définitions des indicateurs)")
                 return
         if any(any(c not in (None, "") for c in row) for row in rows):
             self.errors.append((Where(name), "en-tête introuvable (« Mois » et les indicateurs, ou "
@@ -344,7 +352,7 @@ def read_file(ctx: AppContext, path: Path) -> _Reader:
         rows = list(read_csv_rows(path, "un import de flux", ImportError_))
         if not rows:
             raise ImportError_(f"« {path.name} » est vide.")
-        reader.sheet(path.stem, rows, csv_file=True)
+        reader.sheet(CsvFile(path), rows, csv_file=True)
     else:
         raise ImportError_(
             f"« {path.name} » : format non pris en charge (attendu : .xlsx ou .csv)."

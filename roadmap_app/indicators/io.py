@@ -31,6 +31,7 @@ from roadmap_app.core.limits import (
 from roadmap_app.core.located import (
     MISSING,
     UNCALCULATED,
+    CsvFile,
     Problem,
     Where,
     blank_reason,
@@ -123,7 +124,7 @@ def _rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
         finally:
             wb.close()
     if suffix == ".csv":
-        return [(path.stem, list(read_csv_rows(path, "un import d'indicateurs", IndicatorImportError)))]
+        return [(CsvFile(path), list(read_csv_rows(path, "un import d'indicateurs", IndicatorImportError)))]
     raise IndicatorImportError(f"« {path.name} » : format non pris en charge (attendu : .xlsx ou .csv).")
 
 

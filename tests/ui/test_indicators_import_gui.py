@@ -57,8 +57,8 @@ def test_import_values_preview_then_write_then_undo(window, qtbot, app_ctx, tmp_
     assert headers == ["Indicateur", "Bassin", "Période", "Avant", "Après", "Emplacement"]
     m2 = next(d for d in m.load_definitions(app_ctx) if d.code == "M2")
     assert rows == [
-        [f"{m2.label} (M2)", "Lensois", "sept. 2024", "", "31", "feuille « valeurs », ligne 2"],
-        [f"{m2.label} (M2)", "Audomarois", "sept. 2024", "", "42", "feuille « valeurs », ligne 3"],
+        [f"{m2.label} (M2)", "Lensois", "sept. 2024", "", "31", "ligne 2"],
+        [f"{m2.label} (M2)", "Audomarois", "sept. 2024", "", "42", "ligne 3"],
     ]
     qtbot.waitUntil(lambda: page.import_task.done, timeout=30_000)
     assert dialogs == [] and page.last_import == 2

@@ -69,11 +69,29 @@ def test_an_empty_indicator_date_or_value_is_named_by_line_and_column(ctx, tmp_p
     path = write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\n;Lensois;2024;41\nR2;Lensois;;42\n"
                                       "R3;Lensois;;\n;;;\nM6;Lensois;2024;\n")  # fmt: skip
     assert refused(ctx, path) == [
-        "- feuille « valeurs », ligne 3, colonne A (indicateur) : valeur manquante.",
-        "- feuille « valeurs », ligne 4, colonne C (date) : valeur manquante.",
-        "- feuille « valeurs », ligne 5, colonne C (date) : valeur manquante.",
-        "- feuille « valeurs », ligne 5, colonne D (valeur) : valeur manquante.",
+        "- ligne 3, colonne A (indicateur) : valeur manquante.",
+        "- ligne 4, colonne C (date) : valeur manquante.",
+        "- ligne 5, colonne C (date) : valeur manquante.",
+        "- ligne 5, colonne D (valeur) : valeur manquante.",
     ]
+
+
+def test_a_csv_has_no_sheet_its_errors_name_line_column_or_the_file(ctx, tmp_path):
+    """Avant : « feuille « valeurs », ligne 2 … » pour un CSV, qui n'a pas de feuille (le nom
+    du fichier sans extension tenait lieu d'onglet)."""
+    from roadmap_app.flows.io import ImportError_
+    from roadmap_app.flows.io import plan_import as plan_flows
+
+    assert refused(ctx, write_csv(tmp_path, "code;lieu;jour\nR1;Lensois;2024\n", name="mesures.csv")) == [
+        "- fichier « mesures.csv » : en-tête « indicateur ; bassin ; date ; valeur » introuvable."
+    ]
+    flows = write_csv(tmp_path, "Mois;Nouveaux entrants (ARSA);Remarque\njanv. 2025;-4;x\n", name="Lensois.csv")
+    with pytest.raises(ImportError_) as exc:
+        plan_flows(ctx, flows)
+    assert [line for line in str(exc.value).splitlines() if line.startswith("- ")] == [
+        "- ligne 2, colonne B : -4 est négatif : un nombre, un délai ou une part ne peut pas être négatif."
+    ]
+    assert "feuille" not in str(exc.value)
 
 
 def test_a_template_row_left_without_value_is_skipped_and_counted(ctx, tmp_path):
@@ -242,7 +260,7 @@ def test_a_number_that_is_not_a_date_in_a_workbook_is_refused(ctx, tmp_path):
 def test_flows_mixed_with_other_indicators_are_refused_before_writing(ctx, tmp_path):
     """Avant : l'aperçu (``--dry-run``) acceptait le fichier, l'écriture échouait ensuite."""
     lines = refused(ctx, write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\nentrants;Lensois;2024-12;12\n"))
-    assert lines == ["- feuille « valeurs », ligne 3 : entrants est un flux mensuel BRSA : les flux et les autres "
+    assert lines == ["- ligne 3 : entrants est un flux mensuel BRSA : les flux et les autres "
                      "indicateurs s'importent séparément (page Flux BRSA)."]  # fmt: skip
 
 
