@@ -37,6 +37,7 @@ from roadmap_app.indicators.model import (
     find_definition,
     format_value,
     load_definitions,
+    period_label,
     value_period,
 )
 
@@ -399,7 +400,7 @@ def check_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fa
                 raise ValidationError(f"L'indicateur {d.code} est suivi par bassin : indiquez le bassin de la valeur.")
             day = normalize_day(d, it.day)
             _check_day(day, "Date", d, bname)
-            where = f"{d.code}, {bname}, {day:%d/%m/%Y}"
+            where = f"{d.code}, {bname}, {period_label(d.frequency, day)}"  # « 2025 », « juil. 2024 »
             check_value(d, float(it.value), where)
         except UserError as err:  # indicateur ou bassin inconnu, valeur ou date refusée
             errors.append((i, str(err)))
@@ -419,7 +420,7 @@ def check_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fa
         for i, (d, bid, bname, day, _v, _prefix) in zip(ranks, prepared, strict=True):
             for p in points.get((d.id, bid), []):
                 if p.day == day:
-                    errors.append((i, f"{d.code}, {bname}, {day:%d/%m/%Y} : une valeur est déjà saisie "
+                    errors.append((i, f"{d.code}, {bname}, {period_label(d.frequency, day)} : une valeur est déjà saisie "
                                       f"({format_value(d, p.value)}, par {p.by or 'un autre utilisateur'}) ; "
                                       "corrigez-la plutôt que d'en ajouter une seconde."))  # fmt: skip
     if any(p[0].is_flow for p in prepared) and not all(p[0].is_flow for p in prepared):

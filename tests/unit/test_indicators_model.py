@@ -140,7 +140,7 @@ def test_duplicate_value_and_target_before_baseline_are_refused(ctx, db_path):
     svc.set_value(ctx, "R1", 30, date(2024, 3, 1), bassin="Lensois")
     svc.set_step(ctx, "R1", "baseline", 25, day=date(2023, 12, 31), bassin="Lensois")
     before = dump_store(db_path)
-    with pytest.raises(ValidationError, match=r"R1, Lensois, 01/01/2024 : une valeur est déjà saisie \(30 %"):
+    with pytest.raises(ValidationError, match=r"R1, Lensois, 2024 : une valeur est déjà saisie \(30 %"):
         svc.set_value(ctx, "R1", 31, date(2024, 3, 15), bassin="Lensois")  # annuel : même année
     with pytest.raises(ValidationError, match="valeur en double"):
         svc.set_values(ctx, [svc.ValueInput("M1a", "Lensois", date(2024, 2, 1), 3, "ligne 2"),
