@@ -110,13 +110,36 @@ def test_status_stays_readable_in_the_narrow_panel_at_1366(window, qtbot, app_ct
     for card in box.cards[:2]:
         assert card.width() < 320  # panneau étroit : le cas à couvrir
         shown = card.shown_lines()
-        statuses = [line for line in shown[2:] if not line.startswith("■")]
+        code_line = next(i for i, line in enumerate(shown) if " · " in line and not line.startswith("■"))
+        statuses = [line for line in shown[code_line + 1:] if not line.startswith("■")]
         assert len(statuses) == 3
         for line in statuses:
             assert any(word in line for word in ("atteint", "en-dessous", "pas de valeur", "sans cible")), shown
     shown = box.cards[0].shown_lines()
-    assert shown[0].startswith("Taux de retour") and shown[1].startswith("R1 · TDB national")
+    assert shown[0].startswith("Taux de retour") and shown[2].startswith("R1 · TDB national")
     assert any(line.startswith("▼ en-dessous") for line in shown)
+
+
+def test_a_long_indicator_title_takes_two_lines_in_the_narrow_panel(window, qtbot, app_ctx):
+    """Avant : « Taux de retour à l'emploi dur… » coupé sur une ligne à 1366×768 (l'intitulé
+    entier seulement en infobulle). Il prend maintenant deux lignes, entier, avant son code ; la
+    courbe descend d'autant, sous la dernière ligne."""
+    from roadmap_app.indicators.model import load_definitions
+
+    r1 = next(d for d in load_definitions(app_ctx) if d.code == "R1")
+    svc.link(app_ctx, "EP-2.1", "R1", kind="tdb")
+    window.resize(1366, 768)
+    page = page_of(window)
+    page.refresh()
+    assert page.select_code("EP-2.1")
+    card = page.detail.indicators.cards[0]
+    qtbot.waitUntil(card.isVisible)
+    shown = card.shown_lines()
+    assert card.width() < 320 and "…" not in shown[0] + shown[1], shown
+    assert f"{shown[0]} {shown[1]}" == r1.label, shown
+    assert shown[2].startswith("R1 · TDB national")
+    qtbot.waitUntil(lambda: card.height() >= card.heightForWidth(card.width()))  # mise en page faite
+    assert card.chart.geometry().top() >= len(shown) * card._line_height()
 
 
 def _open_link_dialog(window, qtbot):

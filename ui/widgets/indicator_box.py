@@ -93,9 +93,9 @@ class Sparkline(QWidget):
 
 class IndicatorCard(QWidget):
     """Un indicateur lié : titre, état par bassin (deux lignes par bassin), courbe. Texte peint
-    directement, coupé « … » à la largeur du panneau (texte entier en infobulle et pour les
-    lecteurs d'écran) : des étiquettes à retour à la ligne coûtaient 40 ms de mise en page à
-    chaque sélection."""
+    directement : l'intitulé sur deux lignes au plus, le reste coupé « … » à la largeur du
+    panneau (texte entier en infobulle et pour les lecteurs d'écran) ; des étiquettes à retour à
+    la ligne coûtaient 40 ms de mise en page à chaque sélection."""
 
     CHART = 44
 
@@ -110,10 +110,17 @@ class IndicatorCard(QWidget):
         return self.fontMetrics().height() + 2
 
     def sizeHint(self) -> QSize:
-        return QSize(200, len(self.lines) * self._line_height() + self.CHART + 10)
+        return QSize(200, self.heightForWidth(self.width() if self.width() > 1 else 200))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(160, self.sizeHint().height())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """Un intitulé long prend une seconde ligne dans un panneau étroit."""
+        return len(self._display(width)) * self._line_height() + self.CHART + 10
 
     def show_linked(self, linked: Any) -> None:
         from roadmap_app.indicators.model import (
@@ -149,26 +156,47 @@ class IndicatorCard(QWidget):
         self.update()
 
     def _place_chart(self) -> None:
-        self.chart.setGeometry(0, len(self.lines) * self._line_height() + 4, self.width(), self.CHART)
+        top = len(self._display(self.width())) * self._line_height() + 4
+        self.chart.setGeometry(0, top, self.width(), self.CHART)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        if len(self._display(event.oldSize().width())) != len(self._display(self.width())):
+            self.updateGeometry()  # l'intitulé passe sur une ligne de plus ou de moins
         self._place_chart()
 
-    def shown_lines(self) -> list[str]:
-        """Les lignes telles que peintes à la largeur actuelle (coupées « … » si elles débordent)."""
+    def _display(self, width: int) -> list[tuple[str, str, bool, int]]:
+        """Les lignes peintes à cette largeur : l'intitulé (première ligne) coupé entre deux mots
+        sur deux lignes au plus, chaque ligne coupée « … » si elle déborde encore."""
         bold = self.font()
         bold.setBold(True)
         fms = {False: self.fontMetrics(), True: QFontMetrics(bold)}
-        return [fms[is_bold].elidedText(text, Qt.TextElideMode.ElideRight, self.width() - indent)
-                for text, _c, is_bold, indent in self.lines]  # fmt: skip
+        out = []
+        for row, (text, color, is_bold, indent) in enumerate(self.lines):
+            fm, room = fms[is_bold], width - indent
+            parts = [text]
+            if row == 0 and fm.horizontalAdvance(text) > room:
+                words = text.split(" ")
+                first = words[0]
+                i = 1
+                while i < len(words) and fm.horizontalAdvance(f"{first} {words[i]}") <= room:
+                    first = f"{first} {words[i]}"
+                    i += 1
+                parts = [first, " ".join(words[i:])] if i < len(words) else [text]
+            out += [(fm.elidedText(part, Qt.TextElideMode.ElideRight, room), color, is_bold, indent) for part in parts]
+        return out
+
+    def shown_lines(self) -> list[str]:
+        """Les lignes telles que peintes à la largeur actuelle (l'intitulé sur deux lignes au
+        plus, le reste coupé « … » s'il déborde)."""
+        return [text for text, _c, _b, _i in self._display(self.width())]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         h = self._line_height()
         bold = self.font()
         bold.setBold(True)
-        for row, ((_text, color, is_bold, indent), shown) in enumerate(zip(self.lines, self.shown_lines(), strict=True)):
+        for row, (shown, color, is_bold, indent) in enumerate(self._display(self.width())):
             painter.setFont(bold if is_bold else self.font())
             painter.setPen(QColor(color))
             painter.drawText(QRectF(indent, row * h, self.width() - indent, h), int(Qt.AlignmentFlag.AlignVCenter), shown)
