@@ -323,12 +323,12 @@ def indicator_over_time(
     targets: Sequence[tuple[date, float, str]],
     baseline: tuple[date, float] | None = None,
     end: date | None = None,
+    frequency: str | None = None,
 ) -> Any:
     """Indicateur de suivi (``roadmap_app.indicators``) : une courbe par bassin (marqueurs et
     traits différents), la cible en marches (elle vaut à partir de sa date) et la situation de
-    référence en pointillé."""
-    import matplotlib.dates as mdates
-
+    référence en pointillé. L'axe du temps parle comme la fréquence de l'indicateur : « 2025 »
+    pour une valeur annuelle, « T3 2025 » par trimestre, « 07/2025 » sinon."""
     fig, ax = _figure(title, 9.0, 4.2)
     styles = (("o", "-", BLUE), ("s", "--", ORANGE), ("^", "-.", GREEN), ("D", ":", PINK), ("v", "-", GREY),
               ("P", "--", SKY))  # fmt: skip
@@ -361,7 +361,7 @@ def indicator_over_time(
         if not days:  # rien à placer : l'axe du temps d'une année, pas « 01/1970 » répété
             year = (end or date.today()).year
             ax.set_xlim(date(year, 1, 1), date(year, 12, 31))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    _time_axis(ax, frequency)
     ax.set_ylabel(unit)
     if unit == "%":
         ax.set_ylim(0, 100)
@@ -369,3 +369,27 @@ def indicator_over_time(
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="#EAECF0", ncols=2, fontsize=8)
     return fig
+
+
+def _time_axis(ax: Any, frequency: str | None) -> None:
+    """Graduations du temps selon la fréquence : des années pour un indicateur annuel (pas
+    « 01/2024, 07/2024… » entre deux valeurs du 1er janvier), des trimestres « T1 2025 » sur trois
+    ans au plus (des années au-delà), des mois « 07/2025 » pour le reste."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    lo, hi = ax.get_xlim()
+    years = (hi - lo) / 365.25
+    if frequency == "year" or (frequency == "quarter" and years > 3):
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    elif frequency == "quarter":
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+
+        def quarter(x: float, _pos: Any) -> str:
+            d = mdates.num2date(x)
+            return f"T{(d.month - 1) // 3 + 1} {d.year}"
+
+        ax.xaxis.set_major_formatter(FuncFormatter(quarter))
+    else:
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))

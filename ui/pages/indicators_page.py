@@ -528,5 +528,5 @@ class IndicatorsPage(Page):
         bases = [st for st in all_steps if st.kind == "baseline"]
         baseline = (bases[-1].effective_from, bases[-1].value) if bases else None
         self.chart.set_figure(indicator_over_time(f"{d.label} ({d.code})", d.unit, series, targets, baseline,
-                                                  self.ctx.today()))  # fmt: skip
+                                                  self.ctx.today(), d.frequency))  # fmt: skip
         self.shown_code = d.code
