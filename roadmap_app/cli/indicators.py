@@ -232,9 +232,18 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
         where = ", ".join(x for x in (args.bassin or "", m.value_period(d, svc.normalize_day(d, day))) if x)
         print(f"Valeur enregistrée : {d.code} ({where}) = {m.format_value(d, value)}.")
     else:
-        svc.set_step(ctx, args.indicator, "baseline" if args.step == "baseline" else "target", value,
-                     day=day, year=args.year, bassin=args.bassin)  # fmt: skip
-        print(f"{'Situation de référence' if args.step == 'baseline' else 'Cible'} enregistrée : {args.indicator} = {args.value}.")
+        kind = "baseline" if args.step == "baseline" else "target"
+        svc.set_step(ctx, args.indicator, kind, value, day=day, year=args.year, bassin=args.bassin)
+        # comme pour une valeur : bassin, période (« cible 2025 », « au 31/12/2023 ») et unité
+        from roadmap_app.indicators import model as m
+
+        d = m.find_definition(m.load_definitions(ctx), args.indicator)
+        if day is None:
+            day = date(args.year, 12, 31) if kind == "baseline" else date(args.year, 1, 1)
+        where = args.bassin or ("tous les bassins" if d.per_bassin else "tout le plan")
+        when = m.Step(kind, None, value, day, args.year).when(d)
+        what = "Situation de référence" if kind == "baseline" else "Cible"
+        print(f"{what} enregistrée : {d.code} ({where}, {when}) = {m.format_value(d, value)}.")
     return 0
 
 

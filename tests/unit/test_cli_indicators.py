@@ -20,6 +20,17 @@ def run(capsys, db, *args):
     return code, out, err
 
 
+def test_a_recorded_baseline_or_target_says_where_when_and_its_unit(capsys, db_path):
+    """Avant : « Cible enregistrée : R1 = 60. », sans bassin, période ni unité, quand une
+    valeur disait « Valeur enregistrée : R1 (Lensois, 2025) = 52 %. »."""
+    assert run(capsys, db_path, "target", "R1", "60", "--year", "2025", "--bassin", "Lensois")[1] == (
+        "Cible enregistrée : R1 (Lensois, 2025) = 60 %.\n")
+    assert run(capsys, db_path, "baseline", "R1", "38", "--date", "2023-12-31")[1] == (
+        "Situation de référence enregistrée : R1 (tous les bassins, 31/12/2023) = 38 %.\n")
+    assert run(capsys, db_path, "target", "M1a", "120", "--date", "2025-07-01", "--bassin", "Audomarois")[1] == (
+        "Cible enregistrée : M1a (Audomarois, juil. 2025) = 120.\n")
+
+
 def test_add_link_baseline_target_value_then_list_as_json_csv_and_table(capsys, db_path):
     assert run(capsys, db_path, "add", "EP-RDV", "--label", "Part reçue en 15 jours", "--unit", "%",
                "--direction", "up", "--definition", "Premier RDV en 15 jours.")[0] == 0  # fmt: skip
