@@ -67,7 +67,9 @@ def summarize(state: dict[str, Any]) -> dict[str, Any]:
     de première rencontre de chaque triplet, donc celui des clés (54 → 20 ms de CPU à 100×)."""
     plan = state["plan"]
     per_bassin: dict[str, dict[str, int]] = {b["code"]: {} for b in plan["bassins"]}
-    actions = [action for axe in plan["axes"] for cible in axe["cibles"] for action in cible["actions"]]
+    actions = [
+        action for axe in plan["axes"] for cible in axe["cibles"] for action in cible["actions"]
+    ]
     counted = Counter(chain.from_iterable(map(_triples, actions)))
     for (code, status, overdue), n in counted.items():
         counts = per_bassin.setdefault(code, {})

@@ -34,8 +34,16 @@ TRICKY: dict[str, Any] = {
                 "title": "Axe « un »",
                 "code": "A",
                 "cibles": [
-                    {"code": "C1", "actions": [{"statuses": {"LEN": cell("en_cours"), "AUD": cell("realise")},
-                                                 "pilotes": ["CD", "FT"], "echeance": {"end": None, "flag": True}}]},
+                    {
+                        "code": "C1",
+                        "actions": [
+                            {
+                                "statuses": {"LEN": cell("en_cours"), "AUD": cell("realise")},
+                                "pilotes": ["CD", "FT"],
+                                "echeance": {"end": None, "flag": True},
+                            }
+                        ],
+                    },
                     {"code": "C2", "actions": []},
                 ],
             },
@@ -49,8 +57,12 @@ TRICKY: dict[str, Any] = {
         "steps": [],
         "definitions": [{"code": "R1", "unit": "%", "definition": None}],
     },
-    "flux": {"values": {"LEN": {"2024-01": {"entrants": 12.0, "orientes": 0.1 + 0.2, "x": -0.0},
-                                "2024-02": {}}}, "targets": [1e-7, 1e300, -5, True, False, None]},
+    "flux": {
+        "values": {
+            "LEN": {"2024-01": {"entrants": 12.0, "orientes": 0.1 + 0.2, "x": -0.0}, "2024-02": {}}
+        },
+        "targets": [1e-7, 1e300, -5, True, False, None],
+    },
     "nombres": {"1": 1, "10": 2, "2": 3},
     "clés entières": {3: "trois", 1: "un", 2: {"x": [1]}},
     "vide": {},
@@ -70,7 +82,15 @@ def test_the_json_pieces_join_into_json_dumps_byte_for_byte(depth):
 
 
 def test_scalars_and_flat_containers_are_written_whole():
-    for value in ("é", 1.5, None, [1, 2], {"a": 1}, [["x", "y"]], Cell(("a", 1, "", None, False, ""))):
+    for value in (
+        "é",
+        1.5,
+        None,
+        [1, 2],
+        {"a": 1},
+        [["x", "y"]],
+        Cell(("a", 1, "", None, False, "")),
+    ):
         assert list(state_json.iter_json(value)) == [dumps(value)]
 
 
@@ -115,7 +135,13 @@ def test_the_summary_counts_and_orders_keys_as_the_cell_by_cell_loop():
     actions = [
         {"statuses": {"LEN": cell("en_cours"), "AUD": cell("a_lancer", True)}},
         {"statuses": {}},
-        {"statuses": {"AUD": cell("en_cours", True), "XXX": cell("realise"), "LEN": cell("en_cours", True)}},
+        {
+            "statuses": {
+                "AUD": cell("en_cours", True),
+                "XXX": cell("realise"),
+                "LEN": cell("en_cours", True),
+            }
+        },
         {"statuses": {"LEN": as_dict, "AUD": cell("reporte")}},  # cellule du format 1
         {"statuses": {"ZZZ": cell("abandonne", True), "AUD": cell("en_cours")}},
     ]
