@@ -90,8 +90,8 @@ def _triples(action: dict[str, Any]) -> Iterable[tuple[str, Any, Any]]:
 
 def _encode(state: dict[str, Any]) -> tuple[bytes, str]:
     """JSON en ASCII (accents échappés : un caractère par octet), clés triées, compressé (zlib,
-    niveau 1), et son empreinte : voir ``state_json``, qui l'écrit par tranches, compressées et
-    hachées dans un fil à part (jamais de texte entier en mémoire)."""
+    niveau 1), et son empreinte : voir ``state_json``, qui l'écrit, le hache et le compresse par
+    tranches (jamais de texte entier en mémoire)."""
     return encode_state(state)
 
 
