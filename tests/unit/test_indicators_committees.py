@@ -133,8 +133,11 @@ def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path)
     lens = next(r for r in rows if r[2] == "Lensois")
     assert lens == ["EP-1.1", "Taux de retour à l'emploi durable (à 6 mois) (R1)", "Lensois",
                     "40 % (31/12/2023)", "60 % (2025)", "52 % (2025)", "en-dessous"]  # fmt: skip
-    changes = str([list(r) for r in wb["Changements"].iter_rows(values_only=True)])
+    change_rows = [list(r) for r in wb["Changements"].iter_rows(values_only=True)]
+    changes = str(change_rows)
     assert "R1 Lensois" in changes
+    natures = {r[3] for r in change_rows if len(r) > 3}
+    assert "Indicateurs de suivi" in natures and "indicateurs" not in natures  # avant : la clé brute
     assert "nouvel indicateur lié à EP-2.1 : dont nombre de nouveaux entrants (M1a)" in changes  # action d'abord
     text = "\n".join(p.extract_text() for p in PdfReader(export_pack(ctx, tmp_path / "pack.pdf")).pages)
     assert "Indicateurs de suivi" in text and "60 % (2025)" in text
