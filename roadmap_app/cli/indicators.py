@@ -77,8 +77,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         when.add_argument("--date", metavar="AAAA-MM-JJ|JJ/MM/AAAA|AAAA-MM")
         when.add_argument("--year", type=int, metavar="AAAA")
         sp.add_argument("--bassin", help="bassin (nom ou code) ; sans bassin : tous les bassins ou tout le plan")
-        if name == "value":
-            sp.add_argument("--replace", action="store_true", help="corriger une valeur déjà saisie à cette date")
+        what = {"value": "une valeur déjà saisie", "target": "une cible déjà fixée",
+                "baseline": "une situation de référence déjà fixée"}[name]  # fmt: skip
+        sp.add_argument("--replace", action="store_true", help=f"corriger {what} à cette date")
         sp.set_defaults(handler=cmd_step, step=name)
 
     imp = isub.add_parser("import", help="importer des valeurs (indicateur ; bassin ; date ; valeur), tout ou rien")
@@ -233,7 +234,8 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
         print(f"Valeur enregistrée : {d.code} ({where}) = {m.format_value(d, value)}.")
     else:
         kind = "baseline" if args.step == "baseline" else "target"
-        svc.set_step(ctx, args.indicator, kind, value, day=day, year=args.year, bassin=args.bassin)
+        svc.set_step(ctx, args.indicator, kind, value, day=day, year=args.year, bassin=args.bassin,
+                     replace=args.replace)  # fmt: skip
         # comme pour une valeur : bassin, période (« cible 2025 », « au 31/12/2023 ») et unité
         from roadmap_app.indicators import model as m
 

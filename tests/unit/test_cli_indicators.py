@@ -29,6 +29,13 @@ def test_a_recorded_baseline_or_target_says_where_when_and_its_unit(capsys, db_p
         "Situation de référence enregistrée : R1 (tous les bassins, 31/12/2023) = 38 %.\n")
     assert run(capsys, db_path, "target", "M1a", "120", "--date", "2025-07-01", "--bassin", "Audomarois")[1] == (
         "Cible enregistrée : M1a (Audomarois, juil. 2025) = 120.\n")
+    # la même étape : refusée sans --replace (avant : « fixez une nouvelle cible à une autre date »,
+    # et une référence était écrasée sans un mot), corrigée avec
+    for step, value, when in (("target", "65", ("--year", "2025")), ("baseline", "40", ("--date", "2023-12-31"))):
+        args = (step, "R1", value, *when, *(("--bassin", "Lensois") if step == "target" else ()))
+        code, _out, err = run(capsys, db_path, *args)
+        assert code == 2 and "--replace" in err, err
+        assert run(capsys, db_path, *args, "--replace")[0] == 0
 
 
 def test_add_link_baseline_target_value_then_list_as_json_csv_and_table(capsys, db_path):
