@@ -215,6 +215,8 @@ def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, 
 
     page, dialog = _open_link_dialog(window, qtbot)
     assert QApplication.focusWidget() is dialog.search
+    # la ligne sous la liste dit ce qu'on peut lier (avant : vide, un trou dans le formulaire)
+    assert dialog.found.text().startswith(f"{len(dialog.all_defs)} indicateurs à lier")
     qtbot.keyClicks(dialog.search, "m5")
     assert [d.code for d in dialog.defs] == ["M5"] and dialog.current().code == "M5"
     dialog.search.setText("REPARTITION beneficiaires")  # « Répartition des bénéficiaires… »
@@ -226,6 +228,7 @@ def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, 
     assert "Aucun indicateur ne correspond" in dialog.found.text()
     assert dialog.validate() is not None  # rien à lier : message, pas de lien au hasard
     dialog.search.clear()
+    assert dialog.found.text().startswith(f"{len(dialog.all_defs)} indicateurs à lier")
     qtbot.keyClicks(dialog.search, "M5")
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())

@@ -382,3 +382,21 @@ def test_titles_come_before_codes(window, qtbot, tmp_path):
     page.select_action(page.plan.action("EP-2.1").id)
     text = page.detail.title.text()
     assert text.index("Le CD62 valide") < text.index("EP-2.1")
+
+
+def test_rows_keep_their_height_after_a_reload(window, qtbot, app_ctx):
+    """Avant : 26 px par ligne à l'ouverture (hauteur calculée avant la feuille de style), 30 px
+    après le premier rechargement (lier un indicateur, modifier le plan, afficher les archives) :
+    l'arbre « sautait » et montrait trois lignes de moins sur un écran de 768 px."""
+    from roadmap_app.indicators import service as svc
+
+    window.resize(1366, 768)
+    window.show()
+    page = page_of(window)
+    qtbot.waitExposed(window)
+    first = page.model.index(0, 0)
+    opened = page.tree.rowHeight(first)
+    svc.link(app_ctx, "EP-2.1", "R1", kind="tdb")  # nouvelle colonne « Ind. » : modèle refait
+    page.refresh()
+    qtbot.wait(50)
+    assert page.tree.rowHeight(page.model.index(0, 0)) == opened == 26

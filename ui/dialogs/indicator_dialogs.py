@@ -76,7 +76,7 @@ class LinkIndicatorDialog(FormDialog):
         self.new_button.clicked.connect(self.new_indicator)
         self.new_button.setAutoDefault(False)
         self.buttons.addButton(self.new_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.found = QLabel()
+        self.found = QLabel(self._available())  # la ligne sous la liste n'est jamais un trou
         self.found.setObjectName("muted")
         form = QFormLayout()
         form.addRow("&Rechercher", self.search)
@@ -101,6 +101,11 @@ class LinkIndicatorDialog(FormDialog):
             return True
         return super().eventFilter(watched, event)
 
+    def _available(self) -> str:
+        n = len(self.all_defs)
+        return "Tous les indicateurs sont déjà liés à cette action." if not n else (
+            f"{n} indicateur{'s' if n > 1 else ''} à lier ; tapez un code ou des mots pour chercher")
+
     def _fill(self) -> None:
         self.indicator.blockSignals(True)
         self.indicator.clear()
@@ -119,7 +124,7 @@ class LinkIndicatorDialog(FormDialog):
         self._fill()
         index = next((i for i, d in enumerate(self.defs) if chosen is not None and d.id == chosen.id), 0)
         self.indicator.setCurrentIndex(index if self.defs else -1)
-        self.found.setText("" if not query.strip() else
+        self.found.setText(self._available() if not query.strip() else
                            f"{len(self.defs)} indicateur(s) sur {len(self.all_defs)}" if self.defs
                            else f"Aucun indicateur ne correspond à « {query.strip()} ».")  # fmt: skip
         self._suggest_kind()
