@@ -353,7 +353,8 @@ def apply_import(ctx: AppContext, result: ImportResult) -> int:
 def export_template(ctx: AppContext, destination: str | Path, roadmap_id: int | None = None) -> Path:
     """Modèle pré-rempli au format long : les valeurs enregistrées des indicateurs liés à une action
     (ou définis pour la feuille de route), puis une ligne vide par indicateur et bassin pour la
-    prochaine saisie ; un onglet « Définitions »."""
+    période en cours si elle n'a pas encore de valeur (sinon, on corrige la ligne pré-remplie :
+    une ligne vide remplie ferait un doublon) ; un onglet « Définitions »."""
     ov = m.overview(ctx, roadmap_id)
     linked = {link.indicator_id for link in ov.links}
     defs = [d for d in ov.defs if d.id in linked or d.category == "feuille de route"]
@@ -367,7 +368,9 @@ def export_template(ctx: AppContext, destination: str | Path, roadmap_id: int | 
             where = names.get(key[1], ALL_BASSINS) if key[1] is not None else ALL_BASSINS
             for p in points.get(key, []):
                 rows.append([d.code, where, p.day, p.value])
-            rows.append([d.code, where, svc.normalize_day(d, today), None])
+            current = svc.normalize_day(d, today)
+            if all(p.day != current for p in points.get(key, [])):
+                rows.append([d.code, where, current, None])
     dest = Path(destination)
     if dest.suffix.lower() == ".csv":
         with atomic_output(dest) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:

@@ -373,6 +373,25 @@ def test_reimporting_the_template_after_editing_one_value_changes_only_that_valu
     assert _stored(ctx, "M1a") == before["M1a"]
 
 
+def test_the_template_has_no_empty_line_for_a_period_already_stored(ctx, tmp_path):
+    """Avant : R1 Lensois 2024, déjà saisi, avait aussi sa ligne vide « à remplir » (période en
+    cours) ; le partenaire qui la remplissait pour corriger le chiffre faisait refuser le fichier
+    (« valeur en double »). Il corrige la ligne pré-remplie ; les autres bassins gardent leur
+    ligne vide."""
+    from openpyxl import load_workbook
+
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import export_template
+
+    svc.link(ctx, "EP-1.1", "R1")
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2024, 1, 1), 40)])
+    rows = [r for r in load_workbook(export_template(ctx, tmp_path / "modele.xlsx"))["Valeurs"].iter_rows(
+        min_row=2, values_only=True) if r[0] == "R1"]  # fmt: skip
+    lensois = [(r[2].date(), r[3]) for r in rows if r[1] == "Lensois"]
+    assert lensois == [(date(2024, 1, 1), 40)]
+    assert [(r[2].date(), r[3]) for r in rows if r[1] == "Audomarois"] == [(date(2024, 1, 1), None)]
+
+
 def test_a_period_given_twice_in_the_file_is_refused_even_if_one_line_matches_the_stored_value(ctx, tmp_path):
     """La ligne identique à la valeur enregistrée était ignorée avant la vérification des
     doublons : l'autre seule aurait passé pour une correction."""
