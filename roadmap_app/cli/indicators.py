@@ -82,7 +82,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         sp.add_argument("--replace", action="store_true", help=f"corriger {what} à cette date")
         sp.set_defaults(handler=cmd_step, step=name)
 
-    imp = isub.add_parser("import", help="importer des valeurs (indicateur ; bassin ; date ; valeur), tout ou rien")
+    imp = isub.add_parser("import", help="importer des valeurs (indicateur ; bassin ; date ; valeur), tout ou rien ; "
+                          "une valeur différente d'une valeur déjà saisie la corrige")
     imp.add_argument("file", metavar="FICHIER", help=".xlsx ou .csv")
     imp.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
     imp.set_defaults(handler=cmd_import)
@@ -250,10 +251,17 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.indicators.io import apply_import, plan_import
+    from roadmap_app.indicators.io import apply_import, corrections, plan_import
 
     result = plan_import(ctx, Path(args.file))
     print(f"Aperçu de « {result.source} » : {result.summary()}.")
+    fixed = corrections(ctx, result)
+    if fixed:
+        print("Corrections (avant → après) :")
+        for line in fixed[:200]:
+            print(f"- {line}")
+        if len(fixed) > 200:
+            print(f"… et {len(fixed) - 200} autres corrections.")
     if args.dry_run:
         print("Simulation : rien n'a été écrit.")
         return 0
