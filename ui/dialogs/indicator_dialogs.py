@@ -452,7 +452,7 @@ class StepsDialog(FormDialog):
         self.summary.setObjectName("muted")
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("stepsTable")
-        self.table.setHorizontalHeaderLabels(["Sorte", "Bassin", "À partir du", "Valeur"])
+        self.table.setHorizontalHeaderLabels(["Étape", "Bassin", "À partir du", "Valeur"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # une étape choisie se retire (fixée par erreur) ; pour la corriger, la même date et le même
@@ -521,7 +521,7 @@ class StepsDialog(FormDialog):
         self.done_label = QLabel()
         self.done_label.setObjectName("muted")
         form = QFormLayout()
-        form.addRow("Sorte", kinds)
+        form.addRow("Étape", kinds)
         form.addRow("Quand", when)
         form.addRow("&Bassin", self.bassin)
         form.addRow("&Valeur", self.value)
