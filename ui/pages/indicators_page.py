@@ -124,6 +124,7 @@ class IndicatorsPage(Page):
         # matplotlib n'est chargé qu'au premier choix
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.shown_code: str | None = None
+        self.shown_key: tuple[str, Any] | None = None  # (indicateur, filtre Bassin) de la courbe
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         self.table.doubleClicked.connect(lambda _i: self.edit_indicator())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -422,6 +423,7 @@ class IndicatorsPage(Page):
 
     # -- données ----------------------------------------------------------------------
     def refresh(self) -> None:
+        self.shown_key = None  # données relues : la courbe de la ligne choisie est redessinée
         self.overview = m.overview(self.ctx, full=False)
         ov = self.overview
         axes_of: dict[int, set[str]] = {}
@@ -457,6 +459,10 @@ class IndicatorsPage(Page):
                + [("Flux mensuels", "flux")])  # fmt: skip
 
     def apply_filters(self) -> None:
+        """Remplit le tableau filtré. La ligne choisie le reste si elle est encore montrée (sa
+        courbe est redessinée si les données ou le bassin ont changé) ; cachée ou partie, le
+        graphique s'efface et les boutons qui agissent sur elle se grisent."""
+        keep = self._selected_key()
         bassin, axe, source = self.bassin.currentData(), self.axe.currentData(), self.source.currentData()
         off, linked = self.off_target.isChecked(), self.linked_only.isChecked()
         rows = []
@@ -480,6 +486,24 @@ class IndicatorsPage(Page):
         total = len({r.state.indicator.id for r in self.all_rows})
         shown = len({r.state.indicator.id for r in rows})
         self.count.setText(f"{shown} indicateur(s) sur {total}" if shown != total else f"{total} indicateurs")
+        self._restore_selection(keep)
+
+    def _selected_key(self) -> tuple[str, int | None] | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        return None if row is None else (row.state.indicator.code, row.state.bassin_id)
+
+    def _restore_selection(self, key: tuple[str, int | None] | None) -> None:
+        # (la remise à zéro du modèle vide la sélection sans signal : on la repose ou on efface)
+        for r, row in enumerate(self.model.rows if key is not None else []):
+            if (row.state.indicator.code, row.state.bassin_id) == key:
+                self.table.selectRow(r)  # → _selection_changed : courbe redessinée si besoin
+                break
+        else:
+            self.shown_code = self.shown_key = None
+            self.chart.clear()
+        if hasattr(self, "archive_action"):
+            self.update_actions()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -508,7 +532,9 @@ class IndicatorsPage(Page):
     def _selection_changed(self, *_args: Any) -> None:
         rows = self.table.selectionModel().selectedRows()
         row = self.model.row_at(rows[0].row()) if rows else None
-        if row is not None and row.state.indicator.code != self.shown_code:
+        if row is None:
+            return  # (sélection vidée par une remise à zéro : _restore_selection décide)
+        if (row.state.indicator.code, self.bassin.currentData()) != self.shown_key:
             self.show_chart(row.state.indicator)
 
     def show_chart(self, d: m.IndicatorDef) -> None:
@@ -530,3 +556,4 @@ class IndicatorsPage(Page):
         self.chart.set_figure(indicator_over_time(f"{d.label} ({d.code})", d.unit, series, targets, baseline,
                                                   self.ctx.today(), d.frequency))  # fmt: skip
         self.shown_code = d.code
+        self.shown_key = (d.code, bassin)
