@@ -54,6 +54,7 @@ def test_every_indicator_per_bassin_with_filters_and_a_chart(window, qtbot, app_
     assert page.chart.figure is None  # pas de courbe (ni matplotlib) avant le premier choix
     page.table.selectRow(0)
     assert page.shown_code == "M2"
+    qtbot.waitUntil(lambda: page.chart.figure is not None)  # tracé au tour de boucle suivant
     ax = page.chart.figure.axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
     assert "Lensois" in labels and "Cible (à partir de sa date)" in labels and "Référence au 31/12/2023" in labels
@@ -180,3 +181,55 @@ def test_undo_redraws_the_chart_or_clears_it(window, qtbot, app_ctx):
     assert page.current() is None and page.shown_code is None
     assert page.chart.figure is None and page.chart.empty.isVisibleTo(page)
     assert not any(a.isEnabled() for a in _tool_buttons(page))
+
+
+def test_the_first_click_shows_a_wait_text_and_cursor_before_the_chart(window, qtbot, app_ctx, monkeypatch):
+    """Audit, point 8 : le premier graphique (chargement de matplotlib) prenait 2 à 3 s sans que
+    l'écran change ; le premier clic semblait ignoré. La ligne est choisie tout de suite, le
+    texte « Tracé de la courbe… » est peint et le curseur d'attente posé AVANT le tracé, puis
+    retirés une fois la courbe dessinée."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    _setup(app_ctx)
+    page = window.show_page("indicators")
+    qtbot.wait(20)
+    paints = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                paints.append(page.chart.empty.text())
+            return False
+
+    spy = Spy(page)
+    page.chart.empty.installEventFilter(spy)
+    seen_at_draw = []
+    real = page.show_chart
+
+    def show_chart(d):
+        cursor = QApplication.overrideCursor()
+        seen_at_draw.append((list(paints), cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor))
+        real(d)
+
+    monkeypatch.setattr(page, "show_chart", show_chart)
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    assert page.current().code == "M2"  # la ligne est choisie sans attendre la courbe
+    assert page.chart.empty.isVisibleTo(page) and page.chart.empty.text() == "Tracé de la courbe…"
+    cursor = QApplication.overrideCursor()
+    assert cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
+    qtbot.waitUntil(lambda: page.chart.figure is not None)
+    assert len(seen_at_draw) == 1
+    painted, waiting = seen_at_draw[0]
+    assert "Tracé de la courbe…" in painted and waiting  # peint avant le tracé, curseur posé
+    assert QApplication.overrideCursor() is None
+    assert not page.chart.empty.isVisibleTo(page) and page.shown_code == "M2"
+    page.table.clearSelection()
+    page.off_target.setChecked(True)  # la ligne cachée : le texte de départ revient
+    assert page.chart.empty.text().startswith("Choisissez un indicateur")
+    # un choix annulé avant le tracé ne laisse ni curseur d'attente ni tracé en retard
+    page.off_target.setChecked(False)
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
+    qtbot.wait(50)
+    assert QApplication.overrideCursor() is None and page.chart.figure is None and len(seen_at_draw) == 1

@@ -13,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -125,6 +126,14 @@ class IndicatorsPage(Page):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.shown_code: str | None = None
         self.shown_key: tuple[str, Any] | None = None  # (indicateur, filtre Bassin) de la courbe
+        # le tracé (matplotlib chargé au premier choix : 2 à 3 s) attend un tour de boucle : la
+        # ligne choisie et « Tracé de la courbe… » sont peints d'abord, curseur d'attente posé
+        self.pending: m.IndicatorDef | None = None
+        self.waiting = False
+        self.chart_timer = QTimer(self)
+        self.chart_timer.setSingleShot(True)
+        self.chart_timer.setInterval(0)
+        self.chart_timer.timeout.connect(self._draw_pending)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         self.table.doubleClicked.connect(lambda _i: self.edit_indicator())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -500,6 +509,7 @@ class IndicatorsPage(Page):
                 self.table.selectRow(r)  # → _selection_changed : courbe redessinée si besoin
                 break
         else:
+            self._cancel_pending()
             self.shown_code = self.shown_key = None
             self.chart.clear()
         if hasattr(self, "archive_action"):
@@ -535,7 +545,35 @@ class IndicatorsPage(Page):
         if row is None:
             return  # (sélection vidée par une remise à zéro : _restore_selection décide)
         if (row.state.indicator.code, self.bassin.currentData()) != self.shown_key:
-            self.show_chart(row.state.indicator)
+            self.request_chart(row.state.indicator)
+
+    def request_chart(self, d: m.IndicatorDef) -> None:
+        """Annonce le tracé (texte, curseur d'attente) et le lance au tour de boucle suivant."""
+        self.pending = d
+        self.shown_code, self.shown_key = d.code, (d.code, self.bassin.currentData())
+        self.chart.show_text("Tracé de la courbe…")
+        if not self.waiting:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.waiting = True
+        self.chart_timer.start()
+
+    def _cancel_pending(self) -> None:
+        self.chart_timer.stop()
+        self.pending = None
+        if self.waiting:
+            self.waiting = False
+            QApplication.restoreOverrideCursor()
+
+    def _draw_pending(self) -> None:
+        d, self.pending = self.pending, None
+        try:
+            if d is not None:
+                self.show_chart(d)
+        finally:
+            if self.waiting:
+                self.waiting = False
+                QApplication.restoreOverrideCursor()
+
 
     def show_chart(self, d: m.IndicatorDef) -> None:
         from roadmap_app.flows.charts import indicator_over_time
