@@ -71,9 +71,11 @@ def flux_diff(
         before_row, after_row = old_row or {}, new_row or {}
         codes = [c for c in sorted(before_row.keys() | after_row.keys())
                  if before_row.get(c) != after_row.get(c)]  # fmt: skip
-        if old_row is None:  # mois nouvellement saisi : une ligne pour le mois
+        if old_row is None and after_row.get("entrants") is not None:
+            # mois nouvellement saisi, entrants compris : une ligne pour le mois (ses entrants)
             new_months.append((bassin, month, codes, after_row.get("entrants")))
             continue
+        # sinon chaque chiffre a sa ligne (un délai saisi seul ne se dit pas « — → — »)
         m = date.fromisoformat(f"{month}-01")
         for code in codes:
             before, after = before_row.get(code), after_row.get(code)
@@ -97,8 +99,8 @@ def flux_diff(
         m = date.fromisoformat(f"{month}-01")
         notes = [text for code in ("entrants", "orientes_15j", "suivis_ft", "suivis_cd") if code in codes
                  and (text := against(bassin, m, code))]  # fmt: skip
-        comment = " ; ".join(["nouveau mois (valeur : entrants du mois)", *notes])
-        label = f"Flux saisis : {format_month(m)} ({len(codes)} indicateurs)"
+        comment = " ; ".join(["nouveau mois, chiffre des entrants du mois", *notes])
+        label = f"Flux saisis : {format_month(m)} ({len(codes)} indicateur{'s' if len(codes) > 1 else ''})"
         yield SectionChange("flux", "mois", label, bassin, None, entrants, comment)
     ot = {_target_key(t): t for t in old.get("targets") or []}
     for key, t in ((_target_key(t), t) for t in new.get("targets") or []):

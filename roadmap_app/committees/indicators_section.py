@@ -133,8 +133,13 @@ def _state_of(section: dict[str, Any], code: str, bassin: str, index: dict[str, 
 def _series_state(joined: str | None, code: str, bassin: str, index: dict[str, Any]) -> list[Any]:
     """Comme ``_state_of``, la série (« AAAA-MM-JJ=valeur;… ») déjà en main."""
     if not joined:
+        # sans valeur : la cible en vigueur le jour de l'état (celle du bassin prime, puis la plus
+        # récente), comme la page et ``indicators list`` ; à défaut, la prochaine (``compute_state``)
         targets = [st for st in index["targets"].get(code, ()) if st[1] == "" or st[1] == bassin]
-        first = min(targets, key=lambda st: (st[4], st[1] != "")) if targets else None
+        today = index.get("today") or ""
+        now = [st for st in targets if today and st[4] <= today]
+        first = (max(now, key=lambda st: (st[1] != "", st[4])) if now
+                 else min(targets, key=lambda st: (st[4], st[1] != "")) if targets else None)  # fmt: skip
         when = None if first is None else _when(index.get("frequency", {}).get(code), first[4], first[5])
         return [None, None, None if first is None else first[3], when, m.NO_VALUE]
     day, _sep, text = joined.rpartition(";")[2].partition("=")  # _last, sans appel
@@ -156,21 +161,27 @@ def _series_state(joined: str | None, code: str, bassin: str, index: dict[str, A
     return [value, day, best[3], when, m.REACHED if ok else m.BELOW]
 
 
-def _index(section: dict[str, Any]) -> dict[str, Any]:
+def _index(section: dict[str, Any], today: str = "") -> dict[str, Any]:
+    """Cibles par indicateur, sens et fréquence ; ``today`` : le jour de l'état (« AAAA-MM-JJ »),
+    pour la cible en vigueur d'une série sans valeur."""
     targets: dict[str, list[list[Any]]] = {}  # les cibles seules (sans les références), par indicateur
     for st in section.get("steps", []):
         if st[2] == "target":
             targets.setdefault(st[0], []).append(st)
     defs = section.get("definitions", [])
     return {"targets": targets, "direction": {d["code"]: d["direction"] for d in defs},
-            "frequency": {d["code"]: _frequency(d) for d in defs}}  # fmt: skip
+            "frequency": {d["code"]: _frequency(d) for d in defs}, "today": today}  # fmt: skip
+
+
+def _today(state: dict[str, Any] | None) -> str:
+    return str(((state or {}).get("plan") or {}).get("today") or "")
 
 
 def frozen_states(state: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
     """État de chaque indicateur lié, par bassin (« » : tout le plan), lu dans l'état figé."""
     section = state.get(SECTION) or {}
     out: dict[str, dict[str, list[Any]]] = {k: dict(v) for k, v in section.get("states", {}).items()}
-    index = _index(section)
+    index = _index(section, _today(state))
     scopes = {d["code"]: d["scope"] for d in section.get("definitions", [])}
     bassins = [b["code"] for b in state.get("plan", {}).get("bassins", [])]
     for code in dict.fromkeys(c for _a, c, _k in section.get("links", [])):
@@ -244,15 +255,17 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
     if old.get("definitions") != new.get("definitions"):
         yield from _definition_changes(old, new, title)
     old_states, new_states = old.get("states", {}), new.get("states", {})
-    changed: list[tuple[str, str, Any, list[Any]]] = []
+    # (indicateur, bassin, valeur d'avant, sa date, état d'après) des dernières valeurs qui ont bougé
+    changed: list[tuple[str, str, Any, Any, list[Any]]] = []
     for code, per_bassin in new_states.items():  # flux liés : état figé
         for bassin, now in per_bassin.items():
             prev = old_states.get(code, {}).get(bassin)
-            if (None if prev is None else prev[0]) != now[0]:
-                changed.append((code, bassin, None if prev is None else prev[0], now))
+            was = (None, None) if prev is None else (prev[0], prev[1])
+            if was != (now[0], now[1]):
+                changed.append((code, bassin, was[0], was[1], now))
     linked = {c for _a, c, _k in new.get("links", [])}
     old_values, new_values = old.get("values", {}), new.get("values", {})
-    index = _index(new)
+    index = _index(new, _today(new_state))
     for code in sorted(linked - set(new_states)):  # autres : seules les séries qui ont changé
         old_series, new_series = old_values.get(code, {}), new_values.get(code, {})
         for bassin, joined in new_series.items():
@@ -260,11 +273,14 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
             if before and before.rpartition(";")[2] == joined.rpartition(";")[2]:  # _tail, sans appel
                 continue  # seule la dernière valeur est comparée (l'état actuel n'a qu'elle)
             now = _series_state(joined, code, bassin, index)
-            changed.append((code, bassin, None if not before else _last(before)[0], now))
+            was = _last(before) if before else (None, None)
+            changed.append((code, bassin, was[0], was[1], now))
     # peu de cibles distinctes pour des milliers de séries : chaque commentaire écrit une fois
     comments: dict[tuple[Any, ...], str] = {}
-    for code, bassin, before, (value, _day, target, when, status) in changed:
-        if value == before:
+    frequencies = index["frequency"]
+    periods: dict[tuple[str | None, str], str] = {}
+    for code, bassin, before, before_day, (value, day, target, when, status) in changed:
+        if value == before and day == before_day:
             continue
         where = names.get(bassin, bassin) or "tout le plan"
         unit = units.get(code, "")
@@ -274,11 +290,23 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
             if target is not None:
                 state = _status_text(status)
                 shown_target = show_value("", target) + (" %" if unit == "%" else "")
-                said = f"(cible {when} : {shown_target}{', ' + state if state else ''})"
+                said = f"cible {when} : {shown_target}{', ' + state if state else ''}"
             else:
-                said = "(sans cible)"
+                said = "sans cible"
             comments[key] = said
-        yield SectionChange(SECTION, "valeur", f"{code} {where}", bassin or None, before, value, said)
+        # la période de chaque valeur : « 2024 → 2025 » (nouvelle période), « 2024, corrigée »
+        # (même période), « juin 2025 » (première valeur) ; sinon deux chiffres de périodes
+        # différentes se liraient comme une correction
+        freq = frequencies.get(code)
+        period = periods.get((freq, day))
+        if period is None:  # peu de périodes distinctes pour des milliers de séries
+            period = periods[(freq, day)] = _when(freq, day)
+        if before_day and before_day != day:
+            period = f"{_when(freq, before_day)} → {period}"
+        elif before_day:
+            period += ", corrigée"
+        yield SectionChange(SECTION, "valeur", f"{code} {where}", bassin or None, before, value,
+                            f"({period} ; {said})" if period else f"({said})")  # fmt: skip
     if old.get("steps", []) != new.get("steps", []):  # le plus souvent : listes comparées en C
         both = {d["code"] for d in old.get("definitions", [])}  # indicateur lié depuis : ses cibles
         plan_wide = {d["code"] for d in new.get("definitions", []) if d.get("scope") == "plan"}  # ne sont pas nouvelles

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from roadmap_app.committees.flows_sheets import RECENT_HEADERS, recent_rows
 from roadmap_app.committees.pack_model import UPCOMING_DAYS, PackData
-from roadmap_app.committees.section_change import show_value
+from roadmap_app.committees.section_change import section_title, show_value
 from roadmap_app.core.bulk import scratch_garbage
 from roadmap_app.core.formatting import format_euros, format_number
 from roadmap_app.core.progress import Progress
@@ -186,7 +186,7 @@ def write_pack_pdf(
         from roadmap_app.committees.indicators_section import describe
 
         changes += [
-            ["", names.get(s.bassin or "", ""), s.section,
+            ["", names.get(s.bassin or "", ""), section_title(s.section),
              describe(s) if s.section == INDICATORS else
              f"{s.label} : {show_value(s.key, s.old)} → {show_value(s.key, s.new)} {s.comment}".strip()]
             for s in diff.sections

@@ -373,6 +373,7 @@ def write_changements(book: Book, data: PackData) -> None:
             )
     from roadmap_app.committees.indicators_section import SECTION as INDICATORS
     from roadmap_app.committees.indicators_section import describe
+    from roadmap_app.committees.section_change import section_title
 
     for ch in diff.sections:
         sh.append(
@@ -380,7 +381,7 @@ def write_changements(book: Book, data: PackData) -> None:
                 None,
                 None,
                 sh.cell(names.get(ch.bassin or "", ch.bassin or "")),
-                sh.cell(ch.section),
+                sh.cell(section_title(ch.section)),
                 _section_value(sh, ch.key, ch.old),
                 _section_value(sh, ch.key, ch.new),
                 None,
@@ -404,6 +405,10 @@ def _section_value(sh: Any, key: str, value: Any) -> Any:
     return sh.cell(value)
 
 
+#: Catégories de l'annexe 4 (clés du jeu initial) telles qu'on les lit dans le pack.
+CATEGORY_LABELS = {"resultat": "Résultat", "moyens": "Moyens", "volet2": "Volet 2"}
+
+
 def write_indicateurs(book: Book, data: PackData) -> None:
     sh = book.sheet("Indicateurs", [10, 50, 12, 8, 10, 90], header_row=4)
     sh.title(
@@ -419,7 +424,7 @@ def write_indicateurs(book: Book, data: PackData) -> None:
     )
     for ind in indicators:
         sh.append([
-            sh.cell(ind["code"]), sh.cell(ind["label"], wrap=True), sh.cell(ind.get("category", "")),
+            sh.cell(ind["code"]), sh.cell(ind["label"], wrap=True), sh.cell(CATEGORY_LABELS.get(ind.get("category", ""), ind.get("category", ""))),
             sh.cell(ind.get("volet")), sh.cell(ind.get("unit", "")), sh.cell(ind.get("definition", ""), wrap=True),
         ])  # fmt: skip
 

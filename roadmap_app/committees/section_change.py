@@ -25,6 +25,20 @@ class SectionChange(NamedTuple):
     comment: str = ""
 
 
+#: Nom lisible de chaque section d'état (colonne « Nature » du pack ; la clé reste celle du format).
+SECTION_TITLES = {
+    "reference": "Chiffres de référence",
+    "financement": "Financement",
+    "flux": "Flux BRSA",
+    "indicateurs": "Indicateurs de suivi",
+}
+
+
+def section_title(section: str) -> str:
+    """« Flux BRSA » pour ``flux`` ; une section inconnue garde sa clé."""
+    return SECTION_TITLES.get(section, section)
+
+
 def show_value(key: str, value: Any) -> str:
     """Valeur lisible d'un changement : euros pour les montants (stockés en centimes), nombres à
     la française (« 43 », « 12,5 »), « — » pour une valeur absente."""

@@ -122,6 +122,9 @@ def test_workbook_sheets_types_and_formats(pack_ctx, tmp_path):
     assert ep22[1].startswith("Orientation prononcée par le département")
     indicators = [r[0] for r in rows_of(wb["Indicateurs"])]
     assert "R1" in indicators and "V2-2" in indicators
+    # catégorie lisible (avant : « resultat », « moyens », « volet2 », les clés du jeu initial)
+    categories = {r[0]: r[2] for r in rows_of(wb["Indicateurs"])}
+    assert (categories["R1"], categories["M1"], categories["V2-2"]) == ("Résultat", "Moyens", "Volet 2")
 
 
 def test_pack_from_a_snapshot_reproduces_the_frozen_state(pack_ctx, tmp_path):

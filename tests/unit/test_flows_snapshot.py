@@ -91,6 +91,23 @@ def test_the_diff_lists_corrected_values_against_their_target(flux_ctx):
     assert len(flux) == 3
 
 
+def test_a_new_month_without_entrants_lists_each_figure(flux_ctx):
+    """Avant : un délai saisi seul pour un nouveau mois se lisait « Flux saisis : avr. 2025
+    (1 indicateurs) : — → — (nouveau mois (valeur : entrants du mois)) » : ni le chiffre ni son
+    indicateur. Chaque chiffre a maintenant sa ligne, comme une valeur corrigée."""
+    snap = create_snapshot(flux_ctx, "COTECH", committee="COTECH", taken_on=date(2024, 9, 1))
+    set_month(flux_ctx, "Lensois", date(2025, 4, 1), {"delai_premier_entretien": 30}, record_undo=False)
+    set_month(flux_ctx, "Audomarois", date(2025, 4, 1), {"entrants": 50}, record_undo=False)
+    diff = diff_states(snapshot_state(flux_ctx, snap.id), current_state(flux_ctx), "COTECH", "maintenant")
+    flux = {(c.bassin, c.label): c for c in diff.sections if c.section == "flux"}
+    alone = flux[("LEN", "Délai moyen ouverture du droit → premier entretien — avr. 2025")]
+    assert (alone.old, alone.new) == (None, 30) and alone.comment.startswith("nouvelle valeur")
+    month = flux[("AUD", "Flux saisis : avr. 2025 (1 indicateur)")]
+    assert (month.old, month.new) == (None, 50)
+    assert month.comment.startswith("nouveau mois, chiffre des entrants du mois")
+    assert not any("Flux saisis" in label and bassin == "LEN" for bassin, label in flux)
+
+
 def test_a_new_target_does_not_rewrite_history_and_shows_in_the_diff(flux_ctx):
     snap = create_snapshot(flux_ctx, "Avant", committee="COTECH", taken_on=date(2024, 9, 1))
     add_target(flux_ctx, "entrants", 150, date(2025, 1, 1), kind="monthly_min", bassin="Lensois",

@@ -81,7 +81,7 @@ def test_a_monthly_target_reads_as_its_month_everywhere(ctx, tmp_path):
     svc.set_step(ctx, "M5", "target", 35, day=date(2024, 11, 1), bassin="Lensois")
     diff = diff_states(snapshot_state(ctx, "COPIL"), current_state(ctx), "COPIL", "état actuel")
     texts = [describe(s) for s in diff.sections if s.section == SECTION]
-    assert "M5 Lensois : 25 → 28 (cible juil. 2024 : 30 %, non atteinte)" in texts
+    assert "M5 Lensois : 25 → 28 (sept. 2024 → oct. 2024 ; cible juil. 2024 : 30 %, non atteinte)" in texts
     assert "M5 Lensois : — → 35 (nouvelle cible nov. 2024)" in texts
     row = next(r for r in pack_rows(current_state(ctx)) if r[1].endswith("(M5)") and r[2] == "Lensois")
     assert row[4:6] == ["30 % (juil. 2024)", "28 % (oct. 2024)"]  # la cible en vigueur en octobre

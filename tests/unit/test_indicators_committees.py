@@ -41,8 +41,40 @@ def test_the_diff_says_value_against_target_and_new_links(ctx):
     _committee(ctx)
     diff = diff_states(snapshot_state(ctx, "COPIL 2024"), current_state(ctx), "COPIL 2024", "état actuel")
     texts = [describe(s) for s in diff.sections if s.section == SECTION]
-    assert "R1 Lensois : 45 → 52 (cible 2025 : 60 %, non atteinte)" in texts
+    assert "R1 Lensois : 45 → 52 (2024 → 2025 ; cible 2025 : 60 %, non atteinte)" in texts
     assert "nouvel indicateur lié à EP-2.1 : dont nombre de nouveaux entrants (M1a)" in texts
+
+
+def test_each_value_of_the_diff_says_its_period(ctx):
+    """Avant : « R1 Montreuillois : 52 → 58 » comparait 2024 à 2025 sans le dire, une correction de
+    la même période se lisait pareil, et une valeur égale d'une période à l'autre était tue."""
+    _committee(ctx)
+    svc.set_value(ctx, "R1", 61, date(2024, 1, 1), bassin="Audomarois")
+    create_snapshot(ctx, "COTECH 2025", taken_on=date(2025, 2, 1))
+    svc.set_value(ctx, "R1", 55, date(2025, 1, 1), bassin="Lensois", replace=True)  # correction
+    svc.set_value(ctx, "R1", 61, date(2025, 1, 1), bassin="Audomarois")  # même chiffre, année suivante
+    svc.set_value(ctx, "R1", 48, date(2025, 1, 1), bassin="Montreuillois")  # première valeur
+    diff = diff_states(snapshot_state(ctx, "COTECH 2025"), current_state(ctx), "COTECH 2025", "état actuel")
+    texts = sorted(describe(s) for s in diff.sections if s.section == SECTION and s.key == "valeur")
+    assert texts == [
+        "R1 Audomarois : 61 → 61 (2024 → 2025 ; cible 2025 : 60 %, atteinte)",
+        "R1 Lensois : 52 → 55 (2025, corrigée ; cible 2025 : 60 %, non atteinte)",
+        "R1 Montreuillois : — → 48 (2025 ; cible 2025 : 60 %, non atteinte)",
+    ]
+
+
+def test_a_bassin_without_value_shows_the_target_in_force_in_the_pack(ctx, tmp_path):
+    """Avant : la première cible (« 50 % (2024) ») pour un bassin sans valeur, quand la page et
+    ``indicators list`` montrent celle en vigueur le jour de l'état (« 60 % (2025) »)."""
+    _committee(ctx)
+    svc.set_step(ctx, "R1", "target", 55, day=date(2024, 7, 1))  # en vigueur le jour de l'état
+    state = current_state(ctx)
+    assert state["plan"]["today"] == "2024-10-15"
+    assert frozen_states(state)["R1"]["MON"][2:] == [55.0, "01/07/2024", "pas de valeur"]
+    wb = load_workbook(export_pack(ctx, tmp_path / "pack.xlsx"))
+    rows = [list(r) for r in wb["Indicateurs de suivi"].iter_rows(values_only=True)]
+    mon = next(r for r in rows if r[2] == "Montreuillois")
+    assert mon[4] == "55 % (01/07/2024)", mon
 
 
 def test_links_added_or_removed_are_said_once_per_action(ctx):
@@ -75,7 +107,7 @@ def test_the_current_state_reads_only_each_series_last_value(ctx):
     svc.set_value(ctx, "R1", 58, date(2026, 1, 1), bassin="Lensois")  # R1 : annuel
     texts = [describe(s) for s in diff_states(frozen, current_state(ctx), "COTECH 2025", "état actuel").sections
              if s.section == SECTION]  # fmt: skip
-    assert texts == ["R1 Lensois : 52 → 58 (cible 2025 : 60 %, non atteinte)"]
+    assert texts == ["R1 Lensois : 52 → 58 (2025 → 2026 ; cible 2025 : 60 %, non atteinte)"]
 
 
 def test_an_old_snapshot_without_indicators_still_opens_and_compares(ctx, monkeypatch):
@@ -101,12 +133,15 @@ def test_the_pack_has_a_sheet_and_a_pdf_page_indicateurs_de_suivi(ctx, tmp_path)
     lens = next(r for r in rows if r[2] == "Lensois")
     assert lens == ["EP-1.1", "Taux de retour à l'emploi durable (à 6 mois) (R1)", "Lensois",
                     "40 % (31/12/2023)", "60 % (2025)", "52 % (2025)", "en-dessous"]  # fmt: skip
-    changes = str([list(r) for r in wb["Changements"].iter_rows(values_only=True)])
+    change_rows = [list(r) for r in wb["Changements"].iter_rows(values_only=True)]
+    changes = str(change_rows)
     assert "R1 Lensois" in changes
+    natures = {r[3] for r in change_rows if len(r) > 3}
+    assert "Indicateurs de suivi" in natures and "indicateurs" not in natures  # avant : la clé brute
     assert "nouvel indicateur lié à EP-2.1 : dont nombre de nouveaux entrants (M1a)" in changes  # action d'abord
     text = "\n".join(p.extract_text() for p in PdfReader(export_pack(ctx, tmp_path / "pack.pdf")).pages)
     assert "Indicateurs de suivi" in text and "60 % (2025)" in text
-    assert "R1 Lensois : 45 → 52 (cible 2025 : 60 %, non atteinte)" in text.replace("\n", " ")
+    assert "R1 Lensois : 45 → 52 (2024 → 2025 ; cible 2025 : 60 %, non atteinte)" in text.replace("\n", " ")
 
 
 def test_the_bilan_lists_each_actions_indicators_with_their_results(ctx, tmp_path):

@@ -47,7 +47,8 @@ class NewSnapshotDialog(QDialog):
         form.addRow("&Date du comité :", self.date)
         hint = QLabel(
             "L'instantané fige tout l'état actuel (statuts, avancements et notes par bassin, échéances, "
-            "pilotes, commentaires, chiffres et plan de financement). Il ne pourra plus être modifié."
+            "pilotes, commentaires, flux mensuels, indicateurs de suivi avec leurs cibles et valeurs, "
+            "chiffres et plan de financement). Il ne pourra plus être modifié."
         )
         hint.setWordWrap(True)
         hint.setObjectName("muted")
