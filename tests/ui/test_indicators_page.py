@@ -233,3 +233,24 @@ def test_the_first_click_shows_a_wait_text_and_cursor_before_the_chart(window, q
     page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
     qtbot.wait(50)
     assert QApplication.overrideCursor() is None and page.chart.figure is None and len(seen_at_draw) == 1
+
+
+def test_leaving_the_page_before_the_chart_leaves_no_wait_cursor(window, qtbot, app_ctx):
+    """Page quittée (ou fenêtre fermée) entre le clic et le tracé : le curseur d'attente restait
+    posé pour toute l'application. Il est retiré ; la courbe est tracée au retour sur la page."""
+    from PySide6.QtWidgets import QApplication
+
+    _setup(app_ctx)
+    page = window.show_page("indicators")
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    assert QApplication.overrideCursor() is not None
+    window.show_page("roadmap")
+    assert QApplication.overrideCursor() is None
+    qtbot.wait(20)
+    assert page.chart.figure is None
+    window.show_page("indicators")
+    qtbot.waitUntil(lambda: page.chart.figure is not None and page.shown_code == "M2")
+    assert QApplication.overrideCursor() is None
+    page.table.selectRow(_row_of(page, "M2", "Audomarois"))
+    window.close()
+    assert QApplication.overrideCursor() is None

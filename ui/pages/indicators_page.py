@@ -518,6 +518,13 @@ class IndicatorsPage(Page):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.fit_columns()  # la feuille de style (marges des cellules) ne s'applique qu'à l'affichage
+        self._selection_changed()  # un tracé laissé en route (page quittée) est repris
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        if self.pending is not None:  # page quittée ou fenêtre fermée avant le tracé : pas de
+            self._cancel_pending()  # curseur d'attente laissé pour toute l'application
+            self.shown_code = self.shown_key = None
 
     def fit_columns(self) -> None:
         """Chaque colonne à la largeur de son contenu et de son titre (au plus ``FIT_MAX``) ;
