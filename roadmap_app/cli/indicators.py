@@ -77,11 +77,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         when.add_argument("--date", metavar="AAAA-MM-JJ|JJ/MM/AAAA|AAAA-MM")
         when.add_argument("--year", type=int, metavar="AAAA")
         sp.add_argument("--bassin", help="bassin (nom ou code) ; sans bassin : tous les bassins ou tout le plan")
-        if name == "value":
-            sp.add_argument("--replace", action="store_true", help="corriger une valeur déjà saisie à cette date")
+        what = {"value": "une valeur déjà saisie", "target": "une cible déjà fixée",
+                "baseline": "une situation de référence déjà fixée"}[name]  # fmt: skip
+        sp.add_argument("--replace", action="store_true", help=f"corriger {what} à cette date")
         sp.set_defaults(handler=cmd_step, step=name)
 
-    imp = isub.add_parser("import", help="importer des valeurs (indicateur ; bassin ; date ; valeur), tout ou rien")
+    imp = isub.add_parser("import", help="importer des valeurs (indicateur ; bassin ; date ; valeur), tout ou rien ; "
+                          "une valeur différente d'une valeur déjà saisie la corrige")
     imp.add_argument("file", metavar="FICHIER", help=".xlsx ou .csv")
     imp.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
     imp.set_defaults(handler=cmd_import)
@@ -233,7 +235,8 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
         print(f"Valeur enregistrée : {d.code} ({where}) = {m.format_value(d, value)}.")
     else:
         kind = "baseline" if args.step == "baseline" else "target"
-        svc.set_step(ctx, args.indicator, kind, value, day=day, year=args.year, bassin=args.bassin)
+        svc.set_step(ctx, args.indicator, kind, value, day=day, year=args.year, bassin=args.bassin,
+                     replace=args.replace)  # fmt: skip
         # comme pour une valeur : bassin, période (« cible 2025 », « au 31/12/2023 ») et unité
         from roadmap_app.indicators import model as m
 
@@ -248,10 +251,17 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from roadmap_app.indicators.io import apply_import, plan_import
+    from roadmap_app.indicators.io import apply_import, corrections, plan_import
 
     result = plan_import(ctx, Path(args.file))
     print(f"Aperçu de « {result.source} » : {result.summary()}.")
+    fixed = corrections(ctx, result)
+    if fixed:
+        print("Corrections (avant → après) :")
+        for line in fixed[:200]:
+            print(f"- {line}")
+        if len(fixed) > 200:
+            print(f"… et {len(fixed) - 200} autres corrections.")
     if args.dry_run:
         print("Simulation : rien n'a été écrit.")
         return 0

@@ -2,15 +2,22 @@
 .csv) et modèle de saisie pré-rempli.
 
 Tout ou rien : la moindre erreur (indicateur ou bassin inconnu, date illisible ou hors période,
-nombre illisible, % au-delà de 100, valeur négative, ligne en double, valeur déjà saisie) est
+nombre illisible, % au-delà de 100, valeur négative, période donnée deux fois dans le fichier) est
 signalée avec sa feuille, sa ligne et sa colonne, et rien n'est écrit. Lectures bornées
-(``core.limits``) comme l'import des flux. Une valeur déjà saisie et identique est ignorée ; une
-valeur différente est refusée, sauf ``replace`` (correction).
+(``core.limits``) comme l'import des flux.
+
+Comme l'import des flux, le fichier fait foi pour ce qu'il donne : une valeur déjà enregistrée à
+l'identique est ignorée (réimporter le modèle ne change rien) ; une valeur différente pour une
+période déjà saisie est une **correction**, montrée dans l'aperçu avec sa valeur avant et après.
+Nouvelles valeurs et corrections sont écrites ensemble, en une opération journalisée (ancienne et
+nouvelle valeur) annulable d'un seul Ctrl+Z. La saisie d'une valeur isolée, elle, refuse toujours
+une valeur déjà saisie sans ``replace``.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -51,19 +58,38 @@ class IndicatorImportError(UserError):
     """Fichier refusé ; le message liste les erreurs avec leur emplacement."""
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """« 0 correction », « 1 correction », « 2 corrections »."""
+    return f"{n} {one if n <= 1 else many}"
+
+
 @dataclass
 class ImportResult:
     source: str
+    #: Valeurs pour une période encore vide.
     new: int = 0
+    #: Valeurs qui remplacent une valeur différente déjà enregistrée pour la même période.
+    corrections: int = 0
     same: int = 0
     items: list[svc.ValueInput] = field(default_factory=list)
+    #: Pour chaque valeur de ``items`` : la valeur enregistrée qu'elle corrige (``None`` : nouvelle).
+    before: list[float | None] = field(default_factory=list)
     written: int = 0
+    #: Opération journalisée de l'écriture (``None`` : rien d'écrit).
+    operation: str | None = None
     #: Lignes dont seule la valeur est vide (lignes du modèle pas encore remplies) : ignorées.
     blank: int = 0
 
     def summary(self) -> str:
-        text = f"{self.new} valeur(s) à écrire, {self.same} déjà enregistrée(s) à l'identique"
-        return text + (f", {self.blank} ligne(s) sans valeur ignorée(s)" if self.blank else "")
+        """« 12 nouvelles valeurs, 2 corrections, 5 valeurs déjà enregistrées à l'identique »."""
+        parts = [_count(self.new, "nouvelle valeur", "nouvelles valeurs"),
+                 _count(self.corrections, "correction", "corrections")]  # fmt: skip
+        if self.same:
+            parts.append(_count(self.same, "valeur déjà enregistrée à l'identique",
+                                "valeurs déjà enregistrées à l'identique"))  # fmt: skip
+        if self.blank:
+            parts.append(_count(self.blank, "ligne sans valeur ignorée", "lignes sans valeur ignorées"))
+        return ", ".join(parts)
 
 
 def _norm(text: Any) -> str:
@@ -226,30 +252,40 @@ def plan_import(ctx: AppContext, path: str | Path) -> ImportResult:
     if not found_header and not reader.errors:
         reader.errors.append((None, f"« {path.name} » : en-tête « indicateur ; bassin ; date ; valeur » introuvable."))
     result.blank = reader.blank
-    # valeurs déjà enregistrées à l'identique : ignorées (réimporter le modèle ne change rien)
+    # valeurs déjà enregistrées à l'identique : ignorées (réimporter le modèle ne change rien) ;
+    # une valeur différente est une correction
     fresh = _drop_unchanged(ctx, result, reader)
-    _prepared, problems = svc.check_values(ctx, [it for it, _w in fresh])
+    _prepared, problems = svc.check_values(ctx, [it for it, _w, _old in fresh], replace=True)
     reader.errors += [(fresh[i][1], msg) for i, msg in problems]
-    result.items = [it for it, _w in fresh]
-    result.new = len(fresh)
+    result.items = [it for it, _w, _old in fresh]
+    result.before = [old for _it, _w, old in fresh]
+    result.corrections = sum(1 for old in result.before if old is not None)
+    result.new = len(fresh) - result.corrections
     if reader.errors:
         raise IndicatorImportError(refusal(path.name, reader.errors))
     return result
 
 
-def _drop_unchanged(ctx: AppContext, result: ImportResult, reader: _Reader) -> list[tuple[svc.ValueInput, Where]]:
-    """Les valeurs lues (avec leur place) moins celles déjà enregistrées à l'identique."""
+def _drop_unchanged(ctx: AppContext, result: ImportResult, reader: _Reader
+                    ) -> list[tuple[svc.ValueInput, Where, float | None]]:  # fmt: skip
+    """Les valeurs lues (avec leur place et la valeur enregistrée pour leur période) moins celles
+    déjà enregistrées à l'identique. Une période donnée deux fois dans le fichier est gardée à
+    chaque ligne, même identique : ``check_values`` la refuse en double, avec les deux lignes."""
     by_id = {d.id: d for d in reader.defs}
     points, _steps = m.load_series(ctx, list({by_id[int(it.indicator)] for it in reader.items}))
     known = {(k[0], k[1], p.day): p.value for k, pts in points.items() for p in pts}
-    out = []
-    for it, where in zip(reader.items, reader.places, strict=True):
+    keys = []
+    for it in reader.items:
         d = by_id[int(it.indicator)]
-        bid = None if it.bassin is None else int(it.bassin)
-        if known.get((d.id, bid, svc.normalize_day(d, it.day))) == it.value:
+        keys.append((d.id, None if it.bassin is None else int(it.bassin), svc.normalize_day(d, it.day)))
+    twice = {k for k, n in Counter(keys).items() if n > 1}
+    out = []
+    for it, where, key in zip(reader.items, reader.places, keys, strict=True):
+        old = known.get(key)
+        if old == it.value and key not in twice:
             result.same += 1
         else:
-            out.append((it, where))
+            out.append((it, where, old))
     return out
 
 
@@ -268,29 +304,48 @@ class PreviewRow:
 
 def preview_rows(ctx: AppContext, result: ImportResult) -> list[PreviewRow]:
     """Les valeurs que ``apply_import`` écrira, lisibles (période selon la fréquence, valeur avec
-    son unité) ; « avant » : la valeur enregistrée pour la même période, vide sinon."""
+    son unité) ; « avant » : la valeur enregistrée que la ligne corrige, vide pour une nouvelle."""
     by_id = {d.id: d for d in m.load_definitions(ctx, archived=False)}
     names = dict(m.bassin_list(ctx))
-    defs = list({by_id[int(it.indicator)] for it in result.items})
-    points, _steps = m.load_series(ctx, defs)
-    known = {(k[0], k[1], p.day): p.value for k, pts in points.items() for p in pts}
     rows = []
-    for it in result.items:
+    for it, old in zip(result.items, result.before, strict=True):
         d = by_id[int(it.indicator)]
         bid = None if it.bassin is None else int(it.bassin)
         day = svc.normalize_day(d, it.day)
-        old = known.get((d.id, bid, day))
         rows.append(PreviewRow(d.label, d.code, ALL_BASSINS if bid is None else names.get(bid, str(bid)),
-                               m.period_label(d.frequency, day), "" if old is None else m.format_value(d, old),
+                               m.value_period(d, day), "" if old is None else m.format_value(d, old),
                                m.format_value(d, it.value), it.where))  # fmt: skip
     return rows
 
 
+def corrections(ctx: AppContext, result: ImportResult) -> list[str]:
+    """Les corrections, une par ligne : « R1 Lensois 2025 : 52 → 55 » (ligne de commande)."""
+    by_id = {d.id: d for d in m.load_definitions(ctx, archived=False)}
+    names = dict(m.bassin_list(ctx))
+    out = []
+    for it, old in zip(result.items, result.before, strict=True):
+        if old is None:
+            continue
+        d = by_id[int(it.indicator)]
+        bassin = ALL_BASSINS if it.bassin is None else names.get(int(it.bassin), str(it.bassin))
+        out.append(f"{d.code} {bassin} {m.value_period(d, svc.normalize_day(d, it.day))} : "
+                   f"{_number(old)} → {_number(it.value)}")  # fmt: skip
+    return out
+
+
+def _number(v: float) -> str:
+    """« 52 », « 41,5 », « 1234567 » : le nombre tel qu'on le tape, sans unité ni notation 1e+06."""
+    return f"{v:.15g}".replace(".", ",")
+
+
 def apply_import(ctx: AppContext, result: ImportResult) -> int:
+    """Écrit nouvelles valeurs et corrections ensemble : une opération journalisée (ancienne et
+    nouvelle valeur de chaque correction), annulable d'un seul Ctrl+Z."""
     if not result.items:
         return 0
-    op, n = svc.set_values(ctx, result.items, label=f"Import des indicateurs ({result.source}) : {result.summary()}")
-    del op
+    op, n = svc.set_values(ctx, result.items, replace=True,
+                           label=f"Import des indicateurs ({result.source}) : {result.summary()}")  # fmt: skip
+    result.operation = op
     result.written = n
     return n
 
@@ -298,7 +353,8 @@ def apply_import(ctx: AppContext, result: ImportResult) -> int:
 def export_template(ctx: AppContext, destination: str | Path, roadmap_id: int | None = None) -> Path:
     """Modèle pré-rempli au format long : les valeurs enregistrées des indicateurs liés à une action
     (ou définis pour la feuille de route), puis une ligne vide par indicateur et bassin pour la
-    prochaine saisie ; un onglet « Définitions »."""
+    période en cours si elle n'a pas encore de valeur (sinon, on corrige la ligne pré-remplie :
+    une ligne vide remplie ferait un doublon) ; un onglet « Définitions »."""
     ov = m.overview(ctx, roadmap_id)
     linked = {link.indicator_id for link in ov.links}
     defs = [d for d in ov.defs if d.id in linked or d.category == "feuille de route"]
@@ -312,7 +368,9 @@ def export_template(ctx: AppContext, destination: str | Path, roadmap_id: int | 
             where = names.get(key[1], ALL_BASSINS) if key[1] is not None else ALL_BASSINS
             for p in points.get(key, []):
                 rows.append([d.code, where, p.day, p.value])
-            rows.append([d.code, where, svc.normalize_day(d, today), None])
+            current = svc.normalize_day(d, today)
+            if all(p.day != current for p in points.get(key, [])):
+                rows.append([d.code, where, current, None])
     dest = Path(destination)
     if dest.suffix.lower() == ".csv":
         with atomic_output(dest) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:

@@ -587,8 +587,30 @@ def has_links(ctx: AppContext, roadmap_id: int) -> bool:
         ), {"rm": roadmap_id}).first() is not None  # fmt: skip
 
 
-def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
-    """Par action de la feuille de route : indicateurs liés et atteints (colonne « Indicateurs »)."""
+@dataclass(frozen=True)
+class ActionIndicators:
+    """Les indicateurs liés à une action, chacun avec son statut par bassin (``None`` : tout le
+    plan) ; ``summary`` les cumule sur les bassins retenus par le filtre de la Feuille de route."""
+
+    statuses: tuple[tuple[tuple[int | None, str], ...], ...] = ()
+
+    def __add__(self, other: ActionIndicators) -> ActionIndicators:
+        return ActionIndicators(self.statuses + other.statuses)
+
+    def summary(self, scope: frozenset[int] | None = None) -> Summary:
+        """Atteint : au moins un bassin retenu atteint sa cible et aucun n'est en dessous ; un
+        bassin sans valeur ne compte ni pour ni contre (filtré sur lui seul : non atteint)."""
+        out = Summary()
+        for per_bassin in self.statuses:
+            found = [st for bid, st in per_bassin if bid is None or scope is None or bid in scope]
+            below = BELOW in found
+            out = out + Summary(int(not below and REACHED in found), int(below), 1)
+        return out
+
+
+def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, ActionIndicators]:
+    """Par action de la feuille de route : statut par bassin de chaque indicateur lié (colonne
+    « Indicateurs », cumulée selon le filtre des bassins : ``ActionIndicators.summary``)."""
     links = load_links(ctx, roadmap_id=roadmap_id)
     if not links:
         return {}
@@ -612,17 +634,16 @@ def action_summaries(ctx: AppContext, roadmap_id: int) -> dict[int, Summary]:
             steps.setdefault(key, []).extend(lst)
     today = ctx.today()
     bassins = bassin_list(ctx)
-    per_indicator: dict[int, Summary] = {}
+    per_indicator: dict[int, ActionIndicators] = {}
     for d in defs.values():
         keys = [(bid, name) for bid, name in bassins] if d.per_bassin else [(None, "")]
-        found = [compute_state(d, bid, name, points, steps, today).status for bid, name in keys]
-        below = BELOW in found
-        per_indicator[d.id] = Summary(int(not below and REACHED in found), int(below), 1)
-    out: dict[int, Summary] = {}
+        found = tuple((bid, compute_state(d, bid, name, points, steps, today).status) for bid, name in keys)
+        per_indicator[d.id] = ActionIndicators((found,))
+    out: dict[int, ActionIndicators] = {}
     for link in links:
         one = per_indicator.get(link.indicator_id)
         if one is not None:
-            out[link.action_id] = out.get(link.action_id, Summary()) + one
+            out[link.action_id] = out.get(link.action_id, ActionIndicators()) + one
     return out
 
 

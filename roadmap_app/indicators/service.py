@@ -487,10 +487,21 @@ def set_value(ctx: AppContext, indicator: str | int, value: float, day: date, *,
     return set_values(ctx, [ValueInput(indicator, bassin, day, value)], replace=replace, record_undo=record_undo)[0]
 
 
+class StepExistsError(ValidationError):
+    """Une référence ou une cible est déjà fixée à cette date (pour ce bassin) : la remplacer
+    demande ``replace`` (une correction, journalisée et annulable)."""
+
+    def __init__(self, message: str, old: float) -> None:
+        super().__init__(message)
+        self.old = old
+
+
 def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, day: date | None = None,
-             year: int | None = None, bassin: str | int | None = None, record_undo: bool = True) -> str | None:  # fmt: skip
+             year: int | None = None, bassin: str | int | None = None, record_undo: bool = True,
+             replace: bool = False) -> str | None:  # fmt: skip
     """Situation de référence (``kind = "baseline"``) ou cible (``"target"``) à partir d'une date
-    ou d'une année (cible 2025 : à partir du 1er janvier 2025)."""
+    ou d'une année (cible 2025 : à partir du 1er janvier 2025). Une étape déjà fixée à la même date
+    pour le même bassin est refusée (``StepExistsError``), sauf ``replace`` : elle est corrigée."""
     from db.models import IndicatorTarget
 
     if kind not in ("baseline", "target"):
@@ -542,9 +553,13 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
             col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
             IndicatorTarget.effective_from == day)).first()  # fmt: skip
         cell = f"{d.code} / {bname} / {what.lower()} {when}"
-        if row is not None and row.value is not None and kind == "target":
-            raise ValidationError(f"{where} : une cible est déjà fixée à cette date ({format_value(d, row.value)}) ; "
-                                  "fixez une nouvelle cible à une autre date.")  # fmt: skip
+        if row is not None and row.value is not None and not replace:
+            if row.value == float(value):
+                return None  # la même étape, déjà fixée : rien à écrire
+            article = "une cible" if kind == "target" else "une situation de référence"
+            raise StepExistsError(f"{where} : {article} est déjà fixée à cette date ({format_value(d, row.value)}) ; "
+                                  "confirmez son remplacement pour la corriger (--replace en ligne de commande).",
+                                  row.value)  # fmt: skip
         if row is None:
             row = IndicatorTarget(indicator_id=d.id, bassin_id=bid, kind=kind, value=float(value), effective_from=day,
                                   year=year, label=(f"cible {year}" if kind == "target" and year else ""),
@@ -558,6 +573,36 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
                     what=cell)  # fmt: skip
         op.label = f"{what} de {d.code} – {bname} : {format_value(d, value)}"
         op.change("indicator_target", row.id or 0, cell, "value", old, float(value))
+    return _done(out)
+
+
+def remove_step(ctx: AppContext, indicator: str | int, kind: str, day: date, *, bassin: str | int | None = None,
+                record_undo: bool = True) -> str | None:  # fmt: skip
+    """Retire une situation de référence ou une cible (fixée par erreur) : journalisé, annulable
+    (Ctrl+Z la rétablit). Les cibles des flux, datées dans la page Flux BRSA, ne se retirent pas ici."""
+    from db.models import IndicatorTarget
+
+    what = "Situation de référence" if kind == "baseline" else "Cible"
+    d = find_definition(load_definitions(ctx), indicator)
+    if d.is_flow:
+        raise ValidationError(f"{d.code} est un flux mensuel BRSA : ses cibles se gèrent dans la page Flux BRSA.")
+    bid, bname = _bassin(ctx, d, bassin)
+    out = ops.Outcome()
+    with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
+        s = op.session
+        row = s.exec(select(IndicatorTarget).where(
+            IndicatorTarget.indicator_id == d.id, IndicatorTarget.kind == kind,
+            col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
+            IndicatorTarget.effective_from == day)).first()  # fmt: skip
+        when = Step(kind, bid, 0.0, day, row.year if row is not None else None).when(d)
+        if row is None or row.value is None:
+            raise ValidationError(f"{what} de {d.code} ({bname}, {when}) introuvable : rien à retirer.")
+        cell = f"{d.code} / {bname} / {what.lower()} {when}"
+        old = row.value
+        _update(s, "IndicatorTarget", row, {"value": None, "updated_at": utcnow(), "updated_by": ctx.author},
+                what=cell)  # fmt: skip
+        op.label = f"{what} de {d.code} – {bname} ({when}) retirée"
+        op.change("indicator_target", row.id or 0, cell, "value", old, None)
     return _done(out)
 
 

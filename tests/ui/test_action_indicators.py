@@ -74,6 +74,32 @@ def test_link_an_indicator_then_enter_a_value_in_the_detail_panel(window, qtbot,
     qtbot.waitUntil(lambda: page.model.action_index(page.detail.action_row.id).siblingAtColumn(col).data() == "0/1")
 
 
+def test_the_indicators_column_follows_the_bassin_filter(window, qtbot, app_ctx):
+    """Avant : « 1/1 » en vert pour EP-2.1 quand seul Lensois avait une valeur (atteinte), y
+    compris filtré sur Montreuillois, qui n'en a pas. Le cumul suit maintenant les bassins
+    retenus : un bassin sans valeur ne compte ni pour ni contre."""
+    svc.link(app_ctx, "EP-2.1", "R1", kind="tdb")
+    svc.set_step(app_ctx, "R1", "target", 30, year=2024)
+    svc.set_value(app_ctx, "R1", 35.5, date(2024, 1, 1), bassin="Lensois")
+    svc.set_value(app_ctx, "R1", 20, date(2024, 1, 1), bassin="Audomarois")
+    page = page_of(window)
+    page.refresh()
+    col = page.model.indicators_column
+    assert page.select_code("EP-2.1")
+    action_id = page.detail.action_row.id
+
+    def cell():
+        return page.model.action_index(action_id).siblingAtColumn(col)
+
+    qtbot.waitUntil(lambda: cell().data() == "0/1")  # tous les bassins : Audomarois en dessous
+    bassin = page.filters.bassin
+    for name, expected in (("Lensois", "1/1"), ("Montreuillois", "0/1"), ("Audomarois", "0/1")):
+        bassin.setCurrentIndex(bassin.findText(name))
+        qtbot.waitUntil(lambda expected=expected: cell().data() == expected)
+        tip = cell().data(Qt.ItemDataRole.ToolTipRole)
+        assert ("en dessous" in tip) == (name == "Audomarois"), (name, tip)
+
+
 def test_the_detail_panel_updates_fast_on_selection(window, qtbot, app_ctx):
     import time
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -221,6 +222,59 @@ def test_baseline_and_targets_per_bassin_are_listed_and_checked(window, qtbot, a
     window.undo()  # chaque étape est une opération : la dernière (cible 2026 Lensois) est retirée
     steps = m.load_series(app_ctx, [m.find_definition(m.load_definitions(app_ctx), "PAR15J")])[1]
     assert sorted(st.value for lst in steps.values() for st in lst) == [45, 60]
+
+
+def test_a_target_typed_wrong_is_corrected_or_removed_and_undone(window, qtbot, app_ctx, monkeypatch):
+    """Avant : une cible mal tapée ne se corrigeait ni ne se retirait (« fixez une nouvelle cible
+    à une autre date »), et une référence refixée à la même date était écrasée sans un mot.
+    Maintenant : la même date demande confirmation avant de remplacer ; une étape choisie dans la
+    liste se retire ; chaque geste est journalisé et annulable."""
+    from ui.dialogs.indicator_dialogs import StepsDialog
+
+    _define(app_ctx, unit="%")
+    svc.set_step(app_ctx, "PAR15J", "baseline", 45, day=date(2023, 12, 31))
+    svc.set_step(app_ctx, "PAR15J", "target", 60, year=2025)
+    with pytest.raises(svc.StepExistsError, match="confirmez son remplacement"):
+        svc.set_step(app_ctx, "PAR15J", "baseline", 40, day=date(2023, 12, 31))
+    asked = []
+
+    def answer(_parent, _title, text, *_a, **_k):
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
+    page = _page(window)
+    page.refresh()
+    page.select_code("PAR15J")
+    page.steps_action.trigger()
+    dialog = _dialog(qtbot, StepsDialog)
+    assert not dialog.remove_button.isEnabled()  # rien de choisi
+    dialog.target.setChecked(True)
+    dialog.year.setValue(2025)
+    dialog.value.setText("65")
+    _click(qtbot, dialog.ok_button)  # « Non » : rien ne change
+    assert "vaut déjà 60 % à cette date" in asked[0] and "La remplacer par 65 %" in asked[0]
+    assert "rien n'a été changé" in dialog.error.text()
+    _click(qtbot, dialog.ok_button)  # « Oui » : corrigée
+    values = [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]
+    assert values == ["45 %", "65 %"]
+    dialog.table.selectRow(0)  # la référence : retirée
+    assert dialog.remove_button.isEnabled()
+    _click(qtbot, dialog.remove_button)
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["Cible 2025"]
+    assert dialog.done_label.text().startswith("Référence 31/12/2023 retirée : PAR15J")
+    _click(qtbot, dialog.cancel_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    d = m.find_definition(m.load_definitions(app_ctx), "PAR15J")
+
+    def steps() -> list[tuple[str, float]]:
+        return sorted((st.kind, st.value) for lst in m.load_series(app_ctx, [d])[1].values() for st in lst)
+
+    assert steps() == [("target", 65.0)]
+    window.undo()  # la référence revient
+    assert steps() == [("baseline", 45.0), ("target", 65.0)]
+    window.undo()  # la correction est défaite
+    assert steps() == [("baseline", 45.0), ("target", 60.0)]
 
 
 def test_enter_a_value_from_the_page(window, qtbot, app_ctx):

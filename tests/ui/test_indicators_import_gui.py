@@ -74,6 +74,44 @@ def test_import_values_preview_then_write_then_undo(window, qtbot, app_ctx, tmp_
     assert _values(app_ctx, "M2") == set()
 
 
+def test_a_correction_is_previewed_before_after_then_written_and_undone(window, qtbot, app_ctx, tmp_path,
+                                                                       monkeypatch, dialogs):  # fmt: skip
+    """Une valeur différente d'une valeur déjà saisie : avant, « Import refusé » (« une valeur est
+    déjà saisie … corrigez-la ») ; maintenant une correction, avec sa valeur « Avant »."""
+    from PySide6.QtWidgets import QLabel
+
+    svc.set_values(app_ctx, [svc.ValueInput("M2", "Lensois", date(2024, 9, 1), 31)])
+    page = _page(window)
+    src = tmp_path / "valeurs.csv"
+    src.write_text("indicateur;bassin;date;valeur\nM2;Lensois;09/2024;35\nM2;Audomarois;09/2024;42\n",
+                   encoding="utf-8")  # fmt: skip
+    _open(monkeypatch, src)
+    seen: list = []
+    click = _click_import(seen)
+
+    def confirm(dialog):
+        seen.append(dialog.findChild(QLabel, "indicatorImportSummary").text())
+        return click(dialog)
+
+    page.confirm_import = confirm
+    page.import_action.trigger()
+    assert dialogs == []
+    summary, rows, _headers = seen
+    assert summary.startswith("<b>1 nouvelle valeur, 1 correction</b>.")
+    m2 = next(d for d in m.load_definitions(app_ctx) if d.code == "M2")
+    assert rows == [
+        [f"{m2.label} (M2)", "Lensois", "sept. 2024", "31", "35", "ligne 2"],
+        [f"{m2.label} (M2)", "Audomarois", "sept. 2024", "", "42", "ligne 3"],
+    ]
+    qtbot.waitUntil(lambda: page.import_task.done, timeout=30_000)
+    assert page.last_import == 2
+    assert _values(app_ctx, "M2") == {("Lensois", date(2024, 9, 1), 35.0), ("Audomarois", date(2024, 9, 1), 42.0)}
+    # un seul Ctrl+Z : la valeur corrigée revient, la nouvelle s'en va
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert _values(app_ctx, "M2") == {("Lensois", date(2024, 9, 1), 31.0)}
+
+
 def test_a_refused_file_names_line_and_column_and_writes_nothing(window, app_ctx, tmp_path, monkeypatch, dialogs):
     page = _page(window)
     src = tmp_path / "erreurs.csv"
@@ -125,8 +163,8 @@ def test_template_export_then_reimport_changes_nothing(window, app_ctx, tmp_path
     _open(monkeypatch, out)
     page.confirm_import = lambda _d: (_ for _ in ()).throw(AssertionError("rien à importer : pas d'aperçu"))
     page.import_action.trigger()
-    assert [(title, text.startswith("Rien à changer : 0 valeur(s) à écrire, 1 déjà")) for _k, title, text in dialogs] == [
-        ("Import", True)]  # fmt: skip
+    assert [(title, text.startswith("Rien à changer : 0 nouvelle valeur, 0 correction, 1 valeur déjà"))
+            for _k, title, text in dialogs] == [("Import", True)]  # fmt: skip
     assert _values(app_ctx, "M2") == before
 
 

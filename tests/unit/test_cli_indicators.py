@@ -29,6 +29,13 @@ def test_a_recorded_baseline_or_target_says_where_when_and_its_unit(capsys, db_p
         "Situation de référence enregistrée : R1 (tous les bassins, 31/12/2023) = 38 %.\n")
     assert run(capsys, db_path, "target", "M1a", "120", "--date", "2025-07-01", "--bassin", "Audomarois")[1] == (
         "Cible enregistrée : M1a (Audomarois, juil. 2025) = 120.\n")
+    # la même étape : refusée sans --replace (avant : « fixez une nouvelle cible à une autre date »,
+    # et une référence était écrasée sans un mot), corrigée avec
+    for step, value, when in (("target", "65", ("--year", "2025")), ("baseline", "40", ("--date", "2023-12-31"))):
+        args = (step, "R1", value, *when, *(("--bassin", "Lensois") if step == "target" else ()))
+        code, _out, err = run(capsys, db_path, *args)
+        assert code == 2 and "--replace" in err, err
+        assert run(capsys, db_path, *args, "--replace")[0] == 0
 
 
 def test_add_link_baseline_target_value_then_list_as_json_csv_and_table(capsys, db_path):
@@ -97,7 +104,7 @@ def test_import_is_all_or_nothing_with_located_errors(capsys, db_path, tmp_path)
     good.write_text("indicateur;bassin;date;valeur\nM1a;Lensois;2024-09;120\nR1;Audomarois;2024;41,5\n"
                     "M6;Tout le plan;2024;;\n", encoding="utf-8")  # fmt: skip
     code, out, _ = run(capsys, db_path, "import", str(good), "--dry-run")
-    assert code == 0 and "2 valeur(s) à écrire" in out and "rien n'a été écrit" in out
+    assert code == 0 and "2 nouvelles valeurs, 0 correction" in out and "rien n'a été écrit" in out
     bad = tmp_path / "mauvais.csv"
     bad.write_text("indicateur;bassin;date;valeur\nM1a;Lensois;2024-09;12\nR1;Lensois;2024;140\n"
                    "R9;Lensois;2024;3\nM1a;Lensois;2024-09-15;13\nM1a;Narnia;2024-09;1\nM2;Lensois;13/13/2024;4\n",
@@ -111,7 +118,35 @@ def test_import_is_all_or_nothing_with_located_errors(capsys, db_path, tmp_path)
         assert expected in err, err
     assert run(capsys, db_path, "import", str(good))[0] == 0
     code, out, _ = run(capsys, db_path, "import", str(good))
-    assert code == 0 and "0 valeur(s) à écrire, 2 déjà enregistrée(s)" in out
+    assert code == 0 and "0 nouvelle valeur, 0 correction, 2 valeurs déjà enregistrées" in out
+
+
+def test_import_lists_its_corrections_before_after_and_writes_them(capsys, db_path, tmp_path):
+    """Une valeur différente d'une valeur déjà saisie corrige celle-ci (avant : fichier refusé,
+    « une valeur est déjà saisie … corrigez-la ») ; ``--dry-run`` dit laquelle, avant → après."""
+    run(capsys, db_path, "value", "R1", "52", "--year", "2025", "--bassin", "Lensois")
+    run(capsys, db_path, "value", "M1a", "1234567", "--date", "2024-09", "--bassin", "Lensois")
+    src = tmp_path / "valeurs.csv"
+    src.write_text("indicateur;bassin;date;valeur\nR1;Lensois;2025;55\nM1a;Audomarois;2024-09;4\n"
+                   "M1a;Lensois;2024-09;1234568\n", encoding="utf-8")  # fmt: skip
+    before = dump_store(db_path)
+    code, out, _ = run(capsys, db_path, "import", str(src), "--dry-run")
+    assert code == 0 and out.splitlines() == [
+        "Aperçu de « valeurs.csv » : 1 nouvelle valeur, 2 corrections.",
+        "Corrections (avant → après) :",
+        "- R1 Lensois 2025 : 52 → 55",
+        "- M1a Lensois sept. 2024 : 1234567 → 1234568",
+        "Simulation : rien n'a été écrit.",
+    ]
+    assert dump_store(db_path) == before
+    code, out, _ = run(capsys, db_path, "import", str(src))
+    assert code == 0 and out.splitlines()[-1] == "Import terminé : 3 valeur(s) enregistrée(s)."
+    code, out, _ = run(capsys, db_path, "list", "--format", "json")
+    last = {(r["code"], r["bassin"]): r["last_value"] for r in json.loads(out)}
+    assert (last[("R1", "Lensois")], last[("M1a", "Lensois")], last[("M1a", "Audomarois")]) == (55.0, 1234568.0, 4.0)
+    # la saisie d'une valeur isolée, elle, refuse toujours d'écraser sans --replace
+    code, _, err = run(capsys, db_path, "value", "R1", "56", "--year", "2025", "--bassin", "Lensois")
+    assert code == 2 and "une valeur est déjà saisie (55 %" in err
 
 
 def test_the_template_is_prefilled_and_imports_back_unchanged(capsys, db_path, tmp_path):
@@ -131,7 +166,7 @@ def test_the_template_is_prefilled_and_imports_back_unchanged(capsys, db_path, t
     ws.append(["M1a", "Audomarois", "2024-08-01", 9])
     wb.save(out_file)
     code, out, _ = run(capsys, db_path, "import", str(out_file))
-    assert code == 0 and "1 valeur(s) à écrire, 1 déjà enregistrée(s)" in out
+    assert code == 0 and "1 nouvelle valeur, 0 correction, 1 valeur déjà enregistrée" in out
 
 
 def test_edit_and_archive_a_defined_indicator(capsys, db_path):

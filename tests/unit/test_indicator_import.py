@@ -98,8 +98,7 @@ def test_a_template_row_left_without_value_is_skipped_and_counted(ctx, tmp_path)
     path = write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\nM6;Lensois;2024;\n")
     result = plan_import(ctx, path)
     assert (result.new, result.blank) == (1, 1)
-    assert result.summary() == ("1 valeur(s) à écrire, 0 déjà enregistrée(s) à l'identique, "
-                                "1 ligne(s) sans valeur ignorée(s)")  # fmt: skip
+    assert result.summary() == "1 nouvelle valeur, 0 correction, 1 ligne sans valeur ignorée"
 
 
 # -- 2. ordre et nombre des erreurs ------------------------------------------------------------
@@ -299,4 +298,121 @@ def test_damaged_or_foreign_files_are_refused_in_french_and_nothing_is_written(c
                 assert f"« {path.name} »" in str(err) or "feuille «" in str(err), (name, str(err))
                 refusals += 1
     assert refusals >= 20
+    assert dump_store(ctx.store) == before
+
+
+# -- corrections ---------------------------------------------------------------------------------
+def _stored(ctx, code: str) -> dict[tuple[str, date], float]:
+    d = m.find_definition(m.load_definitions(ctx), code)
+    names = dict(m.bassin_list(ctx))
+    points, _ = m.load_series(ctx, [d])
+    return {(names.get(bid, "plan") if bid is not None else "plan", p.day): p.value
+            for (_i, bid), pts in points.items() for p in pts}  # fmt: skip
+
+
+def test_a_different_value_for_a_stored_period_is_a_correction_written_journaled_and_undone(ctx, tmp_path):
+    """Avant : le fichier entier était refusé (« une valeur est déjà saisie (52 %, …) ; corrigez-la
+    plutôt que d'en ajouter une seconde »), comme si le partenaire ne pouvait pas corriger un
+    chiffre du modèle qu'on lui a envoyé."""
+    from roadmap_app.core import journal
+    from roadmap_app.core.ops import undo_last
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import corrections, preview_rows
+
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2025, 1, 1), 52),
+                         svc.ValueInput("M1a", "Lensois", date(2024, 12, 1), 12)])  # fmt: skip
+    path = write_csv(tmp_path, HEAD + "R1;Lensois;31/12/2025;55\nM1a;Lensois;2024-12;12\nM1a;Audomarois;2024-12;4\n")
+    result = plan_import(ctx, path)
+    assert (result.new, result.corrections, result.same) == (1, 1, 1)
+    assert result.summary() == "1 nouvelle valeur, 1 correction, 1 valeur déjà enregistrée à l'identique"
+    assert [(r.code, r.bassin, r.period, r.before, r.after, r.where) for r in preview_rows(ctx, result)] == [
+        ("R1", "Lensois", "2025", "52 %", "55 %", "ligne 2"), ("M1a", "Audomarois", "déc. 2024", "", "4", "ligne 4")]
+    assert corrections(ctx, result) == ["R1 Lensois 2025 : 52 → 55"]
+    assert apply_import(ctx, result) == 2
+    assert _stored(ctx, "R1") == {("Lensois", date(2025, 1, 1)): 55.0}
+    assert _stored(ctx, "M1a") == {("Lensois", date(2024, 12, 1)): 12.0, ("Audomarois", date(2024, 12, 1)): 4.0}
+    assert result.operation is not None
+    lines = journal.operation(ctx, result.operation)
+    assert {(ln.entity_label, ln.field, ln.old_value, ln.new_value) for ln in lines} == {
+        ("R1 / Lensois / 2025", "value", 52.0, 55.0), ("M1a / Audomarois / déc. 2024", "value", None, 4.0)}
+    assert lines[0].operation_label == ("Import des indicateurs (valeurs.csv) : 1 nouvelle valeur, 1 correction, "
+                                        "1 valeur déjà enregistrée à l'identique")  # fmt: skip
+    # une seule opération : un seul « Annuler » remet la valeur corrigée et retire la nouvelle
+    assert undo_last(ctx).label == lines[0].operation_label
+    assert _stored(ctx, "R1") == {("Lensois", date(2025, 1, 1)): 52.0}
+    assert _stored(ctx, "M1a") == {("Lensois", date(2024, 12, 1)): 12.0}
+
+
+def test_reimporting_the_template_after_editing_one_value_changes_only_that_value(ctx, tmp_path):
+    """Le modèle pré-rempli renvoyé par un partenaire qui a corrigé un chiffre : avant, refusé en
+    entier."""
+    from openpyxl import load_workbook
+
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import export_template
+
+    svc.link(ctx, "EP-1.1", "R1")
+    svc.link(ctx, "EP-1.1", "M1a")
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2024, 1, 1), 40),
+                         svc.ValueInput("R1", "Lensois", date(2025, 1, 1), 52),
+                         svc.ValueInput("R1", "Audomarois", date(2025, 1, 1), 47),
+                         svc.ValueInput("M1a", "Lensois", date(2024, 12, 1), 12)])  # fmt: skip
+    path = export_template(ctx, tmp_path / "modele.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Valeurs"]
+    edited = [row for row in ws.iter_rows(min_row=2)
+              if (row[0].value, row[1].value, row[3].value) == ("R1", "Lensois", 52)]  # fmt: skip
+    assert len(edited) == 1
+    edited[0][3].value = 55
+    wb.save(path)
+    before = {code: _stored(ctx, code) for code in ("R1", "M1a")}
+    result = plan_import(ctx, path)
+    assert (result.new, result.corrections, result.same) == (0, 1, 3)
+    assert apply_import(ctx, result) == 1
+    assert _stored(ctx, "R1") == {**before["R1"], ("Lensois", date(2025, 1, 1)): 55.0}
+    assert _stored(ctx, "M1a") == before["M1a"]
+
+
+def test_the_template_has_no_empty_line_for_a_period_already_stored(ctx, tmp_path):
+    """Avant : R1 Lensois 2024, déjà saisi, avait aussi sa ligne vide « à remplir » (période en
+    cours) ; le partenaire qui la remplissait pour corriger le chiffre faisait refuser le fichier
+    (« valeur en double »). Il corrige la ligne pré-remplie ; les autres bassins gardent leur
+    ligne vide."""
+    from openpyxl import load_workbook
+
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import export_template
+
+    svc.link(ctx, "EP-1.1", "R1")
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2024, 1, 1), 40)])
+    rows = [r for r in load_workbook(export_template(ctx, tmp_path / "modele.xlsx"))["Valeurs"].iter_rows(
+        min_row=2, values_only=True) if r[0] == "R1"]  # fmt: skip
+    lensois = [(r[2].date(), r[3]) for r in rows if r[1] == "Lensois"]
+    assert lensois == [(date(2024, 1, 1), 40)]
+    assert [(r[2].date(), r[3]) for r in rows if r[1] == "Audomarois"] == [(date(2024, 1, 1), None)]
+
+
+def test_a_period_given_twice_in_the_file_is_refused_even_if_one_line_matches_the_stored_value(ctx, tmp_path):
+    """La ligne identique à la valeur enregistrée était ignorée avant la vérification des
+    doublons : l'autre seule aurait passé pour une correction."""
+    from roadmap_app.indicators import service as svc
+
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2025, 1, 1), 52)])
+    before = dump_store(ctx.store)
+    assert refused(ctx, write_csv(tmp_path, HEAD + "R1;Lensois;2025;52\nM1a;Lensois;2024-12;3\nR1;Lensois;31/12/2025;55\n")) == [
+        "- ligne 4 : R1, Lensois, 2025 : valeur en double (déjà donnée ligne 2)."]  # fmt: skip
+    assert refused(ctx, write_csv(tmp_path, HEAD + "M1a;Lensois;2024-12;3\nM1a;Lensois;15/12/2024;4\n")) == [
+        "- ligne 3 : M1a, Lensois, déc. 2024 : valeur en double (déjà donnée ligne 2)."]  # fmt: skip
+    assert dump_store(ctx.store) == before
+
+
+def test_a_correction_beside_one_bad_row_writes_nothing(ctx, tmp_path):
+    """Seule la ligne fautive est signalée (la correction n'est pas une erreur), et rien n'est
+    écrit, ni la correction ni la nouvelle valeur."""
+    from roadmap_app.indicators import service as svc
+
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2025, 1, 1), 52)])
+    before = dump_store(ctx.store)
+    path = write_csv(tmp_path, HEAD + "R1;Lensois;2025;55\nM1a;Audomarois;2024-12;4\nR1;Audomarois;2025;140\n")
+    assert refused(ctx, path) == ["- ligne 4 : R1, Audomarois, 2025 : 140 % dépasse 100 % (indicateur R1, en %)."]
     assert dump_store(ctx.store) == before

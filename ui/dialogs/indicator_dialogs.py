@@ -452,13 +452,22 @@ class StepsDialog(FormDialog):
         self.summary.setObjectName("muted")
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("stepsTable")
-        self.table.setHorizontalHeaderLabels(["Sorte", "Bassin", "À partir du", "Valeur"])
+        self.table.setHorizontalHeaderLabels(["Étape", "Bassin", "À partir du", "Valeur"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # une étape choisie se retire (fixée par erreur) ; pour la corriger, la même date et le même
+        # bassin avec une autre valeur : « Ajouter » demande de confirmer le remplacement
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(120)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.remove_button = QPushButton("&Retirer l'étape choisie")
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.setEnabled(False)
+        self.remove_button.setToolTip("Retirer la référence ou la cible choisie dans la liste (Ctrl+Z la rétablit)")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         self.baseline = QRadioButton("Situation de &référence")
         self.target = QRadioButton("&Cible")
         self.target.setChecked(True)
@@ -512,12 +521,16 @@ class StepsDialog(FormDialog):
         self.done_label = QLabel()
         self.done_label.setObjectName("muted")
         form = QFormLayout()
-        form.addRow("Sorte", kinds)
+        form.addRow("Étape", kinds)
         form.addRow("Quand", when)
         form.addRow("&Bassin", self.bassin)
         form.addRow("&Valeur", self.value)
         self.body.addWidget(self.summary)
         self.body.addWidget(self.table, 1)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_button)
+        self.body.addLayout(remove_row)
         self.body.addLayout(form)
         self.body.addWidget(self.hint)
         self.body.addWidget(self.done_label)
@@ -562,6 +575,37 @@ class StepsDialog(FormDialog):
             self.table.setSpan(0, 0, 1, 4)
         else:
             self.table.clearSpans()
+        self.table.clearSelection()
+        self._selection_changed()
+
+    def selected_step(self) -> Any | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not self.steps or rows[0].row() >= len(self.steps):
+            return None
+        return self.steps[rows[0].row()]
+
+    def _selection_changed(self) -> None:
+        self.remove_button.setEnabled(self.selected_step() is not None and not self.indicator.is_flow
+                                      and not self.ctx.store.read_only)  # fmt: skip
+
+    def remove_selected(self) -> None:
+        """Retire l'étape choisie (journalisé ; Ctrl+Z, boîte fermée, la rétablit)."""
+        from roadmap_app.indicators.service import remove_step
+
+        st = self.selected_step()
+        if st is None:
+            return
+        problem = self.service_submit(lambda: remove_step(self.ctx, self.indicator.id, st.kind, st.effective_from,
+                                                          bassin=st.bassin_id))  # fmt: skip
+        if problem:
+            self.show_error(problem)
+            return
+        self.show_error("")
+        what = "Référence" if st.kind == "baseline" else "Cible"
+        message = f"{what} {st.when(self.indicator)} retirée : {self.indicator.code} (Ctrl+Z pour la rétablir)"
+        self.done_label.setText(message)
+        self.load_steps()
+        self.changed.emit(message)
 
     def validate(self) -> str | None:
         from roadmap_app.flows.io import parse_number
@@ -574,9 +618,14 @@ class StepsDialog(FormDialog):
 
     @staticmethod
     def _submit_step(dialog: FormDialog) -> str | None:
+        """Ajoute l'étape ; si une étape est déjà fixée à cette date pour ce bassin, demande s'il
+        faut la remplacer (une correction, annulable)."""
         assert isinstance(dialog, StepsDialog)
+        from PySide6.QtWidgets import QMessageBox
+
         from roadmap_app.flows.io import parse_number
-        from roadmap_app.indicators.service import set_step
+        from roadmap_app.indicators.model import format_value
+        from roadmap_app.indicators.service import StepExistsError, set_step
 
         value = parse_number(dialog.value.text())
         assert value is not None
@@ -584,8 +633,28 @@ class StepsDialog(FormDialog):
         q = dialog.day.date()
         when: dict[str, Any] = ({"year": dialog.year.value()} if dialog.by_year.isChecked()
                                 else {"day": date(q.year(), q.month(), q.day())})  # fmt: skip
-        return dialog.service_submit(lambda: set_step(dialog.ctx, dialog.indicator.id, kind, value,
-                                                      bassin=dialog.bassin.currentData(), **when))  # fmt: skip
+
+        def write(replace: bool) -> Any:
+            return set_step(dialog.ctx, dialog.indicator.id, kind, value, bassin=dialog.bassin.currentData(),
+                            replace=replace, **when)  # fmt: skip
+
+        try:
+            dialog.result_value = write(False)
+        except StepExistsError as err:
+            d = dialog.indicator
+            what = "la situation de référence" if kind == "baseline" else "la cible"
+            answer = QMessageBox.question(
+                dialog, "Corriger une étape",
+                f"{what.capitalize()} ({dialog.bassin.currentText()}) vaut déjà {format_value(d, err.old)} à "
+                f"cette date.\n\nLa remplacer par {format_value(d, value)} ? (Ctrl+Z l'annule.)",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                return str(err).split(" ; ")[0] + " : rien n'a été changé."
+            return dialog.service_submit(lambda: write(True))
+        except (UserError, StoreError) as err:
+            return str(err)
+        return None
 
     def accept(self) -> None:
         """Ajoute l'étape et reste ouverte (la liste la montre) ; « Fermer » ferme."""

@@ -1,5 +1,5 @@
-"""Aperçu d'un import de valeurs d'indicateurs : ce qui sera créé ou modifié, avant d'écrire
-(même présentation que l'aperçu de l'import des flux)."""
+"""Aperçu d'un import de valeurs d'indicateurs : ce qui sera créé ou corrigé (valeur avant et
+après), avant d'écrire (même présentation que l'aperçu de l'import des flux)."""
 
 from __future__ import annotations
 
@@ -38,10 +38,13 @@ class IndicatorImportPreviewDialog(QDialog):
         # un intitulé long est abrégé (…) ; l'emplacement prend la place qui reste
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), 380))
         self.table.horizontalHeader().setStretchLastSection(True)
+        fixes = (" Une correction remplace la valeur « Avant » par la valeur « Après »."
+                 if result.corrections else "")  # fmt: skip
         summary = QLabel(
-            f"<b>{result.summary()}</b>. Rien n'est écrit avant de confirmer ; tout est écrit ensemble "
-            "(une seule opération, annulable par Ctrl+Z)."
+            f"<b>{result.summary()}</b>.{fixes} Rien n'est écrit avant de confirmer ; tout est écrit "
+            "ensemble (une seule opération, annulable par Ctrl+Z)."
         )
+        summary.setObjectName("indicatorImportSummary")
         summary.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -143,7 +143,8 @@ class PlanTreeModel(QAbstractItemModel):
         return self.progress_column + 1 if self.show_indicators else -1
 
     def set_indicator_summary(self, summaries: dict[int, Any]) -> None:
-        """Par action : ``Summary`` des indicateurs liés (``roadmap_app.indicators.model``)."""
+        """Par action : ``ActionIndicators`` (statut par bassin des indicateurs liés,
+        ``roadmap_app.indicators.model``), cumulés à l'affichage selon les bassins retenus."""
         self._indicators = summaries
         self._cache = {k: v for k, v in self._cache.items() if k[0] != "indicators"}
         if self._nodes and self.show_indicators:
@@ -151,19 +152,19 @@ class PlanTreeModel(QAbstractItemModel):
             self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))
 
     def indicator_summary(self, node_id: int) -> Any:
-        """Cumul des indicateurs d'une action, d'une cible ou d'un axe (``None`` : aucun lien)."""
+        """Cumul des indicateurs d'une action, d'une cible ou d'un axe (``None`` : aucun lien), sur
+        les bassins retenus par le filtre (``set_scope``)."""
         node = self._nodes[node_id]
-        if node.kind == "action":
-            return self._indicators.get(node.payload.id)
 
         def total() -> Any:
-            found = [self._indicators[a.id] for a in self._node_actions(node) if a.id in self._indicators]
+            actions = [node.payload] if node.kind == "action" else self._node_actions(node)
+            found = [self._indicators[a.id] for a in actions if a.id in self._indicators]
             if not found:
                 return None
             out = found[0]
             for one in found[1:]:
                 out = out + one
-            return out
+            return out.summary(self._scope)
 
         return self._cached(("indicators", node_id), total)
 
