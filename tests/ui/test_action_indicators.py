@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 
 from roadmap_app.indicators import service as svc
@@ -137,7 +138,8 @@ def test_status_stays_readable_in_the_narrow_panel_at_1366(window, qtbot, app_ct
         assert card.width() < 320  # panneau étroit : le cas à couvrir
         shown = card.shown_lines()
         code_line = next(i for i, line in enumerate(shown) if " · " in line and not line.startswith("■"))
-        statuses = [line for line in shown[code_line + 1:] if not line.startswith("■")]
+        # (une cible passée à la ligne sous son statut n'est pas un statut)
+        statuses = [line for line in shown[code_line + 1:] if not line.startswith(("■", "cible "))]
         assert len(statuses) == 3
         for line in statuses:
             assert any(word in line for word in ("atteint", "en-dessous", "pas de valeur", "sans cible")), shown
@@ -259,3 +261,46 @@ def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, 
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert [one.indicator.code for one in page.detail.indicators.linked] == ["M5"]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)], ids=["1366x768", "1280x720"])
+def test_below_target_lines_and_long_titles_are_never_cut(window, qtbot, app_ctx, size):
+    """Audit, point 9 : à 1366×768 et 1280×720, « ▼ en-dessous — cible 2024 :… » et « ○ pas de
+    valeur — cible 202… » : la cible chiffrée manquait précisément là où elle compte, et l'intitulé
+    de M5 était coupé « … » sur deux lignes. Le statut passe à la ligne après « — » (la cible
+    dessous, plus en retrait), l'intitulé prend une troisième ligne ; la courbe descend d'autant."""
+    from roadmap_app.indicators.model import load_definitions
+
+    m5 = next(d for d in load_definitions(app_ctx) if d.code == "M5")
+    svc.link(app_ctx, "EP-1.1", "R1", kind="tdb")
+    svc.link(app_ctx, "EP-1.1", "M5", kind="tdb")
+    svc.set_step(app_ctx, "R1", "baseline", 38, day=date(2023, 12, 31))
+    svc.set_step(app_ctx, "R1", "target", 50, year=2024)
+    svc.set_step(app_ctx, "R1", "target", 60, year=2025)
+    svc.set_step(app_ctx, "M5", "target", 20, year=2024)
+    svc.set_step(app_ctx, "M5", "target", 30, year=2025)
+    svc.set_values(app_ctx, [svc.ValueInput("R1", "Lensois", date(2024, 1, 1), 45),
+                             svc.ValueInput("R1", "Audomarois", date(2024, 1, 1), 61),
+                             svc.ValueInput("M5", "Lensois", date(2024, 6, 1), 15)])  # fmt: skip
+    window.resize(*size)
+    page = page_of(window)
+    page.refresh()
+    assert page.select_code("EP-1.1")
+    box = page.detail.indicators
+    qtbot.waitUntil(lambda: box.cards[0].isVisible() and box.cards[1].isVisible())
+    # la mise en page suit la hauteur voulue par chaque carte (lignes de plus : carte plus haute)
+    qtbot.waitUntil(lambda: all(c.height() >= c.heightForWidth(c.width()) for c in box.cards[:2]))
+    for card, target in zip(box.cards[:2], ("cible 2024 : 50 %", "cible 2024 : 20 %"), strict=True):
+        assert card.width() < 320  # panneau étroit : le cas à couvrir
+        shown = card.shown_lines()
+        assert not [line for line in shown if "…" in line], shown
+        # la cible chiffrée de chaque bassin (aujourd'hui : 15/10/2024) entière, sous son statut
+        assert sum(1 for line in shown if line.endswith(target)) == 3, shown
+        below = shown.index("▼ en-dessous —")
+        assert shown[below + 1] == target, shown
+        # la courbe sous la dernière ligne, dans la carte
+        top = len(shown) * card._line_height()
+        assert card.chart.geometry().top() >= top and card.chart.geometry().bottom() < card.height()
+    shown = box.cards[1].shown_lines()
+    title = shown[: next(i for i, line in enumerate(shown) if line.startswith("M5 · "))]
+    assert 2 <= len(title) <= 3 and " ".join(title) == m5.label, shown

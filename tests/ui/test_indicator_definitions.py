@@ -164,7 +164,8 @@ def test_archive_with_confirmation_then_undo(window, qtbot, app_ctx, monkeypatch
     page.archive_action.trigger()  # « Non » : rien
     assert "Part des ARSA reçus en 15 jours" in _labels(page)
     page.select_code("PAR15J")
-    assert page.shown_code == "PAR15J" and page.chart.canvas is not None
+    qtbot.waitUntil(lambda: page.chart.canvas is not None)  # tracé au tour de boucle suivant
+    assert page.shown_code == "PAR15J"
     page.archive_action.trigger()
     # sa courbe ne reste pas affichée, seule, une fois l'indicateur parti
     assert page.chart.canvas is None and page.chart.empty.isVisibleTo(page)

@@ -184,6 +184,7 @@ def test_the_chosen_indicator_stays_chosen_and_its_chart_shows_the_imported_valu
     page = _page(window)
     lensois = next(bid for bid, name in m.bassin_list(app_ctx) if name == "Lensois")
     assert page.select_code("M2", lensois)
+    qtbot.waitUntil(lambda: page.chart.figure is not None)  # tracé au tour de boucle suivant
     empty = page.chart.figure
     assert "Aucune valeur saisie pour cet indicateur" in [t.get_text() for t in empty.axes[0].texts]
     src = tmp_path / "valeurs.csv"
@@ -193,6 +194,7 @@ def test_the_chosen_indicator_stays_chosen_and_its_chart_shows_the_imported_valu
     page.import_action.trigger()
     qtbot.waitUntil(lambda: page.import_task.done, timeout=30_000)
     assert page.current().code == "M2" and page.current_bassin() == lensois
-    assert page.chart.figure is not empty and page.shown_code == "M2"
+    qtbot.waitUntil(lambda: page.chart.figure not in (None, empty))
+    assert page.shown_code == "M2"
     ax = page.chart.figure.axes[0]
     assert [list(line.get_ydata()) for line in ax.lines if line.get_label() == "Lensois"] == [[31.0]]

@@ -54,6 +54,7 @@ def test_every_indicator_per_bassin_with_filters_and_a_chart(window, qtbot, app_
     assert page.chart.figure is None  # pas de courbe (ni matplotlib) avant le premier choix
     page.table.selectRow(0)
     assert page.shown_code == "M2"
+    qtbot.waitUntil(lambda: page.chart.figure is not None)  # tracé au tour de boucle suivant
     ax = page.chart.figure.axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
     assert "Lensois" in labels and "Cible (à partir de sa date)" in labels and "Référence au 31/12/2023" in labels
@@ -108,3 +109,148 @@ def test_values_targets_and_statuses_are_readable_on_a_laptop_screen(window, qtb
     m5 = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "M5")
     assert model.index(m5, 3).data(Qt.ItemDataRole.ToolTipRole) == "Actions mesurées : EP-1.1, EP-2.1, EP-3.1, AI-1.1"
     assert model.index(m5, 5).data(Qt.ItemDataRole.ToolTipRole) == model.index(m5, 5).data()
+
+
+def _targets_drawn(page):
+    ax = page.chart.figure.axes[0]
+    return [list(line.get_ydata()) for line in ax.get_lines() if line.get_label() == "Cible (à partir de sa date)"]
+
+
+def _row_of(page, code, bassin):
+    model = page.model
+    return next(r for r in range(model.rowCount())
+                if model.index(r, 1).data() == code and model.index(r, 2).data() == bassin)  # fmt: skip
+
+
+def _tool_buttons(page):
+    return [page.edit_action, page.steps_action, page.value_action, page.link_action]
+
+
+def test_a_hidden_row_takes_its_chart_and_buttons_with_it(window, qtbot, app_ctx):
+    """Audit, point 6 : la ligne choisie cachée par « Hors cible seulement » ou par le filtre
+    Bassin, le graphique montrait encore l'indicateur et Définition, Référence et cibles, Saisir
+    une valeur, Lier à une action restaient actifs sans rien faire. La ligne encore visible reste
+    choisie ; cachée, le graphique s'efface et les boutons se grisent."""
+    _setup(app_ctx)
+    page = window.show_page("indicators")
+    page.table.selectRow(_row_of(page, "M2", "Audomarois"))  # en-dessous : reste avec le filtre
+    qtbot.waitUntil(lambda: page.shown_code == "M2" and page.chart.figure is not None)
+    page.off_target.setChecked(True)
+    assert page.current().code == "M2" and page.current_bassin() is not None
+    assert page.chart.figure is not None and all(a.isEnabled() for a in _tool_buttons(page))
+    page.off_target.setChecked(False)
+    assert page.current().code == "M2"
+
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))  # atteint : caché par le filtre
+    page.off_target.setChecked(True)
+    assert page.current() is None
+    assert page.chart.figure is None and page.chart.canvas is None and page.chart.empty.isVisibleTo(page)
+    assert page.shown_code is None
+    assert not any(a.isEnabled() for a in _tool_buttons(page)) and not page.archive_action.isEnabled()
+
+    page.off_target.setChecked(False)
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    qtbot.waitUntil(lambda: page.chart.figure is not None)
+    page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
+    assert page.current() is None and page.chart.figure is None
+    assert not any(a.isEnabled() for a in _tool_buttons(page))
+
+
+def test_undo_redraws_the_chart_or_clears_it(window, qtbot, app_ctx):
+    """Audit, point 6 : après Ctrl+Z d'une cible, la marche annulée restait dessinée ; après
+    Ctrl+Z d'un indicateur créé, sa courbe restait affichée alors qu'il n'existait plus."""
+    _setup(app_ctx)
+    page = window.show_page("indicators")
+    page.table.selectRow(_row_of(page, "M5", "Lensois"))
+    qtbot.waitUntil(lambda: page.shown_code == "M5" and page.chart.figure is not None)
+    svc.set_step(app_ctx, "M5", "target", 40, year=2027)
+    page.refresh()  # (comme après la boîte Référence et cibles)
+    qtbot.waitUntil(lambda: page.chart.figure is not None and any(40.0 in ys for ys in _targets_drawn(page)))
+    assert page.current().code == "M5"
+    window.undo()
+    qtbot.waitUntil(lambda: page.chart.figure is not None and not any(40.0 in ys for ys in _targets_drawn(page)))
+    assert page.current().code == "M5" and page.current_bassin() is not None
+    assert all(a.isEnabled() for a in _tool_buttons(page))
+
+    svc.add_indicator(app_ctx, "PAR15J", label="Part des ARSA reçus en 15 jours", unit="nombre",
+                      direction="up", frequency="month")  # fmt: skip
+    page.refresh()
+    assert page.select_code("PAR15J")
+    qtbot.waitUntil(lambda: page.shown_code == "PAR15J" and page.chart.figure is not None)
+    window.undo()
+    assert page.current() is None and page.shown_code is None
+    assert page.chart.figure is None and page.chart.empty.isVisibleTo(page)
+    assert not any(a.isEnabled() for a in _tool_buttons(page))
+
+
+def test_the_first_click_shows_a_wait_text_and_cursor_before_the_chart(window, qtbot, app_ctx, monkeypatch):
+    """Audit, point 8 : le premier graphique (chargement de matplotlib) prenait 2 à 3 s sans que
+    l'écran change ; le premier clic semblait ignoré. La ligne est choisie tout de suite, le
+    texte « Tracé de la courbe… » est peint et le curseur d'attente posé AVANT le tracé, puis
+    retirés une fois la courbe dessinée."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    _setup(app_ctx)
+    page = window.show_page("indicators")
+    qtbot.wait(20)
+    paints = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                paints.append(page.chart.empty.text())
+            return False
+
+    spy = Spy(page)
+    page.chart.empty.installEventFilter(spy)
+    seen_at_draw = []
+    real = page.show_chart
+
+    def show_chart(d):
+        cursor = QApplication.overrideCursor()
+        seen_at_draw.append((list(paints), cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor))
+        real(d)
+
+    monkeypatch.setattr(page, "show_chart", show_chart)
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    assert page.current().code == "M2"  # la ligne est choisie sans attendre la courbe
+    assert page.chart.empty.isVisibleTo(page) and page.chart.empty.text() == "Tracé de la courbe…"
+    cursor = QApplication.overrideCursor()
+    assert cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
+    qtbot.waitUntil(lambda: page.chart.figure is not None)
+    assert len(seen_at_draw) == 1
+    painted, waiting = seen_at_draw[0]
+    assert "Tracé de la courbe…" in painted and waiting  # peint avant le tracé, curseur posé
+    assert QApplication.overrideCursor() is None
+    assert not page.chart.empty.isVisibleTo(page) and page.shown_code == "M2"
+    page.table.clearSelection()
+    page.off_target.setChecked(True)  # la ligne cachée : le texte de départ revient
+    assert page.chart.empty.text().startswith("Choisissez un indicateur")
+    # un choix annulé avant le tracé ne laisse ni curseur d'attente ni tracé en retard
+    page.off_target.setChecked(False)
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
+    qtbot.wait(50)
+    assert QApplication.overrideCursor() is None and page.chart.figure is None and len(seen_at_draw) == 1
+
+
+def test_leaving_the_page_before_the_chart_leaves_no_wait_cursor(window, qtbot, app_ctx):
+    """Page quittée (ou fenêtre fermée) entre le clic et le tracé : le curseur d'attente restait
+    posé pour toute l'application. Il est retiré ; la courbe est tracée au retour sur la page."""
+    from PySide6.QtWidgets import QApplication
+
+    _setup(app_ctx)
+    page = window.show_page("indicators")
+    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    assert QApplication.overrideCursor() is not None
+    window.show_page("roadmap")
+    assert QApplication.overrideCursor() is None
+    qtbot.wait(20)
+    assert page.chart.figure is None
+    window.show_page("indicators")
+    qtbot.waitUntil(lambda: page.chart.figure is not None and page.shown_code == "M2")
+    assert QApplication.overrideCursor() is None
+    page.table.selectRow(_row_of(page, "M2", "Audomarois"))
+    window.close()
+    assert QApplication.overrideCursor() is None

@@ -13,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -124,6 +125,15 @@ class IndicatorsPage(Page):
         # matplotlib n'est chargé qu'au premier choix
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.shown_code: str | None = None
+        self.shown_key: tuple[str, Any] | None = None  # (indicateur, filtre Bassin) de la courbe
+        # le tracé (matplotlib chargé au premier choix : 2 à 3 s) attend un tour de boucle : la
+        # ligne choisie et « Tracé de la courbe… » sont peints d'abord, curseur d'attente posé
+        self.pending: m.IndicatorDef | None = None
+        self.waiting = False
+        self.chart_timer = QTimer(self)
+        self.chart_timer.setSingleShot(True)
+        self.chart_timer.setInterval(0)
+        self.chart_timer.timeout.connect(self._draw_pending)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         self.table.doubleClicked.connect(lambda _i: self.edit_indicator())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -422,6 +432,7 @@ class IndicatorsPage(Page):
 
     # -- données ----------------------------------------------------------------------
     def refresh(self) -> None:
+        self.shown_key = None  # données relues : la courbe de la ligne choisie est redessinée
         self.overview = m.overview(self.ctx, full=False)
         ov = self.overview
         axes_of: dict[int, set[str]] = {}
@@ -457,6 +468,10 @@ class IndicatorsPage(Page):
                + [("Flux mensuels", "flux")])  # fmt: skip
 
     def apply_filters(self) -> None:
+        """Remplit le tableau filtré. La ligne choisie le reste si elle est encore montrée (sa
+        courbe est redessinée si les données ou le bassin ont changé) ; cachée ou partie, le
+        graphique s'efface et les boutons qui agissent sur elle se grisent."""
+        keep = self._selected_key()
         bassin, axe, source = self.bassin.currentData(), self.axe.currentData(), self.source.currentData()
         off, linked = self.off_target.isChecked(), self.linked_only.isChecked()
         rows = []
@@ -480,10 +495,36 @@ class IndicatorsPage(Page):
         total = len({r.state.indicator.id for r in self.all_rows})
         shown = len({r.state.indicator.id for r in rows})
         self.count.setText(f"{shown} indicateur(s) sur {total}" if shown != total else f"{total} indicateurs")
+        self._restore_selection(keep)
+
+    def _selected_key(self) -> tuple[str, int | None] | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        return None if row is None else (row.state.indicator.code, row.state.bassin_id)
+
+    def _restore_selection(self, key: tuple[str, int | None] | None) -> None:
+        # (la remise à zéro du modèle vide la sélection sans signal : on la repose ou on efface)
+        for r, row in enumerate(self.model.rows if key is not None else []):
+            if (row.state.indicator.code, row.state.bassin_id) == key:
+                self.table.selectRow(r)  # → _selection_changed : courbe redessinée si besoin
+                break
+        else:
+            self._cancel_pending()
+            self.shown_code = self.shown_key = None
+            self.chart.clear()
+        if hasattr(self, "archive_action"):
+            self.update_actions()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.fit_columns()  # la feuille de style (marges des cellules) ne s'applique qu'à l'affichage
+        self._selection_changed()  # un tracé laissé en route (page quittée) est repris
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        if self.pending is not None:  # page quittée ou fenêtre fermée avant le tracé : pas de
+            self._cancel_pending()  # curseur d'attente laissé pour toute l'application
+            self.shown_code = self.shown_key = None
 
     def fit_columns(self) -> None:
         """Chaque colonne à la largeur de son contenu et de son titre (au plus ``FIT_MAX``) ;
@@ -508,8 +549,38 @@ class IndicatorsPage(Page):
     def _selection_changed(self, *_args: Any) -> None:
         rows = self.table.selectionModel().selectedRows()
         row = self.model.row_at(rows[0].row()) if rows else None
-        if row is not None and row.state.indicator.code != self.shown_code:
-            self.show_chart(row.state.indicator)
+        if row is None:
+            return  # (sélection vidée par une remise à zéro : _restore_selection décide)
+        if (row.state.indicator.code, self.bassin.currentData()) != self.shown_key:
+            self.request_chart(row.state.indicator)
+
+    def request_chart(self, d: m.IndicatorDef) -> None:
+        """Annonce le tracé (texte, curseur d'attente) et le lance au tour de boucle suivant."""
+        self.pending = d
+        self.shown_code, self.shown_key = d.code, (d.code, self.bassin.currentData())
+        self.chart.show_text("Tracé de la courbe…")
+        if not self.waiting:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.waiting = True
+        self.chart_timer.start()
+
+    def _cancel_pending(self) -> None:
+        self.chart_timer.stop()
+        self.pending = None
+        if self.waiting:
+            self.waiting = False
+            QApplication.restoreOverrideCursor()
+
+    def _draw_pending(self) -> None:
+        d, self.pending = self.pending, None
+        try:
+            if d is not None:
+                self.show_chart(d)
+        finally:
+            if self.waiting:
+                self.waiting = False
+                QApplication.restoreOverrideCursor()
+
 
     def show_chart(self, d: m.IndicatorDef) -> None:
         from roadmap_app.flows.charts import indicator_over_time
@@ -530,3 +601,4 @@ class IndicatorsPage(Page):
         self.chart.set_figure(indicator_over_time(f"{d.label} ({d.code})", d.unit, series, targets, baseline,
                                                   self.ctx.today(), d.frequency))  # fmt: skip
         self.shown_code = d.code
+        self.shown_key = (d.code, bassin)

@@ -23,6 +23,7 @@ class ChartView(QWidget):
         super().__init__(parent)
         self.canvas: Any = None
         self.figure: Any = None
+        self.placeholder = placeholder
         self.empty = QLabel(placeholder)
         self.empty.setObjectName("muted")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -56,10 +57,15 @@ class ChartView(QWidget):
 
     def clear(self) -> None:
         """Plus de figure : le texte d'attente revient à sa place."""
+        self.show_text(self.placeholder)
+
+    def show_text(self, text: str) -> None:
+        """Plus de figure, ``text`` à sa place (« Tracé de la courbe… » pendant un tracé lent)."""
         self._drop_canvas()
         self.canvas = self.figure = None
         if self.scroll_area is not None:
             self.scroll_area.hide()
+        self.empty.setText(text)
         self.empty.setVisible(True)
 
     def set_figure(self, figure: Any) -> None:
@@ -76,6 +82,7 @@ class ChartView(QWidget):
         self.canvas.setMinimumHeight(
             natural if self.scroll_area is not None else min(natural, MIN_HEIGHT)
         )
+        self.empty.setText(self.placeholder)
         self.empty.setVisible(False)
         if self.scroll_area is not None:
             self.scroll_area.show()

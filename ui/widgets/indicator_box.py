@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -21,6 +21,24 @@ SERIES_COLORS = ("#1F5FA8", "#B54708", "#6941C6", "#027A48", "#C11574", "#475467
 
 def _e(text: str) -> str:
     return escape(text, quote=False)
+
+
+TITLE_LINES = 3  # un intitulé plus long encore est coupé « … » à la troisième ligne
+
+
+def _wrap(text: str, fm: QFontMetrics, room: int, most: int) -> list[str]:
+    """``text`` coupé entre deux mots en lignes de ``room`` px, ``most`` lignes au plus (la
+    dernière garde le reste : elle sera coupée « … » si elle déborde)."""
+    words = text.split(" ")
+    lines: list[str] = []
+    while words and len(lines) < most - 1:
+        line, i = words[0], 1
+        while i < len(words) and fm.horizontalAdvance(f"{line} {words[i]}") <= room:
+            line = f"{line} {words[i]}"
+            i += 1
+        lines.append(line)
+        words = words[i:]
+    return lines + ([" ".join(words)] if words else [])
 
 
 class Sparkline(QWidget):
@@ -93,11 +111,12 @@ class Sparkline(QWidget):
 
 class IndicatorCard(QWidget):
     """Un indicateur lié : titre, état par bassin (deux lignes par bassin), courbe. Texte peint
-    directement : l'intitulé sur deux lignes au plus, le reste coupé « … » à la largeur du
-    panneau (texte entier en infobulle et pour les lecteurs d'écran) ; des étiquettes à retour à
+    directement : l'intitulé sur trois lignes au plus, le statut passé à la ligne après « — »,
+    coupés « … » seulement s'ils débordent encore de la largeur du panneau (texte entier en infobulle et pour les lecteurs d'écran) ; des étiquettes à retour à
     la ligne coûtaient 40 ms de mise en page à chaque sélection."""
 
     CHART = 44
+    STEP = 14  # retrait de la suite d'un statut (la cible sous « ▼ en-dessous — »)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +124,7 @@ class IndicatorCard(QWidget):
         self.lines: list[tuple[str, str, bool, int]] = []  # (texte, couleur, gras, retrait)
         self.chart = Sparkline(self)
         self.text = ""
+        self._shown: dict[int, list[tuple[str, str, bool, int]]] = {}  # lignes peintes par largeur
 
     def _line_height(self) -> int:
         return self.fontMetrics().height() + 2
@@ -119,7 +139,8 @@ class IndicatorCard(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        """Un intitulé long prend une seconde ligne dans un panneau étroit."""
+        """Un intitulé long (jusqu'à trois lignes) ou un statut coupé après « — » prennent des
+        lignes de plus dans un panneau étroit : la courbe descend d'autant."""
         return len(self._display(width)) * self._line_height() + self.CHART + 10
 
     def show_linked(self, linked: Any) -> None:
@@ -147,6 +168,7 @@ class IndicatorCard(QWidget):
             status = f"{mark} {st.status}" + ("" if target == st.status else f" — {target}")
             lines.append((status, color, st.status in STATUS_MARKS, 14))
         self.lines = lines
+        self._shown.clear()
         self.text = "\n".join(t for t, _c, _b, _i in lines)
         self.setToolTip(f"{self.text}\n\n{d.definition}".strip())
         self.setAccessibleName(self.text)
@@ -155,6 +177,12 @@ class IndicatorCard(QWidget):
         self._place_chart()
         self.update()
 
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._shown.clear()  # (feuille de style appliquée à l'affichage : autre police)
+            self.updateGeometry()
+
     def _place_chart(self) -> None:
         top = len(self._display(self.width())) * self._line_height() + 4
         self.chart.setGeometry(0, top, self.width(), self.CHART)
@@ -162,33 +190,38 @@ class IndicatorCard(QWidget):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         if len(self._display(event.oldSize().width())) != len(self._display(self.width())):
-            self.updateGeometry()  # l'intitulé passe sur une ligne de plus ou de moins
+            self.updateGeometry()  # intitulé ou statut sur une ligne de plus ou de moins
         self._place_chart()
 
     def _display(self, width: int) -> list[tuple[str, str, bool, int]]:
-        """Les lignes peintes à cette largeur : l'intitulé (première ligne) coupé entre deux mots
-        sur deux lignes au plus, chaque ligne coupée « … » si elle déborde encore."""
+        """Les lignes peintes à cette largeur (gardées par largeur jusqu'au prochain indicateur) :
+        l'intitulé (première ligne) coupé entre deux mots sur trois lignes au plus ; un statut
+        trop long passe à la ligne après « — » (« ▼ en-dessous — », puis « cible 2025 : 60 % »
+        plus en retrait) ; une ligne qui déborde encore est coupée « … »."""
+        cached = self._shown.get(width)
+        if cached is not None:
+            return cached
         bold = self.font()
         bold.setBold(True)
         fms = {False: self.fontMetrics(), True: QFontMetrics(bold)}
         out = []
         for row, (text, color, is_bold, indent) in enumerate(self.lines):
-            fm, room = fms[is_bold], width - indent
-            parts = [text]
-            if row == 0 and fm.horizontalAdvance(text) > room:
-                words = text.split(" ")
-                first = words[0]
-                i = 1
-                while i < len(words) and fm.horizontalAdvance(f"{first} {words[i]}") <= room:
-                    first = f"{first} {words[i]}"
-                    i += 1
-                parts = [first, " ".join(words[i:])] if i < len(words) else [text]
-            out += [(fm.elidedText(part, Qt.TextElideMode.ElideRight, room), color, is_bold, indent) for part in parts]
+            fm = fms[is_bold]
+            parts = [(text, indent)]
+            if fm.horizontalAdvance(text) > width - indent:
+                if row == 0:
+                    parts = [(part, indent) for part in _wrap(text, fm, width - indent, TITLE_LINES)]
+                elif indent and " — " in text:
+                    head, tail = text.split(" — ", 1)
+                    parts = [(f"{head} —", indent), (tail, indent + self.STEP)]
+            out += [(fm.elidedText(part, Qt.TextElideMode.ElideRight, width - left), color, is_bold, left)
+                    for part, left in parts]  # fmt: skip
+        self._shown[width] = out
         return out
 
     def shown_lines(self) -> list[str]:
-        """Les lignes telles que peintes à la largeur actuelle (l'intitulé sur deux lignes au
-        plus, le reste coupé « … » s'il déborde)."""
+        """Les lignes telles que peintes à la largeur actuelle (l'intitulé sur trois lignes au
+        plus, un statut long sur deux, coupées « … » si elles débordent encore)."""
         return [text for text, _c, _b, _i in self._display(self.width())]
 
     def paintEvent(self, event: QPaintEvent) -> None:
