@@ -125,12 +125,15 @@ class IndicatorCard(QWidget):
         self.chart = Sparkline(self)
         self.text = ""
         self._shown: dict[int, list[tuple[str, str, bool, int]]] = {}  # lignes peintes par largeur
+        self._advances: list[int] = []  # largeur en pixels de chaque ligne de ``lines``
 
     def _line_height(self) -> int:
         return self.fontMetrics().height() + 2
 
     def sizeHint(self) -> QSize:
-        return QSize(200, self.heightForWidth(self.width() if self.width() > 1 else 200))
+        # la largeur déjà mise en page (la même d'une action à l'autre) : pas de calcul à 200 px
+        width = self.width() if self.width() > 1 else next(reversed(self._shown), 200) if self._shown else 200
+        return QSize(200, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(160, self.sizeHint().height())
@@ -169,6 +172,7 @@ class IndicatorCard(QWidget):
             lines.append((status, color, st.status in STATUS_MARKS, 14))
         self.lines = lines
         self._shown.clear()
+        self._advances = []
         self.text = "\n".join(t for t, _c, _b, _i in lines)
         self.setToolTip(f"{self.text}\n\n{d.definition}".strip())
         self.setAccessibleName(self.text)
@@ -181,6 +185,7 @@ class IndicatorCard(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._shown.clear()  # (feuille de style appliquée à l'affichage : autre police)
+            self._advances = []
             self.updateGeometry()
 
     def _place_chart(self) -> None:
@@ -189,7 +194,8 @@ class IndicatorCard(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if len(self._display(event.oldSize().width())) != len(self._display(self.width())):
+        before = self._shown.get(event.oldSize().width())  # une largeur jamais calculée n'a rien placé
+        if before is not None and len(before) != len(self._display(self.width())):
             self.updateGeometry()  # intitulé ou statut sur une ligne de plus ou de moins
         self._place_chart()
 
@@ -204,16 +210,20 @@ class IndicatorCard(QWidget):
         bold = self.font()
         bold.setBold(True)
         fms = {False: self.fontMetrics(), True: QFontMetrics(bold)}
+        if len(self._advances) != len(self.lines):  # largeur de chaque ligne : une fois par indicateur
+            self._advances = [fms[is_bold].horizontalAdvance(text) for text, _c, is_bold, _i in self.lines]
         out = []
-        for row, (text, color, is_bold, indent) in enumerate(self.lines):
+        for row, ((text, color, is_bold, indent), advance) in enumerate(zip(self.lines, self._advances, strict=True)):
             fm = fms[is_bold]
+            if advance <= width - indent:
+                out.append((text, color, is_bold, indent))  # elle tient : ni coupe ni « … » à chercher
+                continue
             parts = [(text, indent)]
-            if fm.horizontalAdvance(text) > width - indent:
-                if row == 0:
-                    parts = [(part, indent) for part in _wrap(text, fm, width - indent, TITLE_LINES)]
-                elif indent and " — " in text:
-                    head, tail = text.split(" — ", 1)
-                    parts = [(f"{head} —", indent), (tail, indent + self.STEP)]
+            if row == 0:
+                parts = [(part, indent) for part in _wrap(text, fm, width - indent, TITLE_LINES)]
+            elif indent and " — " in text:
+                head, tail = text.split(" — ", 1)
+                parts = [(f"{head} —", indent), (tail, indent + self.STEP)]
             out += [(fm.elidedText(part, Qt.TextElideMode.ElideRight, width - left), color, is_bold, left)
                     for part, left in parts]  # fmt: skip
         self._shown[width] = out
