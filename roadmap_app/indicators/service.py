@@ -487,6 +487,16 @@ def set_value(ctx: AppContext, indicator: str | int, value: float, day: date, *,
     return set_values(ctx, [ValueInput(indicator, bassin, day, value)], replace=replace, record_undo=record_undo)[0]
 
 
+def _step_row(s: Session, indicator_id: int, kind: str, bid: int | None, day: date) -> Any:
+    """La ligne ``indicator_target`` d'une étape (sorte, bassin ou commune, date), ou ``None``."""
+    from db.models import IndicatorTarget
+
+    return s.exec(select(IndicatorTarget).where(
+        IndicatorTarget.indicator_id == indicator_id, IndicatorTarget.kind == kind,
+        col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
+        IndicatorTarget.effective_from == day)).first()  # fmt: skip
+
+
 class StepExistsError(ValidationError):
     """Une référence ou une cible est déjà fixée à cette date (pour ce bassin) : la remplacer
     demande ``replace`` (une correction, journalisée et annulable)."""
@@ -548,10 +558,7 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
     out = ops.Outcome()
     with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
         s = op.session
-        row = s.exec(select(IndicatorTarget).where(
-            IndicatorTarget.indicator_id == d.id, IndicatorTarget.kind == kind,
-            col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
-            IndicatorTarget.effective_from == day)).first()  # fmt: skip
+        row = _step_row(s, d.id, kind, bid, day)
         cell = f"{d.code} / {bname} / {what.lower()} {when}"
         if row is not None and row.value is not None and not replace:
             if row.value == float(value):
@@ -580,8 +587,6 @@ def remove_step(ctx: AppContext, indicator: str | int, kind: str, day: date, *, 
                 record_undo: bool = True) -> str | None:  # fmt: skip
     """Retire une situation de référence ou une cible (fixée par erreur) : journalisé, annulable
     (Ctrl+Z la rétablit). Les cibles des flux, datées dans la page Flux BRSA, ne se retirent pas ici."""
-    from db.models import IndicatorTarget
-
     what = "Situation de référence" if kind == "baseline" else "Cible"
     d = find_definition(load_definitions(ctx), indicator)
     if d.is_flow:
@@ -590,10 +595,7 @@ def remove_step(ctx: AppContext, indicator: str | int, kind: str, day: date, *, 
     out = ops.Outcome()
     with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
         s = op.session
-        row = s.exec(select(IndicatorTarget).where(
-            IndicatorTarget.indicator_id == d.id, IndicatorTarget.kind == kind,
-            col(IndicatorTarget.bassin_id).is_(None) if bid is None else IndicatorTarget.bassin_id == bid,
-            IndicatorTarget.effective_from == day)).first()  # fmt: skip
+        row = _step_row(s, d.id, kind, bid, day)
         when = Step(kind, bid, 0.0, day, row.year if row is not None else None).when(d)
         if row is None or row.value is None:
             raise ValidationError(f"{what} de {d.code} ({bname}, {when}) introuvable : rien à retirer.")
