@@ -22,6 +22,9 @@ BLUE, ORANGE, GREEN, PINK, GREY, SKY = (
     "#6B7280",
     "#56B4E9",
 )
+#: Couleur d'une série par son rang (bassins dans leur ordre, ou « tout le plan ») : la même
+#: dans les courbes d'indicateur (matplotlib) et dans le panneau d'une action (Qt).
+SERIES_COLORS = (BLUE, ORANGE, GREEN, PINK, GREY, SKY)
 Number = float | None
 
 

@@ -254,3 +254,41 @@ def test_leaving_the_page_before_the_chart_leaves_no_wait_cursor(window, qtbot, 
     page.table.selectRow(_row_of(page, "M2", "Audomarois"))
     window.close()
     assert QApplication.overrideCursor() is None
+
+
+def test_each_bassin_keeps_its_colour_in_every_chart_and_in_the_panel(window, qtbot, app_ctx):
+    """Audit, point 10 : la couleur suivait le rang de la série parmi celles qui ont des valeurs
+    (Lensois vert pour R1, orange pour M2 sans Montreuillois, bleu filtré seul), et le panneau
+    avait sa propre palette ; sa petite courbe ne prenait même pas la couleur du carré de son
+    bassin. Chaque bassin a maintenant sa couleur, la même partout."""
+    from matplotlib.colors import to_hex
+
+    from roadmap_app.flows.charts import SERIES_COLORS
+    from roadmap_app.indicators.model import bassin_list
+
+    _setup(app_ctx)
+    rank = {name: i for i, (_bid, name) in enumerate(bassin_list(app_ctx))}
+    page = window.show_page("indicators")
+
+    def colours(code, bassin_filter="Tous les bassins"):
+        page.bassin.setCurrentIndex(page.bassin.findText(bassin_filter))
+        page.table.clearSelection()
+        page.table.selectRow(_row_of(page, code, "Lensois"))
+        qtbot.waitUntil(lambda: page.chart.figure is not None and page.shown_key == (code, page.bassin.currentData()))
+        ax = page.chart.figure.axes[0]
+        return {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines() if line.get_label() in rank}
+
+    def colour_of(name):
+        return SERIES_COLORS[rank[name]]
+
+    lens, aud = colour_of("Lensois").lower(), colour_of("Audomarois").lower()
+    assert colours("M2") == {"Audomarois": aud, "Lensois": lens}
+    assert colours("M5") == {"Lensois": lens}  # seul bassin avec une valeur : pas la première couleur
+    assert colours("M2", "Lensois") == {"Lensois": lens}  # filtré seul : sa couleur aussi
+    roadmap = window.show_page("roadmap")
+    assert roadmap.select_code("EP-1.1")  # M2 lié : valeurs pour Audomarois et Lensois
+    card = roadmap.detail.indicators.cards[0]
+    drawn = [(name, SERIES_COLORS[r]) for name, _pts, r in card.chart.series]
+    assert drawn == [("Audomarois", colour_of("Audomarois")), ("Lensois", colour_of("Lensois"))]
+    swatches = {text.split(" : ")[0][2:]: colour for text, colour, _b, _i in card.lines if text.startswith("■")}
+    assert swatches["Audomarois"] == colour_of("Audomarois") and swatches["Lensois"] == colour_of("Lensois")

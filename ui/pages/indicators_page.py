@@ -587,12 +587,12 @@ class IndicatorsPage(Page):
 
         points, steps = m.load_series(self.ctx, [d])
         bassin = self.bassin.currentData()
-        names = dict(m.bassin_list(self.ctx))
-        series = {}
-        for (ind, bid), pts in points.items():
-            if ind != d.id or (bassin is not None and bid not in (None, bassin)):
-                continue
-            series[names.get(bid, "Tout le plan") if bid is not None else "Tout le plan"] = [(p.day, p.value) for p in pts]
+        # une série par bassin dans l'ordre des bassins, vide si elle n'a pas de valeur ou si le
+        # filtre l'écarte : chaque bassin garde son rang, donc sa couleur et son marqueur, d'un
+        # indicateur à l'autre et dans le panneau d'une action (``SERIES_COLORS``)
+        keys = [(bid, name) for bid, name in m.bassin_list(self.ctx)] if d.per_bassin else [(None, "Tout le plan")]
+        series = {name: [(p.day, p.value) for p in points.get((d.id, bid), [])]
+                  if bassin is None or bid in (None, bassin) else [] for bid, name in keys}  # fmt: skip
         all_steps = [st for (ind, bid), lst in steps.items() if ind == d.id and (bassin is None or bid in (None, bassin))
                      for st in lst]  # fmt: skip
         targets = [(st.effective_from, st.value, st.label) for st in all_steps if st.kind != "baseline"]

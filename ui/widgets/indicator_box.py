@@ -12,11 +12,13 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from roadmap_app.flows.charts import (
+    SERIES_COLORS,  # les couleurs des courbes de la page Indicateurs
+)
 from ui.style import ACCENT, DANGER, MUTED, SUCCESS
 
 STATUS_COLORS = {"atteint": SUCCESS, "en-dessous": DANGER, "pas de valeur": MUTED, "sans cible": MUTED}
 STATUS_MARKS = {"atteint": "●", "en-dessous": "▼", "pas de valeur": "○", "sans cible": "◌"}
-SERIES_COLORS = ("#1F5FA8", "#B54708", "#6941C6", "#027A48", "#C11574", "#475467")
 
 
 def _e(text: str) -> str:
@@ -46,7 +48,7 @@ class Sparkline(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.series: list[tuple[str, list[tuple[float, float]]]] = []
+        self.series: list[tuple[str, list[tuple[float, float]], int]] = []  # (bassin, points, rang)
         self.targets: list[tuple[float, float]] = []
         self.setMinimumHeight(40)
         self.setMaximumHeight(44)
@@ -55,14 +57,17 @@ class Sparkline(QWidget):
         return QSize(220, 46)
 
     def set_data(self, states: list[Any]) -> None:
-        self.series = [(st.where, [(p.day.toordinal(), p.value) for p in st.points]) for st in states if st.points]
+        # le rang du bassin parmi tous (pas parmi ceux qui ont des valeurs) : sa couleur est celle
+        # de son carré dans la carte et de sa courbe sur la page Indicateurs
+        self.series = [(st.where, [(p.day.toordinal(), p.value) for p in st.points], i)
+                       for i, st in enumerate(states) if st.points]  # fmt: skip
         seen: dict[tuple[float, float], None] = {}
         for st in states:
             for t in st.targets:
                 seen[(t.effective_from.toordinal(), t.value)] = None
         self.targets = sorted(seen)
         self.setAccessibleName(
-            "Évolution : " + ("; ".join(f"{name} {len(pts)} valeur(s)" for name, pts in self.series) or "aucune valeur")
+            "Évolution : " + ("; ".join(f"{name} {len(pts)} valeur(s)" for name, pts, _rank in self.series) or "aucune valeur")
         )
         self.update()
 
@@ -72,8 +77,8 @@ class Sparkline(QWidget):
         rect = QRectF(self.rect()).adjusted(2, 4, -2, -4)
         painter.setPen(QPen(QColor("#EAECF0"), 1))
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
-        xs = [x for _n, pts in self.series for x, _v in pts] + [x for x, _v in self.targets]
-        ys = [v for _n, pts in self.series for _x, v in pts] + [v for _x, v in self.targets]
+        xs = [x for _n, pts, _r in self.series for x, _v in pts] + [x for x, _v in self.targets]
+        ys = [v for _n, pts, _r in self.series for _x, v in pts] + [v for _x, v in self.targets]
         if not self.series:
             painter.setPen(QColor(MUTED))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "pas encore de valeur")
@@ -97,8 +102,8 @@ class Sparkline(QWidget):
             for i, (x, v) in enumerate(self.targets):
                 end = self.targets[i + 1][0] if i + 1 < len(self.targets) else x1
                 painter.drawLine(at(max(x, x0), v), at(max(end, x0), v))
-        for i, (_name, pts) in enumerate(self.series):
-            color = QColor(SERIES_COLORS[i % len(SERIES_COLORS)])
+        for _name, pts, rank in self.series:
+            color = QColor(SERIES_COLORS[rank % len(SERIES_COLORS)])
             painter.setPen(QPen(color, 1.6))
             path = QPainterPath(at(*pts[0]))
             for x, v in pts[1:]:
