@@ -27,6 +27,23 @@ FREQUENCIES = {"month": "mensuelle", "quarter": "trimestrielle", "year": "annuel
 SCOPES = {"bassin": "par bassin", "plan": "tout le plan"}
 PROVENANCES = {"tdb": "TDB national", "cd": "CD", "ft": "FT", "autre": "autre"}
 LINK_KINDS = {"tdb": "TDB national", "autre": "Autres"}
+#: Indicateurs nationaux de l'annexe 4 qui mesurent exactement un flux mensuel BRSA (même
+#: définition, unité, sens et fréquence) : fondus dans ce flux, une seule série (migration 0016,
+#: ``db/seed/indicators.py`` ; vérifié identique à ``resources/seed/indicateurs.json``). Leur
+#: code reste une clé reconnue (liens, saisies, imports, anciens instantanés et paquets) ; leur
+#: ligne nationale est archivée. M1a (parmi les inscrits « déploiements France Travail »),
+#: M3 (répartition en %) et R2 (taux annuel) ne sont pas la même mesure que leur flux.
+FUSED_INTO_FLOW = {
+    "M1b": "sortants", "M1c": "contrats_signes", "M2": "delai_premier_entretien", "M4": "delai_premiere_action",
+    "M5": "accompagnement_intensif", "V2-1": "entrants", "V2-2": "orientes_15j",
+}  # fmt: skip
+_FUSED_FOLDED = {k.casefold(): v for k, v in FUSED_INTO_FLOW.items()}
+
+
+def canonical_code(code: str) -> str:
+    """Le code sous lequel un indicateur vit : « M2 » → « delai_premier_entretien » (fondu) ;
+    tout autre code inchangé."""
+    return _FUSED_FOLDED.get(code.strip().casefold(), code)
 
 REACHED, BELOW, NO_VALUE, NO_TARGET = "atteint", "en-dessous", "pas de valeur", "sans cible"
 #: Un statut se lit en couleur et en texte (et reste lisible en noir et blanc par son signe) :
@@ -178,7 +195,7 @@ def find_definition(defs: Iterable[IndicatorDef], key: str | int) -> IndicatorDe
             if d.id == key:
                 return d
     else:
-        k = " ".join(fold(key.strip()).replace("_", " ").split())
+        k = " ".join(fold(canonical_code(key)).replace("_", " ").split())
         for d in defs:
             if k in (fold(d.code).replace("_", " "), " ".join(fold(d.label).split())):
                 return d
