@@ -30,8 +30,9 @@ from roadmap_app.plan.read import (
     roadmap_ref,
 )
 
-#: 1 : cellules en dictionnaires ; 2 : cellules en listes (``state_cell``). Les deux se lisent.
-STATE_FORMAT = 2
+#: 1 : cellules en dictionnaires ; 2 : cellules en listes (``state_cell``) ; 3 : séries des
+#: indicateurs en ``[jours, valeurs]`` (``indicators_section``). Tous se lisent.
+STATE_FORMAT = 3
 
 SectionBuilder = Callable[[AppContext, int], Any]
 
@@ -354,7 +355,9 @@ LIVE_SECTIONS: dict[str, SectionBuilder] = {"indicateurs": _indicators_live}
 
 @paused_gc()
 def build_state(ctx: AppContext, roadmap_id: int, *, live: bool = False) -> dict[str, Any]:
-    """État complet à figer ; ``live`` : l'état actuel, à comparer ou à exporter sans le figer."""
+    """État complet à figer ; ``live`` : l'état actuel, à comparer ou à exporter sans le figer.
+    L'état à figer contient un texte JSON déjà écrit (``state_json.Encoded`` : les séries des
+    indicateurs) : il s'écrit par ``state_json.encode_state``, et se relit de l'instantané."""
     return {
         "format": STATE_FORMAT,
         **{

@@ -5,7 +5,8 @@ separators=(",", ":"))`` compressé par zlib (niveau 1) ; son empreinte est le S
 ``iter_json`` écrit exactement le même texte, octet pour octet, mais par morceaux : les
 dictionnaires et listes du haut de l'état (sections, axes, cibles, séries…) sont ouverts ici, clés
 triées comme ``sort_keys``, et chaque élément plus petit (une cible et ses actions, une définition,
-une série) est écrit d'un coup par l'encodeur en C de ``json``.
+une série) est écrit d'un coup par l'encodeur en C de ``json``. Un morceau déjà écrit (``Encoded`` :
+à 100×, les 9 000 séries des indicateurs, assemblées par la base) est recopié tel quel.
 
 ``encode_state`` hache et compresse le texte par tranches d'environ 1 Mo, à mesure qu'il
 s'écrit : jamais de texte entier en mémoire (à 100×, 10,5 Mo ; pic de l'encodage 21 → 6 Mo).
@@ -55,25 +56,49 @@ MAX_DEPTH = 5
 #: Taille (en caractères) des tranches hachées et compressées
 CHUNK = 1 << 20
 
-_CONTAINERS = (dict, list, tuple)
+
+
+class Encoded:
+    """Un texte JSON déjà écrit (en ASCII, clés triées, sans espaces), recopié tel quel par
+    ``iter_json`` à la place d'une valeur : ni objets Python à créer ni encodage à refaire.
+    ``json.dumps`` ne le connaît pas (``TypeError``) : seul ``iter_json`` l'écrit, et il doit se
+    trouver dans des conteneurs ouverts (au plus ``MAX_DEPTH`` niveaux)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def value(self) -> Any:
+        """La valeur que ce texte représente (lecture, vérifications)."""
+        return json.loads(self.text)
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.text[:60]!r}{'…' if len(self.text) > 60 else ''})"
+
+
+_CONTAINERS = (dict, list, tuple, Encoded)
 
 
 def _opened(obj: Any) -> bool:
     """Vrai pour un dictionnaire à clés textes qui contient un conteneur, ou une liste qui
-    contient un dictionnaire : les autres (liste de listes courtes, série de valeurs, ligne de
-    statuts) s'écrivent d'un coup."""
+    contient un dictionnaire (ou un ``Encoded``) : les autres (liste de listes courtes, série de
+    valeurs, ligne de statuts) s'écrivent d'un coup."""
     if isinstance(obj, dict):
         return all(type(k) is str for k in obj) and any(
             isinstance(v, _CONTAINERS) for v in obj.values()
         )
     if isinstance(obj, (list, tuple)):
-        return any(isinstance(v, dict) for v in obj)
+        return any(isinstance(v, (dict, Encoded)) for v in obj)
     return False
 
 
 def iter_json(obj: Any, depth: int = MAX_DEPTH) -> Iterator[str]:
     """Les morceaux de ``json.dumps(obj, ensure_ascii=True, sort_keys=True, separators=(",", ":"))``,
-    dans l'ordre : leur concaténation est ce texte, octet pour octet."""
+    dans l'ordre : leur concaténation est ce texte, octet pour octet (un ``Encoded`` : son texte)."""
+    if type(obj) is Encoded:
+        yield obj.text
+        return
     if depth <= 0 or not _opened(obj):
         yield _encode(obj)
         return

@@ -32,7 +32,7 @@ def test_the_snapshot_freezes_definitions_targets_values_and_links(ctx):
     assert frozen["links"] == [["EP-1.1", "R1", "tdb"]]
     assert [d["code"] for d in frozen["definitions"]] == ["R1"]
     assert ["R1", "", "target", 60.0, "2025-01-01", 2025] in frozen["steps"]
-    assert frozen["values"]["R1"]["LEN"] == "2024-01-01=45.0"
+    assert frozen["values"]["R1"]["LEN"] == ["2024-01-01", "45.0"]  # [jours, valeurs]
     assert frozen_states({"plan": snapshot_state(ctx, "COPIL 2024")["plan"], SECTION: frozen})["R1"]["LEN"] == [
         45.0, "2024-01-01", 50.0, "2024", "en-dessous"]
 
@@ -100,8 +100,8 @@ def test_the_current_state_reads_only_each_series_last_value(ctx):
     _committee(ctx)
     create_snapshot(ctx, "COTECH 2025", taken_on=date(2025, 2, 1))
     frozen, live = snapshot_state(ctx, "COTECH 2025"), current_state(ctx)
-    assert frozen[SECTION]["values"]["R1"]["LEN"] == "2024-01-01=45.0;2025-01-01=52.0"
-    assert live[SECTION]["values"]["R1"]["LEN"] == "2025-01-01=52.0"
+    assert frozen[SECTION]["values"]["R1"]["LEN"] == ["2024-01-01;2025-01-01", "45.0;52.0"]
+    assert live[SECTION]["values"]["R1"]["LEN"] == ["2025-01-01", "52.0"]
     assert frozen_states(frozen) == frozen_states(live)
     assert [s for s in diff_states(frozen, live, "COTECH 2025", "état actuel").sections if s.section == SECTION] == []
     svc.set_value(ctx, "R1", 58, date(2026, 1, 1), bassin="Lensois")  # R1 : annuel
@@ -293,13 +293,18 @@ def test_the_last_values_read_alone_are_the_tails_of_the_full_series(ctx):
         s.execute(text("UPDATE bassin SET archived = 1 WHERE id = :b"), {"b": bassins[1]})
         s.commit()
         rid = resolve_roadmap(s, None).id
-    full = indicators_section(ctx, rid)["values"]
+    full = indicators_section(ctx, rid)["values"].value()  # le texte JSON à figer, relu
     live = indicators_section(ctx, rid, series=False)["values"]
-    tails = {code: {b: joined.rpartition(";")[2] for b, joined in per.items()} for code, per in full.items()}
+    tails = {code: {b: [days.rpartition(";")[2], vals.rpartition(";")[2]] for b, (days, vals) in per.items()}
+             for code, per in full.items()}  # fmt: skip
     assert live == tails
-    assert [(code, list(per)) for code, per in live.items()] == [(code, list(per)) for code, per in tails.items()]
-    assert live["R1"][""] == "2025-06-01=33.25"
-    assert live["R1"]["LEN"] == "2025-01-01=52.0"
-    assert live["R1"]["MON"] == "2024-01-01=10.0"
-    assert live["M1a"]["LEN"] == "2024-03-01=7.0"
+    # l'état actuel par indicateur puis bassin (« tout le plan » d'abord) ; le texte figé, clés triées
+    assert list(live) == ["R1", "M1a"] and list(live["R1"]) == ["", "MON", "LEN"]
+    assert list(full) == ["M1a", "R1"] and list(full["R1"]) == ["", "LEN", "MON"]
+    assert live["R1"][""] == ["2025-06-01", "33.25"]
+    assert full["R1"][""] == ["2024-06-01;2025-06-01", "30.5;33.25"]
+    assert live["R1"]["LEN"] == ["2025-01-01", "52.0"]
+    assert live["R1"]["MON"] == ["2024-01-01", "10.0"]
+    assert live["M1a"]["LEN"] == ["2024-03-01", "7.0"]
+    assert full["M1a"]["LEN"] == ["2024-03-01", "9.0;7.0"]  # deux mois consécutifs : le dernier jour seul
     assert "MON" not in live["M1a"]

@@ -298,8 +298,9 @@ def _format_1_encode(state):
     import zlib
 
     from roadmap_app.committees.state_cell import CELL_FIELDS
+    from roadmap_app.committees.state_json import iter_json
 
-    old = json.loads(json.dumps(state))
+    old = json.loads("".join(iter_json(state)))
     old["format"] = 1
     for axe in old["plan"]["axes"]:
         for cible in axe["cibles"]:
@@ -340,7 +341,7 @@ def test_new_snapshots_store_cells_as_short_lists_in_ascii_json(ctx):
         ).scalar_one()
     text = zlib.decompress(payload).decode("ascii")  # accents échappés : un octet par caractère
     state = json.loads(text)
-    assert state["format"] == 2
+    assert state["format"] == 3
     first = state["plan"]["axes"][0]["cibles"][0]["actions"][0]
     assert all(isinstance(c, list) and len(c) == 6 for c in first["statuses"].values())
     assert snapshot_state(ctx, "COTECH « été »")["plan"]["roadmap"] == state["plan"]["roadmap"]
@@ -350,7 +351,7 @@ def test_a_snapshot_from_a_newer_format_is_refused_in_french(ctx, monkeypatch):
     from roadmap_app.committees import sections as snapshot_sections
 
     with monkeypatch.context() as patched:
-        patched.setattr(snapshot_sections, "STATE_FORMAT", 3)
+        patched.setattr(snapshot_sections, "STATE_FORMAT", snapshot_sections.STATE_FORMAT + 1)
         create_snapshot(ctx, "COPIL du futur")
     with pytest.raises(ValidationError, match="version plus récente"):
         snapshot_state(ctx, "COPIL du futur")
