@@ -37,7 +37,8 @@ SECTION = "indicateurs"
 ABSENT = "absents"  # clé du changement « section absente de l'instantané de départ »
 
 
-def indicators_section(ctx: AppContext, roadmap_id: int, *, series: bool = True) -> dict[str, Any]:
+def indicators_section(ctx: AppContext, roadmap_id: int, *, series: bool = True, links_only: bool = False
+                       ) -> dict[str, Any]:  # fmt: skip
     """Lectures en bloc (à 100× : 1 000 indicateurs, 162 000 valeurs) : les jours et les valeurs
     de chaque série sont assemblés par la base, chacun en un texte, dans l'ordre de l'index ; les
     séries vont au texte JSON de l'instantané sans redevenir des objets Python (``values`` est
@@ -45,12 +46,15 @@ def indicators_section(ctx: AppContext, roadmap_id: int, *, series: bool = True)
 
     ``series=False`` (état actuel d'une comparaison ou d'un pack) : seule la dernière valeur de
     chaque série est lue, sur l'index (``[jour, valeur]``) ; la comparaison et le pack n'utilisent
-    qu'elle."""
+    qu'elle. ``links_only`` : les liens seuls (``{"links": …}``), ce que la comparaison avec un
+    instantané figé avant les indicateurs en dit (``_absent``)."""
     defs = m.load_definitions(ctx, roadmap_id)
     links = m.link_triples(ctx, roadmap_id)
     linked = {ind for _a, ind, _k in links}
     kept = [d for d in defs if d.id in linked or d.category == "feuille de route"]
     codes = {d.id: d.code for d in kept}
+    if links_only:
+        return {"links": [[action, codes[ind], kind] for action, ind, kind in links if ind in codes]}
     bassins = m.bassin_list(ctx)
     bcode = _bassin_codes(ctx)
     flows = [d for d in kept if d.is_flow]

@@ -6,7 +6,7 @@ instantanés sont construits par les mêmes fonctions, donc toujours comparables
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
@@ -353,15 +353,32 @@ SECTIONS: dict[str, SectionBuilder] = {
 LIVE_SECTIONS: dict[str, SectionBuilder] = {"indicateurs": _indicators_live}
 
 
+def _indicators_brief(ctx: AppContext, roadmap_id: int) -> dict[str, Any]:
+    from roadmap_app.committees.indicators_section import indicators_section
+
+    return indicators_section(ctx, roadmap_id, series=False, links_only=True)
+
+
+#: Sections de l'état actuel comparé à un instantané qui ne les a pas (figé avant elles) : la
+#: comparaison n'en dit qu'une ligne (``diff.SAID_WHEN_ABSENT``), tirée de ce résumé. Les
+#: indicateurs : leurs liens seuls (ni dernières valeurs, ni cibles, ni définitions).
+BRIEF_SECTIONS: dict[str, SectionBuilder] = {"indicateurs": _indicators_brief}
+
+
 @paused_gc()
-def build_state(ctx: AppContext, roadmap_id: int, *, live: bool = False) -> dict[str, Any]:
+def build_state(
+    ctx: AppContext, roadmap_id: int, *, live: bool = False, absent: Collection[str] = ()
+) -> dict[str, Any]:
     """État complet à figer ; ``live`` : l'état actuel, à comparer ou à exporter sans le figer.
     L'état à figer contient un texte JSON déjà écrit (``state_json.Encoded`` : les séries des
-    indicateurs) : il s'écrit par ``state_json.encode_state``, et se relit de l'instantané."""
-    return {
-        "format": STATE_FORMAT,
-        **{
-            name: (LIVE_SECTIONS.get(name, builder) if live else builder)(ctx, roadmap_id)
-            for name, builder in SECTIONS.items()
-        },
-    }
+    indicateurs) : il s'écrit par ``state_json.encode_state``, et se relit de l'instantané.
+
+    ``absent`` (avec ``live``) : sections que n'a pas l'instantané auquel l'état actuel est
+    comparé ; celles de ``BRIEF_SECTIONS`` ne sont alors que résumées."""
+    state: dict[str, Any] = {"format": STATE_FORMAT}
+    for name, builder in SECTIONS.items():
+        if live:
+            brief = BRIEF_SECTIONS.get(name) if name in absent else None
+            builder = brief or LIVE_SECTIONS.get(name, builder)
+        state[name] = builder(ctx, roadmap_id)
+    return state

@@ -21,7 +21,7 @@ from db.types import utcnow
 from roadmap_app import __version__
 from roadmap_app.committees import snapshot_cache
 from roadmap_app.committees.diff import SnapshotDiff, diff_states
-from roadmap_app.committees.sections import STATE_FORMAT, build_state
+from roadmap_app.committees.sections import SECTIONS, STATE_FORMAT, build_state
 from roadmap_app.committees.state_cell import Cell, normalize_cells
 from roadmap_app.committees.state_json import encode_state
 from roadmap_app.core import ops
@@ -241,14 +241,18 @@ def previous_snapshot(ctx: AppContext, key: str | int) -> SnapshotInfo | None:
     return earlier[-1] if earlier else None
 
 
-def current_state(ctx: AppContext, roadmap: str | int | None = None) -> dict[str, Any]:
+def current_state(
+    ctx: AppContext, roadmap: str | int | None = None, *, compared_to: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """L'état actuel, à comparer ou à exporter (les séries d'indicateurs réduites à leur dernière
-    valeur : voir ``indicators_section``)."""
+    valeur : voir ``indicators_section``) ; ``compared_to`` : l'état de départ de la comparaison,
+    dont les sections absentes ne sont que résumées (``sections.BRIEF_SECTIONS``)."""
     with ctx.store.session() as s:
         rm = resolve_roadmap(s, roadmap)
         assert rm.id is not None
         rid = rm.id
-    return build_state(ctx, rid, live=True)
+    absent = () if compared_to is None else [n for n in SECTIONS if n not in compared_to]
+    return build_state(ctx, rid, live=True, absent=absent)
 
 
 @dataclass(frozen=True)
@@ -275,7 +279,7 @@ def compare(
     d'une comparaison à froid, plus d'un dixième)."""
     old = snapshot_state(ctx, before)
     if after is None:
-        new = current_state(ctx, old["plan"]["roadmap"]["id"])
+        new = current_state(ctx, old["plan"]["roadmap"]["id"], compared_to=old)
     else:
         new = snapshot_state(ctx, after)
     diff = diff_states(old, new, before_label, after_label)

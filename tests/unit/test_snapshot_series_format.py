@@ -189,3 +189,29 @@ def test_series_of_reads_the_three_forms():
     assert series_of(["2024-01-01;2024-04-01", "1.5;2"]) == [("2024-01-01", 1.5), ("2024-04-01", 2.0)]
     assert series_of(["2025-02-01", "1;2;3"]) == [("2024-12-01", 1.0), ("2025-01-01", 2.0), ("2025-02-01", 3.0)]
     assert series_of(["2025-02-10", "7"]) == [("2025-02-10", 7.0)]
+
+
+def test_compared_to_a_snapshot_without_indicators_the_current_state_reads_only_their_links(ctx, monkeypatch):
+    """La comparaison avec un instantané figé avant les indicateurs n'en dit qu'une ligne, tirée
+    des liens : l'état actuel ne lit qu'eux (ni valeurs, ni cibles, ni définitions), et la
+    comparaison est la même qu'avec l'état actuel complet."""
+    from roadmap_app.committees import sections
+    from roadmap_app.committees.snapshots import compare, find_snapshot
+
+    with monkeypatch.context() as patch:
+        patch.delitem(sections.SECTIONS, SECTION)
+        create_snapshot(ctx, "Ancien", taken_on=date(2024, 6, 1))
+    _indicators(ctx)
+    old = snapshot_state(ctx, "Ancien")
+    brief = current_state(ctx, compared_to=old)
+    assert brief[SECTION] == {"links": current_state(ctx)[SECTION]["links"]}
+    assert brief["plan"] == current_state(ctx)["plan"]
+    expected = diff_states(old, current_state(ctx), "Ancien", "état actuel")
+    got = compare(ctx, find_snapshot(ctx, "Ancien").id, None, "Ancien", "état actuel").diff
+    assert got == expected
+    assert [describe(s) for s in got.sections if s.section == SECTION] == [
+        "Indicateurs de suivi absents de l'instantané de départ, figé avant leur suivi : 3 lien(s) entre "
+        "3 indicateur(s) et 2 action(s), sans comparaison possible"]  # fmt: skip
+    # un instantané qui les a : l'état actuel complet
+    create_snapshot(ctx, "Récent", taken_on=date(2024, 9, 1))
+    assert current_state(ctx, compared_to=snapshot_state(ctx, "Récent")) == current_state(ctx)
