@@ -135,3 +135,30 @@ def test_the_shared_store_is_chosen_and_tested_in_a_dialog(qtbot, pg_server, pg_
     dialog2.local.setChecked(True)
     dialog2._accept()
     assert str(resolve_target(None)).endswith("roadmap.sqlite3")
+
+
+def test_indicator_series_freeze_and_compare_on_postgres(pg_ctx):
+    """Séries figées au format 3 par ``string_agg`` (valeurs écrites par PostgreSQL : « 12 », pas
+    « 12.0 » comme SQLite), comparées à la dernière valeur lue de la même façon."""
+    from roadmap_app.committees.diff import diff_states
+    from roadmap_app.committees.indicators_section import SECTION, describe, series_of
+    from roadmap_app.committees.snapshots import create_snapshot, current_state, snapshot_state
+    from roadmap_app.indicators import service as svc
+
+    svc.add_indicator(pg_ctx, "MENS", label="Entretiens du mois", unit="nombre", frequency="month")
+    svc.link(pg_ctx, "EP-1.1", "MENS", kind="tdb")
+    for month, value in ((1, 12), (2, 15.5), (3, 9)):
+        svc.set_value(pg_ctx, "MENS", value, date(2024, month, 1), bassin="Lensois")
+    svc.set_value(pg_ctx, "MENS", 4, date(2024, 1, 1), bassin="Audomarois")
+    svc.set_value(pg_ctx, "MENS", 6, date(2024, 3, 1), bassin="Audomarois")
+    create_snapshot(pg_ctx, "COPIL", taken_on=date(2024, 4, 1))
+    values = snapshot_state(pg_ctx, "COPIL")[SECTION]["values"]["MENS"]
+    assert values == {"LEN": ["2024-03-01", "12;15.5;9"], "AUD": ["2024-01-01;2024-03-01", "4;6"]}
+    assert series_of(values["LEN"]) == [("2024-01-01", 12.0), ("2024-02-01", 15.5), ("2024-03-01", 9.0)]
+    assert current_state(pg_ctx)[SECTION]["values"]["MENS"] == {"LEN": ["2024-03-01", "9"], "AUD": ["2024-03-01", "6"]}
+    diff = diff_states(snapshot_state(pg_ctx, "COPIL"), current_state(pg_ctx), "COPIL", "actuel")
+    assert [s for s in diff.sections if s.section == SECTION] == []
+    svc.set_value(pg_ctx, "MENS", 16, date(2024, 4, 1), bassin="Lensois")
+    diff = diff_states(snapshot_state(pg_ctx, "COPIL"), current_state(pg_ctx), "COPIL", "actuel")
+    assert [describe(s) for s in diff.sections if s.section == SECTION] == [
+        "MENS Lensois : 9 → 16 (mars 2024 → avr. 2024 ; sans cible)"]  # fmt: skip
