@@ -393,8 +393,14 @@ def indicators_diff(old: dict[str, Any] | None, new: dict[str, Any], new_state: 
         old_series, new_series = old_values.get(code, {}), new_values.get(code, {})
         for bassin, joined in new_series.items():
             before = old_series.get(bassin)
-            if before and _tail(before) == _tail(joined):
-                continue  # seule la dernière valeur est comparée (l'état actuel n'a qu'elle)
+            if not before:
+                pass
+            elif type(before) is list and type(joined) is list:  # format 3 des deux côtés : _tail, sans appel
+                if (before[1].rpartition(";")[2] == joined[1].rpartition(";")[2]
+                        and before[0].rpartition(";")[2] == joined[0].rpartition(";")[2]):  # fmt: skip
+                    continue  # seule la dernière valeur est comparée (l'état actuel n'a qu'elle)
+            elif _tail(before) == _tail(joined):
+                continue
             now = _series_state(joined, code, bassin, index)
             was = _last(before) if before else (None, None)
             changed.append((code, bassin, was[0], was[1], now))
