@@ -191,9 +191,9 @@ def _refresh_states(state: dict[str, Any], section: dict[str, Any], flows: set[s
         ind = m.IndicatorDef(0, code, d.get("label", code), "", d.get("unit", ""), d.get("direction", "up"),
                              "month", "bassin", "", "flux", "", "flux", None, 1)  # fmt: skip
         # les séries sont rangées par code : un identifiant fictif par indicateur n'est pas utile
-        keyed_points = {(0, bid): pts for (c, bid), pts in points.items() if c == code}
+        keyed_points: dict[m.Key, list[m.Point]] = {(0, bid): pts for (c, bid), pts in points.items() if c == code}
         keyed_points.update({k: v for k, v in points.items() if str(k[0]).startswith("total:")})
-        keyed_steps = {(0, bid): lst for (c, bid), lst in steps.items() if c == code}
+        keyed_steps: dict[m.Key, list[m.Step]] = {(0, bid): lst for (c, bid), lst in steps.items() if c == code}
         per_bassin = {}
         for bassin, bid in ids.items():
             st = m.compute_state(ind, bid, bassin, keyed_points, keyed_steps, today)
