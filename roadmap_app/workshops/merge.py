@@ -38,6 +38,7 @@ from roadmap_app.workshops.state import (
     Provenance,
     expand_series,
     flow_base_from_journal,
+    fused_keys,
     is_indicator_key,
     mergeable_state,
     provenance_after,
@@ -311,6 +312,13 @@ def plan_three_way(
         base_series, base = split_series(base)
     if theirs_series is None:
         theirs_series, theirs = split_series(theirs)
+    # état écrit avant la fusion des nationaux dans leur flux (M2 → delai_premier_entretien…) :
+    # réécrit comme la base l'a été, pour comparer des clés semblables
+    written_base, written_theirs = base, theirs
+    base, base_series = fused_keys(base, base_series)
+    theirs, theirs_series = fused_keys(theirs, theirs_series)
+    if base is not written_base or theirs is not written_theirs:
+        differing = None  # à recalculer sur les clés réécrites
     # séries que le paquet change : les seules dont la base d'ici est lue (une série que le paquet
     # laisse telle qu'au départ ne décide rien, quelles que soient ses valeurs ici)
     changed = {name for name in {*base_series, *theirs_series}
@@ -430,8 +438,11 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
         if base_series is None:  # paquet d'avant les séries : une clé par valeur d'indicateur
             base_series, base = split_series(base)
         theirs_series = theirs_state[SERIES]
-        differing = changed_keys(theirs_state["values"], info.base_values)
-        _check_consistency(info.base_values, theirs_state["values"], their_prov, Path(path).name, names, differing)
+        # paquet exporté avant la fusion des nationaux dans leur flux : ses liens au code national
+        # (« lien|A@1|M2|… ») se vérifient au code du flux, comme la migration les a réécrits
+        checked = fused_keys(info.base_values, {})[0]
+        differing = changed_keys(theirs_state["values"], checked)
+        _check_consistency(checked, theirs_state["values"], their_prov, Path(path).name, names, differing)
         for name, flat in theirs_series.items():  # valeurs d'indicateurs : séries changées seulement
             if name in base_series and flat != base_series[name]:
                 _check_consistency(expand_series(name, base_series[name]), expand_series(name, flat), their_prov,
