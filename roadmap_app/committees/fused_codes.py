@@ -76,7 +76,12 @@ def _links(links: list[list[Any]], fused: dict[str, str]) -> list[list[Any]]:
     national » si l'un l'était), à la place du premier."""
     out: list[list[Any]] = []
     seen: dict[tuple[str, str], list[Any]] = {}
-    for action, code, kind in links:
+    flows = set(fused.values())
+    for link in links:
+        action, code, kind = link
+        if code not in fused and code not in flows:
+            out.append(link)  # presque tous (17 500 liens à 100×) : gardés tels quels
+            continue
         code = fused.get(code, code)
         found = seen.get((action, code))
         if found is None:
