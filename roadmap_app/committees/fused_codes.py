@@ -54,7 +54,7 @@ def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
         return state
     defs = {d["code"]: d for d in section.get("definitions") or ()}
     direction = {code: defs[code].get("direction", "up") for code in fused}
-    section["links"] = _links(section.get("links") or [], fused)
+    section["links"], linked = _links(section.get("links") or [], fused)
     section["definitions"] = _definitions(section.get("definitions") or [], fused)
     flux = state.setdefault("flux", {})
     section["steps"] = _steps(section.get("steps") or [], fused, direction, flux)
@@ -67,13 +67,13 @@ def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
             months = merged.setdefault(bassin, {})
             for day, value in _by_month(joined).items():
                 months.setdefault(day, {}).setdefault(flow, value)  # le flux l'emporte
-    _refresh_states(state, section, set(fused.values()))
+    _refresh_states(state, section, linked)
     return state
 
 
-def _links(links: list[list[Any]], fused: dict[str, str]) -> list[list[Any]]:
+def _links(links: list[list[Any]], fused: dict[str, str]) -> tuple[list[list[Any]], set[str]]:
     """Liens au code du flux ; deux liens d'une action au même flux n'en font qu'un (« TDB
-    national » si l'un l'était), à la place du premier."""
+    national » si l'un l'était), à la place du premier. Rend aussi les flux ainsi liés."""
     out: list[list[Any]] = []
     seen: dict[tuple[str, str], list[Any]] = {}
     flows = set(fused.values())
@@ -89,7 +89,7 @@ def _links(links: list[list[Any]], fused: dict[str, str]) -> list[list[Any]]:
             out.append(link)
         elif kind == "tdb":
             found[2] = "tdb"
-    return out
+    return out, {code for _a, code in seen}
 
 
 def _definitions(definitions: list[dict[str, Any]], fused: dict[str, str]) -> list[dict[str, Any]]:
@@ -154,13 +154,12 @@ def _by_month(joined: str) -> dict[str, float]:
     return out
 
 
-def _refresh_states(state: dict[str, Any], section: dict[str, Any], flows: set[str]) -> None:
+def _refresh_states(state: dict[str, Any], section: dict[str, Any], linked: set[str]) -> None:
     """État figé (dernière valeur, cible, statut par bassin) des flux liés qui reçoivent un
-    indicateur fondu, recalculé comme l'état actuel le calcule (``compute_state``)."""
+    indicateur fondu (``linked``), recalculé comme l'état actuel le calcule (``compute_state``)."""
     from roadmap_app.flows.catalogue import BY_CODE
 
-    linked = {code for _a, code, _k in section["links"]}
-    wanted = sorted(flows & linked)
+    wanted = sorted(linked)
     if not wanted:
         return
     plan = state.get("plan") or {}
