@@ -360,7 +360,8 @@ def plan_three_way(
         mine.update(expand_series(name, mine_series.get(name)))
     if base_values or theirs_values:
         base, theirs = {**base, **base_values}, {**theirs, **theirs_values}
-    decided = _decisions(ctx, package_uuid)
+    # décisions prises avant la fusion des nationaux dans leur flux : à la clé du flux
+    decided = fused_keys(_decisions(ctx, package_uuid), {})[0]
     plan = MergePlan(package_uuid, kind, atelier_id, source_name, unchanged_since_base=unchanged)
     for key in candidates:
         their_value = theirs.get(key)
