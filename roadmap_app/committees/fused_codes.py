@@ -145,12 +145,12 @@ def _steps(steps: list[list[Any]], fused: dict[str, str], direction: dict[str, s
 
 def _by_month(joined: str) -> dict[str, float]:
     """« 2025-03-01=12;2025-04-01=14 » → {« 2025-03 » : 12.0, …} ; deux valeurs d'un même mois :
-    la plus récente."""
+    la première (la migration reprend la première, puis garde le flux ainsi rempli)."""
     out: dict[str, float] = {}
     for part in joined.split(";"):
         day, _sep, value = part.partition("=")
         if day and value:
-            out[day[:7]] = float(value)
+            out.setdefault(day[:7], float(value))
     return out
 
 

@@ -276,19 +276,27 @@ def fused_keys(
     if not names and not any(k.split("|", 3)[2 if k[0] == "l" else 1] in FUSED_INTO_FLOW
                              for k in values if k.startswith(("ind|", "lien|"))):  # fmt: skip
         return values, series
-    national: dict[str, Any] = {}  # valeurs nationales par clé de flux (la plus récente du mois)
+    # valeurs nationales par clé de flux : (jour, valeur) ; deux valeurs d'un même mois, la
+    # première (la migration reprend la première, puis garde le flux ainsi rempli)
+    national: dict[str, tuple[str, Any]] = {}
+
+    def add(flow: str, bassin: str, day: str, value: Any) -> None:
+        if bassin and value is not None:
+            key = flow_key(flow, bassin, day) + "|value"
+            if key not in national or day < national[key][0]:
+                national[key] = (day, value)
+
     for name in names:
         code, bassin = name.split("|", 1)
         flat = series[name]
         for day, value in zip(flat[::2], flat[1::2], strict=True):
-            if bassin and value is not None:
-                national[flow_key(fused(code) or code, bassin, day) + "|value"] = value
+            add(FUSED_INTO_FLOW[code], bassin, str(day), value)
     out: dict[str, Any] = {}
     for key, value in values.items():
         parts = key.split("|")
         if parts[0] == "ind" and len(parts) == 5 and (flow := fused(parts[1])):
-            if parts[2] and parts[4] == "value" and value is not None:
-                national[flow_key(flow, parts[2], parts[3]) + "|value"] = value
+            if parts[4] == "value":
+                add(flow, parts[2], parts[3], value)
         elif parts[0] == "lien" and len(parts) == 4 and (flow := fused(parts[2])):
             renamed = f"lien|{parts[1]}|{flow}|{parts[3]}"
             if parts[3] == "kind" and renamed in values:  # lié aux deux : « tdb » si l'un l'était
@@ -296,7 +304,7 @@ def fused_keys(
             out[renamed] = value
         elif key not in out:  # un lien au flux déjà réécrit garde sa sorte (« tdb » l'emporte)
             out[key] = value
-    for key, value in national.items():
+    for key, (_day, value) in national.items():
         out.setdefault(key, value)  # le flux l'emporte sur le national, comme la migration
     return out, {name: flat for name, flat in series.items() if name not in names}
 
