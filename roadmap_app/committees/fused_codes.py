@@ -57,7 +57,13 @@ def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
     section["links"], linked = _links(section.get("links") or [], fused)
     section["definitions"] = _definitions(section.get("definitions") or [], fused)
     flux = state.setdefault("flux", {})
-    section["steps"] = _steps(section.get("steps") or [], fused, direction, flux)
+    # un flux qui n'était pas figé lui-même (seul son national était lié) : ses cibles, figées
+    # dans la section « flux », deviennent les siennes, comme l'état d'aujourd'hui les lit
+    unfrozen = set(fused.values()) - set(defs)
+    steps = list(section.get("steps") or [])
+    steps += [[t["indicator"], t["bassin"] or "", t["kind"], t["value"], t["effective_from"], None]
+              for t in flux.get("targets") or () if t.get("indicator") in unfrozen and t.get("value") is not None]  # fmt: skip
+    section["steps"] = _steps(steps, fused, direction, flux)
     values = section.get("values") or {}
     merged = flux.setdefault("values", {})
     for code, flow in fused.items():

@@ -132,6 +132,35 @@ def test_a_value_changed_since_the_fusion_is_said_under_the_flow(ctx, db_path):
         ctx.close()
 
 
+def test_a_national_linked_without_its_flow_brings_the_flows_targets(ctx, db_path):
+    """V2-1 lié seul : l'instantané ne figeait pas les cibles d'``entrants`` (moyenne mensuelle
+    par bassin) dans la section des indicateurs ; après la fusion, elles ne sont pas « nouvelles »."""
+    ctx.close()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE indicator_definition SET archived = 0 WHERE code = 'V2-1'")
+    ((v21,),) = con.execute("SELECT id FROM indicator_definition WHERE code = 'V2-1'")
+    ((action,),) = con.execute("SELECT id FROM action WHERE code = 'EP-1.1'")
+    ((lens,),) = con.execute("SELECT id FROM bassin WHERE code = 'LEN'")
+    con.execute("INSERT INTO action_indicator (action_id, indicator_id, kind, active, version) VALUES (?, ?, 'tdb', 1, 1)",
+                (action, v21))  # fmt: skip
+    con.execute("INSERT INTO indicator_value (indicator_id, bassin_id, day, value, updated_by, version) "
+                "VALUES (?, ?, '2024-08-01', 150, 'Avant', 1)", (v21, lens))  # fmt: skip
+    con.commit()
+    con.close()
+    ctx = open_context(db_path, author="Testeur")
+    create_snapshot(ctx, "COPIL avant fusion", taken_on=date(2024, 10, 1))
+    ctx.close()
+    ctx = _fuse(db_path)
+    try:
+        old = snapshot_state(ctx, "COPIL avant fusion")[SECTION]
+        assert ["entrants", "LEN", "monthly_average", 177.0, "2024-07-01", None] in old["steps"]
+        assert old["states"]["entrants"]["LEN"][:3] == [150.0, "2024-08-01", 177.0]
+        diff = compare(ctx, "COPIL avant fusion", None, "COPIL", "état actuel").diff
+        assert [describe(s) for s in diff.sections if s.section in (SECTION, "flux")] == []
+    finally:
+        ctx.close()
+
+
 def test_canonicalising_twice_changes_nothing_and_a_state_without_national_codes_is_untouched(ctx):
     state = {"plan": {"bassins": [], "today": "2024-10-15"}, SECTION: {"definitions": [{"code": "R1"}], "links": []}}
     assert canonical_state(state) is state and state[SECTION] == {"definitions": [{"code": "R1"}], "links": []}
