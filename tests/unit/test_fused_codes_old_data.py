@@ -266,15 +266,18 @@ def test_a_values_file_written_with_the_national_code_lands_in_the_flow(ctx, db_
     ctx = _fuse(db_path)
     try:
         path = tmp_path / "valeurs.csv"
-        path.write_text("indicateur;bassin;date;valeur\nM2;Lensois;01/07/2024;25\nM2;Lensois;01/10/2024;17\n",
+        path.write_text("indicateur;bassin;date;valeur\nM2;Lensois;01/07/2024;25\nM2;Lensois;01/10/2024;17\n"
+                        "Délai entre l'ouverture de droit et le premier entretien;Audomarois;01/10/2024;31\n",
                         encoding="utf-8")  # fmt: skip
         result = plan_import(ctx, path)
-        assert (result.new, result.corrections, result.same) == (1, 0, 1)  # juillet : déjà là, au flux
+        assert (result.new, result.corrections, result.same) == (2, 0, 1)  # juillet : déjà là, au flux
         assert [(r.code, r.bassin, r.period, r.after) for r in preview_rows(ctx, result)] == [
-            (FLOW, "Lensois", "oct. 2024", "17")]  # fmt: skip
+            (FLOW, "Lensois", "oct. 2024", "17"), (FLOW, "Audomarois", "oct. 2024", "31")]  # fmt: skip
         apply_import(ctx, result)
-        lens = next(bid for bid, name in m.bassin_list(ctx) if name == "Lensois")
-        assert _values(ctx, FLOW)[(lens, date(2024, 10, 1))] == 17.0
+        bassins = {name: bid for bid, name in m.bassin_list(ctx)}
+        values = _values(ctx, FLOW)
+        assert (values[(bassins["Lensois"], date(2024, 10, 1))], values[(bassins["Audomarois"], date(2024, 10, 1))]) == (
+            17.0, 31.0)  # fmt: skip
     finally:
         ctx.close()
 
