@@ -37,6 +37,7 @@ from roadmap_app.workshops.state import (
     SERIES,
     Provenance,
     expand_series,
+    exported_before_fusion,
     flow_base_from_journal,
     fused_keys,
     is_indicator_key,
@@ -299,8 +300,12 @@ def plan_three_way(
     base_series: dict[str, list[Any]] | None = None,
     theirs_series: dict[str, list[Any]] | None = None,
     differing: list[str] | None = None,
+    base_before_fusion: bool = False,
 ) -> MergePlan:
     """Compare les trois états (dictionnaires clé → valeur) et classe chaque champ.
+
+    ``base_before_fusion`` : l'état de départ a été écrit avant la fusion des nationaux dans leur
+    flux (``state.fused_keys``) ; ses clés sont toutes examinées, pas seulement ses séries.
 
     ``differing`` : ``changed_keys(theirs, base)`` si l'appelant l'a déjà calculé (paquet : le
     contrôle d'intégrité), pour ne pas refaire la comparaison des 150 000 champs.
@@ -315,8 +320,8 @@ def plan_three_way(
     # état écrit avant la fusion des nationaux dans leur flux (M2 → delai_premier_entretien…) :
     # réécrit comme la base l'a été, pour comparer des clés semblables
     written_base, written_theirs = base, theirs
-    base, base_series = fused_keys(base, base_series)
-    theirs, theirs_series = fused_keys(theirs, theirs_series)
+    base, base_series = fused_keys(base, base_series, keys=base_before_fusion)
+    theirs, theirs_series = fused_keys(theirs, theirs_series, keys=False)
     if base is not written_base or theirs is not written_theirs:
         differing = None  # à recalculer sur les clés réécrites
     # séries que le paquet change : les seules dont la base d'ici est lue (une série que le paquet
@@ -441,7 +446,8 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
         theirs_series = theirs_state[SERIES]
         # paquet exporté avant la fusion des nationaux dans leur flux : ses liens au code national
         # (« lien|A@1|M2|… ») se vérifient au code du flux, comme la migration les a réécrits
-        checked = fused_keys(info.base_values, {})[0]
+        before_fusion = exported_before_fusion(info.schema_revision)
+        checked = fused_keys(info.base_values, {}, keys=before_fusion)[0]
         differing = changed_keys(theirs_state["values"], checked)
         _check_consistency(checked, theirs_state["values"], their_prov, Path(path).name, names, differing)
         for name, flat in theirs_series.items():  # valeurs d'indicateurs : séries changées seulement
@@ -462,6 +468,7 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             base_series=base_series,
             theirs_series=theirs_series,
             differing=differing if base is info.base_values else None,
+            base_before_fusion=before_fusion,
         )
         with ctx.store.session() as s, pkg.store.session() as theirs_session:
             plan.definitions = _workshop_definitions(s, theirs_session, plan)

@@ -16,7 +16,9 @@ import sqlite3
 import zlib
 from datetime import date
 
-from db.models import WorkshopResolution
+from sqlmodel import select
+
+from db.models import WorkshopPackage, WorkshopResolution
 from db.types import utcnow
 from roadmap_app.cli.workshop import print_plan
 from roadmap_app.committees.fused_codes import canonical_state
@@ -29,8 +31,8 @@ from roadmap_app.indicators import service as svc
 from roadmap_app.indicators.io import apply_import, plan_import, preview_rows
 from roadmap_app.workshops.labels import load_titles
 from roadmap_app.workshops.merge import MINE, THEIRS, Resolution, apply_merge, plan_package_merge
-from roadmap_app.workshops.package import export_package
-from roadmap_app.workshops.state import fused_keys
+from roadmap_app.workshops.package import export_package, state_digest
+from roadmap_app.workshops.state import exported_before_fusion, fused_keys
 
 FLOW = "delai_premier_entretien"
 
@@ -186,6 +188,11 @@ def _old_package(ctx, db_path, tmp_path):
     assert "M2|LEN" in state["series"] and "lien|EP-1.1@1|M2|kind" in state["values"]
     p = _fuse(path, author="Animatrice Lens")
     try:
+        with p.store.transaction() as s:  # exporté par l'application d'avant la fusion
+            row = s.exec(select(WorkshopPackage)).one()
+            row.schema_revision = "0015"
+            row.checksum = state_digest(row)
+            s.add(row)
         svc.set_value(p, FLOW, 19, date(2024, 9, 1), bassin="Lensois", replace=True)  # changée en atelier
         svc.set_value(p, FLOW, 24, date(2024, 7, 1), bassin="Lensois", replace=True)  # et ici : conflit
         svc.link(p, "EP-3.1", "M2", kind="autre")  # lien nouveau, au flux
@@ -257,6 +264,9 @@ def test_old_keys_are_rewritten_like_the_migration_did():
     assert series == {"R1|AUD": ["2024-01-01", 41.0]}
     same, same_series = fused_keys(out, series)
     assert same is out and same_series is series  # rien à réécrire : les mêmes objets
+    # état lu dans une base migrée : les séries seules sont examinées (les clés n'ont plus de code fondu)
+    assert fused_keys(values, {}, keys=False)[0] is values
+    assert [exported_before_fusion(r) for r in ("0013", "0015", "0016", "0017", "")] == [True, True, False, False, True]
 
 
 # -- fichiers de valeurs ----------------------------------------------------------------------------
