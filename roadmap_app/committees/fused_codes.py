@@ -56,7 +56,9 @@ def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
     direction = {code: defs[code].get("direction", "up") for code in fused}
     section["links"], linked = _links(section.get("links") or [], fused)
     section["definitions"] = _definitions(section.get("definitions") or [], fused)
-    flux = state.setdefault("flux", {})
+    # sans section « flux » (aucun instantané figé avec des indicateurs n'en manque) : aucune
+    # n'est ajoutée, la comparaison des flux reste ignorée comme pour un instantané d'avant eux
+    flux = state["flux"] if isinstance(state.get("flux"), dict) else {}
     # un flux qui n'était pas figé lui-même (seul son national était lié) : ses cibles, figées
     # dans la section « flux », deviennent les siennes, comme l'état d'aujourd'hui les lit
     unfrozen = set(fused.values()) - set(defs)
@@ -73,7 +75,7 @@ def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
             months = merged.setdefault(bassin, {})
             for day, value in _by_month(joined).items():
                 months.setdefault(day, {}).setdefault(flow, value)  # le flux l'emporte
-    _refresh_states(state, section, linked)
+    _refresh_states(state, section, linked, flux)
     return state
 
 
@@ -160,7 +162,7 @@ def _by_month(joined: str) -> dict[str, float]:
     return out
 
 
-def _refresh_states(state: dict[str, Any], section: dict[str, Any], linked: set[str]) -> None:
+def _refresh_states(state: dict[str, Any], section: dict[str, Any], linked: set[str], flux: dict[str, Any]) -> None:
     """État figé (dernière valeur, cible, statut par bassin) des flux liés qui reçoivent un
     indicateur fondu (``linked``), recalculé comme l'état actuel le calcule (``compute_state``)."""
     from roadmap_app.flows.catalogue import BY_CODE
@@ -171,7 +173,7 @@ def _refresh_states(state: dict[str, Any], section: dict[str, Any], linked: set[
     plan = state.get("plan") or {}
     bassins = [b["code"] for b in plan.get("bassins") or ()]
     ids = {code: i for i, code in enumerate(bassins, 1)}
-    values = (state.get("flux") or {}).get("values") or {}
+    values = flux.get("values") or {}
     defs = {d["code"]: d for d in section["definitions"]}
     today = date.fromisoformat(plan["today"]) if plan.get("today") else date.today()
     points: dict[m.Key, list[m.Point]] = {}

@@ -163,6 +163,22 @@ def test_a_national_linked_without_its_flow_brings_the_flows_targets(ctx, db_pat
         ctx.close()
 
 
+def test_a_snapshot_without_a_flows_section_does_not_get_one():
+    """Une section « flux » vide ajoutée ferait comparer toutes les valeurs des flux d'aujourd'hui
+    comme nouvelles ; sans elle, la comparaison des flux reste ignorée."""
+    frozen = {
+        "plan": {"bassins": [{"code": "LEN", "name": "Lensois"}], "today": "2024-10-15"},
+        SECTION: {"definitions": [{"code": "M2", "label": "Délai", "unit": "jours", "direction": "down",
+                                   "frequency": "month", "scope": "bassin", "storage": "valeurs"}],
+                  "links": [["EP-1.1", "M2", "tdb"], ["EP-2.1", "M2", "autre"]], "steps": [],
+                  "values": {"M2": {"LEN": "2024-07-01=25.0"}}, "states": {}},
+    }  # fmt: skip
+    canonical_state(frozen)
+    assert "flux" not in frozen
+    assert frozen[SECTION]["links"] == [["EP-1.1", FLOW, "tdb"], ["EP-2.1", FLOW, "autre"]]
+    assert frozen[SECTION]["states"][FLOW]["LEN"][:2] == [25.0, "2024-07-01"]  # la série de M2
+
+
 def test_canonicalising_twice_changes_nothing_and_a_state_without_national_codes_is_untouched(ctx):
     state = {"plan": {"bassins": [], "today": "2024-10-15"}, SECTION: {"definitions": [{"code": "R1"}], "links": []}}
     assert canonical_state(state) is state and state[SECTION] == {"definitions": [{"code": "R1"}], "links": []}
