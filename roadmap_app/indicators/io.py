@@ -27,6 +27,7 @@ from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import DateParseError, parse_day, parse_month
 from roadmap_app.core.errors import UserError
 from roadmap_app.core.files import atomic_output
+from roadmap_app.core.formatting import plural
 from roadmap_app.core.limits import (
     FileLimitError,
     Uncalculated,
@@ -58,11 +59,6 @@ class IndicatorImportError(UserError):
     """Fichier refusé ; le message liste les erreurs avec leur emplacement."""
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """« 0 correction », « 1 correction », « 2 corrections »."""
-    return f"{n} {one if n <= 1 else many}"
-
-
 @dataclass
 class ImportResult:
     source: str
@@ -82,13 +78,13 @@ class ImportResult:
 
     def summary(self) -> str:
         """« 12 nouvelles valeurs, 2 corrections, 5 valeurs déjà enregistrées à l'identique »."""
-        parts = [_count(self.new, "nouvelle valeur", "nouvelles valeurs"),
-                 _count(self.corrections, "correction", "corrections")]  # fmt: skip
+        parts = [plural(self.new, "nouvelle valeur", "nouvelles valeurs"),
+                 plural(self.corrections, "correction", "corrections")]  # fmt: skip
         if self.same:
-            parts.append(_count(self.same, "valeur déjà enregistrée à l'identique",
+            parts.append(plural(self.same, "valeur déjà enregistrée à l'identique",
                                 "valeurs déjà enregistrées à l'identique"))  # fmt: skip
         if self.blank:
-            parts.append(_count(self.blank, "ligne sans valeur ignorée", "lignes sans valeur ignorées"))
+            parts.append(plural(self.blank, "ligne sans valeur ignorée", "lignes sans valeur ignorées"))
         return ", ".join(parts)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from db.models.enums import EcheancePrecision
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.echeance import Echeance
+from roadmap_app.core.formatting import plural
 from roadmap_app.plan.filters import ActionFilter
 from roadmap_app.plan.read import ActionRow, BassinRef, PlanView, RoadmapRef
 
@@ -352,8 +353,8 @@ def slip_text(days: int | None) -> str:
     if days == 0:
         return "pas de glissement"
     if days > 0:
-        return f"glissement de +{days} jour{'s' if days > 1 else ''} (reculée)"
-    return f"avancée de {-days} jour{'s' if days < -1 else ''}"
+        return f"glissement de +{plural(days, 'jour', 'jours')} (reculée)"
+    return f"avancée de {plural(-days, 'jour', 'jours')}"
 
 
 def describe(item: TimelineItem, bassins: Iterable[BassinRef], baseline_name: str | None) -> str:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.core.formatting import plural
 from ui.dialogs.base import FormDialog, fit_to_screen
 
 
@@ -104,7 +105,7 @@ class LinkIndicatorDialog(FormDialog):
     def _available(self) -> str:
         n = len(self.all_defs)
         return "Tous les indicateurs sont déjà liés à cette action." if not n else (
-            f"{n} indicateur{'s' if n > 1 else ''} à lier ; tapez un code ou des mots pour chercher")
+            f"{plural(n, 'indicateur', 'indicateurs')} à lier ; tapez un code ou des mots pour chercher")
 
     def _fill(self) -> None:
         self.indicator.blockSignals(True)
