@@ -27,7 +27,8 @@ from roadmap_app.core.formatting import plural
 from roadmap_app.plan.filters import ActionFilter
 from roadmap_app.plan.read import ActionRow, BassinRef, PlanView, RoadmapRef
 
-#: Fin du volet 3 (article 2.1 de la convention) quand la base n'a pas la date clé.
+#: Période du volet 3 (avenant n°1, article 2.1 de la convention) quand la base n'a pas la date clé.
+VOLET3_START = date(2024, 7, 1)
 VOLET3_END = date(2025, 12, 31)
 VOLET3_KEY = "periode_volet_3"
 BILAN_KEYS = ("bilan_intermediaire", "bilan_final")
@@ -326,6 +327,21 @@ def store_key_dates(ctx: AppContext) -> list[KeyDate]:
     with ctx.store.session() as s:
         rows = s.execute(select(k.key, k.label, k.date, k.end_date).order_by(k.date)).all()
     return convention_key_dates((r[0], r[1], r[2], r[3]) for r in rows)
+
+
+def volet3_period(ctx: AppContext) -> tuple[date, date]:
+    """Début et fin du volet 3 : la date clé de la convention enregistrée dans la base (un avenant
+    la prolonge), sinon celles de l'avenant n°1 (01/07/2024 – 31/12/2025)."""
+    from sqlalchemy import select
+
+    from db.read_tables import KEY_DATE
+
+    k = KEY_DATE.c
+    with ctx.store.session() as s:
+        row = s.execute(select(k.date, k.end_date).where(k.key == VOLET3_KEY)).first()
+    if row is None:
+        return VOLET3_START, VOLET3_END
+    return row[0] or VOLET3_START, row[1] or VOLET3_END
 
 
 # -- textes (infobulles de l'échéancier, descriptions du calendrier) ------------------------------
