@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 #: Révisions dans l'ordre d'application ; la dernière est la version attendue par l'application.
-REVISIONS: tuple[str, ...] = ("0001", "0006", "0007", "0008", "0009", "0010", "0011", "0013", "0015")
+REVISIONS: tuple[str, ...] = ("0001", "0006", "0007", "0008", "0009", "0010", "0011", "0013", "0015", "0016")
 HEAD = REVISIONS[-1]
 
 

@@ -137,9 +137,10 @@ def load_seed(session: Session, parse_echeance: EcheanceParser, app_version: str
     from db.seed.flux import seed_flux
 
     seed_flux(session.connection())
-    from db.seed.indicators import seed_indicators
+    from db.seed.indicators import seed_fusion, seed_indicators
 
     seed_indicators(session.connection())
+    seed_fusion(session.connection())
     session.add(
         JournalEntry(
             ts=now,

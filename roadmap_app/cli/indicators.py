@@ -188,9 +188,10 @@ def cmd_link(ctx: AppContext, args: argparse.Namespace) -> int:
     if kind is None:  # sans --kind : un lien existant garde sa colonne ; un nouveau suit la source
         d = m.find_definition(m.load_definitions(ctx), args.indicator)
         current = {a: k for a, i, k in m.link_triples(ctx, _plan_id(ctx, args.roadmap)) if i == d.id}
-        kind = current.get(args.action.upper()) or ("tdb" if d.provenance == "tdb" else "autre")
+        kind = current.get(args.action.upper()) or d.link_kind
     svc.link(ctx, args.action, args.indicator, kind=kind, roadmap=args.roadmap)
-    print(f"Action {args.action.upper()} liée à l'indicateur {args.indicator} ({m.LINK_KINDS[kind]}).")
+    d = m.find_definition(m.load_definitions(ctx), args.indicator)
+    print(f"Action {args.action.upper()} liée à l'indicateur {d.title} ({m.LINK_KINDS[kind]}).")
     return 0
 
 

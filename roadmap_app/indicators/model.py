@@ -38,6 +38,7 @@ FUSED_INTO_FLOW = {
     "M5": "accompagnement_intensif", "V2-1": "entrants", "V2-2": "orientes_15j",
 }  # fmt: skip
 _FUSED_FOLDED = {k.casefold(): v for k, v in FUSED_INTO_FLOW.items()}
+_FLOW_NATIONAL = {v: k for k, v in FUSED_INTO_FLOW.items()}
 
 
 def canonical_code(code: str) -> str:
@@ -84,6 +85,17 @@ class IndicatorDef:
     @property
     def title(self) -> str:
         return titled(self.label, self.code)
+
+    @property
+    def national_code(self) -> str:
+        """Le code national fondu dans ce flux (« M2 » pour ``delai_premier_entretien``), ou vide."""
+        return _FLOW_NATIONAL.get(self.code, "") if self.is_flow else ""
+
+    @property
+    def link_kind(self) -> str:
+        """Colonne proposée pour un nouveau lien : « tdb » pour un indicateur du TDB national (y
+        compris un flux qui en porte un), « autre » sinon."""
+        return "tdb" if self.provenance == "tdb" or self.national_code else "autre"
 
     @property
     def builtin(self) -> str:
@@ -209,7 +221,7 @@ def matches(d: IndicatorDef, query: str) -> bool:
     words = fold(query).split()
     if not words:
         return True
-    where = f"{fold(d.code)} {fold(d.label)}"
+    where = f"{fold(d.code)} {fold(d.label)} {fold(d.annexe)}"  # « m2 » trouve son flux
     return all(w in where for w in words)
 
 
@@ -300,7 +312,8 @@ def load_series(ctx: AppContext, defs: Iterable[IndicatorDef], *, flows_since: d
                 select(t.indicator, t.bassin_id, t.kind, t.value, t.effective_from, t.label)
                 .where(t.indicator.in_(list(flows)), t.value.is_not(None)).order_by(t.effective_from)
             ):  # fmt: skip
-                steps.setdefault((flows[code], bid), []).append(Step(kind, bid, float(value), eff, None, label))
+                year = eff.year if (eff.month, eff.day) == (1, 1) and label == f"cible {eff.year}" else None
+                steps.setdefault((flows[code], bid), []).append(Step(kind, bid, float(value), eff, year, label))
     return points, steps
 
 

@@ -34,6 +34,7 @@ from roadmap_app.indicators.model import (
     IndicatorDef,
     Step,
     bassin_list,
+    canonical_code,
     find_definition,
     format_value,
     load_definitions,
@@ -107,6 +108,10 @@ def add_indicator(ctx: AppContext, code: str, *, label: str, unit: str, directio
                     same = other
         if same is not None and not same.archived:
             raise ValidationError(f"L'indicateur « {same.code} » existe déjà ({same.label}) : choisissez un autre code.")
+        if canonical_code(code) != code:
+            flow = find_definition(load_definitions(ctx), code)
+            raise ValidationError(f"Le code « {code} » est celui d'un indicateur national fondu dans le flux "
+                                  f"{flow.title} : liez ou saisissez ce flux, ou choisissez un autre code.")  # fmt: skip
         last = max([i.position for i in s.exec(select(IndicatorDefinition)).all()] or [0])
         values: dict[str, Any] = dict(
             label=label, unit=unit, direction=direction, definition=definition.strip(), frequency=frequency,
@@ -355,13 +360,16 @@ def _check_day(day: date, what: str, d: IndicatorDef, bassin: str = "") -> None:
         raise ValidationError(f"{d.code}{', ' + bassin if bassin else ''} : {msg[0].lower()}{msg[1:]}")
 
 
-def _bassin(ctx: AppContext, d: IndicatorDef, bassin: str | int | None) -> tuple[int | None, str]:
+def _bassin(ctx: AppContext, d: IndicatorDef, bassin: str | int | None, *, common: bool = False
+            ) -> tuple[int | None, str]:  # fmt: skip
+    """Le bassin d'une saisie ; ``common`` : une cible ou une référence peut valoir pour tous les
+    bassins, y compris d'un flux (une valeur de flux, jamais)."""
     if not d.per_bassin:
         if bassin not in (None, ""):
             raise ValidationError(f"L'indicateur {d.code} porte sur tout le plan : n'indiquez pas de bassin.")
         return None, "Tout le plan"
     if bassin in (None, ""):
-        if d.is_flow:
+        if d.is_flow and not common:
             raise ValidationError(f"L'indicateur {d.code} est suivi par bassin : indiquez le bassin.")
         return None, "Tous les bassins"
     from roadmap_app.flows.series import bassins
@@ -423,10 +431,6 @@ def check_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fa
                     errors.append((i, f"{d.code}, {bname}, {period_label(d.frequency, day)} : une valeur est déjà saisie "
                                       f"({format_value(d, p.value)}, par {p.by or 'un autre utilisateur'}) ; "
                                       "corrigez-la plutôt que d'en ajouter une seconde."))  # fmt: skip
-    if any(p[0].is_flow for p in prepared) and not all(p[0].is_flow for p in prepared):
-        first = next(i for i, p in zip(ranks, prepared, strict=True) if p[0].is_flow)
-        errors.append((first, f"{prepared[ranks.index(first)][0].code} est un flux mensuel BRSA : les flux "
-                              "et les autres indicateurs s'importent séparément (page Flux BRSA)."))  # fmt: skip
     return prepared, errors
 
 
@@ -453,16 +457,20 @@ def set_values(ctx: AppContext, items: list[ValueInput], *, replace: bool = Fals
     flows = [p for p in prepared if p[0].is_flow]
     generic = [p for p in prepared if not p[0].is_flow]
     now, who = utcnow(), ctx.author
-    if flows and not generic:
-        from roadmap_app.flows.service import FlowChange, write_changes
-
-        flow_op = write_changes(ctx, [FlowChange(bid or 0, day, d.code, v) for d, bid, _b, day, v, _p in flows],
-                                label=label, source=ctx.origin, record_undo=record_undo)  # fmt: skip
-        return flow_op, len(prepared)
     changes: list[journal.FieldChange] = []
     out = ops.Outcome()
+    # une opération pour tout le fichier : flux (par le chemin de la page Flux BRSA, règles du mois
+    # comprises) et autres indicateurs ; annulée d'un seul Ctrl+Z
     with ops.operation(ctx, "Indicateurs de suivi", record_undo=record_undo, outcome=out) as op:
         s = op.session
+        if flows:
+            from roadmap_app.flows.series import bassins
+            from roadmap_app.flows.service import FlowChange, write_in
+
+            refs = {b.id: b for b in bassins(ctx)}
+            for w in write_in(s, [FlowChange(bid or 0, day, d.code, v) for d, bid, _b, day, v, _p in flows],
+                              refs=refs, who=who, now=now):  # fmt: skip
+                changes.append(journal.FieldChange("flow_value", w.row_id, w.label, "value", w.old, w.change.value))
         for d, bid, bname, day, v, _p in generic:
             row = s.exec(select(IndicatorValue).where(IndicatorValue.indicator_id == d.id,
                                                       col(IndicatorValue.bassin_id).is_(None) if bid is None
@@ -554,7 +562,7 @@ def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, 
             raise ValidationError(f"{what} de {d.code} : année {year} hors de la période acceptée (2010 à 2040).")
         day = date(year, 12, 31) if kind == "baseline" else date(year, 1, 1)
     assert day is not None
-    bid, bname = _bassin(ctx, d, bassin)
+    bid, bname = _bassin(ctx, d, bassin, common=True)
     _check_day(day, "Date", d, bname)
     when = Step(kind, bid, 0.0, day, year).when(d)  # « 2025 », « juil. 2024 », « 31/12/2023 »
     where = f"{what} de {d.code} ({bname}, {when})"

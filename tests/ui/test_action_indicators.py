@@ -104,7 +104,7 @@ def test_the_detail_panel_updates_fast_on_selection(window, qtbot, app_ctx):
     import time
 
     for code in ("EP-1.1", "EP-2.1"):
-        for ind in ("R1", "M1a", "M2", "entrants", "M5"):
+        for ind in ("R1", "M1a", "M2", "entrants", "M3"):
             svc.link(app_ctx, code, ind)
     for month in range(1, 13):
         svc.set_value(app_ctx, "M1a", 10 + month, date(2024, month, 1), bassin="Lensois")
@@ -237,7 +237,7 @@ def test_the_wheel_scrolls_the_detail_panel_without_changing_a_status(window, qt
 
 
 def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, app_ctx):
-    """Chercher « M5 » (un code) dans « Lier un indicateur… » ne trouvait rien : la recherche porte
+    """Chercher « M5 » (un code d'annexe) dans « Lier un indicateur… » ne trouvait rien : la recherche porte
     sur le code et le libellé, sans tenir compte des accents ni de la casse ; Entrée lie."""
     from PySide6.QtWidgets import QApplication
 
@@ -245,8 +245,9 @@ def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, 
     assert QApplication.focusWidget() is dialog.search
     # la ligne sous la liste dit ce qu'on peut lier (avant : vide, un trou dans le formulaire)
     assert dialog.found.text().startswith(f"{len(dialog.all_defs)} indicateurs à lier")
-    qtbot.keyClicks(dialog.search, "m5")
-    assert [d.code for d in dialog.defs] == ["M5"] and dialog.current().code == "M5"
+    qtbot.keyClicks(dialog.search, "m5")  # M5, fondu dans son flux, le trouve par son code d'annexe
+    assert [d.code for d in dialog.defs] == ["accompagnement_intensif"]
+    assert dialog.current().code == "accompagnement_intensif" and dialog.kind.currentIndex() == 0  # TDB national
     dialog.search.setText("REPARTITION beneficiaires")  # « Répartition des bénéficiaires… »
     assert [d.code for d in dialog.defs] == ["M3"]
     dialog.search.setText("retour emploi")
@@ -257,10 +258,10 @@ def test_link_dialog_finds_an_indicator_by_its_code_or_its_label(window, qtbot, 
     assert dialog.validate() is not None  # rien à lier : message, pas de lien au hasard
     dialog.search.clear()
     assert dialog.found.text().startswith(f"{len(dialog.all_defs)} indicateurs à lier")
-    qtbot.keyClicks(dialog.search, "M5")
+    qtbot.keyClicks(dialog.search, "M3")
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert [one.indicator.code for one in page.detail.indicators.linked] == ["M5"]
+    assert [one.indicator.code for one in page.detail.indicators.linked] == ["M3"]
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1280, 720)], ids=["1366x768", "1280x720"])
@@ -271,17 +272,17 @@ def test_below_target_lines_and_long_titles_are_never_cut(window, qtbot, app_ctx
     dessous, plus en retrait), l'intitulé prend une troisième ligne ; la courbe descend d'autant."""
     from roadmap_app.indicators.model import load_definitions
 
-    m5 = next(d for d in load_definitions(app_ctx) if d.code == "M5")
+    m5 = next(d for d in load_definitions(app_ctx) if d.code == "M3")
     svc.link(app_ctx, "EP-1.1", "R1", kind="tdb")
-    svc.link(app_ctx, "EP-1.1", "M5", kind="tdb")
+    svc.link(app_ctx, "EP-1.1", "M3", kind="tdb")
     svc.set_step(app_ctx, "R1", "baseline", 38, day=date(2023, 12, 31))
     svc.set_step(app_ctx, "R1", "target", 50, year=2024)
     svc.set_step(app_ctx, "R1", "target", 60, year=2025)
-    svc.set_step(app_ctx, "M5", "target", 20, year=2024)
-    svc.set_step(app_ctx, "M5", "target", 30, year=2025)
+    svc.set_step(app_ctx, "M3", "target", 20, year=2024)
+    svc.set_step(app_ctx, "M3", "target", 30, year=2025)
     svc.set_values(app_ctx, [svc.ValueInput("R1", "Lensois", date(2024, 1, 1), 45),
                              svc.ValueInput("R1", "Audomarois", date(2024, 1, 1), 61),
-                             svc.ValueInput("M5", "Lensois", date(2024, 6, 1), 15)])  # fmt: skip
+                             svc.ValueInput("M3", "Lensois", date(2024, 6, 1), 15)])  # fmt: skip
     window.resize(*size)
     page = page_of(window)
     page.refresh()
@@ -302,5 +303,5 @@ def test_below_target_lines_and_long_titles_are_never_cut(window, qtbot, app_ctx
         top = len(shown) * card._line_height()
         assert card.chart.geometry().top() >= top and card.chart.geometry().bottom() < card.height()
     shown = box.cards[1].shown_lines()
-    title = shown[: next(i for i, line in enumerate(shown) if line.startswith("M5 · "))]
+    title = shown[: next(i for i, line in enumerate(shown) if line.startswith("M3 · "))]
     assert 2 <= len(title) <= 3 and " ".join(title) == m5.label, shown

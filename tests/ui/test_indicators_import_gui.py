@@ -55,23 +55,23 @@ def test_import_values_preview_then_write_then_undo(window, qtbot, app_ctx, tmp_
     page.import_action.trigger()
     rows, headers = seen
     assert headers == ["Indicateur", "Bassin", "Période", "Avant", "Après", "Emplacement"]
-    m2 = next(d for d in m.load_definitions(app_ctx) if d.code == "M2")
+    m2 = next(d for d in m.load_definitions(app_ctx) if d.code == "delai_premier_entretien")
     assert rows == [
-        [f"{m2.label} (M2)", "Lensois", "sept. 2024", "", "31", "ligne 2"],
-        [f"{m2.label} (M2)", "Audomarois", "sept. 2024", "", "42", "ligne 3"],
+        [f"{m2.label} (delai_premier_entretien)", "Lensois", "sept. 2024", "", "31", "ligne 2"],
+        [f"{m2.label} (delai_premier_entretien)", "Audomarois", "sept. 2024", "", "42", "ligne 3"],
     ]
     qtbot.waitUntil(lambda: page.import_task.done, timeout=30_000)
     assert dialogs == [] and page.last_import == 2
-    assert _values(app_ctx, "M2") == {("Lensois", date(2024, 9, 1), 31.0), ("Audomarois", date(2024, 9, 1), 42.0)}
+    assert _values(app_ctx, "delai_premier_entretien") == {("Lensois", date(2024, 9, 1), 31.0), ("Audomarois", date(2024, 9, 1), 42.0)}
     # la page est relue : la dernière valeur du Lensois est affichée
     shown = {(page.model.index(r, 1).data(), page.model.index(r, 2).data()): page.model.index(r, 6).data()
              for r in range(page.model.rowCount())}  # fmt: skip
-    assert shown[("M2", "Lensois")] == "31 (sept. 2024)"
+    assert shown[("delai_premier_entretien", "Lensois")] == "31 (sept. 2024)"
     assert window.statusBar().currentMessage().startswith("Import terminé : 2 valeur(s) écrite(s)")
     # une seule opération, annulée par Ctrl+Z (la commande Annuler de la fenêtre)
     assert window.undo_action.isEnabled()
     window.undo_action.trigger()
-    assert _values(app_ctx, "M2") == set()
+    assert _values(app_ctx, "delai_premier_entretien") == set()
 
 
 def test_a_correction_is_previewed_before_after_then_written_and_undone(window, qtbot, app_ctx, tmp_path,
@@ -98,18 +98,18 @@ def test_a_correction_is_previewed_before_after_then_written_and_undone(window, 
     assert dialogs == []
     summary, rows, _headers = seen
     assert summary.startswith("<b>1 nouvelle valeur, 1 correction</b>.")
-    m2 = next(d for d in m.load_definitions(app_ctx) if d.code == "M2")
+    m2 = next(d for d in m.load_definitions(app_ctx) if d.code == "delai_premier_entretien")
     assert rows == [
-        [f"{m2.label} (M2)", "Lensois", "sept. 2024", "31", "35", "ligne 2"],
-        [f"{m2.label} (M2)", "Audomarois", "sept. 2024", "", "42", "ligne 3"],
+        [f"{m2.label} (delai_premier_entretien)", "Lensois", "sept. 2024", "31", "35", "ligne 2"],
+        [f"{m2.label} (delai_premier_entretien)", "Audomarois", "sept. 2024", "", "42", "ligne 3"],
     ]
     qtbot.waitUntil(lambda: page.import_task.done, timeout=30_000)
     assert page.last_import == 2
-    assert _values(app_ctx, "M2") == {("Lensois", date(2024, 9, 1), 35.0), ("Audomarois", date(2024, 9, 1), 42.0)}
+    assert _values(app_ctx, "delai_premier_entretien") == {("Lensois", date(2024, 9, 1), 35.0), ("Audomarois", date(2024, 9, 1), 42.0)}
     # un seul Ctrl+Z : la valeur corrigée revient, la nouvelle s'en va
     assert window.undo_action.isEnabled()
     window.undo_action.trigger()
-    assert _values(app_ctx, "M2") == {("Lensois", date(2024, 9, 1), 31.0)}
+    assert _values(app_ctx, "delai_premier_entretien") == {("Lensois", date(2024, 9, 1), 31.0)}
 
 
 def test_a_refused_file_names_line_and_column_and_writes_nothing(window, app_ctx, tmp_path, monkeypatch, dialogs):
@@ -123,7 +123,7 @@ def test_a_refused_file_names_line_and_column_and_writes_nothing(window, app_ctx
     assert [(title, "ligne 3, colonne D" in text, "beaucoup" in text) for _k, title, text in dialogs] == [
         ("Import refusé", True, True)]  # fmt: skip
     assert "Traceback" not in dialogs[0][2]
-    assert _values(app_ctx, "M2") == set()
+    assert _values(app_ctx, "delai_premier_entretien") == set()
     assert page.import_task is None
 
 
@@ -140,7 +140,7 @@ def test_cancel_in_the_preview_writes_nothing(window, app_ctx, tmp_path, monkeyp
 
     page.confirm_import = cancel
     page.import_action.trigger()
-    assert page.import_task is None and _values(app_ctx, "M2") == set()
+    assert page.import_task is None and _values(app_ctx, "delai_premier_entretien") == set()
 
 
 def test_template_export_then_reimport_changes_nothing(window, app_ctx, tmp_path, monkeypatch, dialogs):
@@ -159,13 +159,13 @@ def test_template_export_then_reimport_changes_nothing(window, app_ctx, tmp_path
     assert asked[0].endswith("indicateurs-modele.xlsx")
     out = tmp_path / "modele.xlsx"
     assert out.is_file() and window.statusBar().currentMessage() == f"Modèle écrit : {out}"
-    before = _values(app_ctx, "M2")
+    before = _values(app_ctx, "delai_premier_entretien")
     _open(monkeypatch, out)
     page.confirm_import = lambda _d: (_ for _ in ()).throw(AssertionError("rien à importer : pas d'aperçu"))
     page.import_action.trigger()
     assert [(title, text.startswith("Rien à changer : 0 nouvelle valeur, 0 correction, 1 valeur déjà"))
             for _k, title, text in dialogs] == [("Import", True)]  # fmt: skip
-    assert _values(app_ctx, "M2") == before
+    assert _values(app_ctx, "delai_premier_entretien") == before
 
 
 def test_read_only_disables_import_but_not_the_template(window, app_ctx, monkeypatch):
@@ -193,8 +193,8 @@ def test_the_chosen_indicator_stays_chosen_and_its_chart_shows_the_imported_valu
     page.confirm_import = _click_import([])
     page.import_action.trigger()
     qtbot.waitUntil(lambda: page.import_task.done, timeout=30_000)
-    assert page.current().code == "M2" and page.current_bassin() == lensois
+    assert page.current().code == "delai_premier_entretien" and page.current_bassin() == lensois
     qtbot.waitUntil(lambda: page.chart.figure not in (None, empty))
-    assert page.shown_code == "M2"
+    assert page.shown_code == "delai_premier_entretien"
     ax = page.chart.figure.axes[0]
     assert [list(line.get_ydata()) for line in ax.lines if line.get_label() == "Lensois"] == [[31.0]]

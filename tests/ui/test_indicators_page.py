@@ -15,45 +15,47 @@ from roadmap_app.indicators import service as svc
 
 def _setup(ctx):
     svc.link(ctx, "EP-1.1", "M2", kind="tdb")
-    svc.link(ctx, "AI-1.1", "M5", kind="tdb")
+    svc.link(ctx, "AI-1.1", "M3", kind="tdb")
     svc.set_step(ctx, "M2", "baseline", 45, day=date(2023, 12, 31))
     svc.set_step(ctx, "M2", "target", 35, year=2024)
-    svc.set_step(ctx, "M5", "target", 20, year=2024)
-    svc.set_values(ctx, [svc.ValueInput("M2", "Lensois", date(2024, m, 1), 40 - m) for m in range(1, 10)]
-                   + [svc.ValueInput("M2", "Audomarois", date(2024, 9, 1), 42)]
-                   + [svc.ValueInput("M5", "Lensois", date(2024, 9, 1), 25)])  # fmt: skip
+    svc.set_step(ctx, "M3", "target", 20, year=2024)
+    svc.set_values(ctx, [svc.ValueInput("delai_premier_entretien", "Lensois", date(2024, m, 1), 40 - m) for m in range(1, 10)]
+                   + [svc.ValueInput("delai_premier_entretien", "Audomarois", date(2024, 9, 1), 42)]
+                   + [svc.ValueInput("M3", "Lensois", date(2024, 9, 1), 25)])  # fmt: skip
 
 
 def test_every_indicator_per_bassin_with_filters_and_a_chart(window, qtbot, app_ctx):
     _setup(app_ctx)
     page = window.show_page("indicators")
     model = page.model
-    shown = [(model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 7).data()) for r in range(6)]
-    assert shown[:3] == [("M2", "Montreuillois", "pas de valeur"), ("M2", "Audomarois", "▼ en-dessous"),
-                         ("M2", "Lensois", "● atteint")]  # fmt: skip
-    assert model.index(2, 3).data() == "EP-1.1"
-    assert model.index(2, 4).data() == "45 (31/12/2023)" and model.index(2, 5).data() == "35 (2024)"
-    assert model.index(2, 6).data() == "31 (sept. 2024)"  # une valeur mensuelle : son mois, pas « 01/09 »
-    assert page.count.text() == "31 indicateurs"  # 14 nationaux + 17 flux
+    F = "delai_premier_entretien"  # M2, fondu dans son flux
+    rows = [r for r in range(model.rowCount()) if model.index(r, 1).data() == F]
+    shown = [(model.index(r, 2).data(), model.index(r, 7).data()) for r in rows]
+    assert shown == [("Montreuillois", "pas de valeur"), ("Audomarois", "▼ en-dessous"), ("Lensois", "● atteint")]
+    lens = rows[2]
+    assert model.index(lens, 3).data() == "EP-1.1"
+    assert model.index(lens, 4).data() == "45 (31/12/2023)" and model.index(lens, 5).data() == "35 (2024)"
+    assert model.index(lens, 6).data() == "31 (sept. 2024)"  # une valeur mensuelle : son mois, pas « 01/09 »
+    assert page.count.text() == "24 indicateurs"  # 7 nationaux (7 autres fondus dans leur flux) + 17 flux
 
     page.off_target.setChecked(True)
     assert [(model.index(r, 1).data(), model.index(r, 2).data()) for r in range(model.rowCount())] == [
-        ("M2", "Audomarois")]  # fmt: skip
+        ("delai_premier_entretien", "Audomarois")]  # fmt: skip
     page.off_target.setChecked(False)
     page.axe.setCurrentIndex(page.axe.findText("AI"))
-    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {"M5"}
+    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {"M3"}
     page.axe.setCurrentIndex(0)
     page.bassin.setCurrentIndex(page.bassin.findText("Lensois"))
     assert {model.index(r, 2).data() for r in range(model.rowCount())} == {"Lensois"}
     page.source.setCurrentIndex(page.source.findText("Flux mensuels"))
-    assert model.rowCount() == 17 and page.count.text() == "17 indicateur(s) sur 31"
+    assert model.rowCount() == 17 and page.count.text() == "17 indicateur(s) sur 24"
     page.source.setCurrentIndex(0)
     page.linked_only.setChecked(True)
-    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {"M2", "M5"}
+    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {"delai_premier_entretien", "M3"}
 
     assert page.chart.figure is None  # pas de courbe (ni matplotlib) avant le premier choix
-    page.table.selectRow(0)
-    assert page.shown_code == "M2"
+    page.table.selectRow(next(r for r in range(model.rowCount()) if model.index(r, 1).data() == F))
+    assert page.shown_code == "delai_premier_entretien"
     qtbot.waitUntil(lambda: page.chart.figure is not None)  # tracé au tour de boucle suivant
     ax = page.chart.figure.axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
@@ -80,10 +82,10 @@ def test_values_targets_and_statuses_are_readable_on_a_laptop_screen(window, qtb
     place : chaque colonne de valeurs est au moins aussi large que son contenu et son titre,
     l'intitulé (en tête, avant le code) prend le reste, et un texte abrégé a son infobulle."""
     _setup(app_ctx)
-    svc.link(app_ctx, "EP-1.1", "M5", kind="tdb")
-    svc.link(app_ctx, "EP-2.1", "M5", kind="tdb")
-    svc.link(app_ctx, "EP-3.1", "M5", kind="tdb")
-    svc.set_step(app_ctx, "M5", "baseline", 18, day=date(2023, 12, 31), bassin="Lensois")
+    svc.link(app_ctx, "EP-1.1", "M3", kind="tdb")
+    svc.link(app_ctx, "EP-2.1", "M3", kind="tdb")
+    svc.link(app_ctx, "EP-3.1", "M3", kind="tdb")
+    svc.set_step(app_ctx, "M3", "baseline", 18, day=date(2023, 12, 31), bassin="Lensois")
     window.resize(size)
     page = window.show_page("indicators")
     qtbot.wait(20)
@@ -106,7 +108,7 @@ def test_values_targets_and_statuses_are_readable_on_a_laptop_screen(window, qtb
     assert table.columnWidth(1) >= header.sectionSizeFromContents(1).width()
     assert table.columnWidth(0) >= 200, f"Indicateur : {table.columnWidth(0)} px"
     assert not table.horizontalScrollBar().isVisible()
-    m5 = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "M5")
+    m5 = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "M3")
     assert model.index(m5, 3).data(Qt.ItemDataRole.ToolTipRole) == "Actions mesurées : EP-1.1, EP-2.1, EP-3.1, AI-1.1"
     assert model.index(m5, 5).data(Qt.ItemDataRole.ToolTipRole) == model.index(m5, 5).data()
 
@@ -133,15 +135,15 @@ def test_a_hidden_row_takes_its_chart_and_buttons_with_it(window, qtbot, app_ctx
     choisie ; cachée, le graphique s'efface et les boutons se grisent."""
     _setup(app_ctx)
     page = window.show_page("indicators")
-    page.table.selectRow(_row_of(page, "M2", "Audomarois"))  # en-dessous : reste avec le filtre
-    qtbot.waitUntil(lambda: page.shown_code == "M2" and page.chart.figure is not None)
+    page.table.selectRow(_row_of(page, "delai_premier_entretien", "Audomarois"))  # en-dessous : reste avec le filtre
+    qtbot.waitUntil(lambda: page.shown_code == "delai_premier_entretien" and page.chart.figure is not None)
     page.off_target.setChecked(True)
-    assert page.current().code == "M2" and page.current_bassin() is not None
+    assert page.current().code == "delai_premier_entretien" and page.current_bassin() is not None
     assert page.chart.figure is not None and all(a.isEnabled() for a in _tool_buttons(page))
     page.off_target.setChecked(False)
-    assert page.current().code == "M2"
+    assert page.current().code == "delai_premier_entretien"
 
-    page.table.selectRow(_row_of(page, "M2", "Lensois"))  # atteint : caché par le filtre
+    page.table.selectRow(_row_of(page, "delai_premier_entretien", "Lensois"))  # atteint : caché par le filtre
     page.off_target.setChecked(True)
     assert page.current() is None
     assert page.chart.figure is None and page.chart.canvas is None and page.chart.empty.isVisibleTo(page)
@@ -149,7 +151,7 @@ def test_a_hidden_row_takes_its_chart_and_buttons_with_it(window, qtbot, app_ctx
     assert not any(a.isEnabled() for a in _tool_buttons(page)) and not page.archive_action.isEnabled()
 
     page.off_target.setChecked(False)
-    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    page.table.selectRow(_row_of(page, "delai_premier_entretien", "Lensois"))
     qtbot.waitUntil(lambda: page.chart.figure is not None)
     page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
     assert page.current() is None and page.chart.figure is None
@@ -161,15 +163,15 @@ def test_undo_redraws_the_chart_or_clears_it(window, qtbot, app_ctx):
     Ctrl+Z d'un indicateur créé, sa courbe restait affichée alors qu'il n'existait plus."""
     _setup(app_ctx)
     page = window.show_page("indicators")
-    page.table.selectRow(_row_of(page, "M5", "Lensois"))
-    qtbot.waitUntil(lambda: page.shown_code == "M5" and page.chart.figure is not None)
-    svc.set_step(app_ctx, "M5", "target", 40, year=2027)
+    page.table.selectRow(_row_of(page, "M3", "Lensois"))
+    qtbot.waitUntil(lambda: page.shown_code == "M3" and page.chart.figure is not None)
+    svc.set_step(app_ctx, "M3", "target", 40, year=2027)
     page.refresh()  # (comme après la boîte Référence et cibles)
     qtbot.waitUntil(lambda: page.chart.figure is not None and any(40.0 in ys for ys in _targets_drawn(page)))
-    assert page.current().code == "M5"
+    assert page.current().code == "M3"
     window.undo()
     qtbot.waitUntil(lambda: page.chart.figure is not None and not any(40.0 in ys for ys in _targets_drawn(page)))
-    assert page.current().code == "M5" and page.current_bassin() is not None
+    assert page.current().code == "M3" and page.current_bassin() is not None
     assert all(a.isEnabled() for a in _tool_buttons(page))
 
     svc.add_indicator(app_ctx, "PAR15J", label="Part des ARSA reçus en 15 jours", unit="nombre",
@@ -213,8 +215,8 @@ def test_the_first_click_shows_a_wait_text_and_cursor_before_the_chart(window, q
         real(d)
 
     monkeypatch.setattr(page, "show_chart", show_chart)
-    page.table.selectRow(_row_of(page, "M2", "Lensois"))
-    assert page.current().code == "M2"  # la ligne est choisie sans attendre la courbe
+    page.table.selectRow(_row_of(page, "delai_premier_entretien", "Lensois"))
+    assert page.current().code == "delai_premier_entretien"  # la ligne est choisie sans attendre la courbe
     assert page.chart.empty.isVisibleTo(page) and page.chart.empty.text() == "Tracé de la courbe…"
     cursor = QApplication.overrideCursor()
     assert cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
@@ -223,13 +225,13 @@ def test_the_first_click_shows_a_wait_text_and_cursor_before_the_chart(window, q
     painted, waiting = seen_at_draw[0]
     assert "Tracé de la courbe…" in painted and waiting  # peint avant le tracé, curseur posé
     assert QApplication.overrideCursor() is None
-    assert not page.chart.empty.isVisibleTo(page) and page.shown_code == "M2"
+    assert not page.chart.empty.isVisibleTo(page) and page.shown_code == "delai_premier_entretien"
     page.table.clearSelection()
     page.off_target.setChecked(True)  # la ligne cachée : le texte de départ revient
     assert page.chart.empty.text().startswith("Choisissez un indicateur")
     # un choix annulé avant le tracé ne laisse ni curseur d'attente ni tracé en retard
     page.off_target.setChecked(False)
-    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    page.table.selectRow(_row_of(page, "delai_premier_entretien", "Lensois"))
     page.bassin.setCurrentIndex(page.bassin.findText("Audomarois"))
     qtbot.wait(50)
     assert QApplication.overrideCursor() is None and page.chart.figure is None and len(seen_at_draw) == 1
@@ -242,16 +244,16 @@ def test_leaving_the_page_before_the_chart_leaves_no_wait_cursor(window, qtbot, 
 
     _setup(app_ctx)
     page = window.show_page("indicators")
-    page.table.selectRow(_row_of(page, "M2", "Lensois"))
+    page.table.selectRow(_row_of(page, "delai_premier_entretien", "Lensois"))
     assert QApplication.overrideCursor() is not None
     window.show_page("roadmap")
     assert QApplication.overrideCursor() is None
     qtbot.wait(20)
     assert page.chart.figure is None
     window.show_page("indicators")
-    qtbot.waitUntil(lambda: page.chart.figure is not None and page.shown_code == "M2")
+    qtbot.waitUntil(lambda: page.chart.figure is not None and page.shown_code == "delai_premier_entretien")
     assert QApplication.overrideCursor() is None
-    page.table.selectRow(_row_of(page, "M2", "Audomarois"))
+    page.table.selectRow(_row_of(page, "delai_premier_entretien", "Audomarois"))
     window.close()
     assert QApplication.overrideCursor() is None
 
@@ -282,9 +284,9 @@ def test_each_bassin_keeps_its_colour_in_every_chart_and_in_the_panel(window, qt
         return SERIES_COLORS[rank[name]]
 
     lens, aud = colour_of("Lensois").lower(), colour_of("Audomarois").lower()
-    assert colours("M2") == {"Audomarois": aud, "Lensois": lens}
-    assert colours("M5") == {"Lensois": lens}  # seul bassin avec une valeur : pas la première couleur
-    assert colours("M2", "Lensois") == {"Lensois": lens}  # filtré seul : sa couleur aussi
+    assert colours("delai_premier_entretien") == {"Audomarois": aud, "Lensois": lens}
+    assert colours("M3") == {"Lensois": lens}  # seul bassin avec une valeur : pas la première couleur
+    assert colours("delai_premier_entretien", "Lensois") == {"Lensois": lens}  # filtré seul : sa couleur aussi
     roadmap = window.show_page("roadmap")
     assert roadmap.select_code("EP-1.1")  # M2 lié : valeurs pour Audomarois et Lensois
     card = roadmap.detail.indicators.cards[0]

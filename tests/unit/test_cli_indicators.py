@@ -249,9 +249,11 @@ def test_link_without_kind_keeps_the_existing_column_and_follows_the_source(caps
     assert run(capsys, db_path, "link", "EP-2.1", "R1", "--kind", "autre")[0] == 0
     code, out, err = run(capsys, db_path, "link", "EP-2.1", "R1")
     assert code == 2 and "déjà liée" in err  # la colonne choisie reste
-    code, out, _ = run(capsys, db_path, "link", "EP-2.2", "M2")
+    code, out, _ = run(capsys, db_path, "link", "EP-2.2", "M2")  # fondu dans son flux : reste TDB national
+    assert code == 0 and "(delai_premier_entretien) (TDB national)" in out
+    code, out, _ = run(capsys, db_path, "link", "EP-2.2", "entrants")  # porte V2-1
     assert code == 0 and "(TDB national)" in out
-    code, out, _ = run(capsys, db_path, "link", "EP-2.2", "entrants")
+    code, out, _ = run(capsys, db_path, "link", "EP-2.2", "stock")
     assert code == 0 and "(Autres)" in out
 
 

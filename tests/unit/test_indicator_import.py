@@ -209,7 +209,7 @@ def test_the_flows_long_format_names_a_formula_in_any_column(ctx, tmp_path):
         pytest.param("indicateur;bassin;date;valeur\nM1a;lensois;2024-12;12\nM1a;Audomarois;déc. 2024;1 234\n"
                      "M1a;Montreuillois;45627;7\nM1b;Lensois;décembre 2024;3\n", "utf-8",
                      [("M1a", "Lensois", date(2024, 12, 1), 12.0), ("M1a", "Audomarois", date(2024, 12, 1), 1234.0),
-                      ("M1a", "Montreuillois", date(2024, 12, 1), 7.0), ("M1b", "Lensois", date(2024, 12, 1), 3.0)],
+                      ("M1a", "Montreuillois", date(2024, 12, 1), 7.0), ("sortants", "Lensois", date(2024, 12, 1), 3.0)],
                      id="dates"),
         pytest.param("indicateur;bassin;date;valeur;commentaire\nR1;Lensois;2024;40;chiffre provisoire\n;;;;\n;;;;\n\n",
                      "utf-8", [("R1", "Lensois", date(2024, 1, 1), 40.0)], id="colonne-en-plus-lignes-vides"),
@@ -256,11 +256,16 @@ def test_a_number_that_is_not_a_date_in_a_workbook_is_refused(ctx, tmp_path):
                      "ni une année ni une date du tableur (attendu : JJ/MM/AAAA, AAAA-MM-JJ, MM/AAAA ou AAAA)."]  # fmt: skip
 
 
-def test_flows_mixed_with_other_indicators_are_refused_before_writing(ctx, tmp_path):
-    """Avant : l'aperçu (``--dry-run``) acceptait le fichier, l'écriture échouait ensuite."""
-    lines = refused(ctx, write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\nentrants;Lensois;2024-12;12\n"))
-    assert lines == ["- ligne 3 : entrants est un flux mensuel BRSA : les flux et les autres "
-                     "indicateurs s'importent séparément (page Flux BRSA)."]  # fmt: skip
+def test_flows_and_other_indicators_are_imported_together(ctx, tmp_path):
+    """Avant : un fichier d'un partenaire mêlant un flux (ou M2, fondu dans son flux) et un autre
+    indicateur était refusé (« les flux et les autres indicateurs s'importent séparément »)."""
+    result = plan_import(ctx, write_csv(tmp_path, HEAD + "R1;Lensois;2024;40\nentrants;Lensois;2024-12;12\n"
+                                                        "M2;Lensois;2024-12;21\n"))  # fmt: skip
+    assert apply_import(ctx, result) == 3
+    from roadmap_app.flows.series import load_series as flow_series
+
+    series = flow_series(ctx, "Lensois")
+    assert (series.value(date(2024, 12, 1), "entrants"), series.value(date(2024, 12, 1), "delai_premier_entretien")) == (12, 21)
 
 
 # -- tout ou rien --------------------------------------------------------------------------------

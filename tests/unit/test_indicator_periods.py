@@ -49,14 +49,14 @@ def test_a_target_not_yet_in_force_is_called_the_next_one():
 
 # -- une seule mise en forme de la période, partout où elle se lit ------------------------------------
 def _monthly_and_yearly(ctx):
-    """M5 (mensuel) : cible à partir du 1er juillet 2024 ; R1 (annuel) : valeur 2024 ; RDV
+    """M3 (mensuel, en %, non fondu dans un flux) : cible à partir du 1er juillet 2024 ; R1 (annuel) : valeur 2024 ; RDV
     (trimestriel) : valeur du troisième trimestre."""
     from roadmap_app.indicators import service as svc
 
-    svc.link(ctx, "EP-1.1", "M5", kind="tdb")
+    svc.link(ctx, "EP-1.1", "M3", kind="tdb")
     svc.link(ctx, "EP-1.1", "R1", kind="tdb")
-    svc.set_step(ctx, "M5", "target", 30, day=date(2024, 7, 1))
-    svc.set_value(ctx, "M5", 25, date(2024, 9, 1), bassin="Lensois")
+    svc.set_step(ctx, "M3", "target", 30, day=date(2024, 7, 1))
+    svc.set_value(ctx, "M3", 25, date(2024, 9, 1), bassin="Lensois")
     svc.add_indicator(ctx, "RDV", label="Rendez-vous tenus", unit="nombre", direction="up", frequency="quarter")
     return svc
 
@@ -73,17 +73,17 @@ def test_a_monthly_target_reads_as_its_month_everywhere(ctx, tmp_path):
     from roadmap_app.indicators import model as m
 
     svc = _monthly_and_yearly(ctx)
-    lens = next(st for st in m.overview(ctx).states if st.indicator.code == "M5" and st.bassin_name == "Lensois")
+    lens = next(st for st in m.overview(ctx).states if st.indicator.code == "M3" and st.bassin_name == "Lensois")
     assert lens.target is not None and lens.target.when(lens.indicator) == "juil. 2024"
     assert m.target_phrase(lens) == "cible juil. 2024 : 30 %"  # panneau de détail, bilan
     create_snapshot(ctx, "COPIL", committee="COPIL", taken_on=date(2024, 10, 1))
-    svc.set_value(ctx, "M5", 28, date(2024, 10, 1), bassin="Lensois")
-    svc.set_step(ctx, "M5", "target", 35, day=date(2024, 11, 1), bassin="Lensois")
+    svc.set_value(ctx, "M3", 28, date(2024, 10, 1), bassin="Lensois")
+    svc.set_step(ctx, "M3", "target", 35, day=date(2024, 11, 1), bassin="Lensois")
     diff = diff_states(snapshot_state(ctx, "COPIL"), current_state(ctx), "COPIL", "état actuel")
     texts = [describe(s) for s in diff.sections if s.section == SECTION]
-    assert "M5 Lensois : 25 → 28 (sept. 2024 → oct. 2024 ; cible juil. 2024 : 30 %, non atteinte)" in texts
-    assert "M5 Lensois : — → 35 (nouvelle cible nov. 2024)" in texts
-    row = next(r for r in pack_rows(current_state(ctx)) if r[1].endswith("(M5)") and r[2] == "Lensois")
+    assert "M3 Lensois : 25 → 28 (sept. 2024 → oct. 2024 ; cible juil. 2024 : 30 %, non atteinte)" in texts
+    assert "M3 Lensois : — → 35 (nouvelle cible nov. 2024)" in texts
+    row = next(r for r in pack_rows(current_state(ctx)) if r[1].endswith("(M3)") and r[2] == "Lensois")
     assert row[4:6] == ["30 % (juil. 2024)", "28 % (oct. 2024)"]  # la cible en vigueur en octobre
     sheet = load_workbook(export_pack(ctx, tmp_path / "pack.xlsx"))["Indicateurs de suivi"]
     assert "30 % (juil. 2024)" in [c for r in sheet.iter_rows(values_only=True) for c in r]
@@ -97,13 +97,13 @@ def test_the_journal_says_the_period_of_a_value(ctx):
 
     svc = _monthly_and_yearly(ctx)
     labels = []
-    for code, day in (("R1", date(2024, 3, 5)), ("RDV", date(2024, 8, 12)), ("M5", date(2024, 8, 1))):
+    for code, day in (("R1", date(2024, 3, 5)), ("RDV", date(2024, 8, 12)), ("M3", date(2024, 8, 1))):
         op = svc.set_value(ctx, code, 40, day, bassin="Lensois")
         lines = journal.operation(ctx, op)
         labels.append((lines[0].operation_label, lines[0].entity_label))
     assert labels == [("Valeur 2024 de R1 – Lensois", "R1 / Lensois / 2024"),
                       ("Valeur T3 2024 de RDV – Lensois", "RDV / Lensois / T3 2024"),
-                      ("Valeur août 2024 de M5 – Lensois", "M5 / Lensois / août 2024")]  # fmt: skip
+                      ("Valeur août 2024 de M3 – Lensois", "M3 / Lensois / août 2024")]  # fmt: skip
     op = svc.set_step(ctx, "R1", "target", 60, year=2025)
     assert journal.operation(ctx, op)[0].entity_label == "R1 / Tous les bassins / cible 2025"
     # fusion d'atelier : le libellé du changement, repris dans le journal

@@ -215,15 +215,17 @@ def test_the_diff_says_a_target_or_baseline_fixed_since_the_snapshot(ctx):
     svc.set_step(ctx, "R1", "target", 65, year=2026)
     diff = diff_states(snapshot_state(ctx, "COPIL 2025"), current_state(ctx), "COPIL 2025", "état actuel")
     texts = [describe(s) for s in diff.sections if s.section == SECTION]
-    assert "M2 Lensois : — → 15 (nouvelle cible 2025)" in texts
-    assert "M2 Lensois : — → 30 (nouvelle référence au 31/12/2023)" in texts
+    # M2 est fondu dans son flux : une seule série, sous le code du flux
+    assert "delai_premier_entretien Lensois : — → 15 (nouvelle cible 2025)" in texts
+    assert "delai_premier_entretien Lensois : — → 30 (nouvelle référence au 31/12/2023)" in texts
     assert "R1 tous les bassins : — → 65 (nouvelle cible 2026)" in texts
     assert len(texts) == 3, texts  # ni valeur ni lien n'ont changé
     # un indicateur lié depuis l'instantané : ses cibles ne sont pas « nouvelles »
     svc.link(ctx, "EP-3.1", "M5", kind="tdb")
     svc.set_step(ctx, "M5", "target", 10, year=2025)
     diff = diff_states(snapshot_state(ctx, "COPIL 2025"), current_state(ctx), "COPIL 2025", "état actuel")
-    assert not [s for s in diff.sections if s.section == SECTION and s.key == "cible" and s.label.startswith("M5")]
+    assert not [s for s in diff.sections if s.section == SECTION and s.key == "cible"
+                and s.label.startswith(("M5", "accompagnement_intensif"))]  # fmt: skip
 
 
 def test_the_pack_prints_the_actions_of_an_indicator_and_colours_its_status_in_the_pdf(ctx, tmp_path, monkeypatch):

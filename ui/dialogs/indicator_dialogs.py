@@ -158,7 +158,7 @@ class LinkIndicatorDialog(FormDialog):
         if d is None:
             self.definition.clear()
             return
-        self.kind.setCurrentIndex(0 if d.provenance == "tdb" else 1)
+        self.kind.setCurrentIndex(0 if d.link_kind == "tdb" else 1)
         self.definition.setText(d.definition)
 
     def current(self) -> Any:
@@ -763,7 +763,7 @@ class LinkActionDialog(FormDialog):
         self.kind.setAccessibleName("Colonne de la feuille de route")
         self.kind.addItem("TDB national", "tdb")
         self.kind.addItem("Autres", "autre")
-        self.kind.setCurrentIndex(0 if indicator.provenance == "tdb" else 1)
+        self.kind.setCurrentIndex(0 if indicator.link_kind == "tdb" else 1)
         already = QLabel(f"Mesure déjà : {', '.join(sorted(linked_codes))}." if linked_codes
                          else "Cet indicateur ne mesure encore aucune action.")  # fmt: skip
         already.setObjectName("muted")

@@ -256,6 +256,9 @@ class IndicatorsPage(Page):
         self.linked_only.setChecked(False)
 
     def select_code(self, code: str, bassin_id: int | None = None) -> bool:
+        from roadmap_app.indicators.model import canonical_code
+
+        code = canonical_code(code)  # « M2 » : le flux où il est fondu
         for r in range(self.model.rowCount()):
             row = self.model.row_at(r)
             if row is not None and row.state.indicator.code == code and bassin_id in (None, row.state.bassin_id):
