@@ -44,6 +44,16 @@ def _define(ctx, **kw):
     return svc.add_indicator(ctx, "PAR15J", **{**args, **kw})
 
 
+def _open_steps(window, qtbot, app_ctx) -> StepsDialog:
+    """« Référence et cibles… » d'un nouvel indicateur PAR15J (en %), choisi sur la page."""
+    _define(app_ctx, unit="%")
+    page = _page(window)
+    page.refresh()
+    page.select_code("PAR15J")
+    page.steps_action.trigger()
+    return _dialog(qtbot, StepsDialog)
+
+
 def test_create_an_indicator_from_the_page_with_a_suggested_code(window, qtbot, app_ctx):
     page = _page(window)
     assert page.new_action.shortcut().toString() == "Ctrl+N" and page.new_action.isEnabled()
@@ -182,12 +192,8 @@ def test_baseline_and_targets_per_bassin_are_listed_and_checked(window, qtbot, a
     asked = []
     monkeypatch.setattr(QMessageBox, "question", staticmethod(
         lambda _p, title, *_a, **_k: asked.append(title) or QMessageBox.StandardButton.Yes))  # fmt: skip
-    _define(app_ctx, unit="%")
+    dialog = _open_steps(window, qtbot, app_ctx)
     page = _page(window)
-    page.refresh()
-    page.select_code("PAR15J")
-    page.steps_action.trigger()
-    dialog = _dialog(qtbot, StepsDialog)
     assert dialog.table.item(0, 0).text() == "Ni référence ni cible pour l'instant."
     dialog.baseline.setChecked(True)
     assert dialog.by_date.isChecked()  # une référence se donne à une date
@@ -283,12 +289,7 @@ def test_a_target_after_the_end_of_the_volet_is_said_then_confirmed(window, qtbo
         return answers[len(asked) - 1]
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
-    _define(app_ctx, unit="%")
-    page = _page(window)
-    page.refresh()
-    page.select_code("PAR15J")
-    page.steps_action.trigger()
-    dialog = _dialog(qtbot, StepsDialog)
+    dialog = _open_steps(window, qtbot, app_ctx)
     dialog.year.setValue(2027)
     assert dialog.late_label.isVisible()
     assert "La cible 2027 de PAR15J commence après la fin du volet 3 (31/12/2025)" in dialog.late_label.text()
