@@ -305,7 +305,9 @@ def _indicators(page: Any) -> None:
              for b, v0 in start.items() for m in range(1, 10)]  # fmt: skip
     items += [svc.ValueInput("M5", b, date(2024, m, 1), v) for b, v in (("Lensois", 22), ("Audomarois", 14))
               for m in (7, 8, 9)]  # fmt: skip
-    svc.set_values(ctx, items, record_undo=False)
+    # M2 ne fait qu'un avec le flux « délai jusqu'au premier entretien », déjà rempli par la scène
+    # des flux : ces valeurs le corrigent (une tendance lisible sur la courbe)
+    svc.set_values(ctx, items, replace=True, record_undo=False)
     page.refresh()
     page.table.selectRow(0)
     for r in range(page.model.rowCount()):
