@@ -21,6 +21,7 @@ from db.types import utcnow
 from roadmap_app import __version__
 from roadmap_app.committees import snapshot_cache
 from roadmap_app.committees.diff import SnapshotDiff, diff_states
+from roadmap_app.committees.fused_codes import canonical_state
 from roadmap_app.committees.sections import STATE_FORMAT, build_state
 from roadmap_app.committees.state_cell import Cell, normalize_cells
 from roadmap_app.committees.state_json import encode_state
@@ -211,7 +212,7 @@ def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
     key = hashlib.sha256(payload).hexdigest()  # le contenu compressé : ≈ 1 ms à 100×
     cached = snapshot_cache.load(key, expected)
     if cached is not None:
-        return cached
+        return canonical_state(cached)  # sans effet sur un état déjà réécrit
     raw = zlib.decompress(payload)
     if hashlib.sha256(raw).hexdigest() != expected:
         raise ValidationError(f"L'instantané « {name} » est endommagé (empreinte incorrecte).")
@@ -229,6 +230,7 @@ def snapshot_state(ctx: AppContext, key: str | int) -> dict[str, Any]:
         normalize_cells(state)
     except (ValueError, TypeError, KeyError) as err:
         raise ValidationError(f"L'instantané « {name} » est illisible ({err}).") from err
+    canonical_state(state)  # indicateurs nationaux figés avant leur fusion dans un flux
     snapshot_cache.store(key, expected, state)
     return state
 

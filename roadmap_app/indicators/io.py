@@ -154,7 +154,12 @@ class _Reader:
     """Lit les lignes d'une feuille au format long ; note chaque erreur à sa place."""
 
     def __init__(self, ctx: AppContext) -> None:
-        self.defs = m.load_definitions(ctx, archived=False)
+        every = m.load_definitions(ctx, archived=True)
+        self.defs = [d for d in every if not d.archived]
+        #: libellé d'un indicateur national fondu dans un flux (archivé) → code du flux : un fichier
+        #: écrit avant la fusion sous ce libellé va au flux, comme sous le code national
+        self.fused = {_norm(d.label): m.canonical_code(d.code) for d in every
+                      if d.archived and m.canonical_code(d.code) != d.code}  # fmt: skip
         from roadmap_app.flows.series import bassins
 
         self.bassins = bassins(ctx)
@@ -173,7 +178,7 @@ class _Reader:
                                        f"({', '.join(d.code for d in found)}) : donnez le code."))  # fmt: skip
             return None
         try:
-            return found[0] if found else m.find_definition(self.defs, str(raw))
+            return found[0] if found else m.find_definition(self.defs, self.fused.get(key, str(raw)))
         except UserError as err:
             self.errors.append((where, str(err)))
             return None

@@ -37,7 +37,9 @@ from roadmap_app.workshops.state import (
     SERIES,
     Provenance,
     expand_series,
+    exported_before_fusion,
     flow_base_from_journal,
+    fused_keys,
     is_indicator_key,
     mergeable_state,
     provenance_after,
@@ -298,8 +300,12 @@ def plan_three_way(
     base_series: dict[str, list[Any]] | None = None,
     theirs_series: dict[str, list[Any]] | None = None,
     differing: list[str] | None = None,
+    base_before_fusion: bool = False,
 ) -> MergePlan:
     """Compare les trois états (dictionnaires clé → valeur) et classe chaque champ.
+
+    ``base_before_fusion`` : l'état de départ a été écrit avant la fusion des nationaux dans leur
+    flux (``state.fused_keys``) ; ses clés sont toutes examinées, pas seulement ses séries.
 
     ``differing`` : ``changed_keys(theirs, base)`` si l'appelant l'a déjà calculé (paquet : le
     contrôle d'intégrité), pour ne pas refaire la comparaison des 150 000 champs.
@@ -311,6 +317,13 @@ def plan_three_way(
         base_series, base = split_series(base)
     if theirs_series is None:
         theirs_series, theirs = split_series(theirs)
+    # état écrit avant la fusion des nationaux dans leur flux (M2 → delai_premier_entretien…) :
+    # réécrit comme la base l'a été, pour comparer des clés semblables
+    written_base, written_theirs = base, theirs
+    base, base_series = fused_keys(base, base_series, keys=base_before_fusion)
+    theirs, theirs_series = fused_keys(theirs, theirs_series, keys=False)
+    if base is not written_base or theirs is not written_theirs:
+        differing = None  # à recalculer sur les clés réécrites
     # séries que le paquet change : les seules dont la base d'ici est lue (une série que le paquet
     # laisse telle qu'au départ ne décide rien, quelles que soient ses valeurs ici)
     changed = {name for name in {*base_series, *theirs_series}
@@ -352,7 +365,8 @@ def plan_three_way(
         mine.update(expand_series(name, mine_series.get(name)))
     if base_values or theirs_values:
         base, theirs = {**base, **base_values}, {**theirs, **theirs_values}
-    decided = _decisions(ctx, package_uuid)
+    # décisions prises avant la fusion des nationaux dans leur flux : à la clé du flux
+    decided = fused_keys(_decisions(ctx, package_uuid), {})[0]
     plan = MergePlan(package_uuid, kind, atelier_id, source_name, unchanged_since_base=unchanged)
     for key in candidates:
         their_value = theirs.get(key)
@@ -430,8 +444,12 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
         if base_series is None:  # paquet d'avant les séries : une clé par valeur d'indicateur
             base_series, base = split_series(base)
         theirs_series = theirs_state[SERIES]
-        differing = changed_keys(theirs_state["values"], info.base_values)
-        _check_consistency(info.base_values, theirs_state["values"], their_prov, Path(path).name, names, differing)
+        # paquet exporté avant la fusion des nationaux dans leur flux : ses liens au code national
+        # (« lien|A@1|M2|… ») se vérifient au code du flux, comme la migration les a réécrits
+        before_fusion = exported_before_fusion(info.schema_revision)
+        checked = fused_keys(info.base_values, {}, keys=before_fusion)[0]
+        differing = changed_keys(theirs_state["values"], checked)
+        _check_consistency(checked, theirs_state["values"], their_prov, Path(path).name, names, differing)
         for name, flat in theirs_series.items():  # valeurs d'indicateurs : séries changées seulement
             if name in base_series and flat != base_series[name]:
                 _check_consistency(expand_series(name, base_series[name]), expand_series(name, flat), their_prov,
@@ -450,6 +468,7 @@ def plan_package_merge(ctx: AppContext, path: str | Path) -> MergePlan:
             base_series=base_series,
             theirs_series=theirs_series,
             differing=differing if base is info.base_values else None,
+            base_before_fusion=before_fusion,
         )
         with ctx.store.session() as s, pkg.store.session() as theirs_session:
             plan.definitions = _workshop_definitions(s, theirs_session, plan)
