@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +230,12 @@ class Store:
         )
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         self._writes = 0  # écritures validées par ce programme (voir ``revision``)
+        # écritures des autres programmes (voir ``changed_elsewhere``) : la marque vue en dernier,
+        # une écriture d'ailleurs remarquée juste avant une des nôtres, la connexion qui regarde
+        self._seen: tuple[Any, ...] | None = None
+        self._elsewhere = False
+        self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
 
     def set_read_only(self, reason: str) -> None:
         """Désormais, toute écriture est refusée (``StoreReadOnlyError``) avec cette raison."""
@@ -278,9 +285,67 @@ class Store:
                     # comme sous SQLite, au lieu d'un refus « modifiée ailleurs ».
                     s.execute(text(f"SET LOCAL lock_timeout = '{int(self.busy_timeout_ms)}ms'"))
                     s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                self._before_own_write()
                 yield s
         finally:
             self._writes += 1  # validée ou non : les lectures mises en cache sont à refaire
+            self._after_own_write()
+
+    # -- écritures des autres programmes ----------------------------------------------
+    def _mark(self) -> tuple[Any, ...] | None:
+        """Marque qui change quand une écriture est validée (par n'importe qui). SQLite :
+        ``PRAGMA data_version`` d'une connexion gardée pour cela (il change quand une autre
+        connexion valide) ; PostgreSQL : le dernier identifiant du journal (chaque modification y
+        passe) et celui des instantanés (figés sans entrée au journal). ``None`` : rien à suivre
+        (base en mémoire)."""
+        path = self.path
+        if path is not None:
+            with self._watch_lock:
+                try:
+                    if self._watch is None:
+                        self._watch = _sqlite_connector(
+                            path, self.busy_timeout_ms, read_only=True
+                        )()
+                    return (self._watch.execute("PRAGMA data_version").fetchone()[0],)
+                except sqlite3.Error:
+                    self._close_watch()
+                    return None
+        if self.backend != "postgresql":
+            return None
+        with self._translate_errors(), self.engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT (SELECT max(id) FROM journal_entry), (SELECT max(id) FROM snapshot)")
+            )
+            return tuple(row.one())
+
+    def _close_watch(self) -> None:
+        if self._watch is not None:
+            with suppress(sqlite3.Error):
+                self._watch.close()
+            self._watch = None
+
+    def _before_own_write(self) -> None:
+        # une écriture d'ailleurs, validée depuis le dernier regard, ne se confond pas avec la nôtre
+        if self._seen is not None and not self._elsewhere:
+            with suppress(StoreError):
+                self._elsewhere = self._mark() != self._seen
+
+    def _after_own_write(self) -> None:
+        if self._seen is not None:
+            with suppress(StoreError):
+                self._seen = self._mark()
+
+    def changed_elsewhere(self) -> bool:
+        """Vrai si un autre programme (la ligne de commande, une autre fenêtre, un collègue sur
+        la base partagée) a validé une écriture depuis l'appel précédent ; les écritures de ce
+        programme ne comptent pas. Le premier appel pose le repère (``False``). Peut lever
+        ``StoreError`` (serveur injoignable)."""
+        mark = self._mark()
+        if mark is None:
+            return False
+        changed = self._seen is not None and (self._elsewhere or mark != self._seen)
+        self._seen, self._elsewhere = mark, False
+        return changed
 
     def revision(self) -> tuple[Any, ...] | None:
         """Jeton qui change dès qu'une écriture est validée, par ce programme ou par un autre
@@ -338,6 +403,9 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        with self._watch_lock:  # aucune connexion gardée : la base peut être remplacée
+            self._close_watch()
+        self._seen, self._elsewhere = None, False
 
 
 def server_read_only_reason(store: Store) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
         self.leave_confirmed = False
         self.pages: dict[str, Page] = {}
         self.specs: list[PageSpec] = list(PAGES)
+        #: pages à relire quand elles seront montrées (la base a changé ailleurs pendant ce temps)
+        self.stale: set[str] = set()
 
         # Chaque widget naît sous son parent définitif : avec la feuille de style, le rattacher
         # ensuite refait son style et celui de ses enfants (7 ms pour la navigation, 5 ms pour
@@ -121,6 +124,8 @@ class MainWindow(QMainWindow):
         self.undo_changed.connect(self._update_undo_actions)
         self.ctx.undo.listeners.append(self.undo_changed.emit)
         self._update_undo_actions()
+
+        self._watch_store()  # repère : les écritures d'autres programmes se verront au retour
 
         self.settings = ui_settings()
         geometry = self.settings.value("main/geometry")
@@ -249,6 +254,51 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.refresh()
 
+    # -- modifications faites ailleurs ------------------------------------------------
+    def _watch_store(self) -> bool:
+        """``True`` si un autre programme a écrit dans la base depuis le dernier regard (ligne
+        de commande, autre fenêtre, collègue sur la base partagée) ; un serveur injoignable
+        n'est pas une modification (le prochain geste le dira)."""
+        try:
+            return self.ctx.store.changed_elsewhere()
+        except StoreError:
+            return False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.reload_if_changed_elsewhere()
+
+    def reload_if_changed_elsewhere(self) -> bool:
+        """Au retour dans la fenêtre : si la base a changé ailleurs, la page affichée est relue
+        (sélection et défilement gardés), les autres le seront quand on les montrera. Une page
+        qui a des saisies non enregistrées n'est relue qu'au retour suivant, une fois elles
+        enregistrées (jamais perdues)."""
+        changed = self._watch_store()
+        if changed:
+            self.refresh_roadmaps()
+            self.stale.update(self.pages)
+        current = self.current_page()
+        key = next((k for k, p in self.pages.items() if p is current), None)
+        if current is None or key not in self.stale:
+            return changed
+        if current.has_unsaved_changes():
+            self.show_message("La base a été modifiée par un autre programme : la page sera relue "
+                              "quand vos saisies seront enregistrées.", 8000)  # fmt: skip
+            return changed
+        self.stale.discard(key)
+        self._reload(current)
+        self.show_message("La base a été modifiée par un autre programme : données relues.", 6000)
+        return changed
+
+    @staticmethod
+    def _reload(page: Page) -> None:
+        """``page.refresh()`` en gardant le défilement de ses listes et tableaux."""
+        bars = [(bar, bar.value()) for bar in page.findChildren(QScrollBar)]
+        page.refresh()
+        for bar, value in bars:
+            bar.setValue(min(value, bar.maximum()))
+
     def apply_changes(self, changes: OpChanges[Any]) -> None:
         """Après une opération (annuler, rétablir, restaurer…) : ne relit que les vues dont un
         domaine a changé (``Page.domains``)."""
@@ -318,7 +368,11 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        page = self.page(self.specs[row].key)
+        key = self.specs[row].key
+        page = self.page(key)
+        if key in self.stale and not page.has_unsaved_changes():
+            self.stale.discard(key)
+            self._reload(page)
         self.stack.setCurrentWidget(page)
         tasks.forget_module_sources()  # sources lues par shiboken6 aux imports de la page
         self.statusBar().showMessage(self.specs[row].title, 2000)

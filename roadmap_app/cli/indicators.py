@@ -248,6 +248,9 @@ def cmd_step(ctx: AppContext, args: argparse.Namespace) -> int:
         when = m.Step(kind, None, value, day, args.year).when(d)
         what = "Situation de référence" if kind == "baseline" else "Cible"
         print(f"{what} enregistrée : {d.code} ({where}, {when}) = {m.format_value(d, value)}.")
+        late = svc.target_after_volet(ctx, d, day, args.year) if kind == "target" else None
+        if late:
+            print(f"Attention : {late}", file=sys.stderr)
     return 0
 
 

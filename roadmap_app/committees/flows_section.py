@@ -10,6 +10,7 @@ from typing import Any
 from roadmap_app.committees.section_change import SectionChange
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
+from roadmap_app.core.formatting import plural
 from roadmap_app.export.charts import Chart
 from roadmap_app.flows import data as flows_data
 from roadmap_app.flows.assessment import assess
@@ -100,7 +101,7 @@ def flux_diff(
         notes = [text for code in ("entrants", "orientes_15j", "suivis_ft", "suivis_cd") if code in codes
                  and (text := against(bassin, m, code))]  # fmt: skip
         comment = " ; ".join(["nouveau mois, chiffre des entrants du mois", *notes])
-        label = f"Flux saisis : {format_month(m)} ({len(codes)} indicateur{'s' if len(codes) > 1 else ''})"
+        label = f"Flux saisis : {format_month(m)} ({plural(len(codes), 'indicateur', 'indicateurs')})"
         yield SectionChange("flux", "mois", label, bassin, None, entrants, comment)
     ot = {_target_key(t): t for t in old.get("targets") or []}
     for key, t in ((_target_key(t), t) for t in new.get("targets") or []):

@@ -40,6 +40,12 @@ def format_whole_euros(value: float) -> str:
     return f"{int(value):,}".replace(",", THIN) + f"{NBSP}€"
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """« 0 correction », « 1 correction », « 2 corrections » : le singulier jusqu'à 1 (l'usage
+    français), le pluriel au-delà. Le seul accord des effectifs dans les textes."""
+    return f"{n} {one if n <= 1 else many}"
+
+
 def format_signed(value: float) -> str:
     """« +1 234 », « −56 », « 0 » (signe moins typographique) : écarts."""
     sign = "−" if value < 0 else "+" if value > 0 else ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from roadmap_app.core.formatting import plural
 from roadmap_app.core.limits import Uncalculated, column_letter
 
 #: Erreurs montrées dans le message de refus ; les suivantes sont comptées.
@@ -90,5 +91,5 @@ def refusal(filename: str, problems: list[Problem], shown: int = SHOWN) -> str:
 
     lines = [f"- {where} : {msg}" if where else f"- {msg}" for where, msg in sorted(problems, key=key)]
     rest = len(lines) - shown
-    more = f"\n… et {rest} autre{'s' if rest > 1 else ''} erreur{'s' if rest > 1 else ''}." if rest > 0 else ""
+    more = f"\n… et {plural(rest, 'autre erreur', 'autres erreurs')}." if rest > 0 else ""
     return f"Import de « {filename} » refusé, rien n'a été écrit :\n" + "\n".join(lines[:shown]) + more

@@ -13,7 +13,7 @@ from typing import Any
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
 from roadmap_app.core.errors import ValidationError
-from roadmap_app.core.formatting import format_number
+from roadmap_app.core.formatting import NBSP, format_number
 from roadmap_app.flows import charts
 from roadmap_app.flows.data import FlowsData, from_store
 from roadmap_app.flows.series import (
@@ -67,7 +67,8 @@ def _entrants(data: FlowsData, s: Any) -> Any:
     ):  # repère : la moyenne mensuelle de l'année de référence (chiffre enregistré)
         year, total = ref
         reference = (
-            f"Moyenne mensuelle {year} ({format_number(total)} ÷ 12)",
+            # insécables : « (2 118 ÷ 12) » ne se coupe pas dans la légende
+            f"Moyenne mensuelle {year} ({format_number(total)}{NBSP}÷{NBSP}12)",
             total / 12,
         )
     return charts.entrants_vs_target(

@@ -41,6 +41,24 @@ def _figure(title: str, width: float = 9.0, height: float = 4.8) -> tuple[Any, A
     return fig, ax
 
 
+#: Largeur d'une ligne de légende (caractères) : un libellé plus long passe à la ligne.
+LEGEND_WRAP = 28
+
+
+def _legend(ax: Any) -> None:
+    """La légende à droite du tracé, hors des axes : elle ne cache jamais une valeur, une cible
+    ou la référence (placée dedans, « en haut à gauche » ou « au mieux », elle finissait sur des
+    points ou sur un trait). La mise en page « constrained » de la figure lui fait sa place."""
+    import textwrap
+
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    wrapped = [textwrap.fill(label, LEGEND_WRAP, break_long_words=False) for label in labels]
+    ax.legend(handles, wrapped, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+              fontsize=8, frameon=False)  # fmt: skip
+
+
 def _labels(months: Sequence[date]) -> list[str]:
     return [format_month(m) for m in months]
 
@@ -113,11 +131,11 @@ def entrants_vs_target(
     ax.set_ylabel("ARSA entrants (nombre)")
     top = max([0.0, *(v or 0 for v in entrants), *(t for _i, t in shown),
                *([reference[1]] if reference else [])])  # fmt: skip
-    ax.set_ylim(0, top * 1.25 or 1)
+    ax.set_ylim(0, top * 1.12 or 1)  # de la place au-dessus des barres pour leur écart
     _fr(ax)
     if not any(v is not None for v in entrants):
         _empty(ax)
-    ax.legend(loc="upper left", frameon=False, ncols=2)
+    _legend(ax)
     return fig
 
 
@@ -150,7 +168,7 @@ def cumulative_vs_annual(
     _fr(ax)
     if not any(v is not None for v in entrants):
         _empty(ax)
-    ax.legend(loc="upper left", frameon=False)
+    _legend(ax)
     return fig
 
 
@@ -186,7 +204,7 @@ def orientation_split(bassin: str, months: Sequence[date], parts: Mapping[str, S
     ax.set_xticks(x, _labels(months), rotation=45, ha="right")
     if not any(t for t in totals):
         _empty(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _legend(ax)
     return fig
 
 
@@ -207,7 +225,7 @@ def within_15_days(
     ax.set_xticks(x, _labels(months), rotation=45, ha="right")
     if not any(v is not None for v in shares):
         _empty(ax)
-    ax.legend(loc="lower left", frameon=False)
+    _legend(ax)
     return fig
 
 
@@ -238,7 +256,7 @@ def portfolio_load(
     ax.set_xticks(x, _labels(months), rotation=45, ha="right")
     if not any(v is not None for v in (*ft, *cd)):
         _empty(ax)
-    ax.legend(loc="lower left", frameon=False)
+    _legend(ax)
     return fig
 
 
@@ -268,7 +286,7 @@ def stock_over_time(
     _fr(ax)
     if not any(v is not None for v in stock):
         _empty(ax)
-    ax.legend(loc="lower left", frameon=False)
+    _legend(ax)
     return fig
 
 
@@ -315,7 +333,7 @@ def bassins_side_by_side(
     ax.set_xticks(x, labels)
     ax.set_ylabel("ARSA entrants (nombre)")
     _fr(ax)
-    ax.legend(loc="upper left", frameon=False)
+    _legend(ax)
     return fig
 
 
@@ -369,8 +387,7 @@ def indicator_over_time(
     if unit == "%":
         ax.set_ylim(0, 100)
     _fr(ax)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="#EAECF0", ncols=2, fontsize=8)
+    _legend(ax)
     return fig
 
 

@@ -27,6 +27,7 @@ from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import DateParseError, parse_day, parse_month
 from roadmap_app.core.errors import UserError
 from roadmap_app.core.files import atomic_output
+from roadmap_app.core.formatting import plural
 from roadmap_app.core.limits import (
     FileLimitError,
     Uncalculated,
@@ -58,11 +59,6 @@ class IndicatorImportError(UserError):
     """Fichier refusé ; le message liste les erreurs avec leur emplacement."""
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """« 0 correction », « 1 correction », « 2 corrections »."""
-    return f"{n} {one if n <= 1 else many}"
-
-
 @dataclass
 class ImportResult:
     source: str
@@ -82,13 +78,13 @@ class ImportResult:
 
     def summary(self) -> str:
         """« 12 nouvelles valeurs, 2 corrections, 5 valeurs déjà enregistrées à l'identique »."""
-        parts = [_count(self.new, "nouvelle valeur", "nouvelles valeurs"),
-                 _count(self.corrections, "correction", "corrections")]  # fmt: skip
+        parts = [plural(self.new, "nouvelle valeur", "nouvelles valeurs"),
+                 plural(self.corrections, "correction", "corrections")]  # fmt: skip
         if self.same:
-            parts.append(_count(self.same, "valeur déjà enregistrée à l'identique",
+            parts.append(plural(self.same, "valeur déjà enregistrée à l'identique",
                                 "valeurs déjà enregistrées à l'identique"))  # fmt: skip
         if self.blank:
-            parts.append(_count(self.blank, "ligne sans valeur ignorée", "lignes sans valeur ignorées"))
+            parts.append(plural(self.blank, "ligne sans valeur ignorée", "lignes sans valeur ignorées"))
         return ", ".join(parts)
 
 
@@ -355,15 +351,52 @@ def apply_import(ctx: AppContext, result: ImportResult) -> int:
     return n
 
 
+#: Lignes vides d'une série (indicateur et bassin) dans le modèle, au plus : les périodes
+#: manquantes les plus récentes (deux ans d'un indicateur mensuel).
+MISSING_ROWS = 24
+
+
+def _next_period(d: m.IndicatorDef, day: date) -> date | None:
+    """Début de la période qui suit celle de ``day`` ; ``None`` pour une fréquence libre."""
+    months = 1 if d.is_flow or d.frequency == "month" else {"quarter": 3, "year": 12}.get(d.frequency)
+    if months is None:
+        return None
+    total = day.year * 12 + day.month - 1 + months
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def missing_periods(d: m.IndicatorDef, stored: list[date], baseline: date | None, today: date) -> list[date]:
+    """Périodes sans valeur d'une série, de la première valeur (ou de la période qui suit la
+    situation de référence, si elle est plus ancienne) à la période en cours comprise ; les
+    ``MISSING_ROWS`` plus récentes. Sans valeur ni référence, ou pour une fréquence libre : la
+    période en cours seule, si elle est vide."""
+    current = svc.normalize_day(d, today)
+    starts = ([min(stored)] if stored else []) + (
+        [svc.normalize_day(d, baseline + timedelta(days=1))] if baseline is not None else [])  # fmt: skip
+    have = set(stored)
+    if not starts or _next_period(d, current) is None:
+        return [] if current in have else [current]
+    found: list[date] = []
+    day: date | None = min(starts)
+    while day is not None and day <= current:
+        if day not in have:
+            found.append(day)
+        day = _next_period(d, day)
+    return found[-MISSING_ROWS:]
+
+
 def export_template(ctx: AppContext, destination: str | Path, roadmap_id: int | None = None) -> Path:
     """Modèle pré-rempli au format long : les valeurs enregistrées des indicateurs liés à une action
-    (ou définis pour la feuille de route), puis une ligne vide par indicateur et bassin pour la
-    période en cours si elle n'a pas encore de valeur (sinon, on corrige la ligne pré-remplie :
-    une ligne vide remplie ferait un doublon) ; un onglet « Définitions »."""
+    (ou définis pour la feuille de route) et, dans l'ordre des dates, une ligne vide par période
+    sans valeur depuis la première valeur ou la référence jusqu'à la période en cours
+    (``missing_periods`` : 2025 pour R1 Lensois quand 2024 est saisi et qu'on est en 2026). Une
+    période déjà saisie n'a pas de ligne vide (on corrige la ligne pré-remplie : une ligne vide
+    remplie ferait un doublon) ; une ligne laissée vide est ignorée à l'import. Un onglet
+    « Définitions »."""
     ov = m.overview(ctx, roadmap_id)
     linked = {link.indicator_id for link in ov.links}
     defs = [d for d in ov.defs if d.id in linked or d.category == "feuille de route"]
-    points, _steps = m.load_series(ctx, defs)
+    points, steps = m.load_series(ctx, defs)
     names = dict(m.bassin_list(ctx))
     rows: list[list[Any]] = []
     today = ctx.today()
@@ -371,11 +404,13 @@ def export_template(ctx: AppContext, destination: str | Path, roadmap_id: int | 
         keys = [(d.id, bid) for bid in names] if d.per_bassin else [(d.id, None)]
         for key in keys:
             where = names.get(key[1], ALL_BASSINS) if key[1] is not None else ALL_BASSINS
-            for p in points.get(key, []):
-                rows.append([d.code, where, p.day, p.value])
-            current = svc.normalize_day(d, today)
-            if all(p.day != current for p in points.get(key, [])):
-                rows.append([d.code, where, current, None])
+            series = points.get(key, [])
+            # la référence du bassin, ou celle de tous les bassins
+            bases = [st.effective_from for st in steps.get(key, []) + (steps.get((d.id, None), []) if key[1] else [])
+                     if st.kind == "baseline"]  # fmt: skip
+            blanks = missing_periods(d, [p.day for p in series], min(bases, default=None), today)
+            found = [(p.day, p.value) for p in series] + [(day, None) for day in blanks]
+            rows.extend([d.code, where, day, value] for day, value in sorted(found, key=lambda r: r[0]))
     dest = Path(destination)
     if dest.suffix.lower() == ".csv":
         with atomic_output(dest) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:

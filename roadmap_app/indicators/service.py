@@ -514,6 +514,35 @@ class StepExistsError(ValidationError):
         self.old = old
 
 
+def target_after_volet(ctx: AppContext, d: IndicatorDef, day: date, year: int | None = None) -> str | None:
+    """Avertissement (en français) pour une cible qui commence après la fin du volet 3, sinon
+    ``None``. La cible reste permise (une prolongation de la convention) : l'interface demande de
+    confirmer, la ligne de commande écrit l'avertissement."""
+    from roadmap_app.plan.timeline import volet3_period
+
+    end = volet3_period(ctx)[1]
+    if day <= end:
+        return None
+    when = str(year) if year else f"à partir du {day:%d/%m/%Y}"
+    return (f"La cible {when} de {d.code} commence après la fin du volet 3 ({end:%d/%m/%Y}) : vérifiez "
+            "l'année ; une cible au-delà suppose une prolongation de la convention.")  # fmt: skip
+
+
+def suggested_target_year(ctx: AppContext, d: IndicatorDef) -> int:
+    """Année proposée pour la prochaine cible : celle qui suit la dernière cible de l'indicateur
+    (tous bassins), sinon l'année en cours, ramenée dans les années du volet 3 (2024 à 2025 :
+    pas « 2027 » pour une convention qui finit en 2025)."""
+    from roadmap_app.indicators.model import load_series
+    from roadmap_app.plan.timeline import volet3_period
+
+    start, end = volet3_period(ctx)
+    _points, steps = load_series(ctx, [d])
+    years = [st.effective_from.year for (i, _b), lst in steps.items() if i == d.id for st in lst
+             if st.kind != "baseline"]  # fmt: skip
+    year = max(years) + 1 if years else ctx.today().year
+    return min(max(year, start.year), end.year)
+
+
 def set_step(ctx: AppContext, indicator: str | int, kind: str, value: float, *, day: date | None = None,
              year: int | None = None, bassin: str | int | None = None, record_undo: bool = True,
              replace: bool = False) -> str | None:  # fmt: skip

@@ -23,10 +23,12 @@ from typing import Any
 from db.models.enums import EcheancePrecision
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.echeance import Echeance
+from roadmap_app.core.formatting import plural
 from roadmap_app.plan.filters import ActionFilter
 from roadmap_app.plan.read import ActionRow, BassinRef, PlanView, RoadmapRef
 
-#: Fin du volet 3 (article 2.1 de la convention) quand la base n'a pas la date clé.
+#: Période du volet 3 (avenant n°1, article 2.1 de la convention) quand la base n'a pas la date clé.
+VOLET3_START = date(2024, 7, 1)
 VOLET3_END = date(2025, 12, 31)
 VOLET3_KEY = "periode_volet_3"
 BILAN_KEYS = ("bilan_intermediaire", "bilan_final")
@@ -327,6 +329,21 @@ def store_key_dates(ctx: AppContext) -> list[KeyDate]:
     return convention_key_dates((r[0], r[1], r[2], r[3]) for r in rows)
 
 
+def volet3_period(ctx: AppContext) -> tuple[date, date]:
+    """Début et fin du volet 3 : la date clé de la convention enregistrée dans la base (un avenant
+    la prolonge), sinon celles de l'avenant n°1 (01/07/2024 – 31/12/2025)."""
+    from sqlalchemy import select
+
+    from db.read_tables import KEY_DATE
+
+    k = KEY_DATE.c
+    with ctx.store.session() as s:
+        row = s.execute(select(k.date, k.end_date).where(k.key == VOLET3_KEY)).first()
+    if row is None:
+        return VOLET3_START, VOLET3_END
+    return row[0] or VOLET3_START, row[1] or VOLET3_END
+
+
 # -- textes (infobulles de l'échéancier, descriptions du calendrier) ------------------------------
 
 
@@ -352,8 +369,8 @@ def slip_text(days: int | None) -> str:
     if days == 0:
         return "pas de glissement"
     if days > 0:
-        return f"glissement de +{days} jour{'s' if days > 1 else ''} (reculée)"
-    return f"avancée de {-days} jour{'s' if days < -1 else ''}"
+        return f"glissement de +{plural(days, 'jour', 'jours')} (reculée)"
+    return f"avancée de {plural(-days, 'jour', 'jours')}"
 
 
 def describe(item: TimelineItem, bassins: Iterable[BassinRef], baseline_name: str | None) -> str:

@@ -44,6 +44,16 @@ def _define(ctx, **kw):
     return svc.add_indicator(ctx, "PAR15J", **{**args, **kw})
 
 
+def _open_steps(window, qtbot, app_ctx) -> StepsDialog:
+    """« Référence et cibles… » d'un nouvel indicateur PAR15J (en %), choisi sur la page."""
+    _define(app_ctx, unit="%")
+    page = _page(window)
+    page.refresh()
+    page.select_code("PAR15J")
+    page.steps_action.trigger()
+    return _dialog(qtbot, StepsDialog)
+
+
 def test_create_an_indicator_from_the_page_with_a_suggested_code(window, qtbot, app_ctx):
     page = _page(window)
     assert page.new_action.shortcut().toString() == "Ctrl+N" and page.new_action.isEnabled()
@@ -178,13 +188,12 @@ def test_archive_with_confirmation_then_undo(window, qtbot, app_ctx, monkeypatch
     assert m.overview(app_ctx).actions[m.find_definition(m.load_definitions(app_ctx), "PAR15J").id] == ["EP-1.1"]
 
 
-def test_baseline_and_targets_per_bassin_are_listed_and_checked(window, qtbot, app_ctx):
-    _define(app_ctx, unit="%")
+def test_baseline_and_targets_per_bassin_are_listed_and_checked(window, qtbot, app_ctx, monkeypatch):
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _p, title, *_a, **_k: asked.append(title) or QMessageBox.StandardButton.Yes))  # fmt: skip
+    dialog = _open_steps(window, qtbot, app_ctx)
     page = _page(window)
-    page.refresh()
-    page.select_code("PAR15J")
-    page.steps_action.trigger()
-    dialog = _dialog(qtbot, StepsDialog)
     assert dialog.table.item(0, 0).text() == "Ni référence ni cible pour l'instant."
     dialog.baseline.setChecked(True)
     assert dialog.by_date.isChecked()  # une référence se donne à une date
@@ -200,6 +209,7 @@ def test_baseline_and_targets_per_bassin_are_listed_and_checked(window, qtbot, a
     dialog.year.setValue(2026)
     dialog.value.setText("70,5")
     _click(qtbot, dialog.ok_button)
+    assert asked == ["Cible après la fin du volet 3"]  # 2026 : confirmée
     rows = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
     assert rows == [["Référence", "Tous les bassins", "31/12/2023", "45 %"],
                     ["Cible 2025", "Tous les bassins", "01/01/2025", "60 %"],
@@ -222,6 +232,84 @@ def test_baseline_and_targets_per_bassin_are_listed_and_checked(window, qtbot, a
     window.undo()  # chaque étape est une opération : la dernière (cible 2026 Lensois) est retirée
     steps = m.load_series(app_ctx, [m.find_definition(m.load_definitions(app_ctx), "PAR15J")])[1]
     assert sorted(st.value for lst in steps.values() for st in lst) == [45, 60]
+
+
+def test_the_steps_dialog_proposes_a_year_and_a_date_inside_the_volet(window, qtbot, app_ctx, monkeypatch):
+    """Avant : « Année » proposait l'an prochain (2027 au 03/12/2026, après la fin du volet 3 le
+    31/12/2025) et « À partir du » le 31/12/2023 même pour une cible. Maintenant : l'année qui suit
+    la dernière cible de l'indicateur, sinon l'année en cours, gardée dans les années du volet ; la
+    date suit la sorte d'étape tant qu'on ne l'a pas changée."""
+    monkeypatch.setenv("ROADMAP_APP_TODAY", "2026-12-03")
+    _define(app_ctx, unit="%")
+    page = _page(window)
+    page.refresh()
+    page.select_code("PAR15J")
+
+    def opened() -> StepsDialog:
+        page.steps_action.trigger()
+        return _dialog(qtbot, StepsDialog)
+
+    def proposed() -> int:
+        dialog = opened()
+        year = dialog.year.value()
+        dialog.reject()
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        return year
+
+    dialog = opened()
+    assert dialog.target.isChecked() and dialog.year.value() == 2025  # pas 2027
+    assert dialog.day.date() == QDate(2025, 1, 1)
+    assert dialog.late_label.isHidden()
+    dialog.baseline.setChecked(True)  # une référence : la situation avant le volet
+    assert dialog.by_date.isChecked() and dialog.day.date() == QDate(2023, 12, 31)
+    dialog.target.setChecked(True)
+    assert dialog.day.date() == QDate(2025, 1, 1)
+    dialog.by_date.setChecked(True)
+    dialog.day.setDate(QDate(2024, 9, 1))  # choisie à la main : elle reste
+    dialog.baseline.setChecked(True)
+    assert dialog.day.date() == QDate(2024, 9, 1)
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    monkeypatch.setenv("ROADMAP_APP_TODAY", "2024-10-15")
+    assert proposed() == 2024  # l'année en cours
+    svc.set_step(app_ctx, "PAR15J", "target", 60, year=2024)
+    assert proposed() == 2025  # celle qui suit la dernière cible
+    svc.set_step(app_ctx, "PAR15J", "target", 70, year=2025, bassin="Lensois")
+    assert proposed() == 2025  # gardée dans le volet (2024 à 2025)
+
+
+def test_a_target_after_the_end_of_the_volet_is_said_then_confirmed(window, qtbot, app_ctx, monkeypatch):
+    """Avant : une cible 2027 était enregistrée sans un mot. Maintenant : la boîte le dit sous
+    « Quand » et demande confirmation à l'ajout (une prolongation de la convention reste possible)."""
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+
+    def answer(_parent, title, text, *_a, **_k):
+        asked.append((title, text))
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
+    dialog = _open_steps(window, qtbot, app_ctx)
+    dialog.year.setValue(2027)
+    assert dialog.late_label.isVisible()
+    assert "La cible 2027 de PAR15J commence après la fin du volet 3 (31/12/2025)" in dialog.late_label.text()
+    dialog.value.setText("80")
+    before = dump_store(app_ctx.store)
+    _click(qtbot, dialog.ok_button)  # « Non » : rien n'est écrit
+    assert asked[0][0] == "Cible après la fin du volet 3" and "Enregistrer cette cible quand même ?" in asked[0][1]
+    assert dialog.error.text().endswith(
+        "Cible non enregistrée : choisissez une année du volet 3 (2024 à 2025) ou confirmez la cible au-delà.")
+    assert dump_store(app_ctx.store) == before
+    _click(qtbot, dialog.ok_button)  # « Oui » : enregistrée
+    assert dialog.error.isHidden()
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["Cible 2027"]
+    dialog.year.setValue(2025)
+    assert dialog.late_label.isHidden()
+    dialog.baseline.setChecked(True)  # une référence tardive n'est pas une cible : rien à dire
+    dialog.day.setDate(QDate(2026, 12, 31))
+    assert dialog.late_label.isHidden()
+    _click(qtbot, dialog.cancel_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
 def test_a_target_typed_wrong_is_corrected_or_removed_and_undone(window, qtbot, app_ctx, monkeypatch):

@@ -38,6 +38,21 @@ def test_a_recorded_baseline_or_target_says_where_when_and_its_unit(capsys, db_p
         assert run(capsys, db_path, *args, "--replace")[0] == 0
 
 
+def test_a_target_after_the_end_of_the_volet_is_recorded_with_a_warning(capsys, db_path):
+    """Avant : « cible 2027 » enregistrée sans un mot, alors que le volet 3 finit le 31/12/2025
+    (date clé de la convention). Une prolongation reste possible : la cible est écrite, la ligne
+    d'avertissement le dit (sur la sortie d'erreur, la sortie ordinaire ne change pas)."""
+    code, out, err = run(capsys, db_path, "target", "R1", "60", "--year", "2027")
+    assert code == 0 and out == "Cible enregistrée : R1 (tous les bassins, 2027) = 60 %.\n"
+    assert err == ("Attention : La cible 2027 de R1 commence après la fin du volet 3 (31/12/2025) : vérifiez "
+                   "l'année ; une cible au-delà suppose une prolongation de la convention.\n")  # fmt: skip
+    code, _out, err = run(capsys, db_path, "target", "R1", "62", "--date", "2026-03-01", "--bassin", "Lensois")
+    assert code == 0 and "La cible à partir du 01/03/2026 de R1 commence après la fin du volet 3" in err
+    # dans le volet, et une référence (même tardive) : rien à dire
+    assert run(capsys, db_path, "target", "R1", "55", "--year", "2025")[2] == ""
+    assert run(capsys, db_path, "baseline", "M1a", "100", "--date", "2026-12-31")[2] == ""
+
+
 def test_add_link_baseline_target_value_then_list_as_json_csv_and_table(capsys, db_path):
     assert run(capsys, db_path, "add", "EP-RDV", "--label", "Part reçue en 15 jours", "--unit", "%",
                "--direction", "up", "--definition", "Premier RDV en 15 jours.")[0] == 0  # fmt: skip

@@ -421,3 +421,68 @@ def test_a_correction_beside_one_bad_row_writes_nothing(ctx, tmp_path):
     path = write_csv(tmp_path, HEAD + "R1;Lensois;2025;55\nM1a;Audomarois;2024-12;4\nR1;Audomarois;2025;140\n")
     assert refused(ctx, path) == ["- ligne 4 : R1, Audomarois, 2025 : 140 % dépasse 100 % (indicateur R1, en %)."]
     assert dump_store(ctx.store) == before
+
+
+def _template_rows(ctx, tmp_path, code: str) -> dict[str, list[tuple[date, float | None]]]:
+    from openpyxl import load_workbook
+
+    from roadmap_app.indicators.io import export_template
+
+    path = export_template(ctx, tmp_path / "modele.xlsx")
+    found: dict[str, list[tuple[date, float | None]]] = {}
+    for r in load_workbook(path)["Valeurs"].iter_rows(min_row=2, values_only=True):
+        if r[0] == code:
+            found.setdefault(r[1], []).append((r[2].date(), r[3]))
+    return found
+
+
+def test_the_template_has_an_empty_line_for_each_missing_period_up_to_the_current_one(ctx, tmp_path, monkeypatch):
+    """Avant : une seule ligne vide, pour la période en cours (2026) ; R1 Lensois 2025, jamais
+    saisi alors que 2024 l'est, n'avait pas de ligne à remplir. Maintenant : une ligne vide par
+    période manquante depuis la première valeur ou la référence (31/12/2023 : dès 2024)."""
+    from roadmap_app.indicators import service as svc
+
+    monkeypatch.setenv("ROADMAP_APP_TODAY", "2026-12-03")
+    svc.link(ctx, "EP-1.1", "R1")
+    svc.set_step(ctx, "R1", "baseline", 35, day=date(2023, 12, 31))
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2024, 1, 1), 40),
+                         svc.ValueInput("R1", "Audomarois", date(2024, 1, 1), 41),
+                         svc.ValueInput("R1", "Audomarois", date(2025, 1, 1), 46)])  # fmt: skip
+    rows = _template_rows(ctx, tmp_path, "R1")
+    y = [date(2024, 1, 1), date(2025, 1, 1), date(2026, 1, 1)]
+    assert rows["Lensois"] == [(y[0], 40), (y[1], None), (y[2], None)]
+    assert rows["Audomarois"] == [(y[0], 41), (y[1], 46), (y[2], None)]
+    assert rows["Montreuillois"] == [(y[0], None), (y[1], None), (y[2], None)]  # depuis la référence
+
+
+def test_the_empty_lines_of_a_series_are_bounded_to_the_most_recent_periods(ctx, tmp_path, monkeypatch):
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import MISSING_ROWS
+
+    monkeypatch.setenv("ROADMAP_APP_TODAY", "2026-12-03")
+    svc.link(ctx, "EP-1.1", "M1a")  # mensuel
+    svc.set_values(ctx, [svc.ValueInput("M1a", "Lensois", date(2020, 1, 1), 12)])
+    lensois = _template_rows(ctx, tmp_path, "M1a")["Lensois"]
+    blanks = [day for day, value in lensois if value is None]
+    assert lensois[0] == (date(2020, 1, 1), 12) and len(blanks) == MISSING_ROWS == 24
+    assert (blanks[0], blanks[-1]) == (date(2025, 1, 1), date(2026, 12, 1))  # les plus récentes, dans l'ordre
+
+
+def test_reimporting_the_untouched_template_changes_nothing(ctx, tmp_path, monkeypatch):
+    from roadmap_app.indicators import service as svc
+    from roadmap_app.indicators.io import export_template
+
+    monkeypatch.setenv("ROADMAP_APP_TODAY", "2026-12-03")
+    svc.link(ctx, "EP-1.1", "R1")
+    svc.link(ctx, "EP-1.1", "M1a")
+    svc.set_step(ctx, "R1", "baseline", 35, day=date(2023, 12, 31))
+    svc.set_values(ctx, [svc.ValueInput("R1", "Lensois", date(2024, 1, 1), 40),
+                         svc.ValueInput("M1a", "Lensois", date(2025, 6, 1), 12)])  # fmt: skip
+    for name in ("modele.xlsx", "modele.csv"):
+        path = export_template(ctx, tmp_path / name)
+        before = dump_store(ctx.store)
+        result = plan_import(ctx, path)
+        assert (result.new, result.corrections, result.same) == (0, 0, 2), name
+        assert result.blank > 0
+        assert apply_import(ctx, result) == 0
+        assert dump_store(ctx.store) == before

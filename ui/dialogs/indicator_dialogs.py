@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.errors import StoreError, UserError
+from roadmap_app.core.formatting import plural
 from ui.dialogs.base import FormDialog, fit_to_screen
+from ui.style import DANGER
 
 
 def _describe(d: Any) -> str:
@@ -104,7 +106,7 @@ class LinkIndicatorDialog(FormDialog):
     def _available(self) -> str:
         n = len(self.all_defs)
         return "Tous les indicateurs sont déjà liés à cette action." if not n else (
-            f"{n} indicateur{'s' if n > 1 else ''} à lier ; tapez un code ou des mots pour chercher")
+            f"{plural(n, 'indicateur', 'indicateurs')} à lier ; tapez un code ou des mots pour chercher")
 
     def _fill(self) -> None:
         self.indicator.blockSignals(True)
@@ -440,9 +442,12 @@ class StepsDialog(FormDialog):
         super().__init__(f"Référence et cibles – {indicator.label} ({indicator.code})", "&Ajouter",
                          self._submit_step, parent)  # fmt: skip
         from roadmap_app.indicators.model import bassin_list
+        from roadmap_app.indicators.service import suggested_target_year
+        from roadmap_app.plan.timeline import volet3_period
 
         self.ctx, self.indicator = ctx, indicator
         self.bassins = bassin_list(ctx)
+        self.volet = volet3_period(ctx)
         self.cancel_button.setText("Fermer")
         self.ok_button.setDefault(False)
         self.ok_button.setAutoDefault(False)
@@ -484,12 +489,17 @@ class StepsDialog(FormDialog):
         self.year = QSpinBox()
         self.year.setAccessibleName("Année")
         self.year.setRange(2010, 2040)
-        self.year.setValue(min(max(ctx.today().year + 1, 2010), 2040))
+        # l'année qui suit la dernière cible, sinon l'année en cours, dans les années du volet 3
+        self.year.setValue(suggested_target_year(ctx, indicator))
         self.day = QDateEdit()
         self.day.setAccessibleName("Date")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
-        self.day.setDate(QDate(2023, 12, 31))
+        # la date suit la sorte d'étape (1er janvier de l'année proposée pour une cible, 31/12 de
+        # l'année avant le volet pour une référence) tant qu'on ne l'a pas changée à la main
+        self.day_chosen = False
+        self._default_day(baseline=False)
+        self.day.dateChanged.connect(self._day_edited)
         self.by_year.setChecked(True)
         self.when_group = QButtonGroup(self)
         self.when_group.addButton(self.by_year)
@@ -520,9 +530,16 @@ class StepsDialog(FormDialog):
         self.hint.setWordWrap(True)
         self.done_label = QLabel()
         self.done_label.setObjectName("muted")
+        # une cible après la fin du volet 3 : dit avant l'ajout, confirmé à l'ajout
+        self.late_label = QLabel()
+        self.late_label.setObjectName("lateTarget")
+        self.late_label.setWordWrap(True)
+        self.late_label.setStyleSheet(f"color: {DANGER};")
+        self.late_label.hide()
         form = QFormLayout()
         form.addRow("Étape", kinds)
         form.addRow("Quand", when)
+        form.addRow("", self.late_label)
         form.addRow("&Bassin", self.bassin)
         form.addRow("&Valeur", self.value)
         self.body.addWidget(self.summary)
@@ -536,6 +553,8 @@ class StepsDialog(FormDialog):
         self.body.addWidget(self.done_label)
         self.by_year.toggled.connect(self._when_changed)
         self.baseline.toggled.connect(self._kind_changed)
+        self.year.valueChanged.connect(self._update_late)
+        self.day.dateChanged.connect(self._update_late)
         self._when_changed()
         self.load_steps()
         fit_to_screen(self, 620, 560)
@@ -543,10 +562,44 @@ class StepsDialog(FormDialog):
     def _kind_changed(self, baseline: bool) -> None:
         # une référence se donne le plus souvent à une date (situation au 31/12/2023)
         (self.by_date if baseline else self.by_year).setChecked(True)
+        if not self.day_chosen:
+            self._default_day(baseline)
+        self._update_late()
+
+    def _default_day(self, baseline: bool) -> None:
+        day = date(self.volet[0].year - 1, 12, 31) if baseline else date(self.year.value(), 1, 1)
+        self.day.blockSignals(True)
+        self.day.setDate(QDate(day.year, day.month, day.day))
+        self.day.blockSignals(False)
+
+    def _day_edited(self, *_args: Any) -> None:
+        self.day_chosen = True
 
     def _when_changed(self, *_args: Any) -> None:
         self.year.setEnabled(self.by_year.isChecked())
         self.day.setEnabled(self.by_date.isChecked())
+        self._update_late()
+
+    def chosen_when(self) -> tuple[date, int | None]:
+        """Le début de l'étape saisie et son année (``None`` pour une date)."""
+        if self.by_year.isChecked():
+            year = self.year.value()
+            return (date(year, 12, 31) if self.baseline.isChecked() else date(year, 1, 1)), year
+        q = self.day.date()
+        return date(q.year(), q.month(), q.day()), None
+
+    def late_warning(self) -> str | None:
+        """L'avertissement d'une cible qui commence après la fin du volet 3, sinon ``None``."""
+        from roadmap_app.indicators.service import target_after_volet
+
+        if self.baseline.isChecked():
+            return None
+        return target_after_volet(self.ctx, self.indicator, *self.chosen_when())
+
+    def _update_late(self, *_args: Any) -> None:
+        text = self.late_warning()
+        self.late_label.setText(f"⚠ {text}" if text else "")
+        self.late_label.setVisible(bool(text))
 
     def load_steps(self) -> None:
         from roadmap_app.indicators.model import format_value, load_series
@@ -630,9 +683,18 @@ class StepsDialog(FormDialog):
         value = parse_number(dialog.value.text())
         assert value is not None
         kind = "baseline" if dialog.baseline.isChecked() else "target"
-        q = dialog.day.date()
-        when: dict[str, Any] = ({"year": dialog.year.value()} if dialog.by_year.isChecked()
-                                else {"day": date(q.year(), q.month(), q.day())})  # fmt: skip
+        day, year = dialog.chosen_when()
+        when: dict[str, Any] = {"year": year} if year is not None else {"day": day}
+        late = dialog.late_warning()
+        if late:  # permise (prolongation de la convention), mais jamais en silence
+            answer = QMessageBox.question(
+                dialog, "Cible après la fin du volet 3", f"{late}\n\nEnregistrer cette cible quand même ?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                first, last = dialog.volet
+                return (f"Cible non enregistrée : choisissez une année du volet 3 ({first.year} à {last.year}) "
+                        "ou confirmez la cible au-delà.")  # fmt: skip
 
         def write(replace: bool) -> Any:
             return set_step(dialog.ctx, dialog.indicator.id, kind, value, bassin=dialog.bassin.currentData(),

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from resources import locate
+from roadmap_app.core.formatting import plural
 from roadmap_app.core.text import fold
 
 INDEX = "index.md"
@@ -312,7 +313,7 @@ class GuideWindow(QWidget):
             self.matches.setText(
                 "Aucune rubrique ne contient ce texte."
                 if not found
-                else f"{len(found)} rubrique{'s' if len(found) > 1 else ''} sur {len(topics())}"
+                else f"{plural(len(found), 'rubrique', 'rubriques')} sur {len(topics())}"
             )
             if found and self.current_file() not in found:
                 self.show_topic(next(t.file for t in topics() if t.file in found))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from roadmap_app.core.context import AppContext
 from roadmap_app.core.dates import format_month
 from roadmap_app.core.domains import FINANCE, FLOWS, PLAN, STATUSES
-from roadmap_app.core.formatting import format_number
+from roadmap_app.core.formatting import format_number, plural
 from roadmap_app.flows.dashboard import UPCOMING_DAYS, BassinCard, DashboardData, dashboard_data
 from ui.pages.base import Page
 from ui.settings import DISMISSED_KEY, LAST_OPENED_KEY, reminder_days, ui_settings
@@ -36,10 +36,6 @@ from ui.style import DANGER
 #: dans la Feuille de route filtrée.
 LIST_MAX = 200
 ALL_LATE = "__toutes_en_retard__"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n <= 1 else many}"
 
 
 def _n(v: float | None) -> str:
@@ -156,7 +152,7 @@ class BassinCardWidget(QFrame):
                 f"ETP de délégués à confirmer : {c.cd_doubt}" if c.cd_doubt else ""
             )
         self.actions_label.setText(
-            f"Actions : ✔ {c.realise} réalisée{'s' if c.realise > 1 else ''} · ◐ {c.en_cours} en cours · sur {c.actions}"
+            f"Actions : ✔ {plural(c.realise, 'réalisée', 'réalisées')} · ◐ {c.en_cours} en cours · sur {c.actions}"
         )
 
 
