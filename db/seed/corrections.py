@@ -202,11 +202,13 @@ class _Run:
     def log(self, entity: str, row_id: int, label: str, field: str, old: Any, new: Any) -> None:
         self.journal.append({
             "entity": entity, "entity_id": row_id, "entity_label": label[:200], "field": field,
-            "old_value": _encode(old), "new_value": _encode(new),
+            "old_value": journal_value(old), "new_value": journal_value(new),
         })  # fmt: skip
 
 
-def _encode(value: Any) -> str | None:
+def journal_value(value: Any) -> str | None:
+    """Ancienne ou nouvelle valeur d'une entrée du journal écrite par une migration (JSON, comme
+    ``roadmap_app.core.codec.encode``, que la couche ``db`` ne peut pas importer)."""
     if value is None:
         return None
     if isinstance(value, date):

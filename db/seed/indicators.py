@@ -8,7 +8,6 @@ contenu ; les valeurs et cibles des flux restent où elles sont.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from db.seed.corrections import journal_value
 from db.seed.loader import read_seed_file
 
 FLUX_SOURCE = "Flux mensuels BRSA par bassin (roadmap_app/flows/catalogue.py) ; codes nationaux : annexe 4"
@@ -67,14 +67,6 @@ _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "
 FUSION_AUTHOR = "mise à jour de la base"
 
 
-def _encode(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return json.dumps(value.isoformat())
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -117,7 +109,7 @@ def fuse_national_into_flows(conn: Connection, fused: dict[str, str]) -> FusionR
 
     def journal(entity: str, entity_id: int, label: str, fld: str, old: Any, new: Any) -> None:
         entries.append({"entity": entity, "entity_id": entity_id, "entity_label": label[:200], "field": fld,
-                        "old_value": _encode(old), "new_value": _encode(new)})  # fmt: skip
+                        "old_value": journal_value(old), "new_value": journal_value(new)})  # fmt: skip
 
     for nat, flow in pairs:
         nat_id, direction, nat_archived = defs[nat]
@@ -164,7 +156,7 @@ def fuse_national_into_flows(conn: Connection, fused: dict[str, str]) -> FusionR
                     report.kept_flow.append(f"{where} : {nat} valait {value:g}, le flux {float(row[1]):g} (gardé)")
                     conflicts.append({"entity": "flow_value", "entity_id": row[0], "field": "value",
                                       "entity_label": f"{where} (valeur de {nat} : {value:g} ; valeur du flux gardée)"[:200],
-                                      "old_value": _encode(float(value)), "new_value": _encode(float(row[1]))})  # fmt: skip
+                                      "old_value": journal_value(float(value)), "new_value": journal_value(float(row[1]))})  # fmt: skip
                 continue
             if row is None:
                 row_id = conn.execute(text(
