@@ -264,21 +264,8 @@ def link_triples(ctx: AppContext, roadmap_id: int) -> list[tuple[str, int, str]]
 Key = tuple[int | str, int | None]  # (indicateur, bassin) ; (« total:CODE », bassin) : totaux des parts
 
 
-_DAYS: dict[Any, date] = {}
-
-
 def as_date(v: Any) -> date:
-    """Une date lue en texte (SQLite) ou en date (PostgreSQL). Les séries ne comptent que quelques
-    dizaines de jours distincts pour des milliers de valeurs : chaque texte n'est lu qu'une fois
-    (le panneau d'une action relit 800 valeurs à chaque sélection à 100×)."""
-    if isinstance(v, date):
-        return v
-    found = _DAYS.get(v)
-    if found is None:
-        if len(_DAYS) > 20_000:  # base aux dates éparses : la mémoire reste bornée
-            _DAYS.clear()
-        found = _DAYS[v] = date.fromisoformat(str(v)[:10])
-    return found
+    return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
 
 
 def load_series(ctx: AppContext, defs: Iterable[IndicatorDef], *, flows_since: date | None = None,
