@@ -115,13 +115,26 @@ def read_csv_rows(path: Path, what: str, unreadable: type[Exception]) -> list[li
     head = text.splitlines()[:10]
     delimiter = max((";", ",", "\t"), key=lambda d: (sum(line.count(d) for line in head), d == ";"))
     rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        for r in csv.reader(io.StringIO(text), delimiter=delimiter):
+        for r in reader:
             rows.append(r[: MAX_COLUMNS + 1])
             check_row_count(len(rows), f"« {path.name} »")
     except csv.Error as err:
-        raise unreadable(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
+        raise unreadable(csv_error(path, reader.line_num, err)) from None
     return rows
+
+
+def csv_error(path: Path, line: int, err: Exception) -> str:
+    """Message d'un CSV que le module ``csv`` refuse, en français et situé (le texte anglais du
+    module, « field larger than field limit (131072) », ne dit ni où ni quoi faire)."""
+    import csv
+
+    if "field larger" in str(err):
+        why = f"une cellule dépasse {csv.field_size_limit():,} caractères".replace(",", "\u202f")
+    else:
+        why = "guillemets ou fin de ligne mal placés"
+    return f"« {path.name} » n'est pas un CSV lisible : ligne {line}, {why}."
 
 
 def check_zip(path: Path, what: str) -> None:

@@ -45,6 +45,7 @@ from roadmap_app.core.limits import (
     check_row_count,
     check_zip,
     column_letter,
+    csv_error,
     load_workbook_streaming,
     read_csv_text,
     sheet_rows,
@@ -495,12 +496,13 @@ def read_plan_file(ctx: AppContext, path: Path) -> _Reader:
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") >= first.count(",") else ","
         rows: list[list[Any]] = []
+        csv_rows = csv.reader(io.StringIO(text), delimiter=delimiter)
         try:
-            for r in csv.reader(io.StringIO(text), delimiter=delimiter):
+            for r in csv_rows:
                 rows.append([_uncsv(v) for v in r[: MAX_COLUMNS + 1]])
                 check_row_count(len(rows), f"« {path.name} »")
         except csv.Error as err:
-            raise PlanImportError(f"« {path.name} » n'est pas un CSV lisible ({err}).") from None
+            raise PlanImportError(csv_error(path, csv_rows.line_num, err)) from None
         reader.table(f"« {path.name} »", rows)
     elif suffix == ".docx":
         from roadmap_app.plan.plan_docx import read_docx_tables

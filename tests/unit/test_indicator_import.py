@@ -486,3 +486,15 @@ def test_reimporting_the_untouched_template_changes_nothing(ctx, tmp_path, monke
         assert result.blank > 0
         assert apply_import(ctx, result) == 0
         assert dump_store(ctx.store) == before
+
+
+def test_a_giant_cell_is_refused_in_french_with_its_line(ctx, tmp_path):
+    """Une cellule de 5 millions de caractères (fichier mal formé ou hostile) : le message était
+    « n'est pas un CSV lisible (field larger than field limit (131072)) », en anglais et sans
+    la ligne. Rien n'est écrit."""
+    path = write_csv(tmp_path, HEAD + "R1;Lensois;2025;60\nM2;Lensois;2025-12;" + "9" * 5_000_000 + "\n")
+    before = dump_store(ctx.store)
+    with pytest.raises(IndicatorImportError) as err:
+        plan_import(ctx, path)
+    assert str(err.value) == "« valeurs.csv » n'est pas un CSV lisible : ligne 3, une cellule dépasse 131\u202f072 caractères."
+    assert dump_store(ctx.store) == before

@@ -550,3 +550,12 @@ def test_actions_missing_from_the_file_are_archived_only_on_request(ctx, tmp_pat
     )
     text = capsys.readouterr().out
     assert "GP-1.1 (absente)" in text and "Simulation : rien n'a été écrit." in text
+
+
+def test_a_csv_with_a_giant_cell_is_refused_in_french_with_its_line(ctx, tmp_path):
+    """Le message disait « (field larger than field limit (131072)) », en anglais, sans ligne."""
+    path = tmp_path / "plan.csv"
+    path.write_text("Code;Titre\nEP-1.1;" + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(PlanImportError) as err:
+        plan_import(ctx, path)
+    assert str(err.value) == "« plan.csv » n'est pas un CSV lisible : ligne 2, une cellule dépasse 131\u202f072 caractères."
